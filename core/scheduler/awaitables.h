@@ -1,0 +1,167 @@
+#pragma once
+
+#include "scheduler.h"
+
+#include <source_location>
+
+namespace Loopscope {
+
+using std::chrono::nanoseconds;
+
+namespace detail {
+
+inline std::uint16_t lineOf(const std::source_location &where)
+{
+    return static_cast<std::uint16_t>(std::min<std::uint_least32_t>(where.line(), UINT16_MAX));
+}
+
+//! Common shape of an await that parks the task on one WaitNode until the scheduler wakes it.
+struct ParkingAwaiter
+{
+    WaitNode node;
+
+    bool await_ready() const noexcept { return false; }
+    void await_resume() { node.promise->scheduler->resumed(node); }
+    ~ParkingAwaiter() { node.detach(); }
+    ParkingAwaiter() = default;
+    ParkingAwaiter(const ParkingAwaiter &) = delete;
+    ParkingAwaiter &operator=(const ParkingAwaiter &) = delete;
+};
+
+struct YieldAwaiter : ParkingAwaiter
+{
+    explicit YieldAwaiter(std::uint16_t line) { node.line = line; }
+    template<typename P>
+    bool await_suspend(std::coroutine_handle<P> handle)
+    {
+        Scheduler &scheduler = *handle.promise().scheduler;
+        node.label = scheduler.yieldLabel();
+        if (!scheduler.suspend(handle.promise(), handle, node))
+            return false;
+        scheduler.makeReady(node);
+        return true;
+    }
+};
+
+struct SleepAwaiter : ParkingAwaiter
+{
+    nanoseconds duration;
+    SleepAwaiter(nanoseconds d, std::uint16_t line)
+        : duration(d)
+    {
+        node.line = line;
+    }
+    template<typename P>
+    bool await_suspend(std::coroutine_handle<P> handle)
+    {
+        auto &promise = handle.promise();
+        Scheduler &scheduler = *promise.scheduler;
+        if (promise.root->cancelRequested)
+            return scheduler.suspend(promise, handle, node);
+        node.other = scheduler.nextTimerId();
+        node.label = scheduler.intern(QStringLiteral("sleep"));
+        scheduler.record(EventKind::TimerArmed, promise.id, node.other,
+                         static_cast<std::uint32_t>(std::min<std::int64_t>(duration.count() / 1000, UINT32_MAX)),
+                         node.line);
+        scheduler.suspend(promise, handle, node);
+        scheduler.armTimer(node, scheduler.now() + std::max<std::int64_t>(0, duration.count()));
+        return true;
+    }
+};
+
+struct SimulatedIoAwaiter : ParkingAwaiter
+{
+    QString label;
+    QString outcome;
+    nanoseconds latency;
+    SimulatedIoAwaiter(QString l, QString o, nanoseconds d, std::uint16_t line)
+        : label(std::move(l))
+        , outcome(std::move(o))
+        , latency(d)
+    {
+        node.line = line;
+    }
+    template<typename P>
+    bool await_suspend(std::coroutine_handle<P> handle)
+    {
+        auto &promise = handle.promise();
+        Scheduler &scheduler = *promise.scheduler;
+        if (promise.root->cancelRequested)
+            return scheduler.suspend(promise, handle, node);
+        node.isIo = true;
+        node.other = scheduler.nextIoId();
+        node.label = scheduler.intern(label);
+        node.resultLabel = scheduler.intern(outcome);
+        scheduler.record(EventKind::IoSubmitted, promise.id, node.other, node.label, node.line);
+        scheduler.suspend(promise, handle, node);
+        scheduler.armTimer(node, scheduler.now() + std::max<std::int64_t>(0, latency.count()));
+        return true;
+    }
+};
+
+//! Runs inside the task without suspending it (for calls that need the task's scheduler).
+template<typename Fn>
+struct InlineAwaiter
+{
+    Fn fn;
+    Scheduler *scheduler = nullptr;
+    bool await_ready() const noexcept { return false; }
+    template<typename P>
+    bool await_suspend(std::coroutine_handle<P> handle)
+    {
+        scheduler = handle.promise().scheduler;
+        return false;
+    }
+    decltype(auto) await_resume() { return fn(*scheduler); }
+};
+
+template<typename Fn>
+InlineAwaiter<Fn> inlineAwait(Fn fn)
+{
+    return InlineAwaiter<Fn>{std::move(fn)};
+}
+
+} // namespace detail
+
+//! Hands control back to the loop; the task is resumed in the next turn (asyncio.sleep(0)).
+inline detail::YieldAwaiter yieldNow(std::source_location where = std::source_location::current())
+{
+    return detail::YieldAwaiter(detail::lineOf(where));
+}
+
+//! Suspends the task for `duration` of scheduler time (a timer).
+inline detail::SleepAwaiter sleep(nanoseconds duration, std::source_location where = std::source_location::current())
+{
+    return detail::SleepAwaiter(duration, detail::lineOf(where));
+}
+
+/*!
+ * A simulated I/O operation (a request to a slow service): traced as I/O submitted, the task
+ * suspended, and I/O completed after `latency` of scheduler time.
+ */
+inline detail::SimulatedIoAwaiter io(const QString &label, nanoseconds latency,
+                                     const QString &outcome = QStringLiteral("done"),
+                                     std::source_location where = std::source_location::current())
+{
+    return detail::SimulatedIoAwaiter(label, outcome, latency, detail::lineOf(where));
+}
+
+//! A blocking call inside a task: the thread (and so the whole loop) stalls for `duration`.
+inline auto blockFor(nanoseconds duration)
+{
+    return detail::inlineAwait([duration](Scheduler &scheduler) { scheduler.block(duration); });
+}
+
+//! The scheduler running the current task (to spawn siblings, log, or read the clock).
+inline auto thisScheduler()
+{
+    return detail::inlineAwait([](Scheduler &scheduler) -> Scheduler & { return scheduler; });
+}
+
+//! Records a line of output from the current task in the trace.
+inline auto say(const QString &text)
+{
+    return detail::inlineAwait([text](Scheduler &scheduler) { scheduler.log(text); });
+}
+
+} // namespace Loopscope

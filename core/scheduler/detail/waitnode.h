@@ -1,0 +1,113 @@
+#pragma once
+
+#include "trace/traceevent.h"
+
+#include <coroutine>
+#include <cstdint>
+
+namespace Loopscope::detail {
+
+struct PromiseBase;
+
+/*!
+ * A suspended coroutine's registration with whatever it waits on: a timer, an I/O operation, a
+ * queue, a semaphore, another task. A WaitNode lives inside its awaiter, so inside the suspended
+ * coroutine frame, and its address is stable while the coroutine is suspended.
+ *
+ * While it waits, `unlink` is set and removes the node from its container (used by cancellation,
+ * timeouts and frame destruction); whoever wakes the node clears it first.
+ */
+struct WaitNode
+{
+    enum class Outcome : std::uint8_t { Pending, Ready, Cancelled, TimedOut };
+
+    PromiseBase *promise = nullptr;
+    std::coroutine_handle<> handle;
+    void (*unlink)(WaitNode &) = nullptr;
+    void *owner = nullptr;
+    WaitNode *prev = nullptr;
+    WaitNode *next = nullptr;
+    WaitNode *sibling = nullptr;  //!< a second wait of the same await (a timeout); waking one drops the other
+    std::int64_t deadline = 0;    //!< timers: when the node is due (scheduler clock)
+    std::uint64_t order = 0;      //!< timers: tie-breaker, so equal deadlines fire in arming order
+    std::uint32_t heapIndex = 0;
+    std::uint32_t other = 0;      //!< timer or I/O id, or awaited task id, for trace events
+    LabelId label = NoLabel;      //!< what is awaited, for trace events
+    std::uint16_t line = 0;       //!< source line of the await
+    LabelId resultLabel = NoLabel; //!< I/O: outcome text for the completion event
+    Outcome outcome = Outcome::Pending;
+    bool isIo = false;            //!< timer entries that complete an I/O rather than a sleep
+    bool ioFailed = false;        //!< I/O: the operation failed (traced as io_failed)
+
+    bool isWaiting() const { return unlink != nullptr; }
+    void detach()
+    {
+        if (unlink) {
+            auto fn = unlink;
+            unlink = nullptr;
+            fn(*this);
+        }
+    }
+};
+
+/*!
+ * FIFO of WaitNodes linked through their prev/next fields: queues, semaphores, events and task
+ * joiners use it, so waiting allocates nothing.
+ */
+class WaitList
+{
+public:
+    WaitList() = default;
+    WaitList(const WaitList &) = delete;
+    WaitList &operator=(const WaitList &) = delete;
+    ~WaitList()
+    {
+        // Waiters that outlive their list must not unlink from freed memory later.
+        while (WaitNode *node = popFront())
+            node->unlink = nullptr;
+    }
+
+    bool isEmpty() const { return m_head == nullptr; }
+    std::size_t size() const { return m_size; }
+    WaitNode *front() const { return m_head; }
+
+    void pushBack(WaitNode &node)
+    {
+        node.owner = this;
+        node.unlink = &WaitList::unlinkNode;
+        node.next = nullptr;
+        node.prev = m_tail;
+        (m_tail ? m_tail->next : m_head) = &node;
+        m_tail = &node;
+        ++m_size;
+    }
+
+    //! Removes and returns the first node (its unlink hook cleared), or nullptr.
+    WaitNode *popFront()
+    {
+        WaitNode *node = m_head;
+        if (node) {
+            remove(*node);
+            node->unlink = nullptr;
+        }
+        return node;
+    }
+
+private:
+    static void unlinkNode(WaitNode &node) { static_cast<WaitList *>(node.owner)->remove(node); }
+
+    void remove(WaitNode &node)
+    {
+        (node.prev ? node.prev->next : m_head) = node.next;
+        (node.next ? node.next->prev : m_tail) = node.prev;
+        node.prev = node.next = nullptr;
+        node.owner = nullptr;
+        --m_size;
+    }
+
+    WaitNode *m_head = nullptr;
+    WaitNode *m_tail = nullptr;
+    std::size_t m_size = 0;
+};
+
+} // namespace Loopscope::detail

@@ -1,0 +1,577 @@
+#include "scheduler.h"
+
+#include <QEventLoop>
+
+#include <algorithm>
+#include <cmath>
+#include <thread>
+
+namespace Loopscope {
+
+namespace detail {
+
+std::coroutine_handle<> finishFrame(std::coroutine_handle<> frame, PromiseBase &promise) noexcept
+{
+    return promise.scheduler->finishFrame(frame, promise);
+}
+
+std::coroutine_handle<> startChild(PromiseBase &parent, std::coroutine_handle<> parentFrame, PromiseBase &child,
+                                   std::coroutine_handle<> childFrame)
+{
+    return parent.scheduler->startChild(parent, parentFrame, child, childFrame);
+}
+
+bool JoinAwaiterBase::suspendOn(PromiseBase &awaiter, std::coroutine_handle<> handle)
+{
+    Scheduler &scheduler = *awaiter.scheduler;
+    node.other = core->id;
+    node.label = scheduler.intern(QStringLiteral("task %1").arg(scheduler.trace().taskName(core->id)));
+    node.line = line;
+    if (!scheduler.suspend(awaiter, handle, node))
+        return false;
+    core->joiners.pushBack(node);
+    return true;
+}
+
+void JoinAwaiterBase::checkResumed()
+{
+    if (node.promise)
+        node.promise->scheduler->resumed(node);
+}
+
+} // namespace detail
+
+namespace {
+
+std::uint32_t toMicros(std::int64_t ns)
+{
+    const std::int64_t us = std::max<std::int64_t>(0, ns / 1000);
+    return static_cast<std::uint32_t>(std::min<std::int64_t>(us, UINT32_MAX));
+}
+
+bool isCancellation(const std::exception_ptr &error)
+{
+    try {
+        std::rethrow_exception(error);
+    } catch (const CancelledError &) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
+} // namespace
+
+QLatin1StringView stepActionName(StepAction action)
+{
+    switch (action) {
+    case StepAction::Idle: return QLatin1StringView("idle");
+    case StepAction::Blocked: return QLatin1StringView("blocked");
+    case StepAction::Waited: return QLatin1StringView("waited");
+    case StepAction::FiredTimer: return QLatin1StringView("fired_timer");
+    case StepAction::CompletedIo: return QLatin1StringView("completed_io");
+    case StepAction::StartedTask: return QLatin1StringView("started_task");
+    case StepAction::ResumedTask: return QLatin1StringView("resumed_task");
+    }
+    return QLatin1StringView("unknown");
+}
+
+//! Marks the loop as driven for a scope; refuses to nest, the way asyncio does.
+class Scheduler::DriveGuard
+{
+public:
+    explicit DriveGuard(Scheduler &scheduler)
+        : m_scheduler(scheduler)
+    {
+        if (scheduler.m_driving)
+            throw LoopAlreadyRunningError();
+        scheduler.m_driving = true;
+    }
+    ~DriveGuard() { m_scheduler.m_driving = false; }
+    DriveGuard(const DriveGuard &) = delete;
+    DriveGuard &operator=(const DriveGuard &) = delete;
+
+private:
+    Scheduler &m_scheduler;
+};
+
+Scheduler::Scheduler(SchedulerOptions options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+{
+    m_realClock.start();
+    m_trace.setCapacity(options.traceCapacity);
+    m_trace.setThreadLane(options.threadLane);
+    m_yieldLabel = m_trace.intern(QStringLiteral("yield"));
+    m_driveTimer.setSingleShot(true);
+    m_driveTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_driveTimer, &QTimer::timeout, this, &Scheduler::driveSlice);
+}
+
+Scheduler::~Scheduler()
+{
+    m_driveTimer.stop();
+    // Destroying a root frame destroys its children and runs the awaiters' destructors, which
+    // unlink them from timers, queues and other tasks while those structures are still alive.
+    while (m_roots) {
+        detail::PromiseBase &root = *m_roots;
+        unlinkRoot(root);
+        auto core = m_liveCores.at(root.id);
+        m_liveCores.erase(root.id);
+        core->frame = nullptr;
+        core->state = TaskState::Cancelled;
+        core->error = std::make_exception_ptr(CancelledError(QStringLiteral("the event loop was destroyed")));
+        root.startNode.handle.destroy();
+        while (core->joiners.popFront()) { }
+    }
+    while (m_completions.popFront()) { }
+    m_ready.clear();
+    m_timers.clear();
+}
+
+TaskId Scheduler::registerTask(const QString &name, TaskId parent)
+{
+    const TaskId id = ++m_lastTaskId;
+    const LabelId label = intern(name);
+    m_trace.registerTask(id, label, parent);
+    record(EventKind::TaskCreated, id, parent, label);
+    return id;
+}
+
+void Scheduler::adopt(std::coroutine_handle<> frame, detail::PromiseBase &promise, std::shared_ptr<detail::TaskCore> core,
+                      const QString &name)
+{
+    promise.scheduler = this;
+    promise.root = &promise;
+    promise.core = core.get();
+    promise.id = registerTask(name.isEmpty() ? promise.requestedName : name, currentTask());
+    promise.startNode.promise = &promise;
+    promise.startNode.handle = frame;
+    core->scheduler = this;
+    core->frame = &promise;
+    core->id = promise.id;
+    promise.nextRoot = m_roots;
+    if (m_roots)
+        m_roots->prevRoot = &promise;
+    m_roots = &promise;
+    ++m_liveRoots;
+    m_liveCores.emplace(promise.id, std::move(core));
+    makeReady(promise.startNode);
+}
+
+void Scheduler::unlinkRoot(detail::PromiseBase &root)
+{
+    (root.prevRoot ? root.prevRoot->nextRoot : m_roots) = root.nextRoot;
+    if (root.nextRoot)
+        root.nextRoot->prevRoot = root.prevRoot;
+    root.prevRoot = root.nextRoot = nullptr;
+    --m_liveRoots;
+}
+
+TaskId Scheduler::currentTask() const
+{
+    return m_current ? m_current->id : NoTask;
+}
+
+bool Scheduler::cancel(TaskId root)
+{
+    const auto it = m_liveCores.find(root);
+    return it != m_liveCores.end() && cancelCore(*it->second);
+}
+
+bool Scheduler::cancelCore(detail::TaskCore &core)
+{
+    if (core.isDone() || !core.frame)
+        return false;
+    requestCancel(*core.frame);
+    return true;
+}
+
+void Scheduler::requestCancel(detail::PromiseBase &root)
+{
+    root.cancelRequested = true;
+    detail::WaitNode *node = root.currentWait;
+    if (node && node->isWaiting()) {
+        // The task is parked on something: unpark it so its await throws CancelledError.
+        node->detach();
+        makeReady(*node, detail::WaitNode::Outcome::Cancelled);
+    } else if (node && node->sibling && node->sibling->isWaiting()) {
+        node->sibling->detach();
+    }
+}
+
+bool Scheduler::suspend(detail::PromiseBase &promise, std::coroutine_handle<> handle, detail::WaitNode &node)
+{
+    node.promise = &promise;
+    node.handle = handle;
+    detail::PromiseBase &root = *promise.root;
+    if (root.cancelRequested) [[unlikely]]
+        return false;
+    root.currentWait = &node;
+    record(EventKind::TaskSuspended, promise.id, node.other, node.label, node.line);
+    return true;
+}
+
+void Scheduler::resumed(detail::WaitNode &node)
+{
+    detail::PromiseBase &root = *node.promise->root;
+    root.currentWait = nullptr;
+    if (root.cancelRequested) [[unlikely]] {
+        root.cancelRequested = false;
+        throw CancelledError();
+    }
+}
+
+void Scheduler::armTimer(detail::WaitNode &node, std::int64_t deadline)
+{
+    node.deadline = deadline;
+    node.order = ++m_timerOrder;
+    node.owner = this;
+    node.unlink = &Scheduler::unlinkTimer;
+    m_timers.push(node);
+}
+
+void Scheduler::unlinkTimer(detail::WaitNode &node)
+{
+    static_cast<Scheduler *>(node.owner)->m_timers.remove(node);
+}
+
+void Scheduler::completeExternal(detail::WaitNode &node, bool failed, LabelId outcome)
+{
+    node.detach();
+    node.ioFailed = failed;
+    node.resultLabel = outcome;
+    m_completions.pushBack(node);
+    if (m_waitLoop)
+        m_waitLoop->quit();
+    scheduleDrive();
+}
+
+void Scheduler::block(std::chrono::nanoseconds duration)
+{
+    if (m_options.clock == ClockMode::Virtual)
+        m_virtualNow += duration.count();
+    else
+        std::this_thread::sleep_for(duration);
+}
+
+void Scheduler::wakeJoiners(detail::TaskCore &core)
+{
+    while (detail::WaitNode *node = core.joiners.popFront())
+        makeReady(*node);
+}
+
+std::coroutine_handle<> Scheduler::startChild(detail::PromiseBase &parent, std::coroutine_handle<> parentFrame,
+                                              detail::PromiseBase &child, std::coroutine_handle<> childFrame)
+{
+    child.scheduler = this;
+    child.root = parent.root;
+    child.parent = &parent;
+    child.continuation = parentFrame;
+    child.id = registerTask(child.requestedName, parent.id);
+    record(EventKind::TaskDelegated, parent.id, child.id);
+    child.started = true;
+    record(EventKind::TaskStarted, child.id, parent.id);
+    m_current = &child;
+    return childFrame;
+}
+
+std::coroutine_handle<> Scheduler::finishFrame(std::coroutine_handle<> frame, detail::PromiseBase &promise) noexcept
+{
+    EventKind kind = EventKind::TaskReturned;
+    LabelId label = NoLabel;
+    if (!promise.error) {
+        const QString result = promise.describeResult();
+        if (!result.isEmpty())
+            label = intern(result);
+    } else {
+        kind = isCancellation(promise.error) ? EventKind::TaskCancelled : EventKind::TaskFailed;
+        label = intern(describeException(promise.error));
+    }
+    record(kind, promise.id, promise.parent ? promise.parent->id : NoTask, label);
+    if (promise.continuation) {
+        m_current = promise.parent;
+        return promise.continuation;
+    }
+    finishRoot(promise, frame);
+    return std::noop_coroutine();
+}
+
+void Scheduler::finishRoot(detail::PromiseBase &root, std::coroutine_handle<> frame)
+{
+    const auto it = m_liveCores.find(root.id);
+    Q_ASSERT(it != m_liveCores.end());
+    const std::shared_ptr<detail::TaskCore> core = std::move(it->second);
+    m_liveCores.erase(it);
+    unlinkRoot(root);
+    core->frame = nullptr;
+    core->error = root.error;
+    if (!root.error)
+        core->state = TaskState::Succeeded;
+    else
+        core->state = isCancellation(root.error) ? TaskState::Cancelled : TaskState::Failed;
+    root.publishResult(*core);
+    m_current = nullptr;
+    wakeJoiners(*core);
+    frame.destroy();
+    if (core->state == TaskState::Failed)
+        emit taskFailed(core->id, describeException(core->error));
+}
+
+StepResult Scheduler::resumeNext()
+{
+    detail::WaitNode *node = m_ready.pop();
+    detail::PromiseBase *promise = node->promise;
+    StepResult result{StepAction::ResumedTask, promise->id};
+    if (!promise->started) {
+        promise->started = true;
+        result.action = StepAction::StartedTask;
+        if (promise->core)
+            promise->core->state = TaskState::Running;
+        if (promise->cancelRequested) {
+            // Cancelled before it ever ran: like asyncio, its body never starts.
+            promise->error = std::make_exception_ptr(CancelledError());
+            finishFrame(node->handle, *promise);
+            return result;
+        }
+        record(EventKind::TaskStarted, promise->id);
+    } else {
+        record(EventKind::TaskResumed, promise->id, node->other, node->label, node->line);
+    }
+    m_current = promise;
+    const std::int64_t before = now();
+    node->handle.resume();
+    m_current = nullptr;
+    const std::int64_t ran = now() - before;
+    if (ran > m_options.slowStepThreshold.count()) [[unlikely]]
+        record(EventKind::SlowStep, result.task, 0, toMicros(ran));
+    return result;
+}
+
+StepResult Scheduler::deliverNext()
+{
+    detail::WaitNode *node = m_completions.popFront();
+    StepResult result{StepAction::CompletedIo};
+    if (node) {
+        record(node->ioFailed ? EventKind::IoFailed : EventKind::IoCompleted, node->promise->id, node->other,
+               node->resultLabel);
+    } else {
+        node = m_timers.top();
+        m_timers.remove(*node);
+        node->unlink = nullptr;
+        if (node->isIo) {
+            record(node->ioFailed ? EventKind::IoFailed : EventKind::IoCompleted, node->promise->id, node->other,
+                   node->resultLabel);
+        } else {
+            result.action = StepAction::FiredTimer;
+            record(EventKind::TimerFired, node->promise->id, node->other);
+        }
+    }
+    result.task = node->promise->id;
+    makeReady(*node);
+    return result;
+}
+
+StepResult Scheduler::takeStep()
+{
+    if (m_turnBudget > 0) {
+        --m_turnBudget;
+        return resumeNext();
+    }
+    // A turn boundary: observers hear about the previous turn in one notification.
+    m_trace.publish();
+    if (!m_completions.isEmpty() || hasDueTimer())
+        return deliverNext();
+    if (!m_ready.isEmpty()) {
+        m_turnBudget = m_ready.size() - 1;
+        return resumeNext();
+    }
+    if (!m_timers.isEmpty() && m_options.clock == ClockMode::Virtual) {
+        const std::int64_t wait = m_timers.top()->deadline - m_virtualNow;
+        record(EventKind::LoopWaiting, NoTask, 0, toMicros(wait));
+        m_virtualNow = m_timers.top()->deadline;
+        return StepResult{StepAction::Waited};
+    }
+    if (!m_timers.isEmpty() || m_externalInFlight > 0)
+        return StepResult{StepAction::Blocked};
+    return StepResult{StepAction::Idle};
+}
+
+void Scheduler::ensureStarted()
+{
+    if (!m_loopStarted) {
+        m_loopStarted = true;
+        record(EventKind::LoopStarted, NoTask);
+    }
+}
+
+void Scheduler::stopLoop(const char *why)
+{
+    if (m_loopStarted) {
+        m_loopStarted = false;
+        record(EventKind::LoopStopped, NoTask, 0, intern(QString::fromLatin1(why)));
+    }
+    m_trace.publish();
+}
+
+StepResult Scheduler::step()
+{
+    if (m_freeRunning)
+        throw LoopAlreadyRunningError();
+    DriveGuard guard(*this);
+    const SeqNo first = m_trace.nextSeq();
+    ensureStarted();
+    StepResult result = takeStep();
+    if (result.action == StepAction::Idle)
+        stopLoop("idle");
+    result.firstSeq = first;
+    result.endSeq = m_trace.nextSeq();
+    m_trace.publish();
+    return result;
+}
+
+void Scheduler::runUntilDone(const detail::TaskCore &core)
+{
+    if (m_freeRunning)
+        throw LoopAlreadyRunningError();
+    DriveGuard guard(*this);
+    ensureStarted();
+    while (!core.isDone()) {
+        const StepResult result = takeStep();
+        if (result.action == StepAction::Blocked) {
+            waitForExternalEvents();
+        } else if (result.action == StepAction::Idle) {
+            stopLoop("deadlock");
+            throw InvalidStateError(QStringLiteral("task %1 can never finish: no task is ready and no timer or "
+                                                   "I/O is pending (a deadlock)")
+                                        .arg(m_trace.taskName(core.id)));
+        }
+    }
+    stopLoop("complete");
+}
+
+void Scheduler::runUntilIdle()
+{
+    if (m_freeRunning)
+        throw LoopAlreadyRunningError();
+    DriveGuard guard(*this);
+    ensureStarted();
+    for (;;) {
+        const StepResult result = takeStep();
+        if (result.action == StepAction::Idle)
+            break;
+        if (result.action == StepAction::Blocked)
+            waitForExternalEvents();
+    }
+    stopLoop("idle");
+}
+
+void Scheduler::waitForExternalEvents()
+{
+    const std::int64_t wait = m_timers.isEmpty() ? 0 : std::max<std::int64_t>(0, m_timers.top()->deadline - now());
+    record(EventKind::LoopWaiting, NoTask, 0, toMicros(wait));
+    m_trace.publish();
+    QEventLoop loop;
+    m_waitLoop = &loop;
+    QTimer timer;
+    if (!m_timers.isEmpty()) {
+        timer.setSingleShot(true);
+        timer.setTimerType(Qt::PreciseTimer);
+        connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
+        timer.start(static_cast<int>(std::ceil(static_cast<double>(wait) / 1e6)));
+    }
+    loop.exec();
+    m_waitLoop = nullptr;
+}
+
+void Scheduler::start()
+{
+    if (m_driving)
+        throw LoopAlreadyRunningError();
+    if (m_freeRunning)
+        return;
+    m_freeRunning = true;
+    emit runningChanged(true);
+    m_driveTimer.start(0);
+}
+
+void Scheduler::pause()
+{
+    if (!m_freeRunning)
+        return;
+    m_freeRunning = false;
+    m_driveTimer.stop();
+    m_trace.publish();
+    emit runningChanged(false);
+}
+
+void Scheduler::setStepInterval(std::chrono::milliseconds interval)
+{
+    m_stepInterval = std::max(interval, std::chrono::milliseconds(0));
+}
+
+void Scheduler::scheduleDrive()
+{
+    if (m_freeRunning && !m_driving)
+        m_driveTimer.start(static_cast<int>(m_stepInterval.count()));
+}
+
+void Scheduler::driveSlice()
+{
+    if (!m_freeRunning || m_driving)
+        return;
+    StepResult result;
+    {
+        DriveGuard guard(*this);
+        ensureStarted();
+        if (m_stepInterval.count() > 0) {
+            const SeqNo first = m_trace.nextSeq();
+            result = takeStep();
+            result.firstSeq = first;
+            result.endSeq = m_trace.nextSeq();
+            m_trace.publish();
+            emit stepped(result);
+        } else {
+            // Run flat out, but hand the thread back to Qt every few milliseconds so views stay live.
+            QElapsedTimer slice;
+            slice.start();
+            for (int n = 1;; ++n) {
+                result = takeStep();
+                if (result.action == StepAction::Idle || result.action == StepAction::Blocked)
+                    break;
+                if (n % 256 == 0 && slice.elapsed() >= 8)
+                    break;
+            }
+            m_trace.publish();
+        }
+    }
+    if (!m_freeRunning)
+        return; // paused from a slot connected to stepped()
+    switch (result.action) {
+    case StepAction::Idle:
+        stopLoop("idle");
+        m_freeRunning = false;
+        emit runningChanged(false);
+        emit becameIdle();
+        break;
+    case StepAction::Blocked: {
+        const std::int64_t wait = m_timers.isEmpty() ? -1 : std::max<std::int64_t>(0, m_timers.top()->deadline - now());
+        record(EventKind::LoopWaiting, NoTask, 0, toMicros(std::max<std::int64_t>(wait, 0)));
+        m_trace.publish();
+        if (wait >= 0)
+            m_driveTimer.start(static_cast<int>(std::max<std::int64_t>(std::ceil(static_cast<double>(wait) / 1e6),
+                                                                       m_stepInterval.count())));
+        break; // otherwise an I/O completion calls scheduleDrive()
+    }
+    default:
+        scheduleDrive();
+        break;
+    }
+}
+
+bool Scheduler::hasWork() const
+{
+    return !m_ready.isEmpty() || !m_timers.isEmpty() || !m_completions.isEmpty() || m_externalInFlight > 0;
+}
+
+} // namespace Loopscope

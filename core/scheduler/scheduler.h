@@ -1,0 +1,234 @@
+#pragma once
+
+#include "detail/readyqueue.h"
+#include "detail/timerheap.h"
+#include "taskhandle.h"
+#include "trace/trace.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <chrono>
+#include <unordered_map>
+
+class QEventLoop;
+
+namespace Loopscope {
+
+enum class ClockMode : std::uint8_t {
+    Virtual, //!< time jumps to the next timer when nothing is ready; fully deterministic
+    Real,    //!< wall-clock time, Qt timers and real I/O
+};
+
+//! What one step() did.
+enum class StepAction : std::uint8_t {
+    Idle,        //!< nothing left to do: no ready task, no timer, no I/O in flight
+    Blocked,     //!< real clock: nothing is due yet; waiting on a timer or I/O would block
+    Waited,      //!< virtual clock: jumped to the next timer (the loop "waits on I/O")
+    FiredTimer,  //!< delivered one due timer (the sleeping task is now ready)
+    CompletedIo, //!< delivered one I/O completion (the awaiting task is now ready)
+    StartedTask, //!< ran a task for the first time, until it awaited or finished
+    ResumedTask, //!< resumed a suspended task, until it awaited again or finished
+};
+
+struct StepResult
+{
+    StepAction action = StepAction::Idle;
+    TaskId task = NoTask; //!< the task run, woken or delivered to
+    SeqNo firstSeq = 0;   //!< the events this step appended: [firstSeq, endSeq)
+    SeqNo endSeq = 0;
+};
+
+QLatin1StringView stepActionName(StepAction action);
+
+struct SchedulerOptions
+{
+    ClockMode clock = ClockMode::Virtual;
+    //! A task running longer than this without awaiting is traced as a slow step.
+    std::chrono::nanoseconds slowStepThreshold = std::chrono::milliseconds(100);
+    //! Keep at least this many newest events (0: keep all).
+    qsizetype traceCapacity = 0;
+    //! Lane of this loop's thread in multi-loop traces.
+    std::uint8_t threadLane = 0;
+};
+
+/*!
+ * Loopscope's event loop: runs Tasks on one thread and records every scheduling decision in its
+ * Trace. Each turn delivers the completions and timers that are due, then resumes the tasks that
+ * were ready when the turn began, in FIFO order (the asyncio model).
+ *
+ * Three ways to drive it: runUntilComplete() / runUntilIdle() (synchronous), start()/pause()
+ * (free-running inside the Qt event loop, optionally one step per interval), and step(), which
+ * performs exactly one scheduling action. Driving a loop that is already running throws
+ * LoopAlreadyRunningError and leaves the loop intact.
+ *
+ * Destroying the scheduler destroys every unfinished task frame (their awaits are unlinked first).
+ */
+class Scheduler : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Scheduler(SchedulerOptions options = {}, QObject *parent = nullptr);
+    ~Scheduler() override;
+
+    Trace &trace() { return m_trace; }
+    const Trace &trace() const { return m_trace; }
+    const SchedulerOptions &options() const { return m_options; }
+    ClockMode clockMode() const { return m_options.clock; }
+    //! Scheduler clock in nanoseconds since construction (virtual or real).
+    std::int64_t now() const
+    {
+        return m_options.clock == ClockMode::Virtual ? m_virtualNow : m_realClock.nsecsElapsed();
+    }
+
+    //! Takes ownership of `task`, traces its creation and queues its first run.
+    template<typename T>
+    TaskHandle<T> spawn(Task<T> task, const QString &name = {})
+    {
+        if (!task.isValid())
+            throw InvalidStateError(QStringLiteral("cannot spawn an empty task"));
+        auto core = std::make_shared<detail::TaskCoreOf<T>>();
+        auto frame = task.release();
+        adopt(frame, frame.promise(), core, name);
+        return TaskHandle<T>(std::move(core));
+    }
+
+    //! Requests cancellation: the task's innermost await throws CancelledError. False if done.
+    bool cancel(TaskId root);
+    template<typename T>
+    bool cancel(const TaskHandle<T> &handle)
+    {
+        return handle.isValid() && cancelCore(*handle.core());
+    }
+
+    StepResult step();
+    //! Runs until `handle` finishes; returns its result or rethrows its exception.
+    template<typename T>
+    T runUntilComplete(const TaskHandle<T> &handle)
+    {
+        runUntilDone(*handle.core());
+        return handle.result();
+    }
+    template<typename T>
+    T runUntilComplete(Task<T> task, const QString &name = {})
+    {
+        return runUntilComplete(spawn(std::move(task), name));
+    }
+    //! Runs until no task is ready and no timer or I/O is pending.
+    void runUntilIdle();
+
+    //! Free-running inside the Qt event loop; with an interval, one step per interval (animation).
+    void start();
+    void pause();
+    bool isRunning() const { return m_freeRunning || m_driving; }
+    bool isFreeRunning() const { return m_freeRunning; }
+    void setStepInterval(std::chrono::milliseconds interval);
+    std::chrono::milliseconds stepInterval() const { return m_stepInterval; }
+
+    bool hasWork() const;
+    std::size_t readyCount() const { return m_ready.size(); }
+    std::size_t timerCount() const { return m_timers.size(); }
+    qsizetype liveTaskCount() const { return m_liveRoots; }
+    //! The task running right now (NoTask between steps).
+    TaskId currentTask() const;
+
+    // ---- back end of the awaitables (awaitables.h, sync primitives); not for scenario code ----
+    void record(EventKind kind, TaskId task, std::uint32_t other = 0, std::uint32_t detail = 0,
+                std::uint16_t line = 0)
+    {
+        m_trace.append(kind, now(), task, other, detail, line);
+    }
+    LabelId intern(const QString &text) { return m_trace.intern(text); }
+    //! Marks `promise` suspended on `node` and traces it. Returns false if it must not suspend
+    //! (a cancellation is pending), in which case the await completes at once and throws.
+    bool suspend(detail::PromiseBase &promise, std::coroutine_handle<> handle, detail::WaitNode &node);
+    //! Throws CancelledError if the task was cancelled while it waited; clears the wait.
+    void resumed(detail::WaitNode &node);
+    void makeReady(detail::WaitNode &node, detail::WaitNode::Outcome outcome = detail::WaitNode::Outcome::Ready)
+    {
+        if (node.sibling) [[unlikely]]
+            node.sibling->detach();
+        node.outcome = outcome;
+        m_ready.push(&node);
+    }
+    LabelId yieldLabel() const { return m_yieldLabel; }
+    //! Records a line of scenario output for the running task.
+    void log(const QString &text) { record(EventKind::Message, currentTask(), 0, intern(text)); }
+    void armTimer(detail::WaitNode &node, std::int64_t deadline);
+    std::uint32_t nextIoId() { return ++m_lastIoId; }
+    std::uint32_t nextTimerId() { return ++m_lastTimerId; }
+    //! An external operation (Qt I/O) is in flight for `node`; its completion arrives via complete().
+    void beginExternal() { ++m_externalInFlight; }
+    void endExternal() { --m_externalInFlight; }
+    //! The external operation of `node` finished; the completion is delivered by a later step.
+    void completeExternal(detail::WaitNode &node, bool failed, LabelId outcome);
+    //! Simulates a blocking call: the clock moves on while the task keeps the thread.
+    void block(std::chrono::nanoseconds duration);
+    void wakeJoiners(detail::TaskCore &core);
+    detail::PromiseBase *currentFrame() const { return m_current; }
+
+    // Frame life cycle, called from Task's promise (task.h).
+    std::coroutine_handle<> finishFrame(std::coroutine_handle<> frame, detail::PromiseBase &promise) noexcept;
+    std::coroutine_handle<> startChild(detail::PromiseBase &parent, std::coroutine_handle<> parentFrame,
+                                       detail::PromiseBase &child, std::coroutine_handle<> childFrame);
+
+signals:
+    void runningChanged(bool running);
+    //! Free-running only: the loop has nothing left to do.
+    void becameIdle();
+    //! Free-running with a step interval: one step was taken.
+    void stepped(const Loopscope::StepResult &result);
+    //! A spawned task ended with an exception nobody had awaited yet.
+    void taskFailed(Loopscope::TaskId task, const QString &message);
+
+private:
+    void adopt(std::coroutine_handle<> frame, detail::PromiseBase &promise, std::shared_ptr<detail::TaskCore> core,
+               const QString &name);
+    TaskId registerTask(const QString &name, TaskId parent);
+    bool cancelCore(detail::TaskCore &core);
+    void requestCancel(detail::PromiseBase &root);
+    void finishRoot(detail::PromiseBase &root, std::coroutine_handle<> frame);
+    StepResult resumeNext();
+    StepResult deliverNext();
+    StepResult takeStep();
+    void runUntilDone(const detail::TaskCore &core);
+    void ensureStarted();
+    void stopLoop(const char *why);
+    void waitForExternalEvents();
+    void driveSlice();
+    void scheduleDrive();
+    bool hasDueTimer() const { return !m_timers.isEmpty() && m_timers.top()->deadline <= now(); }
+    static void unlinkTimer(detail::WaitNode &node);
+    void unlinkRoot(detail::PromiseBase &root);
+
+    class DriveGuard;
+
+    SchedulerOptions m_options;
+    Trace m_trace;
+    QElapsedTimer m_realClock;
+    std::int64_t m_virtualNow = 0;
+    detail::ReadyQueue m_ready;
+    detail::TimerHeap m_timers;
+    detail::WaitList m_completions;
+    std::size_t m_turnBudget = 0;
+    std::uint64_t m_timerOrder = 0;
+    std::uint32_t m_lastIoId = 0;
+    std::uint32_t m_lastTimerId = 0;
+    TaskId m_lastTaskId = 0;
+    qsizetype m_externalInFlight = 0;
+    std::unordered_map<TaskId, std::shared_ptr<detail::TaskCore>> m_liveCores;
+    qsizetype m_liveRoots = 0;
+    detail::PromiseBase *m_roots = nullptr;
+    detail::PromiseBase *m_current = nullptr;
+    LabelId m_yieldLabel = NoLabel;
+    bool m_loopStarted = false;
+    bool m_driving = false;
+    bool m_freeRunning = false;
+    std::chrono::milliseconds m_stepInterval{0};
+    QTimer m_driveTimer;
+    QPointer<QEventLoop> m_waitLoop;
+};
+
+} // namespace Loopscope

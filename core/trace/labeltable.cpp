@@ -1,0 +1,48 @@
+#include "labeltable.h"
+
+namespace Loopscope {
+
+LabelTable::LabelTable()
+{
+    clear();
+}
+
+LabelId LabelTable::intern(const QString &text)
+{
+    if (text.isEmpty())
+        return NoLabel;
+    const auto it = m_ids.constFind(text);
+    if (it != m_ids.cend())
+        return it.value();
+    const auto id = static_cast<LabelId>(m_texts.size());
+    m_texts.push_back(text);
+    m_ids.insert(text, id);
+    return id;
+}
+
+const QString &LabelTable::text(LabelId id) const
+{
+    return id < m_texts.size() ? m_texts[id] : m_texts.front();
+}
+
+bool LabelTable::find(const QString &text, LabelId &id) const
+{
+    if (text.isEmpty()) {
+        id = NoLabel;
+        return true;
+    }
+    const auto it = m_ids.constFind(text);
+    if (it == m_ids.cend())
+        return false;
+    id = it.value();
+    return true;
+}
+
+void LabelTable::clear()
+{
+    m_texts.clear();
+    m_ids.clear();
+    m_texts.emplace_back();
+}
+
+} // namespace Loopscope

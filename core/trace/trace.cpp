@@ -1,0 +1,159 @@
+#include "trace.h"
+
+namespace Loopscope {
+
+Trace::Trace(QObject *parent)
+    : QObject(parent)
+{
+}
+
+Trace::~Trace() = default;
+
+void Trace::setCapacity(qsizetype maxEvents)
+{
+    m_capacity = maxEvents < 0 ? 0 : maxEvents;
+}
+
+void Trace::appendEvent(const TraceEvent &event)
+{
+    append(event.kind, event.timeNs, event.task, event.other, event.detail, event.line);
+    if (event.thread != m_thread) {
+        auto &stored = m_tail->events[m_tailFill - 1];
+        stored.thread = event.thread;
+    }
+}
+
+void Trace::startChunk()
+{
+    const bool overCapacity = m_capacity > 0 && size() >= m_capacity + ChunkSize && m_chunks.size() > 1;
+    if (overCapacity) {
+        // Recycle the oldest chunk as the new tail: a capped trace allocates nothing once full.
+        auto oldest = std::move(m_chunks.front());
+        m_chunks.erase(m_chunks.begin());
+        m_dropped += ChunkSize;
+        m_chunks.push_back(std::move(oldest));
+    } else {
+        m_chunks.push_back(std::make_unique<Chunk>());
+    }
+    m_tail = m_chunks.back().get();
+    m_tailFill = 0;
+}
+
+void Trace::publish()
+{
+    if (m_nextSeq == m_publishedSeq)
+        return;
+    const SeqNo first = m_publishedSeq < firstSeq() ? firstSeq() : m_publishedSeq;
+    m_publishedSeq = m_nextSeq;
+    emit eventsAppended(first, m_nextSeq - 1);
+}
+
+void Trace::registerTask(TaskId id, LabelId name, TaskId parent)
+{
+    if (id >= m_tasks.size())
+        m_tasks.resize(id + 1);
+    m_tasks[id] = TaskRecord{name, parent};
+}
+
+const TaskRecord &Trace::task(TaskId id) const
+{
+    static const TaskRecord none;
+    return id < m_tasks.size() ? m_tasks[id] : none;
+}
+
+QString Trace::taskName(TaskId id) const
+{
+    if (id == NoTask)
+        return QStringLiteral("loop");
+    const QString &name = m_labels.text(task(id).name);
+    return name.isEmpty() ? QStringLiteral("task %1").arg(id) : name;
+}
+
+qsizetype Trace::indexOfSeq(SeqNo seq) const
+{
+    if (seq < firstSeq() || seq >= m_nextSeq)
+        return -1;
+    return static_cast<qsizetype>(seq - firstSeq());
+}
+
+QString Trace::detailText(const TraceEvent &event) const
+{
+    switch (event.kind) {
+    case EventKind::LoopWaiting:
+    case EventKind::TimerArmed:
+    case EventKind::SlowStep:
+        return formatDuration(static_cast<std::int64_t>(event.detail) * 1000);
+    default:
+        return m_labels.text(event.detail);
+    }
+}
+
+QString Trace::describe(const TraceEvent &event) const
+{
+    const QString who = taskName(event.task);
+    const QString detail = detailText(event);
+    const QString other = event.other ? taskName(event.other) : QString();
+    QString what;
+    switch (event.kind) {
+    case EventKind::LoopStarted: what = QStringLiteral("loop started"); break;
+    case EventKind::LoopStopped: what = QStringLiteral("loop stopped (%1)").arg(detail); break;
+    case EventKind::LoopWaiting: what = QStringLiteral("loop waits on I/O and timers for %1").arg(detail); break;
+    case EventKind::Poll: what = QStringLiteral("loop polls %1: not ready").arg(other); break;
+    case EventKind::TaskCreated:
+        what = event.other ? QStringLiteral("%1 created by %2").arg(who, other) : QStringLiteral("%1 created").arg(who);
+        break;
+    case EventKind::TaskStarted: what = QStringLiteral("loop starts %1").arg(who); break;
+    case EventKind::TaskSuspended: what = QStringLiteral("%1 awaits %2").arg(who, detail); break;
+    case EventKind::TaskResumed: what = QStringLiteral("loop resumes %1").arg(who); break;
+    case EventKind::TaskYielded: what = QStringLiteral("%1 yields %2").arg(who, detail); break;
+    case EventKind::TaskDelegated: what = QStringLiteral("%1 delegates to %2").arg(who, other); break;
+    case EventKind::TaskReturned:
+        what = detail.isEmpty() ? QStringLiteral("%1 completes").arg(who)
+                                : QStringLiteral("%1 completes, returning %2").arg(who, detail);
+        break;
+    case EventKind::TaskFailed: what = QStringLiteral("%1 fails: %2").arg(who, detail); break;
+    case EventKind::TaskCancelled: what = QStringLiteral("%1 cancelled").arg(who); break;
+    case EventKind::IoSubmitted: what = QStringLiteral("%1 submits I/O #%2 %3").arg(who).arg(event.other).arg(detail); break;
+    case EventKind::IoCompleted: what = QStringLiteral("I/O #%1 complete %2 -> %3").arg(event.other).arg(detail, who); break;
+    case EventKind::IoFailed: what = QStringLiteral("I/O #%1 failed: %2 -> %3").arg(event.other).arg(detail, who); break;
+    case EventKind::TimerArmed: what = QStringLiteral("%1 arms timer #%2 for %3").arg(who).arg(event.other).arg(detail); break;
+    case EventKind::TimerFired: what = QStringLiteral("timer #%1 fires -> %2").arg(event.other).arg(who); break;
+    case EventKind::SlowStep: what = QStringLiteral("SLOW STEP: %1 ran %2 without yielding").arg(who, detail); break;
+    case EventKind::Message: what = QStringLiteral("%1: %2").arg(who, detail); break;
+    }
+    return QStringLiteral("#%1 t=%2 %3").arg(event.seq).arg(formatDuration(event.timeNs), what);
+}
+
+void Trace::clear()
+{
+    m_chunks.clear();
+    m_tail = nullptr;
+    m_tailFill = ChunkSize;
+    m_nextSeq = 0;
+    m_publishedSeq = 0;
+    m_dropped = 0;
+    m_labels.clear();
+    m_tasks.clear();
+    emit cleared();
+}
+
+std::size_t Trace::storageBytes() const
+{
+    return m_chunks.size() * sizeof(Chunk);
+}
+
+QString formatDuration(std::int64_t ns)
+{
+    const double v = static_cast<double>(ns);
+    if (ns == 0)
+        return QStringLiteral("0 s");
+    if (ns % 1'000'000'000 == 0 || ns >= 1'000'000'000)
+        return QStringLiteral("%1 s").arg(v / 1e9, 0, 'f', 3);
+    if (ns >= 1'000'000)
+        return QStringLiteral("%1 ms").arg(v / 1e6, 0, 'f', ns % 1'000'000 == 0 ? 0 : 3);
+    if (ns >= 1'000)
+        return QStringLiteral("%1 µs").arg(v / 1e3, 0, 'f', ns % 1'000 == 0 ? 0 : 3);
+    return QStringLiteral("%1 ns").arg(ns);
+}
+
+} // namespace Loopscope

@@ -1,0 +1,125 @@
+#pragma once
+
+#include "labeltable.h"
+#include "traceevent.h"
+
+#include <QObject>
+#include <QString>
+
+#include <array>
+#include <memory>
+#include <vector>
+
+namespace Loopscope {
+
+//! What the trace knows about a task beyond its events: its name and its parent.
+struct TaskRecord
+{
+    LabelId name = NoLabel;
+    TaskId parent = NoTask;
+};
+
+/*!
+ * The trace: an append-only log of TraceEvents, the model every view observes.
+ *
+ * Storage is a list of fixed-size chunks, so appending never moves or allocates per event.
+ * With a capacity set, the oldest whole chunks are dropped (and recycled) once the trace holds
+ * more than that many events; droppedCount() says how many were lost and seq numbers keep counting.
+ *
+ * Writers append freely and call publish() once per loop turn; publish() emits a single
+ * eventsAppended() for everything appended since the previous one. A Trace belongs to one thread.
+ */
+class Trace : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr qsizetype ChunkSize = 4096;
+
+    explicit Trace(QObject *parent = nullptr);
+    ~Trace() override;
+
+    //! Keeps at least the newest `maxEvents` events (0: keep everything).
+    void setCapacity(qsizetype maxEvents);
+    qsizetype capacity() const { return m_capacity; }
+
+    void append(EventKind kind, std::int64_t timeNs, TaskId task, std::uint32_t other = 0,
+                std::uint32_t detail = 0, std::uint16_t line = 0)
+    {
+        if (m_tailFill == ChunkSize) [[unlikely]]
+            startChunk();
+        m_tail->events[m_tailFill++]
+            = TraceEvent{m_nextSeq++, timeNs, task, other, detail, kind, m_thread, line};
+    }
+    //! Appends an event as given (its seq is replaced by the trace's own numbering).
+    void appendEvent(const TraceEvent &event);
+
+    //! Emits eventsAppended() for the events appended since the last call, if any.
+    void publish();
+
+    void setThreadLane(std::uint8_t lane) { m_thread = lane; }
+
+    void registerTask(TaskId id, LabelId name, TaskId parent);
+    const TaskRecord &task(TaskId id) const;
+    QString taskName(TaskId id) const;
+    TaskId taskCount() const { return static_cast<TaskId>(m_tasks.size()); }
+
+    qsizetype size() const
+    {
+        return m_chunks.empty() ? 0 : static_cast<qsizetype>(m_chunks.size() - 1) * ChunkSize + m_tailFill;
+    }
+    bool isEmpty() const { return size() == 0; }
+    const TraceEvent &at(qsizetype index) const
+    {
+        return m_chunks[static_cast<std::size_t>(index / ChunkSize)]->events[index % ChunkSize];
+    }
+    const TraceEvent &last() const { return at(size() - 1); }
+    //! Sequence number of at(0); events before it were dropped.
+    SeqNo firstSeq() const { return m_nextSeq - static_cast<SeqNo>(size()); }
+    SeqNo nextSeq() const { return m_nextSeq; }
+    //! Index of the event with sequence number `seq`, or -1 if it was dropped or not yet written.
+    qsizetype indexOfSeq(SeqNo seq) const;
+    std::uint64_t droppedCount() const { return m_dropped; }
+
+    LabelTable &labels() { return m_labels; }
+    const LabelTable &labels() const { return m_labels; }
+    LabelId intern(const QString &text) { return m_labels.intern(text); }
+
+    //! One readable line for an event, e.g. "t=2.000s  C1 resumed".
+    QString describe(const TraceEvent &event) const;
+    //! The event's detail as text (label, number or duration, by kind).
+    QString detailText(const TraceEvent &event) const;
+
+    void clear();
+    //! Bytes held by event storage (whole chunks), for memory reports.
+    std::size_t storageBytes() const;
+
+signals:
+    //! Events with sequence numbers [first, last] were appended (one signal per publish()).
+    void eventsAppended(Loopscope::SeqNo first, Loopscope::SeqNo last);
+    //! The trace was emptied.
+    void cleared();
+
+private:
+    struct Chunk
+    {
+        std::array<TraceEvent, ChunkSize> events;
+    };
+
+    void startChunk();
+
+    std::vector<std::unique_ptr<Chunk>> m_chunks;
+    Chunk *m_tail = nullptr;
+    qsizetype m_tailFill = ChunkSize;
+    qsizetype m_capacity = 0;
+    SeqNo m_nextSeq = 0;
+    SeqNo m_publishedSeq = 0;
+    std::uint64_t m_dropped = 0;
+    std::uint8_t m_thread = 0;
+    LabelTable m_labels;
+    std::vector<TaskRecord> m_tasks;
+};
+
+//! Formats nanoseconds for people: "2.000 s", "350 ms", "12 µs".
+QString formatDuration(std::int64_t ns);
+
+} // namespace Loopscope

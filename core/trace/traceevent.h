@@ -1,0 +1,44 @@
+#pragma once
+
+#include "eventkind.h"
+
+#include <cstdint>
+
+namespace Loopscope {
+
+using TaskId = std::uint32_t;     //!< 0 means "no task" (the loop itself)
+using LabelId = std::uint32_t;    //!< index into a LabelTable; 0 is the empty label
+using SeqNo = std::uint64_t;
+
+inline constexpr TaskId NoTask = 0;
+inline constexpr LabelId NoLabel = 0;
+
+/*!
+ * One scheduling decision. A plain 32-byte value so that a million of them stay cheap:
+ * no pointers, no strings (text lives in the trace's LabelTable and is referred to by id).
+ *
+ * - `seq` increases by one per event of a trace, also across dropped events.
+ * - `timeNs` is the scheduler clock (virtual or real) in nanoseconds since the loop was created.
+ * - `task` is the task the event is about (NoTask for loop events).
+ * - `other` is the second party: the awaited task, the I/O operation or timer id, or the parent.
+ * - `detail` is a LabelId or a number, depending on `kind` (see EventKind and eventKindHasLabel()).
+ * - `line` is the source line of the await or yield that produced the event (0 when unknown).
+ * - `thread` is the index of the loop's thread lane (0 for a single loop).
+ */
+struct TraceEvent
+{
+    SeqNo seq = 0;
+    std::int64_t timeNs = 0;
+    TaskId task = NoTask;
+    std::uint32_t other = 0;
+    std::uint32_t detail = 0;
+    EventKind kind = EventKind::LoopStarted;
+    std::uint8_t thread = 0;
+    std::uint16_t line = 0;
+
+    friend bool operator==(const TraceEvent &, const TraceEvent &) = default;
+};
+
+static_assert(sizeof(TraceEvent) == 32, "a stored event must stay 32 bytes");
+
+} // namespace Loopscope

@@ -1,0 +1,8 @@
+#pragma once
+
+#include <QStringList>
+
+// Each benchmark prints its figures and ends with one line "RESULT <name> key=value ...".
+// It returns the process exit code (0 on success).
+int benchScheduler(const QStringList &args);
+int benchServer(const QStringList &args);
