@@ -1,5 +1,11 @@
-#include "scheduler/awaitables.h"
+#include "scheduler/boundedqueue.h"
+#include "scheduler/combinators.h"
+#include "scheduler/event.h"
+#include "scheduler/qtbridge.h"
+#include "scheduler/semaphore.h"
 
+#include <QSignalSpy>
+#include <QTimer>
 #include <QtTest>
 
 using namespace Loopscope;
@@ -7,20 +13,60 @@ using namespace std::chrono_literals;
 
 namespace {
 
-Task<int> ioTask(QString label)
+Task<int> awaitIo(QString what, nanoseconds latency = 2s)
 {
-    co_await io(label, 2s);
+    co_await io(what, latency);
     co_return 1;
 }
 
-QStringList kinds(const Trace &trace)
+//! "kind task" lines: the schedule without timestamps, easy to compare.
+QStringList schedule(const Trace &trace, bool withLoop = true)
 {
     QStringList out;
     for (qsizetype i = 0; i < trace.size(); ++i) {
         const auto &e = trace.at(i);
-        out << QStringLiteral("%1 %2").arg(eventKindName(e.kind)).arg(e.task ? trace.taskName(e.task) : QStringLiteral("loop"));
+        if (!withLoop && (e.kind == EventKind::LoopStarted || e.kind == EventKind::LoopStopped))
+            continue;
+        out << QStringLiteral("%1 %2").arg(eventKindName(e.kind), trace.taskName(e.task));
     }
     return out;
+}
+
+QString fullText(const Trace &trace)
+{
+    QStringList lines;
+    for (qsizetype i = 0; i < trace.size(); ++i)
+        lines << trace.describe(trace.at(i));
+    return lines.join(u'\n');
+}
+
+qsizetype countKind(const Trace &trace, EventKind kind)
+{
+    qsizetype n = 0;
+    for (qsizetype i = 0; i < trace.size(); ++i)
+        n += trace.at(i).kind == kind;
+    return n;
+}
+
+Task<int> chainLink(int depth, QStringList *seen)
+{
+    if (depth == 0) {
+        co_await sleep(1s);
+        seen->append(QStringLiteral("innermost"));
+        co_return 42;
+    }
+    const int inner = co_await chainLink(depth - 1, seen).named(QStringLiteral("link %1").arg(depth - 1));
+    seen->append(QStringLiteral("link %1").arg(depth));
+    co_return inner;
+}
+
+Task<int> failingLink(int depth)
+{
+    if (depth == 0) {
+        co_await yieldNow();
+        throw std::runtime_error("disk on fire");
+    }
+    co_return co_await failingLink(depth - 1);
 }
 
 } // namespace
@@ -29,19 +75,508 @@ class TestScheduler : public QObject
 {
     Q_OBJECT
 private slots:
-    void twoCoroutines()
+    void twoCoroutinesFollowTheCanonicalSchedule()
     {
         Scheduler s;
-        auto c1 = s.spawn(ioTask(QStringLiteral("read a")), QStringLiteral("C1"));
-        auto c2 = s.spawn(ioTask(QStringLiteral("read b")), QStringLiteral("C2"));
+        auto c1 = s.spawn(awaitIo(QStringLiteral("read a")), QStringLiteral("C1"));
+        auto c2 = s.spawn(awaitIo(QStringLiteral("read b")), QStringLiteral("C2"));
         s.runUntilIdle();
-        for (const auto &line : kinds(s.trace()))
-            qDebug() << line;
-        for (qsizetype i = 0; i < s.trace().size(); ++i)
-            qDebug().noquote() << s.trace().describe(s.trace().at(i));
+        const QStringList expected{
+            "task_created C1",   "task_created C2",   "loop_started loop",   "task_started C1",
+            "io_submitted C1",   "task_suspended C1", "task_started C2",     "io_submitted C2",
+            "task_suspended C2", "loop_waiting loop", "io_completed C1",     "io_completed C2",
+            "task_resumed C1",   "task_returned C1",  "task_resumed C2",     "task_returned C2",
+            "loop_stopped loop",
+        };
+        QCOMPARE(schedule(s.trace()), expected);
         QCOMPARE(c1.result(), 1);
         QCOMPARE(c2.result(), 1);
         QCOMPARE(s.now(), 2'000'000'000);
+    }
+
+    void stepWalksOneSchedulingActionAtATime()
+    {
+        Scheduler s;
+        s.spawn(awaitIo(QStringLiteral("read a")), QStringLiteral("C1"));
+        s.spawn(awaitIo(QStringLiteral("read b")), QStringLiteral("C2"));
+        struct Expect
+        {
+            StepAction action;
+            QString task;
+            QStringList events;
+        };
+        const QList<Expect> walk{
+            {StepAction::StartedTask, "C1", {"loop_started loop", "task_started C1", "io_submitted C1", "task_suspended C1"}},
+            {StepAction::StartedTask, "C2", {"task_started C2", "io_submitted C2", "task_suspended C2"}},
+            {StepAction::Waited, "loop", {"loop_waiting loop"}},
+            {StepAction::CompletedIo, "C1", {"io_completed C1"}},
+            {StepAction::CompletedIo, "C2", {"io_completed C2"}},
+            {StepAction::ResumedTask, "C1", {"task_resumed C1", "task_returned C1"}},
+            {StepAction::ResumedTask, "C2", {"task_resumed C2", "task_returned C2"}},
+            {StepAction::Idle, "loop", {"loop_stopped loop"}},
+        };
+        for (const auto &expect : walk) {
+            const StepResult r = s.step();
+            QCOMPARE(stepActionName(r.action), stepActionName(expect.action));
+            QCOMPARE(s.trace().taskName(r.task), expect.task);
+            QStringList events;
+            for (SeqNo seq = r.firstSeq; seq < r.endSeq; ++seq) {
+                const auto &e = s.trace().at(s.trace().indexOfSeq(seq));
+                events << QStringLiteral("%1 %2").arg(eventKindName(e.kind), s.trace().taskName(e.task));
+            }
+            QCOMPARE(events, expect.events);
+        }
+    }
+
+    void concurrentWaitsOverlap_data()
+    {
+        QTest::addColumn<int>("n");
+        QTest::newRow("2") << 2;
+        QTest::newRow("3") << 3;
+        QTest::newRow("1000") << 1000;
+        QTest::newRow("100000") << 100000;
+    }
+    void concurrentWaitsOverlap()
+    {
+        QFETCH(int, n);
+        Scheduler s;
+        for (int i = 0; i < n; ++i)
+            s.spawn(awaitIo(QStringLiteral("request")));
+        s.runUntilIdle();
+        QCOMPARE(s.now(), 2'000'000'000LL);
+        QCOMPARE(countKind(s.trace(), EventKind::TaskReturned), qsizetype(n));
+        QCOMPARE(s.liveTaskCount(), 0);
+
+        Scheduler sequential;
+        const int m = std::min(n, 1000);
+        auto one = [](int count) -> Task<void> {
+            for (int i = 0; i < count; ++i)
+                co_await io(QStringLiteral("request"), 2s);
+        };
+        sequential.runUntilComplete(one(m));
+        QCOMPARE(sequential.now(), 2'000'000'000LL * m);
+    }
+
+    void delegationChainPassesValuesAndReturn()
+    {
+        Scheduler s;
+        QStringList seen;
+        const int result = s.runUntilComplete(chainLink(10, &seen), QStringLiteral("outer"));
+        QCOMPARE(result, 42);
+        QCOMPARE(seen.size(), 11);
+        QCOMPARE(seen.first(), QStringLiteral("innermost"));
+        QCOMPARE(seen.last(), QStringLiteral("link 10"));
+        QCOMPARE(countKind(s.trace(), EventKind::TaskDelegated), qsizetype(10));
+        QCOMPARE(countKind(s.trace(), EventKind::TaskReturned), qsizetype(11));
+        // The loop resumes the innermost frame directly: the await is where the chain is parked.
+        for (qsizetype i = 0; i < s.trace().size(); ++i) {
+            const auto &e = s.trace().at(i);
+            if (e.kind == EventKind::TaskResumed)
+                QCOMPARE(s.trace().taskName(e.task), QStringLiteral("link 0"));
+        }
+    }
+
+    void delegationChainCarriesExceptions()
+    {
+        Scheduler s;
+        auto handle = s.spawn(failingLink(10), QStringLiteral("outer"));
+        QSignalSpy failed(&s, &Scheduler::taskFailed);
+        s.runUntilIdle();
+        QCOMPARE(handle.state(), TaskState::Failed);
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, handle.result());
+        QCOMPARE(countKind(s.trace(), EventKind::TaskFailed), qsizetype(11));
+        QCOMPARE(failed.count(), 1);
+        QCOMPARE(failed.first().at(1).toString(), QStringLiteral("disk on fire"));
+        QVERIFY(fullText(s.trace()).contains(QStringLiteral("fails: disk on fire")));
+    }
+
+    void cancellationReachesTheInnermostAwait()
+    {
+        Scheduler s;
+        QStringList seen;
+        auto handle = s.spawn(chainLink(10, &seen), QStringLiteral("outer"));
+        s.step(); // runs the chain down to its innermost sleep
+        QCOMPARE(s.timerCount(), std::size_t(1));
+        QVERIFY(s.cancel(handle));
+        s.runUntilIdle();
+        QCOMPARE(handle.state(), TaskState::Cancelled);
+        QVERIFY(seen.isEmpty());
+        QCOMPARE(countKind(s.trace(), EventKind::TaskCancelled), qsizetype(11));
+        QCOMPARE(s.timerCount(), std::size_t(0));
+        QCOMPARE(s.now(), 0); // the sleep never completed
+    }
+
+    void cancelledBeforeStartNeverRuns()
+    {
+        Scheduler s;
+        bool ran = false;
+        auto body = [](bool *flag) -> Task<void> {
+            *flag = true;
+            co_return;
+        };
+        auto handle = s.spawn(body(&ran));
+        s.cancel(handle.id());
+        s.runUntilIdle();
+        QVERIFY(!ran);
+        QCOMPARE(handle.state(), TaskState::Cancelled);
+        QVERIFY_THROWS_EXCEPTION(CancelledError, handle.result());
+    }
+
+    void nestedRunFailsAndTheLoopSurvives()
+    {
+        Scheduler s;
+        auto nested = [](QString *error) -> Task<int> {
+            Scheduler &self = co_await thisScheduler();
+            try {
+                self.runUntilIdle();
+            } catch (const LoopAlreadyRunningError &e) {
+                *error = e.message();
+            }
+            try {
+                self.step();
+            } catch (const LoopAlreadyRunningError &) {
+                error->append(QStringLiteral(" (step too)"));
+            }
+            co_await sleep(1s);
+            co_return 7;
+        };
+        QString error;
+        auto other = s.spawn(awaitIo(QStringLiteral("x"), 3s));
+        QCOMPARE(s.runUntilComplete(nested(&error)), 7);
+        QCOMPARE(error, QStringLiteral("the event loop is already running (step too)"));
+        s.runUntilIdle();
+        QCOMPARE(other.result(), 1);
+    }
+
+    void uncaughtNestedRunIsATaskFailure()
+    {
+        Scheduler s;
+        auto nested = []() -> Task<void> {
+            Scheduler &self = co_await thisScheduler();
+            self.runUntilIdle();
+        };
+        auto handle = s.spawn(nested(), QStringLiteral("naughty"));
+        s.runUntilIdle();
+        QCOMPARE(handle.state(), TaskState::Failed);
+        QVERIFY(fullText(s.trace()).contains(QStringLiteral("naughty fails: the event loop is already running")));
+    }
+
+    void waitForTimesOutAndCancels()
+    {
+        Scheduler s;
+        auto slow = s.spawn(awaitIo(QStringLiteral("slow"), 5s), QStringLiteral("slow"));
+        auto watcher = [](TaskHandle<int> target) -> Task<QString> {
+            try {
+                co_await waitFor(target, 1s);
+                co_return QStringLiteral("finished");
+            } catch (const TimeoutError &e) {
+                co_return e.message();
+            }
+        };
+        QCOMPARE(s.runUntilComplete(watcher(slow)), QStringLiteral("slow did not finish within 1.000 s"));
+        s.runUntilIdle();
+        QCOMPARE(slow.state(), TaskState::Cancelled);
+        QCOMPARE(s.now(), 1'000'000'000);
+    }
+
+    void waitForReturnsInTime()
+    {
+        Scheduler s;
+        auto fast = s.spawn(awaitIo(QStringLiteral("fast"), 1s));
+        auto watcher = [](TaskHandle<int> target) -> Task<int> { co_return co_await waitFor(target, 3s); };
+        QCOMPARE(s.runUntilComplete(watcher(fast)), 1);
+        QCOMPARE(s.timerCount(), std::size_t(0)); // the timeout timer was disarmed
+        s.runUntilIdle();
+        QCOMPARE(s.now(), 1'000'000'000);
+    }
+
+    void boundedQueueAppliesBackPressure()
+    {
+        Scheduler s;
+        BoundedQueue<int> queue(2, QStringLiteral("quotes"));
+        QList<int> received;
+        auto producer = [](BoundedQueue<int> &q) -> Task<void> {
+            for (int i = 0; i < 6; ++i)
+                co_await q.put(i);
+            q.close();
+        };
+        auto consumer = [](BoundedQueue<int> &q, QList<int> &out) -> Task<int> {
+            while (auto item = co_await q.get()) {
+                co_await sleep(1s);
+                out << *item;
+            }
+            co_return out.size();
+        };
+        s.spawn(producer(queue), QStringLiteral("producer"));
+        auto c = s.spawn(consumer(queue, received), QStringLiteral("consumer"));
+        s.runUntilIdle();
+        QCOMPARE(received, (QList<int>{0, 1, 2, 3, 4, 5}));
+        QCOMPARE(c.result(), 6);
+        QCOMPARE(queue.peakSize(), std::size_t(2));
+        QVERIFY(fullText(s.trace()).contains(QStringLiteral("producer awaits quotes full (put)")));
+        QVERIFY_THROWS_EXCEPTION(QueueClosedError, s.runUntilComplete(producer(queue)));
+    }
+
+    void semaphoreBoundsConcurrency()
+    {
+        Scheduler s;
+        Semaphore limit(3, QStringLiteral("limit"));
+        int inFlight = 0;
+        int peak = 0;
+        auto worker = [](Semaphore &sem, int &now, int &max) -> Task<void> {
+            co_await sem.acquire();
+            Semaphore::Permit permit(sem);
+            max = std::max(max, ++now);
+            co_await io(QStringLiteral("fetch"), 1s);
+            --now;
+        };
+        for (int i = 0; i < 10; ++i)
+            s.spawn(worker(limit, inFlight, peak));
+        s.runUntilIdle();
+        QCOMPARE(peak, 3);
+        QCOMPARE(limit.peakHeld(), 3);
+        QCOMPARE(limit.available(), 3);
+        QCOMPARE(s.now(), 4'000'000'000); // ceil(10 / 3) rounds of 1 s
+        QVERIFY_THROWS_EXCEPTION(InvalidStateError, limit.release());
+    }
+
+    void eventWakesEveryWaiter()
+    {
+        Scheduler s;
+        Event ready(QStringLiteral("ready"));
+        auto waiter = [](Event &e) -> Task<int> {
+            co_await e.wait();
+            co_return 1;
+        };
+        auto setter = [](Event &e) -> Task<void> {
+            co_await sleep(2s);
+            e.set();
+        };
+        auto a = s.spawn(waiter(ready));
+        auto b = s.spawn(waiter(ready));
+        s.spawn(setter(ready));
+        s.runUntilIdle();
+        QCOMPARE(a.result() + b.result(), 2);
+        QCOMPARE(s.now(), 2'000'000'000);
+    }
+
+    void gatherCollectsResults()
+    {
+        Scheduler s;
+        auto main = []() -> Task<int> {
+            std::vector<Task<int>> tasks;
+            for (int i = 0; i < 5; ++i)
+                tasks.push_back(awaitIo(QStringLiteral("op"), std::chrono::seconds(i + 1)));
+            const auto results = co_await whenAll(std::move(tasks));
+            co_return static_cast<int>(results.size());
+        };
+        QCOMPARE(s.runUntilComplete(main()), 5);
+        QCOMPARE(s.now(), 5'000'000'000);
+    }
+
+    void yieldNowInterleavesRoundRobin()
+    {
+        Scheduler s;
+        QStringList order;
+        auto worker = [](QString name, QStringList &out) -> Task<void> {
+            for (int i = 0; i < 3; ++i) {
+                out << name + QString::number(i);
+                co_await yieldNow();
+            }
+        };
+        s.spawn(worker(QStringLiteral("a"), order));
+        s.spawn(worker(QStringLiteral("b"), order));
+        s.runUntilIdle();
+        QCOMPARE(order.join(u' '), QStringLiteral("a0 b0 a1 b1 a2 b2"));
+    }
+
+    void blockingCallIsFlaggedAsSlowStep()
+    {
+        Scheduler s;
+        auto blocker = []() -> Task<void> {
+            co_await blockFor(500ms);
+            co_await yieldNow();
+        };
+        s.runUntilComplete(blocker(), QStringLiteral("blocker"));
+        QCOMPARE(countKind(s.trace(), EventKind::SlowStep), qsizetype(1));
+        QVERIFY(fullText(s.trace()).contains(QStringLiteral("SLOW STEP: blocker ran 500 ms without yielding")));
+    }
+
+    void sameProgramGivesAByteIdenticalTrace()
+    {
+        auto run = [] {
+            Scheduler s;
+            Semaphore sem(2);
+            auto worker = [](Semaphore &limit, int i) -> Task<int> {
+                co_await limit.acquire();
+                Semaphore::Permit permit(limit);
+                co_await io(QStringLiteral("GET /page/%1").arg(i), std::chrono::milliseconds(100 + 37 * (i % 5)));
+                co_await yieldNow();
+                co_return i * i;
+            };
+            for (int i = 0; i < 20; ++i)
+                s.spawn(worker(sem, i), QStringLiteral("w%1").arg(i));
+            s.runUntilIdle();
+            return fullText(s.trace()).toUtf8();
+        };
+        const QByteArray first = run();
+        QCOMPARE(run(), first);
+        QVERIFY(first.size() > 2000);
+    }
+
+    void twoCoroutineGoldenText()
+    {
+        Scheduler s;
+        s.spawn(awaitIo(QStringLiteral("read a")), QStringLiteral("C1"));
+        s.spawn(awaitIo(QStringLiteral("read b")), QStringLiteral("C2"));
+        s.runUntilIdle();
+        const QString golden = QStringLiteral(
+            "#0 t=0 s C1 created\n"
+            "#1 t=0 s C2 created\n"
+            "#2 t=0 s loop started\n"
+            "#3 t=0 s loop starts C1\n"
+            "#4 t=0 s C1 submits I/O #1 read a\n"
+            "#5 t=0 s C1 awaits read a\n"
+            "#6 t=0 s loop starts C2\n"
+            "#7 t=0 s C2 submits I/O #2 read b\n"
+            "#8 t=0 s C2 awaits read b\n"
+            "#9 t=0 s loop waits on I/O and timers for 2.000 s\n"
+            "#10 t=2.000 s I/O #1 complete done -> C1\n"
+            "#11 t=2.000 s I/O #2 complete done -> C2\n"
+            "#12 t=2.000 s loop resumes C1\n"
+            "#13 t=2.000 s C1 completes, returning 1\n"
+            "#14 t=2.000 s loop resumes C2\n"
+            "#15 t=2.000 s C2 completes, returning 1\n"
+            "#16 t=2.000 s loop stopped (idle)");
+        QCOMPARE(fullText(s.trace()), golden);
+    }
+
+    void publishesOncePerTurn()
+    {
+        Scheduler s;
+        QSignalSpy appended(&s.trace(), &Trace::eventsAppended);
+        auto worker = []() -> Task<void> {
+            for (int i = 0; i < 3; ++i)
+                co_await yieldNow();
+        };
+        for (int i = 0; i < 100; ++i)
+            s.spawn(worker());
+        s.runUntilIdle();
+        // 4 turns of 100 resumptions each, plus the final publish: far fewer signals than events.
+        QVERIFY(appended.count() <= 6);
+        QVERIFY(s.trace().size() > 700);
+        SeqNo expected = 0;
+        for (const auto &args : appended) {
+            QCOMPARE(args.at(0).value<SeqNo>(), expected);
+            expected = args.at(1).value<SeqNo>() + 1;
+        }
+        QCOMPARE(expected, s.trace().nextSeq());
+    }
+
+    void realClockSleepsAndAwaitsQtSignals()
+    {
+        Scheduler s(SchedulerOptions{ClockMode::Real});
+        QTimer qtTimer;
+        qtTimer.setSingleShot(true);
+        auto body = [](QTimer *timer) -> Task<int> {
+            co_await sleep(20ms);
+            timer->start(10);
+            co_await awaitSignal(QStringLiteral("qt timer"), timer, &QTimer::timeout);
+            co_return 5;
+        };
+        QElapsedTimer wall;
+        wall.start();
+        QCOMPARE(s.runUntilComplete(body(&qtTimer)), 5);
+        QVERIFY(wall.elapsed() >= 30);
+        QVERIFY(s.now() >= 30'000'000);
+        QCOMPARE(countKind(s.trace(), EventKind::IoCompleted), qsizetype(1));
+        QCOMPARE(countKind(s.trace(), EventKind::TimerFired), qsizetype(1));
+    }
+
+    void qcoroFailuresReachTheTask()
+    {
+        Scheduler s(SchedulerOptions{ClockMode::Real});
+        auto failing = []() -> QCoro::Task<int> {
+            QTimer t;
+            t.start(5);
+            co_await qCoro(&t, &QTimer::timeout);
+            throw std::runtime_error("connection refused");
+        };
+        auto body = [&failing]() -> Task<QString> {
+            try {
+                co_await awaitQt(QStringLiteral("connect"), failing());
+                co_return QStringLiteral("no error");
+            } catch (const std::exception &e) {
+                co_return QString::fromUtf8(e.what());
+            }
+        };
+        QCOMPARE(s.runUntilComplete(body()), QStringLiteral("connection refused"));
+        QCOMPARE(countKind(s.trace(), EventKind::IoFailed), qsizetype(1));
+    }
+
+    void freeRunningInsideQtAndPause()
+    {
+        Scheduler s(SchedulerOptions{ClockMode::Real});
+        auto handle = s.spawn(awaitIo(QStringLiteral("x"), 30ms));
+        QSignalSpy idle(&s, &Scheduler::becameIdle);
+        s.start();
+        QVERIFY(s.isRunning());
+        QVERIFY_THROWS_EXCEPTION(LoopAlreadyRunningError, s.runUntilIdle());
+        QVERIFY(idle.wait(5000));
+        QCOMPARE(handle.result(), 1);
+        QVERIFY(!s.isRunning());
+
+        // Paused with work pending: nothing moves until it is resumed or stepped.
+        Scheduler v;
+        auto later = v.spawn(awaitIo(QStringLiteral("y"), 1s));
+        v.setStepInterval(1ms);
+        QSignalSpy stepped(&v, &Scheduler::stepped);
+        v.start();
+        QVERIFY(stepped.wait(5000));
+        v.pause();
+        const qsizetype frozen = v.trace().size();
+        QTest::qWait(30);
+        QCOMPARE(v.trace().size(), frozen);
+        while (v.step().action != StepAction::Idle) { }
+        QCOMPARE(later.result(), 1);
+    }
+
+    void destroyingTheSchedulerFreesSuspendedTasks()
+    {
+        auto s = std::make_unique<Scheduler>();
+        auto queue = std::make_unique<BoundedQueue<QString>>(1);
+        Semaphore sem(1);
+        Event never;
+        QStringList seen;
+        auto getter = [](BoundedQueue<QString> &q) -> Task<void> { co_await q.get(); };
+        auto putter = [](BoundedQueue<QString> &q) -> Task<void> {
+            co_await q.put(QStringLiteral("a"));
+            co_await q.put(QStringLiteral("b"));
+        };
+        auto holder = [](Semaphore &sm, Event &e) -> Task<void> {
+            co_await sm.acquire();
+            Semaphore::Permit permit(sm);
+            co_await e.wait();
+        };
+        auto joiner = [](TaskHandle<int> h) -> Task<void> { co_await h; };
+        s->spawn(getter(*queue));
+        s->spawn(holder(sem, never));
+        s->spawn(holder(sem, never));
+        auto chain = s->spawn(chainLink(5, &seen));
+        s->spawn(joiner(chain));
+        s->step();
+        s->step();
+        s->step();
+        s->step();
+        s->step();
+        auto owner = std::make_unique<Scheduler>();
+        owner->spawn(putter(*queue));
+        owner->step();
+        owner.reset(); // a task parked on a queue that outlives its scheduler
+        s.reset();
+        queue.reset();
+        QCOMPARE(sem.available(), 1);
+        QVERIFY(seen.isEmpty());
     }
 };
 

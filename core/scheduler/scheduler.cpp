@@ -113,15 +113,14 @@ Scheduler::~Scheduler()
     m_driveTimer.stop();
     // Destroying a root frame destroys its children and runs the awaiters' destructors, which
     // unlink them from timers, queues and other tasks while those structures are still alive.
-    while (m_roots) {
-        detail::PromiseBase &root = *m_roots;
-        unlinkRoot(root);
-        auto core = m_liveCores.at(root.id);
-        m_liveCores.erase(root.id);
+    while (!m_liveCores.empty()) {
+        const auto core = std::move(m_liveCores.begin()->second);
+        m_liveCores.erase(m_liveCores.begin());
+        --m_liveRoots;
         core->frame = nullptr;
         core->state = TaskState::Cancelled;
         core->error = std::make_exception_ptr(CancelledError(QStringLiteral("the event loop was destroyed")));
-        root.startNode.handle.destroy();
+        core->startNode.handle.destroy();
         while (core->joiners.popFront()) { }
     }
     while (m_completions.popFront()) { }
@@ -144,28 +143,17 @@ void Scheduler::adopt(std::coroutine_handle<> frame, detail::PromiseBase &promis
     promise.scheduler = this;
     promise.root = &promise;
     promise.core = core.get();
-    promise.id = registerTask(name.isEmpty() ? promise.requestedName : name, currentTask());
-    promise.startNode.promise = &promise;
-    promise.startNode.handle = frame;
+    promise.id = registerTask(name.isEmpty() && promise.requestedName ? *promise.requestedName : name, currentTask());
+    promise.requestedName.reset();
+    core->startNode.promise = &promise;
+    core->startNode.handle = frame;
     core->scheduler = this;
     core->frame = &promise;
     core->id = promise.id;
-    promise.nextRoot = m_roots;
-    if (m_roots)
-        m_roots->prevRoot = &promise;
-    m_roots = &promise;
     ++m_liveRoots;
+    detail::WaitNode &start = core->startNode;
     m_liveCores.emplace(promise.id, std::move(core));
-    makeReady(promise.startNode);
-}
-
-void Scheduler::unlinkRoot(detail::PromiseBase &root)
-{
-    (root.prevRoot ? root.prevRoot->nextRoot : m_roots) = root.nextRoot;
-    if (root.nextRoot)
-        root.nextRoot->prevRoot = root.prevRoot;
-    root.prevRoot = root.nextRoot = nullptr;
-    --m_liveRoots;
+    makeReady(start);
 }
 
 TaskId Scheduler::currentTask() const
@@ -224,11 +212,9 @@ void Scheduler::resumed(detail::WaitNode &node)
 
 void Scheduler::armTimer(detail::WaitNode &node, std::int64_t deadline)
 {
-    node.deadline = deadline;
-    node.order = ++m_timerOrder;
     node.owner = this;
     node.unlink = &Scheduler::unlinkTimer;
-    m_timers.push(node);
+    m_timers.push(node, deadline, ++m_timerOrder);
 }
 
 void Scheduler::unlinkTimer(detail::WaitNode &node)
@@ -268,7 +254,8 @@ std::coroutine_handle<> Scheduler::startChild(detail::PromiseBase &parent, std::
     child.root = parent.root;
     child.parent = &parent;
     child.continuation = parentFrame;
-    child.id = registerTask(child.requestedName, parent.id);
+    child.id = registerTask(child.requestedName ? *child.requestedName : QString(), parent.id);
+    child.requestedName.reset();
     record(EventKind::TaskDelegated, parent.id, child.id);
     child.started = true;
     record(EventKind::TaskStarted, child.id, parent.id);
@@ -303,7 +290,7 @@ void Scheduler::finishRoot(detail::PromiseBase &root, std::coroutine_handle<> fr
     Q_ASSERT(it != m_liveCores.end());
     const std::shared_ptr<detail::TaskCore> core = std::move(it->second);
     m_liveCores.erase(it);
-    unlinkRoot(root);
+    --m_liveRoots;
     core->frame = nullptr;
     core->error = root.error;
     if (!root.error)
@@ -320,6 +307,11 @@ void Scheduler::finishRoot(detail::PromiseBase &root, std::coroutine_handle<> fr
 
 StepResult Scheduler::resumeNext()
 {
+    // Resuming walks a long queue of frames scattered over the heap: fetch the next ones early.
+    if (detail::WaitNode *soon = m_ready.peek(8))
+        __builtin_prefetch(soon);
+    if (detail::WaitNode *next = m_ready.peek(4))
+        __builtin_prefetch(next->promise);
     detail::WaitNode *node = m_ready.pop();
     detail::PromiseBase *promise = node->promise;
     StepResult result{StepAction::ResumedTask, promise->id};
@@ -387,9 +379,9 @@ StepResult Scheduler::takeStep()
         return resumeNext();
     }
     if (!m_timers.isEmpty() && m_options.clock == ClockMode::Virtual) {
-        const std::int64_t wait = m_timers.top()->deadline - m_virtualNow;
+        const std::int64_t wait = m_timers.topDeadline() - m_virtualNow;
         record(EventKind::LoopWaiting, NoTask, 0, toMicros(wait));
-        m_virtualNow = m_timers.top()->deadline;
+        m_virtualNow = m_timers.topDeadline();
         return StepResult{StepAction::Waited};
     }
     if (!m_timers.isEmpty() || m_externalInFlight > 0)
@@ -468,7 +460,7 @@ void Scheduler::runUntilIdle()
 
 void Scheduler::waitForExternalEvents()
 {
-    const std::int64_t wait = m_timers.isEmpty() ? 0 : std::max<std::int64_t>(0, m_timers.top()->deadline - now());
+    const std::int64_t wait = m_timers.isEmpty() ? 0 : std::max<std::int64_t>(0, m_timers.topDeadline() - now());
     record(EventKind::LoopWaiting, NoTask, 0, toMicros(wait));
     m_trace.publish();
     QEventLoop loop;
@@ -555,7 +547,7 @@ void Scheduler::driveSlice()
         emit becameIdle();
         break;
     case StepAction::Blocked: {
-        const std::int64_t wait = m_timers.isEmpty() ? -1 : std::max<std::int64_t>(0, m_timers.top()->deadline - now());
+        const std::int64_t wait = m_timers.isEmpty() ? -1 : std::max<std::int64_t>(0, m_timers.topDeadline() - now());
         record(EventKind::LoopWaiting, NoTask, 0, toMicros(std::max<std::int64_t>(wait, 0)));
         m_trace.publish();
         if (wait >= 0)

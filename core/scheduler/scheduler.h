@@ -199,9 +199,8 @@ private:
     void waitForExternalEvents();
     void driveSlice();
     void scheduleDrive();
-    bool hasDueTimer() const { return !m_timers.isEmpty() && m_timers.top()->deadline <= now(); }
+    bool hasDueTimer() const { return !m_timers.isEmpty() && m_timers.topDeadline() <= now(); }
     static void unlinkTimer(detail::WaitNode &node);
-    void unlinkRoot(detail::PromiseBase &root);
 
     class DriveGuard;
 
@@ -220,7 +219,6 @@ private:
     qsizetype m_externalInFlight = 0;
     std::unordered_map<TaskId, std::shared_ptr<detail::TaskCore>> m_liveCores;
     qsizetype m_liveRoots = 0;
-    detail::PromiseBase *m_roots = nullptr;
     detail::PromiseBase *m_current = nullptr;
     LabelId m_yieldLabel = NoLabel;
     bool m_loopStarted = false;

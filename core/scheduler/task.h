@@ -130,7 +130,7 @@ public:
     Task &&named(const QString &name) &&
     {
         if (m_handle)
-            m_handle.promise().requestedName = name;
+            m_handle.promise().requestedName = std::make_unique<QString>(name);
         return std::move(*this);
     }
 

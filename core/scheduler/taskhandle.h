@@ -22,6 +22,7 @@ struct TaskCore
     TaskState state = TaskState::Pending;
     std::exception_ptr error;
     WaitList joiners;
+    WaitNode startNode; //!< ready-queue entry for the task's first run
 
     bool isDone() const { return state >= TaskState::Succeeded; }
     virtual ~TaskCore() = default;

@@ -33,7 +33,8 @@ class Trace : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr qsizetype ChunkSize = 4096;
+    //! Events per chunk: 2 MiB, the size of a huge page, so a long trace costs few page faults.
+    static constexpr qsizetype ChunkSize = 65536;
 
     explicit Trace(QObject *parent = nullptr);
     ~Trace() override;
@@ -104,10 +105,16 @@ private:
     {
         std::array<TraceEvent, ChunkSize> events;
     };
+    struct ChunkDeleter
+    {
+        void operator()(Chunk *chunk) const;
+    };
+    using ChunkPtr = std::unique_ptr<Chunk, ChunkDeleter>;
 
     void startChunk();
+    static ChunkPtr allocateChunk();
 
-    std::vector<std::unique_ptr<Chunk>> m_chunks;
+    std::vector<ChunkPtr> m_chunks;
     Chunk *m_tail = nullptr;
     qsizetype m_tailFill = ChunkSize;
     qsizetype m_capacity = 0;

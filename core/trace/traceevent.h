@@ -3,6 +3,7 @@
 #include "eventkind.h"
 
 #include <cstdint>
+#include <type_traits>
 
 namespace Loopscope {
 
@@ -25,20 +26,23 @@ inline constexpr LabelId NoLabel = 0;
  * - `line` is the source line of the await or yield that produced the event (0 when unknown).
  * - `thread` is the index of the loop's thread lane (0 for a single loop).
  */
+// No default member initialisers on purpose: trace chunks are allocated without being zeroed
+// (every slot is written before it is read). Use TraceEvent{} for a zeroed value.
 struct TraceEvent
 {
-    SeqNo seq = 0;
-    std::int64_t timeNs = 0;
-    TaskId task = NoTask;
-    std::uint32_t other = 0;
-    std::uint32_t detail = 0;
-    EventKind kind = EventKind::LoopStarted;
-    std::uint8_t thread = 0;
-    std::uint16_t line = 0;
+    SeqNo seq;
+    std::int64_t timeNs;
+    TaskId task;
+    std::uint32_t other;
+    std::uint32_t detail;
+    EventKind kind;
+    std::uint8_t thread;
+    std::uint16_t line;
 
     friend bool operator==(const TraceEvent &, const TraceEvent &) = default;
 };
 
 static_assert(sizeof(TraceEvent) == 32, "a stored event must stay 32 bytes");
+static_assert(std::is_trivially_default_constructible_v<TraceEvent>);
 
 } // namespace Loopscope

@@ -6,6 +6,7 @@
 
 #include <coroutine>
 #include <exception>
+#include <memory>
 
 namespace Loopscope {
 class Scheduler;
@@ -18,7 +19,8 @@ struct TaskCore;
 /*!
  * The part of every Task promise that the scheduler needs, whatever the result type.
  *
- * Each coroutine frame is one task in the trace. A frame either is a root (spawned on the
+ * Kept small on purpose: a frame's promise is touched on every resumption, and a hundred
+ * thousand frames should stay in cache. Each coroutine frame is one task in the trace. A frame either is a root (spawned on the
  * scheduler, owned by it, `root == this`) or runs inline inside a parent that awaited it
  * (delegation, `continuation` set, `root` shared with the parent).
  */
@@ -36,11 +38,7 @@ struct PromiseBase
     bool cancelRequested = false;
     WaitNode *currentWait = nullptr; //!< innermost await of the whole chain, while suspended
     TaskCore *core = nullptr;        //!< shared result slot of a spawned task
-    PromiseBase *prevRoot = nullptr; //!< the scheduler's list of live root frames
-    PromiseBase *nextRoot = nullptr;
-    WaitNode startNode;              //!< ready-queue entry for the first resumption
-
-    QString requestedName;
+    std::unique_ptr<QString> requestedName; //!< set by Task::named() before the task starts
 
     std::suspend_always initial_suspend() const noexcept { return {}; }
     void unhandled_exception() noexcept { error = std::current_exception(); }

@@ -20,6 +20,11 @@ public:
         m_slots[m_tail++ & (m_capacity - 1)] = node;
     }
     WaitNode *pop() { return m_slots[m_head++ & (m_capacity - 1)]; }
+    //! The node `ahead` places behind the front, or nullptr (for prefetching).
+    WaitNode *peek(std::size_t ahead) const
+    {
+        return ahead < size() ? m_slots[(m_head + ahead) & (m_capacity - 1)] : nullptr;
+    }
     void clear() { m_head = m_tail = 0; }
 
 private:

@@ -7,82 +7,91 @@
 namespace Loopscope::detail {
 
 /*!
- * Binary min-heap of timer WaitNodes ordered by (deadline, order). Each node knows its index,
- * so a cancelled or timed-out wait is removed in O(log n) without leaving a dead entry behind.
+ * Binary min-heap of timer WaitNodes ordered by (deadline, order): equal deadlines fire in the
+ * order they were armed. Each node knows its index, so a cancelled or timed-out wait is removed
+ * in O(log n) without leaving a dead entry behind. Deadlines live in the heap, not in the nodes,
+ * to keep coroutine frames small.
  */
 class TimerHeap
 {
 public:
-    bool isEmpty() const { return m_nodes.empty(); }
-    std::size_t size() const { return m_nodes.size(); }
-    WaitNode *top() const { return m_nodes.front(); }
+    bool isEmpty() const { return m_entries.empty(); }
+    std::size_t size() const { return m_entries.size(); }
+    WaitNode *top() const { return m_entries.front().node; }
+    std::int64_t topDeadline() const { return m_entries.front().deadline; }
 
-    void push(WaitNode &node)
+    void push(WaitNode &node, std::int64_t deadline, std::uint64_t order)
     {
-        node.heapIndex = static_cast<std::uint32_t>(m_nodes.size());
-        m_nodes.push_back(&node);
-        siftUp(node.heapIndex);
+        m_entries.push_back(Entry{deadline, order, &node});
+        siftUp(static_cast<std::uint32_t>(m_entries.size() - 1));
     }
 
     void remove(WaitNode &node)
     {
         const std::uint32_t index = node.heapIndex;
-        const std::uint32_t last = static_cast<std::uint32_t>(m_nodes.size() - 1);
+        const auto last = static_cast<std::uint32_t>(m_entries.size() - 1);
         if (index != last) {
-            place(index, m_nodes[last]);
-            m_nodes.pop_back();
+            place(index, m_entries[last]);
+            m_entries.pop_back();
             siftDown(index);
             siftUp(index);
         } else {
-            m_nodes.pop_back();
+            m_entries.pop_back();
         }
     }
 
-    void clear() { m_nodes.clear(); }
+    void clear() { m_entries.clear(); }
 
 private:
-    static bool before(const WaitNode *a, const WaitNode *b)
+    struct Entry
     {
-        return a->deadline != b->deadline ? a->deadline < b->deadline : a->order < b->order;
+        std::int64_t deadline;
+        std::uint64_t order;
+        WaitNode *node;
+    };
+
+    static bool before(const Entry &a, const Entry &b)
+    {
+        return a.deadline != b.deadline ? a.deadline < b.deadline : a.order < b.order;
     }
-    void place(std::uint32_t index, WaitNode *node)
+    void place(std::uint32_t index, const Entry &entry)
     {
-        m_nodes[index] = node;
-        node->heapIndex = index;
+        m_entries[index] = entry;
+        entry.node->heapIndex = index;
     }
     void siftUp(std::uint32_t index)
     {
-        WaitNode *node = m_nodes[index];
+        const Entry entry = m_entries[index];
         while (index > 0) {
             const std::uint32_t parent = (index - 1) / 2;
-            if (!before(node, m_nodes[parent]))
+            if (!before(entry, m_entries[parent]))
                 break;
-            place(index, m_nodes[parent]);
+            place(index, m_entries[parent]);
             index = parent;
         }
-        place(index, node);
+        place(index, entry);
     }
     void siftDown(std::uint32_t index)
     {
-        const auto count = static_cast<std::uint32_t>(m_nodes.size());
+        const auto count = static_cast<std::uint32_t>(m_entries.size());
         if (index >= count)
             return;
-        WaitNode *node = m_nodes[index];
+        const Entry entry = m_entries[index];
         for (;;) {
             std::uint32_t child = 2 * index + 1;
             if (child >= count)
                 break;
-            if (child + 1 < count && before(m_nodes[child + 1], m_nodes[child]))
+            if (child + 1 < count && before(m_entries[child + 1], m_entries[child]))
                 ++child;
-            if (!before(m_nodes[child], node))
+            if (!before(m_entries[child], entry))
                 break;
-            place(index, m_nodes[child]);
+            place(index, m_entries[child]);
             index = child;
         }
-        place(index, node);
+        place(index, entry);
     }
 
-    std::vector<WaitNode *> m_nodes;
+    std::vector<Entry> m_entries;
 };
 
 } // namespace Loopscope::detail

@@ -27,10 +27,9 @@ struct WaitNode
     void *owner = nullptr;
     WaitNode *prev = nullptr;
     WaitNode *next = nullptr;
-    WaitNode *sibling = nullptr;  //!< a second wait of the same await (a timeout); waking one drops the other
-    std::int64_t deadline = 0;    //!< timers: when the node is due (scheduler clock)
-    std::uint64_t order = 0;      //!< timers: tie-breaker, so equal deadlines fire in arming order
-    std::uint32_t heapIndex = 0;
+    WaitNode *sibling = nullptr;
+    void *context = nullptr;      //!< the awaiter that owns the node, for primitives that hand over values  //!< a second wait of the same await (a timeout); waking one drops the other
+    std::uint32_t heapIndex = 0;  //!< timers: position in the scheduler's timer heap
     std::uint32_t other = 0;      //!< timer or I/O id, or awaited task id, for trace events
     LabelId label = NoLabel;      //!< what is awaited, for trace events
     std::uint16_t line = 0;       //!< source line of the await

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "awaitables.h"
+
+namespace Loopscope {
+
+/*!
+ * A flag tasks can wait for (asyncio.Event): wait() suspends until set() is called; once set,
+ * waits complete at once until clear().
+ */
+class Event
+{
+public:
+    explicit Event(QString name = QStringLiteral("event"))
+        : m_name(std::move(name))
+    {
+    }
+
+    bool isSet() const { return m_set; }
+    void set()
+    {
+        m_set = true;
+        while (detail::WaitNode *node = m_waiters.popFront())
+            node->promise->scheduler->makeReady(*node);
+    }
+    void clear() { m_set = false; }
+    std::size_t waiterCount() const { return m_waiters.size(); }
+
+    struct WaitAwaiter : detail::ParkingAwaiter
+    {
+        Event &event;
+        WaitAwaiter(Event &e, std::uint16_t line)
+            : event(e)
+        {
+            node.line = line;
+        }
+        bool await_ready() const noexcept { return event.m_set; }
+        template<typename P>
+        bool await_suspend(std::coroutine_handle<P> handle)
+        {
+            Scheduler &scheduler = *handle.promise().scheduler;
+            node.label = scheduler.intern(QStringLiteral("event %1").arg(event.m_name));
+            if (!scheduler.suspend(handle.promise(), handle, node))
+                return false;
+            event.m_waiters.pushBack(node);
+            return true;
+        }
+        void await_resume()
+        {
+            if (node.promise)
+                detail::ParkingAwaiter::await_resume();
+        }
+    };
+
+    WaitAwaiter wait(std::source_location where = std::source_location::current())
+    {
+        return WaitAwaiter(*this, detail::lineOf(where));
+    }
+
+private:
+    QString m_name;
+    bool m_set = false;
+    detail::WaitList m_waiters;
+};
+
+} // namespace Loopscope

@@ -1,0 +1,126 @@
+#pragma once
+
+#include "awaitables.h"
+
+#include <QCoroSignal>
+#include <QCoroTask>
+
+#include <memory>
+
+namespace Loopscope {
+
+namespace detail {
+
+/*!
+ * Meeting point of a QCoro operation and the task waiting for it. The operation runs on Qt's
+ * event loop; when it ends, the result is parked here and the scheduler is told, so the task is
+ * resumed by a traced step like any other. If the task goes away first, `node` is cleared and
+ * the late result is dropped.
+ */
+template<typename T>
+struct ExternalSlot
+{
+    Scheduler *scheduler = nullptr;
+    WaitNode *node = nullptr;
+    std::optional<std::conditional_t<std::is_void_v<T>, bool, T>> value;
+    std::exception_ptr error;
+
+    void finish(const QString &outcome, bool failed)
+    {
+        if (node)
+            scheduler->completeExternal(*node, failed, scheduler->intern(outcome));
+    }
+    static void unlink(WaitNode &node)
+    {
+        auto *slot = static_cast<ExternalSlot *>(node.owner);
+        slot->node = nullptr;
+        slot->scheduler->endExternal();
+    }
+};
+
+template<typename T>
+QCoro::Task<> runExternal(QCoro::Task<T> operation, std::shared_ptr<ExternalSlot<T>> slot)
+{
+    try {
+        if constexpr (std::is_void_v<T>) {
+            co_await std::move(operation);
+            slot->value = true;
+        } else {
+            slot->value = co_await std::move(operation);
+        }
+        slot->finish(QStringLiteral("done"), false);
+    } catch (...) {
+        slot->error = std::current_exception();
+        slot->finish(describeException(slot->error), true);
+    }
+}
+
+template<typename T>
+struct ExternalAwaiter : ParkingAwaiter
+{
+    QString label;
+    QCoro::Task<T> operation;
+    std::shared_ptr<ExternalSlot<T>> slot = std::make_shared<ExternalSlot<T>>();
+
+    ExternalAwaiter(QString l, QCoro::Task<T> op, std::uint16_t line)
+        : label(std::move(l))
+        , operation(std::move(op))
+    {
+        node.line = line;
+    }
+
+    template<typename P>
+    bool await_suspend(std::coroutine_handle<P> handle)
+    {
+        auto &promise = handle.promise();
+        Scheduler &scheduler = *promise.scheduler;
+        if (promise.root->cancelRequested)
+            return scheduler.suspend(promise, handle, node);
+        node.isIo = true;
+        node.other = scheduler.nextIoId();
+        node.label = scheduler.intern(label);
+        scheduler.record(EventKind::IoSubmitted, promise.id, node.other, node.label, node.line);
+        scheduler.suspend(promise, handle, node);
+        slot->scheduler = &scheduler;
+        slot->node = &node;
+        node.owner = slot.get();
+        node.unlink = &ExternalSlot<T>::unlink;
+        scheduler.beginExternal();
+        runExternal(std::move(operation), slot); // detached: it ends by itself and reports via the slot
+        return true;
+    }
+
+    T await_resume()
+    {
+        ParkingAwaiter::await_resume();
+        if (slot->error)
+            std::rethrow_exception(slot->error);
+        if constexpr (!std::is_void_v<T>)
+            return std::move(*slot->value);
+    }
+};
+
+} // namespace detail
+
+/*!
+ * Awaits a QCoro operation (a Qt signal, a QNetworkReply, a QTimer, ...) through the scheduler:
+ * traced as I/O submitted / completed (or failed), and resumed by a scheduler step, so it can
+ * be held while the loop is paused. Needs the real clock (Qt delivers the result).
+ */
+template<typename T>
+detail::ExternalAwaiter<T> awaitQt(const QString &label, QCoro::Task<T> operation,
+                                   std::source_location where = std::source_location::current())
+{
+    return detail::ExternalAwaiter<T>(label, std::move(operation), detail::lineOf(where));
+}
+
+//! Awaits the next emission of a Qt signal through the scheduler.
+template<typename Obj, typename Signal>
+auto awaitSignal(const QString &label, Obj *object, Signal signal,
+                 std::source_location where = std::source_location::current())
+{
+    auto operation = [](Obj *o, Signal s) -> QCoro::Task<void> { co_await qCoro(o, s); }(object, signal);
+    return detail::ExternalAwaiter<void>(label, std::move(operation), detail::lineOf(where));
+}
+
+} // namespace Loopscope
