@@ -92,6 +92,23 @@ QString Trace::taskName(TaskId id) const
     return name.isEmpty() ? QStringLiteral("task %1").arg(id) : name;
 }
 
+void Trace::recordIo(const IoRecord &record)
+{
+    const auto it = m_ioIndex.find(record.id);
+    if (it != m_ioIndex.end()) {
+        m_io[it->second] = record;
+        return;
+    }
+    m_ioIndex.emplace(record.id, m_io.size());
+    m_io.push_back(record);
+}
+
+const IoRecord *Trace::io(std::uint32_t id) const
+{
+    const auto it = m_ioIndex.find(id);
+    return it == m_ioIndex.end() ? nullptr : &m_io[it->second];
+}
+
 qsizetype Trace::indexOfSeq(SeqNo seq) const
 {
     if (seq < firstSeq() || seq >= m_nextSeq)
@@ -157,6 +174,8 @@ void Trace::clear()
     m_dropped = 0;
     m_labels.clear();
     m_tasks.clear();
+    m_io.clear();
+    m_ioIndex.clear();
     emit cleared();
 }
 

@@ -3,14 +3,40 @@
 #include "labeltable.h"
 #include "traceevent.h"
 
+#include <QList>
 #include <QObject>
+#include <QPair>
 #include <QString>
 
 #include <array>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 namespace Loopscope {
+
+/*!
+ * Details of one I/O operation that events only refer to by id: filled by the HTTP layer (method,
+ * URL, status, sizes, timings) and read by exports such as HAR. Times are scheduler nanoseconds.
+ */
+struct IoRecord
+{
+    std::uint32_t id = 0;
+    TaskId task = NoTask;
+    QString method;             //!< "GET", "POST"; empty for non-HTTP I/O
+    QString url;
+    int status = 0;             //!< HTTP status, 0 if no response
+    QString statusText;
+    std::int64_t requestBytes = 0;
+    std::int64_t responseBytes = 0;
+    std::int64_t startNs = 0;   //!< submitted
+    std::int64_t firstByteNs = -1; //!< first response byte, -1 if none
+    std::int64_t endNs = -1;    //!< completed or failed, -1 while in flight
+    int attempt = 1;
+    QString error;              //!< empty on success
+    QList<QPair<QByteArray, QByteArray>> requestHeaders;
+    QList<QPair<QByteArray, QByteArray>> responseHeaders;
+};
 
 //! What the trace knows about a task beyond its events: its name and its parent.
 struct TaskRecord
@@ -63,6 +89,12 @@ public:
     const TaskRecord &task(TaskId id) const;
     QString taskName(TaskId id) const;
     TaskId taskCount() const { return static_cast<TaskId>(m_tasks.size()); }
+
+    //! Adds or replaces the details of I/O operation `record.id`.
+    void recordIo(const IoRecord &record);
+    //! Details of I/O operation `id`, or nullptr if none were recorded.
+    const IoRecord *io(std::uint32_t id) const;
+    const std::vector<IoRecord> &ioRecords() const { return m_io; }
 
     qsizetype size() const
     {
@@ -124,6 +156,8 @@ private:
     std::uint8_t m_thread = 0;
     LabelTable m_labels;
     std::vector<TaskRecord> m_tasks;
+    std::vector<IoRecord> m_io;
+    std::unordered_map<std::uint32_t, std::size_t> m_ioIndex;
 };
 
 //! Formats nanoseconds for people: "2.000 s", "350 ms", "12 µs".
