@@ -5,6 +5,7 @@
 #include <QCoroSignal>
 #include <QCoroTask>
 
+#include <functional>
 #include <memory>
 
 namespace Loopscope {
@@ -18,12 +19,16 @@ namespace detail {
  * the late result is dropped.
  */
 template<typename T>
+using ExternalValue = std::conditional_t<std::is_void_v<T>, bool, T>;
+
+template<typename T>
 struct ExternalSlot
 {
     Scheduler *scheduler = nullptr;
     WaitNode *node = nullptr;
-    std::optional<std::conditional_t<std::is_void_v<T>, bool, T>> value;
+    std::optional<ExternalValue<T>> value;
     std::exception_ptr error;
+    std::function<QString(const ExternalValue<T> &)> describe;
 
     void finish(const QString &outcome, bool failed)
     {
@@ -48,7 +53,7 @@ QCoro::Task<> runExternal(QCoro::Task<T> operation, std::shared_ptr<ExternalSlot
         } else {
             slot->value = co_await std::move(operation);
         }
-        slot->finish(QStringLiteral("done"), false);
+        slot->finish(slot->describe ? slot->describe(*slot->value) : QStringLiteral("done"), false);
     } catch (...) {
         slot->error = std::current_exception();
         slot->finish(describeException(slot->error), true);
@@ -61,12 +66,17 @@ struct ExternalAwaiter : ParkingAwaiter
     QString label;
     QCoro::Task<T> operation;
     std::shared_ptr<ExternalSlot<T>> slot = std::make_shared<ExternalSlot<T>>();
+    std::function<void(std::uint32_t)> submitted;
 
-    ExternalAwaiter(QString l, QCoro::Task<T> op, std::uint16_t line)
+    ExternalAwaiter(QString l, QCoro::Task<T> op, std::uint16_t line,
+                    std::function<void(std::uint32_t)> onSubmitted = {},
+                    std::function<QString(const ExternalValue<T> &)> describe = {})
         : label(std::move(l))
         , operation(std::move(op))
+        , submitted(std::move(onSubmitted))
     {
         node.line = line;
+        slot->describe = std::move(describe);
     }
 
     template<typename P>
@@ -80,6 +90,8 @@ struct ExternalAwaiter : ParkingAwaiter
         node.other = scheduler.nextIoId();
         node.label = scheduler.intern(label);
         scheduler.record(EventKind::IoSubmitted, promise.id, node.other, node.label, node.line);
+        if (submitted)
+            submitted(node.other);
         scheduler.suspend(promise, handle, node);
         slot->scheduler = &scheduler;
         slot->node = &node;
@@ -102,16 +114,25 @@ struct ExternalAwaiter : ParkingAwaiter
 
 } // namespace detail
 
+//! Optional hooks of an awaited Qt operation: see the I/O id it was given, and word its outcome.
+template<typename T>
+struct ExternalHooks
+{
+    std::function<void(std::uint32_t ioId)> submitted;
+    std::function<QString(const detail::ExternalValue<T> &)> describe;
+};
+
 /*!
  * Awaits a QCoro operation (a Qt signal, a QNetworkReply, a QTimer, ...) through the scheduler:
  * traced as I/O submitted / completed (or failed), and resumed by a scheduler step, so it can
  * be held while the loop is paused. Needs the real clock (Qt delivers the result).
  */
 template<typename T>
-detail::ExternalAwaiter<T> awaitQt(const QString &label, QCoro::Task<T> operation,
+detail::ExternalAwaiter<T> awaitQt(const QString &label, QCoro::Task<T> operation, ExternalHooks<T> hooks = {},
                                    std::source_location where = std::source_location::current())
 {
-    return detail::ExternalAwaiter<T>(label, std::move(operation), detail::lineOf(where));
+    return detail::ExternalAwaiter<T>(label, std::move(operation), detail::lineOf(where), std::move(hooks.submitted),
+                                      std::move(hooks.describe));
 }
 
 //! Awaits the next emission of a Qt signal through the scheduler.

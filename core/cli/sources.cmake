@@ -1,0 +1,5 @@
+target_sources(loopscope_core PRIVATE
+    cli/terminationsignals.cpp
+    cli/servecommand.cpp
+    cli/fetchcommand.cpp
+)

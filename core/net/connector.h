@@ -1,0 +1,99 @@
+#pragma once
+
+#include "httpclient.h"
+#include "landingzone.h"
+
+#include "scheduler/taskhandle.h"
+
+#include <functional>
+#include <memory>
+
+namespace Loopscope {
+
+class AdaptiveLimiter;
+
+enum class FetchStrategy { Sequential, Unbounded, Bounded, Adaptive };
+enum class PaginationStyle { Offset, NextLink };
+
+QString fetchStrategyName(FetchStrategy strategy);
+std::optional<FetchStrategy> fetchStrategyFromName(const QString &name);
+
+struct FetchOptions
+{
+    QUrl url;                      //!< the collection's address
+    PaginationStyle style = PaginationStyle::Offset;
+    int pageSize = 50;
+    QString offsetParam = QStringLiteral("from");
+    QString limitParam = QStringLiteral("limit"); //!< empty: do not send a page size
+    FetchStrategy strategy = FetchStrategy::Bounded;
+    int concurrency = 8;           //!< bounded: the limit; adaptive: the starting limit
+    int maxConcurrency = 1000;     //!< adaptive and unbounded-without-total: the ceiling
+    qint64 maxPages = 0;           //!< 0: the whole collection
+
+    QString validate() const;
+    RetrievalIdentity identity() const;
+};
+
+struct FetchProgress
+{
+    qint64 pagesLanded = 0;   //!< including pages resumed from an earlier run
+    qint64 pagesResumed = 0;
+    qint64 pagesFailed = 0;
+    qint64 pagesTotal = -1;   //!< -1 while unknown
+    qint64 items = 0;
+    qint64 bytes = 0;
+    int inFlight = 0;
+    int peakInFlight = 0;
+    int limit = 0;            //!< the concurrency limit in force (adaptive: current)
+    qint64 retries = 0;
+    double elapsedSeconds = 0;
+};
+
+struct FetchSummary
+{
+    FetchProgress progress;
+    QList<PageRecord> failures;
+    int peakLimit = 0;
+};
+
+/*!
+ * The data connector: retrieves every page of a paginated collection with the chosen strategy
+ * (sequential, unbounded, bounded by C, or adaptive) on the scheduler and lands it in a
+ * LandingZone. Offset style asks for `?from=N` pages until the announced total or the first
+ * empty page; next-link style follows "next" (JSON field or Link header) one page at a time.
+ * A page that still fails after the client's retries is listed in the summary (and manifest);
+ * the others go on.
+ */
+class Connector
+{
+public:
+    Connector(HttpClient &client, FetchOptions options, LandingZone &zone);
+    ~Connector();
+
+    //! Called after every page (landed or failed) with the running totals.
+    std::function<void(const FetchProgress &)> progressChanged;
+
+    Task<FetchSummary> run();
+    const FetchProgress &progress() const { return m_progress; }
+
+private:
+    Task<void> fetchOffsetPages();
+    Task<void> fetchNextLinkPages();
+    Task<void> worker();
+    Task<bool> fetchPage(qint64 page, QUrl url, QUrl *next);
+    std::optional<qint64> takeNextPage();
+    qint64 pageLimit() const;
+    void notePageDone();
+
+    HttpClient &m_client;
+    FetchOptions m_options;
+    LandingZone &m_zone;
+    FetchProgress m_progress;
+    QList<PageRecord> m_failures;
+    std::unique_ptr<AdaptiveLimiter> m_adaptive;
+    qint64 m_nextPage = 0;
+    std::int64_t m_startNs = 0;
+    Scheduler *m_scheduler = nullptr;
+};
+
+} // namespace Loopscope

@@ -1,0 +1,135 @@
+#include "demoitems.h"
+
+#include <array>
+#include <cstdint>
+#include <utility>
+
+namespace Loopscope {
+
+namespace {
+
+// SplitMix64: a fixed, well-mixed function of the index, so neighbouring items look unrelated
+// while every byte stays reproducible without any generator state.
+std::uint64_t mix(std::uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ULL;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+}
+
+constexpr std::array<QByteArrayView, 8> Categories { "books", "tools", "games", "garden", "music", "kitchen",
+    "toys", "sports" };
+
+void appendZeroPadded(QByteArray &out, qint64 value, int width)
+{
+    char digits[24];
+    int n = 0;
+    do {
+        digits[n++] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    } while (value > 0);
+    for (int i = n; i < width; ++i)
+        out.append('0');
+    while (n > 0)
+        out.append(digits[--n]);
+}
+
+void appendNumber(QByteArray &out, qint64 value)
+{
+    appendZeroPadded(out, value, 1);
+}
+
+} // namespace
+
+DemoItems::DemoItems(qint64 total, int defaultPageSize, QByteArray basePath)
+    : m_total(total)
+    , m_defaultPageSize(defaultPageSize)
+    , m_basePath(std::move(basePath))
+{
+    Q_ASSERT(total >= 0);
+    Q_ASSERT(defaultPageSize >= 1 && defaultPageSize <= MaxPageSize);
+}
+
+QByteArray DemoItems::item(qint64 index)
+{
+    QByteArray out;
+    appendItem(out, index);
+    return out;
+}
+
+void DemoItems::appendItem(QByteArray &out, qint64 index)
+{
+    Q_ASSERT(index >= 0);
+    const std::uint64_t h = mix(static_cast<std::uint64_t>(index));
+    const qint64 cents = 99 + static_cast<qint64>(h % 99'900); // 0.99 .. 999.98
+    out.append(R"({"id":)");
+    appendNumber(out, index);
+    out.append(R"(,"name":"item-)");
+    appendZeroPadded(out, index, 6);
+    out.append(R"(","price":)");
+    appendNumber(out, cents / 100);
+    out.append('.');
+    appendZeroPadded(out, cents % 100, 2);
+    out.append(R"(,"category":")");
+    out.append(Categories[(h >> 32) % Categories.size()]);
+    out.append(R"(","stock":)");
+    appendNumber(out, static_cast<qint64>((h >> 48) % 100));
+    out.append('}');
+}
+
+qint64 DemoItems::pageCount(qint64 from, int limit) const
+{
+    if (from >= m_total)
+        return 0;
+    return qMin<qint64>(limit, m_total - from);
+}
+
+QByteArray DemoItems::nextPath(qint64 from, int limit) const
+{
+    const qint64 count = pageCount(from, limit);
+    if (count == 0 || from + count >= m_total)
+        return {};
+    QByteArray path = m_basePath;
+    path.append("?from=");
+    appendNumber(path, from + count);
+    if (limit != m_defaultPageSize) {
+        path.append("&limit=");
+        appendNumber(path, limit);
+    }
+    return path;
+}
+
+QByteArray DemoItems::page(qint64 from, int limit) const
+{
+    Q_ASSERT(from >= 0);
+    Q_ASSERT(limit >= 1 && limit <= MaxPageSize);
+    const qint64 count = pageCount(from, limit);
+    QByteArray out;
+    out.reserve(static_cast<qsizetype>(96 + count * 96));
+    out.append(R"({"items":[)");
+    for (qint64 i = 0; i < count; ++i) {
+        if (i > 0)
+            out.append(',');
+        appendItem(out, from + i);
+    }
+    out.append(R"(],"from":)");
+    appendNumber(out, from);
+    out.append(R"(,"count":)");
+    appendNumber(out, count);
+    out.append(R"(,"total":)");
+    appendNumber(out, m_total);
+    out.append(R"(,"next":)");
+    const QByteArray next = nextPath(from, limit);
+    if (next.isEmpty()) {
+        out.append("null");
+    } else {
+        out.append('"');
+        out.append(next);
+        out.append('"');
+    }
+    out.append('}');
+    return out;
+}
+
+} // namespace Loopscope

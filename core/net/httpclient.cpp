@@ -1,0 +1,289 @@
+#include "httpclient.h"
+
+#include "scheduler/awaitables.h"
+#include "scheduler/qtbridge.h"
+
+#include <QCoroNetworkReply>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+
+namespace Loopscope {
+
+namespace {
+
+QString key(const QUrl &url)
+{
+    return QStringLiteral("%1:%2").arg(url.host()).arg(url.port(80));
+}
+
+bool isRedirect(int status)
+{
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+QString formatBytes(qint64 bytes)
+{
+    if (bytes < 1024)
+        return QStringLiteral("%1 B").arg(bytes);
+    if (bytes < 1024 * 1024)
+        return QStringLiteral("%1 KB").arg(double(bytes) / 1024.0, 0, 'f', 1);
+    return QStringLiteral("%1 MB").arg(double(bytes) / (1024.0 * 1024.0), 0, 'f', 1);
+}
+
+//! Counts a request as in flight for as long as the guard lives (also when the task is cancelled).
+class InFlight
+{
+public:
+    explicit InFlight(HttpClientStatistics &stats)
+        : m_stats(stats)
+    {
+        m_stats.peakInFlight = std::max(m_stats.peakInFlight, ++m_stats.inFlight);
+    }
+    ~InFlight() { --m_stats.inFlight; }
+    InFlight(const InFlight &) = delete;
+    InFlight &operator=(const InFlight &) = delete;
+
+private:
+    HttpClientStatistics &m_stats;
+};
+
+} // namespace
+
+QString HttpClientOptions::validate() const
+{
+    if (timeout.count() <= 0)
+        return QStringLiteral("the timeout must be positive, got %1 ms").arg(timeout.count());
+    if (maxAttempts < 1 || maxAttempts > 100)
+        return QStringLiteral("attempts must be between 1 and 100, got %1").arg(maxAttempts);
+    if (backoffBase.count() < 0 || backoffMax < backoffBase)
+        return QStringLiteral("the back-off must satisfy 0 <= base <= max");
+    if (maxRedirects < 0 || maxRedirects > 50)
+        return QStringLiteral("redirects must be between 0 and 50, got %1").arg(maxRedirects);
+    return {};
+}
+
+QString describeResponse(const HttpResponse &response)
+{
+    return QStringLiteral("%1 %2 · %3")
+        .arg(response.status)
+        .arg(QString::fromLatin1(response.reason), formatBytes(response.body.size()));
+}
+
+HttpClient::HttpClient(HttpClientOptions options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+    , m_random(options.seed)
+{
+    const QString problem = m_options.validate();
+    if (!problem.isEmpty())
+        throw HttpError(HttpError::Kind::Usage, problem);
+}
+
+HttpClient::~HttpClient() = default;
+
+void HttpClient::resetStatistics()
+{
+    const int inFlight = m_stats.inFlight;
+    m_stats = HttpClientStatistics{};
+    m_stats.inFlight = inFlight;
+}
+
+int HttpClient::idleConnectionCount() const
+{
+    int count = 0;
+    for (const auto &list : m_idle)
+        count += static_cast<int>(list.size());
+    return count;
+}
+
+Task<HttpResponse> HttpClient::get(const QUrl &url)
+{
+    return send(HttpRequest{"GET", url, {}, {}});
+}
+
+Task<HttpResponse> HttpClient::post(const QUrl &url, const QByteArray &body, const QByteArray &contentType)
+{
+    return send(HttpRequest{"POST", url, {{"Content-Type", contentType}}, body});
+}
+
+HttpConnection *HttpClient::acquire(const QUrl &url, const HttpConnection::Clock &clock)
+{
+    auto &idle = m_idle[key(url)];
+    while (!idle.isEmpty()) {
+        HttpConnection *connection = idle.takeLast();
+        if (connection->isOpen())
+            return connection;
+        connection->deleteLater();
+    }
+    ++m_stats.connectionsOpened;
+    return new HttpConnection(url.host(), static_cast<quint16>(url.port(80)), clock, this);
+}
+
+void HttpClient::release(HttpConnection *connection, const QUrl &url)
+{
+    if (connection->isOpen())
+        m_idle[key(url)].append(connection);
+    else
+        connection->deleteLater();
+}
+
+QCoro::Task<HttpResponse> HttpClient::exchangeOnce(HttpRequest request, HttpConnection::Clock clock)
+{
+    if (request.url.scheme() == QLatin1String("https"))
+        co_return co_await attemptWithNetworkManager(std::move(request), std::move(clock));
+    HttpConnection *connection = acquire(request.url, clock);
+    const bool reused = connection->exchangeCount() > 0;
+    try {
+        HttpResponse response = co_await connection->exchange(request, m_options.timeout);
+        release(connection, request.url);
+        co_return response;
+    } catch (const HttpError &error) {
+        connection->deleteLater();
+        // A pooled connection the server closed while idle fails before any byte: not the
+        // server's answer, so try once more on a fresh connection.
+        if (!reused || error.kind() != HttpError::Kind::Connection)
+            throw;
+    }
+    ++m_stats.connectionsOpened;
+    auto *fresh = new HttpConnection(request.url.host(), static_cast<quint16>(request.url.port(80)), clock, this);
+    try {
+        HttpResponse response = co_await fresh->exchange(request, m_options.timeout);
+        release(fresh, request.url);
+        co_return response;
+    } catch (...) {
+        fresh->deleteLater();
+        throw;
+    }
+}
+
+QCoro::Task<HttpResponse> HttpClient::attemptWithNetworkManager(HttpRequest request, HttpConnection::Clock clock)
+{
+    if (!m_networkManager) {
+        m_networkManager = new QNetworkAccessManager(this); // long-lived: see QCoro 0.8's reply caveat
+        m_networkManager->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+    }
+    QNetworkRequest networkRequest(request.url);
+    networkRequest.setTransferTimeout(static_cast<int>(m_options.timeout.count()));
+    for (const auto &[name, value] : request.headers)
+        networkRequest.setRawHeader(name, value);
+    QNetworkReply *reply = m_networkManager->sendCustomRequest(networkRequest, request.method, request.body);
+    co_await qCoro(reply).waitForFinished();
+    reply->deleteLater();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (reply->error() != QNetworkReply::NoError && status == 0) {
+        const bool timedOut = reply->error() == QNetworkReply::OperationCanceledError
+            || reply->error() == QNetworkReply::TimeoutError;
+        throw HttpError(timedOut ? HttpError::Kind::Timeout : HttpError::Kind::Connection, reply->errorString());
+    }
+    HttpResponse response;
+    response.status = status;
+    response.reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
+    for (const auto &pair : reply->rawHeaderPairs())
+        response.headers.append(pair);
+    response.body = reply->readAll();
+    response.endNs = clock();
+    co_return response;
+}
+
+std::chrono::milliseconds HttpClient::backoff(int attempt)
+{
+    // Exponential with "equal jitter": half fixed, half random, so retries of many pages spread out.
+    const auto base = m_options.backoffBase.count() << std::min(attempt - 1, 20);
+    const auto capped = std::min<std::int64_t>(base, m_options.backoffMax.count());
+    std::uniform_int_distribution<std::int64_t> jitter(0, capped / 2);
+    return std::chrono::milliseconds(capped - capped / 2 + jitter(m_random));
+}
+
+std::chrono::milliseconds HttpClient::retryDelay(const HttpResponse &response, int attempt)
+{
+    bool ok = false;
+    const int seconds = response.header("Retry-After").trimmed().toInt(&ok);
+    if (ok && seconds >= 0)
+        return std::min(std::chrono::milliseconds(seconds * 1000LL), m_options.backoffMax);
+    return backoff(attempt);
+}
+
+Task<HttpResponse> HttpClient::send(HttpRequest request)
+{
+    Scheduler &scheduler = co_await thisScheduler();
+    if (scheduler.clockMode() != ClockMode::Real)
+        throw HttpError(HttpError::Kind::Usage,
+                        QStringLiteral("real HTTP needs the real clock: the virtual clock cannot wait for a network"));
+    if (!request.url.isValid() || request.url.host().isEmpty()
+        || (request.url.scheme() != QLatin1String("http") && request.url.scheme() != QLatin1String("https")))
+        throw HttpError(HttpError::Kind::Usage,
+                        QStringLiteral("not an http(s) URL: \"%1\"").arg(request.url.toString()));
+    const HttpConnection::Clock clock = [&scheduler] { return scheduler.now(); };
+    int redirects = 0;
+    for (int attempt = 1;; ++attempt) {
+        IoRecord record;
+        record.task = scheduler.currentTask();
+        record.method = QString::fromLatin1(request.method);
+        record.url = request.url.toString();
+        record.attempt = attempt;
+        record.requestBytes = request.body.size();
+        record.requestHeaders = request.headers;
+        record.startNs = scheduler.now();
+        HttpResponse response;
+        std::exception_ptr failure;
+        bool retryable = false;
+        {
+            InFlight inFlight(m_stats);
+            ++m_stats.requests;
+            const QString label = QStringLiteral("%1 %2").arg(record.method, request.url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority));
+            try {
+                response = co_await awaitQt(label, exchangeOnce(request, clock),
+                                            ExternalHooks<HttpResponse>{
+                                                [&record, &scheduler](std::uint32_t id) {
+                                                    record.id = id;
+                                                    scheduler.trace().recordIo(record);
+                                                },
+                                                describeResponse});
+            } catch (const HttpError &error) {
+                failure = std::current_exception();
+                retryable = error.isRetryable();
+                record.error = error.message();
+            }
+        }
+        record.endNs = failure ? scheduler.now() : response.endNs;
+        record.firstByteNs = response.firstByteNs;
+        record.status = response.status;
+        record.statusText = QString::fromLatin1(response.reason);
+        record.responseBytes = response.body.size();
+        record.responseHeaders = response.headers;
+        if (record.id)
+            scheduler.trace().recordIo(record);
+
+        if (failure) {
+            if (!retryable || attempt >= m_options.maxAttempts) {
+                ++m_stats.failures;
+                std::rethrow_exception(failure);
+            }
+            ++m_stats.retries;
+            co_await sleep(backoff(attempt));
+            continue;
+        }
+        const QByteArray location = response.header("Location");
+        if (isRedirect(response.status) && !location.isEmpty() && redirects < m_options.maxRedirects) {
+            ++redirects;
+            ++m_stats.redirects;
+            request.url = request.url.resolved(QUrl::fromEncoded(location));
+            if (response.status == 303) {
+                request.method = "GET";
+                request.body.clear();
+            }
+            --attempt; // a redirect is not a failed try
+            continue;
+        }
+        if ((response.status == 429 || response.status >= 500) && attempt < m_options.maxAttempts) {
+            ++m_stats.retries;
+            co_await sleep(retryDelay(response, attempt));
+            continue;
+        }
+        response.attempts = attempt;
+        response.url = request.url;
+        co_return response;
+    }
+}
+
+} // namespace Loopscope

@@ -1,0 +1,90 @@
+#pragma once
+
+#include "httpconnection.h"
+
+#include "scheduler/task.h"
+
+#include <QHash>
+#include <QObject>
+
+#include <chrono>
+#include <random>
+
+class QNetworkAccessManager;
+
+namespace Loopscope {
+
+struct HttpClientOptions
+{
+    std::chrono::milliseconds timeout{30'000}; //!< per attempt: connect + full response
+    int maxAttempts = 4;                       //!< 1 = no retries
+    std::chrono::milliseconds backoffBase{200}; //!< first retry waits about this long, doubling after
+    std::chrono::milliseconds backoffMax{10'000};
+    int maxRedirects = 5;
+    quint64 seed = 1;                          //!< for the jitter of back-offs (deterministic)
+
+    //! Why the options are unusable, or an empty string.
+    QString validate() const;
+};
+
+struct HttpClientStatistics
+{
+    qint64 requests = 0;   //!< attempts put on the wire
+    qint64 retries = 0;
+    qint64 redirects = 0;
+    qint64 failures = 0;   //!< requests that failed after every attempt
+    qint64 connectionsOpened = 0;
+    int inFlight = 0;
+    int peakInFlight = 0;
+};
+
+/*!
+ * Asynchronous HTTP on the Loopscope scheduler. send() is a Task: each attempt is one traced I/O
+ * (submitted with method and URL, completed with status and size, or failed with the reason) and
+ * its details land in the trace's IoRecords (for HAR). Retries with exponential back-off and
+ * jitter on connection errors, time-outs, 5xx and 429 (honouring Retry-After), never on other
+ * 4xx; redirects are followed up to a limit.
+ *
+ * http:// goes through a keep-alive pool of raw sockets with no per-host connection cap, so a
+ * concurrency of C really puts C requests on the wire (Qt 6.4's QNetworkAccessManager allows 6
+ * per host); https:// falls back to QNetworkAccessManager. Needs a real-clock scheduler. Keep the
+ * client alive while requests run.
+ */
+class HttpClient : public QObject
+{
+    Q_OBJECT
+public:
+    explicit HttpClient(HttpClientOptions options = {}, QObject *parent = nullptr);
+    ~HttpClient() override;
+
+    const HttpClientOptions &options() const { return m_options; }
+    const HttpClientStatistics &statistics() const { return m_stats; }
+    void resetStatistics();
+
+    Task<HttpResponse> send(HttpRequest request);
+    Task<HttpResponse> get(const QUrl &url);
+    Task<HttpResponse> post(const QUrl &url, const QByteArray &body,
+                            const QByteArray &contentType = QByteArrayLiteral("application/json"));
+
+    //! Idle keep-alive connections currently pooled.
+    int idleConnectionCount() const;
+
+private:
+    QCoro::Task<HttpResponse> exchangeOnce(HttpRequest request, HttpConnection::Clock clock);
+    QCoro::Task<HttpResponse> attemptWithNetworkManager(HttpRequest request, HttpConnection::Clock clock);
+    HttpConnection *acquire(const QUrl &url, const HttpConnection::Clock &clock);
+    void release(HttpConnection *connection, const QUrl &url);
+    std::chrono::milliseconds backoff(int attempt);
+    std::chrono::milliseconds retryDelay(const HttpResponse &response, int attempt);
+
+    HttpClientOptions m_options;
+    HttpClientStatistics m_stats;
+    QHash<QString, QList<HttpConnection *>> m_idle;
+    QNetworkAccessManager *m_networkManager = nullptr;
+    std::mt19937_64 m_random;
+};
+
+//! "200 OK · 3.8 KB" for traces and progress lines.
+QString describeResponse(const HttpResponse &response);
+
+} // namespace Loopscope

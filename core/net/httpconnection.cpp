@@ -1,0 +1,161 @@
+#include "httpconnection.h"
+
+#include <QCoroSignal>
+#include <QTcpSocket>
+
+namespace Loopscope {
+
+HttpConnection::HttpConnection(QString host, quint16 port, Clock clock, QObject *parent)
+    : QObject(parent)
+    , m_host(std::move(host))
+    , m_port(port)
+    , m_clock(std::move(clock))
+    , m_socket(new QTcpSocket(this))
+{
+    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::readAvailable);
+    connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::peerClosed);
+    connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
+        emit connectEnded();
+        peerClosed();
+    });
+    connect(m_socket, &QTcpSocket::connected, this, &HttpConnection::connectEnded);
+}
+
+HttpConnection::~HttpConnection() = default;
+
+QString HttpConnection::endpoint() const
+{
+    return QStringLiteral("%1:%2").arg(m_host).arg(m_port);
+}
+
+bool HttpConnection::isOpen() const
+{
+    return m_socket->state() == QAbstractSocket::ConnectedState;
+}
+
+void HttpConnection::close()
+{
+    m_socket->abort();
+}
+
+QByteArray HttpConnection::serialize(const HttpRequest &request)
+{
+    QByteArray bytes;
+    bytes.reserve(256 + request.body.size());
+    QByteArray target = request.url.path(QUrl::FullyEncoded).toLatin1();
+    if (target.isEmpty())
+        target = "/";
+    if (request.url.hasQuery())
+        target += '?' + request.url.query(QUrl::FullyEncoded).toLatin1();
+    bytes += request.method + ' ' + target + " HTTP/1.1\r\nHost: " + request.url.host(QUrl::FullyEncoded).toLatin1();
+    if (request.url.port() > 0)
+        bytes += ':' + QByteArray::number(request.url.port());
+    bytes += "\r\n";
+    bool hasAgent = false;
+    for (const auto &[name, value] : request.headers) {
+        hasAgent = hasAgent || name.compare("User-Agent", Qt::CaseInsensitive) == 0;
+        bytes += name + ": " + value + "\r\n";
+    }
+    if (!hasAgent)
+        bytes += "User-Agent: loopscope/0.1\r\n";
+    if (!request.body.isEmpty() || request.method == "POST" || request.method == "PUT")
+        bytes += "Content-Length: " + QByteArray::number(request.body.size()) + "\r\n";
+    bytes += "\r\n";
+    bytes += request.body;
+    return bytes;
+}
+
+QCoro::Task<HttpResponse> HttpConnection::exchange(HttpRequest request, std::chrono::milliseconds timeout)
+{
+    if (m_busy)
+        throw HttpError(HttpError::Kind::Usage, QStringLiteral("connection %1 is already busy").arg(endpoint()));
+    m_busy = true;
+    struct BusyReset
+    {
+        HttpConnection *connection;
+        ~BusyReset() { connection->m_busy = false; }
+    } busyReset{this};
+
+    if (!isOpen()) {
+        m_socket->abort();
+        m_socket->connectToHost(m_host, m_port);
+        if (m_socket->state() != QAbstractSocket::ConnectedState && m_socket->state() != QAbstractSocket::UnconnectedState)
+            co_await qCoro(this, &HttpConnection::connectEnded, timeout);
+        if (m_socket->state() != QAbstractSocket::ConnectedState) {
+            const bool timedOut = m_socket->error() == QAbstractSocket::UnknownSocketError;
+            const QString why = timedOut ? QStringLiteral("timed out after %1 ms").arg(timeout.count())
+                                         : m_socket->errorString();
+            m_socket->abort();
+            throw HttpError(timedOut ? HttpError::Kind::Timeout : HttpError::Kind::Connection,
+                            QStringLiteral("cannot connect to %1: %2").arg(endpoint(), why));
+        }
+        m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    }
+    m_parser.reset(request.method == "HEAD");
+    m_firstByteNs = -1;
+    m_ended = false;
+    m_socket->write(serialize(request));
+    if (m_socket->bytesAvailable() > 0)
+        readAvailable();
+    if (!m_ended) {
+        const auto ended = co_await qCoro(this, &HttpConnection::exchangeEnded, timeout);
+        if (!ended.has_value() && !m_ended) {
+            m_socket->abort();
+            throw HttpError(HttpError::Kind::Timeout,
+                            QStringLiteral("no complete response from %1 within %2 ms").arg(endpoint()).arg(timeout.count()));
+        }
+    }
+    if (m_parser.hasError()) {
+        m_socket->abort();
+        const auto kind = m_parser.hasStarted() ? HttpError::Kind::Protocol : HttpError::Kind::Connection;
+        throw HttpError(kind, QStringLiteral("%1: %2").arg(endpoint(), m_parser.error()));
+    }
+    ++m_exchanges;
+    const bool keepAlive = m_parser.keepAlive();
+    HttpResponse response = m_parser.takeResponse();
+    response.firstByteNs = m_firstByteNs;
+    response.endNs = m_clock();
+    if (!keepAlive)
+        m_socket->disconnectFromHost();
+    co_return response;
+}
+
+void HttpConnection::readAvailable()
+{
+    if (!m_busy || m_ended) {
+        m_socket->readAll(); // nothing is expected: a stray byte means the connection is unusable
+        if (!m_busy)
+            m_socket->abort();
+        return;
+    }
+    const QByteArray data = m_socket->readAll();
+    if (data.isEmpty())
+        return;
+    if (m_firstByteNs < 0)
+        m_firstByteNs = m_clock();
+    m_parser.feed(data.constData(), data.size());
+    if (m_parser.isDone() || m_parser.hasError())
+        endExchange();
+}
+
+void HttpConnection::peerClosed()
+{
+    if (!m_busy || m_ended)
+        return;
+    if (m_socket->bytesAvailable() > 0)
+        readAvailable();
+    if (m_ended)
+        return;
+    if (m_socket->state() == QAbstractSocket::ConnectedState)
+        return; // an error that did not close the connection (e.g. a write error still pending)
+    m_parser.finishAtEndOfStream();
+    endExchange();
+}
+
+void HttpConnection::endExchange()
+{
+    m_ended = true;
+    emit exchangeEnded();
+}
+
+} // namespace Loopscope

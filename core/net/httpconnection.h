@@ -1,0 +1,61 @@
+#pragma once
+
+#include "httpresponseparser.h"
+
+#include <QCoroTask>
+#include <QObject>
+
+#include <chrono>
+#include <functional>
+
+class QTcpSocket;
+
+namespace Loopscope {
+
+/*!
+ * One keep-alive HTTP/1.1 connection to host:port over a QTcpSocket, carrying one exchange at a
+ * time. exchange() connects if needed (a QCoro await), writes the request and completes when the
+ * response is complete, failed or timed out. Responses are parsed as bytes arrive.
+ */
+class HttpConnection : public QObject
+{
+    Q_OBJECT
+public:
+    using Clock = std::function<std::int64_t()>;
+
+    HttpConnection(QString host, quint16 port, Clock clock, QObject *parent = nullptr);
+    ~HttpConnection() override;
+
+    QString endpoint() const;
+    bool isOpen() const;
+    bool isBusy() const { return m_busy; }
+    //! How many exchanges this connection has completed (0: fresh).
+    int exchangeCount() const { return m_exchanges; }
+
+    QCoro::Task<HttpResponse> exchange(HttpRequest request, std::chrono::milliseconds timeout);
+    void close();
+
+    static QByteArray serialize(const HttpRequest &request);
+
+signals:
+    void exchangeEnded();
+    //! Connecting ended, successfully or not (QCoro's waitForConnected ignores refusals).
+    void connectEnded();
+
+private:
+    void readAvailable();
+    void peerClosed();
+    void endExchange();
+
+    QString m_host;
+    quint16 m_port;
+    Clock m_clock;
+    QTcpSocket *m_socket;
+    HttpResponseParser m_parser;
+    std::int64_t m_firstByteNs = -1;
+    int m_exchanges = 0;
+    bool m_busy = false;
+    bool m_ended = false;
+};
+
+} // namespace Loopscope

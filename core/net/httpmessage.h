@@ -1,0 +1,58 @@
+#pragma once
+
+#include "scheduler/errors.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QPair>
+#include <QUrl>
+
+#include <cstdint>
+
+namespace Loopscope {
+
+using HttpHeaders = QList<QPair<QByteArray, QByteArray>>;
+
+//! Value of the first header named `name` (case-insensitive), or an empty array.
+QByteArray headerValue(const HttpHeaders &headers, QByteArrayView name);
+
+struct HttpRequest
+{
+    QByteArray method = "GET";
+    QUrl url;
+    HttpHeaders headers;
+    QByteArray body;
+};
+
+struct HttpResponse
+{
+    int status = 0;
+    QByteArray reason;
+    HttpHeaders headers;
+    QByteArray body;
+    QUrl url;                   //!< the URL that answered (after redirects)
+    int attempts = 1;           //!< how many tries it took
+    std::int64_t firstByteNs = -1; //!< scheduler clock
+    std::int64_t endNs = -1;
+
+    QByteArray header(QByteArrayView name) const { return headerValue(headers, name); }
+    bool isSuccess() const { return status >= 200 && status < 300; }
+};
+
+/*!
+ * A failed HTTP exchange. `retryable` says whether trying again may help (connection errors,
+ * time-outs, truncated responses) as opposed to errors that will repeat (a malformed URL).
+ */
+class HttpError : public Error
+{
+public:
+    enum class Kind { Connection, Timeout, Protocol, Usage };
+    HttpError(Kind kind, const QString &message);
+    Kind kind() const { return m_kind; }
+    bool isRetryable() const { return m_kind != Kind::Usage; }
+
+private:
+    Kind m_kind;
+};
+
+} // namespace Loopscope

@@ -1,0 +1,226 @@
+#include "httpresponseparser.h"
+
+namespace Loopscope {
+
+QByteArray headerValue(const HttpHeaders &headers, QByteArrayView name)
+{
+    for (const auto &[key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
+}
+
+HttpError::HttpError(Kind kind, const QString &message)
+    : Error(message)
+    , m_kind(kind)
+{
+}
+
+void HttpResponseParser::reset(bool headRequest)
+{
+    m_state = State::StatusLine;
+    m_response = HttpResponse{};
+    m_line.clear();
+    m_headBytes = 0;
+    m_remaining = 0;
+    m_headRequest = headRequest;
+    m_keepAlive = true;
+    m_started = false;
+    m_error.clear();
+}
+
+void HttpResponseParser::fail(const QString &message)
+{
+    m_state = State::Error;
+    m_error = message;
+    m_keepAlive = false;
+}
+
+bool HttpResponseParser::takeLine(const char *data, qsizetype size, qsizetype &pos, QByteArray &line)
+{
+    const char *start = data + pos;
+    const void *newline = memchr(start, '\n', static_cast<std::size_t>(size - pos));
+    const qsizetype take = newline ? static_cast<const char *>(newline) - start + 1 : size - pos;
+    m_headBytes += take;
+    if (m_headBytes > MaxHeadBytes) {
+        fail(QStringLiteral("the response head is larger than %1 KiB").arg(MaxHeadBytes / 1024));
+        return false;
+    }
+    m_line.append(start, take);
+    pos += take;
+    if (!newline)
+        return false;
+    line = m_line;
+    m_line.clear();
+    line.chop(line.endsWith("\r\n") ? 2 : 1);
+    return true;
+}
+
+bool HttpResponseParser::parseStatusLine(const QByteArray &line)
+{
+    // "HTTP/1.1 200 OK"
+    if (!line.startsWith("HTTP/1.") || line.size() < 12 || line[8] != ' ') {
+        fail(QStringLiteral("not an HTTP/1.x status line: \"%1\"").arg(QString::fromLatin1(line.left(80))));
+        return false;
+    }
+    bool ok = false;
+    const int status = line.mid(9, 3).toInt(&ok);
+    if (!ok || status < 100 || status > 999) {
+        fail(QStringLiteral("invalid HTTP status in \"%1\"").arg(QString::fromLatin1(line.left(80))));
+        return false;
+    }
+    m_response.status = status;
+    m_response.reason = line.mid(13);
+    m_keepAlive = line[7] == '1';
+    return true;
+}
+
+bool HttpResponseParser::parseHeaderLine(const QByteArray &line)
+{
+    const qsizetype colon = line.indexOf(':');
+    if (colon <= 0) {
+        fail(QStringLiteral("malformed header line \"%1\"").arg(QString::fromLatin1(line.left(80))));
+        return false;
+    }
+    m_response.headers.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
+    return true;
+}
+
+void HttpResponseParser::headersComplete()
+{
+    const QByteArray connection = m_response.header("Connection").toLower();
+    if (connection.contains("close"))
+        m_keepAlive = false;
+    else if (connection.contains("keep-alive"))
+        m_keepAlive = true;
+    const bool noBody = m_headRequest || m_response.status == 204 || m_response.status == 304
+        || (m_response.status >= 100 && m_response.status < 200);
+    if (noBody) {
+        m_state = State::Done;
+        return;
+    }
+    if (m_response.header("Transfer-Encoding").toLower().contains("chunked")) {
+        m_state = State::ChunkSize;
+        return;
+    }
+    const QByteArray length = m_response.header("Content-Length");
+    if (!length.isEmpty()) {
+        bool ok = false;
+        m_remaining = length.toLongLong(&ok);
+        if (!ok || m_remaining < 0) {
+            fail(QStringLiteral("invalid Content-Length \"%1\"").arg(QString::fromLatin1(length)));
+            return;
+        }
+        if (m_remaining > MaxBodyBytes) {
+            fail(QStringLiteral("the response body is larger than %1 MiB").arg(MaxBodyBytes / (1024 * 1024)));
+            return;
+        }
+        m_response.body.reserve(m_remaining);
+        m_state = m_remaining == 0 ? State::Done : State::Body;
+        return;
+    }
+    m_keepAlive = false;
+    m_state = State::UntilClose;
+}
+
+bool HttpResponseParser::appendBody(const char *data, qsizetype size)
+{
+    if (m_response.body.size() + size > MaxBodyBytes) {
+        fail(QStringLiteral("the response body is larger than %1 MiB").arg(MaxBodyBytes / (1024 * 1024)));
+        return false;
+    }
+    m_response.body.append(data, size);
+    return true;
+}
+
+qsizetype HttpResponseParser::feed(const char *data, qsizetype size)
+{
+    if (size > 0)
+        m_started = true;
+    qsizetype pos = 0;
+    QByteArray line;
+    while (pos < size && m_state != State::Done && m_state != State::Error) {
+        switch (m_state) {
+        case State::StatusLine:
+            if (takeLine(data, size, pos, line) && !line.isEmpty() && parseStatusLine(line))
+                m_state = State::Headers;
+            break;
+        case State::Headers:
+            if (!takeLine(data, size, pos, line))
+                break;
+            if (line.isEmpty())
+                headersComplete();
+            else
+                parseHeaderLine(line);
+            break;
+        case State::Body: {
+            const qsizetype take = static_cast<qsizetype>(std::min<qint64>(m_remaining, size - pos));
+            if (!appendBody(data + pos, take))
+                break;
+            pos += take;
+            m_remaining -= take;
+            if (m_remaining == 0)
+                m_state = State::Done;
+            break;
+        }
+        case State::ChunkSize: {
+            if (!takeLine(data, size, pos, line))
+                break;
+            bool ok = false;
+            const qsizetype semicolon = line.indexOf(';');
+            m_remaining = (semicolon >= 0 ? line.left(semicolon) : line).trimmed().toLongLong(&ok, 16);
+            if (!ok || m_remaining < 0) {
+                fail(QStringLiteral("invalid chunk size \"%1\"").arg(QString::fromLatin1(line.left(40))));
+                break;
+            }
+            m_headBytes = 0; // chunk lines are not part of the head limit
+            m_state = m_remaining == 0 ? State::Trailer : State::ChunkData;
+            break;
+        }
+        case State::ChunkData: {
+            const qsizetype take = static_cast<qsizetype>(std::min<qint64>(m_remaining, size - pos));
+            if (!appendBody(data + pos, take))
+                break;
+            pos += take;
+            m_remaining -= take;
+            if (m_remaining == 0)
+                m_state = State::ChunkDataEnd;
+            break;
+        }
+        case State::ChunkDataEnd:
+            if (takeLine(data, size, pos, line)) {
+                m_headBytes = 0;
+                if (!line.isEmpty())
+                    fail(QStringLiteral("chunk data is longer than its announced size"));
+                else
+                    m_state = State::ChunkSize;
+            }
+            break;
+        case State::Trailer:
+            if (takeLine(data, size, pos, line) && line.isEmpty())
+                m_state = State::Done;
+            break;
+        case State::UntilClose:
+            if (appendBody(data + pos, size - pos))
+                pos = size;
+            break;
+        case State::Done:
+        case State::Error:
+            break;
+        }
+    }
+    return pos;
+}
+
+void HttpResponseParser::finishAtEndOfStream()
+{
+    if (m_state == State::UntilClose) {
+        m_state = State::Done;
+    } else if (m_state != State::Done && m_state != State::Error) {
+        fail(m_started ? QStringLiteral("the connection closed before the response was complete")
+                       : QStringLiteral("the connection closed without a response"));
+    }
+}
+
+} // namespace Loopscope

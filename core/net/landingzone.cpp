@@ -1,0 +1,171 @@
+#include "landingzone.h"
+
+#include "scheduler/errors.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace Loopscope {
+
+namespace {
+
+QJsonObject identityJson(const RetrievalIdentity &identity)
+{
+    return QJsonObject{{QStringLiteral("loopscope_manifest"), 1},
+                       {QStringLiteral("url"), identity.url},
+                       {QStringLiteral("page_size"), identity.pageSize},
+                       {QStringLiteral("style"), identity.style},
+                       {QStringLiteral("offset_param"), identity.offsetParam},
+                       {QStringLiteral("limit_param"), identity.limitParam}};
+}
+
+QJsonObject recordJson(const PageRecord &r)
+{
+    QJsonObject o{{QStringLiteral("page"), r.page},       {QStringLiteral("url"), r.url},
+                  {QStringLiteral("status"), r.status},   {QStringLiteral("items"), r.items},
+                  {QStringLiteral("bytes"), r.bytes},     {QStringLiteral("attempts"), r.attempts}};
+    if (r.landed()) {
+        o.insert(QStringLiteral("offset"), r.fileOffset);
+        o.insert(QStringLiteral("length"), r.fileLength);
+    } else {
+        o.insert(QStringLiteral("error"), r.error);
+    }
+    if (r.total)
+        o.insert(QStringLiteral("total"), *r.total);
+    if (!r.next.isEmpty())
+        o.insert(QStringLiteral("next"), r.next);
+    return o;
+}
+
+PageRecord recordFromJson(const QJsonObject &o)
+{
+    PageRecord r;
+    r.page = o.value(QStringLiteral("page")).toInteger(-1);
+    r.url = o.value(QStringLiteral("url")).toString();
+    r.status = o.value(QStringLiteral("status")).toInt();
+    r.items = o.value(QStringLiteral("items")).toInteger();
+    r.bytes = o.value(QStringLiteral("bytes")).toInteger();
+    r.attempts = o.value(QStringLiteral("attempts")).toInt();
+    r.error = o.value(QStringLiteral("error")).toString();
+    r.fileOffset = o.value(QStringLiteral("offset")).toInteger();
+    r.fileLength = o.value(QStringLiteral("length")).toInteger();
+    if (o.contains(QStringLiteral("total")))
+        r.total = o.value(QStringLiteral("total")).toInteger();
+    r.next = o.value(QStringLiteral("next")).toString();
+    return r;
+}
+
+} // namespace
+
+LandingZone::LandingZone(const QString &dataPath, const RetrievalIdentity &identity)
+    : m_dataPath(dataPath)
+    , m_data(dataPath)
+    , m_manifest(manifestPathFor(dataPath))
+{
+    openManifest(identity);
+    openData();
+}
+
+void LandingZone::openManifest(const RetrievalIdentity &identity)
+{
+    const QJsonObject expected = identityJson(identity);
+    if (!m_manifest.open(QIODevice::ReadWrite))
+        throw Error(QStringLiteral("cannot open the manifest %1: %2").arg(m_manifest.fileName(), m_manifest.errorString()));
+    qint64 goodEnd = 0;
+    bool first = true;
+    while (!m_manifest.atEnd()) {
+        const QByteArray line = m_manifest.readLine();
+        if (!line.endsWith('\n'))
+            break; // a torn last line: cut below
+        const QJsonDocument document = QJsonDocument::fromJson(line);
+        if (!document.isObject())
+            break;
+        const QJsonObject object = document.object();
+        if (first) {
+            if (object != expected)
+                throw Error(QStringLiteral("%1 belongs to another retrieval (%2); choose another --out or delete it")
+                                .arg(m_dataPath, object.value(QStringLiteral("url")).toString()));
+            first = false;
+        } else {
+            const PageRecord record = recordFromJson(object);
+            if (record.landed())
+                noteLanded(record);
+        }
+        goodEnd = m_manifest.pos();
+    }
+    m_resumed = m_landed.size();
+    if (goodEnd < m_manifest.size() && !m_manifest.resize(goodEnd))
+        throw Error(QStringLiteral("cannot repair the manifest %1: %2").arg(m_manifest.fileName(), m_manifest.errorString()));
+    m_manifest.seek(goodEnd);
+    if (first)
+        appendManifest(QJsonDocument(expected).toJson(QJsonDocument::Compact));
+}
+
+void LandingZone::openData()
+{
+    if (!m_data.open(QIODevice::ReadWrite))
+        throw Error(QStringLiteral("cannot open %1 for writing: %2").arg(m_dataPath, m_data.errorString()));
+    if (m_data.size() > m_dataEnd) {
+        // Lines of pages that never reached the manifest (an interrupted run): drop them, they
+        // will be fetched again, so nothing lands twice and no line is torn.
+        m_discarded = m_data.size() - m_dataEnd;
+        if (!m_data.resize(m_dataEnd))
+            throw Error(QStringLiteral("cannot truncate %1: %2").arg(m_dataPath, m_data.errorString()));
+    } else if (m_data.size() < m_dataEnd) {
+        throw Error(QStringLiteral("%1 is shorter than its manifest says (%2 of %3 bytes): it was changed by something "
+                                   "else; choose another --out")
+                        .arg(m_dataPath)
+                        .arg(m_data.size())
+                        .arg(m_dataEnd));
+    }
+    m_data.seek(m_dataEnd);
+}
+
+void LandingZone::noteLanded(const PageRecord &record)
+{
+    if (!m_landed.contains(record.page))
+        m_items += record.items;
+    m_landed.insert(record.page, record);
+    m_dataEnd = std::max(m_dataEnd, record.fileOffset + record.fileLength);
+    if (record.items == 0 && (!m_endPage || record.page < *m_endPage))
+        m_endPage = record.page;
+    if (record.total)
+        m_total = record.total;
+}
+
+void LandingZone::appendManifest(const QByteArray &line)
+{
+    if (m_manifest.write(line + '\n') != line.size() + 1 || !m_manifest.flush())
+        throw Error(QStringLiteral("cannot write the manifest %1: %2").arg(m_manifest.fileName(), m_manifest.errorString()));
+}
+
+void LandingZone::land(PageRecord record, const QList<QByteArray> &items)
+{
+    if (m_landed.contains(record.page))
+        return; // already landed (a speculative duplicate): never write a page twice
+    QByteArray lines;
+    qsizetype size = 0;
+    for (const QByteArray &item : items)
+        size += item.size() + 1;
+    lines.reserve(size);
+    for (const QByteArray &item : items) {
+        lines += item;
+        lines += '\n';
+    }
+    record.fileOffset = m_dataEnd;
+    record.fileLength = lines.size();
+    record.items = items.size();
+    record.error.clear();
+    if (!lines.isEmpty() && (m_data.write(lines) != lines.size() || !m_data.flush()))
+        throw Error(QStringLiteral("cannot write %1: %2").arg(m_dataPath, m_data.errorString()));
+    m_dataEnd += lines.size();
+    appendManifest(QJsonDocument(recordJson(record)).toJson(QJsonDocument::Compact));
+    noteLanded(record);
+}
+
+void LandingZone::recordFailure(const PageRecord &record)
+{
+    appendManifest(QJsonDocument(recordJson(record)).toJson(QJsonDocument::Compact));
+}
+
+} // namespace Loopscope

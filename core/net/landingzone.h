@@ -1,0 +1,90 @@
+#pragma once
+
+#include <QByteArray>
+#include <QFile>
+#include <QList>
+#include <QMap>
+#include <QString>
+
+#include <optional>
+
+namespace Loopscope {
+
+//! What the manifest says about one page.
+struct PageRecord
+{
+    qint64 page = 0;
+    QString url;
+    int status = 0;
+    qint64 items = 0;
+    qint64 bytes = 0;     //!< response body bytes
+    int attempts = 0;
+    QString error;        //!< empty when the page landed
+    qint64 fileOffset = 0; //!< where its items start in the data file
+    qint64 fileLength = 0;
+    std::optional<qint64> total; //!< the collection size the page announced, if any
+    QString next;         //!< the page's next link, if any
+
+    bool landed() const { return error.isEmpty(); }
+};
+
+//! Identity of a retrieval: a rerun must name the same one to resume it.
+struct RetrievalIdentity
+{
+    QString url;
+    int pageSize = 50;
+    QString style;
+    QString offsetParam;
+    QString limitParam;
+};
+
+/*!
+ * Lands pages as JSON Lines (one item per line) next to a manifest of pages
+ * (`<out>.manifest.jsonl`: page, status, items, bytes, attempts, where its lines are).
+ *
+ * A page's lines are written with one write and recorded in the manifest only afterwards, so on
+ * reopening everything past the last recorded page is a torn or unrecorded tail and is cut off:
+ * rerunning with the same output resumes where it stopped, lands the rest, and nothing twice.
+ * Errors (unwritable file, a manifest of another retrieval) throw Error with a clear message.
+ */
+class LandingZone
+{
+public:
+    LandingZone(const QString &dataPath, const RetrievalIdentity &identity);
+
+    static QString manifestPathFor(const QString &dataPath) { return dataPath + QStringLiteral(".manifest.jsonl"); }
+
+    //! Pages that landed in earlier runs (and this one), by page number.
+    const QMap<qint64, PageRecord> &landedPages() const { return m_landed; }
+    bool hasLanded(qint64 page) const { return m_landed.contains(page); }
+    //! The first page known to be empty (the end of the collection), if any.
+    std::optional<qint64> endPage() const { return m_endPage; }
+    std::optional<qint64> total() const { return m_total; }
+    qint64 itemsLanded() const { return m_items; }
+    //! Pages resumed from disk when the zone was opened.
+    qint64 resumedPages() const { return m_resumed; }
+    //! Bytes of torn or unrecorded data cut off when the zone was opened.
+    qint64 discardedBytes() const { return m_discarded; }
+
+    void land(PageRecord record, const QList<QByteArray> &items);
+    void recordFailure(const PageRecord &record);
+
+private:
+    void openManifest(const RetrievalIdentity &identity);
+    void openData();
+    void appendManifest(const QByteArray &line);
+    void noteLanded(const PageRecord &record);
+
+    QString m_dataPath;
+    QFile m_data;
+    QFile m_manifest;
+    QMap<qint64, PageRecord> m_landed;
+    std::optional<qint64> m_endPage;
+    std::optional<qint64> m_total;
+    qint64 m_dataEnd = 0;
+    qint64 m_items = 0;
+    qint64 m_resumed = 0;
+    qint64 m_discarded = 0;
+};
+
+} // namespace Loopscope

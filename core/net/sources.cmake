@@ -1,0 +1,10 @@
+target_sources(loopscope_core PRIVATE
+    net/demoitems.cpp
+    net/demoserver.cpp
+    net/httpresponseparser.cpp
+    net/httpconnection.cpp
+    net/httpclient.cpp
+    net/page.cpp
+    net/landingzone.cpp
+    net/connector.cpp
+)

@@ -1,0 +1,1 @@
+loopscope_add_test(tst_http LABEL core LIBS loopscope_core)

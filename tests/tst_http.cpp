@@ -1,0 +1,374 @@
+#include "net/demoserver.h"
+#include "net/httpclient.h"
+#include "net/httpresponseparser.h"
+#include "scheduler/awaitables.h"
+#include "scheduler/combinators.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QtTest>
+
+using namespace Loopscope;
+using namespace std::chrono_literals;
+
+namespace {
+
+HttpResponse parseInPieces(const QByteArray &raw, qsizetype piece, HttpResponseParser &parser)
+{
+    parser.reset();
+    for (qsizetype pos = 0; pos < raw.size() && !parser.isDone() && !parser.hasError(); pos += piece)
+        parser.feed(raw.constData() + pos, std::min(piece, raw.size() - pos));
+    return parser.isDone() ? parser.takeResponse() : HttpResponse{};
+}
+
+SchedulerOptions realClock()
+{
+    SchedulerOptions options;
+    options.clock = ClockMode::Real;
+    return options;
+}
+
+HttpClientOptions quickRetries(int attempts = 4)
+{
+    HttpClientOptions options;
+    options.maxAttempts = attempts;
+    options.backoffBase = 10ms;
+    options.backoffMax = 50ms;
+    options.timeout = 5s;
+    return options;
+}
+
+//! Answers every request with a redirect to `target`.
+class Redirector : public QTcpServer
+{
+public:
+    explicit Redirector(QByteArray target)
+        : m_target(std::move(target))
+    {
+        connect(this, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = nextPendingConnection()) {
+                connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
+                    socket->readAll();
+                    socket->write("HTTP/1.1 302 Found\r\nLocation: " + m_target + "\r\nContent-Length: 0\r\n\r\n");
+                });
+            }
+        });
+        listen(QHostAddress::LocalHost);
+    }
+
+private:
+    QByteArray m_target;
+};
+
+} // namespace
+
+class TestHttp : public QObject
+{
+    Q_OBJECT
+private slots:
+    void parsesResponses_data()
+    {
+        QTest::addColumn<QByteArray>("raw");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QByteArray>("body");
+        QTest::newRow("content-length") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello") << 200
+                                        << QByteArray("hello");
+        QTest::newRow("chunked") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                               "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n")
+                                 << 200 << QByteArray("hello world");
+        QTest::newRow("no body") << QByteArray("HTTP/1.1 204 No Content\r\n\r\n") << 204 << QByteArray();
+        QTest::newRow("bare newlines") << QByteArray("HTTP/1.1 404 Not Found\nContent-Length: 2\n\nno") << 404
+                                       << QByteArray("no");
+    }
+    void parsesResponses()
+    {
+        QFETCH(QByteArray, raw);
+        QFETCH(int, status);
+        QFETCH(QByteArray, body);
+        HttpResponseParser parser;
+        for (qsizetype piece : {qsizetype(1), qsizetype(3), raw.size()}) {
+            const HttpResponse response = parseInPieces(raw, piece, parser);
+            QVERIFY2(parser.isDone(), qPrintable(parser.error()));
+            QCOMPARE(response.status, status);
+            QCOMPARE(response.body, body);
+        }
+    }
+
+    void rejectsBrokenResponses_data()
+    {
+        QTest::addColumn<QByteArray>("raw");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("not http") << QByteArray("SSH-2.0-OpenSSH\r\n") << "not an HTTP/1.x status line";
+        QTest::newRow("bad status") << QByteArray("HTTP/1.1 abc OK\r\n") << "invalid HTTP status";
+        QTest::newRow("bad length") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: -4\r\n\r\n") << "invalid Content-Length";
+        QTest::newRow("bad chunk") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+                                   << "invalid chunk size";
+        QTest::newRow("huge head") << QByteArray("HTTP/1.1 200 OK\r\nX: ") + QByteArray(70'000, 'a')
+                                   << "larger than 64 KiB";
+    }
+    void rejectsBrokenResponses()
+    {
+        QFETCH(QByteArray, raw);
+        QFETCH(QString, error);
+        HttpResponseParser parser;
+        parser.reset();
+        parser.feed(raw.constData(), raw.size());
+        QVERIFY(parser.hasError());
+        QVERIFY2(parser.error().contains(error), qPrintable(parser.error()));
+    }
+
+    void endOfStreamCompletesOnlyCloseDelimitedBodies()
+    {
+        HttpResponseParser parser;
+        const QByteArray open("HTTP/1.0 200 OK\r\n\r\nstream until close");
+        parser.reset();
+        parser.feed(open.constData(), open.size());
+        QVERIFY(!parser.isDone());
+        parser.finishAtEndOfStream();
+        QVERIFY(parser.isDone());
+        QCOMPARE(parser.takeResponse().body, QByteArray("stream until close"));
+
+        const QByteArray truncated("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf");
+        parser.reset();
+        parser.feed(truncated.constData(), truncated.size());
+        parser.finishAtEndOfStream();
+        QVERIFY(parser.hasError());
+        QVERIFY(parser.error().contains(QStringLiteral("before the response was complete")));
+    }
+
+    void getsAPageAndTracesIt()
+    {
+        DemoServer server;
+        QVERIFY(server.listen());
+        Scheduler s(realClock());
+        HttpClient client(quickRetries());
+        QUrl url = server.itemsUrl();
+        url.setQuery(QStringLiteral("from=50"));
+        const HttpResponse response = s.runUntilComplete(client.get(url));
+        QCOMPARE(response.status, 200);
+        const QJsonObject page = QJsonDocument::fromJson(response.body).object();
+        QCOMPARE(page.value(QStringLiteral("from")).toInt(), 50);
+        QCOMPARE(page.value(QStringLiteral("items")).toArray().size(), 50);
+        QVERIFY(response.firstByteNs > 0 && response.endNs >= response.firstByteNs);
+
+        const Trace &trace = s.trace();
+        QCOMPARE(trace.ioRecords().size(), std::size_t(1));
+        const IoRecord &record = trace.ioRecords().front();
+        QCOMPARE(record.method, QStringLiteral("GET"));
+        QCOMPARE(record.url, url.toString());
+        QCOMPARE(record.status, 200);
+        QCOMPARE(record.responseBytes, response.body.size());
+        bool submitted = false, completed = false;
+        for (qsizetype i = 0; i < trace.size(); ++i) {
+            const TraceEvent &e = trace.at(i);
+            if (e.kind == EventKind::IoSubmitted) {
+                submitted = true;
+                QCOMPARE(trace.labels().text(e.detail), QStringLiteral("GET /api/items?from=50"));
+            }
+            if (e.kind == EventKind::IoCompleted) {
+                completed = true;
+                QVERIFY(trace.labels().text(e.detail).startsWith(QStringLiteral("200 OK · ")));
+            }
+        }
+        QVERIFY(submitted && completed);
+    }
+
+    void reusesKeepAliveConnections()
+    {
+        DemoServer server;
+        QVERIFY(server.listen());
+        Scheduler s(realClock());
+        HttpClient client(quickRetries());
+        auto sequential = [](HttpClient &c, QUrl url) -> Task<int> {
+            int ok = 0;
+            for (int i = 0; i < 10; ++i)
+                ok += (co_await c.get(url)).status == 200;
+            co_return ok;
+        };
+        QCOMPARE(s.runUntilComplete(sequential(client, server.itemsUrl())), 10);
+        QCOMPARE(client.statistics().connectionsOpened, qint64(1));
+        QCOMPARE(server.statistics().connectionsAccepted, qint64(1));
+    }
+
+    void concurrencyPutsRequestsOnTheWire()
+    {
+        DemoServer server;
+        DemoServer::Options options;
+        options.latencyMs = 100;
+        QVERIFY(server.setOptions(options));
+        QVERIFY(server.listen());
+        Scheduler s(realClock());
+        HttpClient client(quickRetries());
+        auto fetchAll = [](HttpClient &c, QUrl base, int n) -> Task<int> {
+            std::vector<Task<HttpResponse>> requests;
+            for (int i = 0; i < n; ++i) {
+                QUrl url = base;
+                url.setQuery(QStringLiteral("from=%1").arg(i * 50));
+                requests.push_back(c.get(url));
+            }
+            const auto responses = co_await whenAll(std::move(requests));
+            co_return static_cast<int>(std::count_if(responses.begin(), responses.end(),
+                                                      [](const HttpResponse &r) { return r.status == 200; }));
+        };
+        QElapsedTimer wall;
+        wall.start();
+        QCOMPARE(s.runUntilComplete(fetchAll(client, server.itemsUrl(), 40)), 40);
+        QCOMPARE(client.statistics().peakInFlight, 40);
+        QCOMPARE(server.statistics().peakOpenRequests, 40); // all 40 on the wire at once
+        QVERIFY(wall.elapsed() < 40 * 100);                  // far below the sequential time
+    }
+
+    void retriesTransientFaults_data()
+    {
+        QTest::addColumn<QString>("fault");
+        QTest::addColumn<int>("attempts");
+        QTest::newRow("500 twice") << "fault=500&fault_times=2" << 3;
+        QTest::newRow("429 once") << "fault=429&fault_times=1&retry_after=0" << 2;
+        QTest::newRow("dropped connection") << "fault=drop&fault_times=1" << 2;
+        QTest::newRow("truncated body") << "fault=truncate&fault_times=2" << 3;
+    }
+    void retriesTransientFaults()
+    {
+        QFETCH(QString, fault);
+        QFETCH(int, attempts);
+        DemoServer server;
+        QVERIFY(server.listen());
+        Scheduler s(realClock());
+        HttpClient client(quickRetries());
+        QUrl url = server.itemsUrl();
+        url.setQuery(QStringLiteral("from=0&") + fault);
+        const HttpResponse response = s.runUntilComplete(client.get(url));
+        QCOMPARE(response.status, 200);
+        QCOMPARE(response.attempts, attempts);
+        QCOMPARE(client.statistics().retries, qint64(attempts - 1));
+        QCOMPARE(s.trace().ioRecords().size(), std::size_t(attempts));
+    }
+
+    void doesNotRetryClientErrors()
+    {
+        DemoServer server;
+        QVERIFY(server.listen());
+        Scheduler s(realClock());
+        HttpClient client(quickRetries());
+        const HttpResponse response = s.runUntilComplete(client.get(server.baseUrl().resolved(QUrl("/nope"))));
+        QCOMPARE(response.status, 404);
+        QCOMPARE(response.attempts, 1);
+    }
+
+    void givesUpAfterTheLastAttempt()
+    {
+        DemoServer server;
+        QVERIFY(server.listen());
+        Scheduler s(realClock());
+        HttpClient client(quickRetries(3));
+        QUrl url = server.itemsUrl();
+        url.setQuery(QStringLiteral("from=0&fault=500"));
+        const HttpResponse response = s.runUntilComplete(client.get(url));
+        QCOMPARE(response.status, 500);
+        QCOMPARE(response.attempts, 3);
+
+        QTcpServer closed;
+        QVERIFY(closed.listen(QHostAddress::LocalHost));
+        const quint16 port = closed.serverPort();
+        closed.close();
+        QUrl refused(QStringLiteral("http://127.0.0.1:%1/api/items").arg(port));
+        QVERIFY_THROWS_EXCEPTION(HttpError, s.runUntilComplete(client.get(refused)));
+        QCOMPARE(client.statistics().failures, qint64(1));
+        QVERIFY(s.trace().size() > 0);
+        qsizetype failedIo = 0;
+        for (qsizetype i = 0; i < s.trace().size(); ++i)
+            failedIo += s.trace().at(i).kind == EventKind::IoFailed;
+        QCOMPARE(failedIo, qsizetype(3));
+    }
+
+    void timesOutSlowResponses()
+    {
+        DemoServer server;
+        QVERIFY(server.listen());
+        Scheduler s(realClock());
+        HttpClientOptions options = quickRetries(1);
+        options.timeout = 150ms;
+        HttpClient client(options);
+        QUrl url = server.itemsUrl();
+        url.setQuery(QStringLiteral("from=0&fault=slow&slow_ms=3000"));
+        try {
+            s.runUntilComplete(client.get(url));
+            QFAIL("a slow response must time out");
+        } catch (const HttpError &error) {
+            QCOMPARE(error.kind(), HttpError::Kind::Timeout);
+            QVERIFY2(error.message().contains(QStringLiteral("within 150 ms")), qPrintable(error.message()));
+        }
+    }
+
+    void followsRedirects()
+    {
+        DemoServer server;
+        QVERIFY(server.listen());
+        QUrl target = server.itemsUrl();
+        target.setQuery(QStringLiteral("from=100"));
+        Redirector redirector(target.toEncoded());
+        Scheduler s(realClock());
+        HttpClient client(quickRetries());
+        const HttpResponse response
+            = s.runUntilComplete(client.get(QUrl(QStringLiteral("http://127.0.0.1:%1/old").arg(redirector.serverPort()))));
+        QCOMPARE(response.status, 200);
+        QCOMPARE(response.url, target);
+        QCOMPARE(client.statistics().redirects, qint64(1));
+    }
+
+    void postsABody()
+    {
+        DemoServer server;
+        QVERIFY(server.listen());
+        Scheduler s(realClock());
+        HttpClient client(quickRetries());
+        const HttpResponse response
+            = s.runUntilComplete(client.post(server.baseUrl().resolved(QUrl("/api/echo")), QByteArray(1234, 'x')));
+        QCOMPARE(response.status, 200);
+        QCOMPARE(QJsonDocument::fromJson(response.body).object().value(QStringLiteral("received_bytes")).toInt(), 1234);
+    }
+
+    void refusesTheVirtualClockAndBadUrls()
+    {
+        Scheduler s;
+        HttpClient client;
+        QVERIFY_THROWS_EXCEPTION(HttpError, s.runUntilComplete(client.get(QUrl("http://127.0.0.1:1/"))));
+        Scheduler real(realClock());
+        try {
+            real.runUntilComplete(client.get(QUrl("ftp://example/")));
+            QFAIL("ftp must be refused");
+        } catch (const HttpError &e) {
+            QCOMPARE(e.message(), QStringLiteral("not an http(s) URL: \"ftp://example/\""));
+        }
+        HttpClientOptions bad;
+        bad.maxAttempts = 0;
+        QVERIFY_THROWS_EXCEPTION(HttpError, HttpClient{bad});
+    }
+
+    void cancellingAFetchLeavesNothingBehind()
+    {
+        DemoServer server;
+        DemoServer::Options options;
+        options.latencyMs = 300;
+        QVERIFY(server.setOptions(options));
+        QVERIFY(server.listen());
+        Scheduler s(realClock());
+        HttpClient client(quickRetries());
+        auto handle = s.spawn(client.get(server.itemsUrl()));
+        auto canceller = [](TaskHandle<HttpResponse> target) -> Task<void> {
+            co_await sleep(50ms);
+            (co_await thisScheduler()).cancel(target);
+        };
+        s.spawn(canceller(handle));
+        s.runUntilIdle();
+        QCOMPARE(handle.state(), TaskState::Cancelled);
+        QCOMPARE(client.statistics().inFlight, 0);
+        // The late response arrives and is dropped without harm.
+        QTRY_COMPARE(server.statistics().requestsServed, qint64(1));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHttp)
+#include "tst_http.moc"
