@@ -100,6 +100,9 @@ qint64 Connector::pageLimit() const
 
 std::optional<qint64> Connector::takeNextPage()
 {
+    const bool extentKnown = m_zone.total() || m_zone.endPage() || m_options.maxPages > 0;
+    if (!extentKnown && m_consecutiveFailures >= m_failureStop)
+        return std::nullopt;
     while (m_nextPage < pageLimit()) {
         const qint64 page = m_nextPage++;
         if (!m_zone.hasLanded(page))
@@ -111,9 +114,12 @@ std::optional<qint64> Connector::takeNextPage()
 Task<void> Connector::fetchOffsetPages()
 {
     // The first page tells how big the collection is, which decides how far to fan out.
-    if (!m_zone.total() && !m_zone.endPage() && !m_zone.hasLanded(0))
-        co_await fetchPage(0, pageUrl(m_options.url, 0, m_options.pageSize, m_options.offsetParam, m_options.limitParam),
-                           nullptr);
+    if (!m_zone.total() && !m_zone.endPage() && !m_zone.hasLanded(0)) {
+        const bool landed = co_await fetchPage(
+            0, pageUrl(m_options.url, 0, m_options.pageSize, m_options.offsetParam, m_options.limitParam), nullptr);
+        if (!landed && !m_zone.total() && m_options.maxPages == 0)
+            co_return; // without the first page nothing says how far the collection goes
+    }
     if (m_zone.total())
         m_progress.pagesTotal = pageLimit();
 
@@ -131,6 +137,7 @@ Task<void> Connector::fetchOffsetPages()
         break;
     }
     workers = static_cast<int>(std::max<qint64>(1, std::min<qint64>(workers, remaining)));
+    m_failureStop = std::max(3, workers);
     m_progress.limit = m_adaptive ? m_adaptive->limit() : workers;
 
     std::vector<TaskHandle<void>> handles;
@@ -232,11 +239,13 @@ Task<bool> Connector::fetchPage(qint64 page, QUrl url, QUrl *next)
         m_zone.recordFailure(record);
         m_failures.append(record);
         ++m_progress.pagesFailed;
+        ++m_consecutiveFailures;
         notePageDone();
         co_return false;
     }
     record.total = parsed->total;
     record.next = parsed->next.toString();
+    m_consecutiveFailures = 0;
     const bool fresh = !m_zone.hasLanded(page);
     m_zone.land(record, parsed->items);
     if (fresh) {

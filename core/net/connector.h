@@ -62,7 +62,9 @@ struct FetchSummary
  * LandingZone. Offset style asks for `?from=N` pages until the announced total or the first
  * empty page; next-link style follows "next" (JSON field or Link header) one page at a time.
  * A page that still fails after the client's retries is listed in the summary (and manifest);
- * the others go on.
+ * the others go on. While the size of the collection is unknown, failures hide where it ends:
+ * if the first page fails, or as many pages in a row as there are workers (at least 3), no
+ * further pages are asked for.
  */
 class Connector
 {
@@ -92,6 +94,8 @@ private:
     QList<PageRecord> m_failures;
     std::unique_ptr<AdaptiveLimiter> m_adaptive;
     qint64 m_nextPage = 0;
+    qint64 m_consecutiveFailures = 0;
+    qint64 m_failureStop = 3;
     std::int64_t m_startNs = 0;
     Scheduler *m_scheduler = nullptr;
 };
