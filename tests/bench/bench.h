@@ -6,3 +6,4 @@
 // It returns the process exit code (0 on success).
 int benchScheduler(const QStringList &args);
 int benchServer(const QStringList &args);
+int benchHttp(const QStringList &args);

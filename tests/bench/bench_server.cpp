@@ -5,6 +5,7 @@
 // QTcpSocket connections, so that the client's cost is not charged to the server's core. The
 // server's CPU time is read from /proc/<pid>/stat around the measured window.
 #include "bench.h"
+#include "benchutil.h"
 #include "net/demoserver.h"
 
 #include <memory>
@@ -24,6 +25,9 @@
 
 namespace {
 
+using Bench::cpuCount;
+using Bench::pinToCpu;
+using Bench::processCpuSeconds;
 using Loopscope::DemoServer;
 
 struct BenchOptions
@@ -36,6 +40,7 @@ struct BenchOptions
     int connections = 64;
     int pipeline = 1;
     int maxSeconds = 60;
+    int latencyMs = 0;
 };
 
 struct LoadResult
@@ -47,39 +52,6 @@ struct LoadResult
     QString error;
 };
 
-bool pinToCpu(int cpu, QTextStream &err)
-{
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    if (sched_setaffinity(0, sizeof(set), &set) == 0)
-        return true;
-    err << "cannot pin to CPU " << cpu << ": " << qt_error_string(errno) << '\n';
-    return false;
-}
-
-int cpuCount()
-{
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    return sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
-}
-
-// User plus system CPU seconds of a live process: fields 14 and 15 of /proc/<pid>/stat, counted
-// after the parenthesised command name, which may itself contain spaces.
-double processCpuSeconds(qint64 pid)
-{
-    QFile file(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!file.open(QIODevice::ReadOnly))
-        return -1.0;
-    const QByteArray stat = file.readAll();
-    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields.size() < 13)
-        return -1.0;
-    return static_cast<double>(fields.at(11).toLongLong() + fields.at(12).toLongLong())
-        / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
 // The child: serve until the parent closes our stdin, then report what the server saw.
 int serveOnly(const BenchOptions &options)
 {
@@ -90,6 +62,7 @@ int serveOnly(const BenchOptions &options)
     DemoServer server;
     DemoServer::Options serverOptions;
     serverOptions.items = options.items;
+    serverOptions.latencyMs = options.latencyMs;
     QString error;
     if (!server.setOptions(serverOptions, &error) || !server.listen(options.port, &error)) {
         err << "bench server: " << error << '\n';
@@ -221,7 +194,9 @@ bool parseOptions(const QStringList &args, BenchOptions &options, QTextStream &e
         QStringLiteral("Requests in flight per connection."), QStringLiteral("N"), QStringLiteral("1"));
     const QCommandLineOption seconds(QStringLiteral("max-seconds"), QStringLiteral("Time bound of the run."),
         QStringLiteral("S"), QStringLiteral("60"));
-    parser.addOptions({ serveOnlyOption, port, cpu, items, requests, connections, pipeline, seconds });
+    const QCommandLineOption latency(QStringLiteral("latency"), QStringLiteral("Response delay of --serve-only (ms)."),
+        QStringLiteral("MS"), QStringLiteral("0"));
+    parser.addOptions({ serveOnlyOption, port, cpu, items, requests, connections, pipeline, seconds, latency });
     if (!parser.parse(QStringList { QStringLiteral("loopscope-bench server") } + args)) {
         err << "server benchmark: " << parser.errorText() << '\n';
         return false;
@@ -245,6 +220,7 @@ bool parseOptions(const QStringList &args, BenchOptions &options, QTextStream &e
     options.connections = static_cast<int>(number(connections, 1, 1000));
     options.pipeline = static_cast<int>(number(pipeline, 1, 64));
     options.maxSeconds = static_cast<int>(number(seconds, 1, 3600));
+    options.latencyMs = static_cast<int>(number(latency, 0, 60'000));
     return allOk;
 }
 

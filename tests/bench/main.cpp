@@ -12,6 +12,7 @@ int main(int argc, char *argv[])
     const std::map<QString, std::function<int(const QStringList &)>> benches{
         {QStringLiteral("scheduler"), benchScheduler},
         {QStringLiteral("server"), benchServer},
+        {QStringLiteral("http"), benchHttp},
     };
     QStringList args = app.arguments().mid(1);
     QTextStream err(stderr);

@@ -1,0 +1,260 @@
+// loopscope-bench http: pages fetched from the demo API at 100 ms latency with C requests in flight,
+// by our HTTP client on the scheduler and, in the same run against the same server, by curl
+// --parallel, Python aiohttp and Node's fetch. The server runs in its own process on CPU 0; every
+// client runs on CPU 1. The floor is ceil(pages / C) x latency.
+#include "bench.h"
+#include "benchutil.h"
+
+#include "net/connector.h"
+#include "scheduler/combinators.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <sys/resource.h>
+
+using namespace Loopscope;
+
+namespace {
+
+struct Measurement
+{
+    QString client;
+    double seconds = 0;      //!< wall time of the fetching
+    double cpuSeconds = -1;  //!< CPU of the client process
+    qint64 ok = 0;           //!< pages answered 200
+    int peakInFlight = -1;
+    QString note;
+};
+
+QList<QUrl> pageUrls(quint16 port, int pages)
+{
+    QList<QUrl> urls;
+    for (int i = 0; i < pages; ++i)
+        urls << QUrl(QStringLiteral("http://127.0.0.1:%1/api/items?from=%2").arg(port).arg(i * 50));
+    return urls;
+}
+
+Task<void> fetchWorker(HttpClient &client, const QList<QUrl> &urls, qsizetype &next, qint64 &ok)
+{
+    while (next < urls.size()) {
+        const QUrl url = urls[next++];
+        const HttpResponse response = co_await client.get(url);
+        ok += response.status == 200;
+    }
+}
+
+Measurement runOurs(const QList<QUrl> &urls, int concurrency)
+{
+    Scheduler scheduler(SchedulerOptions{ClockMode::Real});
+    HttpClient client;
+    qsizetype next = 0;
+    Measurement m{QStringLiteral("loopscope")};
+    const double cpu = Bench::ownCpuSeconds();
+    QElapsedTimer wall;
+    wall.start();
+    for (int i = 0; i < concurrency; ++i)
+        scheduler.spawn(fetchWorker(client, urls, next, m.ok), QStringLiteral("worker %1").arg(i + 1));
+    scheduler.runUntilIdle();
+    m.seconds = double(wall.nsecsElapsed()) / 1e9;
+    m.cpuSeconds = Bench::ownCpuSeconds() - cpu;
+    m.peakInFlight = client.statistics().peakInFlight;
+    std::vector<std::int64_t> waits;
+    for (const IoRecord &record : scheduler.trace().ioRecords())
+        waits.push_back(record.endNs - record.startNs);
+    std::sort(waits.begin(), waits.end());
+    if (!waits.empty())
+        m.note = QStringLiteral("request time p50 %1 ms, p99 %2 ms, max %3 ms")
+                     .arg(double(waits[waits.size() / 2]) / 1e6, 0, 'f', 1)
+                     .arg(double(waits[waits.size() * 99 / 100]) / 1e6, 0, 'f', 1)
+                     .arg(double(waits.back()) / 1e6, 0, 'f', 1);
+    return m;
+}
+
+Measurement runConnector(quint16 port, int pages, int concurrency)
+{
+    QTemporaryDir dir;
+    FetchOptions options;
+    options.url = QUrl(QStringLiteral("http://127.0.0.1:%1/api/items").arg(port));
+    options.concurrency = concurrency;
+    options.maxPages = pages;
+    Scheduler scheduler(SchedulerOptions{ClockMode::Real});
+    HttpClient client;
+    LandingZone zone(dir.filePath(QStringLiteral("items.jsonl")), options.identity());
+    Connector connector(client, options, zone);
+    Measurement m{QStringLiteral("loopscope fetch")};
+    const double cpu = Bench::ownCpuSeconds();
+    QElapsedTimer wall;
+    wall.start();
+    const FetchSummary summary = scheduler.runUntilComplete(connector.run());
+    m.seconds = double(wall.nsecsElapsed()) / 1e9;
+    m.cpuSeconds = Bench::ownCpuSeconds() - cpu;
+    m.ok = summary.progress.pagesLanded;
+    m.peakInFlight = summary.progress.peakInFlight;
+    m.note = QStringLiteral("parses every page and lands %1 items as JSON Lines").arg(summary.progress.items);
+    return m;
+}
+
+double childrenCpuSeconds()
+{
+    rusage usage{};
+    getrusage(RUSAGE_CHILDREN, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+//! Runs a peer on CPU 1; it prints "<seconds> <ok>" (its own timing) or we time the whole process.
+Measurement runPeer(const QString &name, const QString &program, const QStringList &args, bool selfTimed)
+{
+    Measurement m{name};
+    QProcess process;
+    const double cpu = childrenCpuSeconds();
+    QElapsedTimer wall;
+    wall.start();
+    process.start(QStringLiteral("taskset"), QStringList{QStringLiteral("-c"), QStringLiteral("1"), program} + args);
+    if (!process.waitForFinished(600'000) || process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
+        m.seconds = -1;
+        m.note = QStringLiteral("failed: %1").arg(QString::fromLocal8Bit(process.readAllStandardError()).trimmed().left(200));
+        return m;
+    }
+    m.seconds = double(wall.nsecsElapsed()) / 1e9;
+    m.cpuSeconds = childrenCpuSeconds() - cpu;
+    const QList<QByteArray> words = process.readAllStandardOutput().trimmed().split(' ');
+    if (selfTimed && words.size() >= 2) {
+        m.seconds = words[0].toDouble();
+        m.ok = words[1].toLongLong();
+    }
+    return m;
+}
+
+Measurement runCurl(const QList<QUrl> &urls, int concurrency, const QString &dir)
+{
+    QFile config(dir + QStringLiteral("/curl.cfg"));
+    config.open(QIODevice::WriteOnly);
+    for (const QUrl &url : urls)
+        config.write("url = \"" + url.toEncoded() + "\"\noutput = \"/dev/null\"\n");
+    config.close();
+    const int parallel = std::min(concurrency, 300); // the curl CLI refuses more than 300
+    Measurement m = runPeer(QStringLiteral("curl --parallel"), QStringLiteral("curl"),
+                            {QStringLiteral("--parallel"), QStringLiteral("--parallel-immediate"), QStringLiteral("--parallel-max"),
+                             QString::number(parallel), QStringLiteral("-s"), QStringLiteral("-K"), config.fileName()},
+                            false);
+    m.ok = m.seconds > 0 ? urls.size() : 0;
+    if (parallel < concurrency)
+        m.note = QStringLiteral("capped at %1 in flight by curl").arg(parallel);
+    return m;
+}
+
+Measurement runAiohttp(quint16 port, int pages, int concurrency)
+{
+    const QString script = QStringLiteral(R"(
+import asyncio, sys, time, aiohttp
+async def main(port, pages, c):
+    sem = asyncio.Semaphore(c)
+    ok = 0
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as s:
+        async def one(i):
+            nonlocal ok
+            async with sem:
+                async with s.get(f"http://127.0.0.1:{port}/api/items?from={i*50}") as r:
+                    await r.read()
+                    ok += r.status == 200
+        start = time.perf_counter()
+        await asyncio.gather(*(one(i) for i in range(pages)))
+        print(time.perf_counter() - start, ok)
+asyncio.run(main(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])))
+)");
+    return runPeer(QStringLiteral("python aiohttp"), QStringLiteral("/usr/bin/python3"),
+                   {QStringLiteral("-c"), script, QString::number(port), QString::number(pages), QString::number(concurrency)},
+                   true);
+}
+
+Measurement runNode(quint16 port, int pages, int concurrency)
+{
+    const QString script = QStringLiteral(R"(
+const [port, pages, c] = process.argv.slice(-3).map(Number);
+let next = 0, ok = 0;
+async function worker() {
+  while (next < pages) {
+    const i = next++;
+    const r = await fetch(`http://127.0.0.1:${port}/api/items?from=${i * 50}`);
+    await r.text();
+    if (r.status === 200) ok++;
+  }
+}
+const start = performance.now();
+Promise.all(Array.from({length: c}, worker)).then(() => console.log((performance.now() - start) / 1000, ok));
+)");
+    return runPeer(QStringLiteral("node fetch"), QStringLiteral("node"),
+                   {QStringLiteral("-e"), script, QString::number(port), QString::number(pages), QString::number(concurrency)},
+                   true);
+}
+
+QString ratio(double peer, double ours)
+{
+    return peer > 0 && ours > 0 ? QString::number(peer / ours, 'f', 2) : QStringLiteral("n/a");
+}
+
+} // namespace
+
+int benchHttp(const QStringList &args)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    const int latency = Bench::intOption(args, QStringLiteral("--latency"), 100);
+    const bool peers = !args.contains(QStringLiteral("--no-peers"));
+    const QList<std::pair<int, int>> sizes{{10'000, 1'000}, {1'000, 100}};
+
+    Bench::ServerProcess server(10'000 * 50, latency);
+    if (!server.start(err))
+        return 1;
+    if (server.pinned() && !Bench::pinToCpu(1, err))
+        return 1;
+    QTemporaryDir dir;
+    out << "http: demo server in its own process" << (server.pinned() ? " on CPU 0, clients on CPU 1" : "")
+        << ", " << latency << " ms per response\n";
+    QStringList results;
+    for (const auto &[pages, concurrency] : sizes) {
+        const QList<QUrl> urls = pageUrls(server.port(), pages);
+        const double floor = std::ceil(double(pages) / concurrency) * latency / 1000.0;
+        runOurs(pageUrls(server.port(), std::min(pages, 2 * concurrency)), concurrency); // warm the server's page cache
+        QList<Measurement> runs;
+        runs << runOurs(urls, concurrency) << runConnector(server.port(), pages, concurrency);
+        if (peers)
+            runs << runCurl(urls, concurrency, dir.path()) << runAiohttp(server.port(), pages, concurrency)
+                 << runNode(server.port(), pages, concurrency);
+        out << QStringLiteral("\n%1 pages, %2 in flight (floor %3 s)\n").arg(pages).arg(concurrency).arg(floor, 0, 'f', 2);
+        out << QStringLiteral("  %1 %2 %3 %4 %5\n")
+                   .arg(QStringLiteral("client"), -18)
+                   .arg(QStringLiteral("wall s"), 8)
+                   .arg(QStringLiteral("CPU ms/req"), 11)
+                   .arg(QStringLiteral("ok"), 7)
+                   .arg(QStringLiteral("peak in flight"), 15);
+        for (const Measurement &m : runs) {
+            out << QStringLiteral("  %1 %2 %3 %4 %5  %6\n")
+                       .arg(m.client, -18)
+                       .arg(m.seconds > 0 ? QString::number(m.seconds, 'f', 3) : QStringLiteral("failed"), 8)
+                       .arg(m.cpuSeconds >= 0 ? QString::number(m.cpuSeconds * 1000.0 / pages, 'f', 3) : QStringLiteral("?"), 11)
+                       .arg(m.ok, 7)
+                       .arg(m.peakInFlight >= 0 ? QString::number(m.peakInFlight) : QStringLiteral("-"), 15)
+                       .arg(m.note);
+        }
+        const double ours = runs[0].seconds;
+        const auto peer = [&runs](int index) { return index < runs.size() ? runs[index].seconds : -1.0; };
+        results << QStringLiteral("RESULT http pages=%1 c=%2 wall_s=%3 vs_limit=%4 vs_curl=%5 vs_aiohttp=%6 vs_node=%7 "
+                                  "cpu_ms_per_req=%8 peak_in_flight=%9")
+                       .arg(pages)
+                       .arg(concurrency)
+                       .arg(ours, 0, 'f', 3)
+                       .arg(ours / floor, 0, 'f', 3)
+                       .arg(ratio(peer(2), ours), ratio(peer(3), ours), ratio(peer(4), ours))
+                       .arg(runs[0].cpuSeconds * 1000.0 / pages, 0, 'f', 3)
+                       .arg(runs[0].peakInFlight);
+    }
+    out << '\n';
+    for (const QString &line : results)
+        out << line << '\n';
+    return 0;
+}

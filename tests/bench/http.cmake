@@ -1,0 +1,1 @@
+target_sources(loopscope-bench PRIVATE bench_http.cpp)
