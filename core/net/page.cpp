@@ -1,8 +1,7 @@
 #include "page.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
+#include "jsonscanner.h"
+
 #include <QUrlQuery>
 
 namespace Loopscope {
@@ -28,43 +27,23 @@ QUrl nextFromLinkHeader(const QByteArray &link)
 
 std::optional<Page> parsePage(const HttpResponse &response, QString *error)
 {
-    QJsonParseError parseError{};
-    const QJsonDocument document = QJsonDocument::fromJson(response.body, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        *error = QStringLiteral("malformed JSON at byte %1: %2").arg(parseError.offset).arg(parseError.errorString());
+    JsonPageScan scan;
+    if (!scan.scan(response.body)) {
+        *error = scan.error();
+        return std::nullopt;
+    }
+    if (!scan.hasItems()) {
+        *error = QStringLiteral("the page has no \"items\" array");
         return std::nullopt;
     }
     Page page;
-    QJsonArray items;
-    if (document.isArray()) {
-        items = document.array();
-    } else if (document.isObject()) {
-        const QJsonObject object = document.object();
-        const QJsonValue itemsValue = object.value(QStringLiteral("items"));
-        if (!itemsValue.isArray()) {
-            *error = QStringLiteral("the page has no \"items\" array");
-            return std::nullopt;
-        }
-        items = itemsValue.toArray();
-        const QJsonValue total = object.value(QStringLiteral("total"));
-        if (total.isDouble() && total.toDouble() >= 0)
-            page.total = static_cast<qint64>(total.toDouble());
-        const QJsonValue next = object.value(QStringLiteral("next"));
-        if (next.isString() && !next.toString().isEmpty())
-            page.next = response.url.resolved(QUrl(next.toString()));
-    } else {
-        *error = QStringLiteral("the page is neither a JSON object nor an array");
-        return std::nullopt;
-    }
-    page.items.reserve(items.size());
-    for (const QJsonValue &item : items) {
-        if (item.isObject())
-            page.items.append(QJsonDocument(item.toObject()).toJson(QJsonDocument::Compact));
-        else if (item.isArray())
-            page.items.append(QJsonDocument(item.toArray()).toJson(QJsonDocument::Compact));
-        else
-            page.items.append(QJsonDocument(QJsonArray{item}).toJson(QJsonDocument::Compact).chopped(1).mid(1));
-    }
+    page.items.reserve(scan.items().size());
+    for (const JsonPageScan::Span &span : scan.items())
+        page.items.append(scan.compact(span));
+    if (const auto total = scan.total(); total && *total >= 0)
+        page.total = static_cast<qint64>(*total);
+    if (const auto next = scan.next(); next && !next->isEmpty())
+        page.next = response.url.resolved(QUrl(*next));
     if (page.next.isEmpty()) {
         const QUrl link = nextFromLinkHeader(response.header("Link"));
         if (!link.isEmpty())

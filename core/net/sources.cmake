@@ -4,6 +4,7 @@ target_sources(loopscope_core PRIVATE
     net/httpresponseparser.cpp
     net/httpconnection.cpp
     net/httpclient.cpp
+    net/jsonscanner.cpp
     net/page.cpp
     net/landingzone.cpp
     net/connector.cpp
