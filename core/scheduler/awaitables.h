@@ -158,10 +158,11 @@ inline auto thisScheduler()
     return detail::inlineAwait([](Scheduler &scheduler) -> Scheduler & { return scheduler; });
 }
 
-//! Records a line of output from the current task in the trace.
-inline auto say(const QString &text)
+//! Records a line of output from the current task in the trace, with the line it was said on.
+inline auto say(const QString &text, std::source_location where = std::source_location::current())
 {
-    return detail::inlineAwait([text](Scheduler &scheduler) { scheduler.log(text); });
+    return detail::inlineAwait(
+        [text, line = detail::lineOf(where)](Scheduler &scheduler) { scheduler.log(text, line); });
 }
 
 } // namespace Loopscope

@@ -188,26 +188,10 @@ void Scheduler::requestCancel(detail::PromiseBase &root)
     }
 }
 
-bool Scheduler::suspend(detail::PromiseBase &promise, std::coroutine_handle<> handle, detail::WaitNode &node)
+void Scheduler::throwCancelled(detail::PromiseBase &root)
 {
-    node.promise = &promise;
-    node.handle = handle;
-    detail::PromiseBase &root = *promise.root;
-    if (root.cancelRequested) [[unlikely]]
-        return false;
-    root.currentWait = &node;
-    record(EventKind::TaskSuspended, promise.id, node.other, node.label, node.line);
-    return true;
-}
-
-void Scheduler::resumed(detail::WaitNode &node)
-{
-    detail::PromiseBase &root = *node.promise->root;
-    root.currentWait = nullptr;
-    if (root.cancelRequested) [[unlikely]] {
-        root.cancelRequested = false;
-        throw CancelledError();
-    }
+    root.cancelRequested = false;
+    throw CancelledError();
 }
 
 void Scheduler::armTimer(detail::WaitNode &node, std::int64_t deadline)
@@ -308,10 +292,7 @@ void Scheduler::finishRoot(detail::PromiseBase &root, std::coroutine_handle<> fr
 StepResult Scheduler::resumeNext()
 {
     // Resuming walks a long queue of frames scattered over the heap: fetch the next ones early.
-    if (detail::WaitNode *soon = m_ready.peek(8))
-        __builtin_prefetch(soon);
-    if (detail::WaitNode *next = m_ready.peek(4))
-        __builtin_prefetch(next->promise);
+    m_ready.prefetch(8);
     detail::WaitNode *node = m_ready.pop();
     detail::PromiseBase *promise = node->promise;
     StepResult result{StepAction::ResumedTask, promise->id};
@@ -429,6 +410,11 @@ void Scheduler::runUntilDone(const detail::TaskCore &core)
     DriveGuard guard(*this);
     ensureStarted();
     while (!core.isDone()) {
+        if (m_turnBudget > 0) {
+            --m_turnBudget;
+            resumeNext();
+            continue;
+        }
         const StepResult result = takeStep();
         if (result.action == StepAction::Blocked) {
             waitForExternalEvents();
@@ -449,6 +435,7 @@ void Scheduler::runUntilIdle()
     DriveGuard guard(*this);
     ensureStarted();
     for (;;) {
+        drainTurn();
         const StepResult result = takeStep();
         if (result.action == StepAction::Idle)
             break;

@@ -143,9 +143,25 @@ public:
     LabelId intern(const QString &text) { return m_trace.intern(text); }
     //! Marks `promise` suspended on `node` and traces it. Returns false if it must not suspend
     //! (a cancellation is pending), in which case the await completes at once and throws.
-    bool suspend(detail::PromiseBase &promise, std::coroutine_handle<> handle, detail::WaitNode &node);
+    bool suspend(detail::PromiseBase &promise, std::coroutine_handle<> handle, detail::WaitNode &node)
+    {
+        node.promise = &promise;
+        node.handle = handle;
+        detail::PromiseBase &root = *promise.root;
+        if (root.cancelRequested) [[unlikely]]
+            return false;
+        root.currentWait = &node;
+        record(EventKind::TaskSuspended, promise.id, node.other, node.label, node.line);
+        return true;
+    }
     //! Throws CancelledError if the task was cancelled while it waited; clears the wait.
-    void resumed(detail::WaitNode &node);
+    void resumed(detail::WaitNode &node)
+    {
+        detail::PromiseBase &root = *node.promise->root;
+        root.currentWait = nullptr;
+        if (root.cancelRequested) [[unlikely]]
+            throwCancelled(root);
+    }
     void makeReady(detail::WaitNode &node, detail::WaitNode::Outcome outcome = detail::WaitNode::Outcome::Ready)
     {
         if (node.sibling) [[unlikely]]
@@ -154,8 +170,14 @@ public:
         m_ready.push(&node);
     }
     LabelId yieldLabel() const { return m_yieldLabel; }
-    //! Records a line of scenario output for the running task.
-    void log(const QString &text) { record(EventKind::Message, currentTask(), 0, intern(text)); }
+    //! Records a line of scenario output for the running task (`line`: where it was said).
+    void log(const QString &text, std::uint16_t line = 0)
+    {
+        record(EventKind::Message, currentTask(), 0, intern(text), line);
+    }
+    //! Gives a coroutine the scheduler does not run itself (a generator driven by a task) an id and
+    //! a lane of its own in the trace, and traces its creation by `parent`.
+    TaskId registerForeignTask(const QString &name, TaskId parent) { return registerTask(name, parent); }
     void armTimer(detail::WaitNode &node, std::int64_t deadline);
     std::uint32_t nextIoId() { return ++m_lastIoId; }
     std::uint32_t nextTimerId() { return ++m_lastTimerId; }
@@ -199,6 +221,15 @@ private:
     void waitForExternalEvents();
     void driveSlice();
     void scheduleDrive();
+    [[noreturn]] static void throwCancelled(detail::PromiseBase &root);
+    //! The resumptions left in the current turn, run back to back.
+    void drainTurn()
+    {
+        while (m_turnBudget > 0) {
+            --m_turnBudget;
+            resumeNext();
+        }
+    }
     bool hasDueTimer() const { return !m_timers.isEmpty() && m_timers.topDeadline() <= now(); }
     static void unlinkTimer(detail::WaitNode &node);
 

@@ -22,10 +22,8 @@ void Trace::setCapacity(qsizetype maxEvents)
 void Trace::appendEvent(const TraceEvent &event)
 {
     append(event.kind, event.timeNs, event.task, event.other, event.detail, event.line);
-    if (event.thread != m_thread) {
-        auto &stored = m_tail->events[m_tailFill - 1];
-        stored.thread = event.thread;
-    }
+    if (event.thread != m_thread)
+        (m_cursor - 1)->thread = event.thread;
 }
 
 void Trace::startChunk()
@@ -40,8 +38,8 @@ void Trace::startChunk()
     } else {
         m_chunks.push_back(allocateChunk());
     }
-    m_tail = m_chunks.back().get();
-    m_tailFill = 0;
+    m_cursor = m_chunks.back()->events.data();
+    m_chunkEnd = m_cursor + ChunkSize;
 }
 
 Trace::ChunkPtr Trace::allocateChunk()
@@ -109,6 +107,14 @@ const IoRecord *Trace::io(std::uint32_t id) const
     return it == m_ioIndex.end() ? nullptr : &m_io[it->second];
 }
 
+void Trace::setDroppedCount(std::uint64_t count)
+{
+    Q_ASSERT(isEmpty());
+    m_dropped = count;
+    m_nextSeq = count;
+    m_publishedSeq = count;
+}
+
 qsizetype Trace::indexOfSeq(SeqNo seq) const
 {
     if (seq < firstSeq() || seq >= m_nextSeq)
@@ -167,8 +173,7 @@ QString Trace::describe(const TraceEvent &event) const
 void Trace::clear()
 {
     m_chunks.clear();
-    m_tail = nullptr;
-    m_tailFill = ChunkSize;
+    m_cursor = m_chunkEnd = nullptr;
     m_nextSeq = 0;
     m_publishedSeq = 0;
     m_dropped = 0;

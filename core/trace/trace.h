@@ -72,10 +72,9 @@ public:
     void append(EventKind kind, std::int64_t timeNs, TaskId task, std::uint32_t other = 0,
                 std::uint32_t detail = 0, std::uint16_t line = 0)
     {
-        if (m_tailFill == ChunkSize) [[unlikely]]
+        if (m_cursor == m_chunkEnd) [[unlikely]]
             startChunk();
-        m_tail->events[m_tailFill++]
-            = TraceEvent{m_nextSeq++, timeNs, task, other, detail, kind, m_thread, line};
+        *m_cursor++ = TraceEvent{m_nextSeq++, timeNs, task, other, detail, kind, m_thread, line};
     }
     //! Appends an event as given (its seq is replaced by the trace's own numbering).
     void appendEvent(const TraceEvent &event);
@@ -98,7 +97,9 @@ public:
 
     qsizetype size() const
     {
-        return m_chunks.empty() ? 0 : static_cast<qsizetype>(m_chunks.size() - 1) * ChunkSize + m_tailFill;
+        return m_chunks.empty() ? 0
+                                : static_cast<qsizetype>(m_chunks.size() - 1) * ChunkSize
+                + (m_cursor - m_chunks.back()->events.data());
     }
     bool isEmpty() const { return size() == 0; }
     const TraceEvent &at(qsizetype index) const
@@ -112,6 +113,9 @@ public:
     //! Index of the event with sequence number `seq`, or -1 if it was dropped or not yet written.
     qsizetype indexOfSeq(SeqNo seq) const;
     std::uint64_t droppedCount() const { return m_dropped; }
+    //! For loading a saved trace into an empty one: records `count` events as dropped before the
+    //! first, so that the next appended event gets seq `count` (as it had when it was saved).
+    void setDroppedCount(std::uint64_t count);
 
     LabelTable &labels() { return m_labels; }
     const LabelTable &labels() const { return m_labels; }
@@ -147,8 +151,8 @@ private:
     static ChunkPtr allocateChunk();
 
     std::vector<ChunkPtr> m_chunks;
-    Chunk *m_tail = nullptr;
-    qsizetype m_tailFill = ChunkSize;
+    TraceEvent *m_cursor = nullptr;   //!< next free slot of the newest chunk
+    TraceEvent *m_chunkEnd = nullptr;
     qsizetype m_capacity = 0;
     SeqNo m_nextSeq = 0;
     SeqNo m_publishedSeq = 0;

@@ -148,7 +148,7 @@ int benchScheduler(const QStringList &args)
     double bare = 1e9;
     for (int i = 0; i < repeats; ++i)
         bare = std::min(bare, runBare(tasks, yields));
-    const double asyncio = runAsyncio(tasks, yields, out);
+    const double asyncio = args.contains(QStringLiteral("--no-peers")) ? 0.0 : runAsyncio(tasks, yields, out);
 
     const double oursNs = ours.seconds * 1e9 / resumptions;
     const double bareNs = bare * 1e9 / resumptions;

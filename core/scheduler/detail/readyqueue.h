@@ -6,7 +6,11 @@
 
 namespace Loopscope::detail {
 
-//! FIFO ring of ready WaitNodes: the scheduler's run queue. Grows by doubling, never shrinks.
+/*!
+ * FIFO ring of ready WaitNodes: the scheduler's run queue. Grows by doubling, never shrinks.
+ * Each slot also keeps the address of the node's coroutine frame, so the scheduler can prefetch
+ * the frames it is about to resume without chasing pointers.
+ */
 class ReadyQueue
 {
 public:
@@ -17,13 +21,17 @@ public:
     {
         if (m_tail - m_head == m_capacity) [[unlikely]]
             grow();
-        m_slots[m_tail++ & (m_capacity - 1)] = node;
+        m_slots[m_tail++ & (m_capacity - 1)] = Slot{node, node->handle.address()};
     }
-    WaitNode *pop() { return m_slots[m_head++ & (m_capacity - 1)]; }
-    //! The node `ahead` places behind the front, or nullptr (for prefetching).
-    WaitNode *peek(std::size_t ahead) const
+    WaitNode *pop() { return m_slots[m_head++ & (m_capacity - 1)].node; }
+    //! Asks the CPU to fetch the node and frame `ahead` places behind the front.
+    void prefetch(std::size_t ahead) const
     {
-        return ahead < size() ? m_slots[(m_head + ahead) & (m_capacity - 1)] : nullptr;
+        if (ahead < size()) {
+            const Slot &slot = m_slots[(m_head + ahead) & (m_capacity - 1)];
+            __builtin_prefetch(slot.node);
+            __builtin_prefetch(slot.frame);
+        }
     }
     void clear() { m_head = m_tail = 0; }
 
@@ -31,7 +39,7 @@ private:
     void grow()
     {
         const std::size_t capacity = m_capacity ? m_capacity * 2 : 1024;
-        auto buffer = std::make_unique<WaitNode *[]>(capacity);
+        auto buffer = std::make_unique<Slot[]>(capacity);
         for (std::size_t i = m_head; i != m_tail; ++i)
             buffer[i - m_head] = m_slots[i & (m_capacity - 1)];
         m_tail -= m_head;
@@ -40,7 +48,13 @@ private:
         m_capacity = capacity;
     }
 
-    std::unique_ptr<WaitNode *[]> m_slots;
+    struct Slot
+    {
+        WaitNode *node;
+        void *frame;
+    };
+
+    std::unique_ptr<Slot[]> m_slots;
     std::size_t m_capacity = 0;
     std::size_t m_head = 0;
     std::size_t m_tail = 0;

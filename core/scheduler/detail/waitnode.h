@@ -27,8 +27,8 @@ struct WaitNode
     void *owner = nullptr;
     WaitNode *prev = nullptr;
     WaitNode *next = nullptr;
-    WaitNode *sibling = nullptr;
-    void *context = nullptr;      //!< the awaiter that owns the node, for primitives that hand over values  //!< a second wait of the same await (a timeout); waking one drops the other
+    WaitNode *sibling = nullptr;  //!< a second wait of the same await (a timeout); waking one drops the other
+    void *context = nullptr;      //!< the awaiter that owns the node, for primitives that hand over values
     std::uint32_t heapIndex = 0;  //!< timers: position in the scheduler's timer heap
     std::uint32_t other = 0;      //!< timer or I/O id, or awaited task id, for trace events
     LabelId label = NoLabel;      //!< what is awaited, for trace events
