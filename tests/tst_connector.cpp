@@ -2,6 +2,7 @@
 #include "net/connector.h"
 #include "net/demoserver.h"
 #include "scheduler/scheduler.h"
+#include "trace/tracestats.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -66,7 +67,8 @@ struct Fixture
     QString out() const { return dir.filePath(QStringLiteral("items.jsonl")); }
 };
 
-FetchSummary fetch(const FetchOptions &options, const QString &out, HttpClientOptions http = {})
+FetchSummary fetch(const FetchOptions &options, const QString &out, HttpClientOptions http = {},
+                   int *traceInFlight = nullptr)
 {
     http.backoffBase = 5ms;
     http.backoffMax = 20ms;
@@ -74,7 +76,10 @@ FetchSummary fetch(const FetchOptions &options, const QString &out, HttpClientOp
     HttpClient client(http);
     LandingZone zone(out, options.identity());
     Connector connector(client, options, zone);
-    return scheduler.runUntilComplete(connector.run());
+    FetchSummary summary = scheduler.runUntilComplete(connector.run());
+    if (traceInFlight)
+        *traceInFlight = peakIoInFlight(scheduler.trace());
+    return summary;
 }
 
 } // namespace
@@ -123,7 +128,9 @@ private slots:
         options.url = f.server.itemsUrl();
         options.strategy = FetchStrategy::Bounded;
         options.concurrency = 9;
-        const FetchSummary summary = fetch(options, f.out());
+        int traced = 0;
+        const FetchSummary summary = fetch(options, f.out(), {}, &traced);
+        QCOMPARE(traced, 9); // the trace itself shows 9 requests on the wire at once
         QCOMPARE(summary.progress.peakInFlight, 9);
         QCOMPARE(f.server.statistics().peakOpenRequests, 9);
         QVERIFY(exactlyOnce(readLanded(f.out()).ids, 2000));
