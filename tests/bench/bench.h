@@ -7,3 +7,5 @@
 int benchScheduler(const QStringList &args);
 int benchServer(const QStringList &args);
 int benchHttp(const QStringList &args);
+int benchExport(const QStringList &args);
+int benchRender(const QStringList &args);

@@ -1,6 +1,9 @@
 #include "bench.h"
 
 #include <QCoreApplication>
+#ifdef LOOPSCOPE_BENCH_GUI
+#include <QGuiApplication> // pictures (the export benchmark) need fonts
+#endif
 #include <QTextStream>
 
 #include <functional>
@@ -8,11 +11,21 @@
 
 int main(int argc, char *argv[])
 {
+#ifdef LOOPSCOPE_BENCH_GUI
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QGuiApplication app(argc, argv);
+#else
     QCoreApplication app(argc, argv);
+#endif
     const std::map<QString, std::function<int(const QStringList &)>> benches{
         {QStringLiteral("scheduler"), benchScheduler},
         {QStringLiteral("server"), benchServer},
         {QStringLiteral("http"), benchHttp},
+#ifdef LOOPSCOPE_BENCH_GUI
+        {QStringLiteral("export"), benchExport},
+        {QStringLiteral("render"), benchRender},
+#endif
     };
     QStringList args = app.arguments().mid(1);
     QTextStream err(stderr);

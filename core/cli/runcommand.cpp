@@ -1,0 +1,128 @@
+#include "runcommand.h"
+
+#include "scenarios/runningtimetable.h"
+#include "scenarios/scenarioregistry.h"
+#include "scheduler/errors.h"
+
+#include <QCommandLineParser>
+#include <QTextStream>
+
+namespace Loopscope {
+
+namespace {
+
+const QString TableScenario = QStringLiteral("sequential-vs-concurrent");
+
+QString usage()
+{
+    return QStringLiteral(
+        "usage: loopscope run <scenario> [--param key=value]... [--steps N] [--table [--csv]]\n"
+        "       'loopscope list' shows the scenarios and their parameters\n");
+}
+
+int badUsage(QTextStream &err, const QString &why)
+{
+    err << "loopscope run: " << why << '\n' << usage();
+    return 2;
+}
+
+bool hasSeveralLanes(const Trace &trace)
+{
+    for (qsizetype i = 0; i < trace.size(); ++i) {
+        if (trace.at(i).thread != 0)
+            return true;
+    }
+    return false;
+}
+
+void printTrace(const Trace &trace, QTextStream &out)
+{
+    const bool lanes = hasSeveralLanes(trace);
+    for (qsizetype i = 0; i < trace.size(); ++i) {
+        const TraceEvent &event = trace.at(i);
+        if (lanes)
+            out << "[loop " << event.thread << "] ";
+        out << trace.describe(event) << '\n';
+    }
+}
+
+//! For --table: rows up to n operations are simulated when n is given, up to a million otherwise.
+qint64 simulateUpTo(const QStringList &assignments, const ScenarioParams &params)
+{
+    for (const QString &assignment : assignments) {
+        if (assignment.section(u'=', 0, 0).trimmed() == QStringLiteral("n"))
+            return static_cast<qint64>(params.value(QStringLiteral("n")));
+    }
+    return 1'000'000;
+}
+
+} // namespace
+
+int runRunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption paramOption(
+        QStringLiteral("param"), QStringLiteral("A scenario parameter."), QStringLiteral("key=value"));
+    const QCommandLineOption stepsOption(
+        QStringLiteral("steps"), QStringLiteral("Stop after N steps."), QStringLiteral("N"));
+    const QCommandLineOption tableOption(
+        QStringLiteral("table"), QStringLiteral("Print the running-time table."));
+    const QCommandLineOption csvOption(QStringLiteral("csv"), QStringLiteral("Print the table as CSV."));
+    parser.addOptions({ paramOption, stepsOption, tableOption, csvOption });
+    parser.addPositionalArgument(QStringLiteral("scenario"), QStringLiteral("The scenario to play."));
+    if (!parser.parse(QStringList { QStringLiteral("run") } + args))
+        return badUsage(err, parser.errorText());
+    const QStringList positional = parser.positionalArguments();
+    if (positional.isEmpty())
+        return badUsage(err, QStringLiteral("which scenario? Give its name"));
+    if (positional.size() > 1)
+        return badUsage(err, QStringLiteral("one scenario at a time, got '%1'").arg(positional.join(u' ')));
+    qint64 maxSteps = 0;
+    if (parser.isSet(stepsOption)) {
+        bool ok = false;
+        maxSteps = parser.value(stepsOption).toLongLong(&ok);
+        if (!ok || maxSteps < 1)
+            return badUsage(err,
+                QStringLiteral("--steps needs a whole number of at least 1, got '%1'")
+                    .arg(parser.value(stepsOption)));
+    }
+
+    const ScenarioRegistry registry;
+    const QString id = positional.first();
+    ScenarioParams params;
+    try {
+        params = registry.parseParams(id, parser.values(paramOption));
+    } catch (const Error &error) {
+        return badUsage(err, error.message());
+    }
+    if (parser.isSet(csvOption) && !parser.isSet(tableOption))
+        return badUsage(err, QStringLiteral("--csv only goes with --table"));
+    if (parser.isSet(tableOption)) {
+        if (id != TableScenario)
+            return badUsage(err, QStringLiteral("--table belongs to %1, not %2").arg(TableScenario, id));
+        const auto latency
+            = std::chrono::milliseconds(static_cast<qint64>(params.value(QStringLiteral("latency_ms"))));
+        const RunningTimeTable table
+            = RunningTimeTable::build(latency, simulateUpTo(parser.values(paramOption), params));
+        out << (parser.isSet(csvOption) ? table.toCsv() : table.toMarkdown());
+        return 0;
+    }
+
+    try {
+        const auto run = registry.get(id).start(params);
+        const qint64 steps = run->runToEnd(maxSteps);
+        const Trace &trace = run->trace();
+        printTrace(trace, out);
+        const std::int64_t lastTime = trace.isEmpty() ? 0 : trace.last().timeNs;
+        out << id << ": "
+            << (run->isFinished() ? QStringLiteral("finished") : QStringLiteral("stopped, not finished"))
+            << " after " << steps << " steps, " << trace.size() << " events, " << formatDuration(lastTime)
+            << " of virtual time\n";
+    } catch (const std::exception &error) {
+        err << "loopscope run: " << id << " failed: " << error.what() << '\n';
+        return 1;
+    }
+    return 0;
+}
+
+} // namespace Loopscope

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "scenarios/scenario.h"
+
+#include <QString>
+
+namespace Loopscope {
+
+//! The `format` value of a `.loopscope` header line and the version this build reads and writes.
+inline constexpr QLatin1StringView TraceFormatName{"loopscope-trace"};
+inline constexpr int TraceFormatVersion = 1;
+
+/*!
+ * What a saved trace says about itself besides its events: which scenario produced it with which
+ * parameters, on which clock, and who wrote the file when. Stored in the header line of a
+ * `.loopscope` file and carried unchanged through open and save, so that re-saving an opened
+ * trace reproduces the file byte for byte.
+ */
+struct TraceMetadata
+{
+    QString scenarioId;       //!< "two-coroutines"; empty for a trace recorded outside a scenario
+    ScenarioParams params;
+    ClockMode clock = ClockMode::Virtual;
+    QString createdBy;        //!< "Loopscope 0.1.0"
+    QString createdAt;        //!< ISO 8601 UTC, "2025-01-31T12:00:00Z"
+
+    //! Metadata for a trace recorded now by this build of Loopscope.
+    static TraceMetadata recordedNow(const QString &scenarioId, const ScenarioParams &params, ClockMode clock);
+
+    friend bool operator==(const TraceMetadata &, const TraceMetadata &) = default;
+};
+
+//! This build's version, "0.1.0".
+QString loopscopeVersion();
+
+//! "virtual" or "real", as trace files and the CLI spell it.
+QLatin1StringView clockModeName(ClockMode mode);
+//! Parses clockModeName(); false for anything else.
+bool clockModeFromName(QStringView name, ClockMode &mode);
+
+} // namespace Loopscope

@@ -1,0 +1,17 @@
+#include "builtinscenario.h"
+
+#include "scenarioparams.h"
+
+namespace Loopscope {
+
+BuiltinScenario::BuiltinScenario(ScenarioInfo info, Starter starter)
+    : m_info(std::move(info))
+    , m_starter(std::move(starter))
+{ }
+
+std::unique_ptr<ScenarioRun> BuiltinScenario::start(const ScenarioParams &params) const
+{
+    return m_starter(resolveParameters(m_info, params));
+}
+
+} // namespace Loopscope

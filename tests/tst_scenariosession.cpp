@@ -1,0 +1,199 @@
+#include "scenarios/scenarioregistry.h"
+#include "scheduler/errors.h"
+#include "window/scenariosession.h"
+
+#include <QSignalSpy>
+#include <QtTest>
+
+using namespace Loopscope;
+
+namespace {
+
+//! The events of a trace as comparable text (kind, task, time, other and detail).
+QStringList events(const Trace &trace)
+{
+    QStringList out;
+    for (qsizetype i = 0; i < trace.size(); ++i)
+        out << trace.describe(trace.at(i));
+    return out;
+}
+
+//! A scenario whose runs cannot start, to see how the session reports it.
+class BrokenScenario : public Scenario
+{
+public:
+    BrokenScenario() { m_info.id = QStringLiteral("broken"); }
+    const ScenarioInfo &info() const override { return m_info; }
+    std::unique_ptr<ScenarioRun> start(const ScenarioParams &) const override
+    {
+        throw Error(QStringLiteral("the disk is on fire"));
+    }
+
+private:
+    ScenarioInfo m_info;
+};
+
+} // namespace
+
+class TestScenarioSession : public QObject
+{
+    Q_OBJECT
+private slots:
+    void stepTakesOneSchedulingActionAtATime()
+    {
+        ScenarioRegistry registry;
+        ScenarioSession session;
+        QSignalSpy replaced(&session, &ScenarioSession::runReplaced);
+        QSignalSpy stepped(&session, &ScenarioSession::stepped);
+        QVERIFY(
+            session.openScenario(registry.get(QStringLiteral("two-coroutines")), { { "latency_ms", 2000 } }));
+        QCOMPARE(replaced.count(), 1);
+        QCOMPARE(session.stepCount(), 0);
+        QVERIFY(session.trace()->isEmpty() || session.trace()->last().kind == EventKind::TaskCreated);
+
+        const QList<StepAction> expected { StepAction::StartedTask, StepAction::StartedTask,
+            StepAction::Waited, StepAction::CompletedIo, StepAction::CompletedIo, StepAction::ResumedTask,
+            StepAction::ResumedTask, StepAction::Idle };
+        for (int i = 0; i < expected.size(); ++i) {
+            const SeqNo before = session.trace()->nextSeq();
+            const StepResult result = session.step();
+            QCOMPARE(stepActionName(result.action), stepActionName(expected[i]));
+            QCOMPARE(session.stepCount(), i + 1);
+            QCOMPARE(result.firstSeq, before);
+            QCOMPARE(result.endSeq, session.trace()->nextSeq());
+        }
+        QVERIFY(session.isFinished());
+        QCOMPARE(stepped.count(), expected.size());
+        QCOMPARE(session.now(), 2'000'000'000);
+        // Stepping a finished run does nothing.
+        session.step();
+        QCOMPARE(session.stepCount(), expected.size());
+        QCOMPARE(stepped.count(), expected.size());
+    }
+
+    void stepBackReturnsToTheIdenticalState_data()
+    {
+        QTest::addColumn<QString>("scenario");
+        QTest::addColumn<int>("steps");
+        QTest::newRow("two-coroutines, after the wait") << "two-coroutines" << 4;
+        QTest::newRow("two-coroutines, at the end") << "two-coroutines" << 8;
+        QTest::newRow("delegation") << "delegation" << 6;
+        QTest::newRow("producer-consumer") << "producer-consumer" << 25;
+    }
+    void stepBackReturnsToTheIdenticalState()
+    {
+        QFETCH(QString, scenario);
+        QFETCH(int, steps);
+        ScenarioRegistry registry;
+        ScenarioSession session;
+        QVERIFY(session.openScenario(registry.get(scenario), registry.parseParams(scenario, {})));
+        session.advance(steps - 1);
+        const QStringList before = events(*session.trace());
+        const std::int64_t clock = session.now();
+        const StepResult last = session.lastStep();
+        session.step();
+        QVERIFY(events(*session.trace()) != before);
+        QSignalSpy replaced(&session, &ScenarioSession::runReplaced);
+        session.stepBack();
+        QCOMPARE(replaced.count(), 1);
+        QCOMPARE(session.stepCount(), steps - 1);
+        QCOMPARE(events(*session.trace()), before);
+        QCOMPARE(session.now(), clock);
+        QCOMPARE(session.lastStep().firstSeq, last.firstSeq);
+        QCOMPARE(session.lastStep().endSeq, last.endSeq);
+    }
+
+    void resetStartsAFreshRun()
+    {
+        ScenarioRegistry registry;
+        ScenarioSession session;
+        QVERIFY(session.openScenario(registry.get(QStringLiteral("two-coroutines")), {}));
+        const QStringList fresh = events(*session.trace());
+        session.advance(5);
+        session.reset();
+        QCOMPARE(session.stepCount(), 0);
+        QCOMPARE(events(*session.trace()), fresh);
+        session.stepBack(); // nothing to undo at step 0
+        QCOMPARE(session.stepCount(), 0);
+    }
+
+    void animationStepsOnATimerAndCanBePaused()
+    {
+        ScenarioRegistry registry;
+        ScenarioSession session;
+        session.setSpeed(60);
+        const QString id = QStringLiteral("sequential-vs-concurrent");
+        QVERIFY(
+            session.openScenario(registry.get(id), registry.parseParams(id, { QStringLiteral("n=300") })));
+        QSignalSpy animating(&session, &ScenarioSession::animatingChanged);
+        QSignalSpy stepped(&session, &ScenarioSession::stepped);
+        session.startAnimation();
+        QVERIFY(session.isAnimating());
+        QVERIFY(stepped.wait(2000));
+        session.pauseAnimation();
+        QVERIFY(!session.isAnimating());
+        const qint64 paused = session.stepCount();
+        QVERIFY(paused >= 1);
+        stepped.clear();
+        QVERIFY(!stepped.wait(150)); // paused: nothing happens
+        QCOMPARE(session.stepCount(), paused);
+        session.toggleAnimation();
+        QVERIFY(session.isAnimating());
+        QSignalSpy finished(&session, &ScenarioSession::finished);
+        session.advance(1'000'000); // the rest at once: the animation stops at the end
+        QCOMPARE(finished.count(), 1);
+        QVERIFY(session.isFinished());
+        QVERIFY(!session.isAnimating());
+        QCOMPARE(animating.count(), 4);
+    }
+
+    void flatOutRunsInSlicesThatKeepTheUiResponsive()
+    {
+        ScenarioRegistry registry;
+        ScenarioSession session;
+        session.setSpeed(0);
+        const QString id = QStringLiteral("sequential-vs-concurrent");
+        QVERIFY(
+            session.openScenario(registry.get(id), registry.parseParams(id, { QStringLiteral("n=200000") })));
+        QSignalSpy stepped(&session, &ScenarioSession::stepped);
+        QSignalSpy finished(&session, &ScenarioSession::finished);
+        session.startAnimation();
+        QVERIFY(finished.wait(30000));
+        QVERIFY(session.isFinished());
+        QVERIFY(!session.isAnimating());
+        // Many steps per notification, and several notifications: the event loop ran in between.
+        QVERIFY2(stepped.count() > 1, qPrintable(QString::number(stepped.count())));
+        QVERIFY(stepped.count() < session.stepCount() / 100);
+    }
+
+    void aRunThatCannotStartIsReported()
+    {
+        ScenarioRegistry registry;
+        ScenarioSession session;
+        QVERIFY(session.openScenario(registry.get(QStringLiteral("two-coroutines")), {}));
+        QSignalSpy errors(&session, &ScenarioSession::errorOccurred);
+        BrokenScenario broken;
+        QVERIFY(!session.openScenario(broken, {}));
+        QCOMPARE(errors.count(), 1);
+        QVERIFY(errors.first().first().toString().contains(QStringLiteral("the disk is on fire")));
+        // The previous run is still there.
+        QCOMPARE(session.scenario()->info().id, QStringLiteral("two-coroutines"));
+        QVERIFY(session.hasRun());
+    }
+
+    void badParametersAreReportedWithTheirRange()
+    {
+        ScenarioRegistry registry;
+        ScenarioSession session;
+        QSignalSpy errors(&session, &ScenarioSession::errorOccurred);
+        QVERIFY(
+            !session.openScenario(registry.get(QStringLiteral("two-coroutines")), { { "latency_ms", 0 } }));
+        QCOMPARE(errors.count(), 1);
+        QVERIFY2(errors.first().first().toString().contains(QStringLiteral("latency_ms")),
+            qPrintable(errors.first().first().toString()));
+        QVERIFY(!session.hasRun());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestScenarioSession)
+#include "tst_scenariosession.moc"

@@ -1,0 +1,467 @@
+#include "formatcheckers.h"
+
+#include "io/chrometraceexport.h"
+#include "io/harexport.h"
+#include "io/mermaidexport.h"
+#include "io/tracefilereader.h"
+#include "io/tracefilewriter.h"
+#include "io/traceformaterror.h"
+#include "io/tracereplayrun.h"
+#include "tracefixtures.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace Loopscope;
+using namespace std::chrono_literals;
+
+namespace {
+
+using Fixtures::metadata;
+
+QString mermaid(const Trace &trace)
+{
+    return MermaidExport::toText(trace, EventRange::all(trace));
+}
+
+
+QList<QByteArray> savedLines(const Trace &trace)
+{
+    QList<QByteArray> lines = TraceFileWriter::toBytes(trace, metadata()).split('\n');
+    lines.removeLast(); // after the final newline
+    return lines;
+}
+
+QByteArray joined(const QList<QByteArray> &lines)
+{
+    return lines.join('\n') + '\n';
+}
+
+//! `lines` with `from` replaced by `to` on 1-based line `number` (which must contain it).
+QByteArray replaced(QList<QByteArray> lines, int number, const QByteArray &from, const QByteArray &to)
+{
+    QByteArray &line = lines[number - 1];
+    if (!line.contains(from))
+        qFatal("test data: line %d does not contain %s", number, from.constData());
+    line.replace(from, to);
+    return joined(lines);
+}
+
+} // namespace
+
+class TestTraceFormats : public QObject
+{
+    Q_OBJECT
+private slots:
+    void mermaidOfTwoCoroutinesIsTheReferencePicture()
+    {
+        const auto s = Fixtures::twoCoroutines();
+        QCOMPARE(mermaid(s->trace()), QString::fromUtf8(R"(sequenceDiagram
+    participant L as Event Loop
+    participant T1 as Coroutine 1
+    participant T2 as Coroutine 2
+    participant IO as IO Operation
+    %% #0 t=0 s Coroutine 1 created
+    %% #1 t=0 s Coroutine 2 created
+    %% #2 t=0 s loop started
+    %% #3 t=0 s loop starts Coroutine 1
+    L->>+T1: Start Coroutine 1
+    %% #4 t=0 s Coroutine 1 submits I/O #1 read a
+    %% #5 t=0 s Coroutine 1 awaits read a
+    T1-->>-L: Await IO Operation
+    %% #6 t=0 s loop starts Coroutine 2
+    L->>+T2: Start Coroutine 2
+    %% #7 t=0 s Coroutine 2 submits I/O #2 read b
+    %% #8 t=0 s Coroutine 2 awaits read b
+    T2-->>-L: Await IO Operation
+    %% #9 t=0 s loop waits on I/O and timers for 2.000 s
+    L->>IO: Monitor IO Events
+    %% #10 t=2.000 s I/O #1 complete done -> Coroutine 1
+    IO-->>L: IO Operation Complete
+    %% #11 t=2.000 s I/O #2 complete done -> Coroutine 2
+    %% #12 t=2.000 s loop resumes Coroutine 1
+    L->>+T1: Resume Coroutine 1
+    %% #13 t=2.000 s Coroutine 1 completes, returning 1
+    T1-->>-L: Complete
+    %% #14 t=2.000 s loop resumes Coroutine 2
+    L->>+T2: Resume Coroutine 2
+    %% #15 t=2.000 s Coroutine 2 completes, returning 1
+    T2-->>-L: Complete
+    %% #16 t=2.000 s loop stopped (idle)
+)"));
+        MermaidExport::Options plain;
+        plain.comments = false;
+        plain.activations = false;
+        QCOMPARE(MermaidExport::toText(s->trace(), EventRange::all(s->trace()), plain), QString::fromUtf8(R"(sequenceDiagram
+    participant L as Event Loop
+    participant T1 as Coroutine 1
+    participant T2 as Coroutine 2
+    participant IO as IO Operation
+    L->>T1: Start Coroutine 1
+    T1-->>L: Await IO Operation
+    L->>T2: Start Coroutine 2
+    T2-->>L: Await IO Operation
+    L->>IO: Monitor IO Events
+    IO-->>L: IO Operation Complete
+    L->>T1: Resume Coroutine 1
+    T1-->>L: Complete
+    L->>T2: Resume Coroutine 2
+    T2-->>L: Complete
+)"));
+    }
+
+    void mermaidRangeReopensActivations()
+    {
+        const auto s = Fixtures::twoCoroutines();
+        MermaidExport::Options options;
+        options.comments = false;
+        // From "loop starts Coroutine 2" (seq 6) to "Coroutine 1 completes" (seq 13).
+        const QString text = MermaidExport::toText(s->trace(), EventRange::ofSeqs(s->trace(), 6, 13), options);
+        QCOMPARE(text, QStringLiteral(R"(sequenceDiagram
+    participant L as Event Loop
+    participant T1 as Coroutine 1
+    participant T2 as Coroutine 2
+    participant IO as IO Operation
+    L->>+T2: Start Coroutine 2
+    T2-->>-L: Await IO Operation
+    L->>IO: Monitor IO Events
+    IO-->>L: IO Operation Complete
+    L->>+T1: Resume Coroutine 1
+    T1-->>-L: Complete
+)"));
+    }
+
+    void mermaidKeepsRichTracesRenderable()
+    {
+        const auto s = Fixtures::richTrace();
+        const QString text = mermaid(s->trace());
+        // Every message and note is one line without Mermaid's statement separators.
+        for (const QString &line : text.split(u'\n', Qt::SkipEmptyParts)) {
+            if (line.trimmed().startsWith(QStringLiteral("%%")))
+                continue;
+            QVERIFY2(!line.contains(u';') || line.contains(QStringLiteral("#59;")), qPrintable(line));
+        }
+        QVERIFY(text.contains(QStringLiteral("participant T2 as sleeper \"quoted\" second line")));
+        QVERIFY(text.contains(QStringLiteral("Note over T3: failed: disk on fire")));
+        QVERIFY(text.contains(QStringLiteral("Note over T3: child#59; #35;1 #60;done#62;")));
+        QVERIFY(text.contains(QStringLiteral("Note over T2: cancelled")));
+        QVERIFY(text.contains(QStringLiteral("Note over T1: slow step: ran 150 ms without yielding")));
+        QVERIFY(text.contains(QStringLiteral("T1->>+T3: Start child")));
+        QVERIFY(text.contains(QStringLiteral("T3-->>-T1: Failed")));
+        // Activations balance: every + has its -, or an explicit deactivate.
+        const qsizetype opened = text.count(QStringLiteral("->>+")) + text.count(QStringLiteral("\n    activate "));
+        const qsizetype closed = text.count(QStringLiteral("-->>-")) + text.count(QStringLiteral("\n    deactivate "));
+        QCOMPARE(opened, closed);
+    }
+
+    void savedFileStartsWithItsHeader()
+    {
+        const auto s = Fixtures::twoCoroutines();
+        const QList<QByteArray> lines = savedLines(s->trace());
+        QCOMPARE(lines.size(), 1 + 2 + 17);
+        QCOMPARE(lines.first(), QByteArray(R"({"format":"loopscope-trace","version":1,"scenario":"two-coroutines","params":{"latency_ms":2000,"ratio":0.1},"clock":"virtual","dropped":0,"tasks":2,"io":0,"events":17,"created":{"by":"Loopscope 0.1.0","at":"2025-01-31T12:00:00Z"}})"));
+        QCOMPARE(lines.at(1), QByteArray(R"({"type":"task","id":1,"name":"Coroutine 1","parent":0})"));
+        QVERIFY(lines.at(7).startsWith(R"({"type":"event","seq":4,"t":0,"kind":"io_submitted","task":1,"other":1,"detail":"read a","line":)"));
+        QCOMPARE(lines.at(12), QByteArray(R"({"type":"event","seq":9,"t":0,"kind":"loop_waiting","task":0,"other":0,"detail":2000000})"));
+    }
+
+    void roundTripIsByteIdentical_data()
+    {
+        QTest::addColumn<int>("which");
+        QTest::newRow("two coroutines") << 0;
+        QTest::newRow("delegation, failure, cancellation, HTTP records") << 1;
+        QTest::newRow("dropped events") << 2;
+        QTest::newRow("odd text: controls, quotes, lone surrogate, emoji") << 3;
+    }
+    void roundTripIsByteIdentical()
+    {
+        QFETCH(int, which);
+        std::unique_ptr<Scheduler> scheduler;
+        std::unique_ptr<Trace> capped;
+        if (which == 2) {
+            capped = Fixtures::droppedTrace();
+        } else if (which == 3) {
+            capped = std::make_unique<Trace>();
+            const QString odd = QStringLiteral("a\"b\\c\td\ne\r") + QChar(0) + QChar(1) + QChar(0x7f) + QChar(0xd800)
+                                + QStringLiteral("é😀") + QChar(0x2028) + QChar(0xdc00) + QStringLiteral("end");
+            capped->registerTask(1, capped->intern(odd), NoTask);
+            capped->append(EventKind::TaskCreated, 0, 1, 0, capped->intern(odd));
+            capped->append(EventKind::Message, 5, 1, 0, capped->intern(odd + odd), 65535);
+            QCOMPARE(MermaidExport::escape(odd).count(u'\n'), 0);
+        } else {
+            scheduler = which == 0 ? Fixtures::twoCoroutines() : Fixtures::richTrace();
+        }
+        const Trace &trace = capped ? *capped : scheduler->trace();
+
+        QTemporaryDir dir;
+        const QString first = dir.filePath(QStringLiteral("first.loopscope"));
+        TraceFileWriter::save(trace, metadata(), first);
+        const LoadedTrace loaded = TraceFileReader::open(first);
+        QCOMPARE(loaded.metadata, metadata());
+        QCOMPARE(loaded.trace->size(), trace.size());
+        QCOMPARE(loaded.trace->droppedCount(), trace.droppedCount());
+        QCOMPARE(loaded.trace->firstSeq(), trace.firstSeq());
+        QCOMPARE(loaded.trace->taskCount(), trace.taskCount());
+        for (TaskId id = 1; id < trace.taskCount(); ++id)
+            QCOMPARE(loaded.trace->taskName(id), trace.taskName(id));
+        for (qsizetype i = 0; i < trace.size(); ++i)
+            QCOMPARE(loaded.trace->describe(loaded.trace->at(i)), trace.describe(trace.at(i)));
+        QCOMPARE(loaded.trace->ioRecords().size(), trace.ioRecords().size());
+        for (const IoRecord &io : trace.ioRecords()) {
+            const IoRecord *back = loaded.trace->io(io.id);
+            QVERIFY(back);
+            QCOMPARE(back->requestHeaders, io.requestHeaders);
+            QCOMPARE(back->url, io.url);
+            QCOMPARE(back->error, io.error);
+        }
+
+        const QString second = dir.filePath(QStringLiteral("second.loopscope"));
+        TraceFileWriter::save(*loaded.trace, loaded.metadata, second);
+        QFile a(first), b(second);
+        QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+        QCOMPARE(b.readAll(), a.readAll());
+    }
+
+    void loaderNamesLineAndProblem_data()
+    {
+        QTest::addColumn<QByteArray>("file");
+        QTest::addColumn<qint64>("line");
+        QTest::addColumn<QString>("problem");
+        const auto s = Fixtures::twoCoroutines();
+        const QList<QByteArray> lines = savedLines(s->trace()); // 1 header, 2 tasks, events from line 4
+        const QByteArray whole = joined(lines);
+
+        QTest::newRow("empty file") << QByteArray() << 1LL << "the file is empty: a Loopscope trace starts with a header line";
+        QTest::newRow("garbage bytes") << QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) << 1LL
+                                       << "not a Loopscope trace: not valid JSON (illegal value near column 2)";
+        QTest::newRow("other JSON") << QByteArray("{\"hello\":1}\n") << 1LL
+                                    << "not a Loopscope trace: the first line has no 'format' field";
+        QTest::newRow("missing header") << joined(lines.mid(1)) << 1LL << "the header line is missing: the file starts with a record";
+        QTest::newRow("wrong format") << replaced(lines, 1, "loopscope-trace", "chrome-trace") << 1LL
+                                      << "not a Loopscope trace: format 'chrome-trace' instead of 'loopscope-trace'";
+        QTest::newRow("wrong version") << replaced(lines, 1, "\"version\":1", "\"version\":2") << 1LL
+                                       << "unsupported trace format version 2 (this Loopscope reads version 1)";
+        QTest::newRow("wrong type in header") << replaced(lines, 1, "\"events\":17", "\"events\":\"17\"") << 1LL
+                                              << "field 'events' of the header must be an integer, not a string";
+        QTest::newRow("too many events declared") << replaced(lines, 1, "\"events\":17", "\"events\":1000000000000") << 1LL
+                                                  << "the trace declares 1000000000000 events; this Loopscope opens at most 20000000";
+        QTest::newRow("wrong type in task") << replaced(lines, 2, "\"parent\":0", "\"parent\":null") << 2LL
+                                            << "field 'parent' of the task record must be an integer, not null";
+        QTest::newRow("wrong type in event") << replaced(lines, 6, "\"task\":0", "\"task\":\"loop\"") << 6LL
+                                             << "field 'task' of the event must be an integer, not a string";
+        QTest::newRow("fractional number") << replaced(lines, 6, "\"t\":0", "\"t\":0.5") << 6LL
+                                           << "field 't' of the event must be an integer, not the number 0.5";
+        QTest::newRow("unknown kind") << replaced(lines, 17, "\"task_returned\"", "\"task_exploded\"") << 17LL
+                                      << "unknown event kind 'task_exploded'";
+        QTest::newRow("unknown field") << replaced(lines, 8, "\"type\":\"event\"", "\"type\":\"event\",\"colour\":1") << 8LL
+                                       << "unknown field 'colour' in the event";
+        QTest::newRow("unknown task") << replaced(lines, 10, "\"task\":2", "\"task\":9") << 10LL
+                                      << "field 'task' refers to task 9, which the file does not declare";
+        QTest::newRow("seq gap") << replaced(lines, 10, "\"seq\":6", "\"seq\":60") << 10LL
+                                 << "expected event seq 6, found 60 (events must be consecutive)";
+        QTest::newRow("negative time") << replaced(lines, 15, "\"t\":2000000000", "\"t\":-1") << 15LL
+                                       << "field 't' of the event must be an integer from 0 to 9007199254740992, not -1";
+        QTest::newRow("time backwards") << replaced(lines, 15, "\"t\":2000000000", "\"t\":1") << 15LL
+                                        << "time goes backwards: 1 ns after 2000000000 ns";
+        QTest::newRow("section out of order") << replaced(lines, 3, "{\"type\":\"task\",\"id\":2,\"name\":\"Coroutine 2\",\"parent\":0}", lines.at(4)) << 3LL
+                                              << "expected record 2 of 2 task records, found a 'event' record";
+        QTest::newRow("truncated inside a line") << whole.left(whole.indexOf(lines.at(9)) + 30) << 10LL
+                                                 << "not valid JSON (unterminated object near column 31)";
+        QTest::newRow("truncated at a line end") << joined(lines.mid(0, 17)) << 18LL
+                                                 << "the file ends after 14 of 17 events: it is truncated";
+        QTest::newRow("line after the end") << whole + lines.last() + '\n' << 21LL
+                                            << "unexpected line after the last of the 17 declared events";
+        QTest::newRow("empty line") << replaced(lines, 4, lines.at(3), QByteArray()) << 4LL << "empty line";
+        QTest::newRow("invalid UTF-8") << replaced(lines, 8, "read a", "read \xff") << 8LL
+                                       << "not valid JSON (invalid UTF8 string near column 87)";
+        QTest::newRow("huge line") << replaced(lines, 6, "\"detail\":\"\"", "\"detail\":\"" + QByteArray(2 << 20, 'x') + '"') << 6LL
+                                   << "the line is longer than the limit of 1048576 bytes";
+    }
+    void loaderNamesLineAndProblem()
+    {
+        QFETCH(QByteArray, file);
+        QFETCH(qint64, line);
+        QFETCH(QString, problem);
+        try {
+            TraceFileReader::fromBytes(file);
+            QFAIL("the file was accepted");
+        } catch (const TraceFormatError &error) {
+            QCOMPARE(error.problem(), problem);
+            QCOMPARE(error.line(), line);
+            QCOMPARE(error.message(), QStringLiteral("line %1: %2").arg(line).arg(problem));
+        }
+    }
+
+    void loaderReportsMissingFile()
+    {
+        QVERIFY_THROWS_EXCEPTION(TraceFormatError, TraceFileReader::open(QStringLiteral("/nonexistent/x.loopscope")));
+        try {
+            TraceFileReader::open(QStringLiteral("/nonexistent/x.loopscope"));
+        } catch (const TraceFormatError &error) {
+            QCOMPARE(error.line(), 0);
+            QCOMPARE(error.message(), QStringLiteral("cannot open '/nonexistent/x.loopscope': No such file or directory"));
+        }
+    }
+
+    void loaderCapsWhatItReads()
+    {
+        const auto s = Fixtures::twoCoroutines();
+        const QByteArray file = TraceFileWriter::toBytes(s->trace(), metadata());
+        TraceFileLimits limits;
+        limits.maxEvents = 16;
+        QVERIFY_THROWS_EXCEPTION(TraceFormatError, TraceFileReader::fromBytes(file, limits));
+        limits = {};
+        limits.maxLineBytes = 100;
+        try {
+            TraceFileReader::fromBytes(file, limits);
+            QFAIL("the long header was accepted");
+        } catch (const TraceFormatError &error) {
+            QCOMPARE(error.message(), QStringLiteral("line 1: the line is longer than the limit of 100 bytes"));
+        }
+        // A line of 100 MB without a newline is refused after reading 1 MB of it, not buffered whole.
+        QByteArray huge(100 << 20, ' ');
+        QVERIFY_THROWS_EXCEPTION(TraceFormatError, TraceFileReader::fromBytes(huge));
+    }
+
+    void replayAppendsOneEventPerStep()
+    {
+        const auto s = Fixtures::twoCoroutines();
+        const Trace &live = s->trace();
+        TraceReplayRun replay(TraceFileReader::fromBytes(TraceFileWriter::toBytes(live, metadata())));
+        QCOMPARE(replay.metadata(), metadata());
+        QVERIFY(replay.trace().isEmpty());
+        QCOMPARE(replay.trace().taskName(2), QStringLiteral("Coroutine 2"));
+        QSignalSpy appended(&replay.trace(), &Trace::eventsAppended);
+        const QList<StepAction> expected{
+            StepAction::StartedTask, StepAction::StartedTask, StepAction::StartedTask, StepAction::StartedTask,
+            StepAction::StartedTask, StepAction::StartedTask, StepAction::StartedTask, StepAction::StartedTask,
+            StepAction::StartedTask, StepAction::Waited,      StepAction::CompletedIo, StepAction::CompletedIo,
+            StepAction::ResumedTask, StepAction::ResumedTask, StepAction::ResumedTask, StepAction::ResumedTask,
+            StepAction::Idle,
+        };
+        for (qsizetype i = 0; i < live.size(); ++i) {
+            QVERIFY(!replay.isFinished());
+            const StepResult r = replay.step();
+            QCOMPARE(stepActionName(r.action), stepActionName(expected.at(i)));
+            QCOMPARE(r.endSeq - r.firstSeq, 1u);
+            QCOMPARE(replay.trace().size(), i + 1);
+            QCOMPARE(replay.trace().describe(replay.trace().last()), live.describe(live.at(i)));
+            QCOMPARE(appended.count(), i + 1);
+        }
+        QVERIFY(replay.isFinished());
+        QCOMPARE(stepActionName(replay.step().action), stepActionName(StepAction::Idle));
+        QCOMPARE(mermaid(replay.trace()), mermaid(live));
+    }
+
+    void chromeTraceIsValid_data()
+    {
+        QTest::addColumn<int>("which");
+        QTest::addColumn<qint64>("from");
+        QTest::addColumn<qint64>("to");
+        QTest::newRow("two coroutines") << 0 << -1LL << -1LL;
+        QTest::newRow("two coroutines, middle") << 0 << 5LL << 12LL;
+        QTest::newRow("rich trace") << 1 << -1LL << -1LL;
+        QTest::newRow("rich trace, middle") << 1 << 8LL << 20LL;
+    }
+    void chromeTraceIsValid()
+    {
+        QFETCH(int, which);
+        QFETCH(qint64, from);
+        QFETCH(qint64, to);
+        const auto s = which == 0 ? Fixtures::twoCoroutines() : Fixtures::richTrace();
+        const EventRange range = EventRange::ofSeqs(s->trace(), from < 0 ? std::nullopt : std::optional<SeqNo>(from),
+                                                    to < 0 ? std::nullopt : std::optional<SeqNo>(to));
+        const QByteArray json = ChromeTraceExport::toJson(s->trace(), range, QStringLiteral("Loopscope: test"));
+        const QStringList problems = FormatCheck::chromeTrace(json);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
+    }
+
+    void chromeTraceHasTracksSpansAndFlows()
+    {
+        const auto s = Fixtures::twoCoroutines();
+        const QByteArray json = ChromeTraceExport::toJson(s->trace(), EventRange::all(s->trace()), QStringLiteral("Loopscope: two-coroutines"));
+        QMap<QString, int> phases;
+        QStringList threads;
+        const QJsonArray events = QJsonDocument::fromJson(json).object().value(QStringLiteral("traceEvents")).toArray();
+        for (const QJsonValue &value : events) {
+            const QJsonObject e = value.toObject();
+            ++phases[e.value(QStringLiteral("ph")).toString()];
+            if (e.value(QStringLiteral("name")).toString() == u"thread_name")
+                threads << e.value(QStringLiteral("args")).toObject().value(QStringLiteral("name")).toString();
+            if (e.value(QStringLiteral("name")).toString() == u"waiting for I/O and timers")
+                QCOMPARE(e.value(QStringLiteral("dur")).toDouble(), 2e6); // µs
+        }
+        QCOMPARE(threads, (QStringList{QStringLiteral("Event loop"), QStringLiteral("Coroutine 1"), QStringLiteral("Coroutine 2")}));
+        QCOMPARE(phases.value(QStringLiteral("X")), 4 + 1 + 1 + 2); // 2 runs per task, loop, wait, 2 completions
+        QCOMPARE(phases.value(QStringLiteral("b")), 2); // one await per task
+        QCOMPARE(phases.value(QStringLiteral("e")), 2);
+        QCOMPARE(phases.value(QStringLiteral("s")), 2); // completion -> resumption
+        QCOMPARE(phases.value(QStringLiteral("f")), 2);
+    }
+
+    void harIsValid()
+    {
+        const auto s = Fixtures::richTrace();
+        const HarExport::Result har = HarExport::toJson(s->trace(), QDateTime(QDate(2025, 1, 31), QTime(12, 0), Qt::UTC));
+        QCOMPARE(har.entryCount, 2);
+        const QStringList problems = FormatCheck::har(har.json);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
+        const QJsonArray entries = QJsonDocument::fromJson(har.json).object()[QStringLiteral("log")][QStringLiteral("entries")].toArray();
+        const QJsonObject failed = entries.at(0).toObject(); // started first
+        QCOMPARE(failed[QStringLiteral("startedDateTime")].toString(), QStringLiteral("2025-01-31T12:00:00.010Z"));
+        QCOMPARE(failed[QStringLiteral("response")][QStringLiteral("status")].toInt(), 0);
+        QCOMPARE(failed[QStringLiteral("_error")].toString(), QStringLiteral("connection refused"));
+        const QJsonObject ok = entries.at(1).toObject();
+        QCOMPARE(ok[QStringLiteral("time")].toDouble(), 50.0);
+        QCOMPARE(ok[QStringLiteral("timings")][QStringLiteral("wait")].toDouble(), 40.0);
+        QCOMPARE(ok[QStringLiteral("timings")][QStringLiteral("receive")].toDouble(), 10.0);
+        QCOMPARE(ok[QStringLiteral("timings")][QStringLiteral("dns")].toDouble(), -1.0);
+        QCOMPARE(ok[QStringLiteral("response")][QStringLiteral("content")][QStringLiteral("mimeType")].toString(), QStringLiteral("application/json"));
+        QCOMPARE(ok[QStringLiteral("request")][QStringLiteral("queryString")].toArray().at(1)[QStringLiteral("value")].toString(), QStringLiteral("a b"));
+        QCOMPARE(ok[QStringLiteral("_task")].toString(), QStringLiteral("parent"));
+        // The checker itself catches what it promises to.
+        QByteArray broken = har.json;
+        broken.replace("\"wait\":40", "\"wait\":-5");
+        QVERIFY(!FormatCheck::har(broken).isEmpty());
+    }
+
+    void harWithoutHttpRecordsIsEmpty()
+    {
+        const auto s = Fixtures::twoCoroutines();
+        const HarExport::Result har = HarExport::toJson(s->trace(), QDateTime::fromMSecsSinceEpoch(0, Qt::UTC));
+        QCOMPARE(har.entryCount, 0);
+        QVERIFY(FormatCheck::har(har.json).isEmpty());
+        QCOMPARE(QJsonDocument::fromJson(har.json).object()[QStringLiteral("log")][QStringLiteral("entries")].toArray().size(), 0);
+    }
+
+    void eventRangeRejectsBadBounds_data()
+    {
+        QTest::addColumn<qint64>("from");
+        QTest::addColumn<qint64>("to");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("reversed") << 9LL << 3LL << "the range starts at event 9, after its end at event 3";
+        QTest::newRow("past the end") << 0LL << 17LL << "the last event 17 is not in the trace, which holds events 0 to 16";
+        QTest::newRow("start past the end") << 40LL << -1LL << "the first event 40 is not in the trace, which holds events 0 to 16";
+    }
+    void eventRangeRejectsBadBounds()
+    {
+        QFETCH(qint64, from);
+        QFETCH(qint64, to);
+        QFETCH(QString, message);
+        const auto s = Fixtures::twoCoroutines();
+        try {
+            EventRange::ofSeqs(s->trace(), SeqNo(from), to < 0 ? std::nullopt : std::optional<SeqNo>(to));
+            QFAIL("the range was accepted");
+        } catch (const ExportError &error) {
+            QCOMPARE(error.message(), message);
+        }
+        Trace empty;
+        QVERIFY_THROWS_EXCEPTION(ExportError, EventRange::all(empty));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTraceFormats)
+#include "tst_traceformats.moc"
