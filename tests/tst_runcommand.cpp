@@ -190,7 +190,7 @@ private slots:
         QVERIFY(o.out.contains(QStringLiteral("    --param n=3  (1..1000000) how many operations\n")));
         QVERIFY(o.out.contains(QStringLiteral("\ncallback-queue            ")));
         QVERIFY(o.out.endsWith(QStringLiteral(
-            "13 scenarios; play one with: loopscope run <scenario> [--param key=value]...\n")));
+            "14 scenarios; play one with: loopscope run <scenario> [--param key=value]...\n")));
     }
 
     void listRejectsArguments()

@@ -44,6 +44,7 @@ private slots:
             "nested-loop",
             "threads",
             "paginated",
+            "paginated-http",
         };
         QCOMPARE(registry.ids(), expected);
         QCOMPARE(registry.ids().first(), ScenarioRegistry::defaultScenarioId());

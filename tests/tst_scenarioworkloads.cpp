@@ -3,6 +3,7 @@
 // paginated fetching.
 #include "scenarioplay.h"
 #include "scenarios/replayrun.h"
+#include "trace/tracestats.h"
 
 #include <map>
 #include <numeric>
@@ -232,6 +233,31 @@ private slots:
         QVERIFY(said.contains(QStringLiteral("unbounded: ") + items + QStringLiteral("100 ms")));
         QVERIFY(said.contains(QStringLiteral("limited: ") + items + formatDuration(rounds * 100 * Ms)
             + QStringLiteral(", at most %1 in flight").arg(std::min(pages, concurrency))));
+    }
+
+    void paginationOverRealHttp()
+    {
+        // The real thing, against the demo API in this process: wall-clock times, so only their order
+        // and lower bounds are claimed.
+        const Played played = play(QStringLiteral("paginated-http"),
+            { QStringLiteral("pages=6"), QStringLiteral("concurrency=2"), QStringLiteral("latency_ms=80") });
+        const Trace &trace = played.trace();
+        QCOMPARE(trace.ioRecords().size(), std::size_t(18));
+        for (const IoRecord &record : trace.ioRecords())
+            QCOMPARE(record.status, 200);
+        std::map<QString, std::int64_t> took;
+        for (qsizetype i = 0; i < trace.size(); ++i) {
+            const TraceEvent &e = trace.at(i);
+            if (e.kind == EventKind::Message)
+                took[trace.taskName(e.task)] = e.timeNs;
+        }
+        QCOMPARE(took.size(), std::size_t(3));
+        QVERIFY(took["sequential"] >= 6 * 80 * Ms);  // one latency per page
+        QVERIFY(took["limited"] >= 3 * 80 * Ms);     // one per round of two
+        QVERIFY(took["unbounded"] < took["sequential"]);
+        QVERIFY(took["unbounded"] < took["limited"]);
+        QVERIFY(messages(trace).filter(QStringLiteral("limited: ")).first().contains(QStringLiteral("at most 2 in flight")));
+        QVERIFY(peakIoInFlight(trace) >= 7); // 6 unbounded + the sequential one + limited ones overlap
     }
 };
 

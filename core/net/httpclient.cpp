@@ -96,14 +96,15 @@ int HttpClient::idleConnectionCount() const
     return count;
 }
 
-Task<HttpResponse> HttpClient::get(const QUrl &url)
+Task<HttpResponse> HttpClient::get(const QUrl &url, std::source_location where)
 {
-    return send(HttpRequest{"GET", url, {}, {}});
+    return send(HttpRequest{"GET", url, {}, {}}, where);
 }
 
-Task<HttpResponse> HttpClient::post(const QUrl &url, const QByteArray &body, const QByteArray &contentType)
+Task<HttpResponse> HttpClient::post(const QUrl &url, const QByteArray &body, const QByteArray &contentType,
+                                    std::source_location where)
 {
-    return send(HttpRequest{"POST", url, {{"Content-Type", contentType}}, body});
+    return send(HttpRequest{"POST", url, {{"Content-Type", contentType}}, body}, where);
 }
 
 HttpConnection *HttpClient::acquire(const QUrl &url, const HttpConnection::Clock &clock)
@@ -203,7 +204,7 @@ std::chrono::milliseconds HttpClient::retryDelay(const HttpResponse &response, i
     return backoff(attempt);
 }
 
-Task<HttpResponse> HttpClient::send(HttpRequest request)
+Task<HttpResponse> HttpClient::send(HttpRequest request, std::source_location where)
 {
     Scheduler &scheduler = co_await thisScheduler();
     if (scheduler.clockMode() != ClockMode::Real)
@@ -238,7 +239,8 @@ Task<HttpResponse> HttpClient::send(HttpRequest request)
                                                     record.id = id;
                                                     scheduler.trace().recordIo(record);
                                                 },
-                                                describeResponse});
+                                                describeResponse},
+                                            where);
             } catch (const HttpError &error) {
                 failure = std::current_exception();
                 retryable = error.isRetryable();
@@ -260,7 +262,7 @@ Task<HttpResponse> HttpClient::send(HttpRequest request)
                 std::rethrow_exception(failure);
             }
             ++m_stats.retries;
-            co_await sleep(backoff(attempt));
+            co_await sleep(backoff(attempt), where);
             continue;
         }
         const QByteArray location = response.header("Location");
@@ -277,7 +279,7 @@ Task<HttpResponse> HttpClient::send(HttpRequest request)
         }
         if ((response.status == 429 || response.status >= 500) && attempt < m_options.maxAttempts) {
             ++m_stats.retries;
-            co_await sleep(retryDelay(response, attempt));
+            co_await sleep(retryDelay(response, attempt), where);
             continue;
         }
         response.attempts = attempt;

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <random>
+#include <source_location>
 
 class QNetworkAccessManager;
 
@@ -61,10 +62,12 @@ public:
     const HttpClientStatistics &statistics() const { return m_stats; }
     void resetStatistics();
 
-    Task<HttpResponse> send(HttpRequest request);
-    Task<HttpResponse> get(const QUrl &url);
+    //! `where` is the caller's line, recorded with the I/O events (the code pane highlights it).
+    Task<HttpResponse> send(HttpRequest request, std::source_location where = std::source_location::current());
+    Task<HttpResponse> get(const QUrl &url, std::source_location where = std::source_location::current());
     Task<HttpResponse> post(const QUrl &url, const QByteArray &body,
-                            const QByteArray &contentType = QByteArrayLiteral("application/json"));
+                            const QByteArray &contentType = QByteArrayLiteral("application/json"),
+                            std::source_location where = std::source_location::current());
 
     //! Idle keep-alive connections currently pooled.
     int idleConnectionCount() const;

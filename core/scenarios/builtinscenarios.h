@@ -23,5 +23,6 @@ std::unique_ptr<Scenario> makeProducerConsumerScenario(); // producerconsumer.cp
 std::unique_ptr<Scenario> makeNestedLoopScenario(); // nestedloop.cpp
 std::unique_ptr<Scenario> makeThreadsScenario(); // threads.cpp
 std::unique_ptr<Scenario> makePaginatedScenario(); // paginated.cpp
+std::unique_ptr<Scenario> makePaginatedHttpScenario(); // paginatedhttp.cpp
 
 } // namespace Loopscope

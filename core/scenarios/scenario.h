@@ -32,6 +32,8 @@ struct ScenarioInfo
     QString explanation;  //!< a short paragraph in our own words (plain text)
     QString sourcePath;   //!< Qt resource path of the scenario's source (":/scenarios/twocoroutines.cpp")
     QList<ScenarioParameter> parameters;
+    //! Virtual: deterministic, byte-identical traces. Real: wall-clock time and real I/O.
+    ClockMode clock = ClockMode::Virtual;
 };
 
 /*!

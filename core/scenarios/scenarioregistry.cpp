@@ -21,6 +21,7 @@ ScenarioRegistry::ScenarioRegistry()
     m_scenarios.push_back(makeNestedLoopScenario());
     m_scenarios.push_back(makeThreadsScenario());
     m_scenarios.push_back(makePaginatedScenario());
+    m_scenarios.push_back(makePaginatedHttpScenario());
 }
 
 ScenarioRegistry::~ScenarioRegistry() = default;

@@ -15,7 +15,14 @@ StepResult SchedulerRun::step()
         const SeqNo next = m_scheduler->trace().nextSeq();
         return StepResult { StepAction::Idle, NoTask, next, next };
     }
-    return m_scheduler->step();
+    StepResult result = m_scheduler->step();
+    if (result.action == StepAction::Blocked) {
+        // Real clock and nothing due yet: wait for the network or the next timer, then act.
+        m_scheduler->waitUntilSomethingIsDue();
+        const StepResult next = m_scheduler->step();
+        result = StepResult{next.action, next.task, result.firstSeq, next.endSeq};
+    }
+    return result;
 }
 
 bool SchedulerRun::isFinished() const

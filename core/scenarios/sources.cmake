@@ -13,6 +13,7 @@ set(LOOPSCOPE_SCENARIO_FILES
     scenarios/nestedloop.cpp
     scenarios/threads.cpp
     scenarios/paginated.cpp
+    scenarios/paginatedhttp.cpp
 )
 target_sources(loopscope_core PRIVATE
     scenarios/builtinscenario.cpp

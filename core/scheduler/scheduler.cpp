@@ -445,6 +445,16 @@ void Scheduler::runUntilIdle()
     stopLoop("idle");
 }
 
+void Scheduler::waitUntilSomethingIsDue()
+{
+    if (m_freeRunning)
+        throw LoopAlreadyRunningError();
+    DriveGuard guard(*this);
+    if (m_options.clock == ClockMode::Real && m_completions.isEmpty() && !hasDueTimer() && m_ready.isEmpty()
+        && (m_externalInFlight > 0 || !m_timers.isEmpty()))
+        waitForExternalEvents();
+}
+
 void Scheduler::waitForExternalEvents()
 {
     const std::int64_t wait = m_timers.isEmpty() ? 0 : std::max<std::int64_t>(0, m_timers.topDeadline() - now());

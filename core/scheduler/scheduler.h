@@ -118,6 +118,9 @@ public:
     }
     //! Runs until no task is ready and no timer or I/O is pending.
     void runUntilIdle();
+    //! Real clock, after step() said Blocked: waits (traced as the loop waiting) in a nested Qt
+    //! event loop until an I/O completion arrives or the next timer is due.
+    void waitUntilSomethingIsDue();
 
     //! Free-running inside the Qt event loop; with an interval, one step per interval (animation).
     void start();
