@@ -11,12 +11,19 @@ LabelId LabelTable::intern(const QString &text)
 {
     if (text.isEmpty())
         return NoLabel;
+    if (m_lastId != NoLabel && text == m_lastText)
+        return m_lastId;
     const auto it = m_ids.constFind(text);
-    if (it != m_ids.cend())
-        return it.value();
-    const auto id = static_cast<LabelId>(m_texts.size());
-    m_texts.push_back(text);
-    m_ids.insert(text, id);
+    LabelId id;
+    if (it != m_ids.cend()) {
+        id = it.value();
+    } else {
+        id = static_cast<LabelId>(m_texts.size());
+        m_texts.push_back(text);
+        m_ids.insert(text, id);
+    }
+    m_lastText = text;
+    m_lastId = id;
     return id;
 }
 
@@ -43,6 +50,8 @@ void LabelTable::clear()
     m_texts.clear();
     m_ids.clear();
     m_texts.emplace_back();
+    m_lastText.clear();
+    m_lastId = NoLabel;
 }
 
 } // namespace Loopscope

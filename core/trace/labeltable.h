@@ -33,6 +33,10 @@ public:
 private:
     std::vector<QString> m_texts;
     QHash<QString, LabelId> m_ids;
+    // Loops intern the same label over and over ("GET /items" a million times): comparing with the
+    // previous text is cheaper than hashing it.
+    QString m_lastText;
+    LabelId m_lastId = NoLabel;
 };
 
 } // namespace Loopscope
