@@ -15,14 +15,24 @@ StepResult SchedulerRun::step()
         const SeqNo next = m_scheduler->trace().nextSeq();
         return StepResult { StepAction::Idle, NoTask, next, next };
     }
-    StepResult result = m_scheduler->step();
-    if (result.action == StepAction::Blocked) {
-        // Real clock and nothing due yet: wait for the network or the next timer, then act.
-        m_scheduler->waitUntilSomethingIsDue();
-        const StepResult next = m_scheduler->step();
-        result = StepResult{next.action, next.task, result.firstSeq, next.endSeq};
+    return m_scheduler->step();
+}
+
+qint64 SchedulerRun::runToEnd(qint64 maxSteps)
+{
+    qint64 steps = 0;
+    while (!isFinished() && (maxSteps <= 0 || steps < maxSteps)) {
+        const StepResult result = step();
+        if (result.action == StepAction::Blocked) {
+            // Real clock and nothing due yet: wait for the network or the next timer.
+            m_scheduler->waitUntilSomethingIsDue();
+            continue;
+        }
+        ++steps;
+        if (result.action == StepAction::Idle)
+            break;
     }
-    return result;
+    return steps;
 }
 
 bool SchedulerRun::isFinished() const

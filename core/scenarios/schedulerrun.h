@@ -24,6 +24,8 @@ public:
     const Trace &trace() const override { return m_scheduler->trace(); }
     StepResult step() override;
     bool isFinished() const override;
+    //! Also for the real clock: when a step finds nothing due, waits for I/O or the next timer.
+    qint64 runToEnd(qint64 maxSteps = 0) override;
     Scheduler *scheduler() override { return m_scheduler.get(); }
     Scheduler &loop() { return *m_scheduler; }
 
