@@ -1,6 +1,7 @@
 #include "cli/fetchcommand.h"
 #include "net/connector.h"
 #include "net/demoserver.h"
+#include "net/retrieval.h"
 #include "scheduler/scheduler.h"
 #include "trace/tracestats.h"
 
@@ -226,6 +227,33 @@ private slots:
         } catch (const Error &e) {
             QVERIFY2(e.message().contains(QStringLiteral("belongs to another retrieval")), qPrintable(e.message()));
         }
+    }
+
+    void retrievalRunsAsAScenarioAgainstTheDemoApi()
+    {
+        RetrievalSettings settings;
+        settings.demoItems = 640;
+        settings.demoLatencyMs = 20;
+        settings.fetch.concurrency = 4;
+        QTemporaryDir dir;
+        settings.outputPath = dir.filePath(QStringLiteral("items.jsonl"));
+        FetchProgress last;
+        int updates = 0;
+        auto run = startRetrieval(settings, [&](const FetchProgress &p) {
+            last = p;
+            ++updates;
+        });
+        run->runToEnd();
+        QVERIFY(run->isFinished());
+        QCOMPARE(last.pagesLanded, 13);
+        QCOMPARE(last.items, 640);
+        QVERIFY(updates >= 13);
+        QCOMPARE(peakIoInFlight(run->trace()), 4);
+        QVERIFY(exactlyOnce(readLanded(settings.outputPath).ids, 640));
+
+        RetrievalSettings bad;
+        bad.fetch.concurrency = 0;
+        QVERIFY_THROWS_EXCEPTION(Error, startRetrieval(bad));
     }
 
     void fetchCommandLandsAndReports()

@@ -8,4 +8,5 @@ target_sources(loopscope_core PRIVATE
     net/page.cpp
     net/landingzone.cpp
     net/connector.cpp
+    net/retrieval.cpp
 )

@@ -1,0 +1,59 @@
+#include "retrieval.h"
+
+#include "demoserver.h"
+
+#include <QTemporaryDir>
+
+namespace Loopscope {
+
+QString RetrievalSettings::validate() const
+{
+    if (url.isEmpty()) {
+        if (demoItems < 0 || demoItems > 10'000'000)
+            return QStringLiteral("the demo API holds between 0 and 10000000 items, got %1").arg(demoItems);
+        if (demoLatencyMs < 0 || demoLatencyMs > 60'000)
+            return QStringLiteral("the demo latency must be between 0 and 60000 ms, got %1").arg(demoLatencyMs);
+    }
+    FetchOptions checked = fetch;
+    checked.url = url.isEmpty() ? QUrl(QStringLiteral("http://127.0.0.1/api/items")) : url;
+    return checked.validate();
+}
+
+std::unique_ptr<SchedulerRun> startRetrieval(const RetrievalSettings &settings,
+                                             std::function<void(const FetchProgress &)> progress)
+{
+    const QString problem = settings.validate();
+    if (!problem.isEmpty())
+        throw Error(problem);
+    SchedulerOptions schedulerOptions;
+    schedulerOptions.clock = ClockMode::Real;
+    auto run = std::make_unique<SchedulerRun>(schedulerOptions);
+
+    FetchOptions fetch = settings.fetch;
+    fetch.url = settings.url;
+    if (fetch.url.isEmpty()) {
+        auto &server = run->hold(std::make_unique<DemoServer>());
+        DemoServer::Options options;
+        options.items = settings.demoItems;
+        options.latencyMs = settings.demoLatencyMs;
+        QString error;
+        if (!server.setOptions(options, &error) || !server.listen(0, &error))
+            throw Error(QStringLiteral("cannot start the demo API: %1").arg(error));
+        fetch.url = server.itemsUrl();
+    }
+    QString output = settings.outputPath;
+    if (output.isEmpty()) {
+        auto &directory = run->hold(std::make_unique<QTemporaryDir>());
+        if (!directory.isValid())
+            throw Error(QStringLiteral("cannot create a temporary folder: %1").arg(directory.errorString()));
+        output = directory.filePath(QStringLiteral("items.jsonl"));
+    }
+    auto &zone = run->hold(std::make_unique<LandingZone>(output, fetch.identity()));
+    auto &client = run->hold(std::make_unique<HttpClient>());
+    auto &connector = run->hold(std::make_unique<Connector>(client, fetch, zone));
+    connector.progressChanged = std::move(progress);
+    run->loop().spawn(connector.run(), QStringLiteral("fetch"));
+    return run;
+}
+
+} // namespace Loopscope
