@@ -62,6 +62,11 @@ QString HttpClientOptions::validate() const
     return {};
 }
 
+QString formatForTrace(const HttpResponse &response)
+{
+    return describeResponse(response);
+}
+
 QString describeResponse(const HttpResponse &response)
 {
     return QStringLiteral("%1 %2 · %3")
@@ -98,13 +103,15 @@ int HttpClient::idleConnectionCount() const
 
 Task<HttpResponse> HttpClient::get(const QUrl &url, std::source_location where)
 {
-    return send(HttpRequest{"GET", url, {}, {}}, where);
+    return send(HttpRequest{"GET", url, {}, {}}, where)
+        .named(QStringLiteral("GET %1").arg(url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority)));
 }
 
 Task<HttpResponse> HttpClient::post(const QUrl &url, const QByteArray &body, const QByteArray &contentType,
                                     std::source_location where)
 {
-    return send(HttpRequest{"POST", url, {{"Content-Type", contentType}}, body}, where);
+    return send(HttpRequest{"POST", url, {{"Content-Type", contentType}}, body}, where)
+        .named(QStringLiteral("POST %1").arg(url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority)));
 }
 
 HttpConnection *HttpClient::acquire(const QUrl &url, const HttpConnection::Clock &clock)

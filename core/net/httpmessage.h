@@ -39,6 +39,9 @@ struct HttpResponse
     bool isSuccess() const { return status >= 200 && status < 300; }
 };
 
+//! How a response appears in the trace when a task returns one: "200 OK · 3.8 KB".
+QString formatForTrace(const HttpResponse &response);
+
 /*!
  * A failed HTTP exchange. `retryable` says whether trying again may help (connection errors,
  * time-outs, truncated responses) as opposed to errors that will repeat (a malformed URL).

@@ -11,8 +11,10 @@ namespace Loopscope {
  * concurrently, so the total wait is the longest of them. The first exception is rethrown once it
  * is reached; the other tasks keep running.
  */
+namespace detail {
+
 template<typename T>
-Task<std::vector<T>> gather(std::vector<TaskHandle<T>> handles)
+Task<std::vector<T>> gatherAll(std::vector<TaskHandle<T>> handles)
 {
     std::vector<T> results;
     results.reserve(handles.size());
@@ -21,10 +23,19 @@ Task<std::vector<T>> gather(std::vector<TaskHandle<T>> handles)
     co_return results;
 }
 
-inline Task<void> gather(std::vector<TaskHandle<void>> handles)
+inline Task<void> gatherAll(std::vector<TaskHandle<void>> handles)
 {
     for (const auto &handle : handles)
         co_await handle;
+}
+
+} // namespace detail
+
+template<typename T>
+Task<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> gather(std::vector<TaskHandle<T>> handles)
+{
+    const auto count = handles.size();
+    return detail::gatherAll(std::move(handles)).named(QStringLiteral("gather %1 tasks").arg(count));
 }
 
 //! Spawns every task on the current scheduler and waits for all of them.

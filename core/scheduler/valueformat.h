@@ -12,13 +12,16 @@
 namespace Loopscope {
 
 /*!
- * Text of a value for the trace: numbers and strings as themselves, anything QDebug can print as
- * QDebug prints it, other types by their type name.
+ * Text of a value for the trace: numbers and strings as themselves, types that provide a
+ * `QString formatForTrace(const T &)` (found by argument-dependent lookup) as it says, anything
+ * QDebug can print as QDebug prints it, other types by their type name.
  */
 template<typename T>
 QString formatValue(const T &value)
 {
-    if constexpr (std::is_same_v<T, bool>) {
+    if constexpr (requires(const T &v) { { formatForTrace(v) } -> std::convertible_to<QString>; }) {
+        return formatForTrace(value);
+    } else if constexpr (std::is_same_v<T, bool>) {
         return value ? QStringLiteral("true") : QStringLiteral("false");
     } else if constexpr (std::is_arithmetic_v<T>) {
         return QString::number(value);

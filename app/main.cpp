@@ -1,0 +1,54 @@
+// loopscope: with a subcommand as first argument, a command-line tool (no QApplication, so no
+// display needed); otherwise the desktop app.
+#include "cli/fetchcommand.h"
+#include "cli/listcommand.h"
+#include "cli/runcommand.h"
+#include "cli/servecommand.h"
+#include "export/exportcommand.h"
+#include "window/desktopapp.h"
+
+#include <cstring>
+#include <QCoreApplication>
+#include <QTextStream>
+
+namespace {
+
+using TextCommand = int (*)(const QStringList &args, QTextStream &out, QTextStream &err);
+using ProgramCommand = int (*)(int argc, char *argv[]);
+
+//! Runs a text command in a QCoreApplication with the arguments after the subcommand's name.
+template <TextCommand command> int inCoreApplication(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    return command(app.arguments().mid(2), out, err);
+}
+
+struct Subcommand
+{
+    const char *name;
+    ProgramCommand run; //!< gets the whole command line (argv[1] is the subcommand's name)
+};
+
+// One line per subcommand.
+constexpr Subcommand subcommands[] = {
+    { "serve", inCoreApplication<Loopscope::runServeCommand> },
+    { "list", inCoreApplication<Loopscope::runListCommand> },
+    { "run", inCoreApplication<Loopscope::runRunCommand> },
+    { "fetch", inCoreApplication<Loopscope::runFetchCommand> },
+    { "export", Loopscope::runExportMain }, // pictures need a (offscreen) QGuiApplication
+};
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    if (argc >= 2) {
+        for (const Subcommand &command : subcommands) {
+            if (std::strcmp(argv[1], command.name) == 0)
+                return command.run(argc, argv);
+        }
+    }
+    return Loopscope::runDesktopApp(argc, argv);
+}

@@ -1,0 +1,214 @@
+// loopscope-bench render: how long one frame of the sequence diagram and of the timeline takes to
+// paint (1600 x 1000, offscreen raster, as a widget would), for traces of 1k, 100k and 1M events,
+// at a dozen scroll positions each: the readable default zoom and a zoomed-out overview for the
+// diagram; the fitted view, lanes scrolled and zoomed-in windows for the timeline. Also the time to
+// digest each trace (what the views derive from it, done once as events arrive).
+#include "bench.h"
+#include "benchutil.h"
+#include "model/tracedigest.h"
+#include "scheduler/awaitables.h"
+#include "sequence/sequencerenderer.h"
+#include "timeline/timelinerenderer.h"
+
+#include <algorithm>
+#include <QGuiApplication>
+#include <QImage>
+#include <QPainter>
+#include <QTextStream>
+#include <vector>
+
+using namespace Loopscope;
+
+namespace {
+
+constexpr QSize FrameSize(1600, 1000);
+
+Task<void> worker(int rounds, int salt)
+{
+    for (int i = 0; i < rounds; ++i)
+        co_await io(
+            QStringLiteral("request %1").arg(i % 7), std::chrono::milliseconds(5 + (salt * 7 + i) % 40));
+}
+
+//! A trace of about `events` events: tasks that each await I/O many times, interleaved.
+std::unique_ptr<Scheduler> makeTrace(qsizetype events)
+{
+    const int tasks = static_cast<int>(std::clamp<qsizetype>(events / 1000, 10, 1000));
+    const int rounds = static_cast<int>(std::max<qsizetype>(1, (events / tasks - 4) / 4));
+    auto scheduler = std::make_unique<Scheduler>();
+    for (int t = 0; t < tasks; ++t)
+        scheduler->spawn(worker(rounds, t), QStringLiteral("worker %1").arg(t + 1));
+    scheduler->runUntilIdle();
+    return scheduler;
+}
+
+struct Stats
+{
+    double median = 0;
+    double max = 0;
+};
+
+Stats stats(std::vector<double> samples)
+{
+    std::sort(samples.begin(), samples.end());
+    return Stats { samples[samples.size() / 2], samples.back() };
+}
+
+template <typename Paint> double timeFrame(QImage &frame, Paint paint)
+{
+    const auto start = Bench::Clock::now();
+    QPainter painter(&frame);
+    paint(painter);
+    painter.end();
+    return Bench::secondsSince(start) * 1000;
+}
+
+struct SizeResult
+{
+    QString name;
+    qsizetype events = 0;
+    double digestMs = 0;
+    Stats diagram;
+    Stats overview;
+    Stats timeline;
+};
+
+SizeResult measure(const QString &name, qsizetype wanted, int positions, QTextStream &out)
+{
+    SizeResult r;
+    r.name = name;
+    const auto scheduler = makeTrace(wanted);
+    const Trace &trace = scheduler->trace();
+    r.events = trace.size();
+    const auto digestStart = Bench::Clock::now();
+    TraceDigest digest;
+    digest.update(trace);
+    r.digestMs = Bench::secondsSince(digestStart) * 1000;
+
+    QImage frame(FrameSize, QImage::Format_ARGB32_Premultiplied);
+    const ViewPalette colours = ViewPalette::fromPalette(QGuiApplication::palette());
+
+    SequenceLayout layout;
+    layout.update(digest, trace.size());
+    SequenceRenderer diagram(trace, digest, layout);
+    diagram.setPalette(colours);
+    diagram.setFont(QGuiApplication::font());
+    diagram.setCurrentStep(trace.at(trace.size() / 2).seq, trace.at(trace.size() / 2).seq + 3);
+    diagram.setSelectedSeq(trace.at(trace.size() / 3).seq);
+    const auto scrollPositions = [&](double contentHeight) {
+        std::vector<double> ys;
+        const double range = std::max(0.0, contentHeight - FrameSize.height());
+        for (int i = 0; i < positions; ++i)
+            ys.push_back(range * i / std::max(1, positions - 1));
+        return ys;
+    };
+    const auto paintDiagram = [&](double y) {
+        const QRectF area(0, y, FrameSize.width(), FrameSize.height());
+        return timeFrame(frame, [&](QPainter &p) {
+            p.translate(-area.topLeft());
+            diagram.paint(p, area);
+        });
+    };
+    std::vector<double> samples;
+    paintDiagram(0); // warm up glyph caches
+    for (const double y : scrollPositions(layout.contentSize().height()))
+        samples.push_back(paintDiagram(y));
+    r.diagram = stats(samples);
+    // Zoomed out until the whole trace (up to the zoom limit) fits a few screens: density bands.
+    layout.setZoom((FrameSize.height() * 4.0) / (trace.size() * SequenceLayout::BaseRowHeight));
+    samples.clear();
+    for (const double y : scrollPositions(layout.contentSize().height()))
+        samples.push_back(paintDiagram(y));
+    r.overview = stats(samples);
+
+    TimelineLayout timelineLayout;
+    timelineLayout.setWidth(FrameSize.width());
+    timelineLayout.setLaneCount(static_cast<int>(digest.taskCount()));
+    timelineLayout.setTimeRange(digest.startTimeNs(), digest.endTimeNs());
+    TimelineRenderer timeline(trace, digest, timelineLayout);
+    timeline.setPalette(colours);
+    timeline.setFont(QGuiApplication::font());
+    timeline.setSelection(digest.endTimeNs() / 2, 1);
+    const auto paintTimeline = [&](double y) {
+        const QRectF area(0, y, FrameSize.width(), FrameSize.height());
+        return timeFrame(frame, [&](QPainter &p) {
+            p.translate(0, -y);
+            timeline.paint(p, area);
+        });
+    };
+    samples.clear();
+    const std::vector<double> laneScrolls = scrollPositions(timelineLayout.contentHeight());
+    for (int i = 0; i < positions; ++i) {
+        // Half the frames show the whole run, half a window zoomed 50x somewhere along it.
+        if (i % 2 == 0) {
+            timelineLayout.fit();
+        } else {
+            timelineLayout.fit();
+            timelineLayout.zoomAround(TimelineLayout::LabelWidth, 50);
+            timelineLayout.pan(timelineLayout.plotWidth() * 50 * i / positions);
+        }
+        samples.push_back(paintTimeline(laneScrolls[static_cast<std::size_t>(i)]));
+    }
+    r.timeline = stats(samples);
+
+    out << QStringLiteral("%1: %2 events, %3 tasks; digest %4 ms\n")
+               .arg(name)
+               .arg(r.events)
+               .arg(digest.taskCount())
+               .arg(r.digestMs, 0, 'f', 1);
+    out << QStringLiteral("  diagram  (readable zoom): median %1 ms, max %2 ms\n")
+               .arg(r.diagram.median, 0, 'f', 2)
+               .arg(r.diagram.max, 0, 'f', 2);
+    out << QStringLiteral("  diagram  (overview)     : median %1 ms, max %2 ms\n")
+               .arg(r.overview.median, 0, 'f', 2)
+               .arg(r.overview.max, 0, 'f', 2);
+    out << QStringLiteral("  timeline                : median %1 ms, max %2 ms\n")
+               .arg(r.timeline.median, 0, 'f', 2)
+               .arg(r.timeline.max, 0, 'f', 2);
+    out.flush();
+    return r;
+}
+
+} // namespace
+
+int benchRender(const QStringList &args)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    if (!qobject_cast<QGuiApplication *>(QCoreApplication::instance())) {
+        err << "render: needs a QGuiApplication (build with the UI)\n";
+        return 1;
+    }
+    const int positions = Bench::intOption(args, QStringLiteral("--positions"), 12);
+    out << "render: one " << FrameSize.width() << "x" << FrameSize.height() << " frame, " << positions
+        << " scroll positions per case (" << QGuiApplication::platformName() << ")\n";
+    std::vector<SizeResult> results;
+    results.push_back(measure(QStringLiteral("1k"), 1'000, positions, out));
+    results.push_back(measure(QStringLiteral("100k"), 100'000, positions, out));
+    results.push_back(measure(QStringLiteral("1m"), 1'000'000, positions, out));
+    out << "RESULT render";
+    const SizeResult &big = results.back();
+    out << QStringLiteral(" diagram_ms_1m=%1 timeline_ms_1m=%2")
+               .arg(big.diagram.median, 0, 'f', 2)
+               .arg(big.timeline.median, 0, 'f', 2);
+    for (const SizeResult &r : results) {
+        if (&r != &big) // the 1m medians lead the line
+            out << QStringLiteral(" diagram_ms_%1=%2 timeline_ms_%1=%3")
+                       .arg(r.name)
+                       .arg(r.diagram.median, 0, 'f', 2)
+                       .arg(r.timeline.median, 0, 'f', 2);
+        out << QStringLiteral(
+            " diagram_max_ms_%1=%2 overview_ms_%1=%3 overview_max_ms_%1=%4 timeline_max_ms_%1=%5 "
+            "digest_ms_%1=%6")
+                   .arg(r.name)
+                   .arg(r.diagram.max, 0, 'f', 2)
+                   .arg(r.overview.median, 0, 'f', 2)
+                   .arg(r.overview.max, 0, 'f', 2)
+                   .arg(r.timeline.max, 0, 'f', 2)
+                   .arg(r.digestMs, 0, 'f', 1);
+    }
+    out << QStringLiteral(" events_1m=%1 peak_rss_mb=%2\n")
+               .arg(big.events)
+               .arg(Bench::peakRssMb(), 0, 'f', 0);
+    return 0;
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Smoke test of the real binary: on a virtual X display, open the two-coroutine scenario, take 12
+# steps, save a screenshot; check the picture, the exit codes for bad input, and that subcommands
+# run without a display.
+# usage: run-smoke.sh <path to loopscope> <output folder>
+set -euo pipefail
+app=$1
+out=$2
+mkdir -p "$out"
+shot="$out/two-coroutines.png"
+rm -f "$shot"
+export XDG_CONFIG_HOME="$out/config"   # never touch the settings of the person running the tests
+unset QT_QPA_PLATFORM                  # the real xcb platform, on Xvfb
+
+fail() { echo "smoke: FAIL: $*" >&2; exit 1; }
+
+xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --scenario two-coroutines --steps 12 --screenshot "$shot" \
+    || fail "the app exited with status $?"
+[ -s "$shot" ] || fail "no screenshot at $shot"
+# A PNG signature, and a picture of a whole window (width and height from the IHDR chunk).
+[ "$(head -c 8 "$shot" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] || fail "$shot is not a PNG"
+width=$((16#$(od -An -tx1 -j16 -N4 "$shot" | tr -d ' \n')))
+height=$((16#$(od -An -tx1 -j20 -N4 "$shot" | tr -d ' \n')))
+[ "$width" -ge 800 ] && [ "$height" -ge 600 ] || fail "screenshot is only ${width}x${height}"
+# A diagram has more than a handful of colours; a blank or black window does not.
+size=$(stat -c %s "$shot")
+[ "$size" -gt 20000 ] || fail "screenshot is suspiciously small ($size bytes)"
+
+# Bad input: a clear message and exit status 2.
+set +e
+message=$(xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --scenario no-such-scenario --screenshot "$out/never.png" 2>&1 >/dev/null)
+status=$?
+set -e
+[ "$status" -eq 2 ] || fail "an unknown scenario exited with $status, not 2"
+echo "$message" | grep -q "no-such-scenario" || fail "the error does not name the scenario: $message"
+
+# Subcommands need no display. (Output captured first: grep -q would close the pipe early.)
+listed=$(env -u DISPLAY "$app" list) || fail "'loopscope list' exited with status $?"
+grep -q "two-coroutines" <<<"$listed" || fail "'loopscope list' does not list two-coroutines"
+
+echo "smoke: ok (${width}x${height} screenshot at $shot)"

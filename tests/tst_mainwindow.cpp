@@ -1,0 +1,438 @@
+#include "model/tracefeed.h"
+#include "panes/codeview.h"
+#include "panes/detailspane.h"
+#include "sequence/sequenceview.h"
+#include "timeline/timelineview.h"
+#include "window/controlbar.h"
+#include "window/filecommands.h"
+#include "window/mainwindow.h"
+#include "window/mainwindowactions.h"
+#include "window/scenariosession.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTextBlock>
+#include <QToolButton>
+#include <QtTest>
+
+using namespace Loopscope;
+
+namespace {
+
+QToolButton *buttonFor(MainWindow &window, QAction *action)
+{
+    for (QToolButton *button : window.controls()->findChildren<QToolButton *>()) {
+        if (button->defaultAction() == action)
+            return button;
+    }
+    return nullptr;
+}
+
+QStringList eventTexts(const Trace &trace)
+{
+    QStringList out;
+    for (qsizetype i = 0; i < trace.size(); ++i)
+        out << trace.describe(trace.at(i));
+    return out;
+}
+
+QStringList tableTexts(const QAbstractItemModel &model)
+{
+    QStringList out;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        QStringList cells;
+        for (int column = 0; column < model.columnCount(); ++column)
+            cells << model.index(row, column).data().toString();
+        out << cells.join(u'|');
+    }
+    return out;
+}
+
+//! Everything a person sees that depends on the run, to compare two moments.
+struct Snapshot
+{
+    QStringList events;
+    QStringList tasks;
+    QStringList eventRows;
+    qsizetype diagramRows = 0;
+    SeqNo stepFirst = 0;
+    SeqNo stepEnd = 0;
+    SeqNo selected = 0;
+    qint64 steps = 0;
+    QString clock;
+
+    static Snapshot of(MainWindow &window)
+    {
+        Snapshot s;
+        s.events = eventTexts(*window.session().trace());
+        s.tasks = tableTexts(*window.taskTable()->model());
+        s.eventRows = tableTexts(*window.eventTable()->model());
+        s.diagramRows = window.diagram()->layout().rowCount();
+        s.stepFirst = window.diagram()->currentStepFirst();
+        s.stepEnd = window.diagram()->currentStepEnd();
+        s.selected = window.selectedSeq();
+        s.steps = window.session().stepCount();
+        s.clock = window.controls()->clockText();
+        return s;
+    }
+    friend bool operator==(const Snapshot &, const Snapshot &) = default;
+};
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("LoopscopeTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+        QSettings().clear();
+    }
+
+    void stepAdvancesOneActionAndEveryViewAgrees()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openScenario(QStringLiteral("two-coroutines"), {}));
+        QToolButton *step = buttonFor(window, window.actions().step);
+        QVERIFY(step);
+        for (int k = 1; k <= 8; ++k) {
+            QTest::mouseClick(step, Qt::LeftButton);
+            QCOMPARE(window.session().stepCount(), k);
+            const Trace &trace = *window.session().trace();
+            const StepResult &result = window.session().lastStep();
+            QCOMPARE(result.endSeq, trace.nextSeq());
+            // The diagram, the event list and the task table all show exactly the trace so far.
+            QCOMPARE(window.diagram()->layout().rowCount(), trace.size());
+            QCOMPARE(window.eventTable()->model()->rowCount(), int(trace.size()));
+            QCOMPARE(window.taskTable()->model()->rowCount(), 2);
+            QCOMPARE(window.diagram()->currentStepFirst(), result.firstSeq);
+            QCOMPARE(window.diagram()->currentStepEnd(), result.endSeq);
+            // The newest event of the step is the selection everywhere.
+            const SeqNo newest = result.endSeq - 1;
+            QCOMPARE(window.selectedSeq(), newest);
+            QCOMPARE(window.diagram()->selectedSeq(), newest);
+            QCOMPARE(window.eventTable()->currentIndex().row(), int(trace.indexOfSeq(newest)));
+            QCOMPARE(window.details()->shownSeq(), qint64(newest));
+            for (TaskId id : { 1u, 2u }) {
+                const int row = int(id) - 1;
+                QCOMPARE(window.taskTable()->model()->index(row, 2).data().toString(),
+                    taskRunStateName(window.feed().digest().task(id).state));
+            }
+        }
+        QVERIFY(window.session().isFinished());
+        QVERIFY(!window.actions().step->isEnabled());
+        QVERIFY(window.controls()->clockText().contains(QStringLiteral("2.000 s")));
+    }
+
+    void stepBackReturnsToAnIdenticalState()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openScenario(QStringLiteral("delegation"), {}));
+        QToolButton *step = buttonFor(window, window.actions().step);
+        QToolButton *back = buttonFor(window, window.actions().stepBack);
+        for (int k = 0; k < 5; ++k)
+            QTest::mouseClick(step, Qt::LeftButton);
+        const Snapshot before = Snapshot::of(window);
+        QTest::mouseClick(step, Qt::LeftButton);
+        QVERIFY(!(Snapshot::of(window) == before));
+        QTest::mouseClick(back, Qt::LeftButton);
+        const Snapshot after = Snapshot::of(window);
+        QCOMPARE(after.events, before.events);
+        QCOMPARE(after.tasks, before.tasks);
+        QCOMPARE(after.eventRows, before.eventRows);
+        QCOMPARE(after.diagramRows, before.diagramRows);
+        QCOMPARE(after.stepFirst, before.stepFirst);
+        QCOMPARE(after.stepEnd, before.stepEnd);
+        QCOMPARE(after.selected, before.selected);
+        QCOMPARE(after.steps, before.steps);
+        QCOMPARE(after.clock, before.clock);
+    }
+
+    void keyboardRunsPausesStepsAndResets()
+    {
+        MainWindow window;
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QVERIFY(window.openScenario(QStringLiteral("producer-consumer"), {}));
+        window.diagram()->setFocus();
+        QTest::keyClick(window.diagram(), Qt::Key_Right);
+        QTest::keyClick(window.diagram(), Qt::Key_Right);
+        QCOMPARE(window.session().stepCount(), 2);
+        QTest::keyClick(window.diagram(), Qt::Key_Left);
+        QCOMPARE(window.session().stepCount(), 1);
+
+        window.controls()->setSpeed(60);
+        QSignalSpy stepped(&window.session(), &ScenarioSession::stepped);
+        QTest::keyClick(window.diagram(), Qt::Key_Space);
+        QVERIFY(window.session().isAnimating());
+        QCOMPARE(window.actions().runPause->text(), QStringLiteral("Pause"));
+        QTRY_VERIFY(window.session().stepCount() >= 4);
+        QTest::keyClick(window.diagram(), Qt::Key_Space);
+        QVERIFY(!window.session().isAnimating());
+        QCOMPARE(window.actions().runPause->text(), QStringLiteral("Run"));
+        const qint64 paused = window.session().stepCount();
+        stepped.clear();
+        QVERIFY(!stepped.wait(200));
+        QCOMPARE(window.session().stepCount(), paused);
+
+        QTest::keyClick(window.diagram(), Qt::Key_R);
+        QCOMPARE(window.session().stepCount(), 0);
+        const double zoom = window.diagram()->zoom();
+        QTest::keyClick(window.diagram(), Qt::Key_Plus);
+        QVERIFY(window.diagram()->zoom() > zoom);
+        QTest::keyClick(window.diagram(), Qt::Key_Minus);
+        QCOMPARE(window.diagram()->zoom(), zoom);
+    }
+
+    void runningToTheEndUpdatesEveryView()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openScenario(QStringLiteral("sequential-vs-concurrent"), { QStringLiteral("n=20") }));
+        window.controls()->setSpeed(0);
+        window.actions().runPause->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(window.session().isFinished(), 20000);
+        QTRY_COMPARE(window.eventTable()->model()->rowCount(), int(window.session().trace()->size()));
+        QCOMPARE(window.diagram()->layout().rowCount(), window.session().trace()->size());
+        QCOMPARE(window.taskTable()->model()->rowCount(), int(window.feed().digest().taskCount()));
+        QVERIFY(!window.session().isAnimating());
+    }
+
+    void selectingAnEventInOneViewSelectsItInAll_data()
+    {
+        QTest::addColumn<QString>("where");
+        QTest::addColumn<quint64>("expected");
+        QTest::newRow("diagram: row 5") << "diagram" << quint64(5);
+        QTest::newRow("event list: row 7") << "events" << quint64(7);
+        QTest::newRow("timeline: C2 awaiting its read") << "timeline" << quint64(8);
+        QTest::newRow("task table: C1") << "tasks" << quint64(13);
+    }
+    void selectingAnEventInOneViewSelectsItInAll()
+    {
+        QFETCH(QString, where);
+        QFETCH(quint64, expected);
+        MainWindow window;
+        window.resize(1500, 940);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openScenario(QStringLiteral("two-coroutines"), {}));
+        window.session().advance(8);
+        window.feed().flush();
+        if (where == QLatin1StringView("diagram")) {
+            SequenceView *diagram = window.diagram();
+            diagram->ensureRowVisible(5);
+            const QPoint at = diagram->mapFromDiagram(
+                QPointF(diagram->layout().laneCenter(1) + 30, diagram->layout().rowCenter(5)));
+            QTest::mouseClick(diagram->viewport(), Qt::LeftButton, {}, at);
+        } else if (where == QLatin1StringView("events")) {
+            QTableView *table = window.eventTable();
+            const QModelIndex index = table->model()->index(7, 1);
+            table->scrollTo(index);
+            QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(index).center());
+        } else if (where == QLatin1StringView("timeline")) {
+            TimelineView *timeline = window.timeline();
+            const TimelineLayout &layout = timeline->layout();
+            const QPoint at(int(layout.mapTimeToX(1e9)),
+                int(layout.laneTop(1) + TimelineLayout::LaneHeight / 2
+                    - timeline->verticalScrollBar()->value()));
+            QTest::mouseClick(timeline->viewport(), Qt::LeftButton, {}, at);
+        } else {
+            QTableView *table = window.taskTable();
+            const QModelIndex index = table->model()->index(0, 1);
+            QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(index).center());
+        }
+        const Trace &trace = *window.session().trace();
+        const TraceEvent &event = trace.at(trace.indexOfSeq(expected));
+        QCOMPARE(window.selectedSeq(), expected);
+        QCOMPARE(window.diagram()->selectedSeq(), expected);
+        QCOMPARE(window.eventTable()->currentIndex().row(), int(expected));
+        QCOMPARE(window.details()->shownSeq(), qint64(expected));
+        QVERIFY(window.timeline()->hasSelection());
+        QCOMPARE(window.timeline()->selectedTime(), event.timeNs);
+        QCOMPARE(window.timeline()->selectedTask(), event.task);
+        QCOMPARE(window.taskTable()->currentIndex().data(Qt::UserRole + 1).toUInt(), event.task);
+    }
+
+    void theCodePaneHighlightsTheLineOfTheSelectedEvent()
+    {
+        MainWindow window;
+        QVERIFY(window.openScenario(QStringLiteral("two-coroutines"), {}));
+        window.session().advance(1);
+        QVERIFY(window.code()->sourcePath().endsWith(QStringLiteral("twocoroutines.cpp")));
+        const Trace &trace = *window.session().trace();
+        const TraceEvent &suspended = trace.last();
+        QCOMPARE(suspended.kind, EventKind::TaskSuspended);
+        QVERIFY(suspended.line > 0);
+        QCOMPARE(window.code()->highlightedLine(), int(suspended.line));
+        QVERIFY(window.code()
+                    ->document()
+                    ->findBlockByNumber(suspended.line - 1)
+                    .text()
+                    .contains(QStringLiteral("co_await")));
+    }
+
+    void followsTheNewestEventUnlessScrolledAway()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openScenario(QStringLiteral("sequential-vs-concurrent"), { QStringLiteral("n=30") }));
+        window.session().advance(40);
+        QScrollBar *bar = window.diagram()->verticalScrollBar();
+        QVERIFY(bar->maximum() > 0);
+        QCOMPARE(bar->value(), bar->maximum());
+        bar->setValue(0); // the user scrolls up
+        QVERIFY(!window.diagram()->isFollowing());
+        QVERIFY(!window.actions().followNewest->isChecked());
+        window.session().advance(5);
+        QCOMPARE(bar->value(), 0);
+        bar->setValue(bar->maximum()); // and back down
+        QVERIFY(window.diagram()->isFollowing());
+        window.session().advance(5);
+        QCOMPARE(bar->value(), bar->maximum());
+    }
+
+    void parameterChangesRestartTheRun()
+    {
+        MainWindow window;
+        QVERIFY(window.openScenario(QStringLiteral("two-coroutines"), {}));
+        window.session().advance(3);
+        auto *latency = window.controls()->findChild<QSpinBox *>(QStringLiteral("latency_ms"));
+        QVERIFY(latency);
+        QCOMPARE(latency->value(), 2000);
+        latency->setValue(500);
+        QCOMPARE(window.session().stepCount(), 0);
+        QCOMPARE(window.session().params().value(QStringLiteral("latency_ms")), 500.0);
+        window.session().advance(100);
+        QCOMPARE(window.session().now(), 500'000'000);
+    }
+
+    void findSelectsMatchingEvents()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openScenario(QStringLiteral("two-coroutines"), {}));
+        window.session().advance(8);
+        window.actions().find->trigger();
+        QTest::keyClicks(window.findField(), QStringLiteral("read b"));
+        QTest::keyClick(window.findField(), Qt::Key_Return);
+        QCOMPARE(window.selectedSeq(), SeqNo(7));
+        QTest::keyClick(window.findField(), Qt::Key_Return);
+        QCOMPARE(window.selectedSeq(), SeqNo(8));
+    }
+
+    void savedTracesOpenAgainAndReplay()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("two.loopscope"));
+        MainWindow window;
+        QVERIFY(window.openScenario(QStringLiteral("two-coroutines"), {}));
+        window.session().advance(100);
+        const QStringList original = eventTexts(*window.session().trace());
+        QString error;
+        QVERIFY2(window.files().saveTrace(path, &error), qPrintable(error));
+        QVERIFY2(window.files().openTrace(path, &error), qPrintable(error));
+        QCOMPARE(window.session().title(), QStringLiteral("two.loopscope"));
+        QVERIFY(!window.session().scenario());
+        QCOMPARE(eventTexts(*window.session().trace()), original);
+        QCOMPARE(window.diagram()->layout().rowCount(), original.size());
+        const qint64 steps = window.session().stepCount();
+        window.actions().stepBack->trigger();
+        QCOMPARE(window.session().stepCount(), steps - 1);
+        // The code pane shows the scenario the trace came from.
+        QVERIFY(window.code()->sourcePath().endsWith(QStringLiteral("twocoroutines.cpp")));
+    }
+
+    void unreadableFilesAreReportedClearly()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("bad.loopscope"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("this is not a trace\n");
+        file.close();
+        MainWindow window;
+        QVERIFY(window.openScenario(QStringLiteral("two-coroutines"), {}));
+        QString error;
+        QVERIFY(!window.files().openTrace(path, &error));
+        QVERIFY2(error.contains(QStringLiteral("bad.loopscope")), qPrintable(error));
+        QVERIFY(!window.files().openTrace(dir.filePath(QStringLiteral("missing.loopscope")), &error));
+        QVERIFY2(error.contains(QStringLiteral("Cannot open")), qPrintable(error));
+        QCOMPARE(window.session().scenario()->info().id, QStringLiteral("two-coroutines"));
+    }
+
+    void exportWritesTheWholeRun_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QString>("name");
+        QTest::newRow("diagram png") << int(FileCommands::ExportKind::DiagramPng) << "diagram.png";
+        QTest::newRow("diagram svg") << int(FileCommands::ExportKind::DiagramSvg) << "diagram.svg";
+        QTest::newRow("timeline pdf") << int(FileCommands::ExportKind::TimelinePdf) << "timeline.pdf";
+        QTest::newRow("mermaid") << int(FileCommands::ExportKind::Mermaid) << "diagram.mmd";
+    }
+    void exportWritesTheWholeRun()
+    {
+        QFETCH(int, kind);
+        QFETCH(QString, name);
+        QTemporaryDir dir;
+        QString error;
+        MainWindow empty; // no run yet: nothing to export, and a message that says so
+        QVERIFY(!empty.files().exportTo(dir.filePath(name), FileCommands::ExportKind(kind), &error));
+        QVERIFY2(error.contains(QStringLiteral("nothing to export")), qPrintable(error));
+        QVERIFY(!QFile::exists(dir.filePath(name)));
+        MainWindow window;
+        QVERIFY(window.openScenario(QStringLiteral("two-coroutines"), {}));
+        window.session().advance(100);
+        QVERIFY2(window.files().exportTo(dir.filePath(name), FileCommands::ExportKind(kind), &error),
+            qPrintable(error));
+        QFile written(dir.filePath(name));
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        QVERIFY(written.size() > 100);
+        if (name.endsWith(QStringLiteral(".png"))) {
+            const QImage image(dir.filePath(name));
+            QVERIFY(image.height() > image.width() / 2);
+        }
+    }
+
+    void settingsAreRememberedBetweenRuns()
+    {
+        {
+            MainWindow window;
+            QVERIFY(window.openScenario(QStringLiteral("delegation"), { QStringLiteral("n=4") }));
+            window.controls()->setSpeed(15);
+            window.actions().ioLanePerOperation->setChecked(true);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.close();
+        }
+        MainWindow again;
+        again.openLastScenario();
+        QCOMPARE(again.session().scenario()->info().id, QStringLiteral("delegation"));
+        QCOMPARE(again.session().params().value(QStringLiteral("n")), 4.0);
+        QCOMPARE(again.controls()->speed(), 15);
+        QCOMPARE(again.session().speed(), 15);
+        QVERIFY(again.actions().ioLanePerOperation->isChecked());
+        QCOMPARE(again.diagram()->layout().ioLaneMode(), SequenceLayout::IoLaneMode::PerOperation);
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,280 @@
+#include "model/tracedigest.h"
+#include "scheduler/awaitables.h"
+#include "sequence/sequencelayout.h"
+#include "sequence/sequencemessage.h"
+
+#include <QtTest>
+
+using namespace Loopscope;
+using namespace std::chrono_literals;
+using Shape = SequenceMessage::Shape;
+using LaneKind = SequenceLayout::LaneKind;
+
+namespace {
+
+Task<int> readRecord(QString what)
+{
+    co_await io(QStringLiteral("read %1").arg(what), 2s);
+    co_return 1;
+}
+
+//! A finished two-coroutine run with its digest and layout, as the views see it.
+struct TwoCoroutines
+{
+    Scheduler scheduler;
+    TraceDigest digest;
+    SequenceLayout layout;
+
+    TwoCoroutines()
+    {
+        scheduler.spawn(readRecord(QStringLiteral("a")), QStringLiteral("C1"));
+        scheduler.spawn(readRecord(QStringLiteral("b")), QStringLiteral("C2"));
+        scheduler.runUntilIdle();
+        digest.update(scheduler.trace());
+        layout.update(digest, scheduler.trace().size());
+    }
+    const Trace &trace() const { return scheduler.trace(); }
+};
+
+QString shapeName(Shape shape)
+{
+    switch (shape) {
+    case Shape::Call:
+        return QStringLiteral("call");
+    case Shape::Return:
+        return QStringLiteral("return");
+    case Shape::Note:
+        return QStringLiteral("note");
+    case Shape::Marker:
+        return QStringLiteral("marker");
+    }
+    return {};
+}
+
+} // namespace
+
+class TestSequenceLayout : public QObject
+{
+    Q_OBJECT
+private slots:
+    void lanesAreTheLoopTheTasksAndTheIo()
+    {
+        TwoCoroutines run;
+        const SequenceLayout &layout = run.layout;
+        QCOMPARE(layout.laneCount(), 4);
+        QCOMPARE(layout.lane(0).kind, LaneKind::Loop);
+        QCOMPARE(layout.lane(1).kind, LaneKind::Task);
+        QCOMPARE(layout.lane(1).id, 1u);
+        QCOMPARE(layout.lane(2).id, 2u);
+        QCOMPARE(layout.lane(3).kind, LaneKind::Io);
+        QCOMPARE(layout.laneOfTask(1), 1);
+        QCOMPARE(layout.laneOfTask(2), 2);
+        QCOMPARE(layout.laneOfIo(1), 3);
+        QCOMPARE(layout.laneOfIo(2), 3);
+        QCOMPARE(layout.waitLane(), 3);
+        for (int lane = 0; lane < layout.laneCount(); ++lane) {
+            QCOMPARE(layout.laneAt(layout.laneCenter(lane)), lane);
+            if (lane > 0)
+                QCOMPARE(layout.laneCenter(lane) - layout.laneCenter(lane - 1), SequenceLayout::LaneWidth);
+        }
+        QCOMPARE(layout.laneAt(SequenceLayout::GutterWidth - 1), -1);
+    }
+
+    //! The diagram of the two-coroutine scenario, row by row: what the reference figure shows, plus
+    //! the submissions and completions on the I/O lane.
+    void twoCoroutinesDrawTheCanonicalMessages_data()
+    {
+        QTest::addColumn<int>("row");
+        QTest::addColumn<QString>("shape");
+        QTest::addColumn<int>("from");
+        QTest::addColumn<int>("to");
+        QTest::addColumn<QString>("label");
+        QTest::newRow("C1 created") << 0 << "marker" << 1 << 1 << "C1 created";
+        QTest::newRow("C2 created") << 1 << "marker" << 2 << 2 << "C2 created";
+        QTest::newRow("loop started") << 2 << "marker" << 0 << 0 << "loop started";
+        QTest::newRow("start C1") << 3 << "call" << 0 << 1 << "start C1";
+        QTest::newRow("C1 submits") << 4 << "call" << 1 << 3 << "read a";
+        QTest::newRow("C1 awaits") << 5 << "return" << 1 << 0 << "await read a";
+        QTest::newRow("start C2") << 6 << "call" << 0 << 2 << "start C2";
+        QTest::newRow("C2 submits") << 7 << "call" << 2 << 3 << "read b";
+        QTest::newRow("C2 awaits") << 8 << "return" << 2 << 0 << "await read b";
+        QTest::newRow("loop waits") << 9 << "call" << 0 << 3 << "wait for I/O (2.000 s)";
+        QTest::newRow("read a completes") << 10 << "return" << 3 << 0 << "I/O complete: read a";
+        QTest::newRow("read b completes") << 11 << "return" << 3 << 0 << "I/O complete: read b";
+        QTest::newRow("resume C1") << 12 << "call" << 0 << 1 << "resume C1";
+        QTest::newRow("C1 returns") << 13 << "return" << 1 << 0 << "return 1";
+        QTest::newRow("resume C2") << 14 << "call" << 0 << 2 << "resume C2";
+        QTest::newRow("C2 returns") << 15 << "return" << 2 << 0 << "return 1";
+        QTest::newRow("loop stopped") << 16 << "marker" << 0 << 0 << "loop stopped: idle";
+    }
+    void twoCoroutinesDrawTheCanonicalMessages()
+    {
+        QFETCH(int, row);
+        QFETCH(QString, shape);
+        QFETCH(int, from);
+        QFETCH(int, to);
+        QFETCH(QString, label);
+        TwoCoroutines run;
+        QCOMPARE(run.trace().size(), 17);
+        const TraceEvent &event = run.trace().at(row);
+        const SequenceMessage message = sequenceMessage(run.layout, event);
+        QCOMPARE(shapeName(message.shape), shape);
+        QCOMPARE(message.from, from);
+        QCOMPARE(message.to, to);
+        QCOMPARE(sequenceLabel(run.trace(), run.digest, event), label);
+        if (message.isArrow()) {
+            // The arrow runs between the two lifelines at its row's height, in the right direction.
+            const QLineF line = run.layout.arrowLine(row, from, to);
+            QCOMPARE(line.y1(), run.layout.arrowY(row));
+            QCOMPARE(line.y2(), line.y1());
+            QVERIFY(line.y1() > run.layout.rowTop(row) && line.y1() < run.layout.rowTop(row + 1));
+            const double inset = SequenceLayout::ActivationHalfWidth * (to > from ? 1 : -1);
+            QCOMPARE(line.x1(), run.layout.laneCenter(from) + inset);
+            QCOMPARE(line.x2(), run.layout.laneCenter(to) - inset);
+        }
+    }
+
+    void activationBarsCoverTheRowsATaskRuns()
+    {
+        TwoCoroutines run;
+        // C1 holds the thread from "start C1" (row 3) to "await read a" (row 5).
+        const QRectF bar = run.layout.activationRect(3, 5, run.layout.laneOfTask(1), 0);
+        QCOMPARE(bar.top(), run.layout.arrowY(3));
+        QCOMPARE(bar.bottom(), run.layout.arrowY(5));
+        QCOMPARE(bar.center().x(), run.layout.laneCenter(1));
+        QCOMPARE(bar.width(), 2 * SequenceLayout::ActivationHalfWidth);
+        // Arrows touch the bar's edges.
+        QCOMPARE(run.layout.arrowLine(3, 0, 1).x2(), bar.left());
+        QCOMPARE(run.layout.arrowLine(5, 1, 0).x1(), bar.left());
+        const QRectF nested = run.layout.activationRect(3, 5, 1, 1);
+        QVERIFY(nested.left() > bar.left());
+    }
+
+    void rowsMapToYAndBack_data()
+    {
+        QTest::addColumn<double>("zoom");
+        QTest::newRow("default") << 1.0;
+        QTest::newRow("zoomed in") << 2.5;
+        QTest::newRow("compact") << 0.3;
+        QTest::newRow("density") << 0.01;
+    }
+    void rowsMapToYAndBack()
+    {
+        QFETCH(double, zoom);
+        SequenceLayout layout;
+        TraceDigest digest;
+        layout.update(digest, 1000);
+        layout.setZoom(zoom);
+        for (qsizetype row : { qsizetype(0), qsizetype(1), qsizetype(500), qsizetype(999) }) {
+            QCOMPARE(layout.rowAt(layout.rowCenter(row)), row);
+            QCOMPARE(layout.rowAt(layout.rowTop(row) + layout.rowHeight() * 0.01), row);
+        }
+        QCOMPARE(layout.rowAt(SequenceLayout::HeaderHeight - 1), qsizetype(-1));
+        QCOMPARE(layout.rowAt(layout.bodyBottom() + 1), qsizetype(-1));
+        const auto [first, last] = layout.rowsBetween(layout.rowTop(10), layout.rowTop(20));
+        QCOMPARE(first, qsizetype(10));
+        QCOMPARE(last, qsizetype(19));
+        const auto [none, empty] = layout.rowsBetween(0, SequenceLayout::HeaderHeight);
+        QVERIFY(none > empty);
+        QCOMPARE(layout.contentSize().height(), layout.bodyBottom() + 16);
+    }
+
+    void zoomDecidesTheDetail_data()
+    {
+        QTest::addColumn<double>("zoom");
+        QTest::addColumn<int>("detail");
+        QTest::newRow("default: labels") << 1.0 << int(SequenceLayout::Detail::Full);
+        QTest::newRow("half: arrows only") << 0.5 << int(SequenceLayout::Detail::Compact);
+        QTest::newRow("tenth: density") << 0.1 << int(SequenceLayout::Detail::Density);
+        QTest::newRow("clamped below") << 1e-9 << int(SequenceLayout::Detail::Density);
+    }
+    void zoomDecidesTheDetail()
+    {
+        QFETCH(double, zoom);
+        QFETCH(int, detail);
+        SequenceLayout layout;
+        layout.setZoom(zoom);
+        QCOMPARE(int(layout.detail()), detail);
+        QVERIFY(layout.zoom() >= SequenceLayout::MinZoom && layout.zoom() <= SequenceLayout::MaxZoom);
+    }
+
+    void hitTestingFindsTheRowAndLane()
+    {
+        TwoCoroutines run;
+        const SequenceLayout::Hit hit
+            = run.layout.hitTest(QPointF(run.layout.laneCenter(2) + 10, run.layout.rowCenter(6)));
+        QCOMPARE(hit.row, qsizetype(6));
+        QCOMPARE(hit.lane, 2);
+        const SequenceLayout::Hit header = run.layout.hitTest(QPointF(run.layout.laneCenter(1), 10));
+        QCOMPARE(header.row, qsizetype(-1));
+        QCOMPARE(header.lane, 1);
+    }
+
+    void thousandsOfTasksShareAGroupLane()
+    {
+        Scheduler s;
+        for (int i = 0; i < 2000; ++i)
+            s.spawn(readRecord(QString::number(i)));
+        s.runUntilIdle();
+        TraceDigest digest;
+        digest.update(s.trace());
+        SequenceLayout layout;
+        layout.setMaxTaskLanes(64);
+        layout.update(digest, s.trace().size());
+        QCOMPARE(layout.laneCount(), 1 + 64 + 1); // loop, 63 tasks + a group, I/O
+        QCOMPARE(layout.lane(63).kind, LaneKind::Task);
+        QCOMPARE(layout.lane(64).kind, LaneKind::TaskGroup);
+        QCOMPARE(layout.lane(64).id, 64u);
+        QCOMPARE(layout.lane(64).members, 2000u - 63u);
+        QCOMPARE(layout.laneOfTask(63), 63);
+        QCOMPARE(layout.laneOfTask(64), 64);
+        QCOMPARE(layout.laneOfTask(2000), 64);
+        QCOMPARE(layout.laneOfTask(2001), -1);
+        QCOMPARE(layout.lane(65).kind, LaneKind::Io);
+        const auto [first, last] = layout.lanesBetween(layout.laneCenter(10), layout.laneCenter(12));
+        QCOMPARE(first, 10);
+        QCOMPARE(last, 12);
+    }
+
+    void ioLanesPerOperationOrShared()
+    {
+        Scheduler s;
+        for (const char *name : { "a", "b", "c" })
+            s.spawn(readRecord(QLatin1StringView(name)),
+                QStringLiteral("reader %1").arg(QLatin1StringView(name)));
+        s.spawn([]() -> Task<void> { co_await sleep(1s); }(), QStringLiteral("sleeper"));
+        s.runUntilIdle();
+        TraceDigest digest;
+        digest.update(s.trace());
+        SequenceLayout layout;
+        layout.update(digest, s.trace().size());
+        QCOMPARE(layout.laneCount(), 6); // loop, 4 tasks, one shared lane for I/O and timers
+        QCOMPARE(layout.laneOfIo(3), 5);
+        QCOMPARE(layout.timerLane(), 5);
+        layout.setIoLaneMode(SequenceLayout::IoLaneMode::PerOperation);
+        QCOMPARE(layout.laneCount(), 9); // loop, 4 tasks, read a, read b, read c, timers
+        QCOMPARE(layout.laneOfIo(1), 5);
+        QCOMPARE(layout.laneOfIo(3), 7);
+        QCOMPARE(layout.lane(8).kind, LaneKind::Timers);
+        QCOMPARE(layout.timerLane(), 8);
+        QCOMPARE(layout.waitLane(), 8);
+        layout.setMaxIoLanes(2); // read a keeps its lane, b and c share a group
+        QCOMPARE(layout.laneCount(), 8);
+        QCOMPARE(layout.lane(6).kind, LaneKind::IoGroup);
+        QCOMPARE(layout.lane(6).members, 2u);
+        QCOMPARE(layout.laneOfIo(2), 6);
+        QCOMPARE(layout.laneOfIo(3), 6);
+    }
+
+    void footerAddsRoomBelowTheRows()
+    {
+        TwoCoroutines run;
+        const double without = run.layout.contentSize().height();
+        run.layout.setFooter(true);
+        QCOMPARE(run.layout.contentSize().height(), run.layout.bodyBottom() + SequenceLayout::FooterHeight);
+        QVERIFY(run.layout.contentSize().height() > without);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSequenceLayout)
+#include "tst_sequencelayout.moc"

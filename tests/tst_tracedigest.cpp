@@ -1,0 +1,248 @@
+#include "model/tracedigest.h"
+#include "scheduler/awaitables.h"
+#include "scheduler/event.h"
+
+#include <QtTest>
+
+using namespace Loopscope;
+using namespace std::chrono_literals;
+
+namespace {
+
+Task<int> readRecord(QString what)
+{
+    co_await io(QStringLiteral("read %1").arg(what), 2s);
+    co_return 1;
+}
+
+void spawnTwoCoroutines(Scheduler &s)
+{
+    s.spawn(readRecord(QStringLiteral("a")), QStringLiteral("C1"));
+    s.spawn(readRecord(QStringLiteral("b")), QStringLiteral("C2"));
+}
+
+QList<TaskRunState> states(const TaskSummary &task)
+{
+    QList<TaskRunState> out;
+    for (const TaskStateSpan &span : task.spans)
+        out << span.state;
+    return out;
+}
+
+//! Activations as "task start-end depth" strings, in start order.
+QStringList activations(const Trace &trace, const TraceDigest &digest)
+{
+    QStringList out;
+    const IntervalIndex &seqs = digest.activationIntervals();
+    for (qsizetype i = 0; i < seqs.size(); ++i) {
+        const Activation &a = digest.activations()[static_cast<std::size_t>(i)];
+        out << QStringLiteral("%1 %2-%3 %4")
+                   .arg(trace.taskName(a.task))
+                   .arg(seqs.start(i))
+                   .arg(seqs.end(i))
+                   .arg(a.depth);
+    }
+    return out;
+}
+
+Task<int> chain(int depth)
+{
+    if (depth == 0) {
+        co_await sleep(1s);
+        co_return 7;
+    }
+    co_return co_await chain(depth - 1).named(QStringLiteral("link %1").arg(depth - 1));
+}
+
+} // namespace
+
+class TestTraceDigest : public QObject
+{
+    Q_OBJECT
+private slots:
+    void twoCoroutinesEndDoneAfterWaitingTwoSeconds()
+    {
+        Scheduler s;
+        spawnTwoCoroutines(s);
+        s.runUntilIdle();
+        TraceDigest digest;
+        digest.update(s.trace());
+        QCOMPARE(digest.taskCount(), TaskId(2));
+        for (TaskId id : { 1u, 2u }) {
+            const TaskSummary &task = digest.task(id);
+            QCOMPARE(task.state, TaskRunState::Done);
+            QCOMPARE(task.resumes, 1u);
+            QCOMPARE(digest.waitingNs(task), 2'000'000'000);
+            QCOMPARE(digest.busyNs(task), 0);
+            QCOMPARE(s.trace().labels().text(task.outcome), QStringLiteral("1"));
+            QCOMPARE(states(task),
+                (QList<TaskRunState> { TaskRunState::Ready, TaskRunState::Running, TaskRunState::AwaitingIo,
+                    TaskRunState::Ready, TaskRunState::Running, TaskRunState::Done }));
+        }
+        QCOMPARE(digest.endTimeNs(), 2'000'000'000);
+    }
+
+    void activationsSpanFromStartOrResumeToSuspendOrReturn()
+    {
+        Scheduler s;
+        spawnTwoCoroutines(s);
+        s.runUntilIdle();
+        TraceDigest digest;
+        digest.update(s.trace());
+        // The canonical schedule: C1 runs for events 3..5, C2 for 6..8, then 12..13 and 14..15.
+        QCOMPARE(activations(s.trace(), digest),
+            (QStringList { "C1 3-5 0", "C2 6-8 0", "C1 12-13 0", "C2 14-15 0" }));
+        const IntervalIndex &flights = digest.ioFlights();
+        QCOMPARE(flights.size(), 2);
+        QCOMPARE(flights.start(0), SeqNo(4));
+        QCOMPARE(flights.end(0), SeqNo(10));
+        QCOMPARE(flights.start(1), SeqNo(7));
+        QCOMPARE(flights.end(1), SeqNo(11));
+        QCOMPARE(s.trace().labels().text(digest.io(1)->detail), QStringLiteral("read a"));
+    }
+
+    void whileSuspendedTheTaskSaysWhatItAwaits()
+    {
+        Scheduler s;
+        spawnTwoCoroutines(s);
+        s.step();
+        TraceDigest digest;
+        digest.update(s.trace());
+        const TaskSummary &c1 = digest.task(1);
+        QCOMPARE(c1.state, TaskRunState::AwaitingIo);
+        QCOMPARE(digest.awaitingText(s.trace(), c1), QStringLiteral("I/O read a"));
+        QCOMPARE(digest.task(2).state, TaskRunState::Ready);
+        QCOMPARE(digest.activationIntervals().end(0), SeqNo(5));
+    }
+
+    void awaitKinds_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<TaskRunState>("state");
+        QTest::addColumn<QString>("awaiting");
+        QTest::newRow("sleep") << 0 << TaskRunState::AwaitingTimer << "sleep 3.000 s";
+        QTest::newRow("another task") << 1 << TaskRunState::AwaitingTask << "task sleeper";
+        QTest::newRow("an event") << 2 << TaskRunState::AwaitingOther << "event go";
+        QTest::newRow("yield") << 3 << TaskRunState::Ready << "";
+    }
+    void awaitKinds()
+    {
+        QFETCH(int, kind);
+        QFETCH(TaskRunState, state);
+        QFETCH(QString, awaiting);
+        Scheduler s;
+        Event go(QStringLiteral("go"));
+        auto sleeper = s.spawn([]() -> Task<void> { co_await sleep(5s); }(), QStringLiteral("sleeper"));
+        auto body = [](int kind, TaskHandle<void> other, Event &event) -> Task<void> {
+            switch (kind) {
+            case 0:
+                co_await sleep(3s);
+                break;
+            case 1:
+                co_await other;
+                break;
+            case 2:
+                co_await event.wait();
+                break;
+            default:
+                co_await yieldNow();
+                break;
+            }
+        };
+        s.spawn(body(kind, sleeper, go), QStringLiteral("watched"));
+        s.step(); // the sleeper starts and sleeps
+        s.step(); // the watched task starts and suspends
+        TraceDigest digest;
+        digest.update(s.trace());
+        const TaskSummary &watched = digest.task(2);
+        QCOMPARE(watched.state, state);
+        QCOMPARE(digest.awaitingText(s.trace(), watched), awaiting);
+    }
+
+    void delegationNestsActivationsAndResumesTheParent()
+    {
+        Scheduler s;
+        s.spawn(chain(2), QStringLiteral("outer"));
+        s.runUntilIdle();
+        TraceDigest digest;
+        digest.update(s.trace());
+        QCOMPARE(digest.taskCount(), TaskId(3));
+        // outer delegates to link 1, which delegates to link 0: nested bars until link 0 sleeps.
+        const QStringList bars = activations(s.trace(), digest);
+        QVERIFY2(bars.size() >= 6, qPrintable(bars.join(u'|')));
+        QVERIFY(bars[0].startsWith(QStringLiteral("outer ")) && bars[0].endsWith(QStringLiteral(" 0")));
+        QVERIFY(bars[1].startsWith(QStringLiteral("link 1 ")) && bars[1].endsWith(QStringLiteral(" 1")));
+        QVERIFY(bars[2].startsWith(QStringLiteral("link 0 ")) && bars[2].endsWith(QStringLiteral(" 2")));
+        for (TaskId id : { 1u, 2u, 3u })
+            QCOMPARE(digest.task(id).state, TaskRunState::Done);
+        QCOMPARE(s.trace().labels().text(digest.task(1).outcome), QStringLiteral("7"));
+        // While link 0 slept, its parents were awaiting a task, not running.
+        QCOMPARE(digest.task(1).spans[2].state, TaskRunState::AwaitingTask);
+    }
+
+    void failuresAndCancellationsEndTheTask()
+    {
+        Scheduler s;
+        auto failing = []() -> Task<void> {
+            co_await yieldNow();
+            throw std::runtime_error("disk on fire");
+        };
+        s.spawn(failing(), QStringLiteral("failing"));
+        auto sleeper = s.spawn([]() -> Task<void> { co_await sleep(10s); }(), QStringLiteral("sleeper"));
+        s.step();
+        s.step();
+        s.cancel(sleeper);
+        s.runUntilIdle();
+        TraceDigest digest;
+        digest.update(s.trace());
+        QCOMPARE(digest.task(1).state, TaskRunState::Failed);
+        QCOMPARE(s.trace().labels().text(digest.task(1).outcome), QStringLiteral("disk on fire"));
+        QCOMPARE(digest.task(2).state, TaskRunState::Cancelled);
+        // The cancelled sleep never fired; its flight ends with the task.
+        QVERIFY(digest.timerFlights().end(0) != IntervalIndex::OpenEnd);
+    }
+
+    void incrementalUpdatesEqualOneUpdate()
+    {
+        Scheduler stepped;
+        Scheduler whole;
+        for (Scheduler *s : { &stepped, &whole }) {
+            for (int i = 0; i < 20; ++i)
+                s->spawn(readRecord(QString::number(i)), QStringLiteral("w%1").arg(i));
+            s->spawn(chain(3), QStringLiteral("outer"));
+        }
+        TraceDigest incremental;
+        while (stepped.step().action != StepAction::Idle)
+            incremental.update(stepped.trace());
+        whole.runUntilIdle();
+        TraceDigest once;
+        once.update(whole.trace());
+        QCOMPARE(incremental.taskCount(), once.taskCount());
+        for (TaskId id = 1; id <= once.taskCount(); ++id) {
+            QCOMPARE(states(incremental.task(id)), states(once.task(id)));
+            QCOMPARE(incremental.busyNs(incremental.task(id)), once.busyNs(once.task(id)));
+            QCOMPARE(incremental.waitingNs(incremental.task(id)), once.waitingNs(once.task(id)));
+        }
+        QCOMPARE(activations(stepped.trace(), incremental), activations(whole.trace(), once));
+    }
+
+    void updateReportsTheTasksThatChanged()
+    {
+        Scheduler s;
+        spawnTwoCoroutines(s);
+        TraceDigest digest;
+        s.step();
+        const TraceDigest::Change first = digest.update(s.trace());
+        QCOMPARE(first.taskCountBefore, TaskId(0));
+        QCOMPARE(first.first, TaskId(1));
+        QCOMPARE(first.last, TaskId(2));
+        s.step(); // only C2 runs
+        const TraceDigest::Change second = digest.update(s.trace());
+        QCOMPARE(second.first, TaskId(2));
+        QCOMPARE(second.last, TaskId(2));
+        QVERIFY(digest.update(s.trace()).isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTraceDigest)
+#include "tst_tracedigest.moc"

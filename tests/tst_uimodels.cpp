@@ -1,0 +1,188 @@
+#include "model/eventlistmodel.h"
+#include "model/eventsearch.h"
+#include "model/tasktablemodel.h"
+#include "model/tracefeed.h"
+#include "scheduler/awaitables.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QtTest>
+
+using namespace Loopscope;
+using namespace std::chrono_literals;
+
+namespace {
+
+Task<int> worker(nanoseconds latency, int yields)
+{
+    for (int i = 0; i < yields; ++i)
+        co_await yieldNow();
+    co_await io(QStringLiteral("fetch"), latency);
+    co_return yields;
+}
+
+void spawnWorkers(Scheduler &s, int n)
+{
+    for (int i = 0; i < n; ++i)
+        s.spawn(
+            worker(std::chrono::milliseconds(100 * (n - i)), i % 3), QStringLiteral("worker %1").arg(i + 1));
+}
+
+} // namespace
+
+class TestUiModels : public QObject
+{
+    Q_OBJECT
+private slots:
+    void feedCoalescesNotificationsIntoFrames()
+    {
+        Scheduler s;
+        spawnWorkers(s, 10);
+        TraceFeed feed;
+        feed.setTrace(&s.trace());
+        QCOMPARE(feed.rowCount(), 10); // what the trace holds already is delivered at once
+        QSignalSpy updates(&feed, &TraceFeed::updated);
+        for (int i = 0; i < 8; ++i)
+            s.step(); // eight publishes within one frame
+        QCOMPARE(updates.count(), 0);
+        QVERIFY(feed.hasPendingEvents());
+        QVERIFY(updates.wait(1000));
+        QCOMPARE(updates.count(), 1);
+        QCOMPARE(updates.first().at(0).value<qsizetype>(), qsizetype(10));
+        QCOMPARE(updates.first().at(1).value<qsizetype>(), s.trace().size());
+        QCOMPARE(feed.rowCount(), s.trace().size());
+        QCOMPARE(feed.digest().nextSeq(), s.trace().nextSeq());
+    }
+
+    void feedStartsOverForANewTrace()
+    {
+        Scheduler a;
+        spawnWorkers(a, 3);
+        a.runUntilIdle();
+        TraceFeed feed;
+        QSignalSpy resets(&feed, &TraceFeed::traceReset);
+        feed.setTrace(&a.trace());
+        QCOMPARE(resets.count(), 1);
+        QCOMPARE(feed.rowCount(), a.trace().size()); // what the trace held is delivered at once
+        Scheduler b;
+        feed.setTrace(&b.trace());
+        QCOMPARE(resets.count(), 2);
+        QCOMPARE(feed.rowCount(), 0);
+        QCOMPARE(feed.digest().taskCount(), TaskId(0));
+    }
+
+    void eventListFollowsTheTraceAndPassesTheModelTester()
+    {
+        Scheduler s;
+        spawnWorkers(s, 6);
+        TraceFeed feed;
+        feed.setTrace(&s.trace());
+        EventListModel model(&feed);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        while (s.step().action != StepAction::Idle)
+            feed.flush();
+        feed.flush();
+        QCOMPARE(model.rowCount(), int(s.trace().size()));
+        QCOMPARE(model.columnCount(), int(EventListModel::ColumnCount));
+        const int last = model.rowCount() - 1;
+        QCOMPARE(
+            model.index(last, EventListModel::KindColumn).data().toString(), QStringLiteral("loop stopped"));
+        // Six creations, the loop starting, then the loop starting worker 1.
+        QCOMPARE(model.index(7, EventListModel::TaskColumn).data().toString(), QStringLiteral("worker 1"));
+        QCOMPARE(model.index(7, EventListModel::SeqColumn).data(EventListModel::SeqRole).toULongLong(), 7ull);
+        QCOMPARE(model.rowOfSeq(5), 5);
+        QCOMPARE(model.rowOfSeq(100000), -1);
+        const QString described = model.index(7, EventListModel::DescriptionColumn).data().toString();
+        QCOMPARE(described, QStringLiteral("loop starts worker 1"));
+        feed.setTrace(nullptr);
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void taskTableIsDerivedIncrementallyAndSortsNumerically()
+    {
+        Scheduler s;
+        spawnWorkers(s, 12);
+        TraceFeed feed;
+        feed.setTrace(&s.trace());
+        TaskTableModel model(&feed);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSortFilterProxyModel proxy;
+        proxy.setSourceModel(&model);
+        proxy.setSortRole(TaskTableModel::SortRole);
+        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        s.step();
+        feed.flush();
+        QCOMPARE(model.rowCount(), 12);
+        QCOMPARE(
+            model.index(0, TaskTableModel::StateColumn).data().toString(), QStringLiteral("awaiting I/O"));
+        QCOMPARE(model.index(1, TaskTableModel::StateColumn).data().toString(), QStringLiteral("ready"));
+        QVERIFY(changed.count() >= 1);
+        while (s.step().action != StepAction::Idle)
+            feed.flush();
+        feed.flush();
+        QCOMPARE(model.columnCount(), int(TaskTableModel::ColumnCount));
+        QCOMPARE(model.index(0, TaskTableModel::NameColumn).data().toString(), QStringLiteral("worker 1"));
+        QCOMPARE(model.index(0, TaskTableModel::StateColumn).data().toString(), QStringLiteral("done"));
+        QCOMPARE(model.index(2, TaskTableModel::ResumesColumn).data().toUInt(), 3u); // two yields + the I/O
+        QCOMPARE(model.index(0, TaskTableModel::ResultColumn).data().toString(), QStringLiteral("0"));
+        QCOMPARE(model.index(0, TaskTableModel::WaitingColumn).data().toString(), QStringLiteral("1.200 s"));
+        // Sorting by waiting time orders by nanoseconds, not by text ("900 ms" < "1.200 s").
+        proxy.sort(TaskTableModel::WaitingColumn, Qt::AscendingOrder);
+        QCOMPARE(proxy.index(0, TaskTableModel::NameColumn).data().toString(), QStringLiteral("worker 12"));
+        QCOMPARE(proxy.index(11, TaskTableModel::NameColumn).data().toString(), QStringLiteral("worker 1"));
+    }
+
+    void taskTableShowsWhatATaskAwaitsNow()
+    {
+        Scheduler s;
+        s.spawn(worker(2s, 0), QStringLiteral("C1"));
+        TraceFeed feed;
+        feed.setTrace(&s.trace());
+        TaskTableModel model(&feed);
+        s.step();
+        feed.flush();
+        QCOMPARE(
+            model.index(0, TaskTableModel::StateColumn).data().toString(), QStringLiteral("awaiting I/O"));
+        QCOMPARE(
+            model.index(0, TaskTableModel::AwaitingColumn).data().toString(), QStringLiteral("I/O fetch"));
+        QCOMPARE(model.index(0, TaskTableModel::IdColumn).data(TaskTableModel::TaskIdRole).toUInt(), 1u);
+    }
+
+    void searchFindsEventsByTaskKindLabelOrSeq_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<qsizetype>("from");
+        QTest::addColumn<bool>("forward");
+        QTest::addColumn<qsizetype>("expected");
+        // Events: 0 C1 created, 1 C2 created, 2 loop started, 3 start C1, 4 C1 submits "read a", ...
+        QTest::newRow("task name") << "c2" << qsizetype(-1) << true << qsizetype(1);
+        QTest::newRow("next match") << "c2" << qsizetype(1) << true << qsizetype(6);
+        QTest::newRow("label") << "read b" << qsizetype(-1) << true << qsizetype(7);
+        QTest::newRow("kind") << "loop waiting" << qsizetype(-1) << true << qsizetype(9);
+        QTest::newRow("backwards wraps") << "loop started" << qsizetype(1) << false << qsizetype(2);
+        QTest::newRow("seq") << "#12" << qsizetype(-1) << true << qsizetype(12);
+        QTest::newRow("no match") << "nothing like this" << qsizetype(-1) << true << qsizetype(-1);
+        QTest::newRow("empty") << "  " << qsizetype(-1) << true << qsizetype(-1);
+    }
+    void searchFindsEventsByTaskKindLabelOrSeq()
+    {
+        QFETCH(QString, text);
+        QFETCH(qsizetype, from);
+        QFETCH(bool, forward);
+        QFETCH(qsizetype, expected);
+        Scheduler s;
+        auto read = [](QString what) -> Task<int> {
+            co_await io(what, 2s);
+            co_return 1;
+        };
+        s.spawn(read(QStringLiteral("read a")), QStringLiteral("C1"));
+        s.spawn(read(QStringLiteral("read b")), QStringLiteral("C2"));
+        s.runUntilIdle();
+        QCOMPARE(EventSearch::find(s.trace(), text, from, forward), expected);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestUiModels)
+#include "tst_uimodels.moc"

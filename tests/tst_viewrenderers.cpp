@@ -1,0 +1,247 @@
+#include "model/tracedigest.h"
+#include "scheduler/awaitables.h"
+#include "sequence/sequencerenderer.h"
+#include "timeline/timelinerenderer.h"
+
+#include <QImage>
+#include <QPainter>
+#include <QtTest>
+
+using namespace Loopscope;
+using namespace std::chrono_literals;
+
+namespace {
+
+Task<int> readRecord(QString what)
+{
+    co_await io(QStringLiteral("read %1").arg(what), 2s);
+    co_return 1;
+}
+
+struct TwoCoroutines
+{
+    Scheduler scheduler;
+    TraceDigest digest;
+    SequenceLayout layout;
+
+    TwoCoroutines()
+    {
+        scheduler.spawn(readRecord(QStringLiteral("a")), QStringLiteral("C1"));
+        scheduler.spawn(readRecord(QStringLiteral("b")), QStringLiteral("C2"));
+        scheduler.runUntilIdle();
+        digest.update(scheduler.trace());
+        layout.update(digest, scheduler.trace().size());
+    }
+    const Trace &trace() const { return scheduler.trace(); }
+};
+
+//! A light palette independent of the platform theme, so that expected colours are known.
+ViewPalette lightPalette()
+{
+    QPalette palette;
+    palette.setColor(QPalette::Base, Qt::white);
+    palette.setColor(QPalette::AlternateBase, QColor(0xf4, 0xf5, 0xf7));
+    palette.setColor(QPalette::Text, Qt::black);
+    palette.setColor(QPalette::Highlight, QColor(0x30, 0x8c, 0xc6));
+    return ViewPalette::fromPalette(palette);
+}
+
+int distance(QColor a, QColor b)
+{
+    return std::abs(a.red() - b.red()) + std::abs(a.green() - b.green()) + std::abs(a.blue() - b.blue());
+}
+
+QColor pixel(const QImage &image, double x, double y)
+{
+    return image.pixelColor(static_cast<int>(std::floor(x)), static_cast<int>(std::floor(y)));
+}
+
+} // namespace
+
+class TestViewRenderers : public QObject
+{
+    Q_OBJECT
+private slots:
+    void diagramDrawsLifelinesArrowsAndActivationsWhereTheLayoutSays()
+    {
+        TwoCoroutines run;
+        const ViewPalette colours = lightPalette();
+        SequenceRenderer renderer(run.trace(), run.digest, run.layout);
+        renderer.setPalette(colours);
+        const qsizetype last = run.trace().size() - 1;
+        const QSize size = renderer.rowsSize(0, last).toSize();
+        QCOMPARE(size.height(), int(SequenceLayout::HeaderHeight + 17 * run.layout.rowHeight() + 16));
+        QImage image(size, QImage::Format_ARGB32);
+        image.fill(Qt::magenta); // anything left unpainted would show
+        QPainter painter(&image);
+        renderer.paintRows(painter, 0, last);
+        painter.end();
+        QVERIFY(distance(pixel(image, 1, 1), Qt::magenta) > 100);
+        QVERIFY(distance(pixel(image, size.width() - 2, size.height() - 2), Qt::magenta) > 100);
+
+        const SequenceLayout &l = run.layout;
+        // C1's lifeline, in its accent, where nothing crosses it (row 7: C2 submits to the I/O lane).
+        const QColor lifeline = pixel(image, l.laneCenter(1), l.rowTop(7) + 3);
+        QVERIFY2(
+            distance(lifeline, colours.faded(colours.taskAccent(1), 0.25)) < 60, qPrintable(lifeline.name()));
+        // "start C1" (row 3): a solid arrow between the loop and C1 at the row's arrow height.
+        const double startMid = (l.laneCenter(0) + l.laneCenter(1)) / 2;
+        QVERIFY(distance(pixel(image, startMid, l.arrowY(3)), colours.arrow) < 80);
+        QVERIFY(distance(pixel(image, startMid, l.arrowY(3) + 4), colours.background) < 10);
+        // "await read a" (row 5): dashed, so the line alternates between ink and paper.
+        int ink = 0;
+        const QLineF awaitLine = l.arrowLine(5, 1, 0);
+        for (double x = awaitLine.x2() + 12; x < awaitLine.x1() - 2; x += 1)
+            ink += distance(pixel(image, x, l.arrowY(5)), colours.arrow) < 120;
+        const double length = awaitLine.x1() - awaitLine.x2() - 14;
+        QVERIFY2(ink > length * 0.35 && ink < length * 0.85, qPrintable(QString::number(ink / length)));
+        // C1's activation bar from "start C1" to "await read a", filled with its faded accent.
+        const QRectF bar = l.activationRect(3, 5, 1, 0);
+        QVERIFY(distance(pixel(image, bar.center().x(), bar.center().y()),
+                    colours.faded(colours.taskAccent(1), 0.62))
+            < 40);
+        // No bar where C1 is suspended (row 7, where only C2 and the I/O lane are busy).
+        QVERIFY(distance(pixel(image, bar.center().x() - 3, l.rowTop(7) + 6), colours.background) < 40);
+        // Header boxes on top, footer-less picture ends below the last row.
+        const QRectF header = l.headerRect(1, 0);
+        QVERIFY(distance(pixel(image, header.left() + 4, header.bottom() - 4),
+                    colours.faded(colours.taskAccent(1), 0.86))
+            < 30);
+    }
+
+    void currentStepAndSelectionAreHighlighted()
+    {
+        TwoCoroutines run;
+        const ViewPalette colours = lightPalette();
+        SequenceRenderer renderer(run.trace(), run.digest, run.layout);
+        renderer.setPalette(colours);
+        renderer.setCurrentStep(12, 14);
+        renderer.setSelectedSeq(13);
+        const QSize size = renderer.rowsSize(0, 16).toSize();
+        QImage image(size, QImage::Format_ARGB32);
+        QPainter painter(&image);
+        renderer.paintRows(painter, 0, 16);
+        painter.end();
+        const double x = run.layout.laneCenter(3) + 40; // right of the I/O lane: only the row band
+        QVERIFY(distance(pixel(image, x, run.layout.rowCenter(11)), colours.background) < 5);
+        const QColor step = pixel(image, x, run.layout.rowCenter(12));
+        QVERIFY2(step.red() > step.blue() + 20, qPrintable(step.name())); // amber
+        const QColor selected = pixel(image, x, run.layout.rowCenter(13));
+        QVERIFY2(
+            selected.blue() > selected.red() + 20, qPrintable(selected.name())); // blue, not mixed with amber
+    }
+
+    void pinnedHeadersStayOnTopWhileScrolled()
+    {
+        Scheduler s;
+        for (int i = 0; i < 50; ++i)
+            s.spawn(readRecord(QString::number(i)), QStringLiteral("t%1").arg(i));
+        s.runUntilIdle();
+        TraceDigest digest;
+        digest.update(s.trace());
+        SequenceLayout layout;
+        layout.update(digest, s.trace().size());
+        SequenceRenderer renderer(s.trace(), digest, layout);
+        const ViewPalette colours = lightPalette();
+        renderer.setPalette(colours);
+        const QRectF area(0, 3000, 900, 600);
+        QImage image(area.size().toSize(), QImage::Format_ARGB32);
+        QPainter painter(&image);
+        painter.translate(-area.topLeft());
+        renderer.paint(painter, area);
+        painter.end();
+        const QRectF header = layout.headerRect(1, 0);
+        QVERIFY(distance(pixel(image, header.left() + 4, header.bottom() - 4),
+                    colours.faded(colours.taskAccent(1), 0.86))
+            < 30);
+        // The gutter is pinned at the left edge.
+        QVERIFY(distance(pixel(image, 5, 300), colours.alternate) < 10);
+    }
+
+    void zoomedOutRowsBecomeDensityBands()
+    {
+        Scheduler s;
+        for (int i = 0; i < 20000; ++i)
+            s.spawn(readRecord(QString::number(i)));
+        s.runUntilIdle();
+        TraceDigest digest;
+        digest.update(s.trace());
+        SequenceLayout layout;
+        layout.update(digest, s.trace().size());
+        layout.setZoom(0.002);
+        QCOMPARE(layout.detail(), SequenceLayout::Detail::Density);
+        SequenceRenderer renderer(s.trace(), digest, layout);
+        const ViewPalette colours = lightPalette();
+        renderer.setPalette(colours);
+        const QRectF area(0, 0, 1200, std::min(800.0, layout.contentSize().height()));
+        QImage image(area.size().toSize(), QImage::Format_ARGB32);
+        QPainter painter(&image);
+        renderer.paint(painter, area);
+        painter.end();
+        // The loop lane is busy all along: its band is darker than the paper.
+        const double y
+            = SequenceLayout::HeaderHeight + (layout.bodyBottom() - SequenceLayout::HeaderHeight) / 2;
+        QVERIFY(
+            distance(pixel(image, layout.laneCenter(0), std::min(y, area.height() - 5)), colours.background)
+            > 60);
+    }
+
+    void darkPalettesKeepEverythingReadable()
+    {
+        TwoCoroutines run;
+        QPalette dark;
+        dark.setColor(QPalette::Base, QColor(0x1e, 0x1f, 0x22));
+        dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x27, 0x2b));
+        dark.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
+        dark.setColor(QPalette::Highlight, QColor(0x3d, 0x8e, 0xd6));
+        const ViewPalette colours = ViewPalette::fromPalette(dark);
+        QVERIFY(colours.dark);
+        SequenceRenderer renderer(run.trace(), run.digest, run.layout);
+        renderer.setPalette(colours);
+        renderer.setCurrentStep(12, 14);
+        const QSize size = renderer.rowsSize(0, 16).toSize();
+        QImage image(size, QImage::Format_ARGB32);
+        QPainter painter(&image);
+        renderer.paintRows(painter, 0, 16);
+        painter.end();
+        const SequenceLayout &l = run.layout;
+        QVERIFY(pixel(image, l.laneCenter(3) + 40, l.rowCenter(5)).lightness() < 60);
+        // Arrows and their labels are light on the dark paper.
+        const double startMid = (l.laneCenter(0) + l.laneCenter(1)) / 2;
+        QVERIFY(pixel(image, startMid, l.arrowY(3)).lightness() > 150);
+        int bright = 0;
+        for (double x = startMid - 20; x < startMid + 20; ++x)
+            for (double y = l.arrowY(3) - 16; y < l.arrowY(3) - 5; ++y)
+                bright += pixel(image, x, y).lightness() > 150;
+        QVERIFY2(bright > 20, qPrintable(QString::number(bright))); // the label "start C1"
+    }
+
+    void timelineColoursEachTaskByState()
+    {
+        TwoCoroutines run;
+        TimelineLayout layout;
+        layout.setWidth(800);
+        layout.setLaneCount(int(run.digest.taskCount()));
+        layout.setTimeRange(run.digest.startTimeNs(), run.digest.endTimeNs());
+        TimelineRenderer renderer(run.trace(), run.digest, layout);
+        const ViewPalette colours = lightPalette();
+        renderer.setPalette(colours);
+        QImage image(800, 200, QImage::Format_ARGB32);
+        QPainter painter(&image);
+        renderer.paint(painter, QRectF(0, 0, 800, 200));
+        painter.end();
+        const double midLane = layout.laneTop(0) + TimelineLayout::LaneHeight / 2;
+        // Between 0 and 2 s both tasks await their reads.
+        QCOMPARE(pixel(image, layout.mapTimeToX(1e9), midLane), colours.stateColor(TaskRunState::AwaitingIo));
+        QCOMPARE(pixel(image, layout.mapTimeToX(1e9),
+                     midLane + TimelineLayout::LaneHeight + TimelineLayout::LaneGap),
+            colours.stateColor(TaskRunState::AwaitingIo));
+        // At 0 s C1 ran for no virtual time at all: still a visible tick.
+        QCOMPARE(pixel(image, layout.mapTimeToX(0), midLane), colours.stateColor(TaskRunState::Running));
+        // The label column names the task.
+        QVERIFY(distance(pixel(image, 8, midLane), colours.taskAccent(1)) < 10);
+    }
+};
+
+QTEST_MAIN(TestViewRenderers)
+#include "tst_viewrenderers.moc"

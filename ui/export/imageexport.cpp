@@ -1,0 +1,314 @@
+#include "imageexport.h"
+
+#include "io/traceformaterror.h"
+#include "model/tracedigest.h"
+#include "sequence/sequencerenderer.h"
+#include "timeline/timelinerenderer.h"
+
+#include <QBuffer>
+#include <QGuiApplication>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QSaveFile>
+#include <QSvgGenerator>
+
+#include <cmath>
+
+namespace Loopscope {
+
+namespace {
+
+constexpr double TimelineWidth = 1400;
+
+//! Exports are documents: always the light look, whatever the desktop theme.
+ViewPalette exportPalette()
+{
+    QPalette palette;
+    palette.setColor(QPalette::Base, QColor(0xff, 0xff, 0xff));
+    palette.setColor(QPalette::AlternateBase, QColor(0xf6, 0xf7, 0xf9));
+    palette.setColor(QPalette::Text, QColor(0x1f, 0x23, 0x28));
+    palette.setColor(QPalette::Highlight, QColor(0x2f, 0x6f, 0xd0));
+    return ViewPalette::fromPalette(palette);
+}
+
+} // namespace
+
+namespace detail {
+
+/*!
+ * A picture to export: its whole size, how to paint it at (0, 0), and how to cut it into pages of
+ * at most a given height with the headers repeated on each.
+ */
+class ExportScene
+{
+public:
+    virtual ~ExportScene() = default;
+    virtual QSizeF size() const = 0;
+    virtual void paint(QPainter &painter) const = 0;
+    //! Splits the picture into pages no taller than `maxHeight`; returns their count.
+    virtual int paginate(double maxHeight) = 0;
+    virtual QSizeF pageSize(int page) const = 0;
+    virtual void paintPage(QPainter &painter, int page) const = 0;
+};
+
+} // namespace detail
+
+namespace {
+
+class SequenceScene final : public detail::ExportScene
+{
+public:
+    SequenceScene(const Trace &trace, const TraceDigest &digest, const EventRange &range)
+        : m_range(range)
+        , m_renderer(trace, digest, m_layout)
+    {
+        m_layout.setFooter(true);
+        m_layout.update(digest, trace.size());
+        m_renderer.setPalette(exportPalette());
+        m_renderer.setFont(QGuiApplication::font());
+    }
+
+    void setZoom(double zoom) { m_layout.setZoom(zoom); }
+    double rowHeight() const { return m_layout.rowHeight(); }
+
+    QSizeF size() const override { return m_renderer.rowsSize(m_range.first, m_range.last); }
+    void paint(QPainter &painter) const override { m_renderer.paintRows(painter, m_range.first, m_range.last); }
+
+    int paginate(double maxHeight) override
+    {
+        const double body = maxHeight - SequenceLayout::HeaderHeight - SequenceLayout::FooterHeight;
+        m_rowsPerPage = std::max<qsizetype>(1, static_cast<qsizetype>(std::floor(body / m_layout.rowHeight())));
+        return static_cast<int>((m_range.count() + m_rowsPerPage - 1) / m_rowsPerPage);
+    }
+    QSizeF pageSize(int page) const override
+    {
+        const auto [first, last] = pageRows(page);
+        return m_renderer.rowsSize(first, last);
+    }
+    void paintPage(QPainter &painter, int page) const override
+    {
+        const auto [first, last] = pageRows(page);
+        m_renderer.paintRows(painter, first, last);
+    }
+
+private:
+    std::pair<qsizetype, qsizetype> pageRows(int page) const
+    {
+        const qsizetype first = m_range.first + page * m_rowsPerPage;
+        return {first, std::min(m_range.last, first + m_rowsPerPage - 1)};
+    }
+
+    EventRange m_range;
+    SequenceLayout m_layout;
+    SequenceRenderer m_renderer;
+    qsizetype m_rowsPerPage = 1;
+};
+
+class TimelineScene final : public detail::ExportScene
+{
+public:
+    TimelineScene(const Trace &trace, const TraceDigest &digest, const EventRange &range)
+        : m_renderer(trace, digest, m_layout)
+    {
+        const std::int64_t start = trace.at(range.first).timeNs;
+        // A range that takes no time (virtual clock) still needs a width to draw.
+        const std::int64_t end = std::max(trace.at(range.last).timeNs, start + 1000);
+        m_layout.setWidth(TimelineWidth);
+        m_layout.setTimeRange(start, end);
+        m_layout.setLaneCount(static_cast<int>(digest.taskCount()));
+        m_layout.fit();
+        m_renderer.setPalette(exportPalette());
+        m_renderer.setFont(QGuiApplication::font());
+    }
+
+    QSizeF size() const override { return QSizeF(TimelineWidth, m_layout.contentHeight()); }
+    void paint(QPainter &painter) const override { m_renderer.paint(painter, QRectF(QPointF(0, 0), size())); }
+
+    int paginate(double maxHeight) override
+    {
+        // The axis is pinned to the top of each page and covers what lies beneath it, so pages
+        // overlap by its height.
+        m_pageStep = std::max(1.0, maxHeight - TimelineLayout::AxisHeight);
+        m_pageHeight = maxHeight;
+        const double lanes = std::max(0.0, size().height() - TimelineLayout::AxisHeight);
+        return std::max(1, static_cast<int>(std::ceil(lanes / m_pageStep)));
+    }
+    QSizeF pageSize(int page) const override
+    {
+        return QSizeF(TimelineWidth, std::min(m_pageHeight, size().height() - page * m_pageStep));
+    }
+    void paintPage(QPainter &painter, int page) const override
+    {
+        const double top = page * m_pageStep;
+        painter.save();
+        painter.translate(0, -top);
+        m_renderer.paint(painter, QRectF(QPointF(0, top), pageSize(page)));
+        painter.restore();
+    }
+
+private:
+    TimelineLayout m_layout;
+    TimelineRenderer m_renderer;
+    double m_pageStep = 1;
+    double m_pageHeight = 1;
+};
+
+} // namespace
+
+ImageExport::ImageExport(const Trace &trace)
+    : m_trace(trace)
+    , m_digest(std::make_unique<TraceDigest>())
+{
+    m_digest->update(trace);
+}
+
+ImageExport::~ImageExport() = default;
+
+bool ImageExport::formatFromName(QStringView name, ImageFormat &format)
+{
+    if (name.compare(u"png", Qt::CaseInsensitive) == 0)
+        format = ImageFormat::Png;
+    else if (name.compare(u"svg", Qt::CaseInsensitive) == 0)
+        format = ImageFormat::Svg;
+    else if (name.compare(u"pdf", Qt::CaseInsensitive) == 0)
+        format = ImageFormat::Pdf;
+    else
+        return false;
+    return true;
+}
+
+QImage ImageExport::toImage(const EventRange &range)
+{
+    m_note.clear();
+    if (!(m_scale > 0 && m_scale <= 8))
+        throw ExportError(QStringLiteral("the scale must be above 0 and at most 8, not %1").arg(m_scale));
+    std::unique_ptr<detail::ExportScene> scene;
+    double scale = m_scale;
+    if (m_view == ImageView::Sequence) {
+        auto sequence = std::make_unique<SequenceScene>(m_trace, *m_digest, range);
+        QSizeF size = sequence->size();
+        if (size.height() * scale > MaxPngHeight) {
+            // Too tall for one image: first give up the extra resolution, then squeeze the rows.
+            scale = std::max(1.0, std::min(scale, MaxPngHeight / size.height()));
+            if (size.height() * scale > MaxPngHeight) {
+                const double fixed = SequenceLayout::HeaderHeight + SequenceLayout::FooterHeight;
+                const double rowHeight = (MaxPngHeight / scale - fixed) / static_cast<double>(range.count());
+                sequence->setZoom(rowHeight / SequenceLayout::BaseRowHeight);
+                size = sequence->size();
+                scale = std::min(scale, MaxPngHeight / size.height());
+            }
+            m_note = QStringLiteral("%1 events do not fit in one image of %2 pixels: drawn at scale %3 with rows of "
+                                    "%4 px; use SVG, PDF or --from/--to for full detail")
+                         .arg(range.count())
+                         .arg(MaxPngHeight)
+                         .arg(scale, 0, 'g', 3)
+                         .arg(sequence->rowHeight(), 0, 'g', 3);
+        }
+        scene = std::move(sequence);
+    } else {
+        scene = makeScene(range);
+    }
+    const QSizeF size = scene->size();
+    const QSize pixels(static_cast<int>(std::ceil(size.width() * scale)), static_cast<int>(std::ceil(size.height() * scale)));
+    QImage image(pixels, QImage::Format_ARGB32_Premultiplied);
+    if (image.isNull())
+        throw ExportError(QStringLiteral("not enough memory for an image of %1 x %2 pixels").arg(pixels.width()).arg(pixels.height()));
+    image.setDevicePixelRatio(scale);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setRenderHint(QPainter::TextAntialiasing);
+    scene->paint(painter);
+    return image;
+}
+
+std::unique_ptr<detail::ExportScene> ImageExport::makeScene(const EventRange &range) const
+{
+    if (m_view == ImageView::Sequence)
+        return std::make_unique<SequenceScene>(m_trace, *m_digest, range);
+    return std::make_unique<TimelineScene>(m_trace, *m_digest, range);
+}
+
+void ImageExport::writeSvg(QIODevice &device, const EventRange &range)
+{
+    m_note.clear();
+    const std::unique_ptr<detail::ExportScene> scene = makeScene(range);
+    const QSizeF size = scene->size();
+    QSvgGenerator generator;
+    generator.setOutputDevice(&device);
+    generator.setSize(size.toSize());
+    generator.setViewBox(QRectF(QPointF(0, 0), size));
+    generator.setResolution(96);
+    generator.setTitle(m_title);
+    generator.setDescription(QStringLiteral("Loopscope %1, events %2 to %3")
+                                 .arg(m_view == ImageView::Sequence ? QStringLiteral("sequence diagram") : QStringLiteral("timeline"))
+                                 .arg(m_trace.at(range.first).seq)
+                                 .arg(m_trace.at(range.last).seq));
+    QPainter painter;
+    if (!painter.begin(&generator))
+        throw ExportError(QStringLiteral("cannot write the SVG: %1").arg(device.errorString()));
+    scene->paint(painter);
+    painter.end();
+}
+
+int ImageExport::writePdf(QIODevice &device, const EventRange &range)
+{
+    m_note.clear();
+    const std::unique_ptr<detail::ExportScene> scene = makeScene(range);
+    const QSizeF whole = scene->size();
+    // One diagram pixel per point; a diagram wider than a PDF page can be is scaled down to fit.
+    const double fit = std::min(1.0, MaxPdfPagePoints / whole.width());
+    const double maxHeight = std::min(MaxPdfPagePoints, std::max(842.0, whole.width() * fit * std::sqrt(2.0))) / fit;
+    const int pages = scene->paginate(maxHeight);
+
+    QPdfWriter writer(&device);
+    writer.setResolution(72);
+    writer.setTitle(m_title);
+    writer.setCreator(QStringLiteral("Loopscope"));
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0));
+    auto setPage = [&writer, &scene, fit](int page) {
+        const QSizeF size = scene->pageSize(page) * fit;
+        writer.setPageSize(QPageSize(size, QPageSize::Point, QString(), QPageSize::ExactMatch));
+    };
+    setPage(0);
+    QPainter painter;
+    if (!painter.begin(&writer))
+        throw ExportError(QStringLiteral("cannot write the PDF: %1").arg(device.errorString()));
+    for (int page = 0; page < pages; ++page) {
+        if (page > 0) {
+            setPage(page);
+            writer.newPage();
+        }
+        painter.save();
+        painter.scale(fit, fit);
+        scene->paintPage(painter, page);
+        painter.restore();
+    }
+    painter.end();
+    if (pages > 1)
+        m_note = QStringLiteral("%1 pages, with the headers repeated on each").arg(pages);
+    return pages;
+}
+
+int ImageExport::write(const QString &path, ImageFormat format, const EventRange &range)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        throw ExportError(QStringLiteral("cannot write '%1': %2").arg(path, file.errorString()));
+    int pages = 1;
+    switch (format) {
+    case ImageFormat::Png: {
+        const QImage image = toImage(range);
+        if (!image.save(&file, "PNG"))
+            throw ExportError(QStringLiteral("cannot write '%1': %2").arg(path, file.errorString()));
+        break;
+    }
+    case ImageFormat::Svg: writeSvg(file, range); break;
+    case ImageFormat::Pdf: pages = writePdf(file, range); break;
+    }
+    if (!file.commit())
+        throw ExportError(QStringLiteral("cannot write '%1': %2").arg(path, file.errorString()));
+    return pages;
+}
+
+} // namespace Loopscope

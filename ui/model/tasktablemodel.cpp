@@ -1,0 +1,164 @@
+#include "model/tasktablemodel.h"
+
+#include "model/tracefeed.h"
+
+#include <QColor>
+
+namespace Loopscope {
+
+TaskTableModel::TaskTableModel(TraceFeed *feed, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_feed(feed)
+{
+    connect(feed, &TraceFeed::traceReset, this, &TaskTableModel::resetRows);
+    connect(feed, &TraceFeed::updated, this, &TaskTableModel::update);
+    m_rows = static_cast<int>(feed->digest().taskCount());
+}
+
+int TaskTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : m_rows;
+}
+
+int TaskTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+void TaskTableModel::resetRows()
+{
+    beginResetModel();
+    m_rows = 0;
+    m_lastEndNs = 0;
+    endResetModel();
+}
+
+void TaskTableModel::update()
+{
+    const TraceDigest &digest = m_feed->digest();
+    const int before = m_rows;
+    const int after = static_cast<int>(digest.taskCount());
+    if (after > before) {
+        beginInsertRows({}, before, after - 1);
+        m_rows = after;
+        endInsertRows();
+    }
+    const TraceDigest::Change &change = m_feed->lastChange();
+    if (!change.isEmpty()) {
+        const int first = static_cast<int>(change.first) - 1;
+        const int last = std::min(static_cast<int>(change.last) - 1, before - 1);
+        if (first <= last)
+            emit dataChanged(index(first, 0), index(last, ColumnCount - 1));
+    }
+    if (digest.endTimeNs() != m_lastEndNs && m_rows > 0) {
+        // The clock moved: time spent in the current state grows for every unfinished task.
+        m_lastEndNs = digest.endTimeNs();
+        emit dataChanged(index(0, BusyColumn), index(m_rows - 1, WaitingColumn));
+    }
+}
+
+QVariant TaskTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) || !m_feed
+        || !m_feed->trace())
+        return {};
+    const Trace &trace = *m_feed->trace();
+    const TraceDigest &digest = m_feed->digest();
+    const TaskSummary &task = digest.task(static_cast<TaskId>(index.row() + 1));
+    const int column = index.column();
+    if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
+        switch (column) {
+        case IdColumn:
+            return task.id;
+        case NameColumn:
+            return trace.taskName(task.id);
+        case StateColumn:
+            return taskRunStateName(task.state);
+        case ResumesColumn:
+            return task.resumes;
+        case BusyColumn:
+            return formatDuration(digest.busyNs(task));
+        case WaitingColumn:
+            return formatDuration(digest.waitingNs(task));
+        case AwaitingColumn:
+            return digest.awaitingText(trace, task);
+        case ResultColumn:
+            return isFinished(task.state) ? trace.labels().text(task.outcome) : QString();
+        default:
+            return {};
+        }
+    }
+    switch (role) {
+    case SortRole:
+        switch (column) {
+        case IdColumn:
+            return task.id;
+        case StateColumn:
+            return int(task.state);
+        case ResumesColumn:
+            return task.resumes;
+        case BusyColumn:
+            return QVariant::fromValue<qint64>(digest.busyNs(task));
+        case WaitingColumn:
+            return QVariant::fromValue<qint64>(digest.waitingNs(task));
+        default:
+            return data(index, Qt::DisplayRole);
+        }
+    case TaskIdRole:
+        return task.id;
+    case StateRole:
+        return int(task.state);
+    case Qt::TextAlignmentRole:
+        if (column == IdColumn || column == ResumesColumn || column == BusyColumn || column == WaitingColumn)
+            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case Qt::ForegroundRole:
+        if (task.state == TaskRunState::Failed && (column == StateColumn || column == ResultColumn))
+            return QColor(0xc6, 0x28, 0x28);
+        return {};
+    default:
+        return {};
+    }
+}
+
+QVariant TaskTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case ResumesColumn:
+            return tr("How often the loop resumed the task after it awaited");
+        case BusyColumn:
+            return tr("Time the task held the thread");
+        case WaitingColumn:
+            return tr("Time the task spent awaiting I/O, timers, other tasks or events");
+        default:
+            return {};
+        }
+    }
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case IdColumn:
+        return tr("ID");
+    case NameColumn:
+        return tr("Name");
+    case StateColumn:
+        return tr("State");
+    case ResumesColumn:
+        return tr("Resumes");
+    case BusyColumn:
+        return tr("Busy");
+    case WaitingColumn:
+        return tr("Waiting");
+    case AwaitingColumn:
+        return tr("Awaiting");
+    case ResultColumn:
+        return tr("Result / error");
+    default:
+        return {};
+    }
+}
+
+} // namespace Loopscope

@@ -1,0 +1,288 @@
+#include "model/tracedigest.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace Loopscope {
+
+QString taskRunStateName(TaskRunState state)
+{
+    switch (state) {
+    case TaskRunState::Ready:
+        return QStringLiteral("ready");
+    case TaskRunState::Running:
+        return QStringLiteral("running");
+    case TaskRunState::AwaitingIo:
+        return QStringLiteral("awaiting I/O");
+    case TaskRunState::AwaitingTimer:
+        return QStringLiteral("sleeping");
+    case TaskRunState::AwaitingTask:
+        return QStringLiteral("awaiting a task");
+    case TaskRunState::AwaitingOther:
+        return QStringLiteral("waiting");
+    case TaskRunState::Done:
+        return QStringLiteral("done");
+    case TaskRunState::Failed:
+        return QStringLiteral("failed");
+    case TaskRunState::Cancelled:
+        return QStringLiteral("cancelled");
+    }
+    return QStringLiteral("unknown");
+}
+
+void TraceDigest::reset()
+{
+    *this = TraceDigest();
+}
+
+const TaskSummary &TraceDigest::task(TaskId id) const
+{
+    static const TaskSummary none;
+    return id >= 1 && id <= m_tasks.size() ? m_tasks[id - 1] : none;
+}
+
+std::int64_t TraceDigest::busyNs(const TaskSummary &task) const
+{
+    return task.busyNs + (task.state == TaskRunState::Running ? m_endNs - task.stateSinceNs : 0);
+}
+
+std::int64_t TraceDigest::waitingNs(const TaskSummary &task) const
+{
+    return task.waitingNs + (isAwaiting(task.state) ? m_endNs - task.stateSinceNs : 0);
+}
+
+QString TraceDigest::awaitingText(const Trace &trace, const TaskSummary &task) const
+{
+    const QString label = trace.labels().text(task.awaitedLabel);
+    switch (task.state) {
+    case TaskRunState::AwaitingIo:
+        return QStringLiteral("I/O %1").arg(
+            label.isEmpty() ? QStringLiteral("#%1").arg(task.awaitedId) : label);
+    case TaskRunState::AwaitingTimer:
+        if (const IoOperation *t = timer(task.awaitedId))
+            return QStringLiteral("sleep %1").arg(formatDuration(std::int64_t(t->detail) * 1000));
+        return QStringLiteral("timer #%1").arg(task.awaitedId);
+    case TaskRunState::AwaitingTask:
+        return QStringLiteral("task %1").arg(trace.taskName(task.awaitedId));
+    case TaskRunState::AwaitingOther:
+        return label;
+    default:
+        return {};
+    }
+}
+
+qsizetype TraceDigest::spanAt(const TaskSummary &task, std::int64_t ns)
+{
+    const auto it = std::upper_bound(task.spans.begin(), task.spans.end(), ns,
+        [](std::int64_t t, const TaskStateSpan &s) { return t < s.startNs; });
+    return it == task.spans.begin() ? 0 : (it - task.spans.begin()) - 1;
+}
+
+const IoOperation *TraceDigest::io(std::uint32_t id) const
+{
+    const auto it = m_ioIndex.find(id);
+    return it == m_ioIndex.end() ? nullptr : &m_io[static_cast<std::size_t>(it->second)];
+}
+
+const IoOperation *TraceDigest::timer(std::uint32_t id) const
+{
+    const auto it = m_timerIndex.find(id);
+    return it == m_timerIndex.end() ? nullptr : &m_timers[static_cast<std::size_t>(it->second)];
+}
+
+TaskSummary &TraceDigest::touch(TaskId id, SeqNo seq, Change &change)
+{
+    if (id > m_tasks.size()) {
+        const std::size_t before = m_tasks.size();
+        m_tasks.resize(id);
+        for (std::size_t i = before; i < m_tasks.size(); ++i)
+            m_tasks[i].id = static_cast<TaskId>(i + 1);
+    }
+    change.first = std::min(change.first, id);
+    change.last = std::max(change.last, id);
+    TaskSummary &task = m_tasks[id - 1];
+    task.lastSeq = seq;
+    return task;
+}
+
+void TraceDigest::enter(TaskSummary &task, TaskRunState state, const TraceEvent &event)
+{
+    const std::int64_t spent = event.timeNs - task.stateSinceNs;
+    if (task.state == TaskRunState::Running)
+        task.busyNs += spent;
+    else if (isAwaiting(task.state))
+        task.waitingNs += spent;
+    task.state = state;
+    task.stateSinceNs = event.timeNs;
+    if (!task.spans.empty() && task.spans.back().startNs == event.timeNs && task.spans.back().state == state)
+        return;
+    task.spans.push_back(TaskStateSpan { event.timeNs, event.seq, state });
+}
+
+void TraceDigest::openActivation(TaskId task, SeqNo seq)
+{
+    m_running.push_back(m_activationSeqs.open(seq));
+    m_activations.push_back(Activation { task, static_cast<std::uint32_t>(m_running.size() - 1) });
+}
+
+void TraceDigest::closeActivations(SeqNo seq)
+{
+    for (const qsizetype i : m_running)
+        m_activationSeqs.close(i, seq);
+    m_running.clear();
+}
+
+void TraceDigest::closeActivation(TaskId task, SeqNo seq)
+{
+    // An inline child returns: it and anything above it end; the parent below keeps running.
+    const auto found = std::find_if(m_running.begin(), m_running.end(),
+        [&](qsizetype i) { return m_activations[static_cast<std::size_t>(i)].task == task; });
+    if (found == m_running.end())
+        return;
+    while (!m_running.empty()) {
+        const qsizetype top = m_running.back();
+        m_running.pop_back();
+        m_activationSeqs.close(top, seq);
+        if (m_activations[static_cast<std::size_t>(top)].task == task)
+            break;
+    }
+}
+
+void TraceDigest::suspend(const Trace &trace, TaskSummary &task, const TraceEvent &event)
+{
+    TaskRunState state = TaskRunState::AwaitingOther;
+    const QString &label = trace.labels().text(event.detail);
+    if (task.lastSubmitKind == EventKind::IoSubmitted && task.lastSubmitId == event.other)
+        state = TaskRunState::AwaitingIo;
+    else if (task.lastSubmitKind == EventKind::TimerArmed && task.lastSubmitId == event.other)
+        state = TaskRunState::AwaitingTimer;
+    else if (label == QLatin1StringView("yield"))
+        state = TaskRunState::Ready;
+    else if (event.other != NoTask && label == QStringLiteral("task %1").arg(trace.taskName(event.other)))
+        state = TaskRunState::AwaitingTask;
+    task.lastSubmitKind = EventKind::Message;
+    task.awaitedId = event.other;
+    task.awaitedLabel = event.detail;
+    enter(task, state, event);
+    closeActivations(event.seq);
+}
+
+void TraceDigest::consume(const Trace &trace, const TraceEvent &e, Change &change)
+{
+    if (e.task == NoTask) {
+        return; // loop events carry no task state
+    }
+    TaskSummary &task = touch(e.task, e.seq, change);
+    switch (e.kind) {
+    case EventKind::TaskCreated:
+        task.parent = e.other;
+        task.createdNs = e.timeNs;
+        task.stateSinceNs = e.timeNs;
+        task.state = TaskRunState::Ready;
+        task.spans.assign(1, TaskStateSpan { e.timeNs, e.seq, TaskRunState::Ready });
+        break;
+    case EventKind::TaskStarted:
+        if (e.other == NoTask)
+            closeActivations(e.seq);
+        enter(task, TaskRunState::Running, e);
+        openActivation(e.task, e.seq);
+        break;
+    case EventKind::TaskResumed:
+        ++task.resumes;
+        closeActivations(e.seq);
+        enter(task, TaskRunState::Running, e);
+        openActivation(e.task, e.seq);
+        break;
+    case EventKind::TaskSuspended:
+        suspend(trace, task, e);
+        break;
+    case EventKind::TaskDelegated:
+        task.awaitedId = e.other;
+        task.awaitedLabel = NoLabel;
+        enter(task, TaskRunState::AwaitingTask, e);
+        break;
+    case EventKind::TaskReturned:
+    case EventKind::TaskFailed:
+    case EventKind::TaskCancelled: {
+        task.outcome = e.detail;
+        // Waits the task abandoned (a cancelled sleep never fires) end with it.
+        if (task.openIo >= 0)
+            m_ioSeqs.close(std::exchange(task.openIo, -1), e.seq);
+        if (task.openTimer >= 0)
+            m_timerSeqs.close(std::exchange(task.openTimer, -1), e.seq);
+        enter(task,
+            e.kind == EventKind::TaskReturned     ? TaskRunState::Done
+                : e.kind == EventKind::TaskFailed ? TaskRunState::Failed
+                                                  : TaskRunState::Cancelled,
+            e);
+        closeActivation(e.task, e.seq);
+        if (e.other != NoTask) {
+            // An inline child finished: its parent runs again from here.
+            TaskSummary &parent = touch(e.other, e.seq, change);
+            if (!isFinished(parent.state)) {
+                enter(parent, TaskRunState::Running, e);
+                if (m_running.empty()
+                    || m_activations[static_cast<std::size_t>(m_running.back())].task != e.other)
+                    openActivation(e.other, e.seq);
+            }
+        }
+        break;
+    }
+    case EventKind::IoSubmitted:
+        task.lastSubmitKind = e.kind;
+        task.lastSubmitId = e.other;
+        if (!m_ioIndex.contains(e.other)) {
+            m_ioIndex.emplace(e.other, static_cast<qsizetype>(m_io.size()));
+            m_io.push_back(IoOperation { e.other, e.task, e.detail });
+            task.openIo = m_ioSeqs.open(e.seq);
+        }
+        break;
+    case EventKind::TimerArmed:
+        task.lastSubmitKind = e.kind;
+        task.lastSubmitId = e.other;
+        if (!m_timerIndex.contains(e.other)) {
+            m_timerIndex.emplace(e.other, static_cast<qsizetype>(m_timers.size()));
+            m_timers.push_back(IoOperation { e.other, e.task, e.detail });
+            task.openTimer = m_timerSeqs.open(e.seq);
+        }
+        break;
+    case EventKind::IoCompleted:
+    case EventKind::IoFailed:
+    case EventKind::TimerFired: {
+        const bool isTimer = e.kind == EventKind::TimerFired;
+        const auto &index = isTimer ? m_timerIndex : m_ioIndex;
+        if (const auto it = index.find(e.other); it != index.end()) {
+            (isTimer ? m_timerSeqs : m_ioSeqs).close(it->second, e.seq);
+            qsizetype &open = isTimer ? task.openTimer : task.openIo;
+            if (open == it->second)
+                open = -1;
+        }
+        if (isAwaiting(task.state))
+            enter(task, TaskRunState::Ready, e);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+TraceDigest::Change TraceDigest::update(const Trace &trace)
+{
+    Change change;
+    change.taskCountBefore = taskCount();
+    if (m_nextSeq < trace.firstSeq())
+        m_nextSeq = trace.firstSeq(); // events dropped by a capped trace are gone
+    for (qsizetype i = trace.indexOfSeq(m_nextSeq); i >= 0 && i < trace.size(); ++i) {
+        const TraceEvent &e = trace.at(i);
+        if (!m_seenAny) {
+            m_seenAny = true;
+            m_startNs = e.timeNs;
+        }
+        m_endNs = std::max(m_endNs, e.timeNs);
+        consume(trace, e, change);
+    }
+    m_nextSeq = trace.nextSeq();
+    return change;
+}
+
+} // namespace Loopscope

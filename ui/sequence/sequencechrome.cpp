@@ -1,0 +1,191 @@
+#include "sequence/sequencechrome.h"
+
+#include "model/tracedigest.h"
+
+#include <algorithm>
+#include <cmath>
+#include <QFontMetricsF>
+#include <QLocale>
+#include <QPainter>
+
+namespace Loopscope {
+
+using LaneKind = SequenceLayout::LaneKind;
+
+SequenceChrome::SequenceChrome(const Trace &trace, const TraceDigest &digest, const SequenceLayout &layout)
+    : m_trace(trace)
+    , m_digest(digest)
+    , m_layout(layout)
+{
+    setFont(QFont());
+}
+
+void SequenceChrome::setFont(const QFont &font)
+{
+    m_titleFont = font;
+    m_titleFont.setWeight(QFont::DemiBold);
+    m_smallFont = font;
+    m_smallFont.setPointSizeF(std::max(7.0, font.pointSizeF() * 0.82));
+}
+
+QString SequenceChrome::laneTitle(int lane) const
+{
+    const auto &l = m_layout.lane(lane);
+    const QLocale locale;
+    switch (l.kind) {
+    case LaneKind::Loop:
+        return QStringLiteral("event loop");
+    case LaneKind::Task:
+        return m_trace.taskName(l.id);
+    case LaneKind::TaskGroup:
+        return QStringLiteral("%1 more tasks").arg(locale.toString(l.members));
+    case LaneKind::Io:
+        if (m_layout.ioLaneMode() == SequenceLayout::IoLaneMode::Shared)
+            return QStringLiteral("I/O");
+        if (const IoOperation *op = m_digest.io(l.id))
+            return m_trace.labels().text(op->detail);
+        return QStringLiteral("I/O #%1").arg(l.id);
+    case LaneKind::IoGroup:
+        return QStringLiteral("%1 more I/O").arg(locale.toString(l.members));
+    case LaneKind::Timers:
+        return QStringLiteral("timers");
+    }
+    return {};
+}
+
+QString SequenceChrome::laneSubtitle(int lane) const
+{
+    const auto &l = m_layout.lane(lane);
+    switch (l.kind) {
+    case LaneKind::Loop:
+        return QStringLiteral("scheduler");
+    case LaneKind::Task:
+        return QStringLiteral("#%1 · %2").arg(l.id).arg(taskRunStateName(m_digest.task(l.id).state));
+    case LaneKind::TaskGroup:
+        return QStringLiteral("#%1 – #%2").arg(l.id).arg(l.id + l.members - 1);
+    case LaneKind::Io:
+        if (m_layout.ioLaneMode() == SequenceLayout::IoLaneMode::Shared)
+            return m_digest.hasTimers() ? QStringLiteral("%1 ops · timers").arg(l.members)
+                                        : QStringLiteral("%1 operations").arg(l.members);
+        return QStringLiteral("I/O #%1").arg(l.id);
+    case LaneKind::IoGroup:
+        return QStringLiteral("from I/O #%1").arg(l.id);
+    case LaneKind::Timers:
+        return QStringLiteral("sleep");
+    }
+    return {};
+}
+
+void SequenceChrome::paintHeaders(QPainter &p, const QRectF &area, double top, int firstLane, int lastLane,
+    bool footer, double gutterLeft) const
+{
+    if (!footer) {
+        p.fillRect(
+            QRectF(area.left(), top, area.width(), SequenceLayout::HeaderHeight), m_palette.background);
+        p.setPen(QPen(m_palette.grid, 1));
+        const double y = top + SequenceLayout::HeaderHeight - 0.5;
+        p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y));
+    }
+    const QFontMetricsF titleMetrics(m_titleFont);
+    const QFontMetricsF smallMetrics(m_smallFont);
+    for (int lane = firstLane; lane <= lastLane; ++lane) {
+        const auto &l = m_layout.lane(lane);
+        const QRectF box = m_layout.headerRect(lane, footer ? top - 6 : top);
+        QColor border = m_palette.line;
+        QColor fill = m_palette.headerFill;
+        if (l.kind == LaneKind::Task) {
+            border = m_palette.taskAccent(l.id);
+            fill = m_palette.faded(border, m_palette.dark ? 0.72 : 0.86);
+        } else if (l.kind == LaneKind::Loop) {
+            border = m_palette.arrow;
+        }
+        p.setPen(QPen(border, l.kind == LaneKind::Loop ? 1.6 : 1.2));
+        p.setBrush(fill);
+        p.drawRoundedRect(box, 6, 6);
+        p.setBrush(Qt::NoBrush);
+        const QRectF inner = box.adjusted(6, 3, -6, -3);
+        const QString title = titleMetrics.elidedText(laneTitle(lane), Qt::ElideMiddle, inner.width());
+        const QString subtitle = smallMetrics.elidedText(laneSubtitle(lane), Qt::ElideRight, inner.width());
+        p.setFont(m_titleFont);
+        p.setPen(m_palette.text);
+        p.drawText(QRectF(inner.left(), inner.top(), inner.width(), inner.height() * 0.58),
+            Qt::AlignHCenter | Qt::AlignBottom, title);
+        p.setFont(m_smallFont);
+        p.setPen(m_palette.mutedText);
+        p.drawText(
+            QRectF(inner.left(), inner.top() + inner.height() * 0.58, inner.width(), inner.height() * 0.42),
+            Qt::AlignHCenter | Qt::AlignTop, subtitle);
+    }
+    if (!footer && gutterLeft + SequenceLayout::GutterWidth > area.left()) {
+        const QRectF corner(gutterLeft, top, SequenceLayout::GutterWidth, SequenceLayout::HeaderHeight);
+        p.fillRect(corner, m_palette.alternate);
+        p.setPen(QPen(m_palette.grid, 1));
+        p.drawLine(
+            QPointF(corner.right() - 0.5, corner.top()), QPointF(corner.right() - 0.5, corner.bottom()));
+        p.drawLine(QPointF(corner.left(), corner.bottom() - 0.5), corner.bottomRight() - QPointF(0, 0.5));
+        p.setFont(m_smallFont);
+        p.setPen(m_palette.mutedText);
+        p.drawText(corner.adjusted(0, 0, -10, -8), Qt::AlignRight | Qt::AlignBottom, QStringLiteral("time"));
+    }
+}
+
+void SequenceChrome::paintGutter(QPainter &p, const QRectF &area, double left, qsizetype firstRow,
+    qsizetype lastRow, SeqNo stepFirst, SeqNo stepEnd) const
+{
+    const double width = SequenceLayout::GutterWidth;
+    const QRectF gutter(left, area.top(), width, area.height());
+    p.fillRect(gutter, m_palette.alternate);
+    p.setPen(QPen(m_palette.grid, 1));
+    p.drawLine(QPointF(gutter.right() - 0.5, gutter.top()), QPointF(gutter.right() - 0.5, gutter.bottom()));
+    if (firstRow > lastRow)
+        return;
+    const double h = m_layout.rowHeight();
+    const QFontMetricsF metrics(m_smallFont);
+    p.setFont(m_smallFont);
+    if (stepEnd > stepFirst) {
+        const qsizetype a = std::max(firstRow, m_trace.indexOfSeq(std::max(stepFirst, m_trace.firstSeq())));
+        qsizetype b = m_trace.indexOfSeq(stepEnd - 1);
+        b = b < 0 ? lastRow : std::min(b, lastRow);
+        if (a >= 0 && a <= b) {
+            QColor mark = m_palette.currentStep;
+            mark.setAlphaF(1.0f);
+            p.fillRect(QRectF(left, m_layout.rowTop(a), 4, (b - a + 1) * h), mark);
+        }
+    }
+    if (m_layout.detail() == SequenceLayout::Detail::Density) {
+        // Rows are too thin to label: a time tick every few lines of text instead.
+        const double step = metrics.height() * 3;
+        for (double y = std::ceil(std::max(area.top(), SequenceLayout::HeaderHeight) / step) * step;
+             y < area.bottom(); y += step) {
+            const qsizetype row = m_layout.rowAt(y);
+            if (row < 0)
+                continue;
+            p.setPen(m_palette.mutedText);
+            p.drawText(QRectF(left, y - metrics.height() / 2, width - 10, metrics.height()),
+                Qt::AlignRight | Qt::AlignVCenter, formatDuration(m_trace.at(row).timeNs));
+        }
+        return;
+    }
+    double lastLabelBottom = -1e9;
+    for (qsizetype row = firstRow; row <= lastRow; ++row) {
+        const std::int64_t t = m_trace.at(row).timeNs;
+        const bool moved = row > 0 && m_trace.at(row - 1).timeNs != t;
+        if (!moved && row != firstRow && row != 0)
+            continue;
+        const double y = m_layout.arrowY(row); // level with the row's arrow
+        if (y - metrics.height() / 2 < lastLabelBottom)
+            continue;
+        p.setPen(moved ? m_palette.text : m_palette.mutedText);
+        p.drawText(QRectF(left, y - metrics.height() / 2, width - 10, metrics.height()),
+            Qt::AlignRight | Qt::AlignVCenter, formatDuration(t));
+        lastLabelBottom = y + metrics.height() / 2;
+        if (moved && h >= metrics.height() * 2) {
+            const std::int64_t gap = t - m_trace.at(row - 1).timeNs;
+            p.setPen(m_palette.mutedText);
+            p.drawText(QRectF(left, m_layout.rowTop(row) + 1, width - 10, metrics.height()),
+                Qt::AlignRight | Qt::AlignTop, QStringLiteral("+%1").arg(formatDuration(gap)));
+        }
+    }
+}
+
+} // namespace Loopscope

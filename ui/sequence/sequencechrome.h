@@ -1,0 +1,48 @@
+#pragma once
+
+#include "sequence/sequencelayout.h"
+#include "style/viewpalette.h"
+
+#include <QFont>
+
+class QPainter;
+
+namespace Loopscope {
+
+class Trace;
+class TraceDigest;
+
+/*!
+ * Paints the frame around the diagram's rows for SequenceRenderer: the lifeline header boxes (the
+ * loop, each task with its live state, the I/O lanes, groups) and the time gutter (the scheduler
+ * time where it changes, and a mark beside the current step). Same coordinates as the renderer.
+ */
+class SequenceChrome
+{
+public:
+    SequenceChrome(const Trace &trace, const TraceDigest &digest, const SequenceLayout &layout);
+
+    void setPalette(const ViewPalette &palette) { m_palette = palette; }
+    void setFont(const QFont &font);
+
+    //! Header boxes of lanes [firstLane, lastLane] with their band's top at `top`; a footer has no band.
+    void paintHeaders(QPainter &p, const QRectF &area, double top, int firstLane, int lastLane, bool footer,
+        double gutterLeft) const;
+    //! The gutter at x = `left` for rows [firstRow, lastRow], marking events [stepFirst, stepEnd).
+    void paintGutter(QPainter &p, const QRectF &area, double left, qsizetype firstRow, qsizetype lastRow,
+        SeqNo stepFirst, SeqNo stepEnd) const;
+
+    //! Title and subtitle of a lane's header ("C1", "task 1 · awaiting I/O").
+    QString laneTitle(int lane) const;
+    QString laneSubtitle(int lane) const;
+
+private:
+    const Trace &m_trace;
+    const TraceDigest &m_digest;
+    const SequenceLayout &m_layout;
+    ViewPalette m_palette;
+    QFont m_titleFont;
+    QFont m_smallFont;
+};
+
+} // namespace Loopscope

@@ -1,0 +1,229 @@
+#include "sequence/sequencelayout.h"
+
+#include "model/tracedigest.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace Loopscope {
+
+SequenceLayout::SequenceLayout()
+{
+    rebuildLanes();
+}
+
+void SequenceLayout::setIoLaneMode(IoLaneMode mode)
+{
+    m_ioMode = mode;
+    rebuildLanes();
+}
+
+void SequenceLayout::setMaxTaskLanes(int lanes)
+{
+    m_maxTaskLanes = std::max(2, lanes);
+    rebuildLanes();
+}
+
+void SequenceLayout::setMaxIoLanes(int lanes)
+{
+    m_maxIoLanes = std::max(2, lanes);
+    rebuildLanes();
+}
+
+void SequenceLayout::reset()
+{
+    m_rows = 0;
+    m_taskCount = 0;
+    m_ioIds.clear();
+    m_hasTimers = false;
+    rebuildLanes();
+}
+
+void SequenceLayout::update(const TraceDigest &digest, qsizetype rowCount)
+{
+    m_rows = rowCount;
+    const auto &ops = digest.ioOperations();
+    const bool changed = digest.taskCount() != m_taskCount || ops.size() != m_ioIds.size()
+        || digest.hasTimers() != m_hasTimers;
+    if (!changed)
+        return;
+    m_taskCount = digest.taskCount();
+    for (std::size_t i = m_ioIds.size(); i < ops.size(); ++i)
+        m_ioIds.push_back(ops[i].id);
+    m_hasTimers = digest.hasTimers();
+    rebuildLanes();
+}
+
+void SequenceLayout::rebuildLanes()
+{
+    m_lanes.clear();
+    m_lanes.push_back(Lane { LaneKind::Loop, 0, 1 });
+    m_taskLane.assign(static_cast<std::size_t>(m_taskCount) + 1, -1);
+    const TaskId own = m_taskCount <= static_cast<TaskId>(m_maxTaskLanes)
+        ? m_taskCount
+        : static_cast<TaskId>(m_maxTaskLanes - 1);
+    for (TaskId id = 1; id <= own; ++id) {
+        m_taskLane[id] = laneCount();
+        m_lanes.push_back(Lane { LaneKind::Task, id, 1 });
+    }
+    if (own < m_taskCount) {
+        const int group = laneCount();
+        m_lanes.push_back(Lane { LaneKind::TaskGroup, own + 1, m_taskCount - own });
+        for (TaskId id = own + 1; id <= m_taskCount; ++id)
+            m_taskLane[id] = group;
+    }
+
+    m_firstIoLane = -1;
+    m_timerLane = -1;
+    std::uint32_t maxIo = 0;
+    for (const std::uint32_t id : m_ioIds)
+        maxIo = std::max(maxIo, id);
+    m_ioLane.assign(static_cast<std::size_t>(maxIo) + 1, -1);
+    if (m_ioMode == IoLaneMode::Shared) {
+        if (!m_ioIds.empty() || m_hasTimers) {
+            m_firstIoLane = m_timerLane = laneCount();
+            m_lanes.push_back(Lane { LaneKind::Io, 0, static_cast<std::uint32_t>(m_ioIds.size()) });
+            for (const std::uint32_t id : m_ioIds)
+                m_ioLane[id] = m_firstIoLane;
+        }
+        return;
+    }
+    const std::size_t ownIo = m_ioIds.size() <= static_cast<std::size_t>(m_maxIoLanes)
+        ? m_ioIds.size()
+        : static_cast<std::size_t>(m_maxIoLanes - 1);
+    for (std::size_t i = 0; i < m_ioIds.size(); ++i) {
+        if (i < ownIo) {
+            m_ioLane[m_ioIds[i]] = laneCount();
+            m_lanes.push_back(Lane { LaneKind::Io, m_ioIds[i], 1 });
+        } else {
+            if (i == ownIo)
+                m_lanes.push_back(Lane {
+                    LaneKind::IoGroup, m_ioIds[i], static_cast<std::uint32_t>(m_ioIds.size() - ownIo) });
+            m_ioLane[m_ioIds[i]] = laneCount() - 1;
+        }
+        if (m_firstIoLane < 0)
+            m_firstIoLane = m_ioLane[m_ioIds[i]];
+    }
+    if (m_hasTimers) {
+        m_timerLane = laneCount();
+        m_lanes.push_back(Lane { LaneKind::Timers, 0, 1 });
+    }
+}
+
+void SequenceLayout::setZoom(double zoom)
+{
+    m_zoom = std::clamp(zoom, MinZoom, MaxZoom);
+}
+
+SequenceLayout::Detail SequenceLayout::detail() const
+{
+    const double h = rowHeight();
+    if (h >= 22)
+        return Detail::Full;
+    if (h >= 5)
+        return Detail::Compact;
+    return Detail::Density;
+}
+
+double SequenceLayout::arrowY(qsizetype row) const
+{
+    // On a pixel's centre, so that one-pixel lines stay crisp.
+    const double y = detail() == Detail::Full ? rowTop(row) + rowHeight() * 0.70 : rowCenter(row);
+    return std::floor(y) + 0.5;
+}
+
+qsizetype SequenceLayout::rowAt(double y) const
+{
+    if (y < HeaderHeight)
+        return -1;
+    const auto row = static_cast<qsizetype>(std::floor((y - HeaderHeight) / rowHeight()));
+    return row < m_rows ? row : -1;
+}
+
+std::pair<qsizetype, qsizetype> SequenceLayout::rowsBetween(double top, double bottom) const
+{
+    // A hair of tolerance: a bottom exactly on a row boundary must not count the row below it.
+    constexpr double tolerance = 1e-7;
+    const double h = rowHeight();
+    const auto first
+        = static_cast<qsizetype>(std::max(0.0, std::floor((top - HeaderHeight) / h + tolerance)));
+    const auto last = static_cast<qsizetype>(
+        std::min(static_cast<double>(m_rows) - 1, std::ceil((bottom - HeaderHeight) / h - tolerance) - 1));
+    return { first, last };
+}
+
+QSizeF SequenceLayout::contentSize() const
+{
+    return QSizeF(GutterWidth + laneCount() * LaneWidth + LaneWidth * 0.25,
+        bodyBottom() + (m_footer ? FooterHeight : 16));
+}
+
+int SequenceLayout::laneOfTask(TaskId id) const
+{
+    return id < m_taskLane.size() ? m_taskLane[id] : -1;
+}
+
+int SequenceLayout::laneOfIo(std::uint32_t id) const
+{
+    if (m_ioMode == IoLaneMode::Shared)
+        return m_firstIoLane;
+    return id < m_ioLane.size() ? m_ioLane[id] : -1;
+}
+
+int SequenceLayout::timerLane() const
+{
+    return m_timerLane;
+}
+
+int SequenceLayout::waitLane() const
+{
+    if (m_ioMode == IoLaneMode::Shared)
+        return m_firstIoLane;
+    return m_timerLane >= 0 ? m_timerLane : (m_firstIoLane >= 0 ? laneCount() - 1 : -1);
+}
+
+int SequenceLayout::laneAt(double x) const
+{
+    const double lane = std::floor((x - GutterWidth) / LaneWidth);
+    return lane >= 0 && lane < laneCount() ? static_cast<int>(lane) : -1;
+}
+
+std::pair<int, int> SequenceLayout::lanesBetween(double left, double right) const
+{
+    const int first = std::max(0, static_cast<int>(std::floor((left - GutterWidth) / LaneWidth)));
+    const int last
+        = std::min(laneCount() - 1, static_cast<int>(std::ceil((right - GutterWidth) / LaneWidth)) - 1);
+    return { first, last };
+}
+
+QLineF SequenceLayout::arrowLine(qsizetype row, int from, int to) const
+{
+    const double y = arrowY(row);
+    const double direction = to >= from ? 1.0 : -1.0;
+    return QLineF(laneCenter(from) + direction * ActivationHalfWidth, y,
+        laneCenter(to) - direction * ActivationHalfWidth, y);
+}
+
+QRectF SequenceLayout::activationRect(qsizetype firstRow, qsizetype lastRow, int lane, int depth) const
+{
+    const double x = laneCenter(lane) - ActivationHalfWidth + depth * ActivationHalfWidth * 0.7;
+    const double top = arrowY(firstRow);
+    const double bottom = std::max(arrowY(lastRow), top + 2);
+    return QRectF(x, top, ActivationHalfWidth * 2, bottom - top);
+}
+
+QRectF SequenceLayout::headerRect(int lane, double top) const
+{
+    const double width = LaneWidth - 28;
+    return QRectF(laneCenter(lane) - width / 2, top + 10, width, HeaderHeight - 22);
+}
+
+SequenceLayout::Hit SequenceLayout::hitTest(QPointF point) const
+{
+    Hit hit;
+    hit.row = rowAt(point.y());
+    hit.lane = laneAt(point.x());
+    return hit;
+}
+
+} // namespace Loopscope

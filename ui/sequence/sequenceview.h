@@ -1,0 +1,93 @@
+#pragma once
+
+#include "sequence/sequencelayout.h"
+#include "sequence/sequencerenderer.h"
+
+#include <memory>
+#include <QAbstractScrollArea>
+#include <QPointer>
+
+namespace Loopscope {
+
+class TraceFeed;
+
+/*!
+ * The live sequence diagram: a scroll area that paints the visible part of the trace with a
+ * SequenceRenderer and keeps its SequenceLayout in step with the TraceFeed. While it follows (the
+ * default) it scrolls to the newest event on each update; scrolling up stops following, scrolling
+ * back to the bottom resumes it. Lifeline headers and the time gutter stay pinned while scrolling.
+ *
+ * Clicking a row reports its event (eventClicked); the selection and the current step are set from
+ * outside (the main window shares them between views). Ctrl+wheel zooms rows around the pointer.
+ */
+class SequenceView : public QAbstractScrollArea
+{
+    Q_OBJECT
+public:
+    explicit SequenceView(TraceFeed *feed, QWidget *parent = nullptr);
+    ~SequenceView() override;
+
+    const SequenceLayout &layout() const { return m_layout; }
+    //! The renderer painting the current trace (null while there is no trace).
+    const SequenceRenderer *renderer() const { return m_renderer.get(); }
+
+    void setIoLaneMode(SequenceLayout::IoLaneMode mode);
+    double zoom() const { return m_layout.zoom(); }
+    //! Sets the row zoom, keeping the row at viewport y `anchorY` (-1: the centre) in place.
+    void setZoom(double zoom, double anchorY = -1);
+    void zoomIn() { setZoom(zoom() * 1.25); }
+    void zoomOut() { setZoom(zoom() / 1.25); }
+
+    void setCurrentStep(SeqNo firstSeq, SeqNo endSeq);
+    SeqNo currentStepFirst() const { return m_stepFirst; }
+    SeqNo currentStepEnd() const { return m_stepEnd; }
+    //! Highlights event `seq`; with `reveal`, scrolls it into view.
+    void setSelectedSeq(SeqNo seq, bool reveal = true);
+    void clearSelection();
+    bool hasSelection() const { return m_hasSelection; }
+    SeqNo selectedSeq() const { return m_selected; }
+
+    bool isFollowing() const { return m_following; }
+    void setFollowing(bool follow);
+    //! Scrolls so that `row` is visible (centred if it was not).
+    void ensureRowVisible(qsizetype row);
+    //! The part of the diagram shown now, in diagram coordinates.
+    QRectF visibleArea() const;
+    //! Viewport position of a diagram point (for tests and tooltips).
+    QPoint mapFromDiagram(QPointF point) const;
+
+signals:
+    //! The user clicked the row of event `seq`.
+    void eventClicked(Loopscope::SeqNo seq);
+    void zoomChanged(double zoom);
+    void followingChanged(bool following);
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void scrollContentsBy(int dx, int dy) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    bool viewportEvent(QEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    void rebuild();
+    void onUpdated(qsizetype firstRow, qsizetype rowCount);
+    void updateScrollBars();
+    void scrollToEnd();
+    void applyHighlights();
+    QPointF toDiagram(QPoint viewportPos) const;
+
+    QPointer<TraceFeed> m_feed;
+    SequenceLayout m_layout;
+    std::unique_ptr<SequenceRenderer> m_renderer;
+    SeqNo m_stepFirst = 0;
+    SeqNo m_stepEnd = 0;
+    SeqNo m_selected = 0;
+    bool m_hasSelection = false;
+    bool m_following = true;
+    bool m_scrollingProgrammatically = false;
+};
+
+} // namespace Loopscope

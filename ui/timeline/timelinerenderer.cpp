@@ -1,0 +1,239 @@
+#include "timeline/timelinerenderer.h"
+
+#include "model/tracedigest.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <QFontMetricsF>
+#include <QPainter>
+#include <vector>
+
+namespace Loopscope {
+
+TimelineRenderer::TimelineRenderer(
+    const Trace &trace, const TraceDigest &digest, const TimelineLayout &layout)
+    : m_trace(trace)
+    , m_digest(digest)
+    , m_layout(layout)
+    , m_palette(ViewPalette::fromPalette(QPalette()))
+{
+    setFont(QFont());
+}
+
+void TimelineRenderer::setFont(const QFont &font)
+{
+    m_font = font;
+    m_smallFont = font;
+    m_smallFont.setPointSizeF(std::max(7.0, font.pointSizeF() * 0.82));
+}
+
+void TimelineRenderer::setSelection(std::int64_t timeNs, TaskId task)
+{
+    m_selectedTime = timeNs;
+    m_selectedTask = task;
+    m_hasSelection = true;
+}
+
+void TimelineRenderer::paint(QPainter &painter, const QRectF &area) const
+{
+    QPainter &p = painter;
+    p.save();
+    p.setClipRect(area);
+    p.fillRect(area, m_palette.background);
+    const auto [firstLane, lastLane] = m_layout.lanesBetween(area.top(), area.bottom());
+    const double left = std::max(area.left(), TimelineLayout::LabelWidth);
+    const double right = area.right();
+    const double pitch = TimelineLayout::LaneHeight + TimelineLayout::LaneGap;
+    for (int lane = firstLane; lane <= lastLane; ++lane) {
+        if (lane % 2 == 1)
+            p.fillRect(
+                QRectF(left, m_layout.laneTop(lane) - TimelineLayout::LaneGap / 2, right - left, pitch),
+                m_palette.alternate);
+        if (m_hasSelection && m_selectedTask == static_cast<TaskId>(lane + 1)) {
+            QColor c = m_palette.selection;
+            c.setAlphaF(0.18f);
+            p.fillRect(QRectF(area.left(), m_layout.laneTop(lane) - TimelineLayout::LaneGap / 2, area.width(),
+                           pitch),
+                c);
+        }
+    }
+    p.save();
+    p.setClipRect(QRectF(left, area.top(), right - left, area.height()));
+    for (int lane = firstLane; lane <= lastLane; ++lane)
+        paintLane(p, lane, left, right);
+    // The newest moment of the run, and the selected event's moment.
+    const double nowX = m_layout.mapTimeToX(static_cast<double>(m_digest.endTimeNs()));
+    p.setPen(QPen(m_palette.mutedText, 1, Qt::DashLine));
+    p.drawLine(QPointF(nowX, area.top()), QPointF(nowX, area.bottom()));
+    if (m_hasSelection) {
+        const double x = std::round(m_layout.mapTimeToX(static_cast<double>(m_selectedTime))) + 0.5;
+        p.setPen(QPen(m_palette.selection, 2));
+        p.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()));
+    }
+    p.restore();
+    paintLabels(p, area, firstLane, lastLane);
+    paintAxis(p, area);
+    paintLegend(p, area);
+    p.restore();
+}
+
+void TimelineRenderer::paintLegend(QPainter &p, const QRectF &area) const
+{
+    const QRectF strip(area.left(), area.bottom() - TimelineLayout::LegendHeight, area.width(),
+        TimelineLayout::LegendHeight);
+    p.fillRect(strip, m_palette.background);
+    p.setPen(QPen(m_palette.grid, 1));
+    p.drawLine(QPointF(strip.left(), strip.top() + 0.5), QPointF(strip.right(), strip.top() + 0.5));
+    p.setFont(m_smallFont);
+    const QFontMetricsF metrics(m_smallFont);
+    // Short names: the whole legend fits a narrow dock.
+    constexpr std::array<QLatin1StringView, TaskRunStateCount> names { QLatin1StringView("ready"),
+        QLatin1StringView("running"), QLatin1StringView("I/O"), QLatin1StringView("sleep"),
+        QLatin1StringView("task"), QLatin1StringView("waiting"), QLatin1StringView("done"),
+        QLatin1StringView("failed"), QLatin1StringView("cancelled") };
+    double x = strip.left() + 10;
+    const double y = strip.center().y();
+    for (int s = 0; s < TaskRunStateCount; ++s) {
+        const auto state = static_cast<TaskRunState>(s);
+        const QString name = names[static_cast<std::size_t>(s)];
+        const double width = 10 + 3 + metrics.horizontalAdvance(name) + 9;
+        if (x + width > strip.right())
+            break;
+        p.fillRect(QRectF(x, y - 4, 10, 8), m_palette.stateColor(state));
+        p.setPen(m_palette.mutedText);
+        p.drawText(
+            QRectF(x + 13, strip.top(), width, strip.height()), Qt::AlignLeft | Qt::AlignVCenter, name);
+        x += width;
+    }
+}
+
+void TimelineRenderer::paintLane(QPainter &p, int lane, double left, double right) const
+{
+    const TaskSummary &task = m_digest.task(static_cast<TaskId>(lane + 1));
+    const auto &spans = task.spans;
+    if (spans.empty())
+        return;
+    const double top = m_layout.laneTop(lane) + 3;
+    const double height = TimelineLayout::LaneHeight - 6;
+    const auto n = static_cast<qsizetype>(spans.size());
+    const double endOfTrace = static_cast<double>(m_digest.endTimeNs());
+    const double tRight = m_layout.mapXToTime(right);
+    // Start at the last state entered before the left edge, or at the first one entered on it
+    // (several can start at the same instant on the virtual clock).
+    const auto leftNs = static_cast<std::int64_t>(std::floor(m_layout.mapXToTime(left)));
+    const auto firstAtLeft = std::lower_bound(spans.begin(), spans.end(), leftNs,
+        [](const TaskStateSpan &s, std::int64_t t) { return s.startNs < t; });
+    qsizetype i = std::max<qsizetype>(0, (firstAtLeft - spans.begin()) - 1);
+    if (firstAtLeft != spans.end() && firstAtLeft->startNs == leftNs)
+        i = firstAtLeft - spans.begin();
+    double xMin = left;
+    std::vector<double> ticks; // runs shorter than a pixel, drawn last so that nothing covers them
+    while (i < n) {
+        const TaskStateSpan &span = spans[static_cast<std::size_t>(i)];
+        if (static_cast<double>(span.startNs) > tRight)
+            break;
+        const double endNs
+            = i + 1 < n ? static_cast<double>(spans[static_cast<std::size_t>(i + 1)].startNs) : endOfTrace;
+        const double xs = std::max(m_layout.mapTimeToX(static_cast<double>(span.startNs)), xMin);
+        const double xe = std::min(m_layout.mapTimeToX(endNs), right);
+        if (xe - xs >= 1.0) {
+            p.fillRect(QRectF(xs, top, xe - xs, height), m_palette.stateColor(span.state));
+            xMin = xe;
+            ++i;
+            continue;
+        }
+        // Shorter than a pixel: the column shows the state that fills most of it. Where only a few
+        // states share it, a run is marked with a tick even if it took no time (virtual clock);
+        // where many do, ticks would paint the whole lane "running", so the dominant state wins.
+        const double column = std::floor(xs);
+        const double columnStart = m_layout.mapXToTime(column);
+        const double columnEnd = m_layout.mapXToTime(column + 1);
+        const auto next = std::upper_bound(spans.begin() + i, spans.end(),
+            static_cast<std::int64_t>(std::ceil(columnEnd)),
+            [](std::int64_t t, const TaskStateSpan &s) { return t < s.startNs; });
+        const qsizetype j = next - spans.begin();
+        std::array<double, TaskRunStateCount> share {};
+        bool ran = false;
+        for (qsizetype k = i; k < j && k < i + 32; ++k) {
+            const TaskStateSpan &s = spans[static_cast<std::size_t>(k)];
+            const double from = std::max(static_cast<double>(s.startNs), columnStart);
+            const double to = std::min(
+                k + 1 < n ? static_cast<double>(spans[static_cast<std::size_t>(k + 1)].startNs) : endOfTrace,
+                columnEnd);
+            share[static_cast<std::size_t>(s.state)] += std::max(0.0, to - from);
+            ran = ran || s.state == TaskRunState::Running;
+        }
+        const auto dominant
+            = static_cast<TaskRunState>(std::max_element(share.begin(), share.end()) - share.begin());
+        if (ran && j - i <= 4)
+            ticks.push_back(column);
+        p.fillRect(QRectF(column, top, 1, height),
+            m_palette.stateColor(share[static_cast<std::size_t>(dominant)] > 0 ? dominant : span.state));
+        xMin = column + 1;
+        i = std::max(i + 1, j - 1);
+    }
+    const QColor running = m_palette.stateColor(TaskRunState::Running);
+    for (const double x : ticks)
+        p.fillRect(QRectF(x - 1, top - 2, 3, height + 4), running);
+}
+
+void TimelineRenderer::paintLabels(QPainter &p, const QRectF &area, int firstLane, int lastLane) const
+{
+    const QRectF column(area.left(), area.top(), TimelineLayout::LabelWidth, area.height());
+    p.fillRect(column, m_palette.alternate);
+    p.setPen(QPen(m_palette.grid, 1));
+    p.drawLine(QPointF(column.right() - 0.5, column.top()), QPointF(column.right() - 0.5, column.bottom()));
+    const QFontMetricsF metrics(m_font);
+    p.setFont(m_font);
+    for (int lane = firstLane; lane <= lastLane; ++lane) {
+        const auto id = static_cast<TaskId>(lane + 1);
+        const double top = m_layout.laneTop(lane);
+        p.fillRect(
+            QRectF(column.left() + 6, top + 4, 4, TimelineLayout::LaneHeight - 8), m_palette.taskAccent(id));
+        const QString name = metrics.elidedText(m_trace.taskName(id), Qt::ElideRight, column.width() - 24);
+        p.setPen(m_palette.text);
+        p.drawText(QRectF(column.left() + 16, top, column.width() - 20, TimelineLayout::LaneHeight),
+            Qt::AlignLeft | Qt::AlignVCenter, name);
+    }
+}
+
+void TimelineRenderer::paintAxis(QPainter &p, const QRectF &area) const
+{
+    const QRectF axis(area.left(), area.top(), area.width(), TimelineLayout::AxisHeight);
+    p.fillRect(axis, m_palette.background);
+    p.setPen(QPen(m_palette.grid, 1));
+    p.drawLine(QPointF(axis.left(), axis.bottom() - 0.5), QPointF(axis.right(), axis.bottom() - 0.5));
+    p.setFont(m_smallFont);
+    const QFontMetricsF metrics(m_smallFont);
+    // Ticks far enough apart for the widest label they can have.
+    const double widest = std::max(metrics.horizontalAdvance(QStringLiteral("000.000 ms")),
+        metrics.horizontalAdvance(formatDuration(m_layout.rangeEnd() - m_layout.rangeStart())));
+    const double interval = m_layout.tickInterval(widest + 16);
+    const double origin = static_cast<double>(m_layout.rangeStart());
+    const double first = std::ceil((m_layout.viewStart() - origin) / interval) * interval + origin;
+    double lastLabelRight = -1e9;
+    for (double t = first; t <= m_layout.viewEnd(); t += interval) {
+        const double x = std::round(m_layout.mapTimeToX(t)) + 0.5;
+        if (x < TimelineLayout::LabelWidth)
+            continue;
+        p.setPen(QPen(m_palette.line, 1));
+        p.drawLine(QPointF(x, axis.bottom() - 6), QPointF(x, axis.bottom()));
+        const QString label = formatDuration(static_cast<std::int64_t>(std::llround(t - origin)));
+        const double width = metrics.horizontalAdvance(label);
+        // Beside its tick, or before it where it would run off the right edge (if there is room).
+        const double left = x + 3 + width > axis.right() ? x - 3 - width : x + 3;
+        if (left < lastLabelRight + 8)
+            continue;
+        p.setPen(m_palette.mutedText);
+        p.drawText(
+            QRectF(left, axis.top(), width + 1, axis.height() - 4), Qt::AlignLeft | Qt::AlignVCenter, label);
+        lastLabelRight = left + width;
+    }
+    const QRectF corner(area.left(), area.top(), TimelineLayout::LabelWidth, TimelineLayout::AxisHeight);
+    p.fillRect(corner, m_palette.alternate);
+    p.setPen(m_palette.mutedText);
+    p.drawText(corner.adjusted(16, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("task"));
+}
+
+} // namespace Loopscope

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "style/viewpalette.h"
+#include "timeline/timelinelayout.h"
+
+#include <QFont>
+
+class QPainter;
+
+namespace Loopscope {
+
+class Trace;
+class TraceDigest;
+
+/*!
+ * Paints the timeline onto any QPainter: one swimlane per task coloured by state over time, the
+ * task names in a pinned label column, a pinned time axis, a pinned legend of the state colours
+ * along the bottom, and markers for the selected event and the newest time. Cost is O(visible lanes x visible
+ * pixels x log spans): states shorter than a pixel are merged into one pixel column (running wins, so
+ * zero-length runs on the virtual clock stay visible as ticks).
+ *
+ * `visibleArea` is in the layout's coordinates: x in viewport pixels, y in content pixels; the
+ * caller translates the painter by -visibleArea.top() vertically.
+ */
+class TimelineRenderer
+{
+public:
+    TimelineRenderer(const Trace &trace, const TraceDigest &digest, const TimelineLayout &layout);
+
+    void setPalette(const ViewPalette &palette) { m_palette = palette; }
+    void setFont(const QFont &font);
+    //! Marks the time of the selected event and its task's lane (task 0: no lane).
+    void setSelection(std::int64_t timeNs, TaskId task);
+    void clearSelection() { m_hasSelection = false; }
+
+    void paint(QPainter &painter, const QRectF &visibleArea) const;
+
+private:
+    void paintLane(QPainter &p, int lane, double left, double right) const;
+    void paintLabels(QPainter &p, const QRectF &area, int firstLane, int lastLane) const;
+    void paintAxis(QPainter &p, const QRectF &area) const;
+    void paintLegend(QPainter &p, const QRectF &area) const;
+
+    const Trace &m_trace;
+    const TraceDigest &m_digest;
+    const TimelineLayout &m_layout;
+    ViewPalette m_palette;
+    QFont m_font;
+    QFont m_smallFont;
+    std::int64_t m_selectedTime = 0;
+    TaskId m_selectedTask = NoTask;
+    bool m_hasSelection = false;
+};
+
+} // namespace Loopscope

@@ -1,0 +1,98 @@
+#include "window/desktopapp.h"
+
+#include "model/tracefeed.h"
+#include "scheduler/errors.h"
+#include "window/filecommands.h"
+#include "window/launchoptions.h"
+#include "window/mainwindow.h"
+#include "window/scenariosession.h"
+
+#include <QApplication>
+#include <QDeadlineTimer>
+#include <QEventLoop>
+#include <QIcon>
+#include <QPixmap>
+#include <QTextStream>
+#include <QTimer>
+
+namespace Loopscope {
+
+namespace {
+
+//! Takes `steps` steps; a real-clock run that has to wait for I/O gets the event loop meanwhile.
+void takeSteps(ScenarioSession &session, qint64 steps)
+{
+    const QDeadlineTimer deadline(std::chrono::seconds(60));
+    qint64 taken = 0;
+    while (taken < steps && session.hasRun() && !session.isFinished() && !deadline.hasExpired()) {
+        const qint64 now = session.advance(steps - taken);
+        taken += now;
+        if (now == 0) {
+            QEventLoop wait;
+            QTimer::singleShot(10, &wait, &QEventLoop::quit);
+            wait.exec();
+        }
+    }
+}
+
+} // namespace
+
+int runDesktopApp(int &argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("Loopscope"));
+    QApplication::setOrganizationName(QStringLiteral("Loopscope"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Loopscope"));
+    QApplication::setDesktopFileName(QStringLiteral("loopscope"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/loopscope/icons/loopscope.svg")));
+    QTextStream err(stderr);
+
+    LaunchOptions options;
+    try {
+        options = LaunchOptions::parse(app.arguments().mid(1));
+    } catch (const Error &e) {
+        err << "loopscope: " << e.message() << '\n';
+        return 2;
+    }
+    if (options.help) {
+        QTextStream(stdout) << LaunchOptions::usage();
+        return 0;
+    }
+
+    MainWindow window;
+    QString error;
+    if (!options.traceFile.isEmpty()) {
+        if (!window.files().openTrace(options.traceFile, &error)) {
+            err << "loopscope: " << error << '\n';
+            return 2;
+        }
+    } else if (!options.scenarioId.isEmpty() || !options.parameters.isEmpty()) {
+        const QString id
+            = options.scenarioId.isEmpty() ? ScenarioRegistry::defaultScenarioId() : options.scenarioId;
+        if (!window.openScenario(id, options.parameters, &error)) {
+            err << "loopscope: " << error << '\n';
+            return 2;
+        }
+    } else {
+        window.openLastScenario();
+    }
+    takeSteps(window.session(), options.steps);
+    window.show();
+
+    if (options.screenshot.isEmpty())
+        return QApplication::exec();
+
+    // Let the window lay out and paint once before grabbing it.
+    window.feed().flush();
+    QEventLoop settle;
+    QTimer::singleShot(300, &settle, &QEventLoop::quit);
+    settle.exec();
+    if (!window.grab().save(options.screenshot)) {
+        err << "loopscope: could not save the screenshot to " << options.screenshot << '\n';
+        return 1;
+    }
+    QTextStream(stdout) << "saved " << options.screenshot << '\n';
+    return 0;
+}
+
+} // namespace Loopscope

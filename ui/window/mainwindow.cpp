@@ -1,0 +1,446 @@
+#include "window/mainwindow.h"
+
+#include "window/retrievalpanel.h"
+#include "io/tracemetadata.h"
+#include "io/tracereplayrun.h"
+#include "model/tracefeed.h"
+#include "panes/codeview.h"
+#include "panes/detailspane.h"
+#include "panes/eventspane.h"
+#include "panes/taskspane.h"
+#include "scheduler/errors.h"
+#include "sequence/sequenceview.h"
+#include "timeline/timelineview.h"
+#include "window/controlbar.h"
+#include "window/filecommands.h"
+#include "window/mainwindowactions.h"
+#include "window/scenariosession.h"
+
+#include <QAction>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QLabel>
+#include <QLocale>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTableView>
+#include <QToolBar>
+
+namespace Loopscope {
+
+namespace {
+
+QDockWidget *makeDock(const QString &title, const QString &name, QWidget *content, QWidget *parent)
+{
+    auto *dock = new QDockWidget(title, parent);
+    dock->setObjectName(name);
+    dock->setWidget(content);
+    dock->setFeatures(
+        QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
+    return dock;
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_session(new ScenarioSession(this))
+    , m_feed(new TraceFeed(this))
+    , m_actions(new MainWindowActions(this))
+    , m_files(new FileCommands(*m_session, this))
+{
+    setObjectName(QStringLiteral("LoopscopeMainWindow"));
+    setWindowIcon(QIcon(QStringLiteral(":/loopscope/icons/loopscope.svg")));
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+
+    m_controls = new ControlBar(
+        { m_actions->runPause, m_actions->stepBack, m_actions->step, m_actions->reset }, this);
+    m_controls->setScenarios(m_registry.list());
+    auto *toolbar = addToolBar(tr("Controls"));
+    toolbar->setObjectName(QStringLiteral("controls"));
+    toolbar->setMovable(false);
+    toolbar->addWidget(m_controls);
+
+    m_diagram = new SequenceView(m_feed, this);
+    setCentralWidget(m_diagram);
+    buildDocks();
+    buildMenus();
+    m_counts = new QLabel(this);
+    statusBar()->addPermanentWidget(m_counts);
+    connectActions();
+    restoreSettings();
+    refreshStatus();
+}
+
+MainWindow::~MainWindow() = default;
+
+QTableView *MainWindow::eventTable() const
+{
+    return m_events->table();
+}
+
+QLineEdit *MainWindow::findField() const
+{
+    return m_events->findField();
+}
+
+QTableView *MainWindow::taskTable() const
+{
+    return m_tasks->table();
+}
+
+void MainWindow::buildDocks()
+{
+    m_timeline = new TimelineView(m_feed, this);
+
+    m_events = new EventsPane(m_feed, this);
+
+    m_tasks = new TasksPane(m_feed, this);
+    m_details = new DetailsPane(this);
+    m_code = new CodeView(this);
+    m_retrieval = new RetrievalPanel(this);
+
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
+    auto *codeDock = makeDock(tr("Code"), QStringLiteral("code"), m_code, this);
+    auto *eventsDock = makeDock(tr("Events"), QStringLiteral("events"), m_events, this);
+    auto *detailsDock = makeDock(tr("Details"), QStringLiteral("details"), m_details, this);
+    auto *timelineDock = makeDock(tr("Timeline"), QStringLiteral("timeline"), m_timeline, this);
+    auto *tasksDock = makeDock(tr("Tasks"), QStringLiteral("tasks"), m_tasks, this);
+    auto *retrievalDock = makeDock(tr("HTTP retrieval"), QStringLiteral("retrieval"), m_retrieval, this);
+    addDockWidget(Qt::RightDockWidgetArea, codeDock);
+    addDockWidget(Qt::RightDockWidgetArea, eventsDock);
+    addDockWidget(Qt::RightDockWidgetArea, detailsDock);
+    tabifyDockWidget(detailsDock, retrievalDock);
+    detailsDock->raise();
+    addDockWidget(Qt::BottomDockWidgetArea, timelineDock);
+    addDockWidget(Qt::BottomDockWidgetArea, tasksDock);
+    splitDockWidget(timelineDock, tasksDock, Qt::Horizontal);
+    resizeDocks({ codeDock, eventsDock, detailsDock }, { 340, 300, 200 }, Qt::Vertical);
+    resizeDocks({ codeDock }, { 470 }, Qt::Horizontal);
+    resizeDocks({ timelineDock }, { 190 }, Qt::Vertical);
+    resizeDocks({ timelineDock, tasksDock }, { 430, 560 }, Qt::Horizontal);
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_actions->openTrace);
+    file->addAction(m_actions->saveTrace);
+    file->addAction(m_actions->exportDiagram);
+    file->addSeparator();
+    file->addAction(m_actions->quit);
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(m_actions->runPause);
+    run->addAction(m_actions->step);
+    run->addAction(m_actions->stepBack);
+    run->addAction(m_actions->reset);
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_actions->zoomIn);
+    view->addAction(m_actions->zoomOut);
+    view->addAction(m_actions->fitTimeline);
+    view->addSeparator();
+    view->addAction(m_actions->ioLanePerOperation);
+    view->addAction(m_actions->followNewest);
+    view->addAction(m_actions->find);
+    view->addSeparator();
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        view->addAction(dock->toggleViewAction());
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_actions->about);
+}
+
+void MainWindow::connectActions()
+{
+    addActions({ m_actions->runPause, m_actions->step, m_actions->stepBack, m_actions->reset,
+        m_actions->zoomIn, m_actions->zoomOut, m_actions->find });
+    connect(m_actions->openTrace, &QAction::triggered, m_files, &FileCommands::openDialog);
+    connect(m_actions->saveTrace, &QAction::triggered, m_files, &FileCommands::saveDialog);
+    connect(m_actions->exportDiagram, &QAction::triggered, m_files, &FileCommands::exportDialog);
+    connect(m_files, &FileCommands::reported, this,
+        [this](const QString &message) { statusBar()->showMessage(message, 5000); });
+    connect(m_actions->quit, &QAction::triggered, this, &QWidget::close);
+    connect(m_retrieval, &RetrievalPanel::fetchRequested, this, &MainWindow::startRetrieval);
+    connect(m_actions->runPause, &QAction::triggered, m_session, &ScenarioSession::toggleAnimation);
+    connect(m_actions->step, &QAction::triggered, m_session, &ScenarioSession::step);
+    connect(m_actions->stepBack, &QAction::triggered, m_session, &ScenarioSession::stepBack);
+    connect(m_actions->reset, &QAction::triggered, m_session, &ScenarioSession::reset);
+    connect(m_actions->zoomIn, &QAction::triggered, this, [this] {
+        if (m_timeline->hasFocus())
+            m_timeline->zoomIn();
+        else
+            m_diagram->zoomIn();
+    });
+    connect(m_actions->zoomOut, &QAction::triggered, this, [this] {
+        if (m_timeline->hasFocus())
+            m_timeline->zoomOut();
+        else
+            m_diagram->zoomOut();
+    });
+    connect(m_actions->fitTimeline, &QAction::triggered, m_timeline, &TimelineView::fit);
+    connect(m_actions->ioLanePerOperation, &QAction::toggled, this, [this](bool perOperation) {
+        m_diagram->setIoLaneMode(
+            perOperation ? SequenceLayout::IoLaneMode::PerOperation : SequenceLayout::IoLaneMode::Shared);
+    });
+    connect(m_actions->followNewest, &QAction::toggled, m_diagram, &SequenceView::setFollowing);
+    connect(m_diagram, &SequenceView::followingChanged, m_actions->followNewest, &QAction::setChecked);
+    connect(m_actions->find, &QAction::triggered, this, [this] {
+        if (auto *dock = findChild<QDockWidget *>(QStringLiteral("events")))
+            dock->show();
+        m_events->focusFind();
+    });
+    connect(m_events, &EventsPane::found, this, [this](SeqNo seq) { selectEvent(seq); });
+    connect(m_events, &EventsPane::notFound, this, [this](const QString &text) {
+        statusBar()->showMessage(tr("No event matches “%1”").arg(text), 5000);
+    });
+    connect(m_actions->about, &QAction::triggered, this, [this] {
+        QMessageBox::about(this, tr("About Loopscope"),
+            tr("<h3>Loopscope %1</h3><p>Makes event-loop scheduling visible: every start, await, "
+               "I/O completion and resume of a coroutine, step by step, as a sequence diagram, "
+               "a timeline and a task table.</p>")
+                .arg(loopscopeVersion()));
+    });
+
+    connect(m_session, &ScenarioSession::runReplaced, this, &MainWindow::onRunReplaced);
+    connect(m_session, &ScenarioSession::stepped, this, &MainWindow::onStepped);
+    connect(m_session, &ScenarioSession::animatingChanged, this, [this](bool running) {
+        m_actions->setRunning(running);
+        refreshStatus();
+    });
+    connect(m_session, &ScenarioSession::finished, this, &MainWindow::refreshStatus);
+    connect(m_session, &ScenarioSession::errorOccurred, this, &MainWindow::showError);
+    connect(m_session, &ScenarioSession::blocked, this, [this] {
+        statusBar()->showMessage(
+            tr("Nothing is due yet: the run is waiting for I/O or a timer. Step again in a "
+               "moment, or press Run."),
+            5000);
+    });
+    connect(m_feed, &TraceFeed::updated, this, &MainWindow::refreshStatus);
+
+    connect(m_controls, &ControlBar::scenarioChosen, this, &MainWindow::onScenarioChosen);
+    connect(m_controls, &ControlBar::parametersEdited, this, &MainWindow::onParametersEdited);
+    connect(m_controls, &ControlBar::speedChanged, m_session, &ScenarioSession::setSpeed);
+
+    connect(m_diagram, &SequenceView::eventClicked, this, [this](SeqNo seq) { selectEvent(seq); });
+    connect(m_timeline, &TimelineView::eventClicked, this, [this](SeqNo seq) { selectEvent(seq); });
+    connect(m_events->table()->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+        [this](const QModelIndex &current) { onEventRowChanged(current.row()); });
+    connect(m_tasks, &TasksPane::taskPicked, this, [this](TaskId id) {
+        // A task is shown through its newest event.
+        selectEvent(m_feed->digest().task(id).lastSeq);
+    });
+    connect(m_feed, &TraceFeed::traceReset, this, [this] { m_hasSelection = false; });
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    resize(1500, 940);
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_controls->setSpeed(settings.value(QStringLiteral("session/speed"), 4).toInt());
+    m_session->setSpeed(m_controls->speed());
+    const QString pictures = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
+    const QString documents = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    m_files->setExportFolder(settings.value(QStringLiteral("export/folder"), pictures).toString());
+    m_files->setTraceFolder(settings.value(QStringLiteral("files/folder"), documents).toString());
+    m_actions->ioLanePerOperation->setChecked(
+        settings.value(QStringLiteral("view/ioLanePerOperation"), false).toBool());
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("session/speed"), m_controls->speed());
+    settings.setValue(QStringLiteral("export/folder"), m_files->exportFolder());
+    settings.setValue(QStringLiteral("files/folder"), m_files->traceFolder());
+    settings.setValue(QStringLiteral("view/ioLanePerOperation"), m_actions->ioLanePerOperation->isChecked());
+    if (const Scenario *scenario = m_session->scenario()) {
+        settings.setValue(QStringLiteral("session/scenario"), scenario->info().id);
+        QVariantMap params;
+        for (auto it = m_session->params().cbegin(); it != m_session->params().cend(); ++it)
+            params.insert(it.key(), it.value());
+        settings.setValue(QStringLiteral("scenarios/%1/params").arg(scenario->info().id), params);
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    m_session->pauseAnimation();
+    saveSettings();
+    event->accept();
+}
+
+bool MainWindow::openScenario(const QString &id, const QStringList &assignments, QString *error)
+{
+    try {
+        const Scenario &scenario = m_registry.get(id);
+        const ScenarioParams params = m_registry.parseParams(id, assignments);
+        QString failure;
+        const auto connection = connect(m_session, &ScenarioSession::errorOccurred, this,
+            [&failure](const QString &message) { failure = message; });
+        const bool opened = m_session->openScenario(scenario, params);
+        disconnect(connection);
+        if (!opened && error)
+            *error = failure;
+        return opened;
+    } catch (const Error &e) {
+        if (error)
+            *error = e.message();
+        return false;
+    }
+}
+
+void MainWindow::openLastScenario()
+{
+    QSettings settings;
+    QString id = settings.value(QStringLiteral("session/scenario"), ScenarioRegistry::defaultScenarioId())
+                     .toString();
+    if (!m_registry.find(id))
+        id = ScenarioRegistry::defaultScenarioId();
+    QStringList assignments;
+    const QVariantMap saved = settings.value(QStringLiteral("scenarios/%1/params").arg(id)).toMap();
+    for (auto it = saved.cbegin(); it != saved.cend(); ++it)
+        assignments << QStringLiteral("%1=%2").arg(it.key(), it.value().toString());
+    // Saved values from an older build may no longer be valid: fall back to the defaults.
+    if (!openScenario(id, assignments))
+        openScenario(id, {});
+}
+
+void MainWindow::onScenarioChosen(const QString &id)
+{
+    QString error;
+    if (!openScenario(id, {}, &error))
+        showError(error);
+}
+
+void MainWindow::onParametersEdited()
+{
+    const Scenario *scenario = m_session->scenario();
+    if (!scenario)
+        return;
+    if (!m_session->openScenario(*scenario, m_controls->parameters()))
+        m_controls->showScenario(scenario->info(), m_session->params());
+}
+
+void MainWindow::onRunReplaced()
+{
+    m_feed->setTrace(m_session->trace());
+    const Scenario *scenario = m_session->scenario();
+    QString scenarioId;
+    if (scenario) {
+        scenarioId = scenario->info().id;
+        m_controls->showScenario(scenario->info(), m_session->params());
+    } else {
+        m_controls->showReplay(m_session->title());
+        if (auto *replay = dynamic_cast<TraceReplayRun *>(m_session->run()))
+            scenarioId = replay->metadata().scenarioId;
+    }
+    const Scenario *source = scenario ? scenario : m_registry.find(scenarioId);
+    const QString path = source ? source->info().sourcePath : QString();
+    if (path.isEmpty() || path != m_code->sourcePath())
+        m_code->loadSource(path);
+    m_code->highlightLine(0);
+    m_details->showHint(source ? source->info().explanation
+                               : tr("Select an event in the diagram, the timeline or the event list."));
+    setWindowTitle(tr("%1 — Loopscope").arg(m_session->title()));
+    m_diagram->setCurrentStep(0, 0);
+    refreshStatus();
+}
+
+void MainWindow::onStepped()
+{
+    // Steps the user asked for show at once; bursts while animating share one frame.
+    m_feed->flush();
+    const StepResult &step = m_session->lastStep();
+    m_diagram->setCurrentStep(step.firstSeq, step.endSeq);
+    if (step.endSeq > step.firstSeq)
+        selectEvent(step.endSeq - 1, m_diagram->isFollowing());
+    refreshStatus();
+}
+
+void MainWindow::selectEvent(SeqNo seq, bool reveal)
+{
+    const Trace *trace = m_feed->trace();
+    const qsizetype index = trace ? trace->indexOfSeq(seq) : -1;
+    if (index < 0 || index >= m_feed->rowCount() || m_syncingSelection)
+        return;
+    m_syncingSelection = true;
+    m_selected = seq;
+    m_hasSelection = true;
+    const TraceEvent &event = trace->at(index);
+    m_diagram->setSelectedSeq(seq, reveal);
+    m_timeline->setSelection(event.timeNs, event.task);
+    QTableView *events = m_events->table();
+    const QModelIndex row = events->model()->index(static_cast<int>(index), 0);
+    events->selectionModel()->setCurrentIndex(
+        row, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    if (reveal || m_diagram->isFollowing())
+        events->scrollTo(row);
+    m_tasks->showTask(event.task);
+    m_details->showTraceEvent(*trace, m_feed->digest(), event);
+    m_code->highlightLine(sourceLineOf(index));
+    m_syncingSelection = false;
+}
+
+int MainWindow::sourceLineOf(qsizetype index) const
+{
+    // Events without a line of their own (a start, a completion) point at where their task last
+    // was in the source; loop events point nowhere.
+    const Trace &trace = *m_feed->trace();
+    const TraceEvent &event = trace.at(index);
+    if (event.line > 0 || event.task == NoTask)
+        return event.line;
+    for (qsizetype i = index - 1; i >= 0 && i >= index - 4096; --i) {
+        const TraceEvent &earlier = trace.at(i);
+        if (earlier.task == event.task && earlier.line > 0)
+            return earlier.line;
+    }
+    return 0;
+}
+
+void MainWindow::onEventRowChanged(int row)
+{
+    if (m_syncingSelection || row < 0 || !m_feed->trace())
+        return;
+    selectEvent(m_feed->trace()->at(row).seq);
+}
+
+void MainWindow::refreshStatus()
+{
+    const bool hasRun = m_session->hasRun();
+    const bool finished = m_session->isFinished();
+    m_actions->runPause->setEnabled(hasRun && (!finished || m_session->isAnimating()));
+    m_actions->step->setEnabled(hasRun && !finished);
+    m_actions->stepBack->setEnabled(hasRun && m_session->stepCount() > 0);
+    m_actions->reset->setEnabled(hasRun && m_session->stepCount() > 0);
+    const bool hasEvents = m_feed->trace() && !m_feed->trace()->isEmpty();
+    m_actions->saveTrace->setEnabled(hasEvents);
+    m_actions->exportDiagram->setEnabled(hasEvents);
+    m_controls->setClock(m_session->clockMode(), m_session->now(), m_session->stepCount(), finished);
+    const TraceDigest &digest = m_feed->digest();
+    m_counts->setText(tr("%1 events · %2 tasks")
+                          .arg(QLocale().toString(static_cast<qlonglong>(m_feed->rowCount())))
+                          .arg(QLocale().toString(digest.taskCount())));
+}
+
+void MainWindow::showError(const QString &message)
+{
+    statusBar()->showMessage(message, 15000);
+}
+
+void MainWindow::startRetrieval()
+{
+    // A retrieval is played like a scenario: the views draw its trace live, as fast as it goes.
+    if (!m_session->open(m_retrieval->runFactory(), m_retrieval->title()))
+        return;
+    m_session->setSpeed(0);
+    m_session->startAnimation();
+}
+
+} // namespace Loopscope

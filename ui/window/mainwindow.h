@@ -1,0 +1,109 @@
+#pragma once
+
+#include "scenarios/scenarioregistry.h"
+#include "trace/traceevent.h"
+
+#include <QMainWindow>
+
+class QLabel;
+class QLineEdit;
+class QTableView;
+
+namespace Loopscope {
+
+class RetrievalPanel;
+
+class CodeView;
+class ControlBar;
+class DetailsPane;
+class EventsPane;
+class FileCommands;
+class MainWindowActions;
+class ScenarioSession;
+class SequenceView;
+class TasksPane;
+class TimelineView;
+class TraceFeed;
+
+/*!
+ * Loopscope's window, and the one place where the parts are wired together: the ScenarioSession
+ * plays a run, the TraceFeed turns its trace's updates into frames, and the views (sequence diagram
+ * in the centre; code, events and details on the right; timeline and tasks below) observe the feed.
+ * The selected event is shared: selecting it in any view selects it in all of them, and each step
+ * selects the newest event of that step. Window geometry, dock layout, the last scenario with its
+ * parameters, the speed and the trace and export folders are remembered between runs (QSettings).
+ */
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    //! Opens scenario `id` with "key=value" parameters; on a bad id or value returns false and
+    //! sets `error` (the window keeps its current run).
+    bool openScenario(const QString &id, const QStringList &assignments, QString *error = nullptr);
+    //! Opens the last scenario used (from the settings), or the default one.
+    void openLastScenario();
+
+    //! Shares `seq` as the selected event; with `reveal`, views scroll to it.
+    void selectEvent(SeqNo seq, bool reveal = true);
+    bool hasSelection() const { return m_hasSelection; }
+    SeqNo selectedSeq() const { return m_selected; }
+
+    ScenarioSession &session() const { return *m_session; }
+    TraceFeed &feed() const { return *m_feed; }
+    MainWindowActions &actions() const { return *m_actions; }
+    //! Open, save and export (with the remembered trace and export folders).
+    FileCommands &files() const { return *m_files; }
+    ControlBar *controls() const { return m_controls; }
+    SequenceView *diagram() const { return m_diagram; }
+    TimelineView *timeline() const { return m_timeline; }
+    EventsPane *events() const { return m_events; }
+    QTableView *eventTable() const;
+    TasksPane *tasks() const { return m_tasks; }
+    QTableView *taskTable() const;
+    DetailsPane *details() const { return m_details; }
+    CodeView *code() const { return m_code; }
+    RetrievalPanel *retrieval() const { return m_retrieval; }
+    QLineEdit *findField() const;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildDocks();
+    void buildMenus();
+    void connectActions();
+    void restoreSettings();
+    void saveSettings() const;
+    void onRunReplaced();
+    void onStepped();
+    void onScenarioChosen(const QString &id);
+    void onParametersEdited();
+    void onEventRowChanged(int row);
+    void refreshStatus();
+    int sourceLineOf(qsizetype index) const;
+    void showError(const QString &message);
+    void startRetrieval();
+
+    ScenarioRegistry m_registry;
+    ScenarioSession *m_session = nullptr;
+    TraceFeed *m_feed = nullptr;
+    MainWindowActions *m_actions = nullptr;
+    FileCommands *m_files = nullptr;
+    ControlBar *m_controls = nullptr;
+    SequenceView *m_diagram = nullptr;
+    TimelineView *m_timeline = nullptr;
+    EventsPane *m_events = nullptr;
+    TasksPane *m_tasks = nullptr;
+    DetailsPane *m_details = nullptr;
+    CodeView *m_code = nullptr;
+    RetrievalPanel *m_retrieval = nullptr;
+    QLabel *m_counts = nullptr;
+    SeqNo m_selected = 0;
+    bool m_hasSelection = false;
+    bool m_syncingSelection = false;
+};
+
+} // namespace Loopscope

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "scenariosession.h"
+
+#include "net/retrieval.h"
+
+#include <QElapsedTimer>
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+
+namespace Loopscope {
+
+/*!
+ * The HTTP retrieval panel: where to fetch from (by default the built-in demo API, started in
+ * this process), page size, concurrency, strategy and output, a Fetch button and live progress.
+ * It only describes the retrieval: runFactory() makes the runs that the window's session plays,
+ * so the retrieval is drawn, stepped and exported like any scenario.
+ */
+class RetrievalPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit RetrievalPanel(QWidget *parent = nullptr);
+
+    RetrievalSettings settings() const;
+    //! Why the current settings are unusable, or an empty string.
+    QString problem() const;
+    //! Starts a fresh retrieval with the settings as they are when called; reports progress here.
+    ScenarioSession::RunFactory runFactory();
+    QString title() const;
+    QString progressText() const;
+
+signals:
+    //! The user asked to fetch (the settings are valid).
+    void fetchRequested();
+
+public slots:
+    void showProgress(const Loopscope::FetchProgress &progress);
+
+private:
+    void requestFetch();
+    void updateDemoFields();
+
+    QLineEdit *m_url;
+    QSpinBox *m_demoItems;
+    QSpinBox *m_demoLatency;
+    QSpinBox *m_pageSize;
+    QSpinBox *m_concurrency;
+    QComboBox *m_strategy;
+    QLineEdit *m_output;
+    QPushButton *m_fetch;
+    QProgressBar *m_bar;
+    QLabel *m_status;
+    QElapsedTimer m_sinceRedraw;
+};
+
+} // namespace Loopscope

@@ -1,0 +1,224 @@
+#include "window/scenariosession.h"
+
+#include "scheduler/errors.h"
+
+#include <QElapsedTimer>
+
+namespace Loopscope {
+
+ScenarioSession::ScenarioSession(QObject *parent)
+    : QObject(parent)
+{
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, &ScenarioSession::animationTick);
+}
+
+ScenarioSession::~ScenarioSession() = default;
+
+bool ScenarioSession::openScenario(const Scenario &scenario, const ScenarioParams &params)
+{
+    const Scenario *chosen = &scenario;
+    return start([chosen, params] { return chosen->start(params); }, scenario.info().title, chosen, params);
+}
+
+bool ScenarioSession::open(RunFactory factory, const QString &title)
+{
+    return start(std::move(factory), title, nullptr, {});
+}
+
+bool ScenarioSession::start(
+    RunFactory factory, const QString &title, const Scenario *scenario, const ScenarioParams &params)
+{
+    pauseAnimation();
+    // Listeners of runReplaced() already see the new title and scenario; a failure restores them.
+    RunFactory previousFactory = std::exchange(m_factory, std::move(factory));
+    const QString previousTitle = std::exchange(m_title, title);
+    const Scenario *previousScenario = std::exchange(m_scenario, scenario);
+    ScenarioParams previousParams = std::exchange(m_params, params);
+    if (restart(0))
+        return true;
+    m_factory = std::move(previousFactory);
+    m_title = previousTitle;
+    m_scenario = previousScenario;
+    m_params = std::move(previousParams);
+    return false;
+}
+
+bool ScenarioSession::restart(qint64 steps)
+{
+    std::unique_ptr<ScenarioRun> fresh;
+    StepResult last;
+    qint64 taken = 0;
+    try {
+        fresh = m_factory();
+        if (!fresh)
+            throw Error(QStringLiteral("the run could not be created"));
+        while (taken < steps && !fresh->isFinished()) {
+            const StepResult result = fresh->step();
+            if (result.action == StepAction::Blocked)
+                break; // a real-clock run cannot be replayed past a wait; stop where it blocks
+            last = result;
+            ++taken;
+            if (result.action == StepAction::Idle)
+                break;
+        }
+    } catch (const std::exception &error) {
+        emit errorOccurred(tr("Could not start the run: %1").arg(QString::fromUtf8(error.what())));
+        return false;
+    }
+    // The old run stays alive until every view has switched to the new trace.
+    std::unique_ptr<ScenarioRun> old = std::exchange(m_run, std::move(fresh));
+    m_steps = taken;
+    m_lastStep = last;
+    emit runReplaced();
+    if (taken > 0)
+        emit stepped(m_lastStep);
+    old.reset();
+    return true;
+}
+
+ClockMode ScenarioSession::clockMode() const
+{
+    Scheduler *scheduler = m_run ? m_run->scheduler() : nullptr;
+    return scheduler ? scheduler->clockMode() : ClockMode::Virtual;
+}
+
+std::int64_t ScenarioSession::now() const
+{
+    if (!m_run)
+        return 0;
+    if (Scheduler *scheduler = m_run->scheduler())
+        return scheduler->now();
+    return m_run->trace().isEmpty() ? 0 : m_run->trace().last().timeNs;
+}
+
+void ScenarioSession::setSpeed(int stepsPerSecond)
+{
+    m_speed = std::max(0, stepsPerSecond);
+    if (m_animating)
+        m_timer.start(m_speed == 0 ? 0 : 1000 / m_speed);
+}
+
+StepResult ScenarioSession::stepOnce()
+{
+    StepResult result;
+    if (!m_run || m_run->isFinished())
+        return result;
+    try {
+        result = m_run->step();
+    } catch (const std::exception &error) {
+        pauseAnimation();
+        emit errorOccurred(tr("The run stopped with an error: %1").arg(QString::fromUtf8(error.what())));
+        return StepResult {};
+    }
+    if (result.action != StepAction::Blocked) {
+        ++m_steps;
+        m_lastStep = result;
+    }
+    return result;
+}
+
+StepResult ScenarioSession::step()
+{
+    const bool wasFinished = isFinished();
+    const StepResult result = stepOnce();
+    if (result.action == StepAction::Blocked)
+        emit blocked();
+    else if (!wasFinished && m_run)
+        emit stepped(result);
+    if (!wasFinished && isFinished()) {
+        pauseAnimation();
+        emit finished();
+    }
+    return result;
+}
+
+qint64 ScenarioSession::advance(qint64 count)
+{
+    // One notification for the whole batch: views catch up once, however many steps were taken.
+    const bool wasFinished = isFinished();
+    qint64 taken = 0;
+    while (taken < count && m_run && !isFinished()) {
+        if (stepOnce().action == StepAction::Blocked)
+            break;
+        ++taken;
+    }
+    if (taken > 0)
+        emit stepped(m_lastStep);
+    if (!wasFinished && isFinished()) {
+        pauseAnimation();
+        emit finished();
+    }
+    return taken;
+}
+
+void ScenarioSession::stepBack()
+{
+    if (!m_factory || m_steps == 0)
+        return;
+    pauseAnimation();
+    restart(m_steps - 1);
+}
+
+void ScenarioSession::reset()
+{
+    if (!m_factory)
+        return;
+    pauseAnimation();
+    restart(0);
+}
+
+void ScenarioSession::startAnimation()
+{
+    if (m_animating || !m_run || isFinished())
+        return;
+    m_animating = true;
+    m_timer.start(m_speed == 0 ? 0 : 1000 / m_speed);
+    emit animatingChanged(true);
+}
+
+void ScenarioSession::pauseAnimation()
+{
+    if (!m_animating)
+        return;
+    m_animating = false;
+    m_timer.stop();
+    emit animatingChanged(false);
+}
+
+void ScenarioSession::toggleAnimation()
+{
+    if (m_animating)
+        pauseAnimation();
+    else
+        startAnimation();
+}
+
+void ScenarioSession::animationTick()
+{
+    if (m_speed > 0) {
+        step();
+        return;
+    }
+    // As fast as possible, but hand the thread back to Qt every few milliseconds so views repaint.
+    QElapsedTimer slice;
+    slice.start();
+    const qint64 before = m_steps;
+    StepResult result;
+    do {
+        const bool wasFinished = isFinished();
+        result = stepOnce();
+        if (!wasFinished && isFinished()) {
+            emit stepped(m_lastStep);
+            pauseAnimation();
+            emit finished();
+            return;
+        }
+    } while (m_animating && result.action != StepAction::Blocked && slice.elapsed() < 8);
+    // A real-clock run waiting for I/O: look again in a few milliseconds instead of spinning.
+    m_timer.setInterval(result.action == StepAction::Blocked ? 5 : 0);
+    if (m_animating && m_steps > before)
+        emit stepped(m_lastStep);
+}
+
+} // namespace Loopscope
