@@ -272,6 +272,33 @@ private slots:
         QVERIFY(exactlyOnce(readLanded(f.out()).ids, 420));
     }
 
+    void fetchCommandSavesTheTrace_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QByteArray>("marker");
+        QTest::newRow("native") << "t.loopscope" << QByteArray("\"io_submitted\"");
+        QTest::newRow("perfetto") << "t.json" << QByteArray("\"traceEvents\"");
+        QTest::newRow("har") << "t.har" << QByteArray("\"entries\"");
+    }
+    void fetchCommandSavesTheTrace()
+    {
+        QFETCH(QString, file);
+        QFETCH(QByteArray, marker);
+        Fixture f(120);
+        const QString tracePath = f.dir.filePath(file);
+        QString outText, errText;
+        QTextStream out(&outText), err(&errText);
+        QCOMPARE(runFetchCommand({f.server.itemsUrl().toString(), QStringLiteral("--out"), f.out(), QStringLiteral("--quiet"),
+                                  QStringLiteral("--trace"), tracePath},
+                                 out, err),
+                 0);
+        QFile saved(tracePath);
+        QVERIFY(saved.open(QIODevice::ReadOnly));
+        const QByteArray bytes = saved.readAll();
+        QVERIFY2(bytes.contains(marker), bytes.left(300).constData());
+        QVERIFY(bytes.contains("api/items?from=100"));
+    }
+
     void fetchCommandExitsNonZeroOnFailures()
     {
         Fixture f(100);
@@ -298,6 +325,8 @@ private slots:
         QTest::newRow("bad strategy") << QStringList{"http://127.0.0.1:1/", "--out", "x", "--strategy", "fast"}
                                       << "unknown strategy \"fast\"";
         QTest::newRow("bad scheme") << QStringList{"ftp://127.0.0.1/", "--out", "x"} << "not an http(s) URL";
+        QTest::newRow("bad trace") << QStringList{"http://127.0.0.1:1/", "--out", "x", "--trace", "t.txt"}
+                                   << "--trace must name a .loopscope, .json (Perfetto) or .har file";
     }
     void fetchCommandRejectsBadArguments()
     {

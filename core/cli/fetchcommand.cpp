@@ -2,10 +2,17 @@
 
 #include "terminationsignals.h"
 
+#include "io/chrometraceexport.h"
+#include "io/eventrange.h"
+#include "io/harexport.h"
+#include "io/tracefilewriter.h"
+#include "io/tracemetadata.h"
 #include "net/connector.h"
 #include "scheduler/scheduler.h"
 
 #include <QCommandLineParser>
+#include <QDateTime>
+#include <QSaveFile>
 #include <QElapsedTimer>
 #include <QSocketNotifier>
 
@@ -20,8 +27,24 @@ struct FetchCommandLine
     FetchOptions fetch;
     HttpClientOptions http;
     QString out;
+    QString trace; //!< where to save the trace (.loopscope, .json for Perfetto, .har), or empty
     bool quiet = false;
 };
+
+//! Saves the retrieval's trace in the format its file name asks for.
+void saveTrace(const Trace &trace, const QString &path, const QDateTime &started)
+{
+    if (path.endsWith(QLatin1String(".loopscope"))) {
+        TraceFileWriter::save(trace, TraceMetadata::recordedNow(QStringLiteral("fetch"), {}, ClockMode::Real), path);
+        return;
+    }
+    const QByteArray bytes = path.endsWith(QLatin1String(".har"))
+        ? HarExport::toJson(trace, started).json
+        : ChromeTraceExport::toJson(trace, EventRange::all(trace), QStringLiteral("loopscope fetch"));
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        throw Error(QStringLiteral("cannot write the trace to %1: %2").arg(path, file.errorString()));
+}
 
 bool parseNumber(const QCommandLineParser &parser, const QString &name, qint64 minimum, qint64 maximum,
                  qint64 &value, QString &error)
@@ -58,6 +81,7 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
         {QStringLiteral("timeout-ms"), QStringLiteral("per-request timeout (default 30000)"), QStringLiteral("ms")},
         {QStringLiteral("attempts"), QStringLiteral("tries per request (default 4)"), QStringLiteral("n")},
         {QStringLiteral("seed"), QStringLiteral("seed of the retry jitter"), QStringLiteral("n")},
+        {QStringLiteral("trace"), QStringLiteral("save the trace: .loopscope, .json (Perfetto) or .har"), QStringLiteral("file")},
         {QStringLiteral("quiet"), QStringLiteral("no progress line")},
     };
     parser.addOptions(options);
@@ -79,6 +103,12 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
         return std::nullopt;
     }
     line.quiet = parser.isSet(QStringLiteral("quiet"));
+    line.trace = parser.value(QStringLiteral("trace"));
+    if (!line.trace.isEmpty() && !line.trace.endsWith(QLatin1String(".loopscope"))
+        && !line.trace.endsWith(QLatin1String(".json")) && !line.trace.endsWith(QLatin1String(".har"))) {
+        error = QStringLiteral("--trace must name a .loopscope, .json (Perfetto) or .har file, got \"%1\"").arg(line.trace);
+        return std::nullopt;
+    }
     qint64 pageSize = line.fetch.pageSize, concurrency = line.fetch.concurrency, maxPages = 0;
     qint64 timeout = line.http.timeout.count(), attempts = line.http.maxAttempts, seed = 1;
     if (!parseNumber(parser, QStringLiteral("page-size"), 1, 100'000, pageSize, error)
@@ -196,6 +226,7 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     ProgressLine progress(err, !line->quiet);
     connector.progressChanged = [&progress](const FetchProgress &p) { progress.update(p); };
 
+    const QDateTime started = QDateTime::currentDateTimeUtc();
     TerminationSignals termination;
     auto run = scheduler.spawn(connector.run(), QStringLiteral("fetch"));
     bool interrupted = false;
@@ -219,6 +250,14 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     Q_UNUSED(interrupted);
     const FetchSummary summary = run.result();
+    if (!line->trace.isEmpty()) {
+        try {
+            saveTrace(scheduler.trace(), line->trace, started);
+        } catch (const Error &e) {
+            err << "loopscope fetch: " << e.message() << '\n';
+            return 2;
+        }
+    }
     const FetchProgress &p = summary.progress;
     progress.update(p, true);
     out << QStringLiteral("landed %1 pages (%2 items, %3 new) in %4 s into %5; peak in flight %6; retries %7; failed %8\n")
