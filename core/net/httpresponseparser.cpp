@@ -134,6 +134,17 @@ bool HttpResponseParser::appendBody(const char *data, qsizetype size)
     return true;
 }
 
+void HttpResponseParser::consumeCounted(const char *data, qsizetype size, qsizetype &pos, State next)
+{
+    const qsizetype take = static_cast<qsizetype>(std::min<qint64>(m_remaining, size - pos));
+    if (!appendBody(data + pos, take))
+        return;
+    pos += take;
+    m_remaining -= take;
+    if (m_remaining == 0)
+        m_state = next;
+}
+
 qsizetype HttpResponseParser::feed(const char *data, qsizetype size)
 {
     if (size > 0)
@@ -154,16 +165,9 @@ qsizetype HttpResponseParser::feed(const char *data, qsizetype size)
             else
                 parseHeaderLine(line);
             break;
-        case State::Body: {
-            const qsizetype take = static_cast<qsizetype>(std::min<qint64>(m_remaining, size - pos));
-            if (!appendBody(data + pos, take))
-                break;
-            pos += take;
-            m_remaining -= take;
-            if (m_remaining == 0)
-                m_state = State::Done;
+        case State::Body:
+            consumeCounted(data, size, pos, State::Done);
             break;
-        }
         case State::ChunkSize: {
             if (!takeLine(data, size, pos, line))
                 break;
@@ -178,16 +182,9 @@ qsizetype HttpResponseParser::feed(const char *data, qsizetype size)
             m_state = m_remaining == 0 ? State::Trailer : State::ChunkData;
             break;
         }
-        case State::ChunkData: {
-            const qsizetype take = static_cast<qsizetype>(std::min<qint64>(m_remaining, size - pos));
-            if (!appendBody(data + pos, take))
-                break;
-            pos += take;
-            m_remaining -= take;
-            if (m_remaining == 0)
-                m_state = State::ChunkDataEnd;
+        case State::ChunkData:
+            consumeCounted(data, size, pos, State::ChunkDataEnd);
             break;
-        }
         case State::ChunkDataEnd:
             if (takeLine(data, size, pos, line)) {
                 m_headBytes = 0;

@@ -41,6 +41,8 @@ private:
     void headersComplete();
     void fail(const QString &message);
     bool appendBody(const char *data, qsizetype size);
+    //! Takes up to m_remaining body bytes (Content-Length or one chunk), then moves to `next`.
+    void consumeCounted(const char *data, qsizetype size, qsizetype &pos, State next);
 
     State m_state = State::StatusLine;
     HttpResponse m_response;

@@ -23,6 +23,22 @@ struct ParkingAwaiter
     bool await_ready() const noexcept { return false; }
     void await_resume() { node.promise->scheduler->resumed(node); }
     ~ParkingAwaiter() { node.detach(); }
+
+    //! Traces the start of an I/O operation labelled `label` and parks the task on it. Returns
+    //! false if the task must not suspend (a cancellation is pending) and nothing was started.
+    template<typename P>
+    bool beginIo(std::coroutine_handle<P> handle, const QString &label)
+    {
+        auto &promise = handle.promise();
+        Scheduler &scheduler = *promise.scheduler;
+        if (promise.root->cancelRequested)
+            return scheduler.suspend(promise, handle, node);
+        node.isIo = true;
+        node.other = scheduler.nextIoId();
+        node.label = scheduler.intern(label);
+        scheduler.record(EventKind::IoSubmitted, promise.id, node.other, node.label, node.line);
+        return true;
+    }
     ParkingAwaiter() = default;
     ParkingAwaiter(const ParkingAwaiter &) = delete;
     ParkingAwaiter &operator=(const ParkingAwaiter &) = delete;
@@ -84,16 +100,11 @@ struct SimulatedIoAwaiter : ParkingAwaiter
     template<typename P>
     bool await_suspend(std::coroutine_handle<P> handle)
     {
-        auto &promise = handle.promise();
-        Scheduler &scheduler = *promise.scheduler;
-        if (promise.root->cancelRequested)
-            return scheduler.suspend(promise, handle, node);
-        node.isIo = true;
-        node.other = scheduler.nextIoId();
-        node.label = scheduler.intern(label);
+        if (!beginIo(handle, label))
+            return false;
+        Scheduler &scheduler = *handle.promise().scheduler;
         node.resultLabel = scheduler.intern(outcome);
-        scheduler.record(EventKind::IoSubmitted, promise.id, node.other, node.label, node.line);
-        scheduler.suspend(promise, handle, node);
+        scheduler.suspend(handle.promise(), handle, node);
         scheduler.armTimer(node, scheduler.now() + std::max<std::int64_t>(0, latency.count()));
         return true;
     }

@@ -82,17 +82,12 @@ struct ExternalAwaiter : ParkingAwaiter
     template<typename P>
     bool await_suspend(std::coroutine_handle<P> handle)
     {
-        auto &promise = handle.promise();
-        Scheduler &scheduler = *promise.scheduler;
-        if (promise.root->cancelRequested)
-            return scheduler.suspend(promise, handle, node);
-        node.isIo = true;
-        node.other = scheduler.nextIoId();
-        node.label = scheduler.intern(label);
-        scheduler.record(EventKind::IoSubmitted, promise.id, node.other, node.label, node.line);
+        if (!beginIo(handle, label))
+            return false;
+        Scheduler &scheduler = *handle.promise().scheduler;
         if (submitted)
             submitted(node.other);
-        scheduler.suspend(promise, handle, node);
+        scheduler.suspend(handle.promise(), handle, node);
         slot->scheduler = &scheduler;
         slot->node = &node;
         node.owner = slot.get();
