@@ -15,3 +15,4 @@ loopscope_add_test(tst_retrievalpanel LABEL ui LIBS loopscope_ui)
 add_test(NAME smoke_app COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/smoke/run-smoke.sh $<TARGET_FILE:loopscope>
                                 ${CMAKE_CURRENT_BINARY_DIR}/smoke)
 set_tests_properties(smoke_app PROPERTIES LABELS "ui" TIMEOUT 120)
+loopscope_add_test(tst_runningtimechart LABEL ui LIBS loopscope_ui)

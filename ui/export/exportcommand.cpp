@@ -1,12 +1,14 @@
 #include "exportcommand.h"
 
 #include "imageexport.h"
+#include "runningtimechart.h"
 #include "io/chrometraceexport.h"
 #include "io/harexport.h"
 #include "io/mermaidexport.h"
 #include "io/tracefilereader.h"
 #include "io/tracefilewriter.h"
 #include "io/traceformaterror.h"
+#include "scenarios/scenarioparams.h"
 #include "scenarios/scenarioregistry.h"
 
 #include <QCommandLineParser>
@@ -28,7 +30,8 @@ QString usage()
     return QStringLiteral(
         "usage: loopscope export (--scenario ID [--param key=value]... | --trace FILE)\n"
         "                        --format png|svg|pdf|mermaid|perfetto|har|loopscope --out FILE\n"
-        "                        [--scale S] [--from SEQ] [--to SEQ] [--view sequence|timeline]\n");
+    "       loopscope export --scenario sequential-vs-concurrent --view chart --format png|svg|pdf --out FILE\n"
+        "                        [--scale S] [--from SEQ] [--to SEQ] [--view sequence|timeline|chart]\n");
 }
 
 int badUsage(QTextStream &err, const QString &why)
@@ -72,6 +75,31 @@ std::optional<SeqNo> seqOption(const QCommandLineParser &parser, const QCommandL
         return std::nullopt;
     const SeqNo seq = parser.value(option).toULongLong(&ok);
     return seq;
+}
+
+//! --view chart: the log-scale running-time chart of sequential-vs-concurrent.
+int exportRunningTimeChart(const QCommandLineParser &parser, const QCommandLineOption &scenarioOption,
+                           const QCommandLineOption &paramOption, const QString &outPath, QTextStream &out,
+                           QTextStream &err)
+{
+    const QString id = parser.value(scenarioOption);
+    if (id != u"sequential-vs-concurrent")
+        return badUsage(err, QStringLiteral("--view chart draws the running-time chart of sequential-vs-concurrent, not of '%1'")
+                                 .arg(id.isEmpty() ? QStringLiteral("a trace file") : id));
+    try {
+        const ScenarioParams params = ScenarioRegistry().parseParams(id, parser.values(paramOption));
+        const auto latency = std::chrono::milliseconds(integerParameter(params, QStringLiteral("latency_ms")));
+        // Rows are simulated on the scheduler up to n operations (a million unless --param n says less).
+        const qint64 simulateUpTo = parser.values(paramOption).filter(QStringLiteral("n=")).isEmpty()
+            ? 1'000'000
+            : integerParameter(params, QStringLiteral("n"));
+        RunningTimeChart(RunningTimeTable::build(latency, simulateUpTo)).write(outPath);
+    } catch (const Error &error) {
+        err << "loopscope export: " << error.message() << '\n';
+        return 1;
+    }
+    out << "wrote " << outPath << " (running-time chart of " << id << ")\n";
+    return 0;
 }
 
 } // namespace
@@ -122,8 +150,10 @@ int runExportCommand(const QStringList &args, QTextStream &out, QTextStream &err
         if (!isImage(format))
             return badUsage(err, QStringLiteral("--view applies to png, svg and pdf only"));
         const QString name = parser.value(viewOption);
+        if (name == u"chart")
+            return exportRunningTimeChart(parser, scenarioOption, paramOption, outPath, out, err);
         if (name != u"sequence" && name != u"timeline")
-            return badUsage(err, QStringLiteral("unknown view '%1' (expected sequence or timeline)").arg(name));
+            return badUsage(err, QStringLiteral("unknown view '%1' (expected sequence, timeline or chart)").arg(name));
         view = name == u"timeline" ? ImageView::Timeline : ImageView::Sequence;
     }
     const bool ranged = parser.isSet(fromOption) || parser.isSet(toOption);
