@@ -4,6 +4,7 @@
 // diagram; the fitted view, lanes scrolled and zoomed-in windows for the timeline. Also the time to
 // digest each trace (what the views derive from it, done once as events arrive).
 #include "bench.h"
+#include "bench_uiblocking.h"
 #include "benchutil.h"
 #include "model/tracedigest.h"
 #include "scheduler/awaitables.h"
@@ -186,6 +187,7 @@ int benchRender(const QStringList &args)
     results.push_back(measure(QStringLiteral("1k"), 1'000, positions, out));
     results.push_back(measure(QStringLiteral("100k"), 100'000, positions, out));
     results.push_back(measure(QStringLiteral("1m"), 1'000'000, positions, out));
+    const UiBlockingResult live = measureUiBlocking(Bench::intOption(args, QStringLiteral("--live-pages"), 10'000), 100, 20, out);
     out << "RESULT render";
     const SizeResult &big = results.back();
     out << QStringLiteral(" diagram_ms_1m=%1 timeline_ms_1m=%2")
@@ -207,8 +209,12 @@ int benchRender(const QStringList &args)
                    .arg(r.timeline.max, 0, 'f', 2)
                    .arg(r.digestMs, 0, 'f', 1);
     }
-    out << QStringLiteral(" events_1m=%1 peak_rss_mb=%2\n")
+    out << QStringLiteral(" events_1m=%1 peak_rss_mb=%2 live_pages=%3 live_ui_max_block_ms=%4 live_ui_p99_block_ms=%5 live_s=%6\n")
                .arg(big.events)
-               .arg(Bench::peakRssMb(), 0, 'f', 0);
+               .arg(Bench::peakRssMb(), 0, 'f', 0)
+               .arg(live.pages)
+               .arg(live.maxGapMs, 0, 'f', 1)
+               .arg(live.p99GapMs, 0, 'f', 1)
+               .arg(live.seconds, 0, 'f', 2);
     return 0;
 }

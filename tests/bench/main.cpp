@@ -2,7 +2,7 @@
 
 #include <QCoreApplication>
 #ifdef LOOPSCOPE_BENCH_GUI
-#include <QGuiApplication> // pictures (the export benchmark) need fonts
+#include <QApplication> // pictures need fonts, the UI benchmark a window
 #endif
 #include <QTextStream>
 
@@ -14,7 +14,7 @@ int main(int argc, char *argv[])
 #ifdef LOOPSCOPE_BENCH_GUI
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    QGuiApplication app(argc, argv);
+    QApplication app(argc, argv);
 #else
     QCoreApplication app(argc, argv);
 #endif
