@@ -1,3 +1,4 @@
+#include "twocoroutinesfixture.h"
 #include "model/tracedigest.h"
 #include "scheduler/awaitables.h"
 #include "sequence/sequencelayout.h"
@@ -12,29 +13,8 @@ using LaneKind = SequenceLayout::LaneKind;
 
 namespace {
 
-Task<int> readRecord(QString what)
-{
-    co_await io(QStringLiteral("read %1").arg(what), 2s);
-    co_return 1;
-}
-
-//! A finished two-coroutine run with its digest and layout, as the views see it.
-struct TwoCoroutines
-{
-    Scheduler scheduler;
-    TraceDigest digest;
-    SequenceLayout layout;
-
-    TwoCoroutines()
-    {
-        scheduler.spawn(readRecord(QStringLiteral("a")), QStringLiteral("C1"));
-        scheduler.spawn(readRecord(QStringLiteral("b")), QStringLiteral("C2"));
-        scheduler.runUntilIdle();
-        digest.update(scheduler.trace());
-        layout.update(digest, scheduler.trace().size());
-    }
-    const Trace &trace() const { return scheduler.trace(); }
-};
+using TestFixtures::readRecord;
+using TestFixtures::TwoCoroutines;
 
 QString shapeName(Shape shape)
 {

@@ -1,3 +1,4 @@
+#include "twocoroutinesfixture.h"
 #include "model/tracedigest.h"
 #include "scheduler/awaitables.h"
 #include "sequence/sequencerenderer.h"
@@ -12,28 +13,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-Task<int> readRecord(QString what)
-{
-    co_await io(QStringLiteral("read %1").arg(what), 2s);
-    co_return 1;
-}
-
-struct TwoCoroutines
-{
-    Scheduler scheduler;
-    TraceDigest digest;
-    SequenceLayout layout;
-
-    TwoCoroutines()
-    {
-        scheduler.spawn(readRecord(QStringLiteral("a")), QStringLiteral("C1"));
-        scheduler.spawn(readRecord(QStringLiteral("b")), QStringLiteral("C2"));
-        scheduler.runUntilIdle();
-        digest.update(scheduler.trace());
-        layout.update(digest, scheduler.trace().size());
-    }
-    const Trace &trace() const { return scheduler.trace(); }
-};
+using TestFixtures::readRecord;
+using TestFixtures::TwoCoroutines;
 
 //! A light palette independent of the platform theme, so that expected colours are known.
 ViewPalette lightPalette()

@@ -1,0 +1,34 @@
+#pragma once
+
+// A finished two-coroutine run with its digest and layout, as the views see it (shared by the
+// layout and renderer tests).
+#include "model/tracedigest.h"
+#include "scheduler/awaitables.h"
+#include "sequence/sequencelayout.h"
+
+namespace TestFixtures {
+
+inline Loopscope::Task<int> readRecord(QString what)
+{
+    co_await Loopscope::io(QStringLiteral("read %1").arg(what), std::chrono::seconds(2));
+    co_return 1;
+}
+
+struct TwoCoroutines
+{
+    Loopscope::Scheduler scheduler;
+    Loopscope::TraceDigest digest;
+    Loopscope::SequenceLayout layout;
+
+    TwoCoroutines()
+    {
+        scheduler.spawn(readRecord(QStringLiteral("a")), QStringLiteral("C1"));
+        scheduler.spawn(readRecord(QStringLiteral("b")), QStringLiteral("C2"));
+        scheduler.runUntilIdle();
+        digest.update(scheduler.trace());
+        layout.update(digest, scheduler.trace().size());
+    }
+    const Loopscope::Trace &trace() const { return scheduler.trace(); }
+};
+
+} // namespace TestFixtures
