@@ -292,7 +292,7 @@ void Scheduler::finishRoot(detail::PromiseBase &root, std::coroutine_handle<> fr
 StepResult Scheduler::resumeNext()
 {
     // Resuming walks a long queue of frames scattered over the heap: fetch the next ones early.
-    m_ready.prefetch(8);
+    m_ready.prefetch(16);
     detail::WaitNode *node = m_ready.pop();
     detail::PromiseBase *promise = node->promise;
     StepResult result{StepAction::ResumedTask, promise->id};

@@ -31,6 +31,7 @@ public:
             const Slot &slot = m_slots[(m_head + ahead) & (m_capacity - 1)];
             __builtin_prefetch(slot.node);
             __builtin_prefetch(slot.frame);
+            __builtin_prefetch(static_cast<const char *>(slot.frame) + 64);
         }
     }
     void clear() { m_head = m_tail = 0; }
