@@ -229,10 +229,8 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     const QDateTime started = QDateTime::currentDateTimeUtc();
     TerminationSignals termination;
     auto run = scheduler.spawn(connector.run(), QStringLiteral("fetch"));
-    bool interrupted = false;
     QObject::connect(termination.notifier(), &QSocketNotifier::activated, &scheduler, [&] {
         termination.takeSignal();
-        interrupted = true;
         scheduler.cancel(run);
     });
     try {
@@ -248,7 +246,6 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "loopscope fetch: " << e.message() << '\n';
         return 2;
     }
-    Q_UNUSED(interrupted);
     const FetchSummary summary = run.result();
     if (!line->trace.isEmpty()) {
         try {

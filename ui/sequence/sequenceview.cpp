@@ -278,11 +278,7 @@ bool SequenceView::viewportEvent(QEvent *event)
 void SequenceView::changeEvent(QEvent *event)
 {
     QAbstractScrollArea::changeEvent(event);
-    if ((event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange) && m_renderer) {
-        m_renderer->setPalette(ViewPalette::fromPalette(palette()));
-        m_renderer->setFont(font());
-        viewport()->update();
-    }
+    restyleOnChange(event, *this, *viewport(), m_renderer.get());
 }
 
 } // namespace Loopscope

@@ -5,7 +5,9 @@
 
 #include <array>
 #include <QColor>
+#include <QEvent>
 #include <QPalette>
+#include <QWidget>
 
 namespace Loopscope {
 
@@ -41,5 +43,17 @@ struct ViewPalette
     //! `colour` blended towards the background by `amount` (0: unchanged, 1: background).
     QColor faded(const QColor &colour, double amount) const;
 };
+
+//! After a palette or font change of `view`, hands its renderer the new palette and font and
+//! repaints; other events are left alone.
+template<typename Renderer>
+void restyleOnChange(const QEvent *event, QWidget &view, QWidget &viewport, Renderer *renderer)
+{
+    if ((event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange) && renderer) {
+        renderer->setPalette(ViewPalette::fromPalette(view.palette()));
+        renderer->setFont(view.font());
+        viewport.update();
+    }
+}
 
 } // namespace Loopscope

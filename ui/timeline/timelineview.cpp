@@ -258,11 +258,7 @@ bool TimelineView::viewportEvent(QEvent *event)
 void TimelineView::changeEvent(QEvent *event)
 {
     QAbstractScrollArea::changeEvent(event);
-    if ((event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange) && m_renderer) {
-        m_renderer->setPalette(ViewPalette::fromPalette(palette()));
-        m_renderer->setFont(font());
-        viewport()->update();
-    }
+    restyleOnChange(event, *this, *viewport(), m_renderer.get());
 }
 
 } // namespace Loopscope
