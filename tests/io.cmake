@@ -1,5 +1,5 @@
 # Trace files and exports (core/io, ui/export).
 loopscope_add_test(tst_traceformats LABEL core LIBS loopscope_core SOURCES formatcheckers.cpp tracefixtures.cpp)
-if(TARGET loopscope_ui AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/../ui/export/sources.cmake)
+if(TARGET loopscope_ui)
     loopscope_add_test(tst_imageexport LABEL ui LIBS loopscope_ui Qt6::Svg SOURCES tracefixtures.cpp formatcheckers.cpp)
 endif()
