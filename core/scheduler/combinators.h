@@ -93,7 +93,7 @@ struct WaitForAwaiter : JoinAwaiterBase
             Scheduler &scheduler = *timerNode.promise->scheduler;
             scheduler.resumed(timerNode);
             if (!core->isDone()) {
-                scheduler.cancel(core->id);
+                scheduler.cancelCore(*core);
                 throw TimeoutError(QStringLiteral("%1 did not finish within %2")
                                        .arg(scheduler.trace().taskName(core->id), formatDuration(timeout.count())));
             }

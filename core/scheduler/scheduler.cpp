@@ -16,9 +16,9 @@ std::coroutine_handle<> finishFrame(std::coroutine_handle<> frame, PromiseBase &
 }
 
 std::coroutine_handle<> startChild(PromiseBase &parent, std::coroutine_handle<> parentFrame, PromiseBase &child,
-                                   std::coroutine_handle<> childFrame)
+                                   std::coroutine_handle<> childFrame, const QString *name)
 {
-    return parent.scheduler->startChild(parent, parentFrame, child, childFrame);
+    return parent.scheduler->startChild(parent, parentFrame, child, childFrame, name);
 }
 
 bool JoinAwaiterBase::suspendOn(PromiseBase &awaiter, std::coroutine_handle<> handle)
@@ -113,14 +113,15 @@ Scheduler::~Scheduler()
     m_driveTimer.stop();
     // Destroying a root frame destroys its children and runs the awaiters' destructors, which
     // unlink them from timers, queues and other tasks while those structures are still alive.
-    while (!m_liveCores.empty()) {
-        const auto core = std::move(m_liveCores.begin()->second);
-        m_liveCores.erase(m_liveCores.begin());
+    for (auto &slot : m_liveCores) {
+        const auto core = std::move(slot);
+        if (!core)
+            continue;
         --m_liveRoots;
         core->frame = nullptr;
         core->state = TaskState::Cancelled;
         core->error = std::make_exception_ptr(CancelledError(QStringLiteral("the event loop was destroyed")));
-        core->startNode.handle.destroy();
+        std::exchange(core->handle, {}).destroy();
         while (core->joiners.popFront()) { }
     }
     while (m_completions.popFront()) { }
@@ -140,20 +141,23 @@ TaskId Scheduler::registerTask(const QString &name, TaskId parent)
 void Scheduler::adopt(std::coroutine_handle<> frame, detail::PromiseBase &promise, std::shared_ptr<detail::TaskCore> core,
                       const QString &name)
 {
-    promise.scheduler = this;
-    promise.root = &promise;
-    promise.core = core.get();
-    promise.id = registerTask(name.isEmpty() && promise.requestedName ? *promise.requestedName : name, currentTask());
-    promise.requestedName.reset();
+    promise.adoptAsRoot(*this, *core);
+    promise.id = registerTask(name, currentTask());
     core->startNode.promise = &promise;
-    core->startNode.handle = frame;
     core->scheduler = this;
     core->frame = &promise;
+    core->handle = frame;
     core->id = promise.id;
     ++m_liveRoots;
-    detail::WaitNode &start = core->startNode;
-    m_liveCores.emplace(promise.id, std::move(core));
-    makeReady(start);
+    if (m_freeLiveSlots.empty()) {
+        core->liveSlot = static_cast<std::uint32_t>(m_liveCores.size());
+        m_liveCores.push_back(core);
+    } else {
+        core->liveSlot = m_freeLiveSlots.back();
+        m_freeLiveSlots.pop_back();
+        m_liveCores[core->liveSlot] = core;
+    }
+    m_ready.push(core->startNode, frame);
 }
 
 TaskId Scheduler::currentTask() const
@@ -163,8 +167,9 @@ TaskId Scheduler::currentTask() const
 
 bool Scheduler::cancel(TaskId root)
 {
-    const auto it = m_liveCores.find(root);
-    return it != m_liveCores.end() && cancelCore(*it->second);
+    const auto it = std::find_if(m_liveCores.begin(), m_liveCores.end(),
+                                 [root](const auto &core) { return core && core->id == root; });
+    return it != m_liveCores.end() && cancelCore(**it);
 }
 
 bool Scheduler::cancelCore(detail::TaskCore &core)
@@ -178,7 +183,7 @@ bool Scheduler::cancelCore(detail::TaskCore &core)
 void Scheduler::requestCancel(detail::PromiseBase &root)
 {
     root.cancelRequested = true;
-    detail::WaitNode *node = root.currentWait;
+    detail::WaitNode *node = root.currentWait();
     if (node && node->isWaiting()) {
         // The task is parked on something: unpark it so its await throws CancelledError.
         node->detach();
@@ -232,14 +237,11 @@ void Scheduler::wakeJoiners(detail::TaskCore &core)
 }
 
 std::coroutine_handle<> Scheduler::startChild(detail::PromiseBase &parent, std::coroutine_handle<> parentFrame,
-                                              detail::PromiseBase &child, std::coroutine_handle<> childFrame)
+                                              detail::PromiseBase &child, std::coroutine_handle<> childFrame,
+                                              const QString *name)
 {
-    child.scheduler = this;
-    child.root = parent.root;
-    child.parent = &parent;
-    child.continuation = parentFrame;
-    child.id = registerTask(child.requestedName ? *child.requestedName : QString(), parent.id);
-    child.requestedName.reset();
+    child.adoptAsChild(parent, parentFrame);
+    child.id = registerTask(name ? *name : QString(), parent.id);
     record(EventKind::TaskDelegated, parent.id, child.id);
     child.started = true;
     record(EventKind::TaskStarted, child.id, parent.id);
@@ -259,23 +261,23 @@ std::coroutine_handle<> Scheduler::finishFrame(std::coroutine_handle<> frame, de
         kind = isCancellation(promise.error) ? EventKind::TaskCancelled : EventKind::TaskFailed;
         label = intern(describeException(promise.error));
     }
-    record(kind, promise.id, promise.parent ? promise.parent->id : NoTask, label);
-    if (promise.continuation) {
-        m_current = promise.parent;
-        return promise.continuation;
+    if (!promise.isRoot()) {
+        record(kind, promise.id, promise.parent()->id, label);
+        m_current = promise.parent();
+        return promise.continuation();
     }
+    record(kind, promise.id, NoTask, label);
     finishRoot(promise, frame);
     return std::noop_coroutine();
 }
 
 void Scheduler::finishRoot(detail::PromiseBase &root, std::coroutine_handle<> frame)
 {
-    const auto it = m_liveCores.find(root.id);
-    Q_ASSERT(it != m_liveCores.end());
-    const std::shared_ptr<detail::TaskCore> core = std::move(it->second);
-    m_liveCores.erase(it);
+    const std::shared_ptr<detail::TaskCore> core = std::move(m_liveCores[root.core()->liveSlot]);
+    m_freeLiveSlots.push_back(core->liveSlot);
     --m_liveRoots;
     core->frame = nullptr;
+    core->handle = {};
     core->error = root.error;
     if (!root.error)
         core->state = TaskState::Succeeded;
@@ -289,36 +291,43 @@ void Scheduler::finishRoot(detail::PromiseBase &root, std::coroutine_handle<> fr
         emit taskFailed(core->id, describeException(core->error));
 }
 
-StepResult Scheduler::resumeNext()
+Scheduler::Resumption Scheduler::resumeNext()
 {
     // Resuming walks a long queue of frames scattered over the heap: fetch the next ones early.
     m_ready.prefetch(16);
-    detail::WaitNode *node = m_ready.pop();
-    detail::PromiseBase *promise = node->promise;
-    StepResult result{StepAction::ResumedTask, promise->id};
-    if (!promise->started) {
+    const detail::ReadyQueue::Entry entry = m_ready.pop();
+    detail::ReadyNode &node = *entry.node;
+    detail::PromiseBase *promise = node.promise;
+    const Resumption resumption{promise->id, !promise->started};
+    if (resumption.first) [[unlikely]] {
         promise->started = true;
-        result.action = StepAction::StartedTask;
-        if (promise->core)
-            promise->core->state = TaskState::Running;
+        if (detail::TaskCore *core = promise->core())
+            core->state = TaskState::Running;
         if (promise->cancelRequested) {
             // Cancelled before it ever ran: like asyncio, its body never starts.
             promise->error = std::make_exception_ptr(CancelledError());
-            finishFrame(node->handle, *promise);
-            return result;
+            finishFrame(entry.handle(), *promise);
+            return resumption;
         }
         record(EventKind::TaskStarted, promise->id);
     } else {
-        record(EventKind::TaskResumed, promise->id, node->other, node->label, node->line);
+        const std::uint32_t other = node.isWaitNode ? static_cast<detail::WaitNode &>(node).other : 0;
+        record(EventKind::TaskResumed, promise->id, other, node.label, node.line);
     }
     m_current = promise;
     const std::int64_t before = now();
-    node->handle.resume();
+    entry.handle().resume();
     m_current = nullptr;
     const std::int64_t ran = now() - before;
     if (ran > m_options.slowStepThreshold.count()) [[unlikely]]
-        record(EventKind::SlowStep, result.task, 0, toMicros(ran));
-    return result;
+        record(EventKind::SlowStep, resumption.task, 0, toMicros(ran));
+    return resumption;
+}
+
+StepResult Scheduler::resumeNextStep()
+{
+    const Resumption resumption = resumeNext();
+    return StepResult{resumption.first ? StepAction::StartedTask : StepAction::ResumedTask, resumption.task};
 }
 
 StepResult Scheduler::deliverNext()
@@ -349,7 +358,7 @@ StepResult Scheduler::takeStep()
 {
     if (m_turnBudget > 0) {
         --m_turnBudget;
-        return resumeNext();
+        return resumeNextStep();
     }
     // A turn boundary: observers hear about the previous turn in one notification.
     m_trace.publish();
@@ -357,7 +366,7 @@ StepResult Scheduler::takeStep()
         return deliverNext();
     if (!m_ready.isEmpty()) {
         m_turnBudget = m_ready.size() - 1;
-        return resumeNext();
+        return resumeNextStep();
     }
     if (!m_timers.isEmpty() && m_options.clock == ClockMode::Virtual) {
         const std::int64_t wait = m_timers.topDeadline() - m_virtualNow;

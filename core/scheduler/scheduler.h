@@ -11,7 +11,7 @@
 #include <QTimer>
 
 #include <chrono>
-#include <unordered_map>
+#include <vector>
 
 class QEventLoop;
 
@@ -90,12 +90,15 @@ public:
         if (!task.isValid())
             throw InvalidStateError(QStringLiteral("cannot spawn an empty task"));
         auto core = std::make_shared<detail::TaskCoreOf<T>>();
+        const QString *requested = task.requestedName();
+        const QString effectiveName = name.isEmpty() && requested ? *requested : name;
         auto frame = task.release();
-        adopt(frame, frame.promise(), core, name);
+        adopt(frame, frame.promise(), core, effectiveName);
         return TaskHandle<T>(std::move(core));
     }
 
     //! Requests cancellation: the task's innermost await throws CancelledError. False if done.
+    //! Finding the task by id takes time in proportion to the live tasks; prefer a TaskHandle.
     bool cancel(TaskId root);
     template<typename T>
     bool cancel(const TaskHandle<T> &handle)
@@ -153,7 +156,7 @@ public:
         detail::PromiseBase &root = *promise.root;
         if (root.cancelRequested) [[unlikely]]
             return false;
-        root.currentWait = &node;
+        root.setCurrentWait(&node);
         record(EventKind::TaskSuspended, promise.id, node.other, node.label, node.line);
         return true;
     }
@@ -161,7 +164,7 @@ public:
     void resumed(detail::WaitNode &node)
     {
         detail::PromiseBase &root = *node.promise->root;
-        root.currentWait = nullptr;
+        root.setCurrentWait(nullptr);
         if (root.cancelRequested) [[unlikely]]
             throwCancelled(root);
     }
@@ -170,7 +173,26 @@ public:
         if (node.sibling) [[unlikely]]
             node.sibling->detach();
         node.outcome = outcome;
-        m_ready.push(&node);
+        m_ready.push(node, node.handle);
+    }
+    //! A yield: traces the suspension and queues the task for the next turn. Nothing to unlink
+    //! later, so the task needs no WaitNode. Returns false like suspend() does.
+    bool parkForNextTurn(detail::PromiseBase &promise, std::coroutine_handle<> handle, detail::ReadyNode &node)
+    {
+        node.promise = &promise;
+        if (promise.root->cancelRequested) [[unlikely]]
+            return false;
+        record(EventKind::TaskSuspended, promise.id, 0, node.label, node.line);
+        node.outcome = detail::ReadyNode::Outcome::Ready;
+        m_ready.push(node, handle);
+        return true;
+    }
+    //! After a yield: throws CancelledError if the task was cancelled meanwhile.
+    void resumedAfterYield(const detail::ReadyNode &node)
+    {
+        detail::PromiseBase &root = *node.promise->root;
+        if (root.cancelRequested) [[unlikely]]
+            throwCancelled(root);
     }
     LabelId yieldLabel() const { return m_yieldLabel; }
     //! Records a line of scenario output for the running task (`line`: where it was said).
@@ -192,12 +214,15 @@ public:
     //! Simulates a blocking call: the clock moves on while the task keeps the thread.
     void block(std::chrono::nanoseconds duration);
     void wakeJoiners(detail::TaskCore &core);
+    //! cancel() for a task known by its core. False if it is done.
+    bool cancelCore(detail::TaskCore &core);
     detail::PromiseBase *currentFrame() const { return m_current; }
 
     // Frame life cycle, called from Task's promise (task.h).
     std::coroutine_handle<> finishFrame(std::coroutine_handle<> frame, detail::PromiseBase &promise) noexcept;
     std::coroutine_handle<> startChild(detail::PromiseBase &parent, std::coroutine_handle<> parentFrame,
-                                       detail::PromiseBase &child, std::coroutine_handle<> childFrame);
+                                       detail::PromiseBase &child, std::coroutine_handle<> childFrame,
+                                       const QString *name);
 
 signals:
     void runningChanged(bool running);
@@ -212,10 +237,15 @@ private:
     void adopt(std::coroutine_handle<> frame, detail::PromiseBase &promise, std::shared_ptr<detail::TaskCore> core,
                const QString &name);
     TaskId registerTask(const QString &name, TaskId parent);
-    bool cancelCore(detail::TaskCore &core);
     void requestCancel(detail::PromiseBase &root);
     void finishRoot(detail::PromiseBase &root, std::coroutine_handle<> frame);
-    StepResult resumeNext();
+    struct Resumption
+    {
+        TaskId task;
+        bool first; //!< the task ran for the first time
+    };
+    Resumption resumeNext();
+    StepResult resumeNextStep();
     StepResult deliverNext();
     StepResult takeStep();
     void runUntilDone(const detail::TaskCore &core);
@@ -251,7 +281,9 @@ private:
     std::uint32_t m_lastTimerId = 0;
     TaskId m_lastTaskId = 0;
     qsizetype m_externalInFlight = 0;
-    std::unordered_map<TaskId, std::shared_ptr<detail::TaskCore>> m_liveCores;
+    //! Spawned tasks whose frames are alive, by TaskCore::liveSlot; finished ones leave a hole.
+    std::vector<std::shared_ptr<detail::TaskCore>> m_liveCores;
+    std::vector<std::uint32_t> m_freeLiveSlots;
     qsizetype m_liveRoots = 0;
     detail::PromiseBase *m_current = nullptr;
     LabelId m_yieldLabel = NoLabel;

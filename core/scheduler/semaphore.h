@@ -42,10 +42,20 @@ public:
     struct AcquireAwaiter : detail::ParkingAwaiter
     {
         Semaphore &semaphore;
+        bool permitTaken = false;
+
         AcquireAwaiter(Semaphore &s, std::uint16_t line)
             : semaphore(s)
         {
             node.line = line;
+        }
+        AcquireAwaiter(const AcquireAwaiter &) = delete;
+        ~AcquireAwaiter()
+        {
+            // A permit handed over to a task whose frame is destroyed before it ran (its scheduler
+            // went away) goes back, or the semaphore would lose it for good.
+            if (node.outcome == detail::WaitNode::Outcome::Ready && !permitTaken)
+                semaphore.release();
         }
         bool await_ready()
         {
@@ -71,6 +81,7 @@ public:
             if (!node.promise)
                 return;
             const bool handedPermit = node.outcome == detail::WaitNode::Outcome::Ready;
+            permitTaken = true;
             if (handedPermit)
                 semaphore.noteHeld();
             try {

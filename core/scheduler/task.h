@@ -5,6 +5,7 @@
 #include "valueformat.h"
 
 #include <coroutine>
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -72,11 +73,12 @@ template<typename T>
 struct DelegationAwaiter
 {
     std::coroutine_handle<Promise<T>> child;
+    std::unique_ptr<QString> name;
     bool await_ready() const noexcept { return !child; }
     template<typename ParentPromise>
     std::coroutine_handle<> await_suspend(std::coroutine_handle<ParentPromise> parent)
     {
-        return startChild(parent.promise(), parent, child.promise(), child);
+        return startChild(parent.promise(), parent, child.promise(), child, name.get());
     }
     T await_resume()
     {
@@ -110,6 +112,7 @@ public:
     }
     Task(Task &&other) noexcept
         : m_handle(std::exchange(other.m_handle, {}))
+        , m_name(std::move(other.m_name))
     {
     }
     Task &operator=(Task &&other) noexcept
@@ -117,6 +120,7 @@ public:
         if (this != &other) {
             reset();
             m_handle = std::exchange(other.m_handle, {});
+            m_name = std::move(other.m_name);
         }
         return *this;
     }
@@ -129,13 +133,17 @@ public:
     //! Names the task in the trace (default: "task <id>").
     Task &&named(const QString &name) &&
     {
-        if (m_handle)
-            m_handle.promise().requestedName = std::make_unique<QString>(name);
+        m_name = std::make_unique<QString>(name);
         return std::move(*this);
     }
+    //! The name given with named(), or nullptr.
+    const QString *requestedName() const { return m_name.get(); }
 
     //! Runs the task inline as a child of the awaiting task (delegation).
-    detail::DelegationAwaiter<T> operator co_await() && noexcept { return detail::DelegationAwaiter<T>{m_handle}; }
+    detail::DelegationAwaiter<T> operator co_await() && noexcept
+    {
+        return detail::DelegationAwaiter<T>{m_handle, std::move(m_name)};
+    }
 
     //! Hands the frame over (used by Scheduler::spawn).
     Handle release() noexcept { return std::exchange(m_handle, {}); }
@@ -148,6 +156,7 @@ private:
     }
 
     Handle m_handle;
+    std::unique_ptr<QString> m_name; // kept here rather than in the frame, which stays small
 };
 
 namespace detail {

@@ -18,11 +18,13 @@ struct TaskCore
 {
     Scheduler *scheduler = nullptr;
     PromiseBase *frame = nullptr; //!< the live root frame; null once it has finished
+    std::coroutine_handle<> handle; //!< the same frame, to run or destroy it
     TaskId id = NoTask;
+    std::uint32_t liveSlot = 0;   //!< the scheduler's index of its live tasks
     TaskState state = TaskState::Pending;
     std::exception_ptr error;
     WaitList joiners;
-    WaitNode startNode; //!< ready-queue entry for the task's first run
+    ReadyNode startNode; //!< ready-queue entry for the task's first run
 
     bool isDone() const { return state >= TaskState::Succeeded; }
     virtual ~TaskCore() = default;

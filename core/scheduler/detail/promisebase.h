@@ -6,7 +6,6 @@
 
 #include <coroutine>
 #include <exception>
-#include <memory>
 
 namespace Loopscope {
 class Scheduler;
@@ -19,26 +18,23 @@ struct TaskCore;
 /*!
  * The part of every Task promise that the scheduler needs, whatever the result type.
  *
- * Kept small on purpose: a frame's promise is touched on every resumption, and a hundred
- * thousand frames should stay in cache. Each coroutine frame is one task in the trace. A frame either is a root (spawned on the
+ * Each coroutine frame is one task in the trace. A frame either is a root (spawned on the
  * scheduler, owned by it, `root == this`) or runs inline inside a parent that awaited it
- * (delegation, `continuation` set, `root` shared with the parent).
+ * (delegation, `root` shared with the parent). Roots and children keep different links in the
+ * same two words, read through the accessors below.
+ *
+ * Kept to 56 bytes on purpose: a frame's promise is touched on every resumption, and with a yield
+ * the whole frame of a simple task fits in two cache lines, so a hundred thousand of them stay in
+ * cache.
  */
 struct PromiseBase
 {
-    Scheduler *scheduler = nullptr;
     PromiseBase *root = nullptr;
-    PromiseBase *parent = nullptr;
-    std::coroutine_handle<> continuation;
-    std::exception_ptr error;
+    Scheduler *scheduler = nullptr;
     TaskId id = NoTask;
     bool started = false;
-
-    // Root-only state.
-    bool cancelRequested = false;
-    WaitNode *currentWait = nullptr; //!< innermost await of the whole chain, while suspended
-    TaskCore *core = nullptr;        //!< shared result slot of a spawned task
-    std::unique_ptr<QString> requestedName; //!< set by Task::named() before the task starts
+    bool cancelRequested = false; //!< root only
+    std::exception_ptr error;
 
     std::suspend_always initial_suspend() const noexcept { return {}; }
     void unhandled_exception() noexcept { error = std::current_exception(); }
@@ -48,16 +44,56 @@ struct PromiseBase
     //! Moves the result (value or error) into the spawned task's shared slot.
     virtual void publishResult(TaskCore &core) = 0;
 
+    bool isRoot() const { return root == this; }
+    void adoptAsRoot(Scheduler &owner, TaskCore &core)
+    {
+        scheduler = &owner;
+        root = this;
+        m_core = &core;
+        m_currentWait = nullptr;
+    }
+    void adoptAsChild(PromiseBase &parent, std::coroutine_handle<> parentFrame)
+    {
+        scheduler = parent.scheduler;
+        root = parent.root;
+        m_parent = &parent;
+        m_continuation = parentFrame.address();
+    }
+
+    //! Root: the spawned task's shared result slot.
+    TaskCore *core() const { return isRoot() ? m_core : nullptr; }
+    //! Child: the frame that awaited it (null for a root).
+    PromiseBase *parent() const { return isRoot() ? nullptr : m_parent; }
+    //! Child: the parent's frame, resumed when the child ends.
+    std::coroutine_handle<> continuation() const
+    {
+        return isRoot() ? std::coroutine_handle<>() : std::coroutine_handle<>::from_address(m_continuation);
+    }
+    //! Root: the innermost await of the whole chain while it is parked on a WaitNode.
+    WaitNode *currentWait() const { return m_currentWait; }
+    void setCurrentWait(WaitNode *node) { m_currentWait = node; }
+
 protected:
     PromiseBase() = default;
     ~PromiseBase() = default;
+
+private:
+    union {
+        TaskCore *m_core = nullptr; // root
+        PromiseBase *m_parent;      // child
+    };
+    union {
+        WaitNode *m_currentWait = nullptr; // root
+        void *m_continuation;              // child
+    };
 };
 
 //! Called from a finished frame's final suspend: traces the end and picks what runs next.
 std::coroutine_handle<> finishFrame(std::coroutine_handle<> frame, PromiseBase &promise) noexcept;
 
-//! Awaiting a child task inline: registers and traces it, returns the child handle to run.
+//! Awaiting a child task inline: registers and traces it (named `name`, if given), returns the
+//! child handle to run.
 std::coroutine_handle<> startChild(PromiseBase &parent, std::coroutine_handle<> parentFrame, PromiseBase &child,
-                                   std::coroutine_handle<> childFrame);
+                                   std::coroutine_handle<> childFrame, const QString *name);
 
 } // namespace Loopscope::detail

@@ -2,14 +2,15 @@
 
 #include "waitnode.h"
 
+#include <coroutine>
 #include <memory>
 
 namespace Loopscope::detail {
 
 /*!
- * FIFO ring of ready WaitNodes: the scheduler's run queue. Grows by doubling, never shrinks.
- * Each slot also keeps the address of the node's coroutine frame, so the scheduler can prefetch
- * the frames it is about to resume without chasing pointers.
+ * FIFO ring of ready coroutines: the scheduler's run queue. Grows by doubling, never shrinks.
+ * Each entry is the node the coroutine parked on and the address of its frame, so the scheduler
+ * can resume it and prefetch the frames it is about to resume without chasing pointers.
  */
 class ReadyQueue
 {
@@ -17,21 +18,29 @@ public:
     bool isEmpty() const { return m_head == m_tail; }
     std::size_t size() const { return m_tail - m_head; }
 
-    void push(WaitNode *node)
+    struct Entry
+    {
+        ReadyNode *node;
+        void *frame;
+
+        std::coroutine_handle<> handle() const { return std::coroutine_handle<>::from_address(frame); }
+    };
+
+    void push(ReadyNode &node, std::coroutine_handle<> handle)
     {
         if (m_tail - m_head == m_capacity) [[unlikely]]
             grow();
-        m_slots[m_tail++ & (m_capacity - 1)] = Slot{node, node->handle.address()};
+        m_slots[m_tail++ & (m_capacity - 1)] = Entry{&node, handle.address()};
     }
-    WaitNode *pop() { return m_slots[m_head++ & (m_capacity - 1)].node; }
+    Entry pop() { return m_slots[m_head++ & (m_capacity - 1)]; }
     //! Asks the CPU to fetch the node and frame `ahead` places behind the front.
     void prefetch(std::size_t ahead) const
     {
         if (ahead < size()) {
-            const Slot &slot = m_slots[(m_head + ahead) & (m_capacity - 1)];
-            __builtin_prefetch(slot.node);
-            __builtin_prefetch(slot.frame);
-            __builtin_prefetch(static_cast<const char *>(slot.frame) + 64);
+            const Entry &entry = m_slots[(m_head + ahead) & (m_capacity - 1)];
+            __builtin_prefetch(entry.node);
+            __builtin_prefetch(entry.frame);
+            __builtin_prefetch(static_cast<const char *>(entry.frame) + 64);
         }
     }
     void clear() { m_head = m_tail = 0; }
@@ -40,7 +49,7 @@ private:
     void grow()
     {
         const std::size_t capacity = m_capacity ? m_capacity * 2 : 1024;
-        auto buffer = std::make_unique<Slot[]>(capacity);
+        auto buffer = std::make_unique<Entry[]>(capacity);
         for (std::size_t i = m_head; i != m_tail; ++i)
             buffer[i - m_head] = m_slots[i & (m_capacity - 1)];
         m_tail -= m_head;
@@ -49,13 +58,7 @@ private:
         m_capacity = capacity;
     }
 
-    struct Slot
-    {
-        WaitNode *node;
-        void *frame;
-    };
-
-    std::unique_ptr<Slot[]> m_slots;
+    std::unique_ptr<Entry[]> m_slots;
     std::size_t m_capacity = 0;
     std::size_t m_head = 0;
     std::size_t m_tail = 0;

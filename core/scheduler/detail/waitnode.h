@@ -10,6 +10,24 @@ namespace Loopscope::detail {
 struct PromiseBase;
 
 /*!
+ * What the run queue needs of a parked coroutine: whose it is and what it waited on, for the
+ * TaskResumed event. The run queue keeps the frame address beside it. A bare ReadyNode is a yield,
+ * ready as soon as it is parked; every longer wait uses a WaitNode. Kept to 16 bytes because one
+ * lives in every yielding frame, and a hundred thousand frames should stay in cache.
+ */
+struct ReadyNode
+{
+    enum class Outcome : std::uint8_t { Pending, Ready, Cancelled, TimedOut };
+
+    PromiseBase *promise = nullptr;
+    LabelId label = NoLabel;      //!< what is awaited, for trace events
+    std::uint16_t line = 0;       //!< source line of the await
+    Outcome outcome = Outcome::Pending;
+    bool isWaitNode = false;      //!< this is a WaitNode, with an awaited timer, I/O or task in `other`
+};
+static_assert(sizeof(ReadyNode) == 16, "a yielding frame holds one ReadyNode: keep it small");
+
+/*!
  * A suspended coroutine's registration with whatever it waits on: a timer, an I/O operation, a
  * queue, a semaphore, another task. A WaitNode lives inside its awaiter, so inside the suspended
  * coroutine frame, and its address is stable while the coroutine is suspended.
@@ -17,11 +35,10 @@ struct PromiseBase;
  * While it waits, `unlink` is set and removes the node from its container (used by cancellation,
  * timeouts and frame destruction); whoever wakes the node clears it first.
  */
-struct WaitNode
+struct WaitNode : ReadyNode
 {
-    enum class Outcome : std::uint8_t { Pending, Ready, Cancelled, TimedOut };
+    WaitNode() { isWaitNode = true; }
 
-    PromiseBase *promise = nullptr;
     std::coroutine_handle<> handle;
     void (*unlink)(WaitNode &) = nullptr;
     void *owner = nullptr;
@@ -31,10 +48,7 @@ struct WaitNode
     void *context = nullptr;      //!< the awaiter that owns the node, for primitives that hand over values
     std::uint32_t heapIndex = 0;  //!< timers: position in the scheduler's timer heap
     std::uint32_t other = 0;      //!< timer or I/O id, or awaited task id, for trace events
-    LabelId label = NoLabel;      //!< what is awaited, for trace events
-    std::uint16_t line = 0;       //!< source line of the await
     LabelId resultLabel = NoLabel; //!< I/O: outcome text for the completion event
-    Outcome outcome = Outcome::Pending;
     bool isIo = false;            //!< timer entries that complete an I/O rather than a sleep
     bool ioFailed = false;        //!< I/O: the operation failed (traced as io_failed)
 
