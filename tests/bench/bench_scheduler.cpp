@@ -37,13 +37,8 @@ OursResult runOurs(int tasks, int yields, qsizetype capacity)
     Scheduler scheduler(options);
     for (int i = 0; i < tasks; ++i)
         scheduler.spawn(yielder(yields), QStringLiteral("worker"));
-    rusage u0{}; getrusage(RUSAGE_SELF, &u0);
     const auto start = Bench::Clock::now();
     scheduler.runUntilIdle();
-    rusage u1{}; getrusage(RUSAGE_SELF, &u1);
-    fprintf(stderr, "DBG faults=%ld sys=%.4f user=%.4f\n", u1.ru_minflt-u0.ru_minflt,
-        (u1.ru_stime.tv_sec-u0.ru_stime.tv_sec)+(u1.ru_stime.tv_usec-u0.ru_stime.tv_usec)/1e6,
-        (u1.ru_utime.tv_sec-u0.ru_utime.tv_sec)+(u1.ru_utime.tv_usec-u0.ru_utime.tv_usec)/1e6);
     OursResult r;
     r.seconds = Bench::secondsSince(start);
     r.events = scheduler.trace().size();
