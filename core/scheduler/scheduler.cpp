@@ -294,7 +294,7 @@ void Scheduler::finishRoot(detail::PromiseBase &root, std::coroutine_handle<> fr
 Scheduler::Resumption Scheduler::resumeNext()
 {
     // Resuming walks a long queue of frames scattered over the heap: fetch the next ones early.
-    m_ready.prefetch(16);
+    m_ready.prefetch(32);
     const detail::ReadyQueue::Entry entry = m_ready.pop();
     detail::ReadyNode &node = *entry.node;
     detail::PromiseBase *promise = node.promise;

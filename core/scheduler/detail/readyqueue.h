@@ -34,7 +34,9 @@ public:
     }
     Entry pop() { return m_slots[m_head++ & (m_capacity - 1)]; }
     //! Asks the CPU to fetch the node and frame `ahead` places behind the front.
-    void prefetch(std::size_t ahead) const
+    // Must be inlined early: GCC otherwise finds the function free of side effects and drops the
+    // call, prefetches and all.
+    [[gnu::always_inline]] void prefetch(std::size_t ahead) const
     {
         if (ahead < size()) {
             const Entry &entry = m_slots[(m_head + ahead) & (m_capacity - 1)];
