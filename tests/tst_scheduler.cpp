@@ -4,6 +4,7 @@
 #include "scheduler/qtbridge.h"
 #include "scheduler/semaphore.h"
 
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTimer>
 #include <QtTest>
@@ -539,6 +540,34 @@ private slots:
         QCOMPARE(v.trace().size(), frozen);
         while (v.step().action != StepAction::Idle) { }
         QCOMPARE(later.result(), 1);
+    }
+
+    void timerQueueFiresInDeadlineThenArmingOrder()
+    {
+        // In-order and out-of-order arming mixed, with removals, checked against a sorted list.
+        detail::TimerQueue queue;
+        std::vector<detail::WaitNode> nodes(2000);
+        std::vector<std::tuple<std::int64_t, std::uint64_t, detail::WaitNode *>> expected;
+        QRandomGenerator random(42);
+        std::int64_t clock = 0;
+        for (std::size_t i = 0; i < nodes.size(); ++i) {
+            clock += random.bounded(3);
+            const std::int64_t deadline = random.bounded(4) == 0 ? clock - random.bounded(50) : clock + 100;
+            queue.push(nodes[i], deadline, i);
+            expected.emplace_back(deadline, i, &nodes[i]);
+        }
+        for (std::size_t i = 0; i < nodes.size(); i += 7) {
+            queue.remove(nodes[i]);
+            std::erase_if(expected, [&](const auto &entry) { return std::get<2>(entry) == &nodes[i]; });
+        }
+        std::sort(expected.begin(), expected.end());
+        QCOMPARE(queue.size(), expected.size());
+        for (const auto &[deadline, order, node] : expected) {
+            QCOMPARE(queue.topDeadline(), deadline);
+            QCOMPARE(queue.top(), node);
+            queue.remove(*queue.top());
+        }
+        QVERIFY(queue.isEmpty());
     }
 
     void destroyingTheSchedulerFreesSuspendedTasks()

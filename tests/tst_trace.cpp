@@ -73,6 +73,21 @@ private slots:
         QCOMPARE(trace.labels().text(9999), QString());
     }
 
+    void labelIdsStayStableWhileTheRecentCacheCycles()
+    {
+        LabelTable labels;
+        QList<LabelId> ids;
+        for (int i = 0; i < 9; ++i)
+            ids.append(labels.intern(QStringLiteral("label %1").arg(i)));
+        for (int round = 0; round < 3; ++round) {
+            for (int i = 8; i >= 0; --i)
+                QCOMPARE(labels.intern(QStringLiteral("label %1").arg(i)), ids[i]);
+        }
+        QCOMPARE(labels.size(), 10);
+        labels.clear();
+        QCOMPARE(labels.intern(QStringLiteral("label 5")), LabelId(1)); // the cache was cleared too
+    }
+
     void describesEventsForPeople()
     {
         Trace trace;

@@ -152,6 +152,8 @@ void Scheduler::adopt(std::coroutine_handle<> frame, detail::PromiseBase &promis
     if (m_freeLiveSlots.empty()) {
         core->liveSlot = static_cast<std::uint32_t>(m_liveCores.size());
         m_liveCores.push_back(core);
+        // Finishing a task then never allocates: every slot already has room in the free list.
+        m_freeLiveSlots.reserve(m_liveCores.capacity());
     } else {
         core->liveSlot = m_freeLiveSlots.back();
         m_freeLiveSlots.pop_back();

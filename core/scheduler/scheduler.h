@@ -1,7 +1,7 @@
 #pragma once
 
 #include "detail/readyqueue.h"
-#include "detail/timerheap.h"
+#include "detail/timerqueue.h"
 #include "taskhandle.h"
 #include "trace/trace.h"
 
@@ -273,7 +273,7 @@ private:
     QElapsedTimer m_realClock;
     std::int64_t m_virtualNow = 0;
     detail::ReadyQueue m_ready;
-    detail::TimerHeap m_timers;
+    detail::TimerQueue m_timers;
     detail::WaitList m_completions;
     std::size_t m_turnBudget = 0;
     std::uint64_t m_timerOrder = 0;

@@ -11,8 +11,10 @@ LabelId LabelTable::intern(const QString &text)
 {
     if (text.isEmpty())
         return NoLabel;
-    if (m_lastId != NoLabel && text == m_lastText)
-        return m_lastId;
+    for (std::size_t i = 0; i < RecentCount; ++i) {
+        if (m_recentIds[i] != NoLabel && text == m_recentTexts[i])
+            return m_recentIds[i];
+    }
     const auto it = m_ids.constFind(text);
     LabelId id;
     if (it != m_ids.cend()) {
@@ -22,8 +24,9 @@ LabelId LabelTable::intern(const QString &text)
         m_texts.push_back(text);
         m_ids.insert(text, id);
     }
-    m_lastText = text;
-    m_lastId = id;
+    m_recentTexts[m_nextRecent] = text;
+    m_recentIds[m_nextRecent] = id;
+    m_nextRecent = (m_nextRecent + 1) % RecentCount;
     return id;
 }
 
@@ -50,8 +53,9 @@ void LabelTable::clear()
     m_texts.clear();
     m_ids.clear();
     m_texts.emplace_back();
-    m_lastText.clear();
-    m_lastId = NoLabel;
+    m_recentTexts.fill(QString());
+    m_recentIds.fill(NoLabel);
+    m_nextRecent = 0;
 }
 
 } // namespace Loopscope

@@ -6,6 +6,7 @@
 #include <QString>
 #include <QStringView>
 
+#include <array>
 #include <vector>
 
 namespace Loopscope {
@@ -33,10 +34,12 @@ public:
 private:
     std::vector<QString> m_texts;
     QHash<QString, LabelId> m_ids;
-    // Loops intern the same label over and over ("GET /items" a million times): comparing with the
-    // previous text is cheaper than hashing it.
-    QString m_lastText;
-    LabelId m_lastId = NoLabel;
+    // Loops intern the same few labels over and over ("request", "done", a million times each):
+    // comparing with the last few texts is cheaper than hashing them.
+    static constexpr std::size_t RecentCount = 4;
+    std::array<QString, RecentCount> m_recentTexts;
+    std::array<LabelId, RecentCount> m_recentIds{};
+    std::size_t m_nextRecent = 0;
 };
 
 } // namespace Loopscope

@@ -6,6 +6,19 @@
 
 namespace Loopscope::detail {
 
+//! A pending timer: when it is due, its arming order (ties fire first-armed first) and its node.
+struct TimerEntry
+{
+    std::int64_t deadline;
+    std::uint64_t order;
+    WaitNode *node;
+
+    static bool before(const TimerEntry &a, const TimerEntry &b)
+    {
+        return a.deadline != b.deadline ? a.deadline < b.deadline : a.order < b.order;
+    }
+};
+
 /*!
  * Binary min-heap of timer WaitNodes ordered by (deadline, order): equal deadlines fire in the
  * order they were armed. Each node knows its index, so a cancelled or timed-out wait is removed
@@ -17,18 +30,17 @@ class TimerHeap
 public:
     bool isEmpty() const { return m_entries.empty(); }
     std::size_t size() const { return m_entries.size(); }
-    WaitNode *top() const { return m_entries.front().node; }
-    std::int64_t topDeadline() const { return m_entries.front().deadline; }
+    const TimerEntry &topEntry() const { return m_entries.front(); }
 
     void push(WaitNode &node, std::int64_t deadline, std::uint64_t order)
     {
-        m_entries.push_back(Entry{deadline, order, &node});
+        m_entries.push_back(TimerEntry{deadline, order, &node});
         siftUp(static_cast<std::uint32_t>(m_entries.size() - 1));
     }
 
     void remove(WaitNode &node)
     {
-        const std::uint32_t index = node.heapIndex;
+        const std::uint32_t index = node.timerSlot;
         const auto last = static_cast<std::uint32_t>(m_entries.size() - 1);
         if (index != last) {
             place(index, m_entries[last]);
@@ -43,21 +55,12 @@ public:
     void clear() { m_entries.clear(); }
 
 private:
-    struct Entry
-    {
-        std::int64_t deadline;
-        std::uint64_t order;
-        WaitNode *node;
-    };
-
-    static bool before(const Entry &a, const Entry &b)
-    {
-        return a.deadline != b.deadline ? a.deadline < b.deadline : a.order < b.order;
-    }
+    using Entry = TimerEntry;
+    static bool before(const Entry &a, const Entry &b) { return TimerEntry::before(a, b); }
     void place(std::uint32_t index, const Entry &entry)
     {
         m_entries[index] = entry;
-        entry.node->heapIndex = index;
+        entry.node->timerSlot = index;
     }
     void siftUp(std::uint32_t index)
     {

@@ -46,7 +46,8 @@ struct WaitNode : ReadyNode
     WaitNode *next = nullptr;
     WaitNode *sibling = nullptr;  //!< a second wait of the same await (a timeout); waking one drops the other
     void *context = nullptr;      //!< the awaiter that owns the node, for primitives that hand over values
-    std::uint32_t heapIndex = 0;  //!< timers: position in the scheduler's timer heap
+    std::uint32_t timerSlot = 0;  //!< timers: position in the timer heap, or in the sorted run
+    bool inTimerRun = false;      //!< timers: the node sits in the sorted run, not the heap
     std::uint32_t other = 0;      //!< timer or I/O id, or awaited task id, for trace events
     LabelId resultLabel = NoLabel; //!< I/O: outcome text for the completion event
     bool isIo = false;            //!< timer entries that complete an I/O rather than a sleep
