@@ -52,7 +52,7 @@ struct YieldAwaiter
     explicit YieldAwaiter(std::uint16_t line) { node.line = line; }
     bool await_ready() const noexcept { return false; }
     template<typename P>
-    bool await_suspend(std::coroutine_handle<P> handle)
+    [[gnu::always_inline]] bool await_suspend(std::coroutine_handle<P> handle)
     {
         Scheduler &scheduler = *handle.promise().scheduler;
         node.label = scheduler.yieldLabel();

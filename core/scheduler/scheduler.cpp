@@ -293,7 +293,8 @@ void Scheduler::finishRoot(detail::PromiseBase &root, std::coroutine_handle<> fr
         emit taskFailed(core->id, describeException(core->error));
 }
 
-Scheduler::Resumption Scheduler::resumeNext()
+// Inlined into the loops that call it: this is the scheduler's innermost loop body.
+[[gnu::always_inline]] inline Scheduler::Resumption Scheduler::resumeNext()
 {
     // Resuming walks a long queue of frames scattered over the heap: fetch the next ones early.
     m_ready.prefetch(32);
@@ -301,6 +302,7 @@ Scheduler::Resumption Scheduler::resumeNext()
     detail::ReadyNode &node = *entry.node;
     detail::PromiseBase *promise = node.promise;
     const Resumption resumption{promise->id, !promise->started};
+    const std::int64_t before = now();
     if (resumption.first) [[unlikely]] {
         promise->started = true;
         if (detail::TaskCore *core = promise->core())
@@ -311,19 +313,26 @@ Scheduler::Resumption Scheduler::resumeNext()
             finishFrame(entry.handle(), *promise);
             return resumption;
         }
-        record(EventKind::TaskStarted, promise->id);
+        m_trace.append(EventKind::TaskStarted, before, promise->id);
     } else {
         const std::uint32_t other = node.isWaitNode ? static_cast<detail::WaitNode &>(node).other : 0;
-        record(EventKind::TaskResumed, promise->id, other, node.label, node.line);
+        m_trace.append(EventKind::TaskResumed, before, promise->id, other, node.label, node.line);
     }
     m_current = promise;
-    const std::int64_t before = now();
     entry.handle().resume();
     m_current = nullptr;
     const std::int64_t ran = now() - before;
     if (ran > m_options.slowStepThreshold.count()) [[unlikely]]
         record(EventKind::SlowStep, resumption.task, 0, toMicros(ran));
     return resumption;
+}
+
+void Scheduler::drainTurn()
+{
+    while (m_turnBudget > 0) {
+        --m_turnBudget;
+        resumeNext();
+    }
 }
 
 StepResult Scheduler::resumeNextStep()

@@ -177,7 +177,8 @@ public:
     }
     //! A yield: traces the suspension and queues the task for the next turn. Nothing to unlink
     //! later, so the task needs no WaitNode. Returns false like suspend() does.
-    bool parkForNextTurn(detail::PromiseBase &promise, std::coroutine_handle<> handle, detail::ReadyNode &node)
+    [[gnu::always_inline]] bool parkForNextTurn(detail::PromiseBase &promise, std::coroutine_handle<> handle,
+                                                detail::ReadyNode &node)
     {
         node.promise = &promise;
         if (promise.root->cancelRequested) [[unlikely]]
@@ -256,13 +257,7 @@ private:
     void scheduleDrive();
     [[noreturn]] static void throwCancelled(detail::PromiseBase &root);
     //! The resumptions left in the current turn, run back to back.
-    void drainTurn()
-    {
-        while (m_turnBudget > 0) {
-            --m_turnBudget;
-            resumeNext();
-        }
-    }
+    void drainTurn();
     bool hasDueTimer() const { return !m_timers.isEmpty() && m_timers.topDeadline() <= now(); }
     static void unlinkTimer(detail::WaitNode &node);
 
