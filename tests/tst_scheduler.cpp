@@ -542,6 +542,18 @@ private slots:
         QCOMPARE(later.result(), 1);
     }
 
+    void spawnedTasksTakeTheirNames()
+    {
+        Scheduler s;
+        const auto plain = s.spawn(awaitIo(QStringLiteral("a")));
+        const auto named = s.spawn(awaitIo(QStringLiteral("b")).named(QStringLiteral("fetcher")));
+        const auto both = s.spawn(awaitIo(QStringLiteral("c")).named(QStringLiteral("ignored")), QStringLiteral("given"));
+        s.runUntilIdle();
+        QCOMPARE(s.trace().taskName(plain.id()), QStringLiteral("task %1").arg(plain.id()));
+        QCOMPARE(s.trace().taskName(named.id()), QStringLiteral("fetcher"));
+        QCOMPARE(s.trace().taskName(both.id()), QStringLiteral("given"));
+    }
+
     void timerQueueFiresInDeadlineThenArmingOrder()
     {
         // In-order and out-of-order arming mixed, with removals, checked against a sorted list.
