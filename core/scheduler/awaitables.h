@@ -79,7 +79,7 @@ struct SleepAwaiter : ParkingAwaiter
         node.other = scheduler.nextTimerId();
         node.label = scheduler.intern(QStringLiteral("sleep"));
         scheduler.record(EventKind::TimerArmed, promise.id, node.other,
-                         static_cast<std::uint32_t>(std::min<std::int64_t>(duration.count() / 1000, UINT32_MAX)),
+                         detailMicros(duration.count()),
                          node.line);
         scheduler.suspend(promise, handle, node);
         scheduler.armTimer(node, scheduler.now() + std::max<std::int64_t>(0, duration.count()));

@@ -82,7 +82,7 @@ struct WaitForAwaiter : JoinAwaiterBase
         node.sibling = &timerNode;
         timerNode.sibling = &node;
         scheduler.record(EventKind::TimerArmed, promise.id, timerNode.other,
-                         static_cast<std::uint32_t>(std::min<std::int64_t>(timeout.count() / 1000, UINT32_MAX)), line);
+                         detailMicros(timeout.count()), line);
         scheduler.armTimer(timerNode, scheduler.now() + timeout.count());
         return true;
     }

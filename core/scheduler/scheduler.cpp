@@ -3,7 +3,6 @@
 #include <QEventLoop>
 
 #include <algorithm>
-#include <cmath>
 #include <thread>
 
 namespace Loopscope {
@@ -43,12 +42,6 @@ void JoinAwaiterBase::checkResumed()
 
 namespace {
 
-std::uint32_t toMicros(std::int64_t ns)
-{
-    const std::int64_t us = std::max<std::int64_t>(0, ns / 1000);
-    return static_cast<std::uint32_t>(std::min<std::int64_t>(us, UINT32_MAX));
-}
-
 bool isCancellation(const std::exception_ptr &error)
 {
     try {
@@ -75,25 +68,6 @@ QLatin1StringView stepActionName(StepAction action)
     }
     return QLatin1StringView("unknown");
 }
-
-//! Marks the loop as driven for a scope; refuses to nest, the way asyncio does.
-class Scheduler::DriveGuard
-{
-public:
-    explicit DriveGuard(Scheduler &scheduler)
-        : m_scheduler(scheduler)
-    {
-        if (scheduler.m_driving)
-            throw LoopAlreadyRunningError();
-        scheduler.m_driving = true;
-    }
-    ~DriveGuard() { m_scheduler.m_driving = false; }
-    DriveGuard(const DriveGuard &) = delete;
-    DriveGuard &operator=(const DriveGuard &) = delete;
-
-private:
-    Scheduler &m_scheduler;
-};
 
 Scheduler::Scheduler(SchedulerOptions options, QObject *parent)
     : QObject(parent)
@@ -323,7 +297,7 @@ void Scheduler::finishRoot(detail::PromiseBase &root, std::coroutine_handle<> fr
     m_current = nullptr;
     const std::int64_t ran = now() - before;
     if (ran > m_options.slowStepThreshold.count()) [[unlikely]]
-        record(EventKind::SlowStep, resumption.task, 0, toMicros(ran));
+        record(EventKind::SlowStep, resumption.task, 0, detailMicros(ran));
     return resumption;
 }
 
@@ -381,201 +355,13 @@ StepResult Scheduler::takeStep()
     }
     if (!m_timers.isEmpty() && m_options.clock == ClockMode::Virtual) {
         const std::int64_t wait = m_timers.topDeadline() - m_virtualNow;
-        record(EventKind::LoopWaiting, NoTask, 0, toMicros(wait));
+        record(EventKind::LoopWaiting, NoTask, 0, detailMicros(wait));
         m_virtualNow = m_timers.topDeadline();
         return StepResult{StepAction::Waited};
     }
     if (!m_timers.isEmpty() || m_externalInFlight > 0)
         return StepResult{StepAction::Blocked};
     return StepResult{StepAction::Idle};
-}
-
-void Scheduler::ensureStarted()
-{
-    if (!m_loopStarted) {
-        m_loopStarted = true;
-        record(EventKind::LoopStarted, NoTask);
-    }
-}
-
-void Scheduler::stopLoop(const char *why)
-{
-    if (m_loopStarted) {
-        m_loopStarted = false;
-        record(EventKind::LoopStopped, NoTask, 0, intern(QString::fromLatin1(why)));
-    }
-    m_trace.publish();
-}
-
-StepResult Scheduler::step()
-{
-    if (m_freeRunning)
-        throw LoopAlreadyRunningError();
-    DriveGuard guard(*this);
-    const SeqNo first = m_trace.nextSeq();
-    ensureStarted();
-    StepResult result = takeStep();
-    if (result.action == StepAction::Idle)
-        stopLoop("idle");
-    result.firstSeq = first;
-    result.endSeq = m_trace.nextSeq();
-    m_trace.publish();
-    return result;
-}
-
-void Scheduler::runUntilDone(const detail::TaskCore &core)
-{
-    if (m_freeRunning)
-        throw LoopAlreadyRunningError();
-    DriveGuard guard(*this);
-    ensureStarted();
-    while (!core.isDone()) {
-        if (m_turnBudget > 0) {
-            --m_turnBudget;
-            resumeNext();
-            continue;
-        }
-        const StepResult result = takeStep();
-        if (result.action == StepAction::Blocked) {
-            waitForExternalEvents();
-        } else if (result.action == StepAction::Idle) {
-            stopLoop("deadlock");
-            throw InvalidStateError(QStringLiteral("task %1 can never finish: no task is ready and no timer or "
-                                                   "I/O is pending (a deadlock)")
-                                        .arg(m_trace.taskName(core.id)));
-        }
-    }
-    stopLoop("complete");
-}
-
-void Scheduler::runUntilIdle()
-{
-    if (m_freeRunning)
-        throw LoopAlreadyRunningError();
-    DriveGuard guard(*this);
-    ensureStarted();
-    for (;;) {
-        drainTurn();
-        const StepResult result = takeStep();
-        if (result.action == StepAction::Idle)
-            break;
-        if (result.action == StepAction::Blocked)
-            waitForExternalEvents();
-    }
-    stopLoop("idle");
-}
-
-void Scheduler::waitUntilSomethingIsDue()
-{
-    if (m_freeRunning)
-        throw LoopAlreadyRunningError();
-    DriveGuard guard(*this);
-    if (m_options.clock == ClockMode::Real && m_completions.isEmpty() && !hasDueTimer() && m_ready.isEmpty()
-        && (m_externalInFlight > 0 || !m_timers.isEmpty()))
-        waitForExternalEvents();
-}
-
-void Scheduler::waitForExternalEvents()
-{
-    const std::int64_t wait = m_timers.isEmpty() ? 0 : std::max<std::int64_t>(0, m_timers.topDeadline() - now());
-    record(EventKind::LoopWaiting, NoTask, 0, toMicros(wait));
-    m_trace.publish();
-    QEventLoop loop;
-    m_waitLoop = &loop;
-    QTimer timer;
-    if (!m_timers.isEmpty()) {
-        timer.setSingleShot(true);
-        timer.setTimerType(Qt::PreciseTimer);
-        connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
-        timer.start(static_cast<int>(std::ceil(static_cast<double>(wait) / 1e6)));
-    }
-    loop.exec();
-    m_waitLoop = nullptr;
-}
-
-void Scheduler::start()
-{
-    if (m_driving)
-        throw LoopAlreadyRunningError();
-    if (m_freeRunning)
-        return;
-    m_freeRunning = true;
-    emit runningChanged(true);
-    m_driveTimer.start(0);
-}
-
-void Scheduler::pause()
-{
-    if (!m_freeRunning)
-        return;
-    m_freeRunning = false;
-    m_driveTimer.stop();
-    m_trace.publish();
-    emit runningChanged(false);
-}
-
-void Scheduler::setStepInterval(std::chrono::milliseconds interval)
-{
-    m_stepInterval = std::max(interval, std::chrono::milliseconds(0));
-}
-
-void Scheduler::scheduleDrive()
-{
-    if (m_freeRunning && !m_driving)
-        m_driveTimer.start(static_cast<int>(m_stepInterval.count()));
-}
-
-void Scheduler::driveSlice()
-{
-    if (!m_freeRunning || m_driving)
-        return;
-    StepResult result;
-    {
-        DriveGuard guard(*this);
-        ensureStarted();
-        if (m_stepInterval.count() > 0) {
-            const SeqNo first = m_trace.nextSeq();
-            result = takeStep();
-            result.firstSeq = first;
-            result.endSeq = m_trace.nextSeq();
-            m_trace.publish();
-            emit stepped(result);
-        } else {
-            // Run flat out, but hand the thread back to Qt every few milliseconds so views stay live.
-            QElapsedTimer slice;
-            slice.start();
-            for (int n = 1;; ++n) {
-                result = takeStep();
-                if (result.action == StepAction::Idle || result.action == StepAction::Blocked)
-                    break;
-                if (n % 256 == 0 && slice.elapsed() >= 8)
-                    break;
-            }
-            m_trace.publish();
-        }
-    }
-    if (!m_freeRunning)
-        return; // paused from a slot connected to stepped()
-    switch (result.action) {
-    case StepAction::Idle:
-        stopLoop("idle");
-        m_freeRunning = false;
-        emit runningChanged(false);
-        emit becameIdle();
-        break;
-    case StepAction::Blocked: {
-        const std::int64_t wait = m_timers.isEmpty() ? -1 : std::max<std::int64_t>(0, m_timers.topDeadline() - now());
-        record(EventKind::LoopWaiting, NoTask, 0, toMicros(std::max<std::int64_t>(wait, 0)));
-        m_trace.publish();
-        if (wait >= 0)
-            m_driveTimer.start(static_cast<int>(std::max<std::int64_t>(std::ceil(static_cast<double>(wait) / 1e6),
-                                                                       m_stepInterval.count())));
-        break; // otherwise an I/O completion calls scheduleDrive()
-    }
-    default:
-        scheduleDrive();
-        break;
-    }
 }
 
 bool Scheduler::hasWork() const

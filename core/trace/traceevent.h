@@ -42,6 +42,13 @@ struct TraceEvent
     friend bool operator==(const TraceEvent &, const TraceEvent &) = default;
 };
 
+//! A duration as an event's detail: whole microseconds, clamped to what the field holds.
+inline std::uint32_t detailMicros(std::int64_t ns)
+{
+    const std::int64_t us = ns < 0 ? 0 : ns / 1000;
+    return us > std::int64_t(UINT32_MAX) ? UINT32_MAX : static_cast<std::uint32_t>(us);
+}
+
 static_assert(sizeof(TraceEvent) == 32, "a stored event must stay 32 bytes");
 static_assert(std::is_trivially_default_constructible_v<TraceEvent>);
 

@@ -29,7 +29,7 @@ public:
             grow();
         node.timerSlot = m_tail;
         node.inTimerRun = true;
-        m_slots[m_tail++ & mask()] = TimerEntry{deadline, order, &node};
+        m_slots[m_tail++ & mask()] = TimerEntry { deadline, order, &node };
         m_lastDeadline = deadline;
         ++m_live;
     }
