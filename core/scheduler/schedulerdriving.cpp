@@ -1,8 +1,9 @@
 // The ways to drive a Scheduler: step(), the synchronous runs, and free-running inside Qt.
 #include "scheduler.h"
 
-#include <cmath>
 #include <QEventLoop>
+
+#include <cmath>
 
 namespace Loopscope {
 
