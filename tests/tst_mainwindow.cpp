@@ -163,6 +163,36 @@ private slots:
         QCOMPARE(after.clock, before.clock);
     }
 
+    void tablesKeepTheirArrowKeys()
+    {
+        MainWindow window;
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QVERIFY(window.openScenario(QStringLiteral("two-coroutines"), {}));
+        window.diagram()->setFocus();
+        QTest::keyClick(window.diagram(), Qt::Key_Right);
+        QTest::keyClick(window.diagram(), Qt::Key_Right);
+        QCOMPARE(window.session().stepCount(), 2);
+
+        QTableView *events = window.eventTable();
+        events->setFocus();
+        QVERIFY(QTest::qWaitFor([&] { return events->hasFocus(); }));
+        events->setCurrentIndex(events->model()->index(0, 1));
+        QTest::keyClick(events, Qt::Key_Down);
+        QCOMPARE(events->currentIndex().row(), 1); // the table has the keyboard
+        QTest::keyClick(events, Qt::Key_Right);
+        QTest::keyClick(events, Qt::Key_Left);
+        QTest::keyClick(events, Qt::Key_Space);
+        QTest::keyClick(events, Qt::Key_R);
+        QCOMPARE(window.session().stepCount(), 2);
+        QVERIFY(!window.session().isAnimating());
+
+        // Shortcuts with modifiers still reach the window from a table.
+        QTest::keyClick(events, Qt::Key_F, Qt::ControlModifier);
+        QVERIFY(window.findField()->hasFocus());
+    }
+
     void keyboardRunsPausesStepsAndResets()
     {
         MainWindow window;

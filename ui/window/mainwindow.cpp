@@ -15,7 +15,9 @@
 #include "window/filecommands.h"
 #include "window/mainwindowactions.h"
 #include "window/scenariosession.h"
+#include "window/tablekeyguard.h"
 
+#include <QAbstractItemView>
 #include <QAction>
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -67,6 +69,9 @@ MainWindow::MainWindow(QWidget *parent)
     m_diagram = new SequenceView(m_feed, this);
     setCentralWidget(m_diagram);
     buildDocks();
+    auto *tableKeys = new TableKeyGuard(this);
+    for (QAbstractItemView *view : findChildren<QAbstractItemView *>())
+        view->installEventFilter(tableKeys);
     buildMenus();
     m_counts = new QLabel(this);
     statusBar()->addPermanentWidget(m_counts);
