@@ -90,6 +90,31 @@ private slots:
             < 30);
     }
 
+    void footerEndsTheLifelinesOfAPage()
+    {
+        // A page that ends inside C1's activation (rows 3 to 5): nothing of it shows below the footer.
+        TwoCoroutines run;
+        run.layout.setFooter(true);
+        run.layout.update(run.digest, run.trace().size());
+        const ViewPalette colours = lightPalette();
+        SequenceRenderer renderer(run.trace(), run.digest, run.layout);
+        renderer.setPalette(colours);
+        const QSize size = renderer.rowsSize(3, 4).toSize();
+        QImage image(size, QImage::Format_ARGB32);
+        image.fill(Qt::magenta);
+        QPainter painter(&image);
+        renderer.paintRows(painter, 3, 4);
+        painter.end();
+        const double lane = run.layout.laneCenter(1);
+        const double bodyBottom = SequenceLayout::HeaderHeight + 2 * run.layout.rowHeight();
+        QVERIFY(distance(pixel(image, lane, bodyBottom - 3), colours.faded(colours.taskAccent(1), 0.62)) < 40);
+        for (double y = bodyBottom + 1; y < size.height(); y += 1) {
+            const QColor below = pixel(image, lane + 4, y);
+            QVERIFY2(distance(below, colours.faded(colours.taskAccent(1), 0.62)) > 40,
+                qPrintable(QStringLiteral("activation shows at y=%1 below the body (%2)").arg(y).arg(bodyBottom)));
+        }
+    }
+
     void currentStepAndSelectionAreHighlighted()
     {
         TwoCoroutines run;

@@ -108,6 +108,12 @@ void SequenceRenderer::paintFrame(QPainter &p, const Frame &f) const
     p.setClipRect(f.area);
     p.setRenderHint(QPainter::Antialiasing);
     paintBackground(p, f);
+    const bool footer = m_layout.hasFooter() && f.bodyBottom < f.area.bottom();
+    if (footer) {
+        // Lifelines and activations that go on past the last row end where the footer begins.
+        p.save();
+        p.setClipRect(QRectF(f.area.topLeft(), QPointF(f.area.right(), f.bodyBottom)));
+    }
     paintLifelines(p, f);
     if (m_layout.detail() == SequenceLayout::Detail::Density) {
         paintDensity(p, f);
@@ -115,6 +121,8 @@ void SequenceRenderer::paintFrame(QPainter &p, const Frame &f) const
         paintActivations(p, f);
         paintMessages(p, f);
     }
+    if (footer)
+        p.restore();
     if (f.gutterLeft + SequenceLayout::GutterWidth > f.area.left()) {
         // The first time label goes on the first row whose middle the pinned headers do not cover.
         const qsizetype firstUncovered
@@ -122,7 +130,7 @@ void SequenceRenderer::paintFrame(QPainter &p, const Frame &f) const
         m_chrome.paintGutter(
             p, f.area, f.gutterLeft, std::max(f.firstRow, firstUncovered), f.lastRow, m_stepFirst, m_stepEnd);
     }
-    if (m_layout.hasFooter() && f.bodyBottom < f.area.bottom())
+    if (footer)
         m_chrome.paintHeaders(p, f.area, f.bodyBottom, f.firstLane, f.lastLane, true, f.gutterLeft);
     if (f.headerTop + SequenceLayout::HeaderHeight > f.area.top())
         m_chrome.paintHeaders(p, f.area, f.headerTop, f.firstLane, f.lastLane, false, f.gutterLeft);
