@@ -1,5 +1,7 @@
 #include "replayrun.h"
 
+#include <algorithm>
+
 namespace Loopscope {
 
 namespace {
@@ -43,17 +45,18 @@ StepAction actionOf(EventKind kind)
 
 } // namespace
 
-ReplayRun::ReplayRun(std::unique_ptr<Trace> recording)
+ReplayRun::ReplayRun(std::unique_ptr<Trace> recording, std::vector<SeqNo> stepStarts)
     : m_recording(std::move(recording))
+    , m_stepStarts(std::move(stepStarts))
 {
-    // Interning in the same order reproduces the same label ids, so events copy over unchanged.
-    const LabelTable &labels = m_recording->labels();
-    for (qsizetype id = 1; id < labels.size(); ++id)
-        m_shown.intern(labels.text(static_cast<LabelId>(id)));
-    for (TaskId id = 1; id < m_recording->taskCount(); ++id)
-        m_shown.registerTask(id, m_recording->task(id).name, m_recording->task(id).parent);
-    for (const IoRecord &record : m_recording->ioRecords())
-        m_shown.recordIo(record);
+    m_shown.copyRecordsFrom(*m_recording);
+    // What the original run recorded before its first step (tasks created as it was set up) was
+    // on show from the start, so it is here too.
+    if (!m_stepStarts.empty()) {
+        while (!isFinished() && m_recording->at(m_cursor).seq < m_stepStarts.front())
+            m_shown.appendEvent(m_recording->at(m_cursor++));
+        m_shown.publish();
+    }
 }
 
 ReplayRun::~ReplayRun() = default;
@@ -76,6 +79,11 @@ StepResult ReplayRun::step()
         if (isFinished())
             break;
         const TraceEvent &next = m_recording->at(m_cursor);
+        if (!m_stepStarts.empty()) {
+            if (std::binary_search(m_stepStarts.begin(), m_stepStarts.end(), next.seq))
+                break;
+            continue;
+        }
         // A step ends where the next one begins, or where another loop (lane) takes over.
         if (next.thread != event.thread || (acted && startsAction(next)))
             break;

@@ -115,6 +115,29 @@ void Trace::setDroppedCount(std::uint64_t count)
     m_publishedSeq = count;
 }
 
+void Trace::copyRecordsFrom(const Trace &other)
+{
+    Q_ASSERT(isEmpty() && m_labels.size() == 1);
+    setDroppedCount(other.firstSeq());
+    // Interning in the same order reproduces the same label ids.
+    for (qsizetype id = 1; id < other.m_labels.size(); ++id)
+        m_labels.intern(other.m_labels.text(static_cast<LabelId>(id)));
+    m_tasks = other.m_tasks;
+    m_io = other.m_io;
+    m_ioIndex = other.m_ioIndex;
+}
+
+std::unique_ptr<Trace> Trace::copy() const
+{
+    auto result = std::make_unique<Trace>();
+    result->copyRecordsFrom(*this);
+    result->setThreadLane(m_thread);
+    for (qsizetype i = 0; i < size(); ++i)
+        result->appendEvent(at(i));
+    result->m_publishedSeq = result->m_nextSeq;
+    return result;
+}
+
 qsizetype Trace::indexOfSeq(SeqNo seq) const
 {
     if (seq < firstSeq() || seq >= m_nextSeq)

@@ -116,6 +116,11 @@ public:
     //! For loading a saved trace into an empty one: records `count` events as dropped before the
     //! first, so that the next appended event gets seq `count` (as it had when it was saved).
     void setDroppedCount(std::uint64_t count);
+    //! Into an empty trace: the labels (with the same ids), task records and I/O records of
+    //! `other`, and its numbering, so that its events can be appended unchanged.
+    void copyRecordsFrom(const Trace &other);
+    //! A copy of this trace that owns its own memory (events, labels and records).
+    std::unique_ptr<Trace> copy() const;
 
     LabelTable &labels() { return m_labels; }
     const LabelTable &labels() const { return m_labels; }

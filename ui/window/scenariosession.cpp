@@ -1,5 +1,6 @@
 #include "window/scenariosession.h"
 
+#include "scenarios/replayrun.h"
 #include "scheduler/errors.h"
 
 #include <QElapsedTimer>
@@ -46,19 +47,28 @@ bool ScenarioSession::start(
 
 bool ScenarioSession::restart(qint64 steps)
 {
+    if (!replaceRun(m_factory, steps))
+        return false;
+    m_recording.reset();
+    m_recordingStepStarts.clear();
+    return true;
+}
+
+bool ScenarioSession::replaceRun(const RunFactory &factory, qint64 steps)
+{
     std::unique_ptr<ScenarioRun> fresh;
     StepResult last;
-    qint64 taken = 0;
+    std::vector<SeqNo> starts;
     try {
-        fresh = m_factory();
+        fresh = factory();
         if (!fresh)
             throw Error(QStringLiteral("the run could not be created"));
-        while (taken < steps && !fresh->isFinished()) {
+        while (qint64(starts.size()) < steps && !fresh->isFinished()) {
             const StepResult result = fresh->step();
             if (result.action == StepAction::Blocked)
-                break; // a real-clock run cannot be replayed past a wait; stop where it blocks
+                break; // a fresh real-clock run stops where it first has to wait
             last = result;
-            ++taken;
+            starts.push_back(result.firstSeq);
             if (result.action == StepAction::Idle)
                 break;
         }
@@ -68,7 +78,9 @@ bool ScenarioSession::restart(qint64 steps)
     }
     // The old run stays alive until every view has switched to the new trace.
     std::unique_ptr<ScenarioRun> old = std::exchange(m_run, std::move(fresh));
+    const auto taken = static_cast<qint64>(starts.size());
     m_steps = taken;
+    m_stepStarts = std::move(starts);
     m_lastStep = last;
     emit runReplaced();
     if (taken > 0)
@@ -79,6 +91,8 @@ bool ScenarioSession::restart(qint64 steps)
 
 ClockMode ScenarioSession::clockMode() const
 {
+    if (m_recording)
+        return ClockMode::Real;
     Scheduler *scheduler = m_run ? m_run->scheduler() : nullptr;
     return scheduler ? scheduler->clockMode() : ClockMode::Virtual;
 }
@@ -113,6 +127,7 @@ StepResult ScenarioSession::stepOnce()
     }
     if (result.action != StepAction::Blocked) {
         ++m_steps;
+        m_stepStarts.push_back(result.firstSeq);
         m_lastStep = result;
     }
     return result;
@@ -157,7 +172,21 @@ void ScenarioSession::stepBack()
     if (!m_factory || m_steps == 0)
         return;
     pauseAnimation();
-    restart(m_steps - 1);
+    if (clockMode() == ClockMode::Real)
+        replayRecording(m_steps - 1);
+    else
+        restart(m_steps - 1);
+}
+
+void ScenarioSession::replayRecording(qint64 steps)
+{
+    if (!m_recording) {
+        m_recording = m_run->trace().copy();
+        m_recordingStepStarts = m_stepStarts;
+    }
+    const Trace &recording = *m_recording;
+    const std::vector<SeqNo> &starts = m_recordingStepStarts;
+    replaceRun([&recording, &starts] { return std::make_unique<ReplayRun>(recording.copy(), starts); }, steps);
 }
 
 void ScenarioSession::reset()

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 #include <QObject>
 #include <QTimer>
 
@@ -12,8 +13,10 @@ namespace Loopscope {
 /*!
  * Plays one run for the views: steps it (one scheduling action at a time), animates it (so many
  * steps per second, or as fast as possible while keeping the UI responsive), steps back and resets.
- * Step back replays: runs are deterministic, so a fresh run stepped k - 1 times is the state before
- * step k. Every fresh run is announced with runReplaced() before the old one is destroyed.
+ * Step back replays: virtual-clock runs are deterministic, so a fresh run stepped k - 1 times is
+ * the state before step k. A real-clock run (real I/O) is not run again: stepping back switches to
+ * a replay of what it recorded, step by step as it happened, and Reset starts it afresh. Every
+ * fresh run is announced with runReplaced() before the old one is destroyed.
  *
  * A run comes from a RunFactory: a built-in scenario with parameters, or a replay of a saved trace.
  * Errors (a scenario that throws while starting or stepping) are reported with errorOccurred() and
@@ -47,8 +50,10 @@ public:
     const StepResult &lastStep() const { return m_lastStep; }
     bool isFinished() const { return m_run && m_run->isFinished(); }
     bool isAnimating() const { return m_animating; }
-    //! Clock of the run's scheduler (Virtual when there is none).
+    //! Clock of the run's scheduler (Virtual when there is none; Real for a recorded real-clock run).
     ClockMode clockMode() const;
+    //! Whether a real-clock run is being replayed from its recording (after a step back).
+    bool isReplayingRecording() const { return bool(m_recording); }
     //! The run's clock now, in ns (the newest event's time when there is no scheduler).
     std::int64_t now() const;
 
@@ -62,7 +67,7 @@ public slots:
     //! Advances up to `count` steps, stopping early when finished or when a real-clock run has to
     //! wait; emits stepped() once, for the last step. Returns the number of steps taken.
     qint64 advance(qint64 count);
-    //! Back to the state after stepCount() - 1 steps (a deterministic replay).
+    //! Back to the state after stepCount() - 1 steps (a deterministic rerun, or the recording).
     void stepBack();
     //! A fresh run at step 0.
     void reset();
@@ -86,6 +91,9 @@ private:
     bool start(
         RunFactory factory, const QString &title, const Scenario *scenario, const ScenarioParams &params);
     bool restart(qint64 steps);
+    //! Replaces the run with a fresh one from `factory`, stepped `steps` times.
+    bool replaceRun(const RunFactory &factory, qint64 steps);
+    void replayRecording(qint64 steps);
     StepResult stepOnce();
     void animationTick();
 
@@ -95,7 +103,10 @@ private:
     ScenarioParams m_params;
     QString m_title;
     qint64 m_steps = 0;
+    std::vector<SeqNo> m_stepStarts; //!< where each step taken began (its first seq)
     StepResult m_lastStep;
+    std::unique_ptr<Trace> m_recording; //!< a real-clock run's trace, once stepped back
+    std::vector<SeqNo> m_recordingStepStarts;
     int m_speed = 4;
     bool m_animating = false;
     QTimer m_timer;
