@@ -1,3 +1,4 @@
+#include "net/demohttp.h"
 #include "net/demoserver.h"
 #include "net/httpclient.h"
 #include "net/httpresponseparser.h"
@@ -68,6 +69,40 @@ class TestHttp : public QObject
 {
     Q_OBJECT
 private slots:
+    void demoRequestHeadsAreParsedStrictly_data()
+    {
+        QTest::addColumn<QByteArray>("head");
+        QTest::addColumn<int>("status"); // 0: accepted
+        QTest::newRow("get") << QByteArray("GET /api/items?from=0 HTTP/1.1\r\nHost: x") << 0;
+        QTest::newRow("post with length") << QByteArray("POST /api/echo HTTP/1.1\r\nContent-Length: 12") << 0;
+        QTest::newRow("no version") << QByteArray("GET /") << 400;
+        QTest::newRow("extra space") << QByteArray("GET  / HTTP/1.1") << 400;
+        QTest::newRow("http/2") << QByteArray("GET / HTTP/2.0") << 505;
+        QTest::newRow("header without colon") << QByteArray("GET / HTTP/1.1\r\nHost") << 400;
+        QTest::newRow("signed length") << QByteArray("POST / HTTP/1.1\r\nContent-Length: -1") << 400;
+        QTest::newRow("conflicting lengths")
+            << QByteArray("POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2") << 400;
+        QTest::newRow("chunked") << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: chunked") << 501;
+    }
+    void demoRequestHeadsAreParsedStrictly()
+    {
+        QFETCH(QByteArray, head);
+        QFETCH(int, status);
+        DemoHttp::RequestHead request;
+        const auto error = DemoHttp::parseHead(head, request);
+        QCOMPARE(error ? error->status : 0, status);
+        if (error) {
+            QVERIFY(!error->message.isEmpty());
+            return;
+        }
+        QVERIFY(request.method == "GET" || request.method == "POST");
+        QVERIFY(request.keepAlive);
+        if (request.method == "POST")
+            QCOMPARE(request.contentLength, 12);
+        else
+            QCOMPARE(request.target, QByteArrayView("/api/items?from=0"));
+    }
+
     void parsesResponses_data()
     {
         QTest::addColumn<QByteArray>("raw");

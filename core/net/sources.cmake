@@ -1,6 +1,8 @@
 target_sources(loopscope_core PRIVATE
     net/demoitems.cpp
+    net/demohttp.cpp
     net/demoserver.cpp
+    net/demoserverroutes.cpp
     net/httpresponseparser.cpp
     net/httpconnection.cpp
     net/httpclient.cpp

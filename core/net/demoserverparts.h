@@ -1,0 +1,94 @@
+#pragma once
+
+// The pieces of DemoServer that its two source files share (demoserver.cpp: sockets and
+// connections; demoserverroutes.cpp: the API, its pages and injected faults). Not for other users.
+
+#include "demohttp.h"
+#include "demoserver.h"
+
+#include <deque>
+#include <QTcpSocket>
+
+namespace Loopscope {
+
+namespace DemoServerLimits {
+constexpr int MaxDelayMs = 600'000;
+constexpr int SlowPieces = 20;
+// After answering and half-closing, how long a client may keep sending before we reset.
+constexpr int LingerMs = 2000;
+constexpr qsizetype CompactThreshold = 64 * 1024;
+constexpr qsizetype PageCacheLimit = 4096;
+} // namespace DemoServerLimits
+
+struct DemoServer::Request : DemoHttp::RequestHead
+{
+};
+
+struct DemoServer::Query
+{
+    std::optional<QByteArrayView> from, limit, fault, faultTimes, retryAfter, slowMs;
+
+    explicit Query(QByteArrayView query)
+    {
+        DemoHttp::forEachParameter(query, [this](QByteArrayView name, QByteArrayView value) {
+            if (name == "from")
+                from = value;
+            else if (name == "limit")
+                limit = value;
+            else if (name == "fault")
+                fault = value;
+            else if (name == "fault_times")
+                faultTimes = value;
+            else if (name == "retry_after")
+                retryAfter = value;
+            else if (name == "slow_ms")
+                slowMs = value;
+        });
+    }
+};
+
+struct DemoServer::FaultPlan
+{
+    Fault kind = Fault::ServerError;
+    int retryAfterSeconds = 1;
+    int slowMs = 0;
+};
+
+struct DemoServer::PendingResponse
+{
+    enum class Action { Send, Drop, Slow };
+
+    QByteArray bytes;
+    qsizetype headSize = 0;
+    int status = 0;
+    Action action = Action::Send;
+    bool closeAfter = false;
+    bool ready = false;
+    int slowMs = 0;
+};
+
+struct DemoServer::Connection
+{
+    QTcpSocket *socket = nullptr;
+    QByteArray input;
+    qsizetype consumed = 0;
+    // Where to resume looking for the end of a head that arrived only partly.
+    qsizetype scanFrom = 0;
+    // A request whose body is still arriving (its head is copied out of `input`).
+    qint64 bodyRemaining = 0;
+    QByteArray bodyMethod, bodyTarget;
+    Request bodyRequest;
+    // Responses in request order; seq of the front is frontSeq.
+    std::deque<PendingResponse> queue;
+    quint64 frontSeq = 0;
+    PendingResponse slow;
+    qsizetype slowOffset = 0;
+    qsizetype slowPieceSize = 0;
+    int slowIntervalMs = 0;
+    bool slowActive = false;
+    bool closing = false;
+    bool writeShut = false;
+    bool dead = false;
+};
+
+} // namespace Loopscope
