@@ -36,6 +36,19 @@ QToolButton *buttonFor(MainWindow &window, QAction *action)
     return nullptr;
 }
 
+//! Shows the window active on `scenario` and presses Right twice in the diagram: two steps.
+bool showAndStepTwiceByKeyboard(MainWindow &window, const QString &scenario)
+{
+    window.show();
+    window.activateWindow();
+    if (!QTest::qWaitForWindowActive(&window) || !window.openScenario(scenario, {}))
+        return false;
+    window.diagram()->setFocus();
+    QTest::keyClick(window.diagram(), Qt::Key_Right);
+    QTest::keyClick(window.diagram(), Qt::Key_Right);
+    return window.session().stepCount() == 2;
+}
+
 QStringList eventTexts(const Trace &trace)
 {
     QStringList out;
@@ -166,14 +179,7 @@ private slots:
     void tablesKeepTheirArrowKeys()
     {
         MainWindow window;
-        window.show();
-        window.activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(&window));
-        QVERIFY(window.openScenario(QStringLiteral("two-coroutines"), {}));
-        window.diagram()->setFocus();
-        QTest::keyClick(window.diagram(), Qt::Key_Right);
-        QTest::keyClick(window.diagram(), Qt::Key_Right);
-        QCOMPARE(window.session().stepCount(), 2);
+        QVERIFY(showAndStepTwiceByKeyboard(window, QStringLiteral("two-coroutines")));
 
         QTableView *events = window.eventTable();
         events->setFocus();
@@ -196,14 +202,7 @@ private slots:
     void keyboardRunsPausesStepsAndResets()
     {
         MainWindow window;
-        window.show();
-        window.activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(&window));
-        QVERIFY(window.openScenario(QStringLiteral("producer-consumer"), {}));
-        window.diagram()->setFocus();
-        QTest::keyClick(window.diagram(), Qt::Key_Right);
-        QTest::keyClick(window.diagram(), Qt::Key_Right);
-        QCOMPARE(window.session().stepCount(), 2);
+        QVERIFY(showAndStepTwiceByKeyboard(window, QStringLiteral("producer-consumer")));
         QTest::keyClick(window.diagram(), Qt::Key_Left);
         QCOMPARE(window.session().stepCount(), 1);
 
