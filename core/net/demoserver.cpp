@@ -198,7 +198,7 @@ void DemoServer::processInput(Connection &c)
         }
         c.scanFrom = 0;
         c.consumed += end + 4;
-        Request request;
+        RequestHead request;
         if (!parseHead(c, rest.first(end), request))
             break;
         if (request.contentLength == 0) {
@@ -226,7 +226,7 @@ void DemoServer::processInput(Connection &c)
     }
 }
 
-bool DemoServer::parseHead(Connection &c, QByteArrayView head, Request &request)
+bool DemoServer::parseHead(Connection &c, QByteArrayView head, RequestHead &request)
 {
     if (const auto error = DemoHttp::parseHead(head, request)) {
         respondFatal(c, error->status, error->message);

@@ -22,6 +22,10 @@ QT_END_NAMESPACE
 
 namespace Loopscope {
 
+namespace DemoHttp {
+struct RequestHead;
+}
+
 /*!
  * A small, fast HTTP/1.1 server on 127.0.0.1 serving the DemoItems collection, so that everything
  * Loopscope demonstrates works offline and reproducibly.
@@ -119,15 +123,14 @@ private:
     struct FaultPlan;
     struct PendingResponse;
     struct Query;
-    struct Request;
 
     void acceptConnections();
     Connection *connectionFor(QTcpSocket *socket) const;
     void readFrom(Connection &connection);
     void processInput(Connection &connection);
-    bool parseHead(Connection &connection, QByteArrayView head, Request &request);
+    bool parseHead(Connection &connection, QByteArrayView head, DemoHttp::RequestHead &request);
     void respondFatal(Connection &connection, int status, const QByteArray &message);
-    void handleRequest(Connection &connection, const Request &request);
+    void handleRequest(Connection &connection, const DemoHttp::RequestHead &request);
     QByteArray itemsResponse(const Query &query, bool keepAlive, PendingResponse &response);
     bool faultFor(QByteArrayView method, QByteArrayView path, QByteArrayView queryText, const Query &query,
         bool randomAllowed, FaultPlan &plan, QByteArray &error);

@@ -20,10 +20,6 @@ constexpr qsizetype CompactThreshold = 64 * 1024;
 constexpr qsizetype PageCacheLimit = 4096;
 } // namespace DemoServerLimits
 
-struct DemoServer::Request : DemoHttp::RequestHead
-{
-};
-
 struct DemoServer::Query
 {
     std::optional<QByteArrayView> from, limit, fault, faultTimes, retryAfter, slowMs;
@@ -77,7 +73,7 @@ struct DemoServer::Connection
     // A request whose body is still arriving (its head is copied out of `input`).
     qint64 bodyRemaining = 0;
     QByteArray bodyMethod, bodyTarget;
-    Request bodyRequest;
+    DemoHttp::RequestHead bodyRequest;
     // Responses in request order; seq of the front is frontSeq.
     std::deque<PendingResponse> queue;
     quint64 frontSeq = 0;

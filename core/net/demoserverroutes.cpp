@@ -15,7 +15,7 @@ bool isFaultParameter(QByteArrayView key)
 
 } // namespace
 
-void DemoServer::handleRequest(Connection &c, const Request &request)
+void DemoServer::handleRequest(Connection &c, const RequestHead &request)
 {
     ++m_stats.requestsReceived;
     m_stats.peakOpenRequests = qMax(m_stats.peakOpenRequests, ++m_stats.openRequests);
