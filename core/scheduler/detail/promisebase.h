@@ -18,6 +18,10 @@ namespace Loopscope::detail {
 
 struct TaskCore;
 
+//! Memory for a coroutine frame, aligned to a cache line.
+void *allocateFrame(std::size_t size);
+void freeFrame(void *frame) noexcept;
+
 /*!
  * The part of every Task promise that the scheduler needs, whatever the result type.
  *
@@ -45,21 +49,9 @@ struct PromiseBase
     void unhandled_exception() noexcept { error = std::current_exception(); }
 
     // Frames start on a cache line: a 128-byte frame then spans two lines rather than three.
-    // Aligned operator new costs several times a plain one here, so each frame is placed by hand
-    // in a block one line larger; the byte before the frame says how far it was moved.
-    static void *operator new(std::size_t size)
-    {
-        auto *block = static_cast<std::byte *>(::operator new(size + CacheLine));
-        const std::size_t shift = CacheLine - (reinterpret_cast<std::uintptr_t>(block) & (CacheLine - 1));
-        std::byte *frame = block + shift;
-        frame[-1] = static_cast<std::byte>(shift);
-        return frame;
-    }
-    static void operator delete(void *frame) noexcept
-    {
-        auto *start = static_cast<std::byte *>(frame);
-        ::operator delete(start - std::to_integer<std::size_t>(start[-1]));
-    }
+    // See framememory.cpp for where they come from.
+    static void *operator new(std::size_t size) { return allocateFrame(size); }
+    static void operator delete(void *frame) noexcept { freeFrame(frame); }
 
     //! Formats the returned value for the trace ("" for void).
     virtual QString describeResult() const = 0;
