@@ -81,7 +81,17 @@ private slots:
     void helpIsRecognised()
     {
         QVERIFY(LaunchOptions::parse({ QStringLiteral("--help") }).help);
+        QVERIFY(LaunchOptions::parse({ QStringLiteral("-h") }).help);
         QVERIFY(LaunchOptions::usage().contains(QStringLiteral("--screenshot")));
+        QVERIFY(!LaunchOptions::parse({}).version);
+    }
+
+    void versionIsRecognised()
+    {
+        const LaunchOptions options = LaunchOptions::parse({ QStringLiteral("--version") });
+        QVERIFY(options.version);
+        QVERIFY(!options.help);
+        QVERIFY(LaunchOptions::usage().contains(QStringLiteral("--version")));
     }
 };
 

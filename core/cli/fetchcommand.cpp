@@ -29,6 +29,7 @@ struct FetchCommandLine
     QString out;
     QString trace; //!< where to save the trace (.loopscope, .json for Perfetto, .har), or empty
     bool quiet = false;
+    QString help; //!< --help: the text to print instead of fetching
 };
 
 //! Saves the retrieval's trace in the format its file name asks for.
@@ -85,9 +86,19 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
         {QStringLiteral("quiet"), QStringLiteral("no progress line")},
     };
     parser.addOptions(options);
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("show this help"));
+    parser.addOption(help);
+    parser.setApplicationDescription(
+        QStringLiteral("Fetches every page of a paginated JSON collection concurrently and lands its items as JSON Lines."));
     if (!parser.parse(QStringList{QStringLiteral("loopscope fetch")} + args)) {
-        error = parser.errorText();
+        error = parser.errorText() + QStringLiteral(" (see 'loopscope fetch --help')");
         return std::nullopt;
+    }
+    if (parser.isSet(help)) {
+        FetchCommandLine line;
+        line.help = QStringLiteral("Usage: loopscope fetch [options] URL --out FILE.jsonl\n")
+            + parser.helpText().section(u'\n', 1);
+        return line;
     }
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1) {
@@ -207,6 +218,10 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     if (!line) {
         err << "loopscope fetch: " << error << '\n';
         return 2;
+    }
+    if (!line->help.isEmpty()) {
+        out << line->help;
+        return 0;
     }
     std::optional<LandingZone> zone;
     try {

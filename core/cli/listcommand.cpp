@@ -9,6 +9,10 @@ namespace Loopscope {
 
 int runListCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 {
+    if (args == QStringList{QStringLiteral("--help")} || args == QStringList{QStringLiteral("-h")}) {
+        out << "usage: loopscope list\nLists the built-in scenarios, their parameters and their ranges.\n";
+        return 0;
+    }
     if (!args.isEmpty()) {
         err << "loopscope list: unexpected argument '" << args.first() << "'\nusage: loopscope list\n";
         return 2;

@@ -17,7 +17,10 @@ QString usage()
 {
     return QStringLiteral(
         "usage: loopscope run <scenario> [--param key=value]... [--steps N] [--table [--csv]]\n"
-        "       'loopscope list' shows the scenarios and their parameters\n");
+        "Plays a scenario to its end and prints its trace, one event a line.\n"
+        "  --param key=value  a scenario parameter; 'loopscope list' shows the scenarios and their parameters\n"
+        "  --steps N          stop after N scheduling steps\n"
+        "  --table [--csv]    print the running-time table instead (sequential-vs-concurrent)\n");
 }
 
 int badUsage(QTextStream &err, const QString &why)
@@ -68,10 +71,15 @@ int runRunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     const QCommandLineOption tableOption(
         QStringLiteral("table"), QStringLiteral("Print the running-time table."));
     const QCommandLineOption csvOption(QStringLiteral("csv"), QStringLiteral("Print the table as CSV."));
-    parser.addOptions({ paramOption, stepsOption, tableOption, csvOption });
+    const QCommandLineOption helpOption({ QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show this help."));
+    parser.addOptions({ paramOption, stepsOption, tableOption, csvOption, helpOption });
     parser.addPositionalArgument(QStringLiteral("scenario"), QStringLiteral("The scenario to play."));
     if (!parser.parse(QStringList { QStringLiteral("run") } + args))
         return badUsage(err, parser.errorText());
+    if (parser.isSet(helpOption)) {
+        out << usage();
+        return 0;
+    }
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())
         return badUsage(err, QStringLiteral("which scenario? Give its name"));

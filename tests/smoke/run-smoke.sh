@@ -38,4 +38,21 @@ echo "$message" | grep -q "no-such-scenario" || fail "the error does not name th
 listed=$(env -u DISPLAY "$app" list) || fail "'loopscope list' exited with status $?"
 grep -q "two-coroutines" <<<"$listed" || fail "'loopscope list' does not list two-coroutines"
 
+# So do --help, --version and mistakes on the window's command line, and every subcommand's --help.
+# (QT_QPA_PLATFORM is unset above: a QApplication would abort here without a display.)
+usage=$(env -u DISPLAY "$app" --help) || fail "'loopscope --help' without a display exited with status $?"
+grep -q "usage: loopscope" <<<"$usage" || fail "'loopscope --help' printed no usage: $usage"
+version=$(env -u DISPLAY "$app" --version) || fail "'loopscope --version' exited with status $?"
+grep -Eq "^loopscope [0-9]+\.[0-9]+\.[0-9]+$" <<<"$version" || fail "'loopscope --version' printed '$version'"
+set +e
+message=$(env -u DISPLAY "$app" --no-such-option 2>&1 >/dev/null)
+status=$?
+set -e
+[ "$status" -eq 2 ] || fail "an unknown option without a display exited with $status, not 2"
+grep -q "no-such-option" <<<"$message" || fail "the error does not name the option: $message"
+for command in list run fetch serve export; do
+    help=$(env -u DISPLAY "$app" "$command" --help) || fail "'loopscope $command --help' exited with status $?"
+    grep -qi "usage: loopscope $command" <<<"$help" || fail "'loopscope $command --help' printed no usage: $help"
+done
+
 echo "smoke: ok (${width}x${height} screenshot at $shot)"

@@ -116,10 +116,15 @@ int runExportCommand(const QStringList &args, QTextStream &out, QTextStream &err
     const QCommandLineOption fromOption(QStringLiteral("from"), QStringLiteral("First event seq."), QStringLiteral("SEQ"));
     const QCommandLineOption toOption(QStringLiteral("to"), QStringLiteral("Last event seq."), QStringLiteral("SEQ"));
     const QCommandLineOption viewOption(QStringLiteral("view"), QStringLiteral("sequence or timeline."), QStringLiteral("VIEW"));
+    const QCommandLineOption helpOption({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
     parser.addOptions({scenarioOption, paramOption, traceOption, formatOption, outOption, scaleOption, fromOption,
-                       toOption, viewOption});
+                       toOption, viewOption, helpOption});
     if (!parser.parse(QStringList{QStringLiteral("export")} + args))
         return badUsage(err, parser.errorText());
+    if (parser.isSet(helpOption)) {
+        out << usage();
+        return 0;
+    }
     if (!parser.positionalArguments().isEmpty())
         return badUsage(err, QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
     if (parser.isSet(scenarioOption) == parser.isSet(traceOption))

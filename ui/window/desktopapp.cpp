@@ -1,5 +1,6 @@
 #include "window/desktopapp.h"
 
+#include "io/tracemetadata.h"
 #include "model/tracefeed.h"
 #include "scheduler/errors.h"
 #include "window/filecommands.h"
@@ -39,17 +40,15 @@ void takeSteps(ScenarioSession &session, qint64 steps)
 
 int runDesktopApp(int &argc, char **argv)
 {
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("Loopscope"));
-    QApplication::setOrganizationName(QStringLiteral("Loopscope"));
-    QApplication::setApplicationDisplayName(QStringLiteral("Loopscope"));
-    QApplication::setDesktopFileName(QStringLiteral("loopscope"));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/loopscope/icons/loopscope.svg")));
+    // The command line is read before QApplication exists: --help, --version and mistakes must be
+    // answered in a terminal without a display.
     QTextStream err(stderr);
-
+    QStringList arguments;
+    for (int i = 1; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
     LaunchOptions options;
     try {
-        options = LaunchOptions::parse(app.arguments().mid(1));
+        options = LaunchOptions::parse(arguments);
     } catch (const Error &e) {
         err << "loopscope: " << e.message() << '\n';
         return 2;
@@ -58,6 +57,18 @@ int runDesktopApp(int &argc, char **argv)
         QTextStream(stdout) << LaunchOptions::usage();
         return 0;
     }
+    if (options.version) {
+        QTextStream(stdout) << "loopscope " << loopscopeVersion() << '\n';
+        return 0;
+    }
+
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("Loopscope"));
+    QApplication::setApplicationVersion(loopscopeVersion());
+    QApplication::setOrganizationName(QStringLiteral("Loopscope"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Loopscope"));
+    QApplication::setDesktopFileName(QStringLiteral("loopscope"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/loopscope/icons/loopscope.svg")));
 
     MainWindow window;
     QString error;

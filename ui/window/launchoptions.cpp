@@ -8,8 +8,9 @@ QString LaunchOptions::usage()
 {
     return QStringLiteral("usage: loopscope [--scenario ID] [--param KEY=VALUE]... [--steps N] [--screenshot "
                           "FILE.png] [TRACE.loopscope]\n"
-                          "       loopscope <command> [options]     (commands: serve, list, run; see "
-                          "'loopscope <command> --help')\n"
+                          "       loopscope <command> [options]     (commands: list, run, fetch, serve, "
+                          "export; see 'loopscope <command> --help')\n"
+                          "       loopscope --version\n"
                           "\n"
                           "Opens the Loopscope window on a scenario (by default two-coroutines).\n"
                           "  --scenario ID        the scenario to open ('loopscope list' shows them)\n"
@@ -41,6 +42,8 @@ LaunchOptions LaunchOptions::parse(const QStringList &arguments)
         };
         if (name == QLatin1StringView("--help") || name == QLatin1StringView("-h")) {
             options.help = true;
+        } else if (name == QLatin1StringView("--version")) {
+            options.version = true;
         } else if (name == QLatin1StringView("--scenario")) {
             options.scenarioId = takeValue();
         } else if (name == QLatin1StringView("--param")) {

@@ -8,6 +8,7 @@ namespace Loopscope {
  * The desktop app's command line:
  *
  *     loopscope [--scenario ID] [--param KEY=VALUE]... [--steps N] [--screenshot FILE.png] [TRACE.loopscope]
+ *     loopscope --help | --version
  *
  * parse() throws Error with a message for people on anything it does not understand; scenario ids
  * and parameter values are checked later against the ScenarioRegistry.
@@ -20,6 +21,7 @@ struct LaunchOptions
     QString screenshot; //!< save a screenshot of the window here, then exit
     QString traceFile; //!< a .loopscope file to open instead of a scenario
     bool help = false;
+    bool version = false;
 
     static LaunchOptions parse(const QStringList &arguments);
     static QString usage();
