@@ -45,12 +45,14 @@ void Trace::startChunk()
 Trace::ChunkPtr Trace::allocateChunk()
 {
     constexpr std::size_t bytes = sizeof(Chunk);
-    void *memory = std::aligned_alloc(bytes, bytes);
+    constexpr std::size_t hugePage = 2 << 20;
+    static_assert(bytes <= hugePage);
+    void *memory = std::aligned_alloc(hugePage, hugePage);
     if (!memory)
         throw std::bad_alloc();
 #ifdef MADV_HUGEPAGE
     // Best effort: one huge page per chunk instead of 512 small page faults.
-    madvise(memory, bytes, MADV_HUGEPAGE);
+    madvise(memory, hugePage, MADV_HUGEPAGE);
 #endif
     return ChunkPtr(static_cast<Chunk *>(memory)); // trivially constructible: no zeroing
 }
@@ -62,11 +64,12 @@ void Trace::ChunkDeleter::operator()(Chunk *chunk) const
 
 void Trace::publish()
 {
-    if (m_nextSeq == m_publishedSeq)
+    const SeqNo next = nextSeq();
+    if (next == m_publishedSeq)
         return;
     const SeqNo first = m_publishedSeq < firstSeq() ? firstSeq() : m_publishedSeq;
-    m_publishedSeq = m_nextSeq;
-    emit eventsAppended(first, m_nextSeq - 1);
+    m_publishedSeq = next;
+    emit eventsAppended(first, next - 1);
 }
 
 void Trace::registerTask(TaskId id, LabelId name, TaskId parent)
@@ -111,7 +114,6 @@ void Trace::setDroppedCount(std::uint64_t count)
 {
     Q_ASSERT(isEmpty());
     m_dropped = count;
-    m_nextSeq = count;
     m_publishedSeq = count;
 }
 
@@ -134,13 +136,13 @@ std::unique_ptr<Trace> Trace::copy() const
     result->setThreadLane(m_thread);
     for (qsizetype i = 0; i < size(); ++i)
         result->appendEvent(at(i));
-    result->m_publishedSeq = result->m_nextSeq;
+    result->m_publishedSeq = result->nextSeq();
     return result;
 }
 
 qsizetype Trace::indexOfSeq(SeqNo seq) const
 {
-    if (seq < firstSeq() || seq >= m_nextSeq)
+    if (seq < firstSeq() || seq >= nextSeq())
         return -1;
     return static_cast<qsizetype>(seq - firstSeq());
 }
@@ -197,7 +199,6 @@ void Trace::clear()
 {
     m_chunks.clear();
     m_cursor = m_chunkEnd = nullptr;
-    m_nextSeq = 0;
     m_publishedSeq = 0;
     m_dropped = 0;
     m_labels.clear();

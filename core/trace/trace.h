@@ -59,8 +59,23 @@ class Trace : public QObject
 {
     Q_OBJECT
 public:
-    //! Events per chunk: 2 MiB, the size of a huge page, so a long trace costs few page faults.
-    static constexpr qsizetype ChunkSize = 65536;
+    //! What a chunk keeps of an event: all of it but the seq, which its position implies.
+    // No default member initialisers on purpose: chunks are allocated without being zeroed
+    // (every slot is written before it is read).
+    struct StoredEvent
+    {
+        std::int64_t timeNs;
+        TaskId task;
+        std::uint32_t other;
+        std::uint32_t detail;
+        EventKind kind;
+        std::uint8_t thread;
+        std::uint16_t line;
+    };
+    static_assert(sizeof(StoredEvent) == 24, "a stored event must stay 24 bytes");
+    //! Events per chunk: as many as fit in 2 MiB, the size of a huge page, so that a long trace
+    //! costs few page faults.
+    static constexpr qsizetype ChunkSize = (2 << 20) / sizeof(StoredEvent);
 
     explicit Trace(QObject *parent = nullptr);
     ~Trace() override;
@@ -74,7 +89,7 @@ public:
     {
         if (m_cursor == m_chunkEnd) [[unlikely]]
             startChunk();
-        *m_cursor++ = TraceEvent{m_nextSeq++, timeNs, task, other, detail, kind, m_thread, line};
+        *m_cursor++ = StoredEvent{timeNs, task, other, detail, kind, m_thread, line};
     }
     //! Appends an event as given (its seq is replaced by the trace's own numbering).
     void appendEvent(const TraceEvent &event);
@@ -102,14 +117,17 @@ public:
                 + (m_cursor - m_chunks.back()->events.data());
     }
     bool isEmpty() const { return size() == 0; }
-    const TraceEvent &at(qsizetype index) const
+    //! The event at `index` (0 is the oldest kept), by value: the trace does not store its seq.
+    TraceEvent at(qsizetype index) const
     {
-        return m_chunks[static_cast<std::size_t>(index / ChunkSize)]->events[index % ChunkSize];
+        const StoredEvent &e = m_chunks[static_cast<std::size_t>(index / ChunkSize)]->events[index % ChunkSize];
+        return TraceEvent{firstSeq() + static_cast<SeqNo>(index), e.timeNs, e.task, e.other, e.detail,
+                          e.kind, e.thread, e.line};
     }
-    const TraceEvent &last() const { return at(size() - 1); }
-    //! Sequence number of at(0); events before it were dropped.
-    SeqNo firstSeq() const { return m_nextSeq - static_cast<SeqNo>(size()); }
-    SeqNo nextSeq() const { return m_nextSeq; }
+    TraceEvent last() const { return at(size() - 1); }
+    //! Sequence number of at(0): events before it were dropped (or loaded as dropped).
+    SeqNo firstSeq() const { return m_dropped; }
+    SeqNo nextSeq() const { return m_dropped + static_cast<SeqNo>(size()); }
     //! Index of the event with sequence number `seq`, or -1 if it was dropped or not yet written.
     qsizetype indexOfSeq(SeqNo seq) const;
     std::uint64_t droppedCount() const { return m_dropped; }
@@ -144,7 +162,7 @@ signals:
 private:
     struct Chunk
     {
-        std::array<TraceEvent, ChunkSize> events;
+        std::array<StoredEvent, ChunkSize> events;
     };
     struct ChunkDeleter
     {
@@ -156,10 +174,9 @@ private:
     static ChunkPtr allocateChunk();
 
     std::vector<ChunkPtr> m_chunks;
-    TraceEvent *m_cursor = nullptr;   //!< next free slot of the newest chunk
-    TraceEvent *m_chunkEnd = nullptr;
+    StoredEvent *m_cursor = nullptr;   //!< next free slot of the newest chunk
+    StoredEvent *m_chunkEnd = nullptr;
     qsizetype m_capacity = 0;
-    SeqNo m_nextSeq = 0;
     SeqNo m_publishedSeq = 0;
     std::uint64_t m_dropped = 0;
     std::uint8_t m_thread = 0;

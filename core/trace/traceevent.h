@@ -15,8 +15,9 @@ inline constexpr TaskId NoTask = 0;
 inline constexpr LabelId NoLabel = 0;
 
 /*!
- * One scheduling decision. A plain 32-byte value so that a million of them stay cheap:
- * no pointers, no strings (text lives in the trace's LabelTable and is referred to by id).
+ * One scheduling decision. A plain value so that a million of them stay cheap: no pointers, no
+ * strings (text lives in the trace's LabelTable and is referred to by id). A Trace stores all but
+ * the seq, which an event's position implies: 24 bytes an event.
  *
  * - `seq` increases by one per event of a trace, also across dropped events.
  * - `timeNs` is the scheduler clock (virtual or real) in nanoseconds since the loop was created.
@@ -26,8 +27,7 @@ inline constexpr LabelId NoLabel = 0;
  * - `line` is the source line of the await or yield that produced the event (0 when unknown).
  * - `thread` is the index of the loop's thread lane (0 for a single loop).
  */
-// No default member initialisers on purpose: trace chunks are allocated without being zeroed
-// (every slot is written before it is read). Use TraceEvent{} for a zeroed value.
+// No default member initialisers on purpose, like the stored form. Use TraceEvent{} for a zeroed value.
 struct TraceEvent
 {
     SeqNo seq;
@@ -49,7 +49,7 @@ inline std::uint32_t detailMicros(std::int64_t ns)
     return us > std::int64_t(UINT32_MAX) ? UINT32_MAX : static_cast<std::uint32_t>(us);
 }
 
-static_assert(sizeof(TraceEvent) == 32, "a stored event must stay 32 bytes");
+static_assert(sizeof(TraceEvent) == 32);
 static_assert(std::is_trivially_default_constructible_v<TraceEvent>);
 
 } // namespace Loopscope
