@@ -55,7 +55,7 @@ private slots:
         for (int lane = 0; lane < layout.laneCount(); ++lane) {
             QCOMPARE(layout.laneAt(layout.laneCenter(lane)), lane);
             if (lane > 0)
-                QCOMPARE(layout.laneCenter(lane) - layout.laneCenter(lane - 1), SequenceLayout::LaneWidth);
+                QCOMPARE(layout.laneCenter(lane) - layout.laneCenter(lane - 1), SequenceLayout::DefaultLaneWidth);
         }
         QCOMPARE(layout.laneAt(SequenceLayout::GutterWidth - 1), -1);
     }
@@ -214,6 +214,36 @@ private slots:
         const auto [first, last] = layout.lanesBetween(layout.laneCenter(10), layout.laneCenter(12));
         QCOMPARE(first, 10);
         QCOMPARE(last, 12);
+    }
+
+    void lanesFitTheViewBetweenTheirBounds()
+    {
+        TwoCoroutines run; // four lanes
+        SequenceLayout &layout = run.layout;
+        const double gutter = SequenceLayout::GutterWidth;
+        const double lanes = 4 + SequenceLayout::RightMarginLanes;
+        // Room to spare: as wide as the titles want, no wider.
+        QCOMPARE(layout.fittingLaneWidth(gutter + 4000, 200), 200.0);
+        // Too little room: narrower, so that every lane shows...
+        QCOMPARE(layout.fittingLaneWidth(gutter + 130 * lanes, 200), 130.0);
+        // ...but never narrower than the minimum, nor wider than the maximum.
+        QCOMPARE(layout.fittingLaneWidth(gutter + 10 * lanes, 200), SequenceLayout::MinLaneWidth);
+        QCOMPARE(layout.fittingLaneWidth(gutter + 4000, 4000), SequenceLayout::MaxLaneWidth);
+
+        layout.setLaneWidth(1);
+        QCOMPARE(layout.laneWidth(), SequenceLayout::MinLaneWidth);
+        layout.setLaneWidth(200);
+        QCOMPARE(layout.laneWidth(), 200.0);
+        QCOMPARE(layout.contentSize().width(), gutter + lanes * 200);
+        for (int lane = 0; lane < layout.laneCount(); ++lane) {
+            QCOMPARE(layout.laneAt(layout.laneCenter(lane) + 99), lane);
+            QCOMPARE(layout.laneAt(layout.laneCenter(lane) - 99), lane);
+            QCOMPARE(layout.headerRect(lane).center().x(), layout.laneCenter(lane));
+            QCOMPARE(layout.headerRect(lane).width(), 200.0 - 28);
+        }
+        const auto [first, last] = layout.lanesBetween(gutter + 250, gutter + 450);
+        QCOMPARE(first, 1);
+        QCOMPARE(last, 2);
     }
 
     void ioLanesPerOperationOrShared()

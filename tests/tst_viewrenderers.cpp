@@ -1,7 +1,9 @@
 #include "twocoroutinesfixture.h"
 #include "model/tracedigest.h"
+#include "model/tracefeed.h"
 #include "scheduler/awaitables.h"
 #include "sequence/sequencerenderer.h"
+#include "sequence/sequenceview.h"
 #include "timeline/timelinerenderer.h"
 
 #include <QImage>
@@ -43,6 +45,37 @@ class TestViewRenderers : public QObject
 {
     Q_OBJECT
 private slots:
+    void diagramLanesShowWholeTaskNamesAndFitTheView()
+    {
+        const QString longName = QStringLiteral("fetch page 12 of the customer orders");
+        Scheduler s;
+        s.spawn(readRecord(QStringLiteral("a")), longName);
+        s.spawn(readRecord(QStringLiteral("b")), QStringLiteral("C2"));
+        s.runUntilIdle();
+        TraceFeed feed;
+        feed.setTrace(&s.trace());
+        SequenceView view(&feed);
+        view.resize(1400, 500);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        feed.flush();
+
+        // Room to spare: the header box holds the whole name.
+        const SequenceLayout &layout = view.layout();
+        const double title = QFontMetricsF(view.font()).horizontalAdvance(longName);
+        QVERIFY2(layout.headerRect(1).width() - 12 >= title,
+            qPrintable(QStringLiteral("header %1 px for a %2 px name").arg(layout.headerRect(1).width()).arg(title)));
+        QVERIFY(layout.contentSize().width() <= view.viewport()->width());
+
+        // A narrow window: lanes shrink so that more of them show, down to the minimum.
+        const double wide = layout.laneWidth();
+        view.resize(420, 500);
+        QTRY_VERIFY(layout.laneWidth() < wide);
+        QCOMPARE(layout.laneWidth(), SequenceLayout::MinLaneWidth);
+        view.resize(SequenceLayout::GutterWidth + 4.25 * 160 + view.width() - view.viewport()->width(), 500);
+        QTRY_COMPARE(layout.laneWidth(), SequenceLayout::DefaultLaneWidth);
+    }
+
     void diagramDrawsLifelinesArrowsAndActivationsWhereTheLayoutSays()
     {
         TwoCoroutines run;

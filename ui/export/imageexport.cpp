@@ -66,6 +66,7 @@ public:
         m_layout.update(digest, trace.size());
         m_renderer.setPalette(exportPalette());
         m_renderer.setFont(QGuiApplication::font());
+        m_layout.setLaneWidth(m_renderer.preferredLaneWidth());
     }
 
     void setZoom(double zoom) { m_layout.setZoom(zoom); }

@@ -28,6 +28,17 @@ void SequenceChrome::setFont(const QFont &font)
     m_smallFont.setPointSizeF(std::max(7.0, font.pointSizeF() * 0.82));
 }
 
+double SequenceChrome::preferredLaneWidth() const
+{
+    // headerRect() leaves 28 px beside the box, the box 12 px inside it; a little air on top.
+    constexpr double padding = 28 + 12 + 8;
+    const QFontMetricsF metrics(m_titleFont);
+    double widest = 0;
+    for (int lane = 0; lane < m_layout.laneCount(); ++lane)
+        widest = std::max(widest, metrics.horizontalAdvance(laneTitle(lane)));
+    return std::clamp(widest + padding, SequenceLayout::DefaultLaneWidth, SequenceLayout::MaxLaneWidth);
+}
+
 QString SequenceChrome::laneTitle(int lane) const
 {
     const auto &l = m_layout.lane(lane);

@@ -32,6 +32,8 @@ public:
     void paintGutter(QPainter &p, const QRectF &area, double left, qsizetype firstRow, qsizetype lastRow,
         SeqNo stepFirst, SeqNo stepEnd) const;
 
+    //! A lane width at which every lane's title shows whole (at least the default width).
+    double preferredLaneWidth() const;
     //! Title and subtitle of a lane's header ("C1", "task 1 · awaiting I/O").
     QString laneTitle(int lane) const;
     QString laneSubtitle(int lane) const;

@@ -30,6 +30,18 @@ void SequenceLayout::setMaxIoLanes(int lanes)
     rebuildLanes();
 }
 
+void SequenceLayout::setLaneWidth(double width)
+{
+    m_laneWidth = std::clamp(width, MinLaneWidth, MaxLaneWidth);
+}
+
+double SequenceLayout::fittingLaneWidth(double visibleWidth, double preferred) const
+{
+    // Whole pixels, so that rounding never makes the lanes a pixel wider than the view.
+    const double fits = std::floor((visibleWidth - GutterWidth) / (std::max(laneCount(), 1) + RightMarginLanes));
+    return std::clamp(std::min(fits, preferred), MinLaneWidth, MaxLaneWidth);
+}
+
 void SequenceLayout::reset()
 {
     m_rows = 0;
@@ -154,7 +166,7 @@ std::pair<qsizetype, qsizetype> SequenceLayout::rowsBetween(double top, double b
 
 QSizeF SequenceLayout::contentSize() const
 {
-    return QSizeF(GutterWidth + laneCount() * LaneWidth + LaneWidth * 0.25,
+    return QSizeF(GutterWidth + (laneCount() + RightMarginLanes) * m_laneWidth,
         bodyBottom() + (m_footer ? FooterHeight : 16));
 }
 
@@ -184,15 +196,15 @@ int SequenceLayout::waitLane() const
 
 int SequenceLayout::laneAt(double x) const
 {
-    const double lane = std::floor((x - GutterWidth) / LaneWidth);
+    const double lane = std::floor((x - GutterWidth) / m_laneWidth);
     return lane >= 0 && lane < laneCount() ? static_cast<int>(lane) : -1;
 }
 
 std::pair<int, int> SequenceLayout::lanesBetween(double left, double right) const
 {
-    const int first = std::max(0, static_cast<int>(std::floor((left - GutterWidth) / LaneWidth)));
+    const int first = std::max(0, static_cast<int>(std::floor((left - GutterWidth) / m_laneWidth)));
     const int last
-        = std::min(laneCount() - 1, static_cast<int>(std::ceil((right - GutterWidth) / LaneWidth)) - 1);
+        = std::min(laneCount() - 1, static_cast<int>(std::ceil((right - GutterWidth) / m_laneWidth)) - 1);
     return { first, last };
 }
 
@@ -214,7 +226,7 @@ QRectF SequenceLayout::activationRect(qsizetype firstRow, qsizetype lastRow, int
 
 QRectF SequenceLayout::headerRect(int lane, double top) const
 {
-    const double width = LaneWidth - 28;
+    const double width = m_laneWidth - 28;
     return QRectF(laneCenter(lane) - width / 2, top + 10, width, HeaderHeight - 22);
 }
 

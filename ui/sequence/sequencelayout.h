@@ -53,7 +53,12 @@ public:
     static constexpr double GutterWidth = 88;
     static constexpr double HeaderHeight = 64;
     static constexpr double FooterHeight = 56;
-    static constexpr double LaneWidth = 160;
+    //! Lanes are all as wide; views fit them between these bounds (see setLaneWidth()).
+    static constexpr double DefaultLaneWidth = 160;
+    static constexpr double MinLaneWidth = 112;
+    static constexpr double MaxLaneWidth = 320;
+    //! Room right of the last lane, in lanes.
+    static constexpr double RightMarginLanes = 0.25;
     static constexpr double BaseRowHeight = 32;
     static constexpr double ActivationHalfWidth = 6;
     static constexpr double MinZoom = 1.0 / 8192;
@@ -68,6 +73,12 @@ public:
     int maxTaskLanes() const { return m_maxTaskLanes; }
     void setMaxIoLanes(int lanes);
     int maxIoLanes() const { return m_maxIoLanes; }
+    //! Width of every lane, clamped to [MinLaneWidth, MaxLaneWidth].
+    void setLaneWidth(double width);
+    double laneWidth() const { return m_laneWidth; }
+    //! The lane width that shows every lane in `visibleWidth` (gutter included) without going past
+    //! `preferred` (what the lane titles need) or below MinLaneWidth.
+    double fittingLaneWidth(double visibleWidth, double preferred) const;
     //! Draw the lifeline headers again below the last row (exports do; the live view does not).
     void setFooter(bool footer) { m_footer = footer; }
     bool hasFooter() const { return m_footer; }
@@ -108,7 +119,7 @@ public:
     int timerLane() const;
     //! The lane the loop "waits on" (the shared I/O lane or the last I/O-side lane), or -1.
     int waitLane() const;
-    double laneCenter(int lane) const { return GutterWidth + (lane + 0.5) * LaneWidth; }
+    double laneCenter(int lane) const { return GutterWidth + (lane + 0.5) * m_laneWidth; }
     //! Lane whose column contains `x`, or -1.
     int laneAt(double x) const;
     //! Lanes whose columns intersect [left, right); first > last when none.
@@ -131,6 +142,7 @@ private:
     int m_maxIoLanes = 32;
     bool m_footer = false;
     double m_zoom = 1.0;
+    double m_laneWidth = DefaultLaneWidth;
     qsizetype m_rows = 0;
     std::vector<Lane> m_lanes;
     // Inputs, kept so that a mode change can rebuild the lanes.

@@ -62,6 +62,8 @@ public:
     }
     const ViewPalette &palette() const { return m_palette; }
     void setFont(const QFont &font);
+    //! A lane width at which every lane's title shows whole, in the current font.
+    double preferredLaneWidth() const { return m_chrome.preferredLaneWidth(); }
     //! Highlights the rows of events [firstSeq, endSeq) as the current step (empty range: none).
     void setCurrentStep(SeqNo firstSeq, SeqNo endSeq);
     //! Highlights the event `seq`; clearSelection() removes it.

@@ -42,6 +42,7 @@ void SequenceView::rebuild()
         m_renderer->setPalette(ViewPalette::fromPalette(palette()));
         m_renderer->setFont(font());
         m_layout.update(m_feed->digest(), m_feed->rowCount());
+        fitLanes();
     }
     m_hasSelection = false;
     m_stepFirst = m_stepEnd = 0;
@@ -56,7 +57,10 @@ void SequenceView::onUpdated(qsizetype, qsizetype rowCount)
 {
     if (!m_renderer)
         return;
+    const int lanes = m_layout.laneCount();
     m_layout.update(m_feed->digest(), rowCount);
+    if (m_layout.laneCount() != lanes)
+        fitLanes();
     updateScrollBars();
     if (m_following)
         scrollToEnd();
@@ -66,6 +70,7 @@ void SequenceView::onUpdated(qsizetype, qsizetype rowCount)
 void SequenceView::setIoLaneMode(SequenceLayout::IoLaneMode mode)
 {
     m_layout.setIoLaneMode(mode);
+    fitLanes();
     updateScrollBars();
     viewport()->update();
 }
@@ -161,6 +166,12 @@ void SequenceView::ensureRowVisible(qsizetype row)
     setFollowing(verticalScrollBar()->value() >= verticalScrollBar()->maximum() - 2);
 }
 
+void SequenceView::fitLanes()
+{
+    if (m_renderer)
+        m_layout.setLaneWidth(m_layout.fittingLaneWidth(viewport()->width(), m_renderer->preferredLaneWidth()));
+}
+
 void SequenceView::updateScrollBars()
 {
     const QSizeF content = m_layout.contentSize();
@@ -171,7 +182,7 @@ void SequenceView::updateScrollBars()
     verticalScrollBar()->setRange(
         0, std::max(0, static_cast<int>(std::ceil(content.height())) - view.height()));
     horizontalScrollBar()->setPageStep(view.width());
-    horizontalScrollBar()->setSingleStep(static_cast<int>(SequenceLayout::LaneWidth / 4));
+    horizontalScrollBar()->setSingleStep(static_cast<int>(m_layout.laneWidth() / 4));
     horizontalScrollBar()->setRange(
         0, std::max(0, static_cast<int>(std::ceil(content.width())) - view.width()));
     m_scrollingProgrammatically = false;
@@ -218,6 +229,7 @@ void SequenceView::paintEvent(QPaintEvent *)
 void SequenceView::resizeEvent(QResizeEvent *event)
 {
     QAbstractScrollArea::resizeEvent(event);
+    fitLanes();
     updateScrollBars();
     if (m_following)
         scrollToEnd();
@@ -279,6 +291,10 @@ void SequenceView::changeEvent(QEvent *event)
 {
     QAbstractScrollArea::changeEvent(event);
     restyleOnChange(event, *this, *viewport(), m_renderer.get());
+    if (event->type() == QEvent::FontChange) {
+        fitLanes();
+        updateScrollBars();
+    }
 }
 
 } // namespace Loopscope

@@ -74,6 +74,8 @@ protected:
 private:
     void rebuild();
     void onUpdated(qsizetype firstRow, qsizetype rowCount);
+    //! Lanes as wide as their titles need, narrower (down to a minimum) to fit the view.
+    void fitLanes();
     void updateScrollBars();
     void scrollToEnd();
     void applyHighlights();
