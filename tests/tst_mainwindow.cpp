@@ -176,6 +176,31 @@ private slots:
         QCOMPARE(after.clock, before.clock);
     }
 
+    void stepBackOnARealClockRunSaysItReplaysUntilTheLiveRunTakesOver()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openScenario(QStringLiteral("paginated-http"),
+            { QStringLiteral("pages=2"), QStringLiteral("latency_ms=10") }));
+        ScenarioSession &session = window.session();
+        const auto stepTo = [&session](qint64 count) {
+            return QTest::qWaitFor([&] {
+                if (session.stepCount() < count && !session.isFinished())
+                    session.step();
+                return session.stepCount() >= count;
+            });
+        };
+        QVERIFY(stepTo(12));
+        QVERIFY(window.controls()->clockText().startsWith(QStringLiteral("real clock ·")));
+        window.actions().stepBack->trigger();
+        QVERIFY(window.controls()->clockText().contains(QStringLiteral("replaying the recording")));
+        QVERIFY(window.actions().step->isEnabled());
+        QVERIFY(stepTo(13)); // through the recorded step, then live again
+        QVERIFY(window.controls()->clockText().startsWith(QStringLiteral("real clock ·")));
+        QCOMPARE(window.diagram()->layout().rowCount(), session.trace()->size());
+    }
+
     void tablesKeepTheirArrowKeys()
     {
         MainWindow window;

@@ -136,10 +136,24 @@ private slots:
         QCOMPARE(session.stepCount(), 23);
 
         // Forward again: the recording, step by step, back to where the live run was.
+        QSignalSpy replaced(&session, &ScenarioSession::runReplaced);
         session.step();
         session.step();
         QCOMPARE(session.stepCount(), 25);
         QCOMPARE(events(*session.trace()), recorded);
+        QVERIFY(!session.isFinished());
+
+        // From there the live run, paused meanwhile, goes on: new requests, to the end.
+        stepUntil(26);
+        QVERIFY(!session.isReplayingRecording());
+        QCOMPARE(replaced.size(), 1);
+        QCOMPARE(events(*session.trace()).mid(0, recorded.size()), recorded);
+        stepUntil(100000);
+        QVERIFY(session.isFinished());
+        QVERIFY(session.trace()->ioRecords().size() > requests);
+        const QStringList all = events(*session.trace());
+        QVERIFY(all.size() > recorded.size());
+        QVERIFY(all.last().contains(QStringLiteral("loop stopped")));
 
         session.reset();
         QVERIFY(!session.isReplayingRecording());

@@ -226,9 +226,11 @@ void ControlBar::updateSpeedLabel()
                                    : tr("%1 steps/s").arg(sps));
 }
 
-void ControlBar::setClock(ClockMode mode, std::int64_t nowNs, qint64 steps, bool finished)
+void ControlBar::setClock(ClockMode mode, std::int64_t nowNs, qint64 steps, bool finished, bool replaying)
 {
-    const QString clock = mode == ClockMode::Virtual ? tr("virtual clock") : tr("real clock");
+    const QString clock = mode == ClockMode::Virtual ? tr("virtual clock")
+        : replaying                                   ? tr("real clock, replaying the recording")
+                                                      : tr("real clock");
     QString text = tr("%1 · <b>t = %2</b> · step %3").arg(clock, formatDuration(nowNs)).arg(steps);
     if (finished)
         text += tr(" · finished");

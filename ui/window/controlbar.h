@@ -45,7 +45,8 @@ public:
     void setSpeed(int stepsPerSecond);
     int speed() const;
 
-    void setClock(ClockMode mode, std::int64_t nowNs, qint64 steps, bool finished);
+    //! `replaying`: a real-clock run shown from its recording (after a step back).
+    void setClock(ClockMode mode, std::int64_t nowNs, qint64 steps, bool finished, bool replaying = false);
     QString clockText() const;
 
 signals:

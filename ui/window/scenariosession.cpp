@@ -51,10 +51,11 @@ bool ScenarioSession::restart(qint64 steps)
         return false;
     m_recording.reset();
     m_recordingStepStarts.clear();
+    m_pausedLiveRun.reset();
     return true;
 }
 
-bool ScenarioSession::replaceRun(const RunFactory &factory, qint64 steps)
+bool ScenarioSession::replaceRun(const RunFactory &factory, qint64 steps, std::unique_ptr<ScenarioRun> *keepOld)
 {
     std::unique_ptr<ScenarioRun> fresh;
     StepResult last;
@@ -85,8 +86,17 @@ bool ScenarioSession::replaceRun(const RunFactory &factory, qint64 steps)
     emit runReplaced();
     if (taken > 0)
         emit stepped(m_lastStep);
+    if (keepOld)
+        *keepOld = std::move(old);
     old.reset();
     return true;
+}
+
+bool ScenarioSession::isFinished() const
+{
+    if (replayHasCaughtUp())
+        return m_pausedLiveRun->isFinished();
+    return m_run && m_run->isFinished();
 }
 
 ClockMode ScenarioSession::clockMode() const
@@ -116,6 +126,8 @@ void ScenarioSession::setSpeed(int stepsPerSecond)
 StepResult ScenarioSession::stepOnce()
 {
     StepResult result;
+    if (replayHasCaughtUp())
+        returnToLiveRun();
     if (!m_run || m_run->isFinished())
         return result;
     try {
@@ -180,13 +192,26 @@ void ScenarioSession::stepBack()
 
 void ScenarioSession::replayRecording(qint64 steps)
 {
-    if (!m_recording) {
+    const bool live = !m_recording;
+    if (live) {
         m_recording = m_run->trace().copy();
         m_recordingStepStarts = m_stepStarts;
     }
     const Trace &recording = *m_recording;
     const std::vector<SeqNo> &starts = m_recordingStepStarts;
-    replaceRun([&recording, &starts] { return std::make_unique<ReplayRun>(recording.copy(), starts); }, steps);
+    replaceRun([&recording, &starts] { return std::make_unique<ReplayRun>(recording.copy(), starts); }, steps,
+        live ? &m_pausedLiveRun : nullptr);
+}
+
+void ScenarioSession::returnToLiveRun()
+{
+    // The replay and the live run now show the same events: only the run behind the views changes.
+    std::unique_ptr<ScenarioRun> replay = std::exchange(m_run, std::move(m_pausedLiveRun));
+    m_stepStarts = std::move(m_recordingStepStarts);
+    m_recordingStepStarts.clear();
+    m_recording.reset();
+    emit runReplaced();
+    replay.reset();
 }
 
 void ScenarioSession::reset()

@@ -15,8 +15,9 @@ namespace Loopscope {
  * steps per second, or as fast as possible while keeping the UI responsive), steps back and resets.
  * Step back replays: virtual-clock runs are deterministic, so a fresh run stepped k - 1 times is
  * the state before step k. A real-clock run (real I/O) is not run again: stepping back switches to
- * a replay of what it recorded, step by step as it happened, and Reset starts it afresh. Every
- * fresh run is announced with runReplaced() before the old one is destroyed.
+ * a replay of what it recorded, step by step as it happened, while the live run waits, paused; once
+ * the replay is stepped forward to where the live run was, the live run takes over again. Reset
+ * starts afresh. Every switch of run is announced with runReplaced() before the old one is destroyed.
  *
  * A run comes from a RunFactory: a built-in scenario with parameters, or a replay of a saved trace.
  * Errors (a scenario that throws while starting or stepping) are reported with errorOccurred() and
@@ -48,7 +49,7 @@ public:
     qint64 stepCount() const { return m_steps; }
     //! What the newest step did (action Idle with an empty range before the first step).
     const StepResult &lastStep() const { return m_lastStep; }
-    bool isFinished() const { return m_run && m_run->isFinished(); }
+    bool isFinished() const;
     bool isAnimating() const { return m_animating; }
     //! Clock of the run's scheduler (Virtual when there is none; Real for a recorded real-clock run).
     ClockMode clockMode() const;
@@ -92,8 +93,16 @@ private:
         RunFactory factory, const QString &title, const Scenario *scenario, const ScenarioParams &params);
     bool restart(qint64 steps);
     //! Replaces the run with a fresh one from `factory`, stepped `steps` times.
-    bool replaceRun(const RunFactory &factory, qint64 steps);
+    //! The old run is destroyed, or moved to `keepOld` when given.
+    bool replaceRun(const RunFactory &factory, qint64 steps, std::unique_ptr<ScenarioRun> *keepOld = nullptr);
     void replayRecording(qint64 steps);
+    //! A replay of the recording has been stepped to where the paused live run is.
+    bool replayHasCaughtUp() const
+    {
+        return m_pausedLiveRun && m_steps == static_cast<qint64>(m_recordingStepStarts.size());
+    }
+    //! After replayHasCaughtUp(): the live run goes on from here.
+    void returnToLiveRun();
     StepResult stepOnce();
     void animationTick();
 
@@ -107,6 +116,7 @@ private:
     StepResult m_lastStep;
     std::unique_ptr<Trace> m_recording; //!< a real-clock run's trace, once stepped back
     std::vector<SeqNo> m_recordingStepStarts;
+    std::unique_ptr<ScenarioRun> m_pausedLiveRun; //!< the real-clock run, while its recording replays
     int m_speed = 4;
     bool m_animating = false;
     QTimer m_timer;
