@@ -39,7 +39,7 @@ sources=(
     "$root/tests/fuzz/fuzz_traceloader.cpp"
     "$root/core/trace/eventkind.cpp" "$root/core/trace/labeltable.cpp" "$root/core/trace/trace.cpp"
     "$out/gen/moc_trace.cpp"
-    "$root/core/scheduler/errors.cpp" "$root/core/scenarios/scenario.cpp"
+    "$root/core/scheduler/errors.cpp" "$root/core/scenarios/scenario.cpp" "$root/core/scenarios/replayrun.cpp"
 )
 for f in "$root"/core/io/*.cpp; do sources+=("$f"); done
 

@@ -326,7 +326,7 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(TraceFormatError, TraceFileReader::fromBytes(huge));
     }
 
-    void replayAppendsOneEventPerStep()
+    void replayStepsThroughTheRecordedSchedulingActions()
     {
         const auto s = Fixtures::twoCoroutines();
         const Trace &live = s->trace();
@@ -335,24 +335,30 @@ private slots:
         QVERIFY(replay.trace().isEmpty());
         QCOMPARE(replay.trace().taskName(2), QStringLiteral("Coroutine 2"));
         QSignalSpy appended(&replay.trace(), &Trace::eventsAppended);
-        const QList<StepAction> expected{
-            StepAction::StartedTask, StepAction::StartedTask, StepAction::StartedTask, StepAction::StartedTask,
-            StepAction::StartedTask, StepAction::StartedTask, StepAction::StartedTask, StepAction::StartedTask,
-            StepAction::StartedTask, StepAction::Waited,      StepAction::CompletedIo, StepAction::CompletedIo,
-            StepAction::ResumedTask, StepAction::ResumedTask, StepAction::ResumedTask, StepAction::ResumedTask,
-            StepAction::Idle,
+        // The steps of the live run: start C1, start C2, wait, two completions, resume C1 and C2,
+        // and the loop stopping.
+        const QList<QPair<StepAction, TaskId>> expected{
+            {StepAction::StartedTask, 1}, {StepAction::StartedTask, 2}, {StepAction::Waited, NoTask},
+            {StepAction::CompletedIo, 1}, {StepAction::CompletedIo, 2}, {StepAction::ResumedTask, 1},
+            {StepAction::ResumedTask, 2}, {StepAction::Idle, NoTask},
         };
-        for (qsizetype i = 0; i < live.size(); ++i) {
+        SeqNo next = 0;
+        for (const auto &[action, task] : expected) {
             QVERIFY(!replay.isFinished());
             const StepResult r = replay.step();
-            QCOMPARE(stepActionName(r.action), stepActionName(expected.at(i)));
-            QCOMPARE(r.endSeq - r.firstSeq, 1u);
-            QCOMPARE(replay.trace().size(), i + 1);
-            QCOMPARE(replay.trace().describe(replay.trace().last()), live.describe(live.at(i)));
-            QCOMPARE(appended.count(), i + 1);
+            QCOMPARE(stepActionName(r.action), stepActionName(action));
+            QCOMPARE(r.task, task);
+            QCOMPARE(r.firstSeq, next);
+            QVERIFY(r.endSeq > r.firstSeq);
+            next = r.endSeq;
+            QCOMPARE(replay.trace().nextSeq(), next);
         }
+        QCOMPARE(appended.count(), expected.size());
         QVERIFY(replay.isFinished());
         QCOMPARE(stepActionName(replay.step().action), stepActionName(StepAction::Idle));
+        QCOMPARE(replay.trace().size(), live.size());
+        for (qsizetype i = 0; i < live.size(); ++i)
+            QCOMPARE(replay.trace().describe(replay.trace().at(i)), live.describe(live.at(i)));
         QCOMPARE(mermaid(replay.trace()), mermaid(live));
     }
 

@@ -88,6 +88,9 @@ StepResult ReplayRun::step()
         if (next.thread != event.thread || (acted && startsAction(next)))
             break;
     }
+    // The final loop_stopped ends the run, as a live step that finds nothing left to do.
+    if (isFinished() && m_shown.last().kind == EventKind::LoopStopped)
+        result = StepResult { StepAction::Idle, NoTask, first, first };
     result.endSeq = m_shown.nextSeq();
     m_shown.publish();
     return result;

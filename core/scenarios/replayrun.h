@@ -9,13 +9,14 @@ namespace Loopscope {
 
 /*!
  * A ScenarioRun that plays back a complete recording (for scenarios whose loops ran elsewhere, such
- * as one loop per thread, or a real-clock run that is stepped back): trace() starts empty and each
- * step() appends the recording's events of one scheduling action, as the loop's own step() did:
- * everything up to and including the first event that acts (a task started or resumed, an I/O
- * completion, a timer, the loop waiting, polling or stopping) and what follows it, until the next
- * such event or an event of another loop (lane). When the recording's own step boundaries are
- * given (the seq at which each step began), steps end exactly there instead.
- * Task names, labels and I/O records are known from the start; seqs are the recording's.
+ * as one loop per thread; a real-clock run that is stepped back; a saved file): trace() starts
+ * empty and each step() appends the recording's events of one scheduling action, as the loop's
+ * own step() did: everything up to and including the first event that acts (a task started or
+ * resumed, an I/O completion, a timer, the loop waiting, polling or stopping) and what follows
+ * it, until the next such event or an event of another loop (lane). When the recording's own step
+ * boundaries are given (the seq at which each step began), steps end exactly there instead. The
+ * step that ends the recording with loop_stopped is Idle, as live. Task names, labels and I/O
+ * records are known from the start; seqs are the recording's.
  */
 class ReplayRun final : public ScenarioRun
 {
