@@ -554,6 +554,42 @@ private slots:
         QCOMPARE(s.trace().taskName(both.id()), QStringLiteral("given"));
     }
 
+    void readyQueueRunsTurnByTurnInOrder()
+    {
+        // Coroutines made ready during a turn wait for the next one, in the order they came,
+        // however far the arrays have to grow.
+        detail::ReadyQueue queue;
+        std::vector<detail::ReadyNode> nodes(5000);
+        const auto frame = [&nodes](std::size_t i) { return std::coroutine_handle<>::from_address(&nodes[i]); };
+        QVERIFY(queue.isEmpty());
+        QVERIFY(!queue.beginTurn());
+        for (std::size_t i = 0; i < 3000; ++i)
+            queue.push(nodes[i], frame(i));
+        QCOMPARE(queue.size(), std::size_t(3000));
+        QVERIFY(!queue.turnHasMore()); // queued, but no turn has begun
+        QVERIFY(queue.beginTurn());
+        std::size_t taken = 0;
+        while (queue.turnHasMore()) {
+            const detail::ReadyQueue::Entry entry = queue.pop();
+            QCOMPARE(entry.node, &nodes[taken]);
+            QCOMPARE(entry.frame, static_cast<void *>(&nodes[taken]));
+            if (taken < 2000)
+                queue.push(nodes[3000 + taken], frame(3000 + taken)); // for the next turn
+            ++taken;
+        }
+        QCOMPARE(taken, std::size_t(3000));
+        QCOMPARE(queue.size(), std::size_t(2000));
+        QVERIFY(queue.beginTurn());
+        for (std::size_t i = 3000; i < 5000; ++i)
+            QCOMPARE(queue.pop().node, &nodes[i]);
+        QVERIFY(!queue.turnHasMore());
+        QVERIFY(queue.isEmpty());
+        queue.push(nodes[0], frame(0));
+        queue.clear();
+        QVERIFY(queue.isEmpty());
+        QVERIFY(!queue.beginTurn());
+    }
+
     void timerQueueFiresInDeadlineThenArmingOrder()
     {
         // In-order and out-of-order arming mixed, with removals, checked against a sorted list.

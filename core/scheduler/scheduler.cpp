@@ -303,10 +303,8 @@ void Scheduler::finishRoot(detail::PromiseBase &root, std::coroutine_handle<> fr
 
 void Scheduler::drainTurn()
 {
-    while (m_turnBudget > 0) {
-        --m_turnBudget;
+    while (m_ready.turnHasMore())
         resumeNext();
-    }
 }
 
 StepResult Scheduler::resumeNextStep()
@@ -341,18 +339,14 @@ StepResult Scheduler::deliverNext()
 
 StepResult Scheduler::takeStep()
 {
-    if (m_turnBudget > 0) {
-        --m_turnBudget;
+    if (m_ready.turnHasMore())
         return resumeNextStep();
-    }
     // A turn boundary: observers hear about the previous turn in one notification.
     m_trace.publish();
     if (!m_completions.isEmpty() || hasDueTimer())
         return deliverNext();
-    if (!m_ready.isEmpty()) {
-        m_turnBudget = m_ready.size() - 1;
+    if (m_ready.beginTurn())
         return resumeNextStep();
-    }
     if (!m_timers.isEmpty() && m_options.clock == ClockMode::Virtual) {
         const std::int64_t wait = m_timers.topDeadline() - m_virtualNow;
         record(EventKind::LoopWaiting, NoTask, 0, detailMicros(wait));

@@ -270,7 +270,6 @@ private:
     detail::ReadyQueue m_ready;
     detail::TimerQueue m_timers;
     detail::WaitList m_completions;
-    std::size_t m_turnBudget = 0;
     std::uint64_t m_timerOrder = 0;
     std::uint32_t m_lastIoId = 0;
     std::uint32_t m_lastTimerId = 0;

@@ -2,22 +2,25 @@
 
 #include "waitnode.h"
 
+#include <algorithm>
 #include <coroutine>
 #include <memory>
+#include <utility>
 
 namespace Loopscope::detail {
 
 /*!
- * FIFO ring of ready coroutines: the scheduler's run queue. Grows by doubling, never shrinks.
+ * The scheduler's run queue, turn by turn (the asyncio model): coroutines made ready during a turn
+ * run in the next one, in the order they became ready. Two arrays: the turn being run, read front
+ * to back, and the next turn, appended to; beginTurn() swaps them. Both grow by doubling and never
+ * shrink.
+ *
  * Each entry is the node the coroutine parked on and the address of its frame, so the scheduler
  * can resume it and prefetch the frames it is about to resume without chasing pointers.
  */
 class ReadyQueue
 {
 public:
-    bool isEmpty() const { return m_head == m_tail; }
-    std::size_t size() const { return m_tail - m_head; }
-
     struct Entry
     {
         ReadyNode *node;
@@ -26,44 +29,78 @@ public:
         std::coroutine_handle<> handle() const { return std::coroutine_handle<>::from_address(frame); }
     };
 
+    bool isEmpty() const { return m_pos == m_end && m_nextEnd == m_next.get(); }
+    std::size_t size() const { return static_cast<std::size_t>((m_end - m_pos) + (m_nextEnd - m_next.get())); }
+
+    //! Queues a coroutine for the next turn.
     void push(ReadyNode &node, std::coroutine_handle<> handle)
     {
-        if (m_tail - m_head == m_capacity) [[unlikely]]
+        if (m_nextEnd == m_nextLimit) [[unlikely]]
             grow();
-        m_slots[m_tail++ & (m_capacity - 1)] = Entry{&node, handle.address()};
+        *m_nextEnd++ = Entry{&node, handle.address()};
     }
-    Entry pop() { return m_slots[m_head++ & (m_capacity - 1)]; }
-    //! Asks the CPU to fetch the node and frame `ahead` places behind the front.
+    //! Whether the current turn has coroutines left to resume.
+    bool turnHasMore() const { return m_pos != m_end; }
+    //! The next coroutine of the current turn; only while turnHasMore().
+    Entry pop() { return *m_pos++; }
+    //! Makes everything queued so far the current turn. False if nothing was.
+    bool beginTurn()
+    {
+        if (m_nextEnd == m_next.get())
+            return false;
+        const std::ptrdiff_t count = m_nextEnd - m_next.get();
+        std::swap(m_turn, m_next);
+        std::swap(m_turnCapacity, m_nextCapacity);
+        m_pos = m_turn.get();
+        m_end = m_pos + count;
+        // Most of a turn's coroutines queue again for the next: give it as much room at once.
+        if (m_nextCapacity < m_turnCapacity) {
+            m_next = std::make_unique<Entry[]>(m_turnCapacity);
+            m_nextCapacity = m_turnCapacity;
+        }
+        m_nextEnd = m_next.get();
+        m_nextLimit = m_nextEnd + m_nextCapacity;
+        return true;
+    }
+    //! Asks the CPU to fetch the node and frame `ahead` places further in the current turn.
     // Must be inlined early: GCC otherwise finds the function free of side effects and drops the
     // call, prefetches and all.
-    [[gnu::always_inline]] void prefetch(std::size_t ahead) const
+    [[gnu::always_inline]] void prefetch(std::ptrdiff_t ahead) const
     {
-        if (ahead < size()) {
-            const Entry &entry = m_slots[(m_head + ahead) & (m_capacity - 1)];
+        if (ahead < m_end - m_pos) {
+            const Entry &entry = m_pos[ahead];
             __builtin_prefetch(entry.node);
             __builtin_prefetch(entry.frame);
             __builtin_prefetch(static_cast<const char *>(entry.frame) + 64);
         }
     }
-    void clear() { m_head = m_tail = 0; }
+    void clear()
+    {
+        m_pos = m_end = m_turn.get();
+        m_nextEnd = m_next.get();
+    }
 
 private:
     void grow()
     {
-        const std::size_t capacity = m_capacity ? m_capacity * 2 : 1024;
+        const std::size_t capacity = std::max<std::size_t>(1024, m_nextCapacity * 2);
+        const std::ptrdiff_t count = m_nextEnd - m_next.get();
         auto buffer = std::make_unique<Entry[]>(capacity);
-        for (std::size_t i = m_head; i != m_tail; ++i)
-            buffer[i - m_head] = m_slots[i & (m_capacity - 1)];
-        m_tail -= m_head;
-        m_head = 0;
-        m_slots = std::move(buffer);
-        m_capacity = capacity;
+        std::copy(m_next.get(), m_nextEnd, buffer.get());
+        m_next = std::move(buffer);
+        m_nextCapacity = capacity;
+        m_nextEnd = m_next.get() + count;
+        m_nextLimit = m_next.get() + capacity;
     }
 
-    std::unique_ptr<Entry[]> m_slots;
-    std::size_t m_capacity = 0;
-    std::size_t m_head = 0;
-    std::size_t m_tail = 0;
+    std::unique_ptr<Entry[]> m_turn;
+    std::size_t m_turnCapacity = 0;
+    Entry *m_pos = nullptr; //!< next of the current turn
+    Entry *m_end = nullptr; //!< end of the current turn
+    std::unique_ptr<Entry[]> m_next;
+    std::size_t m_nextCapacity = 0;
+    Entry *m_nextEnd = nullptr;
+    Entry *m_nextLimit = nullptr;
 };
 
 } // namespace Loopscope::detail
