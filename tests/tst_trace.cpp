@@ -9,7 +9,7 @@ class TestTrace : public QObject
 {
     Q_OBJECT
 private slots:
-    void eventsAreCompact() { QCOMPARE(sizeof(Trace::StoredEvent), std::size_t(24)); }
+    void eventsAreCompact() { QCOMPARE(sizeof(StoredEvent), std::size_t(24)); }
 
     void appendsAcrossChunks()
     {
@@ -22,7 +22,7 @@ private slots:
             QCOMPARE(trace.at(i).seq, SeqNo(i));
             QCOMPARE(trace.at(i).timeNs, i * 10);
         }
-        QCOMPARE(trace.storageBytes(), std::size_t(4) * Trace::ChunkSize * sizeof(Trace::StoredEvent));
+        QCOMPARE(trace.storageBytes(), std::size_t(4) * Trace::ChunkSize * sizeof(StoredEvent));
     }
 
     void capacityKeepsTheNewestAndCountsDrops()
@@ -40,7 +40,7 @@ private slots:
         QCOMPARE(trace.indexOfSeq(0), -1);
         QCOMPARE(trace.indexOfSeq(n - 1), trace.size() - 1);
         // Recycled chunks: storage stays bounded however long the run.
-        QVERIFY(trace.storageBytes() <= std::size_t(4) * Trace::ChunkSize * sizeof(Trace::StoredEvent));
+        QVERIFY(trace.storageBytes() <= std::size_t(4) * Trace::ChunkSize * sizeof(StoredEvent));
     }
 
     void publishBatchesNotifications()

@@ -131,8 +131,8 @@ void readEventRecord(const TraceFieldReader &fields, Trace &trace, std::int64_t 
     }
     const auto line = static_cast<std::uint16_t>(fields.has("line"_l1) ? fields.integer("line"_l1, 0, 65535) : 0);
     const auto thread = static_cast<std::uint8_t>(fields.has("thread"_l1) ? fields.integer("thread"_l1, 0, 255) : 0);
-    trace.appendEvent(TraceEvent{static_cast<SeqNo>(seq), time, static_cast<TaskId>(task), static_cast<std::uint32_t>(other),
-                                 detail, kind, thread, line});
+    trace.appendEvent(StoredEvent{time, static_cast<TaskId>(task), static_cast<std::uint32_t>(other), detail, kind,
+                                  thread, line});
     lastTime = time;
 }
 

@@ -19,13 +19,6 @@ void Trace::setCapacity(qsizetype maxEvents)
     m_capacity = maxEvents < 0 ? 0 : maxEvents;
 }
 
-void Trace::appendEvent(const TraceEvent &event)
-{
-    append(event.kind, event.timeNs, event.task, event.other, event.detail, event.line);
-    if (event.thread != m_thread)
-        (m_cursor - 1)->thread = event.thread;
-}
-
 void Trace::startChunk()
 {
     const bool overCapacity = m_capacity > 0 && size() >= m_capacity + ChunkSize && m_chunks.size() > 1;

@@ -59,20 +59,6 @@ class Trace : public QObject
 {
     Q_OBJECT
 public:
-    //! What a chunk keeps of an event: all of it but the seq, which its position implies.
-    // No default member initialisers on purpose: chunks are allocated without being zeroed
-    // (every slot is written before it is read).
-    struct StoredEvent
-    {
-        std::int64_t timeNs;
-        TaskId task;
-        std::uint32_t other;
-        std::uint32_t detail;
-        EventKind kind;
-        std::uint8_t thread;
-        std::uint16_t line;
-    };
-    static_assert(sizeof(StoredEvent) == 24, "a stored event must stay 24 bytes");
     //! Events per chunk: as many as fit in 2 MiB, the size of a huge page, so that a long trace
     //! costs few page faults.
     static constexpr qsizetype ChunkSize = (2 << 20) / sizeof(StoredEvent);
@@ -87,12 +73,15 @@ public:
     void append(EventKind kind, std::int64_t timeNs, TaskId task, std::uint32_t other = 0,
                 std::uint32_t detail = 0, std::uint16_t line = 0)
     {
+        appendEvent(StoredEvent{timeNs, task, other, detail, kind, m_thread, line});
+    }
+    //! Appends an event as given, thread lane included (its seq, if any, is the trace's to give).
+    void appendEvent(const StoredEvent &event)
+    {
         if (m_cursor == m_chunkEnd) [[unlikely]]
             startChunk();
-        *m_cursor++ = StoredEvent{timeNs, task, other, detail, kind, m_thread, line};
+        *m_cursor++ = event;
     }
-    //! Appends an event as given (its seq is replaced by the trace's own numbering).
-    void appendEvent(const TraceEvent &event);
 
     //! Emits eventsAppended() for the events appended since the last call, if any.
     void publish();
@@ -120,9 +109,8 @@ public:
     //! The event at `index` (0 is the oldest kept), by value: the trace does not store its seq.
     TraceEvent at(qsizetype index) const
     {
-        const StoredEvent &e = m_chunks[static_cast<std::size_t>(index / ChunkSize)]->events[index % ChunkSize];
-        return TraceEvent{firstSeq() + static_cast<SeqNo>(index), e.timeNs, e.task, e.other, e.detail,
-                          e.kind, e.thread, e.line};
+        return TraceEvent{m_chunks[static_cast<std::size_t>(index / ChunkSize)]->events[index % ChunkSize],
+                          firstSeq() + static_cast<SeqNo>(index)};
     }
     TraceEvent last() const { return at(size() - 1); }
     //! Sequence number of at(0): events before it were dropped (or loaded as dropped).

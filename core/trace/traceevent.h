@@ -15,11 +15,10 @@ inline constexpr TaskId NoTask = 0;
 inline constexpr LabelId NoLabel = 0;
 
 /*!
- * One scheduling decision. A plain value so that a million of them stay cheap: no pointers, no
- * strings (text lives in the trace's LabelTable and is referred to by id). A Trace stores all but
- * the seq, which an event's position implies: 24 bytes an event.
+ * What a Trace stores of one scheduling decision: everything but its seq, which the event's
+ * position implies. A plain 24-byte value so that a million of them stay cheap: no pointers, no
+ * strings (text lives in the trace's LabelTable and is referred to by id).
  *
- * - `seq` increases by one per event of a trace, also across dropped events.
  * - `timeNs` is the scheduler clock (virtual or real) in nanoseconds since the loop was created.
  * - `task` is the task the event is about (NoTask for loop events).
  * - `other` is the second party: the awaited task, the I/O operation or timer id, or the parent.
@@ -27,10 +26,10 @@ inline constexpr LabelId NoLabel = 0;
  * - `line` is the source line of the await or yield that produced the event (0 when unknown).
  * - `thread` is the index of the loop's thread lane (0 for a single loop).
  */
-// No default member initialisers on purpose, like the stored form. Use TraceEvent{} for a zeroed value.
-struct TraceEvent
+// No default member initialisers on purpose: trace chunks are allocated without being zeroed
+// (every slot is written before it is read). Use StoredEvent{} for a zeroed value.
+struct StoredEvent
 {
-    SeqNo seq;
     std::int64_t timeNs;
     TaskId task;
     std::uint32_t other;
@@ -38,6 +37,17 @@ struct TraceEvent
     EventKind kind;
     std::uint8_t thread;
     std::uint16_t line;
+
+    friend bool operator==(const StoredEvent &, const StoredEvent &) = default;
+};
+
+/*!
+ * One scheduling decision as a Trace hands it out: the stored fields and `seq`, which increases by
+ * one per event of a trace, also across dropped events.
+ */
+struct TraceEvent : StoredEvent
+{
+    SeqNo seq;
 
     friend bool operator==(const TraceEvent &, const TraceEvent &) = default;
 };
@@ -49,7 +59,8 @@ inline std::uint32_t detailMicros(std::int64_t ns)
     return us > std::int64_t(UINT32_MAX) ? UINT32_MAX : static_cast<std::uint32_t>(us);
 }
 
-static_assert(sizeof(TraceEvent) == 32);
+static_assert(sizeof(StoredEvent) == 24, "a stored event must stay 24 bytes");
+static_assert(std::is_trivially_default_constructible_v<StoredEvent>);
 static_assert(std::is_trivially_default_constructible_v<TraceEvent>);
 
 } // namespace Loopscope

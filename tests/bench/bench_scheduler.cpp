@@ -213,7 +213,7 @@ int benchScheduler(const QStringList &args)
                .arg(oursNs, 0, 'f', 1)
                .arg(asyncio > 0 ? asyncio / ours.seconds : 0.0, 0, 'f', 1)
                .arg(ours.seconds / bare, 0, 'f', 2)
-               .arg(sizeof(Trace::StoredEvent))
+               .arg(sizeof(StoredEvent))
                .arg(peakMb, 0, 'f', 1)
                .arg(million, 0, 'f', 2);
     return 0;
