@@ -4,6 +4,7 @@
 
 #include "export/exportcommand.h"
 #include "export/imageexport.h"
+#include "export/svgcompactor.h"
 #include "model/tracedigest.h"
 #include "sequence/sequencelayout.h"
 #include "io/tracefilewriter.h"
@@ -12,6 +13,9 @@
 #include "formatcheckers.h"
 
 #include <QBuffer>
+#include <QPainter>
+#include <QSvgGenerator>
+#include <QSvgRenderer>
 #include <QTemporaryDir>
 #include <QXmlStreamReader>
 #include <QtTest>
@@ -86,6 +90,69 @@ class TestImageExport : public QObject
 {
     Q_OBJECT
 private slots:
+    void svgCompactorDrawsTheSamePictureWithLess()
+    {
+        // What QSvgGenerator writes for a few shapes, text and state changes that draw nothing.
+        QBuffer raw;
+        raw.open(QIODevice::WriteOnly);
+        {
+            QSvgGenerator generator;
+            generator.setOutputDevice(&raw);
+            generator.setSize(QSize(200, 120));
+            generator.setViewBox(QRectF(0, 0, 200, 120));
+            QPainter p(&generator);
+            p.fillRect(QRectF(0, 0, 200, 120), Qt::white);
+            for (int i = 0; i < 6; ++i) {
+                p.setPen(QPen(i % 2 ? Qt::red : Qt::blue, 1 + i % 3));
+                p.setBrush(Qt::NoBrush); // a state change with nothing drawn
+                p.drawLine(QPointF(10, 10 + 15 * i), QPointF(150, 10 + 15 * i));
+                p.drawLine(QPointF(10, 15 + 15 * i), QPointF(100, 15 + 15 * i)); // same style again
+            }
+            p.setPen(Qt::black);
+            p.drawText(QPointF(20, 110), QStringLiteral("await read a <b> & \"c\""));
+            p.setPen(QPen(QColor(0, 0, 0, 100), 2, Qt::DashLine)); // opacity and dashes
+            p.setBrush(QColor(0, 0, 255, 128));
+            p.drawRect(QRectF(120, 60, 60, 40));
+            p.setFont(QFont(p.font().family(), 11, QFont::Bold));
+            p.drawText(QPointF(125, 80), QStringLiteral("bold, over a translucent box"));
+            p.translate(150, 20);
+            p.setBrush(Qt::green);
+            p.drawRect(QRectF(0, 0, 30, 20)); // a real transform stays
+        }
+        const QByteArray original = raw.data();
+
+        const auto compact = [&original](qsizetype chunk) {
+            QBuffer out;
+            out.open(QIODevice::WriteOnly);
+            SvgCompactor compactor(out);
+            for (qsizetype at = 0; at < original.size(); at += chunk)
+                compactor.write(original.mid(at, chunk));
+            [&] { QVERIFY(compactor.finish()); }();
+            return out.data();
+        };
+        const QByteArray compacted = compact(original.size());
+        QCOMPARE(compact(1), compacted); // however QSvgGenerator cuts its writes
+        QCOMPARE(compact(7), compacted);
+
+        QVERIFY2(compacted.size() < original.size() * 3 / 4,
+            qPrintable(QStringLiteral("%1 -> %2 bytes").arg(original.size()).arg(compacted.size())));
+        QVERIFY(!compacted.contains("transform=\"matrix(1,0,0,1,0,0)\""));
+        QVERIFY(compacted.contains("transform=\"matrix(1,0,0,1,150,20)\""));
+        QVERIFY(!QRegularExpression(QStringLiteral("<g [^>]*>\\s*</g>")).match(QString::fromUtf8(compacted)).hasMatch());
+        QCOMPARE(svgTexts(compacted), svgTexts(original));
+
+        const auto render = [](const QByteArray &svg) {
+            QSvgRenderer renderer(svg);
+            QImage image(200, 120, QImage::Format_ARGB32);
+            image.fill(Qt::transparent);
+            QPainter p(&image);
+            renderer.render(&p);
+            return image;
+        };
+        QVERIFY(QSvgRenderer(compacted).isValid());
+        QCOMPARE(render(compacted), render(original));
+    }
+
     void svgOfTwoCoroutinesKeepsItsText()
     {
         const auto s = Fixtures::twoCoroutines();

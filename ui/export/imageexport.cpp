@@ -1,5 +1,6 @@
 #include "imageexport.h"
 
+#include "export/svgcompactor.h"
 #include "io/traceformaterror.h"
 #include "model/tracedigest.h"
 #include "sequence/sequencerenderer.h"
@@ -235,8 +236,9 @@ void ImageExport::writeSvg(QIODevice &device, const EventRange &range)
     m_note.clear();
     const std::unique_ptr<detail::ExportScene> scene = makeScene(range);
     const QSizeF size = scene->size();
+    SvgCompactor compactor(device);
     QSvgGenerator generator;
-    generator.setOutputDevice(&device);
+    generator.setOutputDevice(&compactor);
     generator.setSize(size.toSize());
     generator.setViewBox(QRectF(QPointF(0, 0), size));
     generator.setResolution(96);
@@ -250,6 +252,8 @@ void ImageExport::writeSvg(QIODevice &device, const EventRange &range)
         throw ExportError(QStringLiteral("cannot write the SVG: %1").arg(device.errorString()));
     scene->paint(painter);
     painter.end();
+    if (!compactor.finish())
+        throw ExportError(QStringLiteral("cannot write the SVG: %1").arg(device.errorString()));
 }
 
 int ImageExport::writePdf(QIODevice &device, const EventRange &range)

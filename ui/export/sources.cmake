@@ -3,4 +3,5 @@ target_sources(loopscope_ui PRIVATE
     export/exportcommand.cpp
     export/imageexport.cpp
     export/runningtimechart.cpp
+    export/svgcompactor.cpp
 )
