@@ -1,3 +1,4 @@
+#include "scenarioplay.h"
 #include "twocoroutinesfixture.h"
 #include "model/tracedigest.h"
 #include "scheduler/awaitables.h"
@@ -244,6 +245,44 @@ private slots:
         const auto [first, last] = layout.lanesBetween(gutter + 250, gutter + 450);
         QCOMPARE(first, 1);
         QCOMPARE(last, 2);
+    }
+
+    void everyLoopOfAMultiLoopTraceHasItsLifeline()
+    {
+        // Three loops on three threads, merged into one trace: a lifeline per loop, and each
+        // loop's decisions start and end on its own.
+        const ScenarioTesting::Played played
+            = ScenarioTesting::play(QStringLiteral("threads"), { QStringLiteral("loops=3") });
+        const Trace &trace = played.trace();
+        TraceDigest digest;
+        digest.update(trace);
+        QCOMPARE(digest.loopCount(), 3);
+        SequenceLayout layout;
+        layout.update(digest, trace.size());
+        QCOMPARE(layout.loopCount(), 3);
+        for (int thread = 0; thread < 3; ++thread) {
+            QCOMPARE(layout.lane(thread).kind, LaneKind::Loop);
+            QCOMPARE(layout.lane(thread).id, std::uint32_t(thread));
+            QCOMPARE(layout.loopLane(static_cast<std::uint8_t>(thread)), thread);
+        }
+        QCOMPARE(layout.lane(3).kind, LaneKind::Task);
+        QCOMPARE(layout.loopLane(9), SequenceLayout::LoopLane); // a lane the trace never used
+        int resumes = 0;
+        for (qsizetype i = 0; i < trace.size(); ++i) {
+            const TraceEvent e = trace.at(i);
+            if (e.kind != EventKind::TaskResumed && e.kind != EventKind::IoCompleted)
+                continue;
+            const SequenceMessage m = sequenceMessage(layout, e);
+            const int loopEnd = e.kind == EventKind::TaskResumed ? m.from : m.to;
+            QCOMPARE(loopEnd, int(e.thread));
+            resumes += e.kind == EventKind::TaskResumed;
+        }
+        QCOMPARE(resumes, 6); // two fetches a loop
+
+        // One loop: one lifeline, as before.
+        TwoCoroutines run;
+        QCOMPARE(run.layout.loopCount(), 1);
+        QCOMPARE(run.layout.lane(1).kind, LaneKind::Task);
     }
 
     void ioLanesPerOperationOrShared()

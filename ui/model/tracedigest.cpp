@@ -279,6 +279,7 @@ TraceDigest::Change TraceDigest::update(const Trace &trace)
             m_startNs = e.timeNs;
         }
         m_endNs = std::max(m_endNs, e.timeNs);
+        m_loopCount = std::max(m_loopCount, e.thread + 1);
         consume(trace, e, change);
     }
     m_nextSeq = trace.nextSeq();

@@ -86,6 +86,8 @@ public:
     //! The first sequence number not consumed yet.
     SeqNo nextSeq() const { return m_nextSeq; }
 
+    //! Event loops seen: 1 + the highest thread lane of an event (1 for an empty trace).
+    int loopCount() const { return m_loopCount; }
     //! Highest task id seen; tasks are 1..taskCount() (ids without events stay default).
     TaskId taskCount() const { return static_cast<TaskId>(m_tasks.size()); }
     //! Summary of task `id` (1-based); a default summary for unknown ids.
@@ -137,6 +139,7 @@ private:
     std::unordered_map<std::uint32_t, qsizetype> m_ioIndex;
     std::unordered_map<std::uint32_t, qsizetype> m_timerIndex;
     SeqNo m_nextSeq = 0;
+    int m_loopCount = 1;
     std::int64_t m_startNs = 0;
     std::int64_t m_endNs = 0;
     bool m_seenAny = false;

@@ -45,7 +45,7 @@ QString SequenceChrome::laneTitle(int lane) const
     const QLocale locale;
     switch (l.kind) {
     case LaneKind::Loop:
-        return QStringLiteral("event loop");
+        return m_layout.loopCount() > 1 ? QStringLiteral("loop L%1").arg(l.id) : QStringLiteral("event loop");
     case LaneKind::Task:
         return m_trace.taskName(l.id);
     case LaneKind::TaskGroup:
@@ -69,7 +69,7 @@ QString SequenceChrome::laneSubtitle(int lane) const
     const auto &l = m_layout.lane(lane);
     switch (l.kind) {
     case LaneKind::Loop:
-        return QStringLiteral("scheduler");
+        return m_layout.loopCount() > 1 ? QStringLiteral("thread %1").arg(l.id) : QStringLiteral("scheduler");
     case LaneKind::Task:
         return QStringLiteral("#%1 · %2").arg(l.id).arg(taskRunStateName(m_digest.task(l.id).state));
     case LaneKind::TaskGroup:

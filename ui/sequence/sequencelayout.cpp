@@ -46,6 +46,7 @@ void SequenceLayout::reset()
 {
     m_rows = 0;
     m_taskCount = 0;
+    m_loopCount = 1;
     m_ioIds.clear();
     m_hasTimers = false;
     rebuildLanes();
@@ -56,10 +57,11 @@ void SequenceLayout::update(const TraceDigest &digest, qsizetype rowCount)
     m_rows = rowCount;
     const auto &ops = digest.ioOperations();
     const bool changed = digest.taskCount() != m_taskCount || ops.size() != m_ioIds.size()
-        || digest.hasTimers() != m_hasTimers;
+        || digest.hasTimers() != m_hasTimers || digest.loopCount() != m_loopCount;
     if (!changed)
         return;
     m_taskCount = digest.taskCount();
+    m_loopCount = digest.loopCount();
     for (std::size_t i = m_ioIds.size(); i < ops.size(); ++i)
         m_ioIds.push_back(ops[i].id);
     m_hasTimers = digest.hasTimers();
@@ -69,7 +71,8 @@ void SequenceLayout::update(const TraceDigest &digest, qsizetype rowCount)
 void SequenceLayout::rebuildLanes()
 {
     m_lanes.clear();
-    m_lanes.push_back(Lane { LaneKind::Loop, 0, 1 });
+    for (int thread = 0; thread < m_loopCount; ++thread)
+        m_lanes.push_back(Lane { LaneKind::Loop, static_cast<std::uint32_t>(thread), 1 });
     m_taskLane.assign(static_cast<std::size_t>(m_taskCount) + 1, -1);
     const TaskId own = m_taskCount <= static_cast<TaskId>(m_maxTaskLanes)
         ? m_taskCount

@@ -19,7 +19,7 @@ class TraceDigest;
  *
  * Coordinates are diagram coordinates: x = 0 is the left edge of the time gutter, y = 0 the top of
  * the lifeline headers. Rows are trace indices (one event per row) below the header; lanes are
- * lifelines, left to right: the event loop, one per task (tasks beyond maxTaskLanes() share a group
+ * lifelines, left to right: the event loop (one per thread lane when several loops ran), one per task (tasks beyond maxTaskLanes() share a group
  * lane), then the I/O side: one shared "I/O" lane (timers included) or, in PerOperation mode, one
  * lane per I/O operation (beyond maxIoLanes() grouped) plus a "timers" lane.
  *
@@ -110,7 +110,11 @@ public:
     // ---- lanes ----
     int laneCount() const { return static_cast<int>(m_lanes.size()); }
     const Lane &lane(int index) const { return m_lanes[static_cast<std::size_t>(index)]; }
+    //! The first event loop's lane; loops on other threads follow it.
     static constexpr int LoopLane = 0;
+    int loopCount() const { return m_loopCount; }
+    //! Lane of the event loop of thread lane `thread` (the first loop's for an unknown lane).
+    int loopLane(std::uint8_t thread) const { return thread < m_loopCount ? thread : LoopLane; }
     //! Lane of task `id`, or -1 if the task is not known yet.
     int laneOfTask(TaskId id) const;
     //! Lane of I/O operation `id` (the shared lane in Shared mode), or -1.
@@ -147,6 +151,7 @@ private:
     std::vector<Lane> m_lanes;
     // Inputs, kept so that a mode change can rebuild the lanes.
     TaskId m_taskCount = 0;
+    int m_loopCount = 1;
     std::vector<std::uint32_t> m_ioIds; // in submission order
     bool m_hasTimers = false;
     // Lookup: lane of task id (index = id), of I/O id (index = id).

@@ -28,7 +28,7 @@ SequenceMessage note(int lane, Tone tone, Shape shape = Shape::Note)
 
 SequenceMessage sequenceMessage(const SequenceLayout &layout, const TraceEvent &e)
 {
-    const int loop = SequenceLayout::LoopLane;
+    const int loop = layout.loopLane(e.thread);
     const int task = layout.laneOfTask(e.task);
     switch (e.kind) {
     case EventKind::LoopStarted:

@@ -182,7 +182,7 @@ void SequenceRenderer::paintLifelines(QPainter &p, const Frame &f) const
         const double x = std::round(m_layout.laneCenter(lane)) + 0.5;
         const auto &l = m_layout.lane(lane);
         if (l.kind != SequenceLayout::LaneKind::Task) {
-            p.setPen(QPen(m_palette.line, lane == SequenceLayout::LoopLane ? 1.6 : 1.2));
+            p.setPen(QPen(m_palette.line, l.kind == SequenceLayout::LaneKind::Loop ? 1.6 : 1.2));
             p.drawLine(QPointF(x, top), QPointF(x, bottom));
             continue;
         }
