@@ -207,6 +207,34 @@ private slots:
         QCOMPARE(s.now(), 0); // the sleep never completed
     }
 
+    void aTaskCancelledWhileItRunsStopsAtItsNextYield()
+    {
+        // As in asyncio: the yield still parks for the turn, and the task is resumed with the
+        // CancelledError instead of going on.
+        Scheduler s;
+        int yields = 0;
+        auto body = [](int *count) -> Task<void> {
+            Scheduler &self = co_await thisScheduler();
+            self.cancel(self.currentTask());
+            for (;;) {
+                co_await yieldNow();
+                ++*count;
+            }
+        };
+        auto handle = s.spawn(body(&yields), QStringLiteral("self-cancelling"));
+        s.runUntilIdle();
+        QCOMPARE(handle.state(), TaskState::Cancelled);
+        QCOMPARE(yields, 0);
+        QStringList kinds;
+        for (qsizetype i = 0; i < s.trace().size(); ++i) {
+            if (s.trace().at(i).task == handle.id())
+                kinds << eventKindName(s.trace().at(i).kind);
+        }
+        QCOMPARE(kinds.mid(kinds.size() - 3),
+            QStringList({ eventKindName(EventKind::TaskSuspended), eventKindName(EventKind::TaskResumed),
+                eventKindName(EventKind::TaskCancelled) }));
+    }
+
     void cancelledBeforeStartNeverRuns()
     {
         Scheduler s;
@@ -401,6 +429,27 @@ private slots:
         s.runUntilComplete(blocker(), QStringLiteral("blocker"));
         QCOMPARE(countKind(s.trace(), EventKind::SlowStep), qsizetype(1));
         QVERIFY(fullText(s.trace()).contains(QStringLiteral("SLOW STEP: blocker ran 500 ms without yielding")));
+
+        // Two short blocking calls in one step add up; the steps after them are not slow.
+        Scheduler twice;
+        auto blocksTwice = []() -> Task<void> {
+            co_await blockFor(60ms);
+            co_await blockFor(60ms);
+            co_await yieldNow();
+            co_await yieldNow();
+        };
+        twice.runUntilComplete(blocksTwice(), QStringLiteral("twice"));
+        QCOMPARE(countKind(twice.trace(), EventKind::SlowStep), qsizetype(1));
+        QVERIFY(fullText(twice.trace()).contains(QStringLiteral("twice ran 120 ms without yielding")));
+
+        // On the real clock every step is timed.
+        Scheduler real(SchedulerOptions{ ClockMode::Real });
+        auto sleepsHard = []() -> Task<void> {
+            co_await blockFor(250ms);
+            co_await yieldNow();
+        };
+        real.runUntilComplete(sleepsHard(), QStringLiteral("real"));
+        QCOMPARE(countKind(real.trace(), EventKind::SlowStep), qsizetype(1));
     }
 
     void sameProgramGivesAByteIdenticalTrace()

@@ -52,11 +52,11 @@ struct YieldAwaiter
     explicit YieldAwaiter(std::uint16_t line) { node.line = line; }
     bool await_ready() const noexcept { return false; }
     template<typename P>
-    [[gnu::always_inline]] bool await_suspend(std::coroutine_handle<P> handle)
+    [[gnu::always_inline]] void await_suspend(std::coroutine_handle<P> handle)
     {
         Scheduler &scheduler = *handle.promise().scheduler;
         node.label = scheduler.yieldLabel();
-        return scheduler.parkForNextTurn(handle.promise(), handle, node);
+        scheduler.parkForNextTurn(handle.promise(), handle, node);
     }
     void await_resume() const { node.promise->scheduler->resumedAfterYield(node); }
 };

@@ -74,6 +74,7 @@ Scheduler::Scheduler(SchedulerOptions options, QObject *parent)
     , m_options(options)
 {
     m_realClock.start();
+    m_measureStep = m_options.clock == ClockMode::Real;
     m_trace.setCapacity(options.traceCapacity);
     m_trace.setThreadLane(options.threadLane);
     m_yieldLabel = m_trace.intern(QStringLiteral("yield"));
@@ -200,8 +201,10 @@ void Scheduler::completeExternal(detail::WaitNode &node, bool failed, LabelId ou
 
 void Scheduler::block(std::chrono::nanoseconds duration)
 {
-    if (m_options.clock == ClockMode::Virtual)
+    if (m_options.clock == ClockMode::Virtual) {
         m_virtualNow += duration.count();
+        m_measureStep = true; // the only way virtual time passes inside a step
+    }
     else
         std::this_thread::sleep_for(duration);
 }
@@ -295,9 +298,12 @@ void Scheduler::finishRoot(detail::PromiseBase &root, std::coroutine_handle<> fr
     m_current = promise;
     entry.handle().resume();
     m_current = nullptr;
-    const std::int64_t ran = now() - before;
-    if (ran > m_options.slowStepThreshold.count()) [[unlikely]]
-        record(EventKind::SlowStep, resumption.task, 0, detailMicros(ran));
+    if (m_measureStep) [[unlikely]] {
+        m_measureStep = m_options.clock == ClockMode::Real;
+        const std::int64_t ran = now() - before;
+        if (ran > m_options.slowStepThreshold.count())
+            record(EventKind::SlowStep, resumption.task, 0, detailMicros(ran));
+    }
     return resumption;
 }
 

@@ -176,19 +176,17 @@ public:
         m_ready.push(node, node.handle);
     }
     //! A yield: traces the suspension and queues the task for the next turn. Nothing to unlink
-    //! later, so the task needs no WaitNode. Returns false like suspend() does.
-    [[gnu::always_inline]] bool parkForNextTurn(detail::PromiseBase &promise, std::coroutine_handle<> handle,
+    //! later, so the task needs no WaitNode. A yield always parks, even when a cancellation is
+    //! pending (as in asyncio): resumedAfterYield() throws it a turn later.
+    [[gnu::always_inline]] void parkForNextTurn(detail::PromiseBase &promise, std::coroutine_handle<> handle,
                                                 detail::ReadyNode &node)
     {
         node.promise = &promise;
-        if (promise.root->cancelRequested) [[unlikely]]
-            return false;
         record(EventKind::TaskSuspended, promise.id, 0, node.label, node.line);
         node.outcome = detail::ReadyNode::Outcome::Ready;
         m_ready.push(node, handle);
-        return true;
     }
-    //! After a yield: throws CancelledError if the task was cancelled meanwhile.
+    //! After a yield: throws CancelledError if the task was cancelled before or meanwhile.
     void resumedAfterYield(const detail::ReadyNode &node)
     {
         detail::PromiseBase &root = *node.promise->root;
@@ -267,6 +265,9 @@ private:
     Trace m_trace;
     QElapsedTimer m_realClock;
     std::int64_t m_virtualNow = 0;
+    //! Whether the step being run has to be timed for the slow-step warning: always on the real
+    //! clock; on the virtual clock only once a blocking call has moved time on.
+    bool m_measureStep = false;
     detail::ReadyQueue m_ready;
     detail::TimerQueue m_timers;
     detail::WaitList m_completions;
