@@ -151,6 +151,13 @@ private slots:
         };
         QVERIFY(QSvgRenderer(compacted).isValid());
         QCOMPARE(render(compacted), render(original));
+
+        // A device that refuses the bytes is reported, not ignored.
+        QBuffer readOnly;
+        readOnly.open(QIODevice::ReadOnly);
+        SvgCompactor failing(readOnly);
+        failing.write(original);
+        QVERIFY(!failing.finish());
     }
 
     void svgOfTwoCoroutinesKeepsItsText()
