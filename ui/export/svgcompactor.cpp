@@ -59,13 +59,16 @@ qint64 SvgCompactor::readData(char *, qint64)
 
 qint64 SvgCompactor::writeData(const char *data, qint64 size)
 {
-    m_partial.append(data, size);
+    // QSvgGenerator keeps the whole drawing and writes it in one go at the end: take its lines
+    // where they are rather than copying hundreds of megabytes first.
+    const QByteArrayView bytes(data, size);
     qsizetype start = 0;
-    for (qsizetype end = m_partial.indexOf('\n'); end >= 0; end = m_partial.indexOf('\n', start)) {
-        takeLine(m_partial.mid(start, end - start));
+    for (qsizetype end = bytes.indexOf('\n'); end >= 0; end = bytes.indexOf('\n', start)) {
+        const QByteArrayView line = bytes.sliced(start, end - start);
+        takeLine(m_partial.isEmpty() ? line.toByteArray() : std::exchange(m_partial, {}).append(line));
         start = end + 1;
     }
-    m_partial.remove(0, start);
+    m_partial += bytes.sliced(start);
     return m_failed ? -1 : size;
 }
 
