@@ -6,7 +6,10 @@
 #include "sequence/sequenceview.h"
 #include "timeline/timelinerenderer.h"
 
+#include <QHelpEvent>
 #include <QImage>
+#include <QScrollBar>
+#include <QToolTip>
 #include <QPainter>
 #include <QtTest>
 
@@ -74,6 +77,14 @@ private slots:
         QCOMPARE(layout.laneWidth(), SequenceLayout::MinLaneWidth);
         view.resize(SequenceLayout::GutterWidth + 4.25 * 160 + view.width() - view.viewport()->width(), 500);
         QTRY_COMPARE(layout.laneWidth(), SequenceLayout::DefaultLaneWidth);
+
+        // Where the header shortens the name, its tooltip has it whole.
+        const QPoint header(static_cast<int>(layout.laneCenter(1) - view.horizontalScrollBar()->value()), 20);
+        QHelpEvent help(QEvent::ToolTip, header, view.viewport()->mapToGlobal(header));
+        QCoreApplication::sendEvent(view.viewport(), &help);
+        QTRY_VERIFY(QToolTip::isVisible());
+        QVERIFY2(QToolTip::text().contains(longName), qPrintable(QToolTip::text()));
+        QVERIFY(QToolTip::text().contains(QStringLiteral("#1")));
     }
 
     void diagramDrawsLifelinesArrowsAndActivationsWhereTheLayoutSays()

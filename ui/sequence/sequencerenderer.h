@@ -64,6 +64,9 @@ public:
     void setFont(const QFont &font);
     //! A lane width at which every lane's title shows whole, in the current font.
     double preferredLaneWidth() const { return m_chrome.preferredLaneWidth(); }
+    //! Title and subtitle of a lane's header, whole (the header may shorten them).
+    QString laneTitle(int lane) const { return m_chrome.laneTitle(lane); }
+    QString laneSubtitle(int lane) const { return m_chrome.laneSubtitle(lane); }
     //! Highlights the rows of events [firstSeq, endSeq) as the current step (empty range: none).
     void setCurrentStep(SeqNo firstSeq, SeqNo endSeq);
     //! Highlights the event `seq`; clearSelection() removes it.

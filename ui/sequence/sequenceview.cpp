@@ -267,8 +267,21 @@ void SequenceView::wheelEvent(QWheelEvent *event)
 
 bool SequenceView::viewportEvent(QEvent *event)
 {
-    if (event->type() == QEvent::ToolTip && m_feed && m_feed->trace()) {
+    if (event->type() == QEvent::ToolTip && m_feed && m_feed->trace() && m_renderer) {
         auto *help = static_cast<QHelpEvent *>(event);
+        // The headers stay at the top of the view: there, the lane's whole name and state.
+        if (help->pos().y() < SequenceLayout::HeaderHeight && help->pos().x() >= SequenceLayout::GutterWidth) {
+            const int lane = m_layout.laneAt(toDiagram(help->pos()).x());
+            if (lane < 0) {
+                QToolTip::hideText();
+                return true;
+            }
+            QToolTip::showText(help->globalPos(),
+                QStringLiteral("<b>%1</b><br>%2")
+                    .arg(m_renderer->laneTitle(lane).toHtmlEscaped(), m_renderer->laneSubtitle(lane).toHtmlEscaped()),
+                viewport());
+            return true;
+        }
         const SequenceLayout::Hit hit = m_layout.hitTest(toDiagram(help->pos()));
         if (hit.row < 0) {
             QToolTip::hideText();
