@@ -13,6 +13,8 @@
 #include "formatcheckers.h"
 
 #include <QBuffer>
+#include <QFontMetricsF>
+#include <QGuiApplication>
 #include <QPainter>
 #include <QSvgGenerator>
 #include <QSvgRenderer>
@@ -212,6 +214,38 @@ private slots:
             for (int x = 0; x < footer.width(); x += 2)
                 colours.insert(footer.pixel(x, y));
         QVERIFY(colours.size() > 3);
+    }
+
+    void exportedLanesMakeRoomForNamesWithinABudget()
+    {
+        const auto named = [](int tasks, const QString &prefix) {
+            auto s = std::make_unique<Scheduler>();
+            for (int i = 0; i < tasks; ++i)
+                s->spawn([]() -> Task<void> { co_await io(QStringLiteral("read"), std::chrono::seconds(1)); }(),
+                    QStringLiteral("%1 %2").arg(prefix).arg(i));
+            s->runUntilIdle();
+            return s;
+        };
+        const auto widthAtScale1 = [](const Trace &trace) {
+            ImageExport exporter(trace);
+            exporter.setScale(1);
+            return exporter.toImage(EventRange::all(trace)).width();
+        };
+        const auto widthWithLanes = [](double lanes, double laneWidth) {
+            return int(std::ceil(SequenceLayout::GutterWidth + (lanes + SequenceLayout::RightMarginLanes) * laneWidth));
+        };
+
+        // A few tasks with long names: lanes as wide as the names need; short names keep the default.
+        const QString longName = QStringLiteral("fetch every page of the customer orders");
+        const auto few = named(3, longName);
+        const double laneWidth
+            = (widthAtScale1(few->trace()) - SequenceLayout::GutterWidth) / (5 + SequenceLayout::RightMarginLanes);
+        QVERIFY2(laneWidth - 40 >= QFontMetricsF(QGuiApplication::font()).horizontalAdvance(longName + QStringLiteral(" 0")),
+            qPrintable(QStringLiteral("lanes of %1 px").arg(laneWidth)));
+        QCOMPARE(widthAtScale1(named(3, QStringLiteral("C"))->trace()), widthWithLanes(5, SequenceLayout::DefaultLaneWidth));
+
+        // Many tasks: the picture keeps the default lane width rather than growing for their names.
+        QCOMPARE(widthAtScale1(named(40, longName)->trace()), widthWithLanes(42, SequenceLayout::DefaultLaneWidth));
     }
 
     void pngOfAHugeTraceStaysWithinLimits()

@@ -59,6 +59,8 @@ namespace {
 class SequenceScene final : public detail::ExportScene
 {
 public:
+    static constexpr double MaxWideLanes = 24;
+
     SequenceScene(const Trace &trace, const TraceDigest &digest, const EventRange &range)
         : m_range(range)
         , m_renderer(trace, digest, m_layout)
@@ -67,7 +69,11 @@ public:
         m_layout.update(digest, trace.size());
         m_renderer.setPalette(exportPalette());
         m_renderer.setFont(QGuiApplication::font());
-        m_layout.setLaneWidth(m_renderer.preferredLaneWidth());
+        // Room for whole names, as long as the picture stays within the width of MaxWideLanes lanes
+        // of the default width: a diagram of a thousand tasks must not double its pixels for them.
+        const double room = MaxWideLanes * SequenceLayout::DefaultLaneWidth
+            / (m_layout.laneCount() + SequenceLayout::RightMarginLanes);
+        m_layout.setLaneWidth(std::min(m_renderer.preferredLaneWidth(), std::max(SequenceLayout::DefaultLaneWidth, room)));
     }
 
     void setZoom(double zoom) { m_layout.setZoom(zoom); }
