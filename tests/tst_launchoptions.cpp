@@ -78,6 +78,17 @@ private slots:
         }
     }
 
+    void qtsOwnOptionsAreLeftToTheApplication()
+    {
+        const LaunchOptions options = LaunchOptions::parse({ QStringLiteral("-platform"), QStringLiteral("offscreen"),
+            QStringLiteral("--scenario"), QStringLiteral("delegation"), QStringLiteral("--style=fusion"),
+            QStringLiteral("-reverse"), QStringLiteral("--steps"), QStringLiteral("3") });
+        QCOMPARE(options.scenarioId, QStringLiteral("delegation"));
+        QCOMPARE(options.steps, 3);
+        QVERIFY(options.traceFile.isEmpty()); // "offscreen" went to Qt, not taken for a trace file
+        QVERIFY_THROWS_EXCEPTION(Error, LaunchOptions::parse({ QStringLiteral("-platformz") }));
+    }
+
     void helpIsRecognised()
     {
         QVERIFY(LaunchOptions::parse({ QStringLiteral("--help") }).help);

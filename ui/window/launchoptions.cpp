@@ -4,6 +4,32 @@
 
 namespace Loopscope {
 
+namespace {
+
+enum class QtOption { None, Flag, WithValue };
+
+//! Whether `argument` is one of the options QGuiApplication and QApplication read themselves
+//! ("-platform offscreen", "--style=fusion"...): they reach the application, not us.
+QtOption qtOption(const QString &argument)
+{
+    static const QStringList withValue{ QStringLiteral("platform"), QStringLiteral("platformpluginpath"),
+        QStringLiteral("platformtheme"), QStringLiteral("plugin"), QStringLiteral("qmljsdebugger"),
+        QStringLiteral("qwindowgeometry"), QStringLiteral("qwindowicon"), QStringLiteral("qwindowtitle"),
+        QStringLiteral("session"), QStringLiteral("display"), QStringLiteral("geometry"), QStringLiteral("style"),
+        QStringLiteral("stylesheet") };
+    static const QStringList flags{ QStringLiteral("reverse"), QStringLiteral("widgetcount") };
+    if (!argument.startsWith(u'-'))
+        return QtOption::None;
+    QString name = argument.mid(argument.startsWith(QLatin1StringView("--")) ? 2 : 1);
+    if (name.contains(u'='))
+        return withValue.contains(name.section(u'=', 0, 0)) ? QtOption::Flag : QtOption::None;
+    if (withValue.contains(name))
+        return QtOption::WithValue;
+    return flags.contains(name) ? QtOption::Flag : QtOption::None;
+}
+
+} // namespace
+
 QString LaunchOptions::usage()
 {
     return QStringLiteral("usage: loopscope [--scenario ID] [--param KEY=VALUE]... [--steps N] [--screenshot "
@@ -25,6 +51,11 @@ LaunchOptions LaunchOptions::parse(const QStringList &arguments)
     LaunchOptions options;
     for (qsizetype i = 0; i < arguments.size(); ++i) {
         const QString &argument = arguments[i];
+        if (const QtOption qt = qtOption(argument); qt != QtOption::None) {
+            if (qt == QtOption::WithValue)
+                ++i; // Qt reads the value
+            continue;
+        }
         QString name = argument;
         QString value;
         bool hasValue = false;

@@ -11,7 +11,8 @@ namespace Loopscope {
  *     loopscope --help | --version
  *
  * parse() throws Error with a message for people on anything it does not understand; scenario ids
- * and parameter values are checked later against the ScenarioRegistry.
+ * and parameter values are checked later against the ScenarioRegistry. Qt's own options
+ * ("-platform offscreen", "-style fusion"...) are left to the application.
  */
 struct LaunchOptions
 {
