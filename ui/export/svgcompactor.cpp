@@ -45,7 +45,7 @@ bool SvgCompactor::finish()
         // Cut short: keep what came, as it came.
         closeOpenGroup();
         output(m_groupTag);
-        m_out.write(m_children);
+        writeOut(m_children);
         m_readingTag = m_inGroup = false;
     }
     closeOpenGroup();
@@ -118,8 +118,7 @@ void SvgCompactor::endGroup()
         output(m_groupTag);
         m_openTag = m_groupTag;
     }
-    if (m_out.write(m_children) != m_children.size())
-        m_failed = true;
+    writeOut(m_children);
 }
 
 void SvgCompactor::closeOpenGroup()
@@ -132,7 +131,13 @@ void SvgCompactor::closeOpenGroup()
 
 void SvgCompactor::output(const QByteArray &line)
 {
-    if (m_out.write(line) != line.size() || !m_out.putChar('\n'))
+    writeOut(line);
+    writeOut(QByteArrayLiteral("\n"));
+}
+
+void SvgCompactor::writeOut(const QByteArray &bytes)
+{
+    if (m_out.write(bytes) != bytes.size())
         m_failed = true;
 }
 

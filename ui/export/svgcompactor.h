@@ -36,7 +36,10 @@ private:
     void takeLine(QByteArray line);
     void endGroup();
     void closeOpenGroup();
+    //! Writes `line` and a newline.
     void output(const QByteArray &line);
+    //! Writes `bytes` as they are; a refusal is remembered for finish().
+    void writeOut(const QByteArray &bytes);
 
     QIODevice &m_out;
     bool m_failed = false;
