@@ -14,6 +14,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
+//! A SourceLine taken past line 65535 (defined at the end of this file).
+SourceLine lineFarDown();
+
 Task<int> awaitIo(QString what, nanoseconds latency = 2s)
 {
     co_await io(what, latency);
@@ -419,6 +422,34 @@ private slots:
         QCOMPARE(order.join(u' '), QStringLiteral("a0 b0 a1 b1 a2 b2"));
     }
 
+    void awaitsRecordTheLineTheyAreWrittenOn()
+    {
+        Scheduler s;
+        static constexpr int YieldLine = __LINE__ + 3;
+        static constexpr int SleepLine = __LINE__ + 3;
+        auto task = []() -> Task<void> {
+            co_await yieldNow();
+            co_await sleep(1s);
+        };
+        s.spawn(task());
+        s.runUntilIdle();
+        QList<int> suspended;
+        QList<int> resumed;
+        for (qsizetype i = 0; i < s.trace().size(); ++i) {
+            const TraceEvent e = s.trace().at(i);
+            if (e.kind == EventKind::TaskSuspended)
+                suspended << e.line;
+            if (e.kind == EventKind::TaskResumed)
+                resumed << e.line;
+        }
+        QCOMPARE(suspended, (QList<int>{YieldLine, SleepLine}));
+        QCOMPARE(resumed, (QList<int>{YieldLine, SleepLine}));
+
+        static_assert(SourceLine(std::source_location::current()).value() == __LINE__);
+        QCOMPARE(SourceLine().value(), std::uint16_t(__LINE__));
+        QCOMPARE(lineFarDown().value(), std::uint16_t(UINT16_MAX)); // trace events keep 16 bits
+    }
+
     void blockingCallIsFlaggedAsSlowStep()
     {
         Scheduler s;
@@ -708,3 +739,12 @@ private slots:
 
 QTEST_GUILESS_MAIN(TestScheduler)
 #include "tst_scheduler.moc"
+
+// Last in the file, since it renumbers the lines after it.
+namespace {
+#line 70000
+SourceLine lineFarDown()
+{
+    return SourceLine();
+}
+} // namespace

@@ -101,16 +101,16 @@ int HttpClient::idleConnectionCount() const
     return count;
 }
 
-Task<HttpResponse> HttpClient::get(const QUrl &url, std::source_location where)
+Task<HttpResponse> HttpClient::get(const QUrl &url, SourceLine line)
 {
-    return send(HttpRequest{"GET", url, {}, {}}, where)
+    return send(HttpRequest{"GET", url, {}, {}}, line)
         .named(QStringLiteral("GET %1").arg(url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority)));
 }
 
 Task<HttpResponse> HttpClient::post(const QUrl &url, const QByteArray &body, const QByteArray &contentType,
-                                    std::source_location where)
+                                    SourceLine line)
 {
-    return send(HttpRequest{"POST", url, {{"Content-Type", contentType}}, body}, where)
+    return send(HttpRequest{"POST", url, {{"Content-Type", contentType}}, body}, line)
         .named(QStringLiteral("POST %1").arg(url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority)));
 }
 
@@ -211,7 +211,7 @@ std::chrono::milliseconds HttpClient::retryDelay(const HttpResponse &response, i
     return backoff(attempt);
 }
 
-Task<HttpResponse> HttpClient::send(HttpRequest request, std::source_location where)
+Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
 {
     Scheduler &scheduler = co_await thisScheduler();
     if (scheduler.clockMode() != ClockMode::Real)
@@ -247,7 +247,7 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, std::source_location wh
                                                     scheduler.trace().recordIo(record);
                                                 },
                                                 describeResponse},
-                                            where);
+                                            line);
             } catch (const HttpError &error) {
                 failure = std::current_exception();
                 retryable = error.isRetryable();
@@ -269,7 +269,7 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, std::source_location wh
                 std::rethrow_exception(failure);
             }
             ++m_stats.retries;
-            co_await sleep(backoff(attempt), where);
+            co_await sleep(backoff(attempt), line);
             continue;
         }
         const QByteArray location = response.header("Location");
@@ -286,7 +286,7 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, std::source_location wh
         }
         if ((response.status == 429 || response.status >= 500) && attempt < m_options.maxAttempts) {
             ++m_stats.retries;
-            co_await sleep(retryDelay(response, attempt), where);
+            co_await sleep(retryDelay(response, attempt), line);
             continue;
         }
         response.attempts = attempt;

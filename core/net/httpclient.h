@@ -9,7 +9,7 @@
 
 #include <chrono>
 #include <random>
-#include <source_location>
+#include "scheduler/sourceline.h"
 
 class QNetworkAccessManager;
 
@@ -62,12 +62,12 @@ public:
     const HttpClientStatistics &statistics() const { return m_stats; }
     void resetStatistics();
 
-    //! `where` is the caller's line, recorded with the I/O events (the code pane highlights it).
-    Task<HttpResponse> send(HttpRequest request, std::source_location where = std::source_location::current());
-    Task<HttpResponse> get(const QUrl &url, std::source_location where = std::source_location::current());
+    //! `line` is the caller's line, recorded with the I/O events (the code pane highlights it).
+    Task<HttpResponse> send(HttpRequest request, SourceLine line = {});
+    Task<HttpResponse> get(const QUrl &url, SourceLine line = {});
     Task<HttpResponse> post(const QUrl &url, const QByteArray &body,
                             const QByteArray &contentType = QByteArrayLiteral("application/json"),
-                            std::source_location where = std::source_location::current());
+                            SourceLine line = {});
 
     //! Idle keep-alive connections currently pooled.
     int idleConnectionCount() const;

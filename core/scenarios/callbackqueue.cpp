@@ -7,13 +7,11 @@
 
 #include <deque>
 #include <functional>
-#include <source_location>
 
 namespace Loopscope {
 
 namespace {
 
-using std::source_location;
 
 /*!
  * The whole event loop: a queue of functions to call, plus timers that put a function on the
@@ -26,25 +24,25 @@ public:
     using Callback = std::function<void(CallbackLoop &)>;
 
     //! Queues `callback` to run after everything already queued.
-    void callSoon(const QString &name, Callback callback, source_location where = source_location::current())
+    void callSoon(const QString &name, Callback callback, SourceLine line = {})
     {
-        m_queue.push_back(Pending { create(name, where), std::move(callback) });
+        m_queue.push_back(Pending { create(name, line), std::move(callback) });
     }
     //! Queues `callback` once `delay` has passed; returns at once.
     void callLater(nanoseconds delay, const QString &name, Callback callback,
-        source_location where = source_location::current())
+        SourceLine line = {})
     {
-        const TaskId task = create(name, where);
+        const TaskId task = create(name, line);
         const std::uint32_t timer = ++m_lastTimer;
         record(
-            EventKind::TimerArmed, m_current, timer, detailMicros(delay.count()), where);
+            EventKind::TimerArmed, m_current, timer, detailMicros(delay.count()), line);
         const auto due = std::upper_bound(m_timers.begin(), m_timers.end(), m_now + delay.count(),
             [](std::int64_t time, const Timer &t) { return time < t.due; });
         m_timers.insert(due, Timer { m_now + delay.count(), timer, Pending { task, std::move(callback) } });
     }
-    void print(const QString &text, source_location where = source_location::current())
+    void print(const QString &text, SourceLine line = {})
     {
-        record(EventKind::Message, m_current, 0, m_trace.intern(text), where);
+        record(EventKind::Message, m_current, 0, m_trace.intern(text), line);
     }
     //! A blocking call (like time.sleep): the clock moves on and the loop can do nothing else.
     void blockingSleep(nanoseconds duration) { m_now += duration.count(); }
@@ -68,16 +66,16 @@ private:
     };
     static constexpr std::int64_t SlowStepNs = 100'000'000; // the scheduler's default threshold
 
-    void record(EventKind kind, TaskId task, std::uint32_t other, std::uint32_t detail, source_location where)
+    void record(EventKind kind, TaskId task, std::uint32_t other, std::uint32_t detail, SourceLine line)
     {
-        m_trace.append(kind, m_now, task, other, detail, static_cast<std::uint16_t>(where.line()));
+        m_trace.append(kind, m_now, task, other, detail, line.value());
     }
-    TaskId create(const QString &name, source_location where)
+    TaskId create(const QString &name, SourceLine line)
     {
         const TaskId task = ++m_lastTask;
         const LabelId label = m_trace.intern(name);
         m_trace.registerTask(task, label, m_current);
-        record(EventKind::TaskCreated, task, m_current, label, where);
+        record(EventKind::TaskCreated, task, m_current, label, line);
         return task;
     }
     StepAction runNext();

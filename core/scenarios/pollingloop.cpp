@@ -8,7 +8,6 @@
 #include "schedulerrun.h"
 
 #include <algorithm>
-#include <source_location>
 #include <vector>
 
 namespace Loopscope {
@@ -38,19 +37,19 @@ public:
     }
 
     // The mock network, standing in for the operating system's non-blocking calls.
-    std::uint32_t startRequest(std::source_location where = std::source_location::current())
+    std::uint32_t startRequest(SourceLine line = {})
     {
         m_requestStarts.push_back(m_now);
         const auto request = static_cast<std::uint32_t>(m_requestStarts.size());
-        record(EventKind::IoSubmitted, m_current, request, QStringLiteral("GET /data (polled)"), where);
+        record(EventKind::IoSubmitted, m_current, request, QStringLiteral("GET /data (polled)"), line);
         return request;
     }
-    bool isComplete(std::uint32_t request, std::source_location where = std::source_location::current())
+    bool isComplete(std::uint32_t request, SourceLine line = {})
     {
         if (m_now - m_requestStarts.at(request - 1) < m_latency)
             return false;
-        record(EventKind::IoCompleted, m_current, request, QStringLiteral("200"), where);
-        record(EventKind::TaskResumed, m_current, request, QString(), where);
+        record(EventKind::IoCompleted, m_current, request, QStringLiteral("200"), line);
+        record(EventKind::TaskResumed, m_current, request, QString(), line);
         return true;
     }
     int response(std::uint32_t) const { return 200; }
@@ -68,10 +67,10 @@ private:
     };
 
     void record(
-        EventKind kind, TaskId task, std::uint32_t other, const QString &text, std::source_location where)
+        EventKind kind, TaskId task, std::uint32_t other, const QString &text, SourceLine line)
     {
         m_trace.append(kind, m_now, task, other, text.isEmpty() ? NoLabel : m_trace.intern(text),
-            static_cast<std::uint16_t>(where.line()));
+            line.value());
     }
     //! The next unfinished coroutine after the last one polled; a new round when it wraps around.
     Entry *nextToPoll()

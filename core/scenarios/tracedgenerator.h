@@ -134,16 +134,16 @@ template <typename Y, typename S> struct GeneratorPromise final : GeneratorPromi
     GeneratorFinalAwaiter final_suspend() const noexcept { return {}; }
 
     GeneratorYieldAwaiter<S> yield_value(
-        Y value, std::source_location where = std::source_location::current())
+        Y value, SourceLine line = {})
     {
-        record(EventKind::TaskYielded, consumer, formatValue(value), lineOf(where));
+        record(EventKind::TaskYielded, consumer, formatValue(value), line.value());
         yielded = std::move(value);
         return { &sent, this };
     }
     GeneratorYieldAwaiter<S> yield_value(
-        ReceiveTag, std::source_location where = std::source_location::current()) requires(!std::is_void_v<S>)
+        ReceiveTag, SourceLine line = {}) requires(!std::is_void_v<S>)
     {
-        record(EventKind::TaskSuspended, consumer, QStringLiteral("a sent value"), lineOf(where));
+        record(EventKind::TaskSuspended, consumer, QStringLiteral("a sent value"), line.value());
         return { &sent, this };
     }
 
@@ -159,9 +159,9 @@ template <typename Y, typename S> struct GeneratorPromise final : GeneratorPromi
  * trace when the generator is closed while suspended, as the body's locals are destroyed.
  */
 inline detail::CloseRequest onClose(
-    QString text, std::source_location where = std::source_location::current())
+    QString text, SourceLine line = {})
 {
-    return detail::CloseRequest { std::move(text), detail::lineOf(where) };
+    return detail::CloseRequest { std::move(text), line.value() };
 }
 
 /*!
@@ -216,9 +216,9 @@ public:
     bool isExhausted() const { return m_closed || !m_handle || m_handle.done(); }
 
     //! `co_await g.next()`: runs the body to its next co_yield; std::nullopt once exhausted.
-    auto next(std::source_location where = std::source_location::current())
+    auto next(SourceLine line = {})
     {
-        return detail::inlineAwait([this, line = detail::lineOf(where)](Scheduler &scheduler) {
+        return detail::inlineAwait([this, line = line.value()](Scheduler &scheduler) {
             return resume(scheduler, QStringLiteral("next(%1)").arg(name()), line, false);
         });
     }
@@ -226,10 +226,10 @@ public:
     //! `co_await g.send(v)`: resumes the body with `v` as the value of its pending co_yield.
     template <typename T = S>
     requires(!std::is_void_v<T>) auto send(
-        T value, std::source_location where = std::source_location::current())
+        T value, SourceLine line = {})
     {
         return detail::inlineAwait(
-            [this, value = std::move(value), line = detail::lineOf(where)](Scheduler &scheduler) {
+            [this, value = std::move(value), line = line.value()](Scheduler &scheduler) {
                 m_handle.promise().sent.value = value;
                 return resume(
                     scheduler, QStringLiteral("send(%1) to %2").arg(formatValue(value), name()), line, true);
@@ -237,10 +237,10 @@ public:
     }
 
     //! `co_await g.close()`: ends the generator; a suspended body is destroyed, running its cleanup.
-    auto close(std::source_location where = std::source_location::current())
+    auto close(SourceLine line = {})
     {
         return detail::inlineAwait(
-            [this, line = detail::lineOf(where)](Scheduler &scheduler) { closeOn(scheduler, line); });
+            [this, line = line.value()](Scheduler &scheduler) { closeOn(scheduler, line); });
     }
 
 private:

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "scheduler.h"
+#include "sourceline.h"
 
-#include <source_location>
 
 namespace Loopscope {
 
@@ -10,10 +10,6 @@ using std::chrono::nanoseconds;
 
 namespace detail {
 
-inline std::uint16_t lineOf(const std::source_location &where)
-{
-    return static_cast<std::uint16_t>(std::min<std::uint_least32_t>(where.line(), UINT16_MAX));
-}
 
 //! Common shape of an await that parks the task on one WaitNode until the scheduler wakes it.
 struct ParkingAwaiter
@@ -49,7 +45,13 @@ struct YieldAwaiter
 {
     ReadyNode node;
 
-    explicit YieldAwaiter(std::uint16_t line) { node.line = line; }
+    explicit YieldAwaiter(std::uint16_t line)
+    {
+        node.line = line;
+        node.kind = ReadyNode::Kind::Yield;
+    }
+    YieldAwaiter(const YieldAwaiter &) = delete;
+    YieldAwaiter &operator=(const YieldAwaiter &) = delete;
     bool await_ready() const noexcept { return false; }
     template<typename P>
     [[gnu::always_inline]] void await_suspend(std::coroutine_handle<P> handle)
@@ -137,15 +139,15 @@ InlineAwaiter<Fn> inlineAwait(Fn fn)
 } // namespace detail
 
 //! Hands control back to the loop; the task is resumed in the next turn (asyncio.sleep(0)).
-inline detail::YieldAwaiter yieldNow(std::source_location where = std::source_location::current())
+inline detail::YieldAwaiter yieldNow(SourceLine line = {})
 {
-    return detail::YieldAwaiter(detail::lineOf(where));
+    return detail::YieldAwaiter(line.value());
 }
 
 //! Suspends the task for `duration` of scheduler time (a timer).
-inline detail::SleepAwaiter sleep(nanoseconds duration, std::source_location where = std::source_location::current())
+inline detail::SleepAwaiter sleep(nanoseconds duration, SourceLine line = {})
 {
-    return detail::SleepAwaiter(duration, detail::lineOf(where));
+    return detail::SleepAwaiter(duration, line.value());
 }
 
 /*!
@@ -154,9 +156,9 @@ inline detail::SleepAwaiter sleep(nanoseconds duration, std::source_location whe
  */
 inline detail::SimulatedIoAwaiter io(const QString &label, nanoseconds latency,
                                      const QString &outcome = QStringLiteral("done"),
-                                     std::source_location where = std::source_location::current())
+                                     SourceLine line = {})
 {
-    return detail::SimulatedIoAwaiter(label, outcome, latency, detail::lineOf(where));
+    return detail::SimulatedIoAwaiter(label, outcome, latency, line.value());
 }
 
 //! A blocking call inside a task: the thread (and so the whole loop) stalls for `duration`.
@@ -172,10 +174,10 @@ inline auto thisScheduler()
 }
 
 //! Records a line of output from the current task in the trace, with the line it was said on.
-inline auto say(const QString &text, std::source_location where = std::source_location::current())
+inline auto say(const QString &text, SourceLine line = {})
 {
     return detail::inlineAwait(
-        [text, line = detail::lineOf(where)](Scheduler &scheduler) { scheduler.log(text, line); });
+        [text, line = line.value()](Scheduler &scheduler) { scheduler.log(text, line); });
 }
 
 } // namespace Loopscope

@@ -134,13 +134,13 @@ public:
         }
     };
 
-    PutAwaiter put(T value, std::source_location where = std::source_location::current())
+    PutAwaiter put(T value, SourceLine line = {})
     {
-        return PutAwaiter(*this, std::move(value), detail::lineOf(where));
+        return PutAwaiter(*this, std::move(value), line.value());
     }
-    GetAwaiter get(std::source_location where = std::source_location::current())
+    GetAwaiter get(SourceLine line = {})
     {
-        return GetAwaiter(*this, detail::lineOf(where));
+        return GetAwaiter(*this, line.value());
     }
 
 private:

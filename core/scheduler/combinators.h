@@ -115,9 +115,9 @@ struct WaitForAwaiter : JoinAwaiterBase
  */
 template<typename T>
 detail::WaitForAwaiter<T> waitFor(const TaskHandle<T> &handle, nanoseconds timeout,
-                                  std::source_location where = std::source_location::current())
+                                  SourceLine line = {})
 {
-    return detail::WaitForAwaiter<T>(handle.core(), timeout, detail::lineOf(where));
+    return detail::WaitForAwaiter<T>(handle.core(), timeout, line.value());
 }
 
 } // namespace Loopscope

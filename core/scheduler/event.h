@@ -52,9 +52,9 @@ public:
         }
     };
 
-    WaitAwaiter wait(std::source_location where = std::source_location::current())
+    WaitAwaiter wait(SourceLine line = {})
     {
-        return WaitAwaiter(*this, detail::lineOf(where));
+        return WaitAwaiter(*this, line.value());
     }
 
 private:

@@ -124,19 +124,19 @@ struct ExternalHooks
  */
 template<typename T>
 detail::ExternalAwaiter<T> awaitQt(const QString &label, QCoro::Task<T> operation, ExternalHooks<T> hooks = {},
-                                   std::source_location where = std::source_location::current())
+                                   SourceLine line = {})
 {
-    return detail::ExternalAwaiter<T>(label, std::move(operation), detail::lineOf(where), std::move(hooks.submitted),
+    return detail::ExternalAwaiter<T>(label, std::move(operation), line.value(), std::move(hooks.submitted),
                                       std::move(hooks.describe));
 }
 
 //! Awaits the next emission of a Qt signal through the scheduler.
 template<typename Obj, typename Signal>
 auto awaitSignal(const QString &label, Obj *object, Signal signal,
-                 std::source_location where = std::source_location::current())
+                 SourceLine line = {})
 {
     auto operation = [](Obj *o, Signal s) -> QCoro::Task<void> { co_await qCoro(o, s); }(object, signal);
-    return detail::ExternalAwaiter<void>(label, std::move(operation), detail::lineOf(where));
+    return detail::ExternalAwaiter<void>(label, std::move(operation), line.value());
 }
 
 } // namespace Loopscope

@@ -222,7 +222,6 @@ std::coroutine_handle<> Scheduler::startChild(detail::PromiseBase &parent, std::
     child.adoptAsChild(parent, parentFrame);
     child.id = registerTask(name ? *name : QString(), parent.id);
     record(EventKind::TaskDelegated, parent.id, child.id);
-    child.started = true;
     record(EventKind::TaskStarted, child.id, parent.id);
     m_current = &child;
     return childFrame;
@@ -274,16 +273,19 @@ void Scheduler::finishRoot(detail::PromiseBase &root, std::coroutine_handle<> fr
 [[gnu::always_inline]] inline Scheduler::Resumption Scheduler::resumeNext()
 {
     // Resuming walks a long queue of frames scattered over the heap: fetch the next ones early.
-    m_ready.prefetch(32);
+    m_ready.prefetchAhead();
     const detail::ReadyQueue::Entry entry = m_ready.pop();
     detail::ReadyNode &node = *entry.node;
     detail::PromiseBase *promise = node.promise;
-    const Resumption resumption{promise->id, !promise->started};
+    const Resumption resumption{promise->id, node.kind == detail::ReadyNode::Kind::Start};
     const std::int64_t before = now();
-    if (resumption.first) [[unlikely]] {
-        promise->started = true;
-        if (detail::TaskCore *core = promise->core())
-            core->state = TaskState::Running;
+    if (node.kind == detail::ReadyNode::Kind::Yield) [[likely]] {
+        m_trace.append(EventKind::TaskResumed, before, promise->id, 0, node.label, node.line);
+    } else if (node.kind == detail::ReadyNode::Kind::Wait) {
+        const std::uint32_t other = static_cast<detail::WaitNode &>(node).other;
+        m_trace.append(EventKind::TaskResumed, before, promise->id, other, node.label, node.line);
+    } else {
+        promise->core()->state = TaskState::Running;
         if (promise->cancelRequested) {
             // Cancelled before it ever ran: like asyncio, its body never starts.
             promise->error = std::make_exception_ptr(CancelledError());
@@ -291,13 +293,10 @@ void Scheduler::finishRoot(detail::PromiseBase &root, std::coroutine_handle<> fr
             return resumption;
         }
         m_trace.append(EventKind::TaskStarted, before, promise->id);
-    } else {
-        const std::uint32_t other = node.isWaitNode ? static_cast<detail::WaitNode &>(node).other : 0;
-        m_trace.append(EventKind::TaskResumed, before, promise->id, other, node.label, node.line);
     }
+    // m_current is cleared by the callers, once per turn rather than once per resumption.
     m_current = promise;
     entry.handle().resume();
-    m_current = nullptr;
     if (m_measureStep) [[unlikely]] {
         m_measureStep = m_options.clock == ClockMode::Real;
         const std::int64_t ran = now() - before;
@@ -311,11 +310,13 @@ void Scheduler::drainTurn()
 {
     while (m_ready.turnHasMore())
         resumeNext();
+    m_current = nullptr;
 }
 
 StepResult Scheduler::resumeNextStep()
 {
     const Resumption resumption = resumeNext();
+    m_current = nullptr;
     return StepResult{resumption.first ? StepAction::StartedTask : StepAction::ResumedTask, resumption.task};
 }
 

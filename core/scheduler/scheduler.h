@@ -183,7 +183,6 @@ public:
     {
         node.promise = &promise;
         record(EventKind::TaskSuspended, promise.id, 0, node.label, node.line);
-        node.outcome = detail::ReadyNode::Outcome::Ready;
         m_ready.push(node, handle);
     }
     //! After a yield: throws CancelledError if the task was cancelled before or meanwhile.

@@ -94,9 +94,9 @@ public:
         }
     };
 
-    AcquireAwaiter acquire(std::source_location where = std::source_location::current())
+    AcquireAwaiter acquire(SourceLine line = {})
     {
-        return AcquireAwaiter(*this, detail::lineOf(where));
+        return AcquireAwaiter(*this, line.value());
     }
 
     //! Releases a permit when it goes out of scope.

@@ -24,7 +24,7 @@ struct TaskCore
     TaskState state = TaskState::Pending;
     std::exception_ptr error;
     WaitList joiners;
-    ReadyNode startNode; //!< ready-queue entry for the task's first run
+    ReadyNode startNode{nullptr, NoLabel, 0, ReadyNode::Kind::Start}; //!< ready-queue entry for the first run
 
     bool isDone() const { return state >= TaskState::Succeeded; }
     virtual ~TaskCore() = default;

@@ -41,7 +41,6 @@ struct PromiseBase
     PromiseBase *root = nullptr;
     Scheduler *scheduler = nullptr;
     TaskId id = NoTask;
-    bool started = false;
     bool cancelRequested = false; //!< root only
     std::exception_ptr error;
 

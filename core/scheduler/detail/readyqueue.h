@@ -21,6 +21,11 @@ namespace Loopscope::detail {
 class ReadyQueue
 {
 public:
+    //! How far ahead prefetch() may look: both arrays have this many spare entries at their end,
+    //! so that looking ahead needs no bounds check (a prefetch of a stale or null address is
+    //! harmless: it never faults).
+    static constexpr std::ptrdiff_t PrefetchDistance = 32;
+
     struct Entry
     {
         ReadyNode *node;
@@ -55,24 +60,23 @@ public:
         m_end = m_pos + count;
         // Most of a turn's coroutines queue again for the next: give it as much room at once.
         if (m_nextCapacity < m_turnCapacity) {
-            m_next = std::make_unique<Entry[]>(m_turnCapacity);
+            m_next = allocate(m_turnCapacity);
             m_nextCapacity = m_turnCapacity;
         }
         m_nextEnd = m_next.get();
         m_nextLimit = m_nextEnd + m_nextCapacity;
         return true;
     }
-    //! Asks the CPU to fetch the node and frame `ahead` places further in the current turn.
+    //! Asks the CPU to fetch the node and frame PrefetchDistance places further in the current
+    //! turn (or whatever an entry past its end holds).
     // Must be inlined early: GCC otherwise finds the function free of side effects and drops the
     // call, prefetches and all.
-    [[gnu::always_inline]] void prefetch(std::ptrdiff_t ahead) const
+    [[gnu::always_inline]] void prefetchAhead() const
     {
-        if (ahead < m_end - m_pos) {
-            const Entry &entry = m_pos[ahead];
-            __builtin_prefetch(entry.node);
-            __builtin_prefetch(entry.frame);
-            __builtin_prefetch(static_cast<const char *>(entry.frame) + 64);
-        }
+        const Entry &entry = m_pos[PrefetchDistance];
+        __builtin_prefetch(entry.node);
+        __builtin_prefetch(entry.frame);
+        __builtin_prefetch(static_cast<const char *>(entry.frame) + 64);
     }
     void clear()
     {
@@ -81,11 +85,16 @@ public:
     }
 
 private:
-    void grow()
+    static std::unique_ptr<Entry[]> allocate(std::size_t capacity)
     {
-        const std::size_t capacity = std::max<std::size_t>(1024, m_nextCapacity * 2);
+        return std::make_unique<Entry[]>(capacity + PrefetchDistance);
+    }
+    [[gnu::noinline]] void grow()
+    {
+        // Allocations of a power of two entries: the allocator has a size class for those.
+        const std::size_t capacity = std::max<std::size_t>(1024, (m_nextCapacity + PrefetchDistance) * 2) - PrefetchDistance;
         const std::ptrdiff_t count = m_nextEnd - m_next.get();
-        auto buffer = std::make_unique<Entry[]>(capacity);
+        auto buffer = allocate(capacity);
         std::copy(m_next.get(), m_nextEnd, buffer.get());
         m_next = std::move(buffer);
         m_nextCapacity = capacity;
@@ -93,14 +102,14 @@ private:
         m_nextLimit = m_next.get() + capacity;
     }
 
-    std::unique_ptr<Entry[]> m_turn;
+    std::unique_ptr<Entry[]> m_turn = allocate(0);
     std::size_t m_turnCapacity = 0;
-    Entry *m_pos = nullptr; //!< next of the current turn
-    Entry *m_end = nullptr; //!< end of the current turn
-    std::unique_ptr<Entry[]> m_next;
+    Entry *m_pos = m_turn.get(); //!< next of the current turn
+    Entry *m_end = m_turn.get(); //!< end of the current turn
+    std::unique_ptr<Entry[]> m_next = allocate(0);
     std::size_t m_nextCapacity = 0;
-    Entry *m_nextEnd = nullptr;
-    Entry *m_nextLimit = nullptr;
+    Entry *m_nextEnd = m_next.get();
+    Entry *m_nextLimit = m_next.get();
 };
 
 } // namespace Loopscope::detail

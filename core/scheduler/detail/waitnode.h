@@ -12,18 +12,24 @@ struct PromiseBase;
 /*!
  * What the run queue needs of a parked coroutine: whose it is and what it waited on, for the
  * TaskResumed event. The run queue keeps the frame address beside it. A bare ReadyNode is a yield,
- * ready as soon as it is parked; every longer wait uses a WaitNode. Kept to 16 bytes because one
- * lives in every yielding frame, and a hundred thousand frames should stay in cache.
+ * ready as soon as it is parked, or a spawned task's first run; every longer wait uses a WaitNode.
+ * Kept to 16 bytes because one lives in every yielding frame, and a hundred thousand frames should
+ * stay in cache.
  */
+// No default member initialisers: a yield fills its node as it parks, and should not pay for
+// zeroing it first.
 struct ReadyNode
 {
-    enum class Outcome : std::uint8_t { Pending, Ready, Cancelled, TimedOut };
+    enum class Kind : std::uint8_t {
+        Yield, //!< a yield: ready at once, nothing awaited
+        Wait,  //!< a WaitNode: a timer, I/O or task in `other`
+        Start, //!< a spawned task's first run
+    };
 
-    PromiseBase *promise = nullptr;
-    LabelId label = NoLabel;      //!< what is awaited, for trace events
-    std::uint16_t line = 0;       //!< source line of the await
-    Outcome outcome = Outcome::Pending;
-    bool isWaitNode = false;      //!< this is a WaitNode, with an awaited timer, I/O or task in `other`
+    PromiseBase *promise;
+    LabelId label;                //!< what is awaited, for trace events
+    std::uint16_t line;           //!< source line of the await
+    Kind kind;
 };
 static_assert(sizeof(ReadyNode) == 16, "a yielding frame holds one ReadyNode: keep it small");
 
@@ -37,7 +43,13 @@ static_assert(sizeof(ReadyNode) == 16, "a yielding frame holds one ReadyNode: ke
  */
 struct WaitNode : ReadyNode
 {
-    WaitNode() { isWaitNode = true; }
+    //! How the wait ended, for primitives whose waiters can be woken in more than one way.
+    enum class Outcome : std::uint8_t { Pending, Ready, Cancelled, TimedOut };
+
+    WaitNode()
+        : ReadyNode{nullptr, NoLabel, 0, Kind::Wait}
+    {
+    }
 
     std::coroutine_handle<> handle;
     void (*unlink)(WaitNode &) = nullptr;
@@ -50,6 +62,7 @@ struct WaitNode : ReadyNode
     bool inTimerRun = false;      //!< timers: the node sits in the sorted run, not the heap
     std::uint32_t other = 0;      //!< timer or I/O id, or awaited task id, for trace events
     LabelId resultLabel = NoLabel; //!< I/O: outcome text for the completion event
+    Outcome outcome = Outcome::Pending;
     bool isIo = false;            //!< timer entries that complete an I/O rather than a sleep
     bool ioFailed = false;        //!< I/O: the operation failed (traced as io_failed)
 
