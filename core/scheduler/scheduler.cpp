@@ -209,6 +209,13 @@ void Scheduler::block(std::chrono::nanoseconds duration)
         std::this_thread::sleep_for(duration);
 }
 
+void Scheduler::parkForNextTurnSlowly(detail::PromiseBase &promise, std::coroutine_handle<> handle,
+                                      detail::ReadyNode &node)
+{
+    record(EventKind::TaskSuspended, promise.id, 0, node.label, node.line);
+    m_ready.push(node, handle);
+}
+
 void Scheduler::wakeJoiners(detail::TaskCore &core)
 {
     while (detail::WaitNode *node = core.joiners.popFront())
@@ -232,9 +239,11 @@ std::coroutine_handle<> Scheduler::finishFrame(std::coroutine_handle<> frame, de
     EventKind kind = EventKind::TaskReturned;
     LabelId label = NoLabel;
     if (!promise.error) {
-        const QString result = promise.describeResult();
-        if (!result.isEmpty())
-            label = intern(result);
+        if (promise.hasValue) {
+            const QString result = promise.describeResult();
+            if (!result.isEmpty())
+                label = intern(result);
+        }
     } else {
         kind = isCancellation(promise.error) ? EventKind::TaskCancelled : EventKind::TaskFailed;
         label = intern(describeException(promise.error));
@@ -256,14 +265,17 @@ void Scheduler::finishRoot(detail::PromiseBase &root, std::coroutine_handle<> fr
     --m_liveRoots;
     core->frame = nullptr;
     core->handle = {};
-    core->error = root.error;
-    if (!root.error)
+    if (!root.error) {
         core->state = TaskState::Succeeded;
-    else
+    } else {
+        core->error = root.error;
         core->state = isCancellation(root.error) ? TaskState::Cancelled : TaskState::Failed;
-    root.publishResult(*core);
+    }
+    if (root.hasValue)
+        root.publishResult(*core);
     m_current = nullptr;
-    wakeJoiners(*core);
+    if (!core->joiners.isEmpty())
+        wakeJoiners(*core);
     frame.destroy();
     if (core->state == TaskState::Failed)
         emit taskFailed(core->id, describeException(core->error));

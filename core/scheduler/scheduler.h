@@ -182,8 +182,15 @@ public:
                                                 detail::ReadyNode &node)
     {
         node.promise = &promise;
-        record(EventKind::TaskSuspended, promise.id, 0, node.label, node.line);
-        m_ready.push(node, handle);
+        // One check for everything unusual, so that the common case makes no call: a call would
+        // make every coroutine that yields save and restore registers on each resumption.
+        if (m_options.clock != ClockMode::Virtual || !m_trace.hasRoom() || !m_ready.hasRoom()) [[unlikely]] {
+            parkForNextTurnSlowly(promise, handle, node);
+            return;
+        }
+        m_trace.appendUnchecked(StoredEvent{m_virtualNow, promise.id, 0, node.label, EventKind::TaskSuspended,
+                                            m_trace.threadLane(), node.line});
+        m_ready.pushUnchecked(node, handle);
     }
     //! After a yield: throws CancelledError if the task was cancelled before or meanwhile.
     void resumedAfterYield(const detail::ReadyNode &node)
@@ -243,6 +250,8 @@ private:
         bool first; //!< the task ran for the first time
     };
     Resumption resumeNext();
+    [[gnu::noinline]] void parkForNextTurnSlowly(detail::PromiseBase &promise, std::coroutine_handle<> handle,
+                                                 detail::ReadyNode &node);
     StepResult resumeNextStep();
     StepResult deliverNext();
     StepResult takeStep();

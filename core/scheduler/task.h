@@ -42,6 +42,7 @@ struct Promise final : PromiseBase
     void return_value(U &&result)
     {
         value.emplace(std::forward<U>(result));
+        hasValue = true;
     }
     QString describeResult() const override { return value ? formatValue(*value) : QString(); }
     void publishResult(TaskCore &core) override;

@@ -78,15 +78,20 @@ public:
     //! Appends an event as given, thread lane included (its seq, if any, is the trace's to give).
     void appendEvent(const StoredEvent &event)
     {
-        if (m_cursor == m_chunkEnd) [[unlikely]]
+        if (!hasRoom()) [[unlikely]]
             startChunk();
-        *m_cursor++ = event;
+        appendUnchecked(event);
     }
+    //! Whether the next append fits in the current chunk.
+    bool hasRoom() const { return m_cursor != m_chunkEnd; }
+    //! appendEvent(), when hasRoom().
+    void appendUnchecked(const StoredEvent &event) { *m_cursor++ = event; }
 
     //! Emits eventsAppended() for the events appended since the last call, if any.
     void publish();
 
     void setThreadLane(std::uint8_t lane) { m_thread = lane; }
+    std::uint8_t threadLane() const { return m_thread; }
 
     void registerTask(TaskId id, LabelId name, TaskId parent);
     const TaskRecord &task(TaskId id) const;

@@ -42,6 +42,7 @@ struct PromiseBase
     Scheduler *scheduler = nullptr;
     TaskId id = NoTask;
     bool cancelRequested = false; //!< root only
+    bool hasValue = false;        //!< a value was returned: there is a result to describe and publish
     std::exception_ptr error;
 
     std::suspend_always initial_suspend() const noexcept { return {}; }
@@ -52,9 +53,9 @@ struct PromiseBase
     static void *operator new(std::size_t size) { return allocateFrame(size); }
     static void operator delete(void *frame) noexcept { freeFrame(frame); }
 
-    //! Formats the returned value for the trace ("" for void).
+    //! Formats the returned value for the trace; only if hasValue.
     virtual QString describeResult() const = 0;
-    //! Moves the result (value or error) into the spawned task's shared slot.
+    //! Moves the returned value into the spawned task's shared slot; only if hasValue.
     virtual void publishResult(TaskCore &core) = 0;
 
     bool isRoot() const { return root == this; }

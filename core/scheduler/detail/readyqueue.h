@@ -40,10 +40,14 @@ public:
     //! Queues a coroutine for the next turn.
     void push(ReadyNode &node, std::coroutine_handle<> handle)
     {
-        if (m_nextEnd == m_nextLimit) [[unlikely]]
+        if (!hasRoom()) [[unlikely]]
             grow();
-        *m_nextEnd++ = Entry{&node, handle.address()};
+        pushUnchecked(node, handle);
     }
+    //! Whether push() would not need to grow the queue.
+    bool hasRoom() const { return m_nextEnd != m_nextLimit; }
+    //! push(), when hasRoom().
+    void pushUnchecked(ReadyNode &node, std::coroutine_handle<> handle) { *m_nextEnd++ = Entry{&node, handle.address()}; }
     //! Whether the current turn has coroutines left to resume.
     bool turnHasMore() const { return m_pos != m_end; }
     //! The next coroutine of the current turn; only while turnHasMore().
