@@ -13,7 +13,10 @@ namespace Loopscope::detail {
 // mimalloc pushes it on a page-local free list.
 void *allocateFrame(std::size_t size)
 {
-    void *frame = mi_malloc_aligned(size, PromiseBase::CacheLine);
+    // Rounded up to whole lines: mimalloc serves an aligned size from its size class at once, but
+    // pads any other size by a line (a 120-byte frame would take 192 bytes).
+    constexpr std::size_t line = PromiseBase::CacheLine;
+    void *frame = mi_malloc_aligned((size + line - 1) & ~(line - 1), line);
     if (!frame)
         throw std::bad_alloc();
     return frame;
