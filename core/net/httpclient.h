@@ -2,6 +2,7 @@
 
 #include "httpconnection.h"
 
+#include "scheduler/sourceline.h"
 #include "scheduler/task.h"
 
 #include <QHash>
@@ -9,7 +10,6 @@
 
 #include <chrono>
 #include <random>
-#include "scheduler/sourceline.h"
 
 class QNetworkAccessManager;
 

@@ -12,7 +12,6 @@ namespace Loopscope {
 
 namespace {
 
-
 /*!
  * The whole event loop: a queue of functions to call, plus timers that put a function on the
  * queue when they are due. One step calls one function (or delivers one timer). It keeps its own
@@ -29,8 +28,7 @@ public:
         m_queue.push_back(Pending { create(name, line), std::move(callback) });
     }
     //! Queues `callback` once `delay` has passed; returns at once.
-    void callLater(nanoseconds delay, const QString &name, Callback callback,
-        SourceLine line = {})
+    void callLater(nanoseconds delay, const QString &name, Callback callback, SourceLine line = {})
     {
         const TaskId task = create(name, line);
         const std::uint32_t timer = ++m_lastTimer;

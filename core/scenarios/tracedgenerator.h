@@ -133,8 +133,7 @@ template <typename Y, typename S> struct GeneratorPromise final : GeneratorPromi
     TracedGenerator<Y, S> get_return_object() noexcept;
     GeneratorFinalAwaiter final_suspend() const noexcept { return {}; }
 
-    GeneratorYieldAwaiter<S> yield_value(
-        Y value, SourceLine line = {})
+    GeneratorYieldAwaiter<S> yield_value(Y value, SourceLine line = {})
     {
         record(EventKind::TaskYielded, consumer, formatValue(value), line.value());
         yielded = std::move(value);
@@ -158,8 +157,7 @@ template <typename Y, typename S> struct GeneratorPromise final : GeneratorPromi
  * Inside a TracedGenerator: `const auto cleanup = co_await onClose(text);` records `text` in the
  * trace when the generator is closed while suspended, as the body's locals are destroyed.
  */
-inline detail::CloseRequest onClose(
-    QString text, SourceLine line = {})
+inline detail::CloseRequest onClose(QString text, SourceLine line = {})
 {
     return detail::CloseRequest { std::move(text), line.value() };
 }
@@ -225,8 +223,7 @@ public:
 
     //! `co_await g.send(v)`: resumes the body with `v` as the value of its pending co_yield.
     template <typename T = S>
-    requires(!std::is_void_v<T>) auto send(
-        T value, SourceLine line = {})
+    requires(!std::is_void_v<T>) auto send(T value, SourceLine line = {})
     {
         return detail::inlineAwait(
             [this, value = std::move(value), line = line.value()](Scheduler &scheduler) {

@@ -3,13 +3,11 @@
 #include "scheduler.h"
 #include "sourceline.h"
 
-
 namespace Loopscope {
 
 using std::chrono::nanoseconds;
 
 namespace detail {
-
 
 //! Common shape of an await that parks the task on one WaitNode until the scheduler wakes it.
 struct ParkingAwaiter

@@ -21,7 +21,7 @@ namespace Loopscope::detail {
 class ReadyQueue
 {
 public:
-    //! How far ahead prefetch() may look: both arrays have this many spare entries at their end,
+    //! How far ahead prefetchAhead() looks: both arrays have this many spare entries at their end,
     //! so that looking ahead needs no bounds check (a prefetch of a stale or null address is
     //! harmless: it never faults).
     static constexpr std::ptrdiff_t PrefetchDistance = 32;
