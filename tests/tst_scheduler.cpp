@@ -670,6 +670,27 @@ private slots:
         QVERIFY(!queue.beginTurn());
     }
 
+    void readyQueueLooksAheadWithinItsArrays()
+    {
+        // Turns of every size from 1 to 2100 entries, so that some fill their array exactly: the
+        // look-ahead near the end of a turn must stay inside the array (ASan builds check it).
+        detail::ReadyQueue queue;
+        std::vector<detail::ReadyNode> nodes(2100);
+        std::size_t resumed = 0;
+        for (std::size_t size = 1; size <= nodes.size(); ++size) {
+            for (std::size_t i = 0; i < size; ++i)
+                queue.push(nodes[i], std::coroutine_handle<>::from_address(&nodes[i]));
+            QVERIFY(queue.beginTurn());
+            for (std::size_t i = 0; queue.turnHasMore(); ++i) {
+                queue.prefetchAhead();
+                QCOMPARE(queue.pop().node, &nodes[i]);
+                ++resumed;
+            }
+        }
+        QCOMPARE(resumed, nodes.size() * (nodes.size() + 1) / 2);
+        QVERIFY(queue.isEmpty());
+    }
+
     void timerQueueFiresInDeadlineThenArmingOrder()
     {
         // In-order and out-of-order arming mixed, with removals, checked against a sorted list.

@@ -47,7 +47,10 @@ public:
     //! Whether push() would not need to grow the queue.
     bool hasRoom() const { return m_nextEnd != m_nextLimit; }
     //! push(), when hasRoom().
-    void pushUnchecked(ReadyNode &node, std::coroutine_handle<> handle) { *m_nextEnd++ = Entry{&node, handle.address()}; }
+    void pushUnchecked(ReadyNode &node, std::coroutine_handle<> handle)
+    {
+        *m_nextEnd++ = Entry{&node, handle.address()};
+    }
     //! Whether the current turn has coroutines left to resume.
     bool turnHasMore() const { return m_pos != m_end; }
     //! The next coroutine of the current turn; only while turnHasMore().
@@ -95,8 +98,10 @@ private:
     }
     [[gnu::noinline]] void grow()
     {
-        // Allocations of a power of two entries: the allocator has a size class for those.
-        const std::size_t capacity = std::max<std::size_t>(1024, (m_nextCapacity + PrefetchDistance) * 2) - PrefetchDistance;
+        // Allocations of a power of two entries (spare ones included): the allocator has a size
+        // class for those.
+        const std::size_t allocated = std::max<std::size_t>(1024, (m_nextCapacity + PrefetchDistance) * 2);
+        const std::size_t capacity = allocated - PrefetchDistance;
         const std::ptrdiff_t count = m_nextEnd - m_next.get();
         auto buffer = allocate(capacity);
         std::copy(m_next.get(), m_nextEnd, buffer.get());
