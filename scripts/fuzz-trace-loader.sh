@@ -5,7 +5,7 @@
 #
 # SECONDS (default 60) bounds the run (-max_total_time). Installs clang and libFuzzer from Debian
 # (clang, libclang-rt-14-dev, pkg-config) when they are missing. Builds build/fuzz/fuzz_traceloader from
-# tests/fuzz/fuzz_traceloader.cpp and the core sources it needs (trace model, io/), separately from
+# tests/fuzz/fuzz_traceloader.cpp and the core sources it needs (trace model, run/, analysis/, io/), separately from
 # the g++ build, then runs it on a working corpus seeded from tests/fuzz/corpus. Crashes are written
 # to build/fuzz/artifacts/; reproduce one with  build/fuzz/fuzz_traceloader build/fuzz/artifacts/crash-…
 # Set FUZZ_BUILD_DIR to build elsewhere. The exit code is libFuzzer's: non-zero when it found a bug.
@@ -39,9 +39,10 @@ sources=(
     "$root/tests/fuzz/fuzz_traceloader.cpp"
     "$root/core/trace/eventkind.cpp" "$root/core/trace/labeltable.cpp" "$root/core/trace/trace.cpp"
     "$out/gen/moc_trace.cpp"
-    "$root/core/scheduler/errors.cpp" "$root/core/scenarios/scenario.cpp" "$root/core/scenarios/replayrun.cpp"
+    "$root/core/scheduler/errors.cpp" "$root/core/run/run.cpp" "$root/core/run/replayrun.cpp"
+    "$root/core/run/tracemetadata.cpp"
 )
-for f in "$root"/core/io/*.cpp; do sources+=("$f"); done
+for f in "$root"/core/analysis/*.cpp "$root"/core/io/*.cpp; do sources+=("$f"); done
 
 version=$(sed -n 's/^project(Loopscope VERSION \([0-9.]*\).*/\1/p' "$root/CMakeLists.txt")
 echo "Building $out/fuzz_traceloader..." >&2

@@ -13,7 +13,7 @@ constexpr std::int64_t Ms = 1'000'000;
 
 struct Played
 {
-    std::unique_ptr<Loopscope::ScenarioRun> run;
+    std::unique_ptr<Loopscope::Run> run;
     const Loopscope::Trace &trace() const { return run->trace(); }
 };
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "io/tracemetadata.h"
+#include "run/tracemetadata.h"
 
 #include <memory>
 

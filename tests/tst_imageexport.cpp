@@ -5,7 +5,7 @@
 #include "export/exportcommand.h"
 #include "export/imageexport.h"
 #include "export/svgcompactor.h"
-#include "model/tracedigest.h"
+#include "analysis/tracedigest.h"
 #include "sequence/sequencelayout.h"
 #include "io/tracefilewriter.h"
 #include "io/traceformaterror.h"

@@ -7,7 +7,7 @@
 #include "window/filecommands.h"
 #include "window/mainwindow.h"
 #include "window/mainwindowactions.h"
-#include "window/scenariosession.h"
+#include "run/runsession.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -183,7 +183,7 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QVERIFY(window.openScenario(QStringLiteral("paginated-http"),
             { QStringLiteral("pages=2"), QStringLiteral("latency_ms=10") }));
-        ScenarioSession &session = window.session();
+        RunSession &session = window.session();
         const auto stepTo = [&session](qint64 count) {
             return QTest::qWaitFor([&] {
                 if (session.stepCount() < count && !session.isFinished())
@@ -232,7 +232,7 @@ private slots:
         QCOMPARE(window.session().stepCount(), 1);
 
         window.controls()->setSpeed(60);
-        QSignalSpy stepped(&window.session(), &ScenarioSession::stepped);
+        QSignalSpy stepped(&window.session(), &RunSession::stepped);
         QTest::keyClick(window.diagram(), Qt::Key_Space);
         QVERIFY(window.session().isAnimating());
         QCOMPARE(window.actions().runPause->text(), QStringLiteral("Pause"));

@@ -2,7 +2,7 @@
 // (up to a million operations), producer and consumer, the nested loop, one loop per thread and
 // paginated fetching.
 #include "scenarioplay.h"
-#include "scenarios/replayrun.h"
+#include "run/replayrun.h"
 #include "trace/tracestats.h"
 
 #include <map>

@@ -1,6 +1,6 @@
 #include "scenarioplay.h"
 #include "twocoroutinesfixture.h"
-#include "model/tracedigest.h"
+#include "analysis/tracedigest.h"
 #include "scheduler/awaitables.h"
 #include "sequence/sequencelayout.h"
 #include "sequence/sequencemessage.h"

@@ -1,4 +1,4 @@
-#include "model/tracedigest.h"
+#include "analysis/tracedigest.h"
 #include "scheduler/awaitables.h"
 #include "scheduler/event.h"
 

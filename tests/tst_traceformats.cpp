@@ -6,7 +6,7 @@
 #include "io/tracefilereader.h"
 #include "io/tracefilewriter.h"
 #include "io/traceformaterror.h"
-#include "io/tracereplayrun.h"
+#include "run/replayrun.h"
 #include "tracefixtures.h"
 
 #include <QJsonArray>
@@ -330,7 +330,8 @@ private slots:
     {
         const auto s = Fixtures::twoCoroutines();
         const Trace &live = s->trace();
-        TraceReplayRun replay(TraceFileReader::fromBytes(TraceFileWriter::toBytes(live, metadata())));
+        LoadedTrace loaded = TraceFileReader::fromBytes(TraceFileWriter::toBytes(live, metadata()));
+        ReplayRun replay(std::move(loaded.trace), loaded.metadata);
         QCOMPARE(replay.metadata(), metadata());
         QVERIFY(replay.trace().isEmpty());
         QCOMPARE(replay.trace().taskName(2), QStringLiteral("Coroutine 2"));

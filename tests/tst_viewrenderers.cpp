@@ -1,5 +1,5 @@
 #include "twocoroutinesfixture.h"
-#include "model/tracedigest.h"
+#include "analysis/tracedigest.h"
 #include "model/tracefeed.h"
 #include "scheduler/awaitables.h"
 #include "sequence/sequencerenderer.h"

@@ -2,7 +2,7 @@
 
 // A finished two-coroutine run with its digest and layout, as the views see it (shared by the
 // layout and renderer tests).
-#include "model/tracedigest.h"
+#include "analysis/tracedigest.h"
 #include "scheduler/awaitables.h"
 #include "sequence/sequencelayout.h"
 

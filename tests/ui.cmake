@@ -1,11 +1,8 @@
 # The desktop app: widget-free models and geometry (GUI-less), renderers and widgets (offscreen),
 # and a smoke test of the real binary under Xvfb.
-loopscope_add_test(tst_intervalindex LABEL ui LIBS loopscope_ui)
-loopscope_add_test(tst_tracedigest LABEL ui LIBS loopscope_ui)
 loopscope_add_test(tst_sequencelayout LABEL ui LIBS loopscope_ui)
 loopscope_add_test(tst_timelinelayout LABEL ui LIBS loopscope_ui)
 loopscope_add_test(tst_uimodels LABEL ui LIBS loopscope_ui)
-loopscope_add_test(tst_scenariosession LABEL ui LIBS loopscope_ui)
 loopscope_add_test(tst_launchoptions LABEL ui LIBS loopscope_ui)
 loopscope_add_test(tst_viewrenderers LABEL ui LIBS loopscope_ui)
 loopscope_add_test(tst_mainwindow LABEL ui LIBS loopscope_ui)

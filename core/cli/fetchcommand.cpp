@@ -1,12 +1,12 @@
-#include "fetchcommand.h"
+#include "cli/fetchcommand.h"
 
-#include "terminationsignals.h"
+#include "cli/terminationsignals.h"
 
 #include "io/chrometraceexport.h"
 #include "io/eventrange.h"
 #include "io/harexport.h"
 #include "io/tracefilewriter.h"
-#include "io/tracemetadata.h"
+#include "run/tracemetadata.h"
 #include "net/connector.h"
 #include "scheduler/scheduler.h"
 

@@ -1,4 +1,4 @@
-#include "listcommand.h"
+#include "cli/listcommand.h"
 
 #include "scenarios/scenarioparams.h"
 #include "scenarios/scenarioregistry.h"

@@ -1,4 +1,4 @@
-#include "runcommand.h"
+#include "cli/runcommand.h"
 
 #include "scenarios/runningtimetable.h"
 #include "scenarios/scenarioregistry.h"

@@ -1,6 +1,6 @@
-#include "servecommand.h"
+#include "cli/servecommand.h"
 
-#include "terminationsignals.h"
+#include "cli/terminationsignals.h"
 
 #include "net/demoserver.h"
 

@@ -1,4 +1,4 @@
-#include "terminationsignals.h"
+#include "cli/terminationsignals.h"
 
 #include <atomic>
 #include <cerrno>

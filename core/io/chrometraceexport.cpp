@@ -1,6 +1,6 @@
-#include "chrometraceexport.h"
+#include "io/chrometraceexport.h"
 
-#include "jsonwriter.h"
+#include "io/jsonwriter.h"
 
 #include <algorithm>
 #include <unordered_map>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "eventrange.h"
+#include "io/eventrange.h"
 
 namespace Loopscope {
 

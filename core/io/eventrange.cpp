@@ -1,6 +1,6 @@
-#include "eventrange.h"
+#include "io/eventrange.h"
 
-#include "traceformaterror.h"
+#include "io/traceformaterror.h"
 
 namespace Loopscope {
 

@@ -1,7 +1,7 @@
-#include "harexport.h"
+#include "io/harexport.h"
 
-#include "jsonwriter.h"
-#include "tracemetadata.h"
+#include "io/jsonwriter.h"
+#include "run/tracemetadata.h"
 
 #include <QUrl>
 #include <QUrlQuery>

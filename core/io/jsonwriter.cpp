@@ -1,4 +1,4 @@
-#include "jsonwriter.h"
+#include "io/jsonwriter.h"
 
 #include <QLocale>
 

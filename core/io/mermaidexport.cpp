@@ -1,4 +1,4 @@
-#include "mermaidexport.h"
+#include "io/mermaidexport.h"
 
 #include <QStringList>
 

@@ -1,6 +1,6 @@
-#include "tracefieldreader.h"
+#include "io/tracefieldreader.h"
 
-#include "traceformaterror.h"
+#include "io/traceformaterror.h"
 
 #include <cmath>
 

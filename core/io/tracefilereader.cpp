@@ -1,8 +1,8 @@
-#include "tracefilereader.h"
+#include "io/tracefilereader.h"
 
-#include "tracefieldreader.h"
-#include "traceformaterror.h"
-#include "tracerecordreader.h"
+#include "io/tracefieldreader.h"
+#include "io/traceformaterror.h"
+#include "io/tracerecordreader.h"
 
 #include <QBuffer>
 #include <QFile>

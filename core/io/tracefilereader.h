@@ -1,6 +1,6 @@
 #pragma once
 
-#include "tracemetadata.h"
+#include "run/tracemetadata.h"
 
 #include <memory>
 
@@ -19,7 +19,7 @@ struct TraceFileLimits
     qint64 maxIoRecords = 5'000'000;
 };
 
-//! A trace read from a file, ready to be stepped (TraceReplayRun) or exported like a live one.
+//! A trace read from a file, ready to be stepped (a ReplayRun) or exported like a live one.
 struct LoadedTrace
 {
     TraceMetadata metadata;

@@ -1,7 +1,7 @@
-#include "tracefilewriter.h"
+#include "io/tracefilewriter.h"
 
-#include "jsonwriter.h"
-#include "traceformaterror.h"
+#include "io/jsonwriter.h"
+#include "io/traceformaterror.h"
 
 #include <QBuffer>
 #include <QSaveFile>

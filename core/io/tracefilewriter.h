@@ -1,6 +1,6 @@
 #pragma once
 
-#include "tracemetadata.h"
+#include "run/tracemetadata.h"
 
 QT_BEGIN_NAMESPACE
 class QIODevice;

@@ -1,4 +1,4 @@
-#include "traceformaterror.h"
+#include "io/traceformaterror.h"
 
 namespace Loopscope {
 

@@ -1,4 +1,4 @@
-#include "tracerecordreader.h"
+#include "io/tracerecordreader.h"
 
 #include <limits>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "tracefieldreader.h"
+#include "io/tracefieldreader.h"
 #include "trace/trace.h"
 
 namespace Loopscope::detail {

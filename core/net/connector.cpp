@@ -1,7 +1,7 @@
-#include "connector.h"
+#include "net/connector.h"
 
-#include "adaptivelimiter.h"
-#include "page.h"
+#include "net/adaptivelimiter.h"
+#include "net/page.h"
 
 #include "scheduler/combinators.h"
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "httpclient.h"
-#include "landingzone.h"
+#include "net/httpclient.h"
+#include "net/landingzone.h"
 
 #include "scheduler/taskhandle.h"
 

@@ -1,4 +1,4 @@
-#include "demohttp.h"
+#include "net/demohttp.h"
 
 namespace Loopscope::DemoHttp {
 

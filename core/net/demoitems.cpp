@@ -1,4 +1,4 @@
-#include "demoitems.h"
+#include "net/demoitems.h"
 
 #include <array>
 #include <cstdint>

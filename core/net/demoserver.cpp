@@ -1,4 +1,4 @@
-#include "demoserverparts.h"
+#include "net/demoserverparts.h"
 
 #include <QHostAddress>
 #include <QTcpServer>

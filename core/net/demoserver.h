@@ -1,6 +1,6 @@
 #pragma once
 
-#include "demoitems.h"
+#include "net/demoitems.h"
 
 #include <memory>
 #include <optional>

@@ -3,8 +3,8 @@
 // The pieces of DemoServer that its two source files share (demoserver.cpp: sockets and
 // connections; demoserverroutes.cpp: the API, its pages and injected faults). Not for other users.
 
-#include "demohttp.h"
-#include "demoserver.h"
+#include "net/demohttp.h"
+#include "net/demoserver.h"
 
 #include <deque>
 #include <QTcpSocket>

@@ -1,5 +1,5 @@
 // DemoServer's API: the routes, the item pages and the faults injected on demand.
-#include "demoserverparts.h"
+#include "net/demoserverparts.h"
 
 namespace Loopscope {
 

@@ -1,4 +1,4 @@
-#include "httpclient.h"
+#include "net/httpclient.h"
 
 #include "scheduler/awaitables.h"
 #include "scheduler/qtbridge.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "httpconnection.h"
+#include "net/httpconnection.h"
 
 #include "scheduler/sourceline.h"
 #include "scheduler/task.h"

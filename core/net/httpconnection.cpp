@@ -1,4 +1,4 @@
-#include "httpconnection.h"
+#include "net/httpconnection.h"
 
 #include <QCoroSignal>
 #include <QTcpSocket>

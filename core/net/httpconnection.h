@@ -1,6 +1,6 @@
 #pragma once
 
-#include "httpresponseparser.h"
+#include "net/httpresponseparser.h"
 
 #include <QCoroTask>
 #include <QObject>

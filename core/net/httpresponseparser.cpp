@@ -1,4 +1,4 @@
-#include "httpresponseparser.h"
+#include "net/httpresponseparser.h"
 
 namespace Loopscope {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "httpmessage.h"
+#include "net/httpmessage.h"
 
 #include <QString>
 

@@ -1,4 +1,4 @@
-#include "jsonscanner.h"
+#include "net/jsonscanner.h"
 
 namespace Loopscope {
 

@@ -1,4 +1,4 @@
-#include "landingzone.h"
+#include "net/landingzone.h"
 
 #include "scheduler/errors.h"
 

@@ -1,6 +1,6 @@
-#include "page.h"
+#include "net/page.h"
 
-#include "jsonscanner.h"
+#include "net/jsonscanner.h"
 
 #include <QUrlQuery>
 

@@ -1,6 +1,6 @@
-#include "retrieval.h"
+#include "net/retrieval.h"
 
-#include "demoserver.h"
+#include "net/demoserver.h"
 
 #include <QTemporaryDir>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "connector.h"
+#include "net/connector.h"
 
-#include "scenarios/schedulerrun.h"
+#include "run/schedulerrun.h"
 
 #include <functional>
 #include <memory>

@@ -1,6 +1,6 @@
-#include "builtinscenario.h"
+#include "scenarios/builtinscenario.h"
 
-#include "scenarioparams.h"
+#include "scenarios/scenarioparams.h"
 
 namespace Loopscope {
 
@@ -9,7 +9,7 @@ BuiltinScenario::BuiltinScenario(ScenarioInfo info, Starter starter)
     , m_starter(std::move(starter))
 { }
 
-std::unique_ptr<ScenarioRun> BuiltinScenario::start(const ScenarioParams &params) const
+std::unique_ptr<Run> BuiltinScenario::start(const ScenarioParams &params) const
 {
     return m_starter(resolveParameters(m_info, params));
 }

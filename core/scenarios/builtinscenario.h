@@ -1,6 +1,6 @@
 #pragma once
 
-#include "scenario.h"
+#include "run/scenario.h"
 
 #include <functional>
 
@@ -14,12 +14,12 @@ namespace Loopscope {
 class BuiltinScenario final : public Scenario
 {
 public:
-    using Starter = std::function<std::unique_ptr<ScenarioRun>(const ScenarioParams &)>;
+    using Starter = std::function<std::unique_ptr<Run>(const ScenarioParams &)>;
 
     BuiltinScenario(ScenarioInfo info, Starter starter);
 
     const ScenarioInfo &info() const override { return m_info; }
-    std::unique_ptr<ScenarioRun> start(const ScenarioParams &params) const override;
+    std::unique_ptr<Run> start(const ScenarioParams &params) const override;
 
 private:
     ScenarioInfo m_info;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "scenario.h"
+#include "run/scenario.h"
 
 #include <memory>
 

@@ -1,8 +1,8 @@
 // Scenarios "callback-queue", "callback-blocking" and "callback-timer": an event loop that is
 // nothing but a queue of functions, a callback that blocks it, and the timer that fixes that.
-#include "builtinscenario.h"
-#include "builtinscenarios.h"
-#include "scenarioparams.h"
+#include "scenarios/builtinscenario.h"
+#include "scenarios/builtinscenarios.h"
+#include "scenarios/scenarioparams.h"
 #include "scheduler/awaitables.h"
 
 #include <deque>
@@ -17,7 +17,7 @@ namespace {
  * queue when they are due. One step calls one function (or delivers one timer). It keeps its own
  * trace and a virtual clock that only moves when a callback blocks or the loop waits for a timer.
  */
-class CallbackLoop final : public ScenarioRun
+class CallbackLoop final : public Run
 {
 public:
     using Callback = std::function<void(CallbackLoop &)>;
@@ -193,7 +193,7 @@ void tick(CallbackLoop &loop, const State &state, std::int64_t due)
     }
 }
 
-std::unique_ptr<ScenarioRun> start(Variant variant, const ScenarioParams &params)
+std::unique_ptr<Run> start(Variant variant, const ScenarioParams &params)
 {
     auto state = std::make_shared<Greeting>(
         Greeting { variant, static_cast<int>(integerParameter(params, QStringLiteral("turns"))),

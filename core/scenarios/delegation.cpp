@@ -1,9 +1,9 @@
 // Scenario "delegation": `yield from` as a chain of coroutines awaiting one another.
-#include "builtinscenario.h"
-#include "builtinscenarios.h"
-#include "scenarioparams.h"
+#include "scenarios/builtinscenario.h"
+#include "scenarios/builtinscenarios.h"
+#include "scenarios/scenarioparams.h"
 #include "scheduler/awaitables.h"
-#include "schedulerrun.h"
+#include "run/schedulerrun.h"
 
 namespace Loopscope {
 
@@ -27,7 +27,7 @@ Task<void> outer(int depth, nanoseconds latency)
     co_await say(QStringLiteral("outer got %1").arg(result));
 }
 
-std::unique_ptr<ScenarioRun> start(const ScenarioParams &params)
+std::unique_ptr<Run> start(const ScenarioParams &params)
 {
     const int depth = static_cast<int>(integerParameter(params, QStringLiteral("n")));
     const auto latency = std::chrono::milliseconds(integerParameter(params, QStringLiteral("latency_ms")));

@@ -1,9 +1,9 @@
 // Scenario "generators": an iterator that runs dry, and a generator that makes values on demand.
-#include "builtinscenario.h"
-#include "builtinscenarios.h"
-#include "scenarioparams.h"
-#include "schedulerrun.h"
-#include "tracedgenerator.h"
+#include "scenarios/builtinscenario.h"
+#include "scenarios/builtinscenarios.h"
+#include "scenarios/scenarioparams.h"
+#include "run/schedulerrun.h"
+#include "scenarios/tracedgenerator.h"
 
 namespace Loopscope {
 
@@ -40,7 +40,7 @@ Task<void> consume(int n, nanoseconds pause)
     co_await say(QStringLiteral("second pass over numbers: %1 values").arg(again));
 }
 
-std::unique_ptr<ScenarioRun> start(const ScenarioParams &params)
+std::unique_ptr<Run> start(const ScenarioParams &params)
 {
     const int n = static_cast<int>(integerParameter(params, QStringLiteral("n")));
     const auto pause = std::chrono::milliseconds(integerParameter(params, QStringLiteral("pause_ms")));

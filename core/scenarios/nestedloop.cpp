@@ -1,9 +1,9 @@
 // Scenario "nested-loop": a task tries to run the event loop it is already running on.
-#include "builtinscenario.h"
-#include "builtinscenarios.h"
-#include "scenarioparams.h"
+#include "scenarios/builtinscenario.h"
+#include "scenarios/builtinscenarios.h"
+#include "scenarios/scenarioparams.h"
 #include "scheduler/awaitables.h"
-#include "schedulerrun.h"
+#include "run/schedulerrun.h"
 
 namespace Loopscope {
 
@@ -31,7 +31,7 @@ Task<void> bystander(nanoseconds latency)
     co_await say(QStringLiteral("news arrived"));
 }
 
-std::unique_ptr<ScenarioRun> start(const ScenarioParams &params)
+std::unique_ptr<Run> start(const ScenarioParams &params)
 {
     const auto latency = std::chrono::milliseconds(integerParameter(params, QStringLiteral("latency_ms")));
     auto run = std::make_unique<SchedulerRun>();

@@ -1,10 +1,10 @@
 // Scenario "paginated": fetching pages of items one by one, all at once, or a few at a time.
-#include "builtinscenario.h"
-#include "builtinscenarios.h"
-#include "scenarioparams.h"
+#include "scenarios/builtinscenario.h"
+#include "scenarios/builtinscenarios.h"
+#include "scenarios/scenarioparams.h"
 #include "scheduler/combinators.h"
 #include "scheduler/semaphore.h"
-#include "schedulerrun.h"
+#include "run/schedulerrun.h"
 
 #include <numeric>
 #include <vector>
@@ -80,7 +80,7 @@ Task<void> fewAtATime(Semaphore &limit, int pages, nanoseconds latency)
         report(pages, items, loop.now()) + QStringLiteral(", at most %1 in flight").arg(limit.peakHeld()));
 }
 
-std::unique_ptr<ScenarioRun> start(const ScenarioParams &params)
+std::unique_ptr<Run> start(const ScenarioParams &params)
 {
     const int pages = static_cast<int>(integerParameter(params, QStringLiteral("pages")));
     const auto latency = std::chrono::milliseconds(integerParameter(params, QStringLiteral("latency_ms")));

@@ -1,9 +1,9 @@
 // Scenario "paginated-http": the same three strategies as "paginated", for real, over HTTP
 // against the built-in demo API running in this process (real clock).
-#include "builtinscenario.h"
-#include "builtinscenarios.h"
-#include "scenarioparams.h"
-#include "schedulerrun.h"
+#include "scenarios/builtinscenario.h"
+#include "scenarios/builtinscenarios.h"
+#include "scenarios/scenarioparams.h"
+#include "run/schedulerrun.h"
 
 #include "net/demoserver.h"
 #include "net/httpclient.h"
@@ -75,7 +75,7 @@ Task<void> fewAtATime(Semaphore &limit, HttpClient &http, QUrl collection, int p
     co_await say(report(pages, start, loop.now()) + QStringLiteral(", at most %1 in flight").arg(limit.peakHeld()));
 }
 
-std::unique_ptr<ScenarioRun> start(const ScenarioParams &params)
+std::unique_ptr<Run> start(const ScenarioParams &params)
 {
     const int pages = static_cast<int>(integerParameter(params, QStringLiteral("pages")));
     const int concurrency = static_cast<int>(integerParameter(params, QStringLiteral("concurrency")));

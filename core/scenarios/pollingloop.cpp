@@ -1,11 +1,11 @@
 // Scenario "polling-loop": a hand-made event loop that keeps asking every coroutine "done yet?",
 // next to the same work on Loopscope's scheduler, which only wakes a coroutine when it is ready.
-#include "builtinscenario.h"
-#include "builtinscenarios.h"
-#include "pollingcoroutine.h"
-#include "scenarioparams.h"
+#include "scenarios/builtinscenario.h"
+#include "scenarios/builtinscenarios.h"
+#include "scenarios/pollingcoroutine.h"
+#include "scenarios/scenarioparams.h"
 #include "scheduler/awaitables.h"
-#include "schedulerrun.h"
+#include "run/schedulerrun.h"
 
 #include <algorithm>
 #include <vector>
@@ -19,7 +19,7 @@ namespace {
  * unfinished coroutine; a round over all of them takes `interval`. Coroutines start their network
  * requests through startRequest() and ask isComplete() whenever they are resumed.
  */
-class PollingLoop final : public ScenarioRun
+class PollingLoop final : public Run
 {
 public:
     PollingLoop(nanoseconds latency, nanoseconds interval)
@@ -162,7 +162,7 @@ Task<int> fetchWhenReady(nanoseconds latency)
     co_return 200;
 }
 
-std::unique_ptr<ScenarioRun> start(const ScenarioParams &params)
+std::unique_ptr<Run> start(const ScenarioParams &params)
 {
     const int coroutines = static_cast<int>(integerParameter(params, QStringLiteral("coroutines")));
     const auto latency = std::chrono::milliseconds(integerParameter(params, QStringLiteral("latency_ms")));

@@ -1,10 +1,10 @@
 // Scenario "producer-consumer": stock quotes flow from a reader to a display through a small queue.
-#include "builtinscenario.h"
-#include "builtinscenarios.h"
-#include "quote.h"
-#include "scenarioparams.h"
+#include "scenarios/builtinscenario.h"
+#include "scenarios/builtinscenarios.h"
+#include "scenarios/quote.h"
+#include "scenarios/scenarioparams.h"
 #include "scheduler/boundedqueue.h"
-#include "schedulerrun.h"
+#include "run/schedulerrun.h"
 
 #include <deque>
 #include <numeric>
@@ -61,7 +61,7 @@ Task<void> consume(BoundedQueue<Quote> &queue, nanoseconds showTime)
     co_await say(QStringLiteral("queue closed and empty after %1 quotes: done").arg(shown));
 }
 
-std::unique_ptr<ScenarioRun> start(const ScenarioParams &params)
+std::unique_ptr<Run> start(const ScenarioParams &params)
 {
     const auto capacity = static_cast<std::size_t>(integerParameter(params, QStringLiteral("capacity")));
     const int count = static_cast<int>(integerParameter(params, QStringLiteral("quotes")));

@@ -1,4 +1,4 @@
-#include "quote.h"
+#include "scenarios/quote.h"
 
 #include "scheduler/errors.h"
 

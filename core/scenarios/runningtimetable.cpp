@@ -1,7 +1,7 @@
-#include "runningtimetable.h"
+#include "scenarios/runningtimetable.h"
 
 #include "scheduler/errors.h"
-#include "sequentialvsconcurrent.h"
+#include "scenarios/sequentialvsconcurrent.h"
 
 #include <cmath>
 #include <QLocale>

@@ -1,4 +1,4 @@
-#include "scenarioparams.h"
+#include "scenarios/scenarioparams.h"
 
 #include "scheduler/errors.h"
 

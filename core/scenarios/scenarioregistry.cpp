@@ -1,7 +1,7 @@
-#include "scenarioregistry.h"
+#include "scenarios/scenarioregistry.h"
 
-#include "builtinscenarios.h"
-#include "scenarioparams.h"
+#include "scenarios/builtinscenarios.h"
+#include "scenarios/scenarioparams.h"
 #include "scheduler/errors.h"
 
 namespace Loopscope {

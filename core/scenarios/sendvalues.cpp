@@ -1,9 +1,9 @@
 // Scenario "send": values sent into a running generator, and what closing it does.
-#include "builtinscenario.h"
-#include "builtinscenarios.h"
-#include "scenarioparams.h"
-#include "schedulerrun.h"
-#include "tracedgenerator.h"
+#include "scenarios/builtinscenario.h"
+#include "scenarios/builtinscenarios.h"
+#include "scenarios/scenarioparams.h"
+#include "run/schedulerrun.h"
+#include "scenarios/tracedgenerator.h"
 
 namespace Loopscope {
 
@@ -39,7 +39,7 @@ Task<void> feed(int first, int count)
     co_await squares.close(); // the suspended body is destroyed: its cleanup runs
 }
 
-std::unique_ptr<ScenarioRun> start(const ScenarioParams &params)
+std::unique_ptr<Run> start(const ScenarioParams &params)
 {
     const int first = static_cast<int>(integerParameter(params, QStringLiteral("first")));
     const int count = static_cast<int>(integerParameter(params, QStringLiteral("count")));

@@ -1,11 +1,11 @@
 // Scenario "sequential-vs-concurrent": n slow I/O operations, one after another or all at once.
-#include "sequentialvsconcurrent.h"
+#include "scenarios/sequentialvsconcurrent.h"
 
-#include "builtinscenario.h"
-#include "builtinscenarios.h"
-#include "scenarioparams.h"
+#include "scenarios/builtinscenario.h"
+#include "scenarios/builtinscenarios.h"
+#include "scenarios/scenarioparams.h"
 #include "scheduler/combinators.h"
-#include "schedulerrun.h"
+#include "run/schedulerrun.h"
 
 #include <algorithm>
 #include <memory>
@@ -77,7 +77,7 @@ SchedulerOptions cappedTrace()
     return options;
 }
 
-std::unique_ptr<ScenarioRun> start(const ScenarioParams &params)
+std::unique_ptr<Run> start(const ScenarioParams &params)
 {
     const qint64 n = integerParameter(params, QStringLiteral("n"));
     const auto latency = std::chrono::milliseconds(integerParameter(params, QStringLiteral("latency_ms")));

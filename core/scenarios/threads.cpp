@@ -1,10 +1,10 @@
 // Scenario "threads": one event loop per thread; concurrency inside each loop, parallelism across.
-#include "builtinscenario.h"
-#include "builtinscenarios.h"
-#include "replayrun.h"
-#include "scenarioparams.h"
+#include "scenarios/builtinscenario.h"
+#include "scenarios/builtinscenarios.h"
+#include "run/replayrun.h"
+#include "scenarios/scenarioparams.h"
 #include "scheduler/awaitables.h"
-#include "tracemerger.h"
+#include "run/tracemerger.h"
 
 #include <QThread>
 #include <vector>
@@ -43,7 +43,7 @@ TraceSnapshot runLoop(int lane, nanoseconds cpu, nanoseconds latency)
 
 // Each loop runs to the end on a thread of its own, in parallel; the traces are merged afterwards
 // by time, so the result does not depend on how the threads happened to be scheduled.
-std::unique_ptr<ScenarioRun> start(const ScenarioParams &params)
+std::unique_ptr<Run> start(const ScenarioParams &params)
 {
     const int loops = static_cast<int>(integerParameter(params, QStringLiteral("loops")));
     const auto cpu = std::chrono::milliseconds(integerParameter(params, QStringLiteral("cpu_ms")));

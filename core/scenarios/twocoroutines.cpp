@@ -1,9 +1,9 @@
 // Scenario "two-coroutines": one event loop, two coroutines, two slow I/O operations.
-#include "builtinscenario.h"
-#include "builtinscenarios.h"
-#include "scenarioparams.h"
+#include "scenarios/builtinscenario.h"
+#include "scenarios/builtinscenarios.h"
+#include "scenarios/scenarioparams.h"
 #include "scheduler/awaitables.h"
-#include "schedulerrun.h"
+#include "run/schedulerrun.h"
 
 namespace Loopscope {
 
@@ -16,7 +16,7 @@ Task<int> readRecord(QString what, nanoseconds latency)
     co_return 1;
 }
 
-std::unique_ptr<ScenarioRun> start(const ScenarioParams &params)
+std::unique_ptr<Run> start(const ScenarioParams &params)
 {
     const auto latency = std::chrono::milliseconds(integerParameter(params, QStringLiteral("latency_ms")));
     auto run = std::make_unique<SchedulerRun>();

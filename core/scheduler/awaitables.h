@@ -1,7 +1,7 @@
 #pragma once
 
-#include "scheduler.h"
-#include "sourceline.h"
+#include "scheduler/scheduler.h"
+#include "scheduler/sourceline.h"
 
 namespace Loopscope {
 

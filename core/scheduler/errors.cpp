@@ -1,4 +1,4 @@
-#include "errors.h"
+#include "scheduler/errors.h"
 
 namespace Loopscope {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "awaitables.h"
+#include "scheduler/awaitables.h"
 
 namespace Loopscope {
 

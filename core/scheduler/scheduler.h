@@ -1,8 +1,8 @@
 #pragma once
 
-#include "detail/readyqueue.h"
-#include "detail/timerqueue.h"
-#include "taskhandle.h"
+#include "scheduler/detail/readyqueue.h"
+#include "scheduler/detail/timerqueue.h"
+#include "scheduler/taskhandle.h"
 #include "trace/trace.h"
 
 #include <QElapsedTimer>

@@ -1,5 +1,5 @@
 // The ways to drive a Scheduler: step(), the synchronous runs, and free-running inside Qt.
-#include "scheduler.h"
+#include "scheduler/scheduler.h"
 
 #include <QEventLoop>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "detail/promisebase.h"
-#include "errors.h"
-#include "valueformat.h"
+#include "scheduler/detail/promisebase.h"
+#include "scheduler/errors.h"
+#include "scheduler/valueformat.h"
 
 #include <coroutine>
 #include <memory>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "task.h"
+#include "scheduler/task.h"
 
 #include <memory>
 

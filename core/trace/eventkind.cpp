@@ -1,4 +1,4 @@
-#include "eventkind.h"
+#include "trace/eventkind.h"
 
 #include <array>
 

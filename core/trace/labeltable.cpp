@@ -1,4 +1,4 @@
-#include "labeltable.h"
+#include "trace/labeltable.h"
 
 namespace Loopscope {
 

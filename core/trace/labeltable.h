@@ -1,6 +1,6 @@
 #pragma once
 
-#include "traceevent.h"
+#include "trace/traceevent.h"
 
 #include <QHash>
 #include <QString>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "labeltable.h"
-#include "traceevent.h"
+#include "trace/labeltable.h"
+#include "trace/traceevent.h"
 
 #include <QList>
 #include <QObject>

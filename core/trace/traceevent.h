@@ -1,6 +1,6 @@
 #pragma once
 
-#include "eventkind.h"
+#include "trace/eventkind.h"
 
 #include <cstdint>
 #include <type_traits>

@@ -1,4 +1,4 @@
-#include "tracestats.h"
+#include "trace/tracestats.h"
 
 namespace Loopscope {
 

@@ -6,7 +6,7 @@
 #include "bench.h"
 #include "bench_uiblocking.h"
 #include "benchutil.h"
-#include "model/tracedigest.h"
+#include "analysis/tracedigest.h"
 #include "scheduler/awaitables.h"
 #include "sequence/sequencerenderer.h"
 #include "timeline/timelinerenderer.h"

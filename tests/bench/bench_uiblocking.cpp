@@ -38,7 +38,7 @@ UiBlockingResult measureUiBlocking(int pages, int concurrency, int latencyMs, QT
     UiBlockingResult result;
     result.pages = pages;
     QEventLoop loop;
-    QObject::connect(&window.session(), &ScenarioSession::finished, &loop, &QEventLoop::quit);
+    QObject::connect(&window.session(), &RunSession::finished, &loop, &QEventLoop::quit);
     QTimer::singleShot(120'000, &loop, &QEventLoop::quit); // bounded, whatever happens
     QElapsedTimer wall;
     wall.start();

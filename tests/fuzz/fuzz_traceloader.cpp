@@ -10,7 +10,7 @@
 #include "io/tracefilereader.h"
 #include "io/tracefilewriter.h"
 #include "io/traceformaterror.h"
-#include "io/tracereplayrun.h"
+#include "run/replayrun.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -50,9 +50,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     }
     (void)HarExport::toJson(*loaded.trace, QDateTime::fromMSecsSinceEpoch(0, Qt::UTC));
 
-    TraceReplayRun replay(std::move(loaded));
+    ReplayRun replay(std::move(loaded.trace), loaded.metadata);
     const qint64 steps = replay.runToEnd();
-    if (replay.trace().size() != replay.source().size() || steps > replay.source().size() + 1)
+    if (replay.trace().size() != replay.recording().size() || steps > replay.recording().size() + 1)
         std::abort();
     return 0;
 }

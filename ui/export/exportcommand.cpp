@@ -43,7 +43,7 @@ int badUsage(QTextStream &err, const QString &why)
 //! A trace to export, from a scenario run or a file, and what to say about it.
 struct Source
 {
-    std::unique_ptr<ScenarioRun> run;
+    std::unique_ptr<Run> run;
     LoadedTrace loaded;
     TraceMetadata metadata;
     const Trace &trace() const { return run ? run->trace() : *loaded.trace; }

@@ -2,7 +2,7 @@
 
 #include "export/svgcompactor.h"
 #include "io/traceformaterror.h"
-#include "model/tracedigest.h"
+#include "analysis/tracedigest.h"
 #include "sequence/sequencerenderer.h"
 #include "timeline/timelinerenderer.h"
 

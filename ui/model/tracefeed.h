@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/tracedigest.h"
+#include "analysis/tracedigest.h"
 
 #include <chrono>
 #include <QObject>

@@ -1,6 +1,6 @@
 #include "sequence/sequencechrome.h"
 
-#include "model/tracedigest.h"
+#include "analysis/tracedigest.h"
 
 #include <algorithm>
 #include <cmath>

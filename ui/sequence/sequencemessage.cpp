@@ -1,6 +1,6 @@
 #include "sequence/sequencemessage.h"
 
-#include "model/tracedigest.h"
+#include "analysis/tracedigest.h"
 #include "sequence/sequencelayout.h"
 
 namespace Loopscope {

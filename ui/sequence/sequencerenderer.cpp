@@ -1,6 +1,6 @@
 #include "sequence/sequencerenderer.h"
 
-#include "model/tracedigest.h"
+#include "analysis/tracedigest.h"
 #include "sequence/sequencemessage.h"
 
 #include <algorithm>

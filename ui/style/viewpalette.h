@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/taskrunstate.h"
+#include "analysis/taskrunstate.h"
 #include "trace/traceevent.h"
 
 #include <array>

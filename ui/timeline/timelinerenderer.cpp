@@ -1,6 +1,6 @@
 #include "timeline/timelinerenderer.h"
 
-#include "model/tracedigest.h"
+#include "analysis/tracedigest.h"
 
 #include <algorithm>
 #include <array>

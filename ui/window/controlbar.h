@@ -1,6 +1,6 @@
 #pragma once
 
-#include "scenarios/scenario.h"
+#include "run/scenario.h"
 
 #include <QWidget>
 

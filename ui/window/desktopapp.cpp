@@ -1,12 +1,12 @@
 #include "window/desktopapp.h"
 
-#include "io/tracemetadata.h"
+#include "run/tracemetadata.h"
 #include "model/tracefeed.h"
 #include "scheduler/errors.h"
 #include "window/filecommands.h"
 #include "window/launchoptions.h"
 #include "window/mainwindow.h"
-#include "window/scenariosession.h"
+#include "run/runsession.h"
 
 #include <QApplication>
 #include <QDeadlineTimer>
@@ -21,7 +21,7 @@ namespace Loopscope {
 namespace {
 
 //! Takes `steps` steps; a real-clock run that has to wait for I/O gets the event loop meanwhile.
-void takeSteps(ScenarioSession &session, qint64 steps)
+void takeSteps(RunSession &session, qint64 steps)
 {
     const QDeadlineTimer deadline(std::chrono::seconds(60));
     qint64 taken = 0;

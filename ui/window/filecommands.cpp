@@ -5,8 +5,8 @@
 #include "io/mermaidexport.h"
 #include "io/tracefilereader.h"
 #include "io/tracefilewriter.h"
-#include "io/tracereplayrun.h"
-#include "window/scenariosession.h"
+#include "run/replayrun.h"
+#include "run/runsession.h"
 
 #include <array>
 #include <limits>
@@ -48,7 +48,7 @@ void writeText(const QString &path, const QByteArray &bytes)
 
 } // namespace
 
-FileCommands::FileCommands(ScenarioSession &session, QWidget *window)
+FileCommands::FileCommands(RunSession &session, QWidget *window)
     : QObject(window)
     , m_session(session)
     , m_window(window)
@@ -73,13 +73,12 @@ bool FileCommands::openTrace(const QString &path, QString *error)
         return false;
     }
     // The first run uses the trace just read; replays (Back, Reset) read the bytes again.
-    auto factory = [first, bytes]() -> std::unique_ptr<ScenarioRun> {
-        if (first->trace)
-            return std::make_unique<TraceReplayRun>(std::move(*first));
-        return std::make_unique<TraceReplayRun>(TraceFileReader::fromBytes(bytes));
+    auto factory = [first, bytes]() -> std::unique_ptr<Run> {
+        LoadedTrace loaded = first->trace ? std::move(*first) : TraceFileReader::fromBytes(bytes);
+        return std::make_unique<ReplayRun>(std::move(loaded.trace), std::move(loaded.metadata));
     };
     QString failure;
-    const auto connection = connect(&m_session, &ScenarioSession::errorOccurred, this,
+    const auto connection = connect(&m_session, &RunSession::errorOccurred, this,
         [&failure](const QString &message) { failure = message; });
     const bool opened = m_session.open(factory, QFileInfo(path).fileName());
     disconnect(connection);
@@ -102,8 +101,8 @@ bool FileCommands::saveTrace(const QString &path, QString *error) const
         return false;
     }
     TraceMetadata metadata;
-    if (auto *replay = dynamic_cast<TraceReplayRun *>(m_session.run()))
-        metadata = replay->metadata();
+    if (const TraceMetadata *recorded = m_session.run()->recordedMetadata())
+        metadata = *recorded;
     else
         metadata
             = TraceMetadata::recordedNow(m_session.scenario() ? m_session.scenario()->info().id : QString(),

@@ -7,7 +7,7 @@ class QWidget;
 
 namespace Loopscope {
 
-class ScenarioSession;
+class RunSession;
 
 /*!
  * Open, Save and Export for the main window: file dialogs, the folders they start in, and the
@@ -31,7 +31,7 @@ public:
         Perfetto
     };
 
-    FileCommands(ScenarioSession &session, QWidget *window);
+    FileCommands(RunSession &session, QWidget *window);
 
     bool openTrace(const QString &path, QString *error = nullptr);
     bool saveTrace(const QString &path, QString *error = nullptr) const;
@@ -54,7 +54,7 @@ signals:
 private:
     QString suggestedName() const;
 
-    ScenarioSession &m_session;
+    RunSession &m_session;
     QWidget *m_window;
     QString m_traceFolder;
     QString m_exportFolder;

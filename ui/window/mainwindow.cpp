@@ -1,8 +1,8 @@
 #include "window/mainwindow.h"
 
 #include "window/retrievalpanel.h"
-#include "io/tracemetadata.h"
-#include "io/tracereplayrun.h"
+#include "run/tracemetadata.h"
+#include "run/replayrun.h"
 #include "model/tracefeed.h"
 #include "panes/codeview.h"
 #include "panes/detailspane.h"
@@ -14,7 +14,7 @@
 #include "window/controlbar.h"
 #include "window/filecommands.h"
 #include "window/mainwindowactions.h"
-#include "window/scenariosession.h"
+#include "run/runsession.h"
 #include "window/tablekeyguard.h"
 
 #include <QAbstractItemView>
@@ -49,7 +49,7 @@ QDockWidget *makeDock(const QString &title, const QString &name, QWidget *conten
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
-    , m_session(new ScenarioSession(this))
+    , m_session(new RunSession(this))
     , m_feed(new TraceFeed(this))
     , m_actions(new MainWindowActions(this))
     , m_files(new FileCommands(*m_session, this))
@@ -169,10 +169,10 @@ void MainWindow::connectActions()
         [this](const QString &message) { statusBar()->showMessage(message, 5000); });
     connect(m_actions->quit, &QAction::triggered, this, &QWidget::close);
     connect(m_retrieval, &RetrievalPanel::fetchRequested, this, &MainWindow::startRetrieval);
-    connect(m_actions->runPause, &QAction::triggered, m_session, &ScenarioSession::toggleAnimation);
-    connect(m_actions->step, &QAction::triggered, m_session, &ScenarioSession::step);
-    connect(m_actions->stepBack, &QAction::triggered, m_session, &ScenarioSession::stepBack);
-    connect(m_actions->reset, &QAction::triggered, m_session, &ScenarioSession::reset);
+    connect(m_actions->runPause, &QAction::triggered, m_session, &RunSession::toggleAnimation);
+    connect(m_actions->step, &QAction::triggered, m_session, &RunSession::step);
+    connect(m_actions->stepBack, &QAction::triggered, m_session, &RunSession::stepBack);
+    connect(m_actions->reset, &QAction::triggered, m_session, &RunSession::reset);
     connect(m_actions->zoomIn, &QAction::triggered, this, [this] {
         if (m_timeline->hasFocus())
             m_timeline->zoomIn();
@@ -209,15 +209,15 @@ void MainWindow::connectActions()
                 .arg(loopscopeVersion()));
     });
 
-    connect(m_session, &ScenarioSession::runReplaced, this, &MainWindow::onRunReplaced);
-    connect(m_session, &ScenarioSession::stepped, this, &MainWindow::onStepped);
-    connect(m_session, &ScenarioSession::animatingChanged, this, [this](bool running) {
+    connect(m_session, &RunSession::runReplaced, this, &MainWindow::onRunReplaced);
+    connect(m_session, &RunSession::stepped, this, &MainWindow::onStepped);
+    connect(m_session, &RunSession::animatingChanged, this, [this](bool running) {
         m_actions->setRunning(running);
         refreshStatus();
     });
-    connect(m_session, &ScenarioSession::finished, this, &MainWindow::refreshStatus);
-    connect(m_session, &ScenarioSession::errorOccurred, this, &MainWindow::showError);
-    connect(m_session, &ScenarioSession::blocked, this, [this] {
+    connect(m_session, &RunSession::finished, this, &MainWindow::refreshStatus);
+    connect(m_session, &RunSession::errorOccurred, this, &MainWindow::showError);
+    connect(m_session, &RunSession::blocked, this, [this] {
         statusBar()->showMessage(
             tr("Nothing is due yet: the run is waiting for I/O or a timer. Step again in a "
                "moment, or press Run."),
@@ -227,7 +227,7 @@ void MainWindow::connectActions()
 
     connect(m_controls, &ControlBar::scenarioChosen, this, &MainWindow::onScenarioChosen);
     connect(m_controls, &ControlBar::parametersEdited, this, &MainWindow::onParametersEdited);
-    connect(m_controls, &ControlBar::speedChanged, m_session, &ScenarioSession::setSpeed);
+    connect(m_controls, &ControlBar::speedChanged, m_session, &RunSession::setSpeed);
 
     connect(m_diagram, &SequenceView::eventClicked, this, [this](SeqNo seq) { selectEvent(seq); });
     connect(m_timeline, &TimelineView::eventClicked, this, [this](SeqNo seq) { selectEvent(seq); });
@@ -287,7 +287,7 @@ bool MainWindow::openScenario(const QString &id, const QStringList &assignments,
         const Scenario &scenario = m_registry.get(id);
         const ScenarioParams params = m_registry.parseParams(id, assignments);
         QString failure;
-        const auto connection = connect(m_session, &ScenarioSession::errorOccurred, this,
+        const auto connection = connect(m_session, &RunSession::errorOccurred, this,
             [&failure](const QString &message) { failure = message; });
         const bool opened = m_session->openScenario(scenario, params);
         disconnect(connection);
@@ -343,8 +343,8 @@ void MainWindow::onRunReplaced()
         m_controls->showScenario(scenario->info(), m_session->params());
     } else {
         m_controls->showReplay(m_session->title());
-        if (auto *replay = dynamic_cast<TraceReplayRun *>(m_session->run()))
-            scenarioId = replay->metadata().scenarioId;
+        if (const TraceMetadata *recorded = m_session->run()->recordedMetadata())
+            scenarioId = recorded->scenarioId;
     }
     const Scenario *source = scenario ? scenario : m_registry.find(scenarioId);
     const QString path = source ? source->info().sourcePath : QString();

@@ -19,14 +19,14 @@ class DetailsPane;
 class EventsPane;
 class FileCommands;
 class MainWindowActions;
-class ScenarioSession;
+class RunSession;
 class SequenceView;
 class TasksPane;
 class TimelineView;
 class TraceFeed;
 
 /*!
- * Loopscope's window, and the one place where the parts are wired together: the ScenarioSession
+ * Loopscope's window, and the one place where the parts are wired together: the RunSession
  * plays a run, the TraceFeed turns its trace's updates into frames, and the views (sequence diagram
  * in the centre; code, events and details on the right; timeline and tasks below) observe the feed.
  * The selected event is shared: selecting it in any view selects it in all of them, and each step
@@ -51,7 +51,7 @@ public:
     bool hasSelection() const { return m_hasSelection; }
     SeqNo selectedSeq() const { return m_selected; }
 
-    ScenarioSession &session() const { return *m_session; }
+    RunSession &session() const { return *m_session; }
     TraceFeed &feed() const { return *m_feed; }
     MainWindowActions &actions() const { return *m_actions; }
     //! Open, save and export (with the remembered trace and export folders).
@@ -88,7 +88,7 @@ private:
     void startRetrieval();
 
     ScenarioRegistry m_registry;
-    ScenarioSession *m_session = nullptr;
+    RunSession *m_session = nullptr;
     TraceFeed *m_feed = nullptr;
     MainWindowActions *m_actions = nullptr;
     FileCommands *m_files = nullptr;

@@ -115,11 +115,11 @@ QString RetrievalPanel::title() const
         .arg(s.fetch.concurrency);
 }
 
-ScenarioSession::RunFactory RetrievalPanel::runFactory()
+RunSession::RunFactory RetrievalPanel::runFactory()
 {
     const RetrievalSettings settings = this->settings();
     QPointer<RetrievalPanel> panel(this);
-    return [settings, panel]() -> std::unique_ptr<ScenarioRun> {
+    return [settings, panel]() -> std::unique_ptr<Run> {
         if (panel) {
             panel->m_bar->setRange(0, 0);
             panel->m_status->setText(tr("starting…"));

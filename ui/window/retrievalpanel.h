@@ -1,6 +1,6 @@
 #pragma once
 
-#include "scenariosession.h"
+#include "run/runsession.h"
 
 #include "net/retrieval.h"
 
@@ -32,7 +32,7 @@ public:
     //! Why the current settings are unusable, or an empty string.
     QString problem() const;
     //! Starts a fresh retrieval with the settings as they are when called; reports progress here.
-    ScenarioSession::RunFactory runFactory();
+    RunSession::RunFactory runFactory();
     QString title() const;
     QString progressText() const;
 

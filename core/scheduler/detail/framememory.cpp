@@ -1,4 +1,4 @@
-#include "promisebase.h"
+#include "scheduler/detail/promisebase.h"
 
 #ifdef LOOPSCOPE_USE_MIMALLOC
 #include <mimalloc.h>

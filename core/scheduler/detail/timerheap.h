@@ -1,6 +1,6 @@
 #pragma once
 
-#include "waitnode.h"
+#include "scheduler/detail/waitnode.h"
 
 #include <vector>
 

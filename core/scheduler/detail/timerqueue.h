@@ -1,6 +1,6 @@
 #pragma once
 
-#include "timerheap.h"
+#include "scheduler/detail/timerheap.h"
 
 #include <memory>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "scenario.h"
+#include "run/run.h"
 
 #include <memory>
 #include <vector>
@@ -8,7 +8,7 @@
 namespace Loopscope {
 
 /*!
- * A ScenarioRun that plays back a complete recording (for scenarios whose loops ran elsewhere, such
+ * A Run that plays back a complete recording (for scenarios whose loops ran elsewhere, such
  * as one loop per thread; a real-clock run that is stepped back; a saved file): trace() starts
  * empty and each step() appends the recording's events of one scheduling action, as the loop's
  * own step() did: everything up to and including the first event that acts (a task started or
@@ -16,12 +16,15 @@ namespace Loopscope {
  * it, until the next such event or an event of another loop (lane). When the recording's own step
  * boundaries are given (the seq at which each step began), steps end exactly there instead. The
  * step that ends the recording with loop_stopped is Idle, as live. Task names, labels and I/O
- * records are known from the start; seqs are the recording's.
+ * records are known from the start; seqs are the recording's. A saved file is replayed with the
+ * metadata of its header, which recordedMetadata() gives back.
  */
-class ReplayRun final : public ScenarioRun
+class ReplayRun final : public Run
 {
 public:
     explicit ReplayRun(std::unique_ptr<Trace> recording, std::vector<SeqNo> stepStarts = {});
+    //! A replay of a saved trace: `recording` (an empty trace if null) and its file's metadata.
+    ReplayRun(std::unique_ptr<Trace> recording, TraceMetadata metadata);
     ~ReplayRun() override;
 
     const Trace &trace() const override { return m_shown; }
@@ -29,12 +32,17 @@ public:
     bool isFinished() const override { return m_cursor >= m_recording->size(); }
     //! The whole recording, whatever has been replayed so far.
     const Trace &recording() const { return *m_recording; }
+    //! The file's metadata (default for a replay that is not of a file).
+    const TraceMetadata &metadata() const { return m_metadata; }
+    const TraceMetadata *recordedMetadata() const override { return m_fromFile ? &m_metadata : nullptr; }
 
 private:
     std::unique_ptr<Trace> m_recording;
     Trace m_shown;
     std::vector<SeqNo> m_stepStarts;
     qsizetype m_cursor = 0;
+    TraceMetadata m_metadata;
+    bool m_fromFile = false;
 };
 
 } // namespace Loopscope

@@ -1,4 +1,4 @@
-#include "schedulerrun.h"
+#include "run/schedulerrun.h"
 
 namespace Loopscope {
 

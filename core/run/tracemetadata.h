@@ -1,10 +1,15 @@
 #pragma once
 
-#include "scenarios/scenario.h"
+#include "scheduler/scheduler.h"
+
+#include <QMap>
 
 #include <QString>
 
 namespace Loopscope {
+
+//! A scenario's parameters by key ("n", "latency_ms"...), as runs, files and the command line give them.
+using ScenarioParams = QMap<QString, double>;
 
 //! The `format` value of a `.loopscope` header line and the version this build reads and writes.
 inline constexpr QLatin1StringView TraceFormatName{"loopscope-trace"};

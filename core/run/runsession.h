@@ -1,6 +1,6 @@
 #pragma once
 
-#include "scenarios/scenario.h"
+#include "run/scenario.h"
 
 #include <functional>
 #include <memory>
@@ -23,14 +23,14 @@ namespace Loopscope {
  * Errors (a scenario that throws while starting or stepping) are reported with errorOccurred() and
  * stop the animation; nothing throws out of the slots.
  */
-class ScenarioSession : public QObject
+class RunSession : public QObject
 {
     Q_OBJECT
 public:
-    using RunFactory = std::function<std::unique_ptr<ScenarioRun>()>;
+    using RunFactory = std::function<std::unique_ptr<Run>()>;
 
-    explicit ScenarioSession(QObject *parent = nullptr);
-    ~ScenarioSession() override;
+    explicit RunSession(QObject *parent = nullptr);
+    ~RunSession() override;
 
     //! Starts a fresh run of `factory` at step 0. Returns false (and reports) if it cannot start.
     bool open(RunFactory factory, const QString &title);
@@ -38,7 +38,7 @@ public:
     bool openScenario(const Scenario &scenario, const ScenarioParams &params);
 
     bool hasRun() const { return bool(m_run); }
-    ScenarioRun *run() const { return m_run.get(); }
+    Run *run() const { return m_run.get(); }
     const Trace *trace() const { return m_run ? &m_run->trace() : nullptr; }
     //! The scenario being played (nullptr for a replayed file).
     const Scenario *scenario() const { return m_scenario; }
@@ -94,7 +94,7 @@ private:
     bool restart(qint64 steps);
     //! Replaces the run with a fresh one from `factory`, stepped `steps` times.
     //! The old run is destroyed, or moved to `keepOld` when given.
-    bool replaceRun(const RunFactory &factory, qint64 steps, std::unique_ptr<ScenarioRun> *keepOld = nullptr);
+    bool replaceRun(const RunFactory &factory, qint64 steps, std::unique_ptr<Run> *keepOld = nullptr);
     void replayRecording(qint64 steps);
     //! A replay of the recording has been stepped to where the paused live run is.
     bool replayHasCaughtUp() const
@@ -107,7 +107,7 @@ private:
     void animationTick();
 
     RunFactory m_factory;
-    std::unique_ptr<ScenarioRun> m_run;
+    std::unique_ptr<Run> m_run;
     const Scenario *m_scenario = nullptr;
     ScenarioParams m_params;
     QString m_title;
@@ -116,7 +116,7 @@ private:
     StepResult m_lastStep;
     std::unique_ptr<Trace> m_recording; //!< a real-clock run's trace, once stepped back
     std::vector<SeqNo> m_recordingStepStarts;
-    std::unique_ptr<ScenarioRun> m_pausedLiveRun; //!< the real-clock run, while its recording replays
+    std::unique_ptr<Run> m_pausedLiveRun; //!< the real-clock run, while its recording replays
     int m_speed = 4;
     bool m_animating = false;
     QTimer m_timer;

@@ -1,4 +1,4 @@
-#include "model/intervalindex.h"
+#include "analysis/intervalindex.h"
 
 #include <algorithm>
 

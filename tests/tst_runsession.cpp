@@ -1,6 +1,6 @@
 #include "scenarios/scenarioregistry.h"
 #include "scheduler/errors.h"
-#include "window/scenariosession.h"
+#include "run/runsession.h"
 
 #include <QSignalSpy>
 #include <QtTest>
@@ -24,7 +24,7 @@ class BrokenScenario : public Scenario
 public:
     BrokenScenario() { m_info.id = QStringLiteral("broken"); }
     const ScenarioInfo &info() const override { return m_info; }
-    std::unique_ptr<ScenarioRun> start(const ScenarioParams &) const override
+    std::unique_ptr<Run> start(const ScenarioParams &) const override
     {
         throw Error(QStringLiteral("the disk is on fire"));
     }
@@ -35,16 +35,16 @@ private:
 
 } // namespace
 
-class TestScenarioSession : public QObject
+class TestRunSession : public QObject
 {
     Q_OBJECT
 private slots:
     void stepTakesOneSchedulingActionAtATime()
     {
         ScenarioRegistry registry;
-        ScenarioSession session;
-        QSignalSpy replaced(&session, &ScenarioSession::runReplaced);
-        QSignalSpy stepped(&session, &ScenarioSession::stepped);
+        RunSession session;
+        QSignalSpy replaced(&session, &RunSession::runReplaced);
+        QSignalSpy stepped(&session, &RunSession::stepped);
         QVERIFY(
             session.openScenario(registry.get(QStringLiteral("two-coroutines")), { { "latency_ms", 2000 } }));
         QCOMPARE(replaced.count(), 1);
@@ -85,7 +85,7 @@ private slots:
         QFETCH(QString, scenario);
         QFETCH(int, steps);
         ScenarioRegistry registry;
-        ScenarioSession session;
+        RunSession session;
         QVERIFY(session.openScenario(registry.get(scenario), registry.parseParams(scenario, {})));
         session.advance(steps - 1);
         const QStringList before = events(*session.trace());
@@ -93,7 +93,7 @@ private slots:
         const StepResult last = session.lastStep();
         session.step();
         QVERIFY(events(*session.trace()) != before);
-        QSignalSpy replaced(&session, &ScenarioSession::runReplaced);
+        QSignalSpy replaced(&session, &RunSession::runReplaced);
         session.stepBack();
         QCOMPARE(replaced.count(), 1);
         QCOMPARE(session.stepCount(), steps - 1);
@@ -108,7 +108,7 @@ private slots:
         // Real HTTP against the demo API: stepping back must not fetch again, and the run it shows
         // is the one that happened (the same wall-clock times), step for step.
         ScenarioRegistry registry;
-        ScenarioSession session;
+        RunSession session;
         QVERIFY(session.openScenario(registry.get(QStringLiteral("paginated-http")),
             registry.parseParams(QStringLiteral("paginated-http"),
                 { QStringLiteral("pages=3"), QStringLiteral("latency_ms=20") })));
@@ -136,7 +136,7 @@ private slots:
         QCOMPARE(session.stepCount(), 23);
 
         // Forward again: the recording, step by step, back to where the live run was.
-        QSignalSpy replaced(&session, &ScenarioSession::runReplaced);
+        QSignalSpy replaced(&session, &RunSession::runReplaced);
         session.step();
         session.step();
         QCOMPARE(session.stepCount(), 25);
@@ -163,7 +163,7 @@ private slots:
     void resetStartsAFreshRun()
     {
         ScenarioRegistry registry;
-        ScenarioSession session;
+        RunSession session;
         QVERIFY(session.openScenario(registry.get(QStringLiteral("two-coroutines")), {}));
         const QStringList fresh = events(*session.trace());
         session.advance(5);
@@ -177,13 +177,13 @@ private slots:
     void animationStepsOnATimerAndCanBePaused()
     {
         ScenarioRegistry registry;
-        ScenarioSession session;
+        RunSession session;
         session.setSpeed(60);
         const QString id = QStringLiteral("sequential-vs-concurrent");
         QVERIFY(
             session.openScenario(registry.get(id), registry.parseParams(id, { QStringLiteral("n=300") })));
-        QSignalSpy animating(&session, &ScenarioSession::animatingChanged);
-        QSignalSpy stepped(&session, &ScenarioSession::stepped);
+        QSignalSpy animating(&session, &RunSession::animatingChanged);
+        QSignalSpy stepped(&session, &RunSession::stepped);
         session.startAnimation();
         QVERIFY(session.isAnimating());
         QVERIFY(stepped.wait(2000));
@@ -196,7 +196,7 @@ private slots:
         QCOMPARE(session.stepCount(), paused);
         session.toggleAnimation();
         QVERIFY(session.isAnimating());
-        QSignalSpy finished(&session, &ScenarioSession::finished);
+        QSignalSpy finished(&session, &RunSession::finished);
         session.advance(1'000'000); // the rest at once: the animation stops at the end
         QCOMPARE(finished.count(), 1);
         QVERIFY(session.isFinished());
@@ -207,13 +207,13 @@ private slots:
     void flatOutRunsInSlicesThatKeepTheUiResponsive()
     {
         ScenarioRegistry registry;
-        ScenarioSession session;
+        RunSession session;
         session.setSpeed(0);
         const QString id = QStringLiteral("sequential-vs-concurrent");
         QVERIFY(
             session.openScenario(registry.get(id), registry.parseParams(id, { QStringLiteral("n=200000") })));
-        QSignalSpy stepped(&session, &ScenarioSession::stepped);
-        QSignalSpy finished(&session, &ScenarioSession::finished);
+        QSignalSpy stepped(&session, &RunSession::stepped);
+        QSignalSpy finished(&session, &RunSession::finished);
         session.startAnimation();
         QVERIFY(finished.wait(30000));
         QVERIFY(session.isFinished());
@@ -226,9 +226,9 @@ private slots:
     void aRunThatCannotStartIsReported()
     {
         ScenarioRegistry registry;
-        ScenarioSession session;
+        RunSession session;
         QVERIFY(session.openScenario(registry.get(QStringLiteral("two-coroutines")), {}));
-        QSignalSpy errors(&session, &ScenarioSession::errorOccurred);
+        QSignalSpy errors(&session, &RunSession::errorOccurred);
         BrokenScenario broken;
         QVERIFY(!session.openScenario(broken, {}));
         QCOMPARE(errors.count(), 1);
@@ -241,8 +241,8 @@ private slots:
     void badParametersAreReportedWithTheirRange()
     {
         ScenarioRegistry registry;
-        ScenarioSession session;
-        QSignalSpy errors(&session, &ScenarioSession::errorOccurred);
+        RunSession session;
+        QSignalSpy errors(&session, &RunSession::errorOccurred);
         QVERIFY(
             !session.openScenario(registry.get(QStringLiteral("two-coroutines")), { { "latency_ms", 0 } }));
         QCOMPARE(errors.count(), 1);
@@ -252,5 +252,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestScenarioSession)
-#include "tst_scenariosession.moc"
+QTEST_GUILESS_MAIN(TestRunSession)
+#include "tst_runsession.moc"

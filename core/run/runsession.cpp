@@ -1,33 +1,33 @@
-#include "window/scenariosession.h"
+#include "run/runsession.h"
 
-#include "scenarios/replayrun.h"
+#include "run/replayrun.h"
 #include "scheduler/errors.h"
 
 #include <QElapsedTimer>
 
 namespace Loopscope {
 
-ScenarioSession::ScenarioSession(QObject *parent)
+RunSession::RunSession(QObject *parent)
     : QObject(parent)
 {
     m_timer.setTimerType(Qt::PreciseTimer);
-    connect(&m_timer, &QTimer::timeout, this, &ScenarioSession::animationTick);
+    connect(&m_timer, &QTimer::timeout, this, &RunSession::animationTick);
 }
 
-ScenarioSession::~ScenarioSession() = default;
+RunSession::~RunSession() = default;
 
-bool ScenarioSession::openScenario(const Scenario &scenario, const ScenarioParams &params)
+bool RunSession::openScenario(const Scenario &scenario, const ScenarioParams &params)
 {
     const Scenario *chosen = &scenario;
     return start([chosen, params] { return chosen->start(params); }, scenario.info().title, chosen, params);
 }
 
-bool ScenarioSession::open(RunFactory factory, const QString &title)
+bool RunSession::open(RunFactory factory, const QString &title)
 {
     return start(std::move(factory), title, nullptr, {});
 }
 
-bool ScenarioSession::start(
+bool RunSession::start(
     RunFactory factory, const QString &title, const Scenario *scenario, const ScenarioParams &params)
 {
     pauseAnimation();
@@ -45,7 +45,7 @@ bool ScenarioSession::start(
     return false;
 }
 
-bool ScenarioSession::restart(qint64 steps)
+bool RunSession::restart(qint64 steps)
 {
     if (!replaceRun(m_factory, steps))
         return false;
@@ -55,9 +55,9 @@ bool ScenarioSession::restart(qint64 steps)
     return true;
 }
 
-bool ScenarioSession::replaceRun(const RunFactory &factory, qint64 steps, std::unique_ptr<ScenarioRun> *keepOld)
+bool RunSession::replaceRun(const RunFactory &factory, qint64 steps, std::unique_ptr<Run> *keepOld)
 {
-    std::unique_ptr<ScenarioRun> fresh;
+    std::unique_ptr<Run> fresh;
     StepResult last;
     std::vector<SeqNo> starts;
     try {
@@ -78,7 +78,7 @@ bool ScenarioSession::replaceRun(const RunFactory &factory, qint64 steps, std::u
         return false;
     }
     // The old run stays alive until every view has switched to the new trace.
-    std::unique_ptr<ScenarioRun> old = std::exchange(m_run, std::move(fresh));
+    std::unique_ptr<Run> old = std::exchange(m_run, std::move(fresh));
     const auto taken = static_cast<qint64>(starts.size());
     m_steps = taken;
     m_stepStarts = std::move(starts);
@@ -92,14 +92,14 @@ bool ScenarioSession::replaceRun(const RunFactory &factory, qint64 steps, std::u
     return true;
 }
 
-bool ScenarioSession::isFinished() const
+bool RunSession::isFinished() const
 {
     if (replayHasCaughtUp())
         return m_pausedLiveRun->isFinished();
     return m_run && m_run->isFinished();
 }
 
-ClockMode ScenarioSession::clockMode() const
+ClockMode RunSession::clockMode() const
 {
     if (m_recording)
         return ClockMode::Real;
@@ -107,7 +107,7 @@ ClockMode ScenarioSession::clockMode() const
     return scheduler ? scheduler->clockMode() : ClockMode::Virtual;
 }
 
-std::int64_t ScenarioSession::now() const
+std::int64_t RunSession::now() const
 {
     if (!m_run)
         return 0;
@@ -116,14 +116,14 @@ std::int64_t ScenarioSession::now() const
     return m_run->trace().isEmpty() ? 0 : m_run->trace().last().timeNs;
 }
 
-void ScenarioSession::setSpeed(int stepsPerSecond)
+void RunSession::setSpeed(int stepsPerSecond)
 {
     m_speed = std::max(0, stepsPerSecond);
     if (m_animating)
         m_timer.start(m_speed == 0 ? 0 : 1000 / m_speed);
 }
 
-StepResult ScenarioSession::stepOnce()
+StepResult RunSession::stepOnce()
 {
     StepResult result;
     if (replayHasCaughtUp())
@@ -145,7 +145,7 @@ StepResult ScenarioSession::stepOnce()
     return result;
 }
 
-StepResult ScenarioSession::step()
+StepResult RunSession::step()
 {
     const bool wasFinished = isFinished();
     const StepResult result = stepOnce();
@@ -160,7 +160,7 @@ StepResult ScenarioSession::step()
     return result;
 }
 
-qint64 ScenarioSession::advance(qint64 count)
+qint64 RunSession::advance(qint64 count)
 {
     // One notification for the whole batch: views catch up once, however many steps were taken.
     const bool wasFinished = isFinished();
@@ -179,7 +179,7 @@ qint64 ScenarioSession::advance(qint64 count)
     return taken;
 }
 
-void ScenarioSession::stepBack()
+void RunSession::stepBack()
 {
     if (!m_factory || m_steps == 0)
         return;
@@ -190,7 +190,7 @@ void ScenarioSession::stepBack()
         restart(m_steps - 1);
 }
 
-void ScenarioSession::replayRecording(qint64 steps)
+void RunSession::replayRecording(qint64 steps)
 {
     const bool live = !m_recording;
     if (live) {
@@ -203,10 +203,10 @@ void ScenarioSession::replayRecording(qint64 steps)
         live ? &m_pausedLiveRun : nullptr);
 }
 
-void ScenarioSession::returnToLiveRun()
+void RunSession::returnToLiveRun()
 {
     // The replay and the live run now show the same events: only the run behind the views changes.
-    std::unique_ptr<ScenarioRun> replay = std::exchange(m_run, std::move(m_pausedLiveRun));
+    std::unique_ptr<Run> replay = std::exchange(m_run, std::move(m_pausedLiveRun));
     m_stepStarts = std::move(m_recordingStepStarts);
     m_recordingStepStarts.clear();
     m_recording.reset();
@@ -214,7 +214,7 @@ void ScenarioSession::returnToLiveRun()
     replay.reset();
 }
 
-void ScenarioSession::reset()
+void RunSession::reset()
 {
     if (!m_factory)
         return;
@@ -222,7 +222,7 @@ void ScenarioSession::reset()
     restart(0);
 }
 
-void ScenarioSession::startAnimation()
+void RunSession::startAnimation()
 {
     if (m_animating || !m_run || isFinished())
         return;
@@ -231,7 +231,7 @@ void ScenarioSession::startAnimation()
     emit animatingChanged(true);
 }
 
-void ScenarioSession::pauseAnimation()
+void RunSession::pauseAnimation()
 {
     if (!m_animating)
         return;
@@ -240,7 +240,7 @@ void ScenarioSession::pauseAnimation()
     emit animatingChanged(false);
 }
 
-void ScenarioSession::toggleAnimation()
+void RunSession::toggleAnimation()
 {
     if (m_animating)
         pauseAnimation();
@@ -248,7 +248,7 @@ void ScenarioSession::toggleAnimation()
         startAnimation();
 }
 
-void ScenarioSession::animationTick()
+void RunSession::animationTick()
 {
     if (m_speed > 0) {
         step();

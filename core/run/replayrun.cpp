@@ -1,4 +1,4 @@
-#include "replayrun.h"
+#include "run/replayrun.h"
 
 #include <algorithm>
 
@@ -57,6 +57,13 @@ ReplayRun::ReplayRun(std::unique_ptr<Trace> recording, std::vector<SeqNo> stepSt
             m_shown.appendEvent(m_recording->at(m_cursor++));
         m_shown.publish();
     }
+}
+
+ReplayRun::ReplayRun(std::unique_ptr<Trace> recording, TraceMetadata metadata)
+    : ReplayRun(recording ? std::move(recording) : std::make_unique<Trace>())
+{
+    m_metadata = std::move(metadata);
+    m_fromFile = true;
 }
 
 ReplayRun::~ReplayRun() = default;

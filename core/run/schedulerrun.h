@@ -1,6 +1,6 @@
 #pragma once
 
-#include "scenario.h"
+#include "run/scenario.h"
 
 #include <memory>
 #include <vector>
@@ -8,14 +8,14 @@
 namespace Loopscope {
 
 /*!
- * A ScenarioRun on Loopscope's Scheduler: the scenario spawns its tasks on scheduler() and each
+ * A Run on Loopscope's Scheduler: the scenario spawns its tasks on scheduler() and each
  * step() is one Scheduler::step(). The run is finished once the loop has stopped with nothing left
  * to do, whether it got there by step(), runToEnd() or free-running (Scheduler::start()).
  *
  * State the tasks refer to (a queue, a semaphore) is handed to hold(): it lives as long as the
  * run and is destroyed after the scheduler, so no task frame outlives what it points to.
  */
-class SchedulerRun final : public ScenarioRun
+class SchedulerRun final : public Run
 {
 public:
     explicit SchedulerRun(SchedulerOptions options = {});

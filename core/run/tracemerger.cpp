@@ -1,4 +1,4 @@
-#include "tracemerger.h"
+#include "run/tracemerger.h"
 
 #include "scheduler/errors.h"
 

@@ -1,4 +1,4 @@
-#include "tracemetadata.h"
+#include "run/tracemetadata.h"
 
 #include <QDateTime>
 

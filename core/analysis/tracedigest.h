@@ -1,7 +1,7 @@
 #pragma once
 
-#include "model/intervalindex.h"
-#include "model/taskrunstate.h"
+#include "analysis/intervalindex.h"
+#include "analysis/taskrunstate.h"
 #include "trace/trace.h"
 
 #include <limits>

@@ -1,8 +1,8 @@
-#include "scenario.h"
+#include "run/run.h"
 
 namespace Loopscope {
 
-qint64 ScenarioRun::runToEnd(qint64 maxSteps)
+qint64 Run::runToEnd(qint64 maxSteps)
 {
     qint64 steps = 0;
     while (!isFinished() && (maxSteps <= 0 || steps < maxSteps)) {

@@ -1,0 +1,16 @@
+# cmake -DROOT=<core folder> -P checkincludes.cmake: fails, naming each file and line, if a source
+# under ROOT includes a file by a path that climbs out of its folder ("../").
+file(GLOB_RECURSE sources ${ROOT}/*.h ${ROOT}/*.cpp)
+set(found "")
+foreach(source IN LISTS sources)
+    file(STRINGS ${source} lines REGEX "^[ \t]*#[ \t]*include[ \t]*\"[^\"]*\\.\\./")
+    foreach(line IN LISTS lines)
+        file(RELATIVE_PATH name ${ROOT} ${source})
+        string(APPEND found "\n  ${name}: ${line}")
+    endforeach()
+endforeach()
+if(found)
+    message(FATAL_ERROR "relative includes reach past the layers' include roots:${found}")
+endif()
+list(LENGTH sources count)
+message(STATUS "${count} core files checked: every include names its layer")
