@@ -1,6 +1,8 @@
-#include "scenarios/scenarioregistry.h"
-#include "scheduler/errors.h"
 #include "run/runsession.h"
+#include "run/schedulerrun.h"
+#include "scenarios/scenarioregistry.h"
+#include "scheduler/awaitables.h"
+#include "scheduler/errors.h"
 
 #include <QSignalSpy>
 #include <QtTest>
@@ -202,6 +204,32 @@ private slots:
         QVERIFY(session.isFinished());
         QVERIFY(!session.isAnimating());
         QCOMPARE(animating.count(), 4);
+    }
+
+    void animatesARealClockRunWhileItsIoIsInFlight()
+    {
+        // The session is the one driver of a run inside the Qt event loop: flat out, a real-clock
+        // run whose task waits for real time finishes without blocking the thread.
+        std::shared_ptr<int> result = std::make_shared<int>(0);
+        RunSession session;
+        session.setSpeed(0);
+        QVERIFY(session.open(
+            [result] {
+                auto run = std::make_unique<SchedulerRun>(SchedulerOptions{ClockMode::Real});
+                run->loop().spawn([](std::shared_ptr<int> out) -> Task<> {
+                    co_await io(QStringLiteral("x"), std::chrono::milliseconds(30));
+                    *out = 1;
+                }(result));
+                return run;
+            },
+            QStringLiteral("real clock")));
+        QSignalSpy finished(&session, &RunSession::finished);
+        QSignalSpy blocked(&session, &RunSession::blocked);
+        session.startAnimation();
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(*result, 1);
+        QVERIFY(!session.run()->scheduler()->isRunning());
+        QCOMPARE(session.clockMode(), ClockMode::Real);
     }
 
     void flatOutRunsInSlicesThatKeepTheUiResponsive()

@@ -1,6 +1,7 @@
 // What every built-in scenario shares (a description, its source as a resource, deterministic runs,
 // event lines that point into that source, run life cycle), and the claims of the scenarios about
 // coroutines, generators and event loops, checked on their traces.
+#include "run/runsession.h"
 #include "scenarioplay.h"
 
 #include <QFile>
@@ -94,19 +95,20 @@ private slots:
         QVERIFY(played.run->scheduler());
     }
 
-    void aFreeRunningSchedulerFinishesTheRun()
+    void anAnimatedSessionFinishesTheRun()
     {
-        // The UI plays a run by starting its scheduler inside the Qt event loop instead of stepping.
+        // The UI plays a run by animating it in a RunSession inside the Qt event loop.
         const ScenarioRegistry registry;
-        const auto run
-            = registry.get(QStringLiteral("producer-consumer"))
-                  .start(registry.parseParams(QStringLiteral("producer-consumer"), { "quotes=5" }));
-        QSignalSpy idle(run->scheduler(), &Scheduler::becameIdle);
-        run->scheduler()->start();
-        QVERIFY(!run->isFinished());
-        QVERIFY(idle.wait(5000));
-        QVERIFY(run->isFinished());
-        QCOMPARE(messages(run->trace()).last(),
+        RunSession session;
+        session.setSpeed(0);
+        QVERIFY(session.openScenario(registry.get(QStringLiteral("producer-consumer")),
+                                     registry.parseParams(QStringLiteral("producer-consumer"), { "quotes=5" })));
+        QSignalSpy finished(&session, &RunSession::finished);
+        session.startAnimation();
+        QVERIFY(!session.isFinished());
+        QVERIFY(finished.wait(5000));
+        QVERIFY(session.run()->isFinished());
+        QCOMPARE(messages(*session.trace()).last(),
             QStringLiteral("consumer: queue closed and empty after 5 quotes: done"));
     }
 
@@ -147,7 +149,7 @@ private slots:
         int expected = 0;
         for (qsizetype i = 0; i < t.size(); ++i) {
             const TraceEvent &e = t.at(i);
-            if (e.kind != EventKind::TaskYielded)
+            if (e.kind != EventKind::ValueYielded)
                 continue;
             QCOMPARE(t.taskName(e.task), QStringLiteral("numbers"));
             QCOMPARE(t.detailText(e), QString::number(expected));
@@ -194,7 +196,7 @@ private slots:
                  << QStringLiteral("squarer: cleanup: the squarer shuts down");
         QCOMPARE(messages(played.trace()), expected);
         QCOMPARE(played.trace().at(played.trace().size() - 3).kind, EventKind::TaskCancelled);
-        QCOMPARE(countKind(played.trace(), EventKind::TaskYielded), qsizetype(count));
+        QCOMPARE(countKind(played.trace(), EventKind::ValueYielded), qsizetype(count));
     }
 
     void delegationPassesStraightThrough_data()

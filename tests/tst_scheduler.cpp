@@ -595,33 +595,6 @@ private slots:
         QCOMPARE(countKind(s.trace(), EventKind::IoFailed), qsizetype(1));
     }
 
-    void freeRunningInsideQtAndPause()
-    {
-        Scheduler s(SchedulerOptions{ClockMode::Real});
-        auto handle = s.spawn(awaitIo(QStringLiteral("x"), 30ms));
-        QSignalSpy idle(&s, &Scheduler::becameIdle);
-        s.start();
-        QVERIFY(s.isRunning());
-        QVERIFY_THROWS_EXCEPTION(LoopAlreadyRunningError, s.runUntilIdle());
-        QVERIFY(idle.wait(5000));
-        QCOMPARE(handle.result(), 1);
-        QVERIFY(!s.isRunning());
-
-        // Paused with work pending: nothing moves until it is resumed or stepped.
-        Scheduler v;
-        auto later = v.spawn(awaitIo(QStringLiteral("y"), 1s));
-        v.setStepInterval(1ms);
-        QSignalSpy stepped(&v, &Scheduler::stepped);
-        v.start();
-        QVERIFY(stepped.wait(5000));
-        v.pause();
-        const qsizetype frozen = v.trace().size();
-        QTest::qWait(30);
-        QCOMPARE(v.trace().size(), frozen);
-        while (v.step().action != StepAction::Idle) { }
-        QCOMPARE(later.result(), 1);
-    }
-
     void spawnedTasksTakeTheirNames()
     {
         Scheduler s;

@@ -75,11 +75,11 @@ private slots:
                 "task_created main",
                 "task_created tens",
                 "message main next(tens)",
-                "task_yielded tens 0",
+                "value_yielded tens 0",
                 "message main next(tens)",
-                "task_yielded tens 10",
+                "value_yielded tens 10",
                 "message main next(tens)",
-                "task_yielded tens 20",
+                "value_yielded tens 20",
                 "message main next(tens)",
                 "task_returned tens",
                 "message main next(tens): nothing left, tens is exhausted",
@@ -87,7 +87,7 @@ private slots:
             }));
         for (qsizetype i = 0; i < s.trace().size(); ++i) {
             const TraceEvent &e = s.trace().at(i);
-            if (e.kind == EventKind::TaskYielded) {
+            if (e.kind == EventKind::ValueYielded) {
                 QCOMPARE(int(e.line), YieldLine);
                 QCOMPARE(s.trace().taskName(e.other), QStringLiteral("main")); // who received it
             }

@@ -1,6 +1,8 @@
 #include "analysis/tracedigest.h"
 #include "scheduler/awaitables.h"
+#include "scheduler/boundedqueue.h"
 #include "scheduler/event.h"
+#include "scheduler/semaphore.h"
 
 #include <QtTest>
 
@@ -157,6 +159,75 @@ private slots:
         const TaskSummary &watched = digest.task(2);
         QCOMPARE(watched.state, state);
         QCOMPARE(digest.awaitingText(s.trace(), watched), awaiting);
+    }
+
+    void everyAwaitMarksWhatKindOfWaitItIs()
+    {
+        // The kind of a wait travels in the suspension and in the resumption that ends it.
+        Scheduler s;
+        Event go(QStringLiteral("go"));
+        Semaphore permits(1, QStringLiteral("db"));
+        BoundedQueue<int> queue(1, QStringLiteral("q"));
+        auto sleeper = s.spawn([]() -> Task<void> { co_await sleep(1s); }(), QStringLiteral("sleeper"));
+        s.spawn([](Event &event) -> Task<void> { co_await event.wait(); }(go), QStringLiteral("waiter"));
+        s.spawn([](Semaphore &db, Event &event) -> Task<void> {
+            co_await db.acquire();
+            co_await event.wait();
+            db.release();
+        }(permits, go), QStringLiteral("holder"));
+        s.spawn([](Semaphore &db) -> Task<void> {
+            co_await db.acquire();
+            db.release();
+        }(permits), QStringLiteral("blocked"));
+        s.spawn([](BoundedQueue<int> &q) -> Task<void> { co_await q.get(); }(queue), QStringLiteral("consumer"));
+        s.spawn([](TaskHandle<void> other, BoundedQueue<int> &q, Event &event) -> Task<void> {
+            co_await yieldNow();
+            co_await other;
+            co_await io(QStringLiteral("read"), 1s);
+            co_await q.put(1);
+            event.set();
+        }(sleeper, queue, go), QStringLiteral("main"));
+        s.runUntilIdle();
+        QMap<QString, QStringList> waits; // task -> the kinds of its suspensions, then of its resumptions
+        for (qsizetype i = 0; i < s.trace().size(); ++i) {
+            const TraceEvent e = s.trace().at(i);
+            if (e.kind == EventKind::TaskSuspended || e.kind == EventKind::TaskResumed)
+                waits[s.trace().taskName(e.task)] << QStringLiteral("%1 %2").arg(
+                    e.kind == EventKind::TaskSuspended ? "awaits" : "resumed after", waitKindName(e.wait()));
+        }
+        QCOMPARE(waits.value(QStringLiteral("sleeper")), QStringList({"awaits timer", "resumed after timer"}));
+        QCOMPARE(waits.value(QStringLiteral("waiter")), QStringList({"awaits sync", "resumed after sync"}));
+        QCOMPARE(waits.value(QStringLiteral("blocked")), QStringList({"awaits sync", "resumed after sync"}));
+        QCOMPARE(waits.value(QStringLiteral("consumer")), QStringList({"awaits queue", "resumed after queue"}));
+        QCOMPARE(waits.value(QStringLiteral("main")),
+                 QStringList({"awaits yield", "resumed after yield", "awaits task", "resumed after task", "awaits io",
+                              "resumed after io"}));
+    }
+
+    void theKindOfAWaitIsReadFromTheEventNotItsLabel_data()
+    {
+        QTest::addColumn<QString>("label");
+        QTest::addColumn<WaitKind>("wait");
+        QTest::addColumn<TaskRunState>("state");
+        QTest::newRow("a wait labelled yield") << "yield" << WaitKind::Other << TaskRunState::AwaitingOther;
+        QTest::newRow("a yield labelled otherwise") << "next turn" << WaitKind::Yield << TaskRunState::Ready;
+        QTest::newRow("a join whatever its label") << "the other one" << WaitKind::Task << TaskRunState::AwaitingTask;
+        QTest::newRow("I/O without a submit") << "socket readable" << WaitKind::Io << TaskRunState::AwaitingIo;
+        QTest::newRow("a queue") << "q empty (get)" << WaitKind::Queue << TaskRunState::AwaitingOther;
+    }
+    void theKindOfAWaitIsReadFromTheEventNotItsLabel()
+    {
+        QFETCH(QString, label);
+        QFETCH(WaitKind, wait);
+        QFETCH(TaskRunState, state);
+        Trace trace;
+        trace.registerTask(1, trace.intern(QStringLiteral("T")), NoTask);
+        trace.append(EventKind::TaskCreated, 0, 1);
+        trace.append(EventKind::TaskStarted, 0, 1);
+        trace.append(EventKind::TaskSuspended, 0, 1, 1, trace.intern(label), 0, wait);
+        TraceDigest digest;
+        digest.update(trace);
+        QCOMPARE(digest.task(1).state, state);
     }
 
     void delegationNestsActivationsAndResumesTheParent()

@@ -7,6 +7,7 @@
 #include "io/tracefilewriter.h"
 #include "io/traceformaterror.h"
 #include "run/replayrun.h"
+#include "scheduler/awaitables.h"
 #include "tracefixtures.h"
 
 #include <QJsonArray>
@@ -256,6 +257,10 @@ private slots:
                                            << "field 't' of the event must be an integer, not the number 0.5";
         QTest::newRow("unknown kind") << replaced(lines, 17, "\"task_returned\"", "\"task_exploded\"") << 17LL
                                       << "unknown event kind 'task_exploded'";
+        QTest::newRow("unknown wait") << replaced(lines, 9, "\"wait\":\"io\"", "\"wait\":\"socket\"") << 9LL
+                                      << "unknown wait kind 'socket'";
+        QTest::newRow("thread lane out of range") << replaced(lines, 9, "\"wait\"", "\"thread\":32,\"wait\"") << 9LL
+                                                  << "field 'thread' of the event must be an integer from 0 to 31, not 32";
         QTest::newRow("unknown field") << replaced(lines, 8, "\"type\":\"event\"", "\"type\":\"event\",\"colour\":1") << 8LL
                                        << "unknown field 'colour' in the event";
         QTest::newRow("unknown task") << replaced(lines, 10, "\"task\":2", "\"task\":9") << 10LL
@@ -293,6 +298,48 @@ private slots:
             QCOMPARE(error.line(), line);
             QCOMPARE(error.message(), QStringLiteral("line %1: %2").arg(line).arg(problem));
         }
+    }
+
+    void suspensionsSayWhatTheyWaitFor()
+    {
+        const auto s = Fixtures::twoCoroutines();
+        const QList<QByteArray> lines = savedLines(s->trace());
+        QVERIFY(lines.at(8).contains(R"("kind":"task_suspended")"));
+        QVERIFY(lines.at(8).endsWith(R"("wait":"io"})"));
+        const LoadedTrace loaded = TraceFileReader::fromBytes(joined(lines));
+        QCOMPARE(loaded.trace->at(5).wait(), WaitKind::Io);
+        QCOMPARE(loaded.trace->at(12).wait(), WaitKind::Io); // the resumption that ends it
+    }
+
+    void filesOfLoopscope010AreReadWithTheirWaits()
+    {
+        // Loopscope 0.1.0 wrote no "wait" field and called a generator's value task_yielded: its
+        // files still open with every suspension's kind of wait.
+        Scheduler s;
+        auto sleeper = s.spawn([]() -> Task<void> { co_await sleep(std::chrono::seconds(1)); }(), QStringLiteral("sleeper"));
+        s.spawn([](TaskHandle<void> other) -> Task<void> {
+            co_await yieldNow();
+            co_await other;
+            co_await io(QStringLiteral("read"), std::chrono::seconds(1));
+        }(sleeper), QStringLiteral("main"));
+        s.runUntilIdle();
+        QByteArray old = TraceFileWriter::toBytes(s.trace(), metadata());
+        old.replace(R"(,"wait":"timer")", "").replace(R"(,"wait":"yield")", "").replace(R"(,"wait":"task")", "");
+        old.replace(R"(,"wait":"io")", "");
+        QVERIFY(!old.contains("\"wait\""));
+        const LoadedTrace loaded = TraceFileReader::fromBytes(old);
+        QStringList waits;
+        for (qsizetype i = 0; i < loaded.trace->size(); ++i) {
+            const TraceEvent e = loaded.trace->at(i);
+            if (e.kind == EventKind::TaskSuspended)
+                waits << QStringLiteral("%1 %2").arg(loaded.trace->taskName(e.task), waitKindName(e.wait()));
+        }
+        QCOMPARE(waits, QStringList({"sleeper timer", "main yield", "main task", "main io"}));
+
+        EventKind kind{};
+        QVERIFY(eventKindFromName(QLatin1StringView("task_yielded"), kind));
+        QCOMPARE(kind, EventKind::ValueYielded);
+        QCOMPARE(eventKindName(kind), QLatin1StringView("value_yielded"));
     }
 
     void loaderReportsMissingFile()

@@ -148,26 +148,23 @@ void TraceDigest::closeActivation(TaskId task, SeqNo seq)
     }
 }
 
-void TraceDigest::suspend(const Trace &trace, TaskSummary &task, const TraceEvent &event)
+void TraceDigest::suspend(TaskSummary &task, const TraceEvent &event)
 {
     TaskRunState state = TaskRunState::AwaitingOther;
-    const QString &label = trace.labels().text(event.detail);
-    if (task.lastSubmitKind == EventKind::IoSubmitted && task.lastSubmitId == event.other)
-        state = TaskRunState::AwaitingIo;
-    else if (task.lastSubmitKind == EventKind::TimerArmed && task.lastSubmitId == event.other)
-        state = TaskRunState::AwaitingTimer;
-    else if (label == QLatin1StringView("yield"))
-        state = TaskRunState::Ready;
-    else if (event.other != NoTask && label == QStringLiteral("task %1").arg(trace.taskName(event.other)))
-        state = TaskRunState::AwaitingTask;
-    task.lastSubmitKind = EventKind::Message;
+    switch (event.wait()) {
+    case WaitKind::Io: state = TaskRunState::AwaitingIo; break;
+    case WaitKind::Timer: state = TaskRunState::AwaitingTimer; break;
+    case WaitKind::Yield: state = TaskRunState::Ready; break;
+    case WaitKind::Task: state = TaskRunState::AwaitingTask; break;
+    default: break;
+    }
     task.awaitedId = event.other;
     task.awaitedLabel = event.detail;
     enter(task, state, event);
     closeActivations(event.seq);
 }
 
-void TraceDigest::consume(const Trace &trace, const TraceEvent &e, Change &change)
+void TraceDigest::consume(const TraceEvent &e, Change &change)
 {
     if (e.task == NoTask) {
         return; // loop events carry no task state
@@ -194,7 +191,7 @@ void TraceDigest::consume(const Trace &trace, const TraceEvent &e, Change &chang
         openActivation(e.task, e.seq);
         break;
     case EventKind::TaskSuspended:
-        suspend(trace, task, e);
+        suspend(task, e);
         break;
     case EventKind::TaskDelegated:
         task.awaitedId = e.other;
@@ -229,8 +226,6 @@ void TraceDigest::consume(const Trace &trace, const TraceEvent &e, Change &chang
         break;
     }
     case EventKind::IoSubmitted:
-        task.lastSubmitKind = e.kind;
-        task.lastSubmitId = e.other;
         if (!m_ioIndex.contains(e.other)) {
             m_ioIndex.emplace(e.other, static_cast<qsizetype>(m_io.size()));
             m_io.push_back(IoOperation { e.other, e.task, e.detail });
@@ -238,8 +233,6 @@ void TraceDigest::consume(const Trace &trace, const TraceEvent &e, Change &chang
         }
         break;
     case EventKind::TimerArmed:
-        task.lastSubmitKind = e.kind;
-        task.lastSubmitId = e.other;
         if (!m_timerIndex.contains(e.other)) {
             m_timerIndex.emplace(e.other, static_cast<qsizetype>(m_timers.size()));
             m_timers.push_back(IoOperation { e.other, e.task, e.detail });
@@ -272,18 +265,43 @@ TraceDigest::Change TraceDigest::update(const Trace &trace)
     change.taskCountBefore = taskCount();
     if (m_nextSeq < trace.firstSeq())
         m_nextSeq = trace.firstSeq(); // events dropped by a capped trace are gone
-    for (qsizetype i = trace.indexOfSeq(m_nextSeq); i >= 0 && i < trace.size(); ++i) {
-        const TraceEvent &e = trace.at(i);
-        if (!m_seenAny) {
-            m_seenAny = true;
-            m_startNs = e.timeNs;
-        }
-        m_endNs = std::max(m_endNs, e.timeNs);
-        m_loopCount = std::max(m_loopCount, e.thread + 1);
-        consume(trace, e, change);
-    }
+    for (qsizetype i = trace.indexOfSeq(m_nextSeq); i >= 0 && i < trace.size(); ++i)
+        take(trace.at(i), change);
     m_nextSeq = trace.nextSeq();
     return change;
+}
+
+void TraceDigest::add(const TraceEvent &event)
+{
+    Change change;
+    take(event, change);
+    m_nextSeq = event.seq + 1;
+}
+
+void TraceDigest::take(const TraceEvent &e, Change &change)
+{
+    if (!m_seenAny) {
+        m_seenAny = true;
+        m_startNs = e.timeNs;
+    }
+    m_endNs = std::max(m_endNs, e.timeNs);
+    m_loopCount = std::max(m_loopCount, e.thread + 1);
+    consume(e, change);
+}
+
+bool TraceDigest::isActive(TaskId task) const
+{
+    return std::any_of(m_running.begin(), m_running.end(),
+        [&](qsizetype i) { return m_activations[static_cast<std::size_t>(i)].task == task; });
+}
+
+std::vector<TaskId> TraceDigest::activeTasks() const
+{
+    std::vector<TaskId> tasks;
+    tasks.reserve(m_running.size());
+    for (const qsizetype i : m_running)
+        tasks.push_back(m_activations[static_cast<std::size_t>(i)].task);
+    return tasks;
 }
 
 } // namespace Loopscope

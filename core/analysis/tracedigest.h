@@ -34,9 +34,6 @@ struct TaskSummary
     LabelId outcome = NoLabel; //!< return value or error text once finished
     SeqNo lastSeq = 0; //!< the newest event about this task
     std::vector<TaskStateSpan> spans;
-    // The task's newest submit (I/O or timer), to tell what a following suspension waits for.
-    EventKind lastSubmitKind = EventKind::Message;
-    std::uint32_t lastSubmitId = 0;
     // Its I/O operation and timer in flight (indices into the digest's lists, -1 for none).
     qsizetype openIo = -1;
     qsizetype openTimer = -1;
@@ -83,6 +80,9 @@ public:
     void reset();
     //! Consumes the events appended to `trace` since the previous call.
     Change update(const Trace &trace);
+    //! Consumes one event, the next of the trace: update() for readers that walk a trace event by
+    //! event themselves and ask, between two events, what holds (the exports).
+    void add(const TraceEvent &event);
     //! The first sequence number not consumed yet.
     SeqNo nextSeq() const { return m_nextSeq; }
 
@@ -102,6 +102,11 @@ public:
     QString awaitingText(const Trace &trace, const TaskSummary &task) const;
     //! Index in task.spans of the span covering time `ns` (0 if before the first).
     static qsizetype spanAt(const TaskSummary &task, std::int64_t ns);
+
+    //! Whether `task` holds the thread now (an activation of it is open).
+    bool isActive(TaskId task) const;
+    //! The tasks holding the thread now: the one the loop runs first, then its inline children.
+    std::vector<TaskId> activeTasks() const;
 
     //! Activations in start order; activationIntervals() holds their [start, end] seqs (an open
     //! end while the task still runs).
@@ -125,8 +130,9 @@ private:
     void openActivation(TaskId task, SeqNo seq);
     void closeActivations(SeqNo seq);
     void closeActivation(TaskId task, SeqNo seq);
-    void consume(const Trace &trace, const TraceEvent &event, Change &change);
-    void suspend(const Trace &trace, TaskSummary &task, const TraceEvent &event);
+    void take(const TraceEvent &event, Change &change);
+    void consume(const TraceEvent &event, Change &change);
+    void suspend(TaskSummary &task, const TraceEvent &event);
 
     std::vector<TaskSummary> m_tasks; // index = id - 1
     std::vector<Activation> m_activations;

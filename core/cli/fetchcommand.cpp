@@ -2,17 +2,11 @@
 
 #include "cli/terminationsignals.h"
 
-#include "io/chrometraceexport.h"
-#include "io/eventrange.h"
-#include "io/harexport.h"
-#include "io/tracefilewriter.h"
-#include "run/tracemetadata.h"
-#include "net/connector.h"
-#include "scheduler/scheduler.h"
+#include "io/textexport.h"
+#include "net/retrieval.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
-#include <QSaveFile>
 #include <QElapsedTimer>
 #include <QSocketNotifier>
 
@@ -24,27 +18,18 @@ namespace {
 
 struct FetchCommandLine
 {
-    FetchOptions fetch;
-    HttpClientOptions http;
+    RetrievalSettings retrieval;
     QString out;
     QString trace; //!< where to save the trace (.loopscope, .json for Perfetto, .har), or empty
     bool quiet = false;
     QString help; //!< --help: the text to print instead of fetching
 };
 
-//! Saves the retrieval's trace in the format its file name asks for.
-void saveTrace(const Trace &trace, const QString &path, const QDateTime &started)
+//! The format --trace FILE asks for by its suffix: a .loopscope file, Perfetto's JSON or a HAR.
+const TextFormatInfo *traceFormatOf(const QString &path)
 {
-    if (path.endsWith(QLatin1String(".loopscope"))) {
-        TraceFileWriter::save(trace, TraceMetadata::recordedNow(QStringLiteral("fetch"), {}, ClockMode::Real), path);
-        return;
-    }
-    const QByteArray bytes = path.endsWith(QLatin1String(".har"))
-        ? HarExport::toJson(trace, started).json
-        : ChromeTraceExport::toJson(trace, EventRange::all(trace), QStringLiteral("loopscope fetch"));
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-        throw Error(QStringLiteral("cannot write the trace to %1: %2").arg(path, file.errorString()));
+    const TextFormatInfo *format = textFormatOfFile(path);
+    return format && format->format != TextFormat::Mermaid ? format : nullptr;
 }
 
 bool parseNumber(const QCommandLineParser &parser, const QString &name, qint64 minimum, qint64 maximum,
@@ -107,21 +92,20 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
         return std::nullopt;
     }
     FetchCommandLine line;
-    line.fetch.url = QUrl::fromUserInput(positional.first());
-    line.out = parser.value(QStringLiteral("out"));
+    line.retrieval.url = QUrl::fromUserInput(positional.first());
+    line.out = line.retrieval.outputPath = parser.value(QStringLiteral("out"));
     if (line.out.isEmpty()) {
         error = QStringLiteral("fetch needs --out FILE (the JSON Lines file to land the items in)");
         return std::nullopt;
     }
     line.quiet = parser.isSet(QStringLiteral("quiet"));
     line.trace = parser.value(QStringLiteral("trace"));
-    if (!line.trace.isEmpty() && !line.trace.endsWith(QLatin1String(".loopscope"))
-        && !line.trace.endsWith(QLatin1String(".json")) && !line.trace.endsWith(QLatin1String(".har"))) {
+    if (!line.trace.isEmpty() && !traceFormatOf(line.trace)) {
         error = QStringLiteral("--trace must name a .loopscope, .json (Perfetto) or .har file, got \"%1\"").arg(line.trace);
         return std::nullopt;
     }
-    qint64 pageSize = line.fetch.pageSize, concurrency = line.fetch.concurrency, maxPages = 0;
-    qint64 timeout = line.http.timeout.count(), attempts = line.http.maxAttempts, seed = 1;
+    qint64 pageSize = line.retrieval.fetch.pageSize, concurrency = line.retrieval.fetch.concurrency, maxPages = 0;
+    qint64 timeout = line.retrieval.http.timeout.count(), attempts = line.retrieval.http.maxAttempts, seed = 1;
     if (!parseNumber(parser, QStringLiteral("page-size"), 1, 100'000, pageSize, error)
         || !parseNumber(parser, QStringLiteral("concurrency"), 1, 10'000, concurrency, error)
         || !parseNumber(parser, QStringLiteral("max-pages"), 0, 1'000'000'000, maxPages, error)
@@ -129,13 +113,13 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
         || !parseNumber(parser, QStringLiteral("attempts"), 1, 100, attempts, error)
         || !parseNumber(parser, QStringLiteral("seed"), 0, std::numeric_limits<qint64>::max(), seed, error))
         return std::nullopt;
-    line.fetch.pageSize = int(pageSize);
-    line.fetch.concurrency = int(concurrency);
-    line.fetch.maxConcurrency = std::max(line.fetch.maxConcurrency, int(concurrency));
-    line.fetch.maxPages = maxPages;
-    line.http.timeout = std::chrono::milliseconds(timeout);
-    line.http.maxAttempts = int(attempts);
-    line.http.seed = quint64(seed);
+    line.retrieval.fetch.pageSize = int(pageSize);
+    line.retrieval.fetch.concurrency = int(concurrency);
+    line.retrieval.fetch.maxConcurrency = std::max(line.retrieval.fetch.maxConcurrency, int(concurrency));
+    line.retrieval.fetch.maxPages = maxPages;
+    line.retrieval.http.timeout = std::chrono::milliseconds(timeout);
+    line.retrieval.http.maxAttempts = int(attempts);
+    line.retrieval.http.seed = quint64(seed);
     if (parser.isSet(QStringLiteral("strategy"))) {
         const auto strategy = fetchStrategyFromName(parser.value(QStringLiteral("strategy")));
         if (!strategy) {
@@ -143,22 +127,22 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
                         .arg(parser.value(QStringLiteral("strategy")));
             return std::nullopt;
         }
-        line.fetch.strategy = *strategy;
+        line.retrieval.fetch.strategy = *strategy;
     }
     const QString style = parser.value(QStringLiteral("style"));
     if (style == QLatin1String("next"))
-        line.fetch.style = PaginationStyle::NextLink;
+        line.retrieval.fetch.style = PaginationStyle::NextLink;
     else if (!style.isEmpty() && style != QLatin1String("offset")) {
         error = QStringLiteral("unknown style \"%1\": use offset or next").arg(style);
         return std::nullopt;
     }
     if (parser.isSet(QStringLiteral("offset-param")))
-        line.fetch.offsetParam = parser.value(QStringLiteral("offset-param"));
+        line.retrieval.fetch.offsetParam = parser.value(QStringLiteral("offset-param"));
     if (parser.isSet(QStringLiteral("limit-param")))
-        line.fetch.limitParam = parser.value(QStringLiteral("limit-param"));
-    error = line.fetch.validate();
+        line.retrieval.fetch.limitParam = parser.value(QStringLiteral("limit-param"));
+    error = line.retrieval.validate();
     if (error.isEmpty())
-        error = line.http.validate();
+        error = line.retrieval.http.validate();
     if (!error.isEmpty())
         return std::nullopt;
     return line;
@@ -181,20 +165,11 @@ public:
         if (!m_enabled || (!final && m_sinceDraw.elapsed() < (m_terminal ? 100 : 2000)))
             return;
         m_sinceDraw.restart();
-        const double fresh = double(p.pagesLanded - p.pagesResumed);
-        const double rate = p.elapsedSeconds > 0 ? fresh / p.elapsedSeconds : 0;
-        QString eta = QStringLiteral("?");
-        if (p.pagesTotal >= 0 && rate > 0)
-            eta = QStringLiteral("%1 s").arg(double(p.pagesTotal - p.pagesLanded - p.pagesFailed) / rate, 0, 'f', 1);
-        const QString total = p.pagesTotal >= 0 ? QString::number(p.pagesTotal) : QStringLiteral("?");
-        const QString text = QStringLiteral("pages %1/%2 · items %3 · in flight %4 · errors %5 · %6 pages/s · ETA %7")
-                                 .arg(p.pagesLanded)
-                                 .arg(total)
-                                 .arg(p.items)
-                                 .arg(p.inFlight)
-                                 .arg(p.pagesFailed)
-                                 .arg(rate, 0, 'f', 0)
-                                 .arg(final ? QStringLiteral("done") : eta);
+        const double left = p.secondsLeft();
+        const QString eta = final ? QStringLiteral("done")
+                          : left >= 0 ? QStringLiteral("%1 s").arg(left, 0, 'f', 1)
+                                      : QStringLiteral("?");
+        const QString text = QStringLiteral("%1 · ETA %2").arg(p.describe(), eta);
         if (m_terminal)
             m_err << '\r' << text << QStringLiteral("\x1b[K") << (final ? "\n" : "");
         else
@@ -223,34 +198,31 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         out << line->help;
         return 0;
     }
-    std::optional<LandingZone> zone;
+    SchedulerRun run(SchedulerOptions{ClockMode::Real});
+    const QDateTime started = QDateTime::currentDateTimeUtc();
+    std::optional<Retrieval> wired;
     try {
-        zone.emplace(line->out, line->fetch.identity());
+        wired.emplace(wireRetrieval(run, line->retrieval));
     } catch (const Error &e) {
         err << "loopscope fetch: " << e.message() << '\n';
         return 2;
     }
-    if (zone->resumedPages() > 0)
-        err << "resuming: " << zone->resumedPages() << " pages already landed in " << line->out << '\n';
-
-    SchedulerOptions schedulerOptions;
-    schedulerOptions.clock = ClockMode::Real;
-    Scheduler scheduler(schedulerOptions);
-    HttpClient client(line->http);
-    Connector connector(client, line->fetch, *zone);
+    LandingZone &zone = wired->zone;
+    Connector &connector = wired->connector;
+    if (zone.resumedPages() > 0)
+        err << "resuming: " << zone.resumedPages() << " pages already landed in " << line->out << '\n';
     ProgressLine progress(err, !line->quiet);
     connector.progressChanged = [&progress](const FetchProgress &p) { progress.update(p); };
 
-    const QDateTime started = QDateTime::currentDateTimeUtc();
+    Scheduler &scheduler = run.loop();
     TerminationSignals termination;
-    auto run = scheduler.spawn(connector.run(), QStringLiteral("fetch"));
     QObject::connect(termination.notifier(), &QSocketNotifier::activated, &scheduler, [&] {
         termination.takeSignal();
-        scheduler.cancel(run);
+        scheduler.cancel(wired->task);
     });
     try {
         scheduler.runUntilIdle();
-        run.result();
+        wired->task.result();
     } catch (const CancelledError &) {
         progress.update(connector.progress(), true);
         err << "interrupted: " << connector.progress().pagesLanded << " pages landed in " << line->out
@@ -261,10 +233,14 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "loopscope fetch: " << e.message() << '\n';
         return 2;
     }
-    const FetchSummary summary = run.result();
+    const FetchSummary summary = wired->task.result();
     if (!line->trace.isEmpty()) {
         try {
-            saveTrace(scheduler.trace(), line->trace, started);
+            saveText(traceFormatOf(line->trace)->format,
+                     TextExportSource{scheduler.trace(),
+                                      TraceMetadata::recordedNow(QStringLiteral("fetch"), {}, ClockMode::Real),
+                                      QStringLiteral("loopscope fetch"), started, std::nullopt},
+                     line->trace);
         } catch (const Error &e) {
             err << "loopscope fetch: " << e.message() << '\n';
             return 2;
@@ -274,7 +250,7 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     progress.update(p, true);
     out << QStringLiteral("landed %1 pages (%2 items, %3 new) in %4 s into %5; peak in flight %6; retries %7; failed %8\n")
                .arg(p.pagesLanded)
-               .arg(zone->itemsLanded())
+               .arg(zone.itemsLanded())
                .arg(p.pagesLanded - p.pagesResumed)
                .arg(p.elapsedSeconds, 0, 'f', 2)
                .arg(line->out)

@@ -1,5 +1,6 @@
 #include "io/chrometraceexport.h"
 
+#include "analysis/tracedigest.h"
 #include "io/jsonwriter.h"
 
 #include <algorithm>
@@ -196,9 +197,33 @@ private:
             m_flowsFinished.insert(id);
     }
 
+    //! Opens and closes `task`'s slices as its state in the digest changed with the event at `time`:
+    //! it runs (a "running" slice) or waits from a suspension to its next run (an "await" slice).
+    void follow(TaskId task, TaskRunState before, std::int64_t time, const QString &awaitName)
+    {
+        const TaskRunState after = m_digest.task(task).state;
+        if (after == TaskRunState::Running) {
+            if (before != TaskRunState::Running) {
+                endAwait(task, time);
+                startRunning(task, time);
+            }
+            return;
+        }
+        if (isFinished(after))
+            endAwait(task, time);
+        if (before == TaskRunState::Running) {
+            stopRunning(task, time);
+            if (!isFinished(after))
+                beginAwait(task, time, awaitName);
+        }
+    }
+
     void handle(const TraceEvent &e)
     {
         m_subOrder = 0;
+        const TaskRunState before = m_digest.task(e.task).state;
+        const TaskRunState callerBefore = m_digest.task(e.other).state;
+        m_digest.add(e);
         const QString detail = m_trace.detailText(e);
         const QString name = m_trace.taskName(e.task);
         switch (e.kind) {
@@ -233,8 +258,7 @@ private:
             break;
         case EventKind::TaskStarted:
         case EventKind::TaskResumed:
-            endAwait(e.task, e.timeNs);
-            startRunning(e.task, e.timeNs);
+            follow(e.task, before, e.timeNs, {});
             if (const auto it = m_pendingFlow.find(e.task); it != m_pendingFlow.end()) {
                 if (m_emitting)
                     flow("f", e.task, it->second);
@@ -242,27 +266,22 @@ private:
             }
             break;
         case EventKind::TaskSuspended:
-            stopRunning(e.task, e.timeNs);
-            beginAwait(e.task, e.timeNs, detail.isEmpty() ? QStringLiteral("await") : QStringLiteral("await %1").arg(detail));
+            follow(e.task, before, e.timeNs,
+                   detail.isEmpty() ? QStringLiteral("await") : QStringLiteral("await %1").arg(detail));
             break;
         case EventKind::TaskDelegated:
-            stopRunning(e.task, e.timeNs);
-            beginAwait(e.task, e.timeNs, QStringLiteral("await %1").arg(m_trace.taskName(e.other)));
+            follow(e.task, before, e.timeNs, QStringLiteral("await %1").arg(m_trace.taskName(e.other)));
             break;
         case EventKind::TaskReturned:
         case EventKind::TaskFailed:
         case EventKind::TaskCancelled:
-            endAwait(e.task, e.timeNs);
-            stopRunning(e.task, e.timeNs);
+            follow(e.task, before, e.timeNs, {});
             if (e.kind == EventKind::TaskFailed)
                 instant(e.task, QStringLiteral("failed"), "task", detail);
             else if (e.kind == EventKind::TaskCancelled)
                 instant(e.task, QStringLiteral("cancelled"), "task", detail);
-            if (e.other != NoTask) {
-                // An inline child finished: its caller stops awaiting it and runs on.
-                endAwait(e.other, e.timeNs);
-                startRunning(e.other, e.timeNs);
-            }
+            if (e.other != NoTask)
+                follow(e.other, callerBefore, e.timeNs, {}); // an inline child finished: its caller runs on
             break;
         case EventKind::IoSubmitted:
             instant(e.task, QStringLiteral("submit I/O #%1").arg(e.other), "io", detail);
@@ -276,7 +295,7 @@ private:
         case EventKind::Message:
             instant(e.task, detail, "output", QString());
             break;
-        case EventKind::TaskYielded:
+        case EventKind::ValueYielded:
             instant(e.task, QStringLiteral("yield"), "task", detail);
             break;
         case EventKind::Poll:
@@ -331,6 +350,7 @@ private:
     }
 
     const Trace &m_trace;
+    TraceDigest m_digest; //!< each task's state, up to the event being handled
     EventRange m_range;
     std::int64_t m_rangeStart;
     std::int64_t m_rangeEnd;

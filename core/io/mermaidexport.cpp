@@ -1,8 +1,10 @@
 #include "io/mermaidexport.h"
 
+#include "analysis/tracedigest.h"
+
 #include <QStringList>
 
-#include <unordered_map>
+#include <algorithm>
 #include <vector>
 
 namespace Loopscope {
@@ -27,7 +29,6 @@ public:
     MermaidBuilder(const Trace &trace, const MermaidExport::Options &options)
         : m_trace(trace)
         , m_options(options)
-        , m_active(trace.taskCount() + 1u, false)
         , m_used(trace.taskCount() + 1u, false)
     {
     }
@@ -39,6 +40,7 @@ public:
             if (i == range.first)
                 openActivations();
             handle(i);
+            m_digest.add(m_trace.at(i));
         }
         QStringList out{QStringLiteral("sequenceDiagram")};
         out << QStringLiteral("    participant L as Event Loop");
@@ -61,10 +63,8 @@ private:
     {
         if (id == NoTask)
             return Loop;
-        if (id >= m_used.size()) {
+        if (id >= m_used.size())
             m_used.resize(id + 1u, false);
-            m_active.resize(id + 1u, false);
-        }
         m_used[id] = m_used[id] || m_emitting;
         return QStringLiteral("T%1").arg(id);
     }
@@ -75,14 +75,9 @@ private:
             m_body << QStringLiteral("    ") + text;
     }
 
-    bool isActive(TaskId id) const { return id != NoTask && id < m_active.size() && m_active[id]; }
-
-    void setActive(TaskId id, bool active)
-    {
-        participant(id);
-        if (id != NoTask)
-            m_active[id] = active;
-    }
+    // Whether a task holds the thread (an activation bar) is the digest's answer, asked before the
+    // event being drawn is added to it.
+    bool isActive(TaskId id) const { return id != NoTask && m_digest.isActive(id); }
 
     //! `from ->> to` that makes `to` active (start or resume).
     void call(const QString &from, TaskId to, const QString &text)
@@ -90,7 +85,6 @@ private:
         const QString target = participant(to);
         const bool activate = m_options.activations && !isActive(to);
         line(QStringLiteral("%1->>%2%3: %4").arg(from, activate ? QStringLiteral("+") : QString(), target, text));
-        setActive(to, true);
     }
 
     //! `from -->> to` that ends the activation of `from` (await, completion).
@@ -99,7 +93,6 @@ private:
         const QString source = participant(from);
         const bool deactivate = m_options.activations && isActive(from);
         line(QStringLiteral("%1-->>%2%3: %4").arg(source, deactivate ? QStringLiteral("-") : QString(), to, text));
-        setActive(from, false);
     }
 
     void note(const QString &over, const QString &text) { line(QStringLiteral("Note over %1: %2").arg(over, MermaidExport::escape(text))); }
@@ -108,23 +101,27 @@ private:
     {
         if (!m_options.activations)
             return;
-        for (TaskId id = 1; id < m_active.size(); ++id) {
-            if (m_active[id])
-                line(QStringLiteral("activate %1").arg(participant(id)));
-        }
+        std::vector<TaskId> active = m_digest.activeTasks();
+        std::sort(active.begin(), active.end());
+        for (const TaskId id : active)
+            line(QStringLiteral("activate %1").arg(participant(id)));
     }
 
     QString awaitText(const TraceEvent &event) const
     {
-        const auto io = m_pendingIo.find(event.task);
-        if (io != m_pendingIo.end() && io->second == event.other)
+        switch (event.wait()) {
+        case WaitKind::Io:
             return QStringLiteral("Await IO Operation");
-        const auto timer = m_pendingTimer.find(event.task);
-        if (timer != m_pendingTimer.end() && timer->second.first == event.other)
-            return QStringLiteral("Sleep %1").arg(formatDuration(std::int64_t(timer->second.second) * 1000));
-        const QString label = m_trace.labels().text(event.detail);
-        if (label == QLatin1StringView("yield"))
+        case WaitKind::Timer:
+            if (const IoOperation *timer = m_digest.timer(event.other))
+                return QStringLiteral("Sleep %1").arg(formatDuration(std::int64_t(timer->detail) * 1000));
+            break;
+        case WaitKind::Yield:
             return QStringLiteral("Yield");
+        default:
+            break;
+        }
+        const QString label = m_trace.labels().text(event.detail);
         return label.isEmpty() ? QStringLiteral("Await") : QStringLiteral("Await %1").arg(MermaidExport::escape(label));
     }
 
@@ -142,8 +139,6 @@ private:
                 line(QStringLiteral("%1->>%2: Spawn %3").arg(participant(e.other), participant(e.task), name));
             break;
         case EventKind::TaskStarted:
-            if (e.other != NoTask)
-                m_callers[e.task] = e.other;
             call(e.other != NoTask ? participant(e.other) : Loop, e.task, QStringLiteral("Start %1").arg(name));
             break;
         case EventKind::TaskResumed:
@@ -151,16 +146,12 @@ private:
             break;
         case EventKind::TaskSuspended: {
             handBack(e.task, Loop, awaitText(e));
-            // The whole chain of inline callers waits with it. A file can claim a cycle of callers:
-            // the walk is bounded by the number of callers so that it always ends.
-            auto it = m_callers.find(e.task);
-            for (std::size_t hops = 0; it != m_callers.end() && hops < m_callers.size(); ++hops, it = m_callers.find(it->second)) {
-                if (m_options.activations && isActive(it->second))
-                    line(QStringLiteral("deactivate %1").arg(participant(it->second)));
-                setActive(it->second, false);
+            // The whole chain of inline callers waits with it, innermost first.
+            const std::vector<TaskId> active = m_digest.activeTasks();
+            for (auto caller = active.rbegin(); caller != active.rend(); ++caller) {
+                if (*caller != e.task && m_options.activations)
+                    line(QStringLiteral("deactivate %1").arg(participant(*caller)));
             }
-            m_pendingIo.erase(e.task);
-            m_pendingTimer.erase(e.task);
             break;
         }
         case EventKind::TaskReturned:
@@ -175,26 +166,16 @@ private:
                 note(participant(e.task), QStringLiteral("failed: %1").arg(m_trace.detailText(e)));
             else if (e.kind == EventKind::TaskCancelled)
                 note(participant(e.task), QStringLiteral("cancelled"));
-            if (caller != NoTask) {
-                // Control returns to the caller, which runs on.
-                if (m_options.activations && !isActive(caller))
-                    line(QStringLiteral("activate %1").arg(participant(caller)));
-                setActive(caller, true);
-            }
-            m_callers.erase(e.task);
+            // Control returns to the caller, which runs on.
+            if (caller != NoTask && m_options.activations && !isActive(caller))
+                line(QStringLiteral("activate %1").arg(participant(caller)));
             break;
         }
-        case EventKind::TaskYielded:
+        case EventKind::ValueYielded:
             line(QStringLiteral("%1-->>L: Yield %2").arg(participant(e.task), MermaidExport::escape(m_trace.detailText(e))));
             break;
         case EventKind::Poll:
             line(QStringLiteral("L->>%1: Poll (not ready)").arg(participant(e.other)));
-            break;
-        case EventKind::IoSubmitted:
-            m_pendingIo[e.task] = e.other;
-            break;
-        case EventKind::TimerArmed:
-            m_pendingTimer[e.task] = {e.other, e.detail};
             break;
         case EventKind::LoopWaiting:
             m_usesIo = m_usesIo || m_emitting;
@@ -225,17 +206,16 @@ private:
         case EventKind::LoopStarted:
         case EventKind::LoopStopped:
         case EventKind::TaskDelegated:
+        case EventKind::IoSubmitted:
+        case EventKind::TimerArmed:
             break;
         }
     }
 
     const Trace &m_trace;
     MermaidExport::Options m_options;
-    std::vector<bool> m_active;
+    TraceDigest m_digest; //!< what holds after the events before the one being drawn
     std::vector<bool> m_used;
-    std::unordered_map<TaskId, TaskId> m_callers;          //!< inline child -> the task awaiting it
-    std::unordered_map<TaskId, std::uint32_t> m_pendingIo; //!< task -> the I/O it just submitted
-    std::unordered_map<TaskId, std::pair<std::uint32_t, std::uint32_t>> m_pendingTimer; //!< task -> timer, µs
     QStringList m_body;
     bool m_emitting = false;
     bool m_usesIo = false;

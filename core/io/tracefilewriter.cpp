@@ -1,10 +1,10 @@
 #include "io/tracefilewriter.h"
 
+#include "io/atomicfile.h"
 #include "io/jsonwriter.h"
 #include "io/traceformaterror.h"
 
 #include <QBuffer>
-#include <QSaveFile>
 
 #include <cmath>
 
@@ -90,6 +90,8 @@ void writeEvent(JsonWriter &json, const Trace &trace, const TraceEvent &event)
         json.member(QLatin1StringView("line"), std::uint32_t(event.line));
     if (event.thread != 0)
         json.member(QLatin1StringView("thread"), std::uint32_t(event.thread));
+    if (event.wait() != WaitKind::Other)
+        json.member(QLatin1StringView("wait"), waitKindName(event.wait()));
     json.endObject().raw(QLatin1StringView("\n"));
 }
 
@@ -135,12 +137,7 @@ void TraceFileWriter::write(const Trace &trace, const TraceMetadata &metadata, Q
 
 void TraceFileWriter::save(const Trace &trace, const TraceMetadata &metadata, const QString &path)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        throw TraceFormatError(QStringLiteral("cannot write '%1': %2").arg(path, file.errorString()));
-    write(trace, metadata, file);
-    if (!file.commit())
-        throw TraceFormatError(QStringLiteral("cannot write '%1': %2").arg(path, file.errorString()));
+    writeFileAtomically(path, [&](QIODevice &device) { write(trace, metadata, device); });
 }
 
 QByteArray TraceFileWriter::toBytes(const Trace &trace, const TraceMetadata &metadata)

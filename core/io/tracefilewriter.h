@@ -19,7 +19,10 @@ namespace Loopscope {
  *                                                                     N events, in seq order
  *
  * An event's detail is its label text inline for kinds with a label, a number otherwise; "line"
- * and "thread" are written only when they are not 0. The output depends only on the trace and
+ * and "thread" are written only when they are not 0, "wait" (the kind of wait of a suspension and
+ * of the resumption that ends it: "yield", "task", "io", "timer", "queue", "sync", "value") only
+ * when there is one. Files without "wait" fields (Loopscope 0.1.0) are read with the kinds worked
+ * out as that version's views did. The output depends only on the trace and
  * the metadata, so saving an opened trace reproduces the original file byte for byte.
  */
 class TraceFileWriter

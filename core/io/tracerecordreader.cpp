@@ -104,9 +104,33 @@ void readIoRecord(const TraceFieldReader &fields, Trace &trace)
     trace.recordIo(io);
 }
 
+namespace {
+
+// Files written by Loopscope 0.1.0 do not mark waits: there, a suspension waits for what its task
+// has just submitted, and the scheduler labelled yields "yield" and joins "task <name>".
+WaitKind waitOfUnmarkedSuspension(const Trace &trace, TaskId task, std::uint32_t other, LabelId label)
+{
+    if (!trace.isEmpty()) {
+        const TraceEvent previous = trace.last();
+        if (previous.task == task && previous.other == other && previous.kind == EventKind::IoSubmitted)
+            return WaitKind::Io;
+        if (previous.task == task && previous.other == other && previous.kind == EventKind::TimerArmed)
+            return WaitKind::Timer;
+    }
+    const QString &text = trace.labels().text(label);
+    if (text == QLatin1StringView("yield"))
+        return WaitKind::Yield;
+    if (other != NoTask && other <= trace.taskCount() && text == QStringLiteral("task %1").arg(trace.taskName(other)))
+        return WaitKind::Task;
+    return WaitKind::Other;
+}
+
+} // namespace
+
 void readEventRecord(const TraceFieldReader &fields, Trace &trace, std::int64_t &lastTime)
 {
-    fields.allowOnly({"type"_l1, "seq"_l1, "t"_l1, "kind"_l1, "task"_l1, "other"_l1, "detail"_l1, "line"_l1, "thread"_l1});
+    fields.allowOnly({"type"_l1, "seq"_l1, "t"_l1, "kind"_l1, "task"_l1, "other"_l1, "detail"_l1, "line"_l1, "thread"_l1,
+                       "wait"_l1});
     const std::int64_t seq = fields.integer("seq"_l1, 0, MaxExact);
     if (static_cast<SeqNo>(seq) != trace.nextSeq())
         fields.fail(QStringLiteral("expected event seq %1, found %2 (events must be consecutive)").arg(trace.nextSeq()).arg(seq));
@@ -130,9 +154,18 @@ void readEventRecord(const TraceFieldReader &fields, Trace &trace, std::int64_t 
         detail = static_cast<std::uint32_t>(fields.integer("detail"_l1, 0, MaxU32));
     }
     const auto line = static_cast<std::uint16_t>(fields.has("line"_l1) ? fields.integer("line"_l1, 0, 65535) : 0);
-    const auto thread = static_cast<std::uint8_t>(fields.has("thread"_l1) ? fields.integer("thread"_l1, 0, 255) : 0);
+    const auto thread = static_cast<std::uint8_t>(
+        fields.has("thread"_l1) ? fields.integer("thread"_l1, 0, MaxThreadLanes - 1) : 0);
+    WaitKind wait = WaitKind::Other;
+    if (fields.has("wait"_l1)) {
+        const QString waitName = fields.string("wait"_l1);
+        if (!waitKindFromName(QLatin1StringView(waitName.toLatin1()), wait) || waitName.size() > 64)
+            fields.fail(QStringLiteral("unknown wait kind '%1'").arg(waitName.left(64)));
+    } else if (kind == EventKind::TaskSuspended) {
+        wait = waitOfUnmarkedSuspension(trace, static_cast<TaskId>(task), static_cast<std::uint32_t>(other), detail);
+    }
     trace.appendEvent(StoredEvent{time, static_cast<TaskId>(task), static_cast<std::uint32_t>(other), detail, kind,
-                                  thread, line});
+                                  thread, static_cast<std::uint8_t>(wait), line});
     lastTime = time;
 }
 

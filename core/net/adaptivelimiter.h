@@ -42,7 +42,7 @@ public:
             if (!node)
                 break;
             ++m_inUse;
-            node->promise->scheduler->makeReady(*node);
+            detail::SchedulerBackend(*node->promise->scheduler).makeReady(*node);
         }
     }
 
@@ -65,7 +65,8 @@ public:
         template<typename P>
         bool await_suspend(std::coroutine_handle<P> handle)
         {
-            Scheduler &scheduler = *handle.promise().scheduler;
+            detail::SchedulerBackend scheduler(*handle.promise().scheduler);
+            node.wait = WaitKind::Sync;
             node.label = scheduler.intern(QStringLiteral("adaptive limit %1").arg(limiter.m_limit));
             if (!scheduler.suspend(handle.promise(), handle, node))
                 return false;

@@ -9,6 +9,29 @@
 
 namespace Loopscope {
 
+double FetchProgress::pagesPerSecond() const
+{
+    return elapsedSeconds > 0 ? double(pagesLanded - pagesResumed) / elapsedSeconds : 0;
+}
+
+double FetchProgress::secondsLeft() const
+{
+    const double rate = pagesPerSecond();
+    return pagesTotal >= 0 && rate > 0 ? double(pagesTotal - pagesLanded - pagesFailed) / rate : -1;
+}
+
+QString FetchProgress::describe() const
+{
+    return QStringLiteral("pages %1/%2 · items %3 · in flight %4 (peak %5) · errors %6 · %7 pages/s")
+        .arg(pagesLanded)
+        .arg(pagesTotal >= 0 ? QString::number(pagesTotal) : QStringLiteral("?"))
+        .arg(items)
+        .arg(inFlight)
+        .arg(peakInFlight)
+        .arg(pagesFailed)
+        .arg(pagesPerSecond(), 0, 'f', 0);
+}
+
 QString fetchStrategyName(FetchStrategy strategy)
 {
     switch (strategy) {

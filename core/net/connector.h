@@ -47,6 +47,13 @@ struct FetchProgress
     int limit = 0;            //!< the concurrency limit in force (adaptive: current)
     qint64 retries = 0;
     double elapsedSeconds = 0;
+
+    //! Pages landed per second by this run (pages resumed from an earlier run do not count).
+    double pagesPerSecond() const;
+    //! Seconds until every page is in at the current rate; -1 while that cannot be told.
+    double secondsLeft() const;
+    //! One line for people: "pages 12/40 · items 600 · in flight 8 (peak 8) · errors 0 · 95 pages/s".
+    QString describe() const;
 };
 
 struct FetchSummary

@@ -1,4 +1,5 @@
 #include "net/demoserverparts.h"
+#include "scheduler/errors.h"
 
 #include <QHostAddress>
 #include <QTcpServer>
@@ -52,6 +53,15 @@ QString DemoServer::validateOptions(const Options &options)
     if (options.retryAfterSeconds < 0)
         return QStringLiteral("Retry-After must not be negative, got %1").arg(options.retryAfterSeconds);
     return {};
+}
+
+std::unique_ptr<DemoServer> DemoServer::startLocal(const Options &options)
+{
+    auto server = std::make_unique<DemoServer>();
+    QString error;
+    if (!server->setOptions(options, &error) || !server->listen(0, &error))
+        throw Error(QStringLiteral("cannot start the demo API: %1").arg(error));
+    return server;
 }
 
 bool DemoServer::setOptions(const Options &options, QString *error)

@@ -95,6 +95,10 @@ public:
     explicit DemoServer(QObject *parent = nullptr);
     ~DemoServer() override;
 
+    //! A demo API with `options`, listening on a free port of 127.0.0.1 in this process (for the
+    //! window, scenarios and tests). Throws Error("cannot start the demo API: ...") when it cannot.
+    static std::unique_ptr<DemoServer> startLocal(const Options &options);
+
     //! Why `options` are unusable, or an empty string when they are fine.
     static QString validateOptions(const Options &options);
     //! Applies valid options (also while listening; reseeds the generator). On failure keeps the old ones.

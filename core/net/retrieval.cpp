@@ -19,40 +19,41 @@ QString RetrievalSettings::validate() const
     return checked.validate();
 }
 
-std::unique_ptr<SchedulerRun> startRetrieval(const RetrievalSettings &settings,
-                                             std::function<void(const FetchProgress &)> progress)
+Retrieval wireRetrieval(SchedulerRun &run, const RetrievalSettings &settings)
 {
     const QString problem = settings.validate();
     if (!problem.isEmpty())
         throw Error(problem);
-    SchedulerOptions schedulerOptions;
-    schedulerOptions.clock = ClockMode::Real;
-    auto run = std::make_unique<SchedulerRun>(schedulerOptions);
-
+    const QString httpProblem = settings.http.validate();
+    if (!httpProblem.isEmpty())
+        throw Error(httpProblem);
     FetchOptions fetch = settings.fetch;
     fetch.url = settings.url;
     if (fetch.url.isEmpty()) {
-        auto &server = run->hold(std::make_unique<DemoServer>());
         DemoServer::Options options;
         options.items = settings.demoItems;
         options.latencyMs = settings.demoLatencyMs;
-        QString error;
-        if (!server.setOptions(options, &error) || !server.listen(0, &error))
-            throw Error(QStringLiteral("cannot start the demo API: %1").arg(error));
-        fetch.url = server.itemsUrl();
+        fetch.url = run.hold(DemoServer::startLocal(options)).itemsUrl();
     }
     QString output = settings.outputPath;
     if (output.isEmpty()) {
-        auto &directory = run->hold(std::make_unique<QTemporaryDir>());
+        auto &directory = run.hold(std::make_unique<QTemporaryDir>());
         if (!directory.isValid())
             throw Error(QStringLiteral("cannot create a temporary folder: %1").arg(directory.errorString()));
         output = directory.filePath(QStringLiteral("items.jsonl"));
     }
-    auto &zone = run->hold(std::make_unique<LandingZone>(output, fetch.identity()));
-    auto &client = run->hold(std::make_unique<HttpClient>());
-    auto &connector = run->hold(std::make_unique<Connector>(client, fetch, zone));
-    connector.progressChanged = std::move(progress);
-    run->loop().spawn(connector.run(), QStringLiteral("fetch"));
+    auto &zone = run.hold(std::make_unique<LandingZone>(output, fetch.identity()));
+    auto &client = run.hold(std::make_unique<HttpClient>(settings.http));
+    auto &connector = run.hold(std::make_unique<Connector>(client, fetch, zone));
+    TaskHandle<FetchSummary> task = run.loop().spawn(connector.run(), QStringLiteral("fetch"));
+    return Retrieval{zone, connector, std::move(task)};
+}
+
+std::unique_ptr<SchedulerRun> startRetrieval(const RetrievalSettings &settings,
+                                             std::function<void(const FetchProgress &)> progress)
+{
+    auto run = std::make_unique<SchedulerRun>(SchedulerOptions{ClockMode::Real});
+    wireRetrieval(*run, settings).connector.progressChanged = std::move(progress);
     return run;
 }
 

@@ -83,13 +83,10 @@ std::unique_ptr<Run> start(const ScenarioParams &params)
     SchedulerOptions options;
     options.clock = ClockMode::Real;
     auto run = std::make_unique<SchedulerRun>(options);
-    auto &server = run->hold(std::make_unique<DemoServer>());
     DemoServer::Options serverOptions;
     serverOptions.items = qint64(pages) * 50;
     serverOptions.latencyMs = static_cast<int>(integerParameter(params, QStringLiteral("latency_ms")));
-    QString error;
-    if (!server.setOptions(serverOptions, &error) || !server.listen(0, &error))
-        throw Error(QStringLiteral("cannot start the demo API: %1").arg(error));
+    auto &server = run->hold(DemoServer::startLocal(serverOptions));
     auto &http = run->hold(std::make_unique<HttpClient>());
     auto &limit = run->hold(std::make_unique<Semaphore>(concurrency, QStringLiteral("limit")));
     const QUrl collection = server.itemsUrl();

@@ -46,9 +46,11 @@ struct GeneratorPromiseBase
     std::suspend_always initial_suspend() const noexcept { return {}; }
     void unhandled_exception() noexcept { error = std::current_exception(); }
     void return_void() const noexcept { }
-    void record(EventKind kind, std::uint32_t other, const QString &text, std::uint16_t line) const
+    void record(EventKind kind, std::uint32_t other, const QString &text, std::uint16_t line,
+                WaitKind wait = WaitKind::Other) const
     {
-        scheduler->record(kind, id, other, text.isEmpty() ? NoLabel : scheduler->intern(text), line);
+        const detail::SchedulerBackend loop(*scheduler);
+        loop.record(kind, id, other, text.isEmpty() ? NoLabel : loop.intern(text), line, wait);
     }
 };
 
@@ -135,14 +137,14 @@ template <typename Y, typename S> struct GeneratorPromise final : GeneratorPromi
 
     GeneratorYieldAwaiter<S> yield_value(Y value, SourceLine line = {})
     {
-        record(EventKind::TaskYielded, consumer, formatValue(value), line.value());
+        record(EventKind::ValueYielded, consumer, formatValue(value), line.value());
         yielded = std::move(value);
         return { &sent, this };
     }
     GeneratorYieldAwaiter<S> yield_value(
         ReceiveTag, SourceLine line = {}) requires(!std::is_void_v<S>)
     {
-        record(EventKind::TaskSuspended, consumer, QStringLiteral("a sent value"), line.value());
+        record(EventKind::TaskSuspended, consumer, QStringLiteral("a sent value"), line.value(), WaitKind::Value);
         return { &sent, this };
     }
 
@@ -166,7 +168,7 @@ inline detail::CloseRequest onClose(QString text, SourceLine line = {})
  * A lazy generator driven by a task on a Scheduler (Python's generator): its body runs only when
  * the consumer asks for the next value, up to its next `co_yield`, inside the consumer's step.
  * The generator has its own lane in the trace: the consumer's requests are Messages ("next(g)",
- * "send(2) to g", "close(g)"), each value is a TaskYielded event at the line of its co_yield, and
+ * "send(2) to g", "close(g)"), each value is a ValueYielded event at the line of its co_yield, and
  * the end is TaskReturned (or TaskFailed, TaskCancelled when closed).
  *
  * With a send type S, `co_yield` evaluates to the value passed to send(). Sending to a generator
@@ -250,7 +252,7 @@ private:
         promise_type &promise = m_handle.promise();
         if (!promise.scheduler) {
             promise.scheduler = &scheduler;
-            promise.id = m_id = scheduler.registerForeignTask(promise.name, scheduler.currentTask());
+            promise.id = m_id = detail::SchedulerBackend(scheduler).registerForeignTask(promise.name, scheduler.currentTask());
         } else if (promise.scheduler != &scheduler) {
             throw InvalidStateError(QStringLiteral("%1 belongs to another event loop").arg(promise.name));
         }
@@ -260,7 +262,8 @@ private:
 
     void request(Scheduler &scheduler, const QString &text, std::uint16_t line) const
     {
-        scheduler.record(EventKind::Message, scheduler.currentTask(), m_id, scheduler.intern(text), line);
+        const detail::SchedulerBackend loop(scheduler);
+        loop.record(EventKind::Message, scheduler.currentTask(), m_id, loop.intern(text), line);
     }
 
     std::optional<Y> resume(Scheduler &scheduler, const QString &what, std::uint16_t line, bool sending)
@@ -305,7 +308,8 @@ private:
         promise.closing = true;
         std::exchange(m_handle, {}).destroy();
         m_closed = true;
-        scheduler.record(EventKind::TaskCancelled, id, consumer, scheduler.intern(QStringLiteral("closed")));
+        const detail::SchedulerBackend loop(scheduler);
+        loop.record(EventKind::TaskCancelled, id, consumer, loop.intern(QStringLiteral("closed")));
     }
 
     Handle m_handle;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "scheduler/detail/schedulerbackend.h"
 #include "scheduler/scheduler.h"
 #include "scheduler/sourceline.h"
 
@@ -15,7 +16,7 @@ struct ParkingAwaiter
     WaitNode node;
 
     bool await_ready() const noexcept { return false; }
-    void await_resume() { node.promise->scheduler->resumed(node); }
+    void await_resume() { detail::SchedulerBackend(*node.promise->scheduler).resumed(node); }
     ~ParkingAwaiter() { node.detach(); }
 
     //! Traces the start of an I/O operation labelled `label` and parks the task on it. Returns
@@ -24,10 +25,11 @@ struct ParkingAwaiter
     bool beginIo(std::coroutine_handle<P> handle, const QString &label)
     {
         auto &promise = handle.promise();
-        Scheduler &scheduler = *promise.scheduler;
+        detail::SchedulerBackend scheduler(*promise.scheduler);
         if (promise.root->cancelRequested)
             return scheduler.suspend(promise, handle, node);
         node.isIo = true;
+        node.wait = WaitKind::Io;
         node.other = scheduler.nextIoId();
         node.label = scheduler.intern(label);
         scheduler.record(EventKind::IoSubmitted, promise.id, node.other, node.label, node.line);
@@ -54,11 +56,11 @@ struct YieldAwaiter
     template<typename P>
     [[gnu::always_inline]] void await_suspend(std::coroutine_handle<P> handle)
     {
-        Scheduler &scheduler = *handle.promise().scheduler;
+        detail::SchedulerBackend scheduler(*handle.promise().scheduler);
         node.label = scheduler.yieldLabel();
         scheduler.parkForNextTurn(handle.promise(), handle, node);
     }
-    void await_resume() const { node.promise->scheduler->resumedAfterYield(node); }
+    void await_resume() const { detail::SchedulerBackend(*node.promise->scheduler).resumedAfterYield(node); }
 };
 
 struct SleepAwaiter : ParkingAwaiter
@@ -73,10 +75,11 @@ struct SleepAwaiter : ParkingAwaiter
     bool await_suspend(std::coroutine_handle<P> handle)
     {
         auto &promise = handle.promise();
-        Scheduler &scheduler = *promise.scheduler;
+        detail::SchedulerBackend scheduler(*promise.scheduler);
         if (promise.root->cancelRequested)
             return scheduler.suspend(promise, handle, node);
         node.other = scheduler.nextTimerId();
+        node.wait = WaitKind::Timer;
         node.label = scheduler.intern(QStringLiteral("sleep"));
         scheduler.record(EventKind::TimerArmed, promise.id, node.other,
                          detailMicros(duration.count()),
@@ -104,7 +107,7 @@ struct SimulatedIoAwaiter : ParkingAwaiter
     {
         if (!beginIo(handle, label))
             return false;
-        Scheduler &scheduler = *handle.promise().scheduler;
+        detail::SchedulerBackend scheduler(*handle.promise().scheduler);
         node.resultLabel = scheduler.intern(outcome);
         scheduler.suspend(handle.promise(), handle, node);
         scheduler.armTimer(node, scheduler.now() + std::max<std::int64_t>(0, latency.count()));
@@ -162,7 +165,7 @@ inline detail::SimulatedIoAwaiter io(const QString &label, nanoseconds latency,
 //! A blocking call inside a task: the thread (and so the whole loop) stalls for `duration`.
 inline auto blockFor(nanoseconds duration)
 {
-    return detail::inlineAwait([duration](Scheduler &scheduler) { scheduler.block(duration); });
+    return detail::inlineAwait([duration](Scheduler &scheduler) { detail::SchedulerBackend(scheduler).block(duration); });
 }
 
 //! The scheduler running the current task (to spawn siblings, log, or read the clock).

@@ -36,10 +36,10 @@ public:
     {
         m_closed = true;
         while (detail::WaitNode *node = m_getters.popFront())
-            node->promise->scheduler->makeReady(*node); // wakes with no item: end of stream
+            detail::SchedulerBackend(*node->promise->scheduler).makeReady(*node); // wakes with no item: end of stream
         while (detail::WaitNode *node = m_putters.popFront()) {
             static_cast<PutAwaiter *>(node->context)->rejected = true;
-            node->promise->scheduler->makeReady(*node);
+            detail::SchedulerBackend(*node->promise->scheduler).makeReady(*node);
         }
     }
 
@@ -61,7 +61,7 @@ public:
                 throw QueueClosedError();
             if (detail::WaitNode *getter = queue.m_getters.popFront()) {
                 static_cast<GetAwaiter *>(getter->context)->item = std::move(item);
-                getter->promise->scheduler->makeReady(*getter);
+                detail::SchedulerBackend(*getter->promise->scheduler).makeReady(*getter);
                 return true;
             }
             if (!queue.isFull()) {
@@ -73,7 +73,8 @@ public:
         template<typename P>
         bool await_suspend(std::coroutine_handle<P> handle)
         {
-            Scheduler &scheduler = *handle.promise().scheduler;
+            detail::SchedulerBackend scheduler(*handle.promise().scheduler);
+            node.wait = WaitKind::Queue;
             node.label = scheduler.intern(QStringLiteral("%1 full (put)").arg(queue.m_name));
             if (!scheduler.suspend(handle.promise(), handle, node))
                 return false;
@@ -112,7 +113,8 @@ public:
         template<typename P>
         bool await_suspend(std::coroutine_handle<P> handle)
         {
-            Scheduler &scheduler = *handle.promise().scheduler;
+            detail::SchedulerBackend scheduler(*handle.promise().scheduler);
+            node.wait = WaitKind::Queue;
             node.label = scheduler.intern(QStringLiteral("%1 empty (get)").arg(queue.m_name));
             if (!scheduler.suspend(handle.promise(), handle, node))
                 return false;
@@ -153,7 +155,7 @@ private:
     {
         if (detail::WaitNode *putter = m_putters.popFront()) {
             push(std::move(*static_cast<PutAwaiter *>(putter->context)->item));
-            putter->promise->scheduler->makeReady(*putter);
+            detail::SchedulerBackend(*putter->promise->scheduler).makeReady(*putter);
         }
     }
 

@@ -72,7 +72,7 @@ struct WaitForAwaiter : JoinAwaiterBase
     bool await_suspend(std::coroutine_handle<P> handle)
     {
         auto &promise = handle.promise();
-        Scheduler &scheduler = *promise.scheduler;
+        detail::SchedulerBackend scheduler(*promise.scheduler);
         if (!suspendOn(promise, handle))
             return false;
         timerNode.promise = &promise;
@@ -90,7 +90,7 @@ struct WaitForAwaiter : JoinAwaiterBase
     T await_resume()
     {
         if (timerNode.outcome == WaitNode::Outcome::Ready) {
-            Scheduler &scheduler = *timerNode.promise->scheduler;
+            detail::SchedulerBackend scheduler(*timerNode.promise->scheduler);
             scheduler.resumed(timerNode);
             if (!core->isDone()) {
                 scheduler.cancelCore(*core);
@@ -117,7 +117,7 @@ template<typename T>
 detail::WaitForAwaiter<T> waitFor(const TaskHandle<T> &handle, nanoseconds timeout,
                                   SourceLine line = {})
 {
-    return detail::WaitForAwaiter<T>(handle.core(), timeout, line.value());
+    return detail::WaitForAwaiter<T>(detail::SchedulerBackend::coreOf(handle), timeout, line.value());
 }
 
 } // namespace Loopscope

@@ -21,7 +21,7 @@ public:
     {
         m_set = true;
         while (detail::WaitNode *node = m_waiters.popFront())
-            node->promise->scheduler->makeReady(*node);
+            detail::SchedulerBackend(*node->promise->scheduler).makeReady(*node);
     }
     void clear() { m_set = false; }
     std::size_t waiterCount() const { return m_waiters.size(); }
@@ -38,7 +38,8 @@ public:
         template<typename P>
         bool await_suspend(std::coroutine_handle<P> handle)
         {
-            Scheduler &scheduler = *handle.promise().scheduler;
+            detail::SchedulerBackend scheduler(*handle.promise().scheduler);
+            node.wait = WaitKind::Sync;
             node.label = scheduler.intern(QStringLiteral("event %1").arg(event.m_name));
             if (!scheduler.suspend(handle.promise(), handle, node))
                 return false;

@@ -32,14 +32,16 @@ struct ExternalSlot
 
     void finish(const QString &outcome, bool failed)
     {
-        if (node)
-            scheduler->completeExternal(*node, failed, scheduler->intern(outcome));
+        if (node) {
+            SchedulerBackend loop(*scheduler);
+            loop.completeExternal(*node, failed, loop.intern(outcome));
+        }
     }
     static void unlink(WaitNode &node)
     {
         auto *slot = static_cast<ExternalSlot *>(node.owner);
         slot->node = nullptr;
-        slot->scheduler->endExternal();
+        detail::SchedulerBackend(*slot->scheduler).endExternal();
     }
 };
 
@@ -84,11 +86,11 @@ struct ExternalAwaiter : ParkingAwaiter
     {
         if (!beginIo(handle, label))
             return false;
-        Scheduler &scheduler = *handle.promise().scheduler;
+        detail::SchedulerBackend scheduler(*handle.promise().scheduler);
         if (submitted)
             submitted(node.other);
         scheduler.suspend(handle.promise(), handle, node);
-        slot->scheduler = &scheduler;
+        slot->scheduler = &scheduler.scheduler();
         slot->node = &node;
         node.owner = slot.get();
         node.unlink = &ExternalSlot<T>::unlink;

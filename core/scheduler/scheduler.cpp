@@ -1,5 +1,7 @@
 #include "scheduler/scheduler.h"
 
+#include "scheduler/detail/schedulerbackend.h"
+
 #include <QEventLoop>
 
 #include <algorithm>
@@ -11,19 +13,20 @@ namespace detail {
 
 std::coroutine_handle<> finishFrame(std::coroutine_handle<> frame, PromiseBase &promise) noexcept
 {
-    return promise.scheduler->finishFrame(frame, promise);
+    return detail::SchedulerBackend(*promise.scheduler).finishFrame(frame, promise);
 }
 
 std::coroutine_handle<> startChild(PromiseBase &parent, std::coroutine_handle<> parentFrame, PromiseBase &child,
                                    std::coroutine_handle<> childFrame, const QString *name)
 {
-    return parent.scheduler->startChild(parent, parentFrame, child, childFrame, name);
+    return detail::SchedulerBackend(*parent.scheduler).startChild(parent, parentFrame, child, childFrame, name);
 }
 
 bool JoinAwaiterBase::suspendOn(PromiseBase &awaiter, std::coroutine_handle<> handle)
 {
-    Scheduler &scheduler = *awaiter.scheduler;
+    detail::SchedulerBackend scheduler(*awaiter.scheduler);
     node.other = core->id;
+    node.wait = WaitKind::Task;
     node.label = scheduler.intern(QStringLiteral("task %1").arg(scheduler.trace().taskName(core->id)));
     node.line = line;
     if (!scheduler.suspend(awaiter, handle, node))
@@ -35,7 +38,7 @@ bool JoinAwaiterBase::suspendOn(PromiseBase &awaiter, std::coroutine_handle<> ha
 void JoinAwaiterBase::checkResumed()
 {
     if (node.promise)
-        node.promise->scheduler->resumed(node);
+        detail::SchedulerBackend(*node.promise->scheduler).resumed(node);
 }
 
 } // namespace detail
@@ -78,14 +81,10 @@ Scheduler::Scheduler(SchedulerOptions options, QObject *parent)
     m_trace.setCapacity(options.traceCapacity);
     m_trace.setThreadLane(options.threadLane);
     m_yieldLabel = m_trace.intern(QStringLiteral("yield"));
-    m_driveTimer.setSingleShot(true);
-    m_driveTimer.setTimerType(Qt::PreciseTimer);
-    connect(&m_driveTimer, &QTimer::timeout, this, &Scheduler::driveSlice);
 }
 
 Scheduler::~Scheduler()
 {
-    m_driveTimer.stop();
     // Destroying a root frame destroys its children and runs the awaiters' destructors, which
     // unlink them from timers, queues and other tasks while those structures are still alive.
     for (auto &slot : m_liveCores) {
@@ -196,7 +195,6 @@ void Scheduler::completeExternal(detail::WaitNode &node, bool failed, LabelId ou
     m_completions.pushBack(node);
     if (m_waitLoop)
         m_waitLoop->quit();
-    scheduleDrive();
 }
 
 void Scheduler::block(std::chrono::nanoseconds duration)
@@ -212,7 +210,7 @@ void Scheduler::block(std::chrono::nanoseconds duration)
 void Scheduler::parkForNextTurnSlowly(detail::PromiseBase &promise, std::coroutine_handle<> handle,
                                       detail::ReadyNode &node)
 {
-    record(EventKind::TaskSuspended, promise.id, 0, node.label, node.line);
+    record(EventKind::TaskSuspended, promise.id, 0, node.label, node.line, WaitKind::Yield);
     m_ready.push(node, handle);
 }
 
@@ -292,10 +290,10 @@ void Scheduler::finishRoot(detail::PromiseBase &root, std::coroutine_handle<> fr
     const Resumption resumption{promise->id, node.kind == detail::ReadyNode::Kind::Start};
     const std::int64_t before = now();
     if (node.kind == detail::ReadyNode::Kind::Yield) [[likely]] {
-        m_trace.append(EventKind::TaskResumed, before, promise->id, 0, node.label, node.line);
+        m_trace.append(EventKind::TaskResumed, before, promise->id, 0, node.label, node.line, WaitKind::Yield);
     } else if (node.kind == detail::ReadyNode::Kind::Wait) {
         const std::uint32_t other = static_cast<detail::WaitNode &>(node).other;
-        m_trace.append(EventKind::TaskResumed, before, promise->id, other, node.label, node.line);
+        m_trace.append(EventKind::TaskResumed, before, promise->id, other, node.label, node.line, node.wait);
     } else {
         promise->core()->state = TaskState::Running;
         if (promise->cancelRequested) {

@@ -59,9 +59,9 @@ struct SchedulerOptions
  * Trace. Each turn delivers the completions and timers that are due, then resumes the tasks that
  * were ready when the turn began, in FIFO order (the asyncio model).
  *
- * Three ways to drive it: runUntilComplete() / runUntilIdle() (synchronous), start()/pause()
- * (free-running inside the Qt event loop, optionally one step per interval), and step(), which
- * performs exactly one scheduling action. Driving a loop that is already running throws
+ * Two ways to drive it: runUntilComplete() / runUntilIdle() (synchronous), and step(), which
+ * performs exactly one scheduling action (RunSession animates a run with it inside the Qt event
+ * loop). Driving a loop that is already running throws
  * LoopAlreadyRunningError and leaves the loop intact.
  *
  * Destroying the scheduler destroys every unfinished task frame (their awaits are unlinked first).
@@ -125,13 +125,8 @@ public:
     //! event loop until an I/O completion arrives or the next timer is due.
     void waitUntilSomethingIsDue();
 
-    //! Free-running inside the Qt event loop; with an interval, one step per interval (animation).
-    void start();
-    void pause();
-    bool isRunning() const { return m_freeRunning || m_driving; }
-    bool isFreeRunning() const { return m_freeRunning; }
-    void setStepInterval(std::chrono::milliseconds interval);
-    std::chrono::milliseconds stepInterval() const { return m_stepInterval; }
+    //! Whether the loop is being driven (inside step(), a run or a wait) right now.
+    bool isRunning() const { return m_driving; }
 
     bool hasWork() const;
     std::size_t readyCount() const { return m_ready.size(); }
@@ -139,12 +134,25 @@ public:
     qsizetype liveTaskCount() const { return m_liveRoots; }
     //! The task running right now (NoTask between steps).
     TaskId currentTask() const;
-
-    // ---- back end of the awaitables (awaitables.h, sync primitives); not for scenario code ----
-    void record(EventKind kind, TaskId task, std::uint32_t other = 0, std::uint32_t detail = 0,
-                std::uint16_t line = 0)
+    //! Records a line of scenario output for the running task (`line`: where it was said).
+    void log(const QString &text, std::uint16_t line = 0)
     {
-        m_trace.append(kind, now(), task, other, detail, line);
+        record(EventKind::Message, currentTask(), 0, intern(text), line);
+    }
+
+signals:
+    //! A spawned task ended with an exception nobody had awaited yet.
+    void taskFailed(Loopscope::TaskId task, const QString &message);
+
+private:
+    // The back end of the awaitables and synchronisation primitives, reached through
+    // detail::SchedulerBackend (scheduler/detail/schedulerbackend.h).
+    friend class detail::SchedulerBackend;
+
+    void record(EventKind kind, TaskId task, std::uint32_t other = 0, std::uint32_t detail = 0,
+                std::uint16_t line = 0, WaitKind wait = WaitKind::Other)
+    {
+        m_trace.append(kind, now(), task, other, detail, line, wait);
     }
     LabelId intern(const QString &text) { return m_trace.intern(text); }
     //! Marks `promise` suspended on `node` and traces it. Returns false if it must not suspend
@@ -157,7 +165,7 @@ public:
         if (root.cancelRequested) [[unlikely]]
             return false;
         root.setCurrentWait(&node);
-        record(EventKind::TaskSuspended, promise.id, node.other, node.label, node.line);
+        record(EventKind::TaskSuspended, promise.id, node.other, node.label, node.line, node.wait);
         return true;
     }
     //! Throws CancelledError if the task was cancelled while it waited; clears the wait.
@@ -189,7 +197,7 @@ public:
             return;
         }
         m_trace.appendUnchecked(StoredEvent{m_virtualNow, promise.id, 0, node.label, EventKind::TaskSuspended,
-                                            m_trace.threadLane(), node.line});
+                                            m_trace.threadLane(), std::uint8_t(WaitKind::Yield), node.line});
         m_ready.pushUnchecked(node, handle);
     }
     //! After a yield: throws CancelledError if the task was cancelled before or meanwhile.
@@ -199,21 +207,7 @@ public:
         if (root.cancelRequested) [[unlikely]]
             throwCancelled(root);
     }
-    LabelId yieldLabel() const { return m_yieldLabel; }
-    //! Records a line of scenario output for the running task (`line`: where it was said).
-    void log(const QString &text, std::uint16_t line = 0)
-    {
-        record(EventKind::Message, currentTask(), 0, intern(text), line);
-    }
-    //! Gives a coroutine the scheduler does not run itself (a generator driven by a task) an id and
-    //! a lane of its own in the trace, and traces its creation by `parent`.
-    TaskId registerForeignTask(const QString &name, TaskId parent) { return registerTask(name, parent); }
     void armTimer(detail::WaitNode &node, std::int64_t deadline);
-    std::uint32_t nextIoId() { return ++m_lastIoId; }
-    std::uint32_t nextTimerId() { return ++m_lastTimerId; }
-    //! An external operation (Qt I/O) is in flight for `node`; its completion arrives via complete().
-    void beginExternal() { ++m_externalInFlight; }
-    void endExternal() { --m_externalInFlight; }
     //! The external operation of `node` finished; the completion is delivered by a later step.
     void completeExternal(detail::WaitNode &node, bool failed, LabelId outcome);
     //! Simulates a blocking call: the clock moves on while the task keeps the thread.
@@ -221,7 +215,6 @@ public:
     void wakeJoiners(detail::TaskCore &core);
     //! cancel() for a task known by its core. False if it is done.
     bool cancelCore(detail::TaskCore &core);
-    detail::PromiseBase *currentFrame() const { return m_current; }
 
     // Frame life cycle, called from Task's promise (task.h).
     std::coroutine_handle<> finishFrame(std::coroutine_handle<> frame, detail::PromiseBase &promise) noexcept;
@@ -229,16 +222,7 @@ public:
                                        detail::PromiseBase &child, std::coroutine_handle<> childFrame,
                                        const QString *name);
 
-signals:
-    void runningChanged(bool running);
-    //! Free-running only: the loop has nothing left to do.
-    void becameIdle();
-    //! Free-running with a step interval: one step was taken.
-    void stepped(const Loopscope::StepResult &result);
-    //! A spawned task ended with an exception nobody had awaited yet.
-    void taskFailed(Loopscope::TaskId task, const QString &message);
 
-private:
     void adopt(std::coroutine_handle<> frame, detail::PromiseBase &promise, std::shared_ptr<detail::TaskCore> core,
                const QString &name);
     TaskId registerTask(const QString &name, TaskId parent);
@@ -259,8 +243,6 @@ private:
     void ensureStarted();
     void stopLoop(const char *why);
     void waitForExternalEvents();
-    void driveSlice();
-    void scheduleDrive();
     [[noreturn]] static void throwCancelled(detail::PromiseBase &root);
     //! The resumptions left in the current turn, run back to back.
     void drainTurn();
@@ -292,9 +274,6 @@ private:
     LabelId m_yieldLabel = NoLabel;
     bool m_loopStarted = false;
     bool m_driving = false;
-    bool m_freeRunning = false;
-    std::chrono::milliseconds m_stepInterval{0};
-    QTimer m_driveTimer;
     QPointer<QEventLoop> m_waitLoop;
 };
 

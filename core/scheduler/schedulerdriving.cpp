@@ -1,4 +1,4 @@
-// The ways to drive a Scheduler: step(), the synchronous runs, and free-running inside Qt.
+// The ways to drive a Scheduler: step() and the synchronous runs.
 #include "scheduler/scheduler.h"
 
 #include <QEventLoop>
@@ -45,8 +45,6 @@ void Scheduler::stopLoop(const char *why)
 
 StepResult Scheduler::step()
 {
-    if (m_freeRunning)
-        throw LoopAlreadyRunningError();
     DriveGuard guard(*this);
     const SeqNo first = m_trace.nextSeq();
     ensureStarted();
@@ -61,8 +59,6 @@ StepResult Scheduler::step()
 
 void Scheduler::runUntilDone(const detail::TaskCore &core)
 {
-    if (m_freeRunning)
-        throw LoopAlreadyRunningError();
     DriveGuard guard(*this);
     ensureStarted();
     while (!core.isDone()) {
@@ -82,8 +78,6 @@ void Scheduler::runUntilDone(const detail::TaskCore &core)
 
 void Scheduler::runUntilIdle()
 {
-    if (m_freeRunning)
-        throw LoopAlreadyRunningError();
     DriveGuard guard(*this);
     ensureStarted();
     for (;;) {
@@ -99,8 +93,6 @@ void Scheduler::runUntilIdle()
 
 void Scheduler::waitUntilSomethingIsDue()
 {
-    if (m_freeRunning)
-        throw LoopAlreadyRunningError();
     DriveGuard guard(*this);
     if (m_options.clock == ClockMode::Real && m_completions.isEmpty() && !hasDueTimer() && m_ready.isEmpty()
         && (m_externalInFlight > 0 || !m_timers.isEmpty()))
@@ -124,92 +116,6 @@ void Scheduler::waitForExternalEvents()
     }
     loop.exec();
     m_waitLoop = nullptr;
-}
-
-void Scheduler::start()
-{
-    if (m_driving)
-        throw LoopAlreadyRunningError();
-    if (m_freeRunning)
-        return;
-    m_freeRunning = true;
-    emit runningChanged(true);
-    m_driveTimer.start(0);
-}
-
-void Scheduler::pause()
-{
-    if (!m_freeRunning)
-        return;
-    m_freeRunning = false;
-    m_driveTimer.stop();
-    m_trace.publish();
-    emit runningChanged(false);
-}
-
-void Scheduler::setStepInterval(std::chrono::milliseconds interval)
-{
-    m_stepInterval = std::max(interval, std::chrono::milliseconds(0));
-}
-
-void Scheduler::scheduleDrive()
-{
-    if (m_freeRunning && !m_driving)
-        m_driveTimer.start(static_cast<int>(m_stepInterval.count()));
-}
-
-void Scheduler::driveSlice()
-{
-    if (!m_freeRunning || m_driving)
-        return;
-    StepResult result;
-    {
-        DriveGuard guard(*this);
-        ensureStarted();
-        if (m_stepInterval.count() > 0) {
-            const SeqNo first = m_trace.nextSeq();
-            result = takeStep();
-            result.firstSeq = first;
-            result.endSeq = m_trace.nextSeq();
-            m_trace.publish();
-            emit stepped(result);
-        } else {
-            // Run flat out, but hand the thread back to Qt every few milliseconds so views stay live.
-            QElapsedTimer slice;
-            slice.start();
-            for (int n = 1;; ++n) {
-                result = takeStep();
-                if (result.action == StepAction::Idle || result.action == StepAction::Blocked)
-                    break;
-                if (n % 256 == 0 && slice.elapsed() >= 8)
-                    break;
-            }
-            m_trace.publish();
-        }
-    }
-    if (!m_freeRunning)
-        return; // paused from a slot connected to stepped()
-    switch (result.action) {
-    case StepAction::Idle:
-        stopLoop("idle");
-        m_freeRunning = false;
-        emit runningChanged(false);
-        emit becameIdle();
-        break;
-    case StepAction::Blocked: {
-        const std::int64_t wait
-            = m_timers.isEmpty() ? -1 : std::max<std::int64_t>(0, m_timers.topDeadline() - now());
-        record(EventKind::LoopWaiting, NoTask, 0, detailMicros(std::max<std::int64_t>(wait, 0)));
-        m_trace.publish();
-        if (wait >= 0)
-            m_driveTimer.start(static_cast<int>(
-                std::max<std::int64_t>(std::ceil(static_cast<double>(wait) / 1e6), m_stepInterval.count())));
-        break; // otherwise an I/O completion calls scheduleDrive()
-    }
-    default:
-        scheduleDrive();
-        break;
-    }
 }
 
 } // namespace Loopscope

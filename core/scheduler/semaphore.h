@@ -31,7 +31,7 @@ public:
     void release()
     {
         if (detail::WaitNode *node = m_waiters.popFront()) {
-            node->promise->scheduler->makeReady(*node); // the permit passes to the waiter
+            detail::SchedulerBackend(*node->promise->scheduler).makeReady(*node); // the permit passes to the waiter
             return;
         }
         if (m_available == m_permits)
@@ -69,7 +69,8 @@ public:
         template<typename P>
         bool await_suspend(std::coroutine_handle<P> handle)
         {
-            Scheduler &scheduler = *handle.promise().scheduler;
+            detail::SchedulerBackend scheduler(*handle.promise().scheduler);
+            node.wait = WaitKind::Sync;
             node.label = scheduler.intern(QStringLiteral("semaphore %1").arg(semaphore.m_name));
             if (!scheduler.suspend(handle.promise(), handle, node))
                 return false;

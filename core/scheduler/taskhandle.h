@@ -10,6 +10,8 @@ enum class TaskState : std::uint8_t { Pending, Running, Succeeded, Failed, Cance
 
 namespace detail {
 
+class SchedulerBackend;
+
 /*!
  * What outlives a spawned task's frame: its state, result and the tasks waiting for it.
  * Shared between the scheduler (while the frame lives) and every TaskHandle.
@@ -24,7 +26,7 @@ struct TaskCore
     TaskState state = TaskState::Pending;
     std::exception_ptr error;
     WaitList joiners;
-    ReadyNode startNode{nullptr, NoLabel, 0, ReadyNode::Kind::Start}; //!< ready-queue entry for the first run
+    ReadyNode startNode{nullptr, NoLabel, 0, ReadyNode::Kind::Start, WaitKind::Other}; //!< ready-queue entry for the first run
 
     bool isDone() const { return state >= TaskState::Succeeded; }
     virtual ~TaskCore() = default;
@@ -93,10 +95,6 @@ class TaskHandle
 {
 public:
     TaskHandle() = default;
-    explicit TaskHandle(std::shared_ptr<detail::TaskCoreOf<T>> core)
-        : m_core(std::move(core))
-    {
-    }
 
     bool isValid() const { return bool(m_core); }
     TaskId id() const { return m_core ? m_core->id : NoTask; }
@@ -118,9 +116,16 @@ public:
 
     detail::JoinAwaiter<T> operator co_await() const { return detail::JoinAwaiter<T>(m_core); }
 
+private:
+    // Handles are made by Scheduler::spawn(); awaiters reach the task through the back end.
+    friend class Scheduler;
+    friend class detail::SchedulerBackend;
+    explicit TaskHandle(std::shared_ptr<detail::TaskCoreOf<T>> core)
+        : m_core(std::move(core))
+    {
+    }
     const std::shared_ptr<detail::TaskCoreOf<T>> &core() const { return m_core; }
 
-private:
     std::shared_ptr<detail::TaskCoreOf<T>> m_core;
 };
 

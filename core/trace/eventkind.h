@@ -19,7 +19,7 @@ enum class EventKind : std::uint8_t {
     TaskStarted,   //!< first resumption of a task
     TaskSuspended, //!< a task handed control back; other: what it awaits (task or I/O id); detail: label
     TaskResumed,   //!< the loop resumed a suspended task
-    TaskYielded,   //!< a generator produced a value; detail: label with the value
+    ValueYielded,  //!< a generator produced a value for its consumer; detail: label with the value
     TaskDelegated, //!< a task awaits a child coroutine inline (`yield from`); other: the child
     TaskReturned,  //!< a task completed; detail: label with its return value
     TaskFailed,    //!< a task ended with an exception; detail: label with the error text
@@ -43,5 +43,28 @@ bool eventKindFromName(QLatin1StringView name, EventKind &kind);
 
 //! True for kinds whose detail is a label id (as opposed to a plain number).
 bool eventKindHasLabel(EventKind kind);
+
+/*!
+ * What a suspended task waits for. A task_suspended event carries it, and so does the
+ * task_resumed that ends the wait, so that views, exports and analyses read the kind of a wait
+ * from the event instead of from its label (which is only for people).
+ */
+enum class WaitKind : std::uint8_t {
+    Other, //!< a wait of no kind below, and every event that is not a wait
+    Yield, //!< yieldNow(): ready again at the next turn, nothing awaited
+    Task,  //!< another task to finish (a join); other: its id
+    Io,    //!< an I/O operation; other: its id
+    Timer, //!< a sleep; other: the timer id
+    Queue, //!< room in, or an item from, a bounded queue
+    Sync,  //!< an event, a semaphore or a concurrency limiter
+    Value, //!< a generator waiting for the value its consumer sends it
+};
+
+inline constexpr int WaitKindCount = static_cast<int>(WaitKind::Value) + 1;
+
+//! Stable machine name of a wait ("io"), used by trace files.
+QLatin1StringView waitKindName(WaitKind wait);
+//! Parses a machine name back; returns false for an unknown name.
+bool waitKindFromName(QLatin1StringView name, WaitKind &wait);
 
 } // namespace Loopscope

@@ -169,7 +169,7 @@ QString Trace::describe(const TraceEvent &event) const
     case EventKind::TaskStarted: what = QStringLiteral("loop starts %1").arg(who); break;
     case EventKind::TaskSuspended: what = QStringLiteral("%1 awaits %2").arg(who, detail); break;
     case EventKind::TaskResumed: what = QStringLiteral("loop resumes %1").arg(who); break;
-    case EventKind::TaskYielded: what = QStringLiteral("%1 yields %2").arg(who, detail); break;
+    case EventKind::ValueYielded: what = QStringLiteral("%1 yields %2").arg(who, detail); break;
     case EventKind::TaskDelegated: what = QStringLiteral("%1 delegates to %2").arg(who, other); break;
     case EventKind::TaskReturned:
         what = detail.isEmpty() ? QStringLiteral("%1 completes").arg(who)

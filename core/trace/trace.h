@@ -71,9 +71,9 @@ public:
     qsizetype capacity() const { return m_capacity; }
 
     void append(EventKind kind, std::int64_t timeNs, TaskId task, std::uint32_t other = 0,
-                std::uint32_t detail = 0, std::uint16_t line = 0)
+                std::uint32_t detail = 0, std::uint16_t line = 0, WaitKind wait = WaitKind::Other)
     {
-        appendEvent(StoredEvent{timeNs, task, other, detail, kind, m_thread, line});
+        appendEvent(StoredEvent{timeNs, task, other, detail, kind, m_thread, static_cast<std::uint8_t>(wait), line});
     }
     //! Appends an event as given, thread lane included (its seq, if any, is the trace's to give).
     void appendEvent(const StoredEvent &event)
@@ -90,7 +90,12 @@ public:
     //! Emits eventsAppended() for the events appended since the last call, if any.
     void publish();
 
-    void setThreadLane(std::uint8_t lane) { m_thread = lane; }
+    //! The lane of the events appended from now on; below MaxThreadLanes.
+    void setThreadLane(std::uint8_t lane)
+    {
+        Q_ASSERT(lane < MaxThreadLanes);
+        m_thread = lane;
+    }
     std::uint8_t threadLane() const { return m_thread; }
 
     void registerTask(TaskId id, LabelId name, TaskId parent);

@@ -13,6 +13,8 @@ using SeqNo = std::uint64_t;
 
 inline constexpr TaskId NoTask = 0;
 inline constexpr LabelId NoLabel = 0;
+//! Event loops (thread lanes) one trace can tell apart.
+inline constexpr int MaxThreadLanes = 32;
 
 /*!
  * What a Trace stores of one scheduling decision: everything but its seq, which the event's
@@ -24,7 +26,8 @@ inline constexpr LabelId NoLabel = 0;
  * - `other` is the second party: the awaited task, the I/O operation or timer id, or the parent.
  * - `detail` is a LabelId or a number, depending on `kind` (see EventKind and eventKindHasLabel()).
  * - `line` is the source line of the await or yield that produced the event (0 when unknown).
- * - `thread` is the index of the loop's thread lane (0 for a single loop).
+ * - `thread` is the index of the loop's thread lane (0 for a single loop; at most MaxThreadLanes - 1).
+ * - wait() says what a suspension (and the resumption that ends it) waits for; Other otherwise.
  */
 // No default member initialisers on purpose: trace chunks are allocated without being zeroed
 // (every slot is written before it is read). Use StoredEvent{} for a zeroed value.
@@ -35,8 +38,11 @@ struct StoredEvent
     std::uint32_t other;
     std::uint32_t detail;
     EventKind kind;
-    std::uint8_t thread;
+    std::uint8_t thread : 5;
+    std::uint8_t waitCode : 3; //!< a WaitKind: see wait()
     std::uint16_t line;
+
+    WaitKind wait() const { return static_cast<WaitKind>(waitCode); }
 
     friend bool operator==(const StoredEvent &, const StoredEvent &) = default;
 };

@@ -1,12 +1,9 @@
-#include "exportcommand.h"
+#include "export/exportcommand.h"
 
-#include "imageexport.h"
-#include "runningtimechart.h"
-#include "io/chrometraceexport.h"
-#include "io/harexport.h"
-#include "io/mermaidexport.h"
+#include "export/imageexport.h"
+#include "export/runningtimechart.h"
+#include "io/textexport.h"
 #include "io/tracefilereader.h"
-#include "io/tracefilewriter.h"
 #include "io/traceformaterror.h"
 #include "scenarios/scenarioparams.h"
 #include "scenarios/scenarioregistry.h"
@@ -14,16 +11,20 @@
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QGuiApplication>
-#include <QSaveFile>
 #include <QTextStream>
 
 namespace Loopscope {
 
 namespace {
 
-const QStringList Formats{QStringLiteral("png"),      QStringLiteral("svg"), QStringLiteral("pdf"),
-                          QStringLiteral("mermaid"),  QStringLiteral("perfetto"), QStringLiteral("har"),
-                          QStringLiteral("loopscope")};
+//! Every --format: the pictures, then the text formats of core/io's table.
+QStringList allFormats()
+{
+    QStringList formats{QStringLiteral("png"), QStringLiteral("svg"), QStringLiteral("pdf")};
+    for (const TextFormatInfo &info : textFormats())
+        formats << QString(info.name);
+    return formats;
+}
 
 QString usage()
 {
@@ -49,24 +50,20 @@ struct Source
     const Trace &trace() const { return run ? run->trace() : *loaded.trace; }
 };
 
-//! Mermaid's default maxTextSize: longer diagrams are refused by Mermaid unless it is raised.
-constexpr qsizetype MermaidMaxTextSize = 50000;
-
 bool isImage(const QString &format)
 {
     return format == u"png" || format == u"svg" || format == u"pdf";
 }
 
-void writeText(const QString &path, const QByteArray &bytes, QTextStream &out)
+//! Writes a text export to `path`, or to `out` for "-".
+TextExport writeText(const TextFormatInfo &format, const TextExportSource &source, const QString &path, QTextStream &out)
 {
-    if (path == u"-") {
-        out << QString::fromUtf8(bytes);
-        out.flush();
-        return;
-    }
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-        throw ExportError(QStringLiteral("cannot write '%1': %2").arg(path, file.errorString()));
+    if (path != u"-")
+        return saveText(format.format, source, path);
+    const TextExport exported = exportText(format.format, source);
+    out << QString::fromUtf8(exported.bytes);
+    out.flush();
+    return exported;
 }
 
 std::optional<SeqNo> seqOption(const QCommandLineParser &parser, const QCommandLineOption &option, bool &ok)
@@ -132,10 +129,12 @@ int runExportCommand(const QStringList &args, QTextStream &out, QTextStream &err
     if (parser.isSet(traceOption) && parser.isSet(paramOption))
         return badUsage(err, QStringLiteral("--param goes with --scenario; a trace file keeps its own parameters"));
     const QString format = parser.value(formatOption).toLower();
+    const QStringList formats = allFormats();
     if (!parser.isSet(formatOption))
-        return badUsage(err, QStringLiteral("which format? Give --format (%1)").arg(Formats.join(u'|')));
-    if (!Formats.contains(format))
-        return badUsage(err, QStringLiteral("unknown format '%1' (expected %2)").arg(parser.value(formatOption), Formats.join(u'|')));
+        return badUsage(err, QStringLiteral("which format? Give --format (%1)").arg(formats.join(u'|')));
+    if (!formats.contains(format))
+        return badUsage(err, QStringLiteral("unknown format '%1' (expected %2)").arg(parser.value(formatOption), formats.join(u'|')));
+    const TextFormatInfo *textFormat = textFormatNamed(format);
     const QString outPath = parser.value(outOption);
     if (outPath.isEmpty())
         return badUsage(err, QStringLiteral("where to? Give --out FILE"));
@@ -162,7 +161,7 @@ int runExportCommand(const QStringList &args, QTextStream &out, QTextStream &err
         view = name == u"timeline" ? ImageView::Timeline : ImageView::Sequence;
     }
     const bool ranged = parser.isSet(fromOption) || parser.isSet(toOption);
-    if (ranged && (format == u"har" || format == u"loopscope"))
+    if (ranged && textFormat && !textFormat->ranged)
         return badUsage(err, QStringLiteral("--from/--to apply to png, svg, pdf, mermaid and perfetto, not %1").arg(format));
     bool fromOk = true;
     bool toOk = true;
@@ -205,31 +204,19 @@ int runExportCommand(const QStringList &args, QTextStream &out, QTextStream &err
     const Trace &trace = source.trace();
     try {
         QString summary;
-        if (format == u"loopscope") {
-            if (outPath == u"-")
-                writeText(outPath, TraceFileWriter::toBytes(trace, source.metadata), out);
-            else
-                TraceFileWriter::save(trace, source.metadata, outPath);
-            summary = QStringLiteral("%1 events").arg(trace.size());
-        } else if (format == u"har") {
-            const QDateTime origin = QDateTime::fromString(source.metadata.createdAt, Qt::ISODate);
-            const HarExport::Result har = HarExport::toJson(trace, origin.isValid() ? origin : QDateTime::currentDateTimeUtc());
-            writeText(outPath, har.json, out);
-            if (har.entryCount == 0)
-                err << "loopscope export: " << what << " made no HTTP requests; the HAR has no entries\n";
-            summary = QStringLiteral("%1 HTTP entries").arg(har.entryCount);
+        QString note;
+        if (textFormat && !textFormat->ranged) {
+            const TextExport written = writeText(*textFormat, TextExportSource{trace, source.metadata, {}, {}, {}}, outPath, out);
+            summary = written.summary;
+            note = written.note;
         } else {
             const EventRange range = EventRange::ofSeqs(trace, from, to);
             summary = QStringLiteral("events %1 to %2").arg(trace.at(range.first).seq).arg(trace.at(range.last).seq);
-            if (format == u"mermaid") {
-                const QByteArray text = MermaidExport::toText(trace, range).toUtf8();
-                writeText(outPath, text, out);
-                if (text.size() > MermaidMaxTextSize) {
-                    err << "loopscope export: note: " << text.size() << " characters; Mermaid draws at most "
-                        << MermaidMaxTextSize << " unless its maxTextSize is raised (or export fewer events with --from/--to)\n";
-                }
-            } else if (format == u"perfetto") {
-                writeText(outPath, ChromeTraceExport::toJson(trace, range, QStringLiteral("Loopscope: %1").arg(what)), out);
+            if (textFormat) {
+                note = writeText(*textFormat,
+                                 TextExportSource{trace, source.metadata, QStringLiteral("Loopscope: %1").arg(what), {}, range},
+                                 outPath, out)
+                           .note;
             } else {
                 ImageExport image(trace);
                 image.setView(view);
@@ -240,10 +227,11 @@ int runExportCommand(const QStringList &args, QTextStream &out, QTextStream &err
                 const int pages = image.write(outPath, imageFormat, range);
                 if (pages > 1)
                     summary += QStringLiteral(", %1 pages").arg(pages);
-                if (!image.note().isEmpty())
-                    err << "loopscope export: note: " << image.note() << '\n';
+                note = image.note();
             }
         }
+        if (!note.isEmpty())
+            err << "loopscope export: note: " << what << ": " << note << '\n';
         if (outPath != u"-")
             out << "wrote " << outPath << " (" << format << ", " << what << ", " << summary << ")\n";
     } catch (const std::exception &error) {

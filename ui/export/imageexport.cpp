@@ -1,8 +1,9 @@
-#include "imageexport.h"
+#include "export/imageexport.h"
 
-#include "export/svgcompactor.h"
-#include "io/traceformaterror.h"
 #include "analysis/tracedigest.h"
+#include "export/svgcompactor.h"
+#include "io/atomicfile.h"
+#include "io/traceformaterror.h"
 #include "sequence/sequencerenderer.h"
 #include "timeline/timelinerenderer.h"
 
@@ -10,7 +11,6 @@
 #include <QGuiApplication>
 #include <QPainter>
 #include <QPdfWriter>
-#include <QSaveFile>
 #include <QSvgGenerator>
 
 #include <cmath>
@@ -303,22 +303,17 @@ int ImageExport::writePdf(QIODevice &device, const EventRange &range)
 
 int ImageExport::write(const QString &path, ImageFormat format, const EventRange &range)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        throw ExportError(QStringLiteral("cannot write '%1': %2").arg(path, file.errorString()));
     int pages = 1;
-    switch (format) {
-    case ImageFormat::Png: {
-        const QImage image = toImage(range);
-        if (!image.save(&file, "PNG"))
-            throw ExportError(QStringLiteral("cannot write '%1': %2").arg(path, file.errorString()));
-        break;
-    }
-    case ImageFormat::Svg: writeSvg(file, range); break;
-    case ImageFormat::Pdf: pages = writePdf(file, range); break;
-    }
-    if (!file.commit())
-        throw ExportError(QStringLiteral("cannot write '%1': %2").arg(path, file.errorString()));
+    writeFileAtomically(path, [&](QIODevice &device) {
+        switch (format) {
+        case ImageFormat::Png:
+            if (!toImage(range).save(&device, "PNG"))
+                throw ExportError(QStringLiteral("cannot write '%1': %2").arg(path, device.errorString()));
+            break;
+        case ImageFormat::Svg: writeSvg(device, range); break;
+        case ImageFormat::Pdf: pages = writePdf(device, range); break;
+        }
+    });
     return pages;
 }
 

@@ -1,5 +1,6 @@
-#include "runningtimechart.h"
+#include "export/runningtimechart.h"
 
+#include "io/atomicfile.h"
 #include "scheduler/errors.h"
 
 #include <QFileInfo>
@@ -181,37 +182,40 @@ void RunningTimeChart::paint(QPainter &painter, const QSizeF &size) const
 void RunningTimeChart::write(const QString &path) const
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
-    const QSizeF size(DefaultSize);
-    if (suffix == QLatin1String("png")) {
-        QImage image(DefaultSize * 2, QImage::Format_ARGB32_Premultiplied);
-        image.setDevicePixelRatio(2);
-        QPainter painter(&image);
-        paint(painter, size);
-        painter.end();
-        if (!image.save(path))
-            throw Error(QStringLiteral("cannot write %1").arg(path));
-    } else if (suffix == QLatin1String("svg")) {
-        QSvgGenerator svg;
-        svg.setFileName(path);
-        svg.setSize(DefaultSize);
-        svg.setViewBox(QRectF(QPointF(0, 0), size));
-        svg.setTitle(QStringLiteral("Running time: sequential vs concurrent"));
-        QPainter painter;
-        if (!painter.begin(&svg))
-            throw Error(QStringLiteral("cannot write %1").arg(path));
-        paint(painter, size);
-    } else if (suffix == QLatin1String("pdf")) {
-        QPdfWriter pdf(path);
-        pdf.setPageSize(QPageSize(QSizeF(size.width() * 0.75, size.height() * 0.75), QPageSize::Point));
-        pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
-        pdf.setResolution(96);
-        QPainter painter;
-        if (!painter.begin(&pdf))
-            throw Error(QStringLiteral("cannot write %1").arg(path));
-        paint(painter, size);
-    } else {
+    if (suffix != QLatin1String("png") && suffix != QLatin1String("svg") && suffix != QLatin1String("pdf"))
         throw Error(QStringLiteral("the chart is written as .png, .svg or .pdf, not \"%1\"").arg(path));
-    }
+    const QSizeF size(DefaultSize);
+    const auto cannotWrite = [&path] { return Error(QStringLiteral("cannot write '%1'").arg(path)); };
+    writeFileAtomically(path, [&](QIODevice &device) {
+        if (suffix == QLatin1String("png")) {
+            QImage image(DefaultSize * 2, QImage::Format_ARGB32_Premultiplied);
+            image.setDevicePixelRatio(2);
+            QPainter painter(&image);
+            paint(painter, size);
+            painter.end();
+            if (!image.save(&device, "PNG"))
+                throw cannotWrite();
+        } else if (suffix == QLatin1String("svg")) {
+            QSvgGenerator svg;
+            svg.setOutputDevice(&device);
+            svg.setSize(DefaultSize);
+            svg.setViewBox(QRectF(QPointF(0, 0), size));
+            svg.setTitle(QStringLiteral("Running time: sequential vs concurrent"));
+            QPainter painter;
+            if (!painter.begin(&svg))
+                throw cannotWrite();
+            paint(painter, size);
+        } else {
+            QPdfWriter pdf(&device);
+            pdf.setPageSize(QPageSize(QSizeF(size.width() * 0.75, size.height() * 0.75), QPageSize::Point));
+            pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+            pdf.setResolution(96);
+            QPainter painter;
+            if (!painter.begin(&pdf))
+                throw cannotWrite();
+            paint(painter, size);
+        }
+    });
 }
 
 } // namespace Loopscope

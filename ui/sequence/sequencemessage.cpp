@@ -49,7 +49,7 @@ SequenceMessage sequenceMessage(const SequenceLayout &layout, const TraceEvent &
     case EventKind::TaskResumed:
         return arrow(Shape::Call, loop, task);
     case EventKind::TaskSuspended:
-    case EventKind::TaskYielded:
+    case EventKind::ValueYielded:
         return arrow(Shape::Return, task, loop);
     case EventKind::TaskDelegated:
         return arrow(Shape::Call, task, layout.laneOfTask(e.other));
@@ -99,10 +99,10 @@ QString sequenceLabel(const Trace &trace, const TraceDigest &digest, const Trace
     case EventKind::TaskResumed:
         return QStringLiteral("resume %1").arg(who);
     case EventKind::TaskSuspended:
-        if (detail == QLatin1StringView("yield"))
+        if (e.wait() == WaitKind::Yield)
             return QStringLiteral("yield");
         return QStringLiteral("await %1").arg(detail.isEmpty() ? QStringLiteral("#%1").arg(e.other) : detail);
-    case EventKind::TaskYielded:
+    case EventKind::ValueYielded:
         return QStringLiteral("yield %1").arg(detail);
     case EventKind::TaskDelegated:
         return QStringLiteral("await %1").arg(trace.taskName(e.other));

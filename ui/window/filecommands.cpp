@@ -1,21 +1,20 @@
 #include "window/filecommands.h"
 
 #include "export/imageexport.h"
-#include "io/chrometraceexport.h"
-#include "io/mermaidexport.h"
+#include "io/textexport.h"
 #include "io/tracefilereader.h"
 #include "io/tracefilewriter.h"
 #include "run/replayrun.h"
 #include "run/runsession.h"
 
-#include <array>
 #include <limits>
+#include <optional>
+#include <vector>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMessageBox>
-#include <QSaveFile>
 
 namespace Loopscope {
 
@@ -24,26 +23,37 @@ namespace {
 struct ExportChoice
 {
     FileCommands::ExportKind kind;
-    const char *filter;
-    const char *suffix;
+    QString filter;
+    QString suffix;
 };
 
-constexpr std::array<ExportChoice, 8> exportChoices { {
-    { FileCommands::ExportKind::DiagramPng, "Sequence diagram, PNG image (*.png)", "png" },
-    { FileCommands::ExportKind::DiagramSvg, "Sequence diagram, SVG drawing (*.svg)", "svg" },
-    { FileCommands::ExportKind::DiagramPdf, "Sequence diagram, PDF document (*.pdf)", "pdf" },
-    { FileCommands::ExportKind::TimelinePng, "Timeline, PNG image (*.png)", "png" },
-    { FileCommands::ExportKind::TimelineSvg, "Timeline, SVG drawing (*.svg)", "svg" },
-    { FileCommands::ExportKind::TimelinePdf, "Timeline, PDF document (*.pdf)", "pdf" },
-    { FileCommands::ExportKind::Mermaid, "Mermaid sequence diagram (*.mmd)", "mmd" },
-    { FileCommands::ExportKind::Perfetto, "Chrome trace events for Perfetto (*.json)", "json" },
-} };
-
-void writeText(const QString &path, const QByteArray &bytes)
+std::optional<TextFormat> textFormatOf(FileCommands::ExportKind kind)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-        throw Error(file.errorString());
+    switch (kind) {
+    case FileCommands::ExportKind::Mermaid: return TextFormat::Mermaid;
+    case FileCommands::ExportKind::Perfetto: return TextFormat::Perfetto;
+    case FileCommands::ExportKind::Har: return TextFormat::Har;
+    default: return std::nullopt;
+    }
+}
+
+//! The pictures, then the text formats of core/io's table (a .loopscope file is File → Save).
+std::vector<ExportChoice> exportChoices()
+{
+    using Kind = FileCommands::ExportKind;
+    std::vector<ExportChoice> choices{
+        {Kind::DiagramPng, FileCommands::tr("Sequence diagram, PNG image (*.png)"), QStringLiteral("png")},
+        {Kind::DiagramSvg, FileCommands::tr("Sequence diagram, SVG drawing (*.svg)"), QStringLiteral("svg")},
+        {Kind::DiagramPdf, FileCommands::tr("Sequence diagram, PDF document (*.pdf)"), QStringLiteral("pdf")},
+        {Kind::TimelinePng, FileCommands::tr("Timeline, PNG image (*.png)"), QStringLiteral("png")},
+        {Kind::TimelineSvg, FileCommands::tr("Timeline, SVG drawing (*.svg)"), QStringLiteral("svg")},
+        {Kind::TimelinePdf, FileCommands::tr("Timeline, PDF document (*.pdf)"), QStringLiteral("pdf")},
+    };
+    for (const Kind kind : {Kind::Mermaid, Kind::Perfetto, Kind::Har}) {
+        const TextFormatInfo &info = textFormatInfo(*textFormatOf(kind));
+        choices.push_back({kind, QStringLiteral("%1 (*.%2)").arg(info.description, info.suffix), QString(info.suffix)});
+    }
+    return choices;
 }
 
 } // namespace
@@ -100,15 +110,8 @@ bool FileCommands::saveTrace(const QString &path, QString *error) const
             *error = tr("There is no trace to save yet: take a step first.");
         return false;
     }
-    TraceMetadata metadata;
-    if (const TraceMetadata *recorded = m_session.run()->recordedMetadata())
-        metadata = *recorded;
-    else
-        metadata
-            = TraceMetadata::recordedNow(m_session.scenario() ? m_session.scenario()->info().id : QString(),
-                m_session.params(), m_session.clockMode());
     try {
-        TraceFileWriter::save(*trace, metadata, path);
+        TraceFileWriter::save(*trace, currentMetadata(), path);
     } catch (const std::exception &e) {
         if (error)
             *error = tr("Could not save %1: %2")
@@ -118,6 +121,14 @@ bool FileCommands::saveTrace(const QString &path, QString *error) const
     return true;
 }
 
+TraceMetadata FileCommands::currentMetadata() const
+{
+    if (const TraceMetadata *recorded = m_session.run() ? m_session.run()->recordedMetadata() : nullptr)
+        return *recorded;
+    return TraceMetadata::recordedNow(m_session.scenario() ? m_session.scenario()->info().id : QString(),
+                                      m_session.params(), m_session.clockMode());
+}
+
 bool FileCommands::exportTo(const QString &path, ExportKind kind, QString *error) const
 {
     const Trace *trace = m_session.trace();
@@ -125,27 +136,20 @@ bool FileCommands::exportTo(const QString &path, ExportKind kind, QString *error
         if (!trace || trace->isEmpty())
             throw Error(tr("there is nothing to export yet: open a scenario and take a step first"));
         const EventRange range = EventRange::all(*trace);
-        switch (kind) {
-        case ExportKind::Mermaid:
-            writeText(path, MermaidExport::toText(*trace, range).toUtf8());
-            break;
-        case ExportKind::Perfetto:
-            writeText(path, ChromeTraceExport::toJson(*trace, range, m_session.title()));
-            break;
-        default: {
-            ImageExport image(*trace);
-            image.setTitle(m_session.title());
-            const bool timeline = kind == ExportKind::TimelinePng || kind == ExportKind::TimelineSvg
-                || kind == ExportKind::TimelinePdf;
-            image.setView(timeline ? ImageView::Timeline : ImageView::Sequence);
-            const ImageFormat format = kind == ExportKind::DiagramSvg || kind == ExportKind::TimelineSvg
-                ? ImageFormat::Svg
-                : kind == ExportKind::DiagramPdf || kind == ExportKind::TimelinePdf ? ImageFormat::Pdf
-                                                                                    : ImageFormat::Png;
-            image.write(path, format, range);
-            break;
+        if (const std::optional<TextFormat> format = textFormatOf(kind)) {
+            saveText(*format, TextExportSource{*trace, currentMetadata(), m_session.title(), {}, range}, path);
+            return true;
         }
-        }
+        ImageExport image(*trace);
+        image.setTitle(m_session.title());
+        const bool timeline = kind == ExportKind::TimelinePng || kind == ExportKind::TimelineSvg
+            || kind == ExportKind::TimelinePdf;
+        image.setView(timeline ? ImageView::Timeline : ImageView::Sequence);
+        const ImageFormat format = kind == ExportKind::DiagramSvg || kind == ExportKind::TimelineSvg
+            ? ImageFormat::Svg
+            : kind == ExportKind::DiagramPdf || kind == ExportKind::TimelinePdf ? ImageFormat::Pdf
+                                                                                : ImageFormat::Png;
+        image.write(path, format, range);
     } catch (const std::exception &e) {
         if (error)
             *error = tr("Could not export to %1: %2")
@@ -193,9 +197,10 @@ void FileCommands::saveDialog()
 
 void FileCommands::exportDialog()
 {
+    const std::vector<ExportChoice> choices = exportChoices();
     QStringList filters;
-    for (const ExportChoice &choice : exportChoices)
-        filters << tr(choice.filter);
+    for (const ExportChoice &choice : choices)
+        filters << choice.filter;
     QString filter = filters.first();
     QString path = QFileDialog::getSaveFileName(m_window, tr("Export"),
         QDir(m_exportFolder).filePath(suggestedName() + QStringLiteral(".png")),
@@ -203,9 +208,9 @@ void FileCommands::exportDialog()
     if (path.isEmpty())
         return;
     const auto chosen = static_cast<std::size_t>(std::max<qsizetype>(0, filters.indexOf(filter)));
-    const ExportChoice &choice = exportChoices[chosen];
+    const ExportChoice &choice = choices[chosen];
     if (QFileInfo(path).suffix().isEmpty())
-        path += u'.' + QLatin1StringView(choice.suffix);
+        path += u'.' + choice.suffix;
     QString error;
     if (!exportTo(path, choice.kind, &error)) {
         QMessageBox::warning(m_window, tr("Export"), error);

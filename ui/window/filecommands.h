@@ -1,5 +1,7 @@
 #pragma once
 
+#include "run/tracemetadata.h"
+
 #include <QObject>
 #include <QString>
 
@@ -14,7 +16,7 @@ class RunSession;
  * messages people see when something goes wrong. Opening a `.loopscope` file replays it to its end
  * in the session (so Back and Reset work on it like on a scenario); saving writes the trace shown;
  * exporting writes the whole run as a picture of the sequence diagram or the timeline (PNG, SVG,
- * PDF), as Mermaid text or as Chrome trace events for Perfetto.
+ * PDF) or in one of the text formats of core/io (Mermaid, Chrome trace events for Perfetto, HAR).
  */
 class FileCommands : public QObject
 {
@@ -28,7 +30,8 @@ public:
         TimelineSvg,
         TimelinePdf,
         Mermaid,
-        Perfetto
+        Perfetto,
+        Har
     };
 
     FileCommands(RunSession &session, QWidget *window);
@@ -36,6 +39,8 @@ public:
     bool openTrace(const QString &path, QString *error = nullptr);
     bool saveTrace(const QString &path, QString *error = nullptr) const;
     bool exportTo(const QString &path, ExportKind kind, QString *error = nullptr) const;
+    //! What the trace on show says about itself: an opened file's header, or this run's description.
+    TraceMetadata currentMetadata() const;
 
     QString traceFolder() const { return m_traceFolder; }
     void setTraceFolder(const QString &folder) { m_traceFolder = folder; }

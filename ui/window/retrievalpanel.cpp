@@ -1,4 +1,4 @@
-#include "retrievalpanel.h"
+#include "window/retrievalpanel.h"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -157,15 +157,7 @@ void RetrievalPanel::showProgress(const FetchProgress &p)
         m_bar->setRange(0, int(std::min<qint64>(p.pagesTotal, INT_MAX)));
         m_bar->setValue(int(std::min<qint64>(p.pagesLanded + p.pagesFailed, INT_MAX)));
     }
-    const double rate = p.elapsedSeconds > 0 ? double(p.pagesLanded - p.pagesResumed) / p.elapsedSeconds : 0;
-    m_status->setText(tr("pages %1/%2 · items %3 · in flight %4 (peak %5) · errors %6 · %7 pages/s")
-                          .arg(p.pagesLanded)
-                          .arg(p.pagesTotal >= 0 ? QString::number(p.pagesTotal) : QStringLiteral("?"))
-                          .arg(p.items)
-                          .arg(p.inFlight)
-                          .arg(p.peakInFlight)
-                          .arg(p.pagesFailed)
-                          .arg(rate, 0, 'f', 0));
+    m_status->setText(p.describe());
 }
 
 } // namespace Loopscope

@@ -30,6 +30,7 @@ struct ReadyNode
     LabelId label;                //!< what is awaited, for trace events
     std::uint16_t line;           //!< source line of the await
     Kind kind;
+    WaitKind wait;                //!< what kind of thing is awaited, for trace events (not read for a yield)
 };
 static_assert(sizeof(ReadyNode) == 16, "a yielding frame holds one ReadyNode: keep it small");
 
@@ -47,7 +48,7 @@ struct WaitNode : ReadyNode
     enum class Outcome : std::uint8_t { Pending, Ready, Cancelled, TimedOut };
 
     WaitNode()
-        : ReadyNode{nullptr, NoLabel, 0, Kind::Wait}
+        : ReadyNode{nullptr, NoLabel, 0, Kind::Wait, WaitKind::Other}
     {
     }
 
