@@ -256,6 +256,24 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, startRetrieval(bad));
     }
 
+    void progressIsToldInOneLine()
+    {
+        FetchProgress p;
+        p.pagesTotal = 40;
+        p.pagesLanded = 12;
+        p.pagesResumed = 2;
+        p.items = 600;
+        p.inFlight = 8;
+        p.peakInFlight = 9;
+        p.elapsedSeconds = 2;
+        QCOMPARE(p.pagesPerSecond(), 5.0);
+        QCOMPARE(p.secondsLeft(), 28.0 / 5.0);
+        QCOMPARE(p.describe(), QStringLiteral("pages 12/40 · items 600 · in flight 8 (peak 9) · errors 0 · 5 pages/s"));
+        p.pagesTotal = -1;
+        QCOMPARE(p.secondsLeft(), -1.0);
+        QVERIFY(p.describe().startsWith(QStringLiteral("pages 12/? ")));
+    }
+
     void fetchCommandLandsAndReports()
     {
         Fixture f(420);

@@ -441,6 +441,8 @@ private slots:
         QTest::newRow("diagram svg") << int(FileCommands::ExportKind::DiagramSvg) << "diagram.svg";
         QTest::newRow("timeline pdf") << int(FileCommands::ExportKind::TimelinePdf) << "timeline.pdf";
         QTest::newRow("mermaid") << int(FileCommands::ExportKind::Mermaid) << "diagram.mmd";
+        QTest::newRow("perfetto") << int(FileCommands::ExportKind::Perfetto) << "trace.json";
+        QTest::newRow("har") << int(FileCommands::ExportKind::Har) << "requests.har";
     }
     void exportWritesTheWholeRun()
     {
@@ -459,7 +461,10 @@ private slots:
             qPrintable(error));
         QFile written(dir.filePath(name));
         QVERIFY(written.open(QIODevice::ReadOnly));
-        QVERIFY(written.size() > 100);
+        if (name.endsWith(QStringLiteral(".har"))) // two coroutines make no requests: an archive without entries
+            QVERIFY(written.readAll().contains("\"entries\":[]"));
+        else
+            QVERIFY(written.size() > 100);
         if (name.endsWith(QStringLiteral(".png"))) {
             const QImage image(dir.filePath(name));
             QVERIFY(image.height() > image.width() / 2);

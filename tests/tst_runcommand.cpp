@@ -55,6 +55,19 @@ private slots:
             QStringLiteral("two-coroutines: finished after 8 steps, 17 events, 2.000 s of virtual time"));
     }
 
+    void runSummarisesEveryTaskFromTheDigest()
+    {
+        // The same digest as the window's task table: states, time running and waiting, outcome.
+        const Outcome o = run({ QStringLiteral("two-coroutines"), QStringLiteral("--tasks") });
+        QCOMPARE(o.code, 0);
+        const QStringList lines = o.out.trimmed().split(u'\n');
+        QCOMPARE(lines.size(), 18 + 3);
+        QCOMPARE(lines.at(18).simplified(), QStringLiteral("id task state busy waiting resumes outcome"));
+        QCOMPARE(lines.at(19).simplified(), QStringLiteral("1 C1 done 0 s 2.000 s 1 1"));
+        QCOMPARE(lines.at(20).simplified(), QStringLiteral("2 C2 done 0 s 2.000 s 1 1"));
+        QCOMPARE(lines.at(19).indexOf(QStringLiteral("done")), lines.at(18).indexOf(QStringLiteral("state")));
+    }
+
     void runTakesParametersAndAStepLimit()
     {
         const Outcome o = run({ QStringLiteral("two-coroutines"), QStringLiteral("--param"),

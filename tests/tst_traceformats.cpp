@@ -1,8 +1,10 @@
 #include "formatcheckers.h"
 
+#include "io/atomicfile.h"
 #include "io/chrometraceexport.h"
 #include "io/harexport.h"
 #include "io/mermaidexport.h"
+#include "io/textexport.h"
 #include "io/tracefilereader.h"
 #include "io/tracefilewriter.h"
 #include "io/traceformaterror.h"
@@ -10,6 +12,7 @@
 #include "scheduler/awaitables.h"
 #include "tracefixtures.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -489,6 +492,58 @@ private slots:
         QCOMPARE(har.entryCount, 0);
         QVERIFY(FormatCheck::har(har.json).isEmpty());
         QCOMPARE(QJsonDocument::fromJson(har.json).object()[QStringLiteral("log")][QStringLiteral("entries")].toArray().size(), 0);
+    }
+
+    void oneTableNamesEveryTextFormat()
+    {
+        QStringList names;
+        for (const TextFormatInfo &info : textFormats()) {
+            names << QString(info.name);
+            QCOMPARE(&textFormatInfo(info.format), &info);
+            QCOMPARE(textFormatNamed(QString(info.name)), &info);
+            QCOMPARE(textFormatOfFile(QStringLiteral("/tmp/run.%1").arg(info.suffix)), &info);
+        }
+        QCOMPARE(names, QStringList({"mermaid", "perfetto", "har", "loopscope"}));
+        QCOMPARE(textFormatNamed(u"png"), nullptr);
+        QCOMPARE(textFormatOfFile(u"run.txt"), nullptr);
+        QVERIFY(textFormatInfo(TextFormat::Mermaid).ranged && !textFormatInfo(TextFormat::Har).ranged);
+
+        // Every format of the table exports the same trace, and says what it holds.
+        const auto s = Fixtures::twoCoroutines();
+        const TextExportSource source{s->trace(), metadata(), QStringLiteral("Loopscope: test"), {}, std::nullopt};
+        QVERIFY(exportText(TextFormat::Mermaid, source).bytes.startsWith("sequenceDiagram"));
+        QVERIFY(exportText(TextFormat::Perfetto, source).bytes.startsWith("{\"traceEvents\""));
+        const TextExport har = exportText(TextFormat::Har, source);
+        QCOMPARE(har.summary, QStringLiteral("0 HTTP entries"));
+        QVERIFY(har.note.contains(QStringLiteral("made no HTTP requests")));
+        QCOMPARE(exportText(TextFormat::Loopscope, source).bytes, TraceFileWriter::toBytes(s->trace(), metadata()));
+    }
+
+    void filesAreWrittenWholeOrNotAtAll()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("kept.txt"));
+        writeFileAtomically(path, QByteArray("the first version\n"));
+        // A writer that fails half way leaves the earlier file as it was, and no stray file.
+        QVERIFY_THROWS_EXCEPTION(Error, writeFileAtomically(path, [](QIODevice &device) {
+            device.write("half of the sec");
+            throw Error(QStringLiteral("the disk is full"));
+        }));
+        QFile kept(path);
+        QVERIFY(kept.open(QIODevice::ReadOnly));
+        QCOMPARE(kept.readAll(), QByteArray("the first version\n"));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList({"kept.txt"}));
+        // A file that cannot be created is an error that names it.
+        try {
+            writeFileAtomically(QStringLiteral("/nonexistent/dir/x.json"), QByteArray("{}"));
+            QFAIL("the write was accepted");
+        } catch (const Error &error) {
+            QVERIFY2(error.message().startsWith(QStringLiteral("cannot write '/nonexistent/dir/x.json': ")),
+                     qPrintable(error.message()));
+        }
+        // Saving a trace goes the same way.
+        const auto s = Fixtures::twoCoroutines();
+        QVERIFY_THROWS_EXCEPTION(Error, TraceFileWriter::save(s->trace(), metadata(), QStringLiteral("/nonexistent/t.loopscope")));
     }
 
     void eventRangeRejectsBadBounds_data()

@@ -1,5 +1,6 @@
 #include "cli/runcommand.h"
 
+#include "analysis/tracedigest.h"
 #include "scenarios/runningtimetable.h"
 #include "scenarios/scenarioregistry.h"
 #include "scheduler/errors.h"
@@ -16,10 +17,11 @@ const QString TableScenario = QStringLiteral("sequential-vs-concurrent");
 QString usage()
 {
     return QStringLiteral(
-        "usage: loopscope run <scenario> [--param key=value]... [--steps N] [--table [--csv]]\n"
+        "usage: loopscope run <scenario> [--param key=value]... [--steps N] [--tasks] [--table [--csv]]\n"
         "Plays a scenario to its end and prints its trace, one event a line.\n"
         "  --param key=value  a scenario parameter; 'loopscope list' shows the scenarios and their parameters\n"
         "  --steps N          stop after N scheduling steps\n"
+        "  --tasks            then every task: its state, time running and waiting, resumptions, outcome\n"
         "  --table [--csv]    print the running-time table instead (sequential-vs-concurrent)\n");
 }
 
@@ -49,6 +51,33 @@ void printTrace(const Trace &trace, QTextStream &out)
     }
 }
 
+//! --tasks: what the window's task table shows, worked out by the same digest.
+void printTasks(const Trace &trace, QTextStream &out)
+{
+    TraceDigest digest;
+    digest.update(trace);
+    const QStringList header{QStringLiteral("id"), QStringLiteral("task"), QStringLiteral("state"), QStringLiteral("busy"),
+                             QStringLiteral("waiting"), QStringLiteral("resumes"), QStringLiteral("outcome")};
+    QList<QStringList> rows{header};
+    for (TaskId id = 1; id <= digest.taskCount(); ++id) {
+        const TaskSummary &task = digest.task(id);
+        rows.append({QString::number(id), trace.taskName(id), taskRunStateName(task.state),
+                     formatDuration(digest.busyNs(task)), formatDuration(digest.waitingNs(task)),
+                     QString::number(task.resumes), trace.labels().text(task.outcome)});
+    }
+    QList<qsizetype> widths(header.size(), 0);
+    for (const QStringList &row : rows) {
+        for (qsizetype column = 0; column < row.size(); ++column)
+            widths[column] = std::max(widths[column], row[column].size());
+    }
+    for (const QStringList &row : rows) {
+        QString line;
+        for (qsizetype column = 0; column < row.size(); ++column)
+            line += row[column].leftJustified(column + 1 < row.size() ? widths[column] + 2 : 0);
+        out << line.trimmed() << '\n';
+    }
+}
+
 //! For --table: rows up to n operations are simulated when n is given, up to a million otherwise.
 qint64 simulateUpTo(const QStringList &assignments, const ScenarioParams &params)
 {
@@ -71,8 +100,9 @@ int runRunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     const QCommandLineOption tableOption(
         QStringLiteral("table"), QStringLiteral("Print the running-time table."));
     const QCommandLineOption csvOption(QStringLiteral("csv"), QStringLiteral("Print the table as CSV."));
+    const QCommandLineOption tasksOption(QStringLiteral("tasks"), QStringLiteral("Print every task's summary."));
     const QCommandLineOption helpOption({ QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show this help."));
-    parser.addOptions({ paramOption, stepsOption, tableOption, csvOption, helpOption });
+    parser.addOptions({ paramOption, stepsOption, tableOption, csvOption, tasksOption, helpOption });
     parser.addPositionalArgument(QStringLiteral("scenario"), QStringLiteral("The scenario to play."));
     if (!parser.parse(QStringList { QStringLiteral("run") } + args))
         return badUsage(err, parser.errorText());
@@ -126,6 +156,8 @@ int runRunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
             << (run->isFinished() ? QStringLiteral("finished") : QStringLiteral("stopped, not finished"))
             << " after " << steps << " steps, " << trace.size() << " events, " << formatDuration(lastTime)
             << " of virtual time\n";
+        if (parser.isSet(tasksOption))
+            printTasks(trace, out);
     } catch (const std::exception &error) {
         err << "loopscope run: " << id << " failed: " << error.what() << '\n';
         return 1;
