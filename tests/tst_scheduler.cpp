@@ -3,6 +3,7 @@
 #include "scheduler/event.h"
 #include "scheduler/qtbridge.h"
 #include "scheduler/semaphore.h"
+#include "testlib/tracetext.h"
 
 #include <QRandomGenerator>
 #include <QSignalSpy>
@@ -10,6 +11,7 @@
 #include <QtTest>
 
 using namespace Loopscope;
+using namespace Loopscope::Testing;
 using namespace std::chrono_literals;
 
 namespace {
@@ -21,35 +23,6 @@ Task<int> awaitIo(QString what, nanoseconds latency = 2s)
 {
     co_await io(what, latency);
     co_return 1;
-}
-
-//! "kind task" lines: the schedule without timestamps, easy to compare.
-QStringList schedule(const Trace &trace, bool withLoop = true)
-{
-    QStringList out;
-    for (qsizetype i = 0; i < trace.size(); ++i) {
-        const auto &e = trace.at(i);
-        if (!withLoop && (e.kind == EventKind::LoopStarted || e.kind == EventKind::LoopStopped))
-            continue;
-        out << QStringLiteral("%1 %2").arg(eventKindName(e.kind), trace.taskName(e.task));
-    }
-    return out;
-}
-
-QString fullText(const Trace &trace)
-{
-    QStringList lines;
-    for (qsizetype i = 0; i < trace.size(); ++i)
-        lines << trace.describe(trace.at(i));
-    return lines.join(u'\n');
-}
-
-qsizetype countKind(const Trace &trace, EventKind kind)
-{
-    qsizetype n = 0;
-    for (qsizetype i = 0; i < trace.size(); ++i)
-        n += trace.at(i).kind == kind;
-    return n;
 }
 
 Task<int> chainLink(int depth, QStringList *seen)
