@@ -3,6 +3,7 @@
 #include "scheduler/event.h"
 #include "scheduler/qtbridge.h"
 #include "scheduler/semaphore.h"
+#include "testlib/sampletasks.h"
 #include "testlib/tracetext.h"
 
 #include <QRandomGenerator>
@@ -18,24 +19,6 @@ namespace {
 
 //! A SourceLine taken past line 65535 (defined at the end of this file).
 SourceLine lineFarDown();
-
-Task<int> awaitIo(QString what, nanoseconds latency = 2s)
-{
-    co_await io(what, latency);
-    co_return 1;
-}
-
-Task<int> chainLink(int depth, QStringList *seen)
-{
-    if (depth == 0) {
-        co_await sleep(1s);
-        seen->append(QStringLiteral("innermost"));
-        co_return 42;
-    }
-    const int inner = co_await chainLink(depth - 1, seen).named(QStringLiteral("link %1").arg(depth - 1));
-    seen->append(QStringLiteral("link %1").arg(depth));
-    co_return inner;
-}
 
 Task<int> failingLink(int depth)
 {

@@ -1,19 +1,15 @@
 #include "model/tracedigest.h"
 #include "scheduler/awaitables.h"
 #include "scheduler/event.h"
+#include "testlib/sampletasks.h"
 
 #include <QtTest>
 
 using namespace Loopscope;
 using namespace std::chrono_literals;
+using Loopscope::Testing::readRecord;
 
 namespace {
-
-Task<int> readRecord(QString what)
-{
-    co_await io(QStringLiteral("read %1").arg(what), 2s);
-    co_return 1;
-}
 
 void spawnTwoCoroutines(Scheduler &s)
 {
