@@ -2,3 +2,4 @@
 # then one suite per part or primitive.
 loopscope_add_test(tst_scheduler LABEL core LIBS loopscope_core)
 loopscope_add_test(tst_schedulerqueues LABEL core LIBS loopscope_core)
+loopscope_add_test(tst_syncprimitives LABEL core LIBS loopscope_core)
