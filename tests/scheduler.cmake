@@ -3,3 +3,4 @@
 loopscope_add_test(tst_scheduler LABEL core LIBS loopscope_core)
 loopscope_add_test(tst_schedulerqueues LABEL core LIBS loopscope_core)
 loopscope_add_test(tst_syncprimitives LABEL core LIBS loopscope_core)
+loopscope_add_test(tst_combinators LABEL core LIBS loopscope_core)
