@@ -1,7 +1,9 @@
 #pragma once
 
-// Small helpers shared by the scenario tests: play a built-in scenario to its end, read its trace.
+// Small helpers shared by the scenario tests: play a built-in scenario to its end, read its
+// messages. The general trace helpers (fullText, countKind) are in testlib/tracetext.h.
 #include "scenarios/scenarioregistry.h"
+#include "testlib/tracetext.h"
 
 #include <memory>
 #include <QStringList>
@@ -24,22 +26,6 @@ inline Played play(const QString &id, const QStringList &assignments = {})
     Played played { registry.get(id).start(registry.parseParams(id, assignments)) };
     played.run->runToEnd();
     return played;
-}
-
-inline QString fullText(const Loopscope::Trace &trace)
-{
-    QStringList lines;
-    for (qsizetype i = 0; i < trace.size(); ++i)
-        lines << trace.describe(trace.at(i));
-    return lines.join(u'\n');
-}
-
-inline qsizetype countKind(const Loopscope::Trace &trace, Loopscope::EventKind kind)
-{
-    qsizetype n = 0;
-    for (qsizetype i = 0; i < trace.size(); ++i)
-        n += trace.at(i).kind == kind;
-    return n;
 }
 
 //! "task: text" of every Message event, in order.

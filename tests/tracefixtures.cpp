@@ -1,19 +1,15 @@
 #include "tracefixtures.h"
 
 #include "scheduler/awaitables.h"
+#include "testlib/sampletasks.h"
 
 using namespace Loopscope;
+using Loopscope::Testing::awaitIo;
 using namespace std::chrono_literals;
 
 namespace Fixtures {
 
 namespace {
-
-Task<int> awaitIo(QString what)
-{
-    co_await io(what, 2s);
-    co_return 1;
-}
 
 Task<int> failingChild()
 {

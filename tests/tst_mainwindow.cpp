@@ -2,6 +2,7 @@
 #include "panes/codeview.h"
 #include "panes/detailspane.h"
 #include "sequence/sequenceview.h"
+#include "testlib/tracetext.h"
 #include "timeline/timelineview.h"
 #include "window/controlbar.h"
 #include "window/filecommands.h"
@@ -24,6 +25,7 @@
 #include <QtTest>
 
 using namespace Loopscope;
+using namespace Loopscope::Testing;
 
 namespace {
 
@@ -47,14 +49,6 @@ bool showAndStepTwiceByKeyboard(MainWindow &window, const QString &scenario)
     QTest::keyClick(window.diagram(), Qt::Key_Right);
     QTest::keyClick(window.diagram(), Qt::Key_Right);
     return window.session().stepCount() == 2;
-}
-
-QStringList eventTexts(const Trace &trace)
-{
-    QStringList out;
-    for (qsizetype i = 0; i < trace.size(); ++i)
-        out << trace.describe(trace.at(i));
-    return out;
 }
 
 QStringList tableTexts(const QAbstractItemModel &model)
@@ -85,7 +79,7 @@ struct Snapshot
     static Snapshot of(MainWindow &window)
     {
         Snapshot s;
-        s.events = eventTexts(*window.session().trace());
+        s.events = eventLines(*window.session().trace());
         s.tasks = tableTexts(*window.taskTable()->model());
         s.eventRows = tableTexts(*window.eventTable()->model());
         s.diagramRows = window.diagram()->layout().rowCount();
@@ -400,13 +394,13 @@ private slots:
         MainWindow window;
         QVERIFY(window.openScenario(QStringLiteral("two-coroutines"), {}));
         window.session().advance(100);
-        const QStringList original = eventTexts(*window.session().trace());
+        const QStringList original = eventLines(*window.session().trace());
         QString error;
         QVERIFY2(window.files().saveTrace(path, &error), qPrintable(error));
         QVERIFY2(window.files().openTrace(path, &error), qPrintable(error));
         QCOMPARE(window.session().title(), QStringLiteral("two.loopscope"));
         QVERIFY(!window.session().scenario());
-        QCOMPARE(eventTexts(*window.session().trace()), original);
+        QCOMPARE(eventLines(*window.session().trace()), original);
         QCOMPARE(window.diagram()->layout().rowCount(), original.size());
         const qint64 steps = window.session().stepCount();
         window.actions().stepBack->trigger();

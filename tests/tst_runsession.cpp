@@ -3,22 +3,15 @@
 #include "scenarios/scenarioregistry.h"
 #include "scheduler/awaitables.h"
 #include "scheduler/errors.h"
+#include "testlib/tracetext.h"
 
 #include <QSignalSpy>
 #include <QtTest>
 
 using namespace Loopscope;
+using namespace Loopscope::Testing;
 
 namespace {
-
-//! The events of a trace as comparable text (kind, task, time, other and detail).
-QStringList events(const Trace &trace)
-{
-    QStringList out;
-    for (qsizetype i = 0; i < trace.size(); ++i)
-        out << trace.describe(trace.at(i));
-    return out;
-}
 
 //! A scenario whose runs cannot start, to see how the session reports it.
 class BrokenScenario : public Scenario
@@ -90,16 +83,16 @@ private slots:
         RunSession session;
         QVERIFY(session.openScenario(registry.get(scenario), registry.parseParams(scenario, {})));
         session.advance(steps - 1);
-        const QStringList before = events(*session.trace());
+        const QStringList before = eventLines(*session.trace());
         const std::int64_t clock = session.now();
         const StepResult last = session.lastStep();
         session.step();
-        QVERIFY(events(*session.trace()) != before);
+        QVERIFY(eventLines(*session.trace()) != before);
         QSignalSpy replaced(&session, &RunSession::runReplaced);
         session.stepBack();
         QCOMPARE(replaced.count(), 1);
         QCOMPARE(session.stepCount(), steps - 1);
-        QCOMPARE(events(*session.trace()), before);
+        QCOMPARE(eventLines(*session.trace()), before);
         QCOMPARE(session.now(), clock);
         QCOMPARE(session.lastStep().firstSeq, last.firstSeq);
         QCOMPARE(session.lastStep().endSeq, last.endSeq);
@@ -123,14 +116,14 @@ private slots:
         };
         stepUntil(25);
         QCOMPARE(session.stepCount(), 25);
-        const QStringList recorded = events(*session.trace());
+        const QStringList recorded = eventLines(*session.trace());
         const std::size_t requests = session.trace()->ioRecords().size();
 
         session.stepBack();
         QVERIFY(session.isReplayingRecording());
         QCOMPARE(session.clockMode(), ClockMode::Real);
         QCOMPARE(session.stepCount(), 24);
-        const QStringList shown = events(*session.trace());
+        const QStringList shown = eventLines(*session.trace());
         QVERIFY(shown.size() < recorded.size());
         QCOMPARE(shown, recorded.mid(0, shown.size())); // a prefix of what happened, times and all
         QCOMPARE(session.trace()->ioRecords().size(), requests);
@@ -142,18 +135,18 @@ private slots:
         session.step();
         session.step();
         QCOMPARE(session.stepCount(), 25);
-        QCOMPARE(events(*session.trace()), recorded);
+        QCOMPARE(eventLines(*session.trace()), recorded);
         QVERIFY(!session.isFinished());
 
         // From there the live run, paused meanwhile, goes on: new requests, to the end.
         stepUntil(26);
         QVERIFY(!session.isReplayingRecording());
         QCOMPARE(replaced.size(), 1);
-        QCOMPARE(events(*session.trace()).mid(0, recorded.size()), recorded);
+        QCOMPARE(eventLines(*session.trace()).mid(0, recorded.size()), recorded);
         stepUntil(100000);
         QVERIFY(session.isFinished());
         QVERIFY(session.trace()->ioRecords().size() > requests);
-        const QStringList all = events(*session.trace());
+        const QStringList all = eventLines(*session.trace());
         QVERIFY(all.size() > recorded.size());
         QVERIFY(all.last().contains(QStringLiteral("loop stopped")));
 
@@ -167,11 +160,11 @@ private slots:
         ScenarioRegistry registry;
         RunSession session;
         QVERIFY(session.openScenario(registry.get(QStringLiteral("two-coroutines")), {}));
-        const QStringList fresh = events(*session.trace());
+        const QStringList fresh = eventLines(*session.trace());
         session.advance(5);
         session.reset();
         QCOMPARE(session.stepCount(), 0);
-        QCOMPARE(events(*session.trace()), fresh);
+        QCOMPARE(eventLines(*session.trace()), fresh);
         session.stepBack(); // nothing to undo at step 0
         QCOMPARE(session.stepCount(), 0);
     }

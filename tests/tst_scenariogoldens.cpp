@@ -2,20 +2,14 @@
 // line with the full Trace::describe() text it must produce. A change in any scenario, or in the
 // scheduling it demonstrates, shows up here as a readable difference.
 #include "scenarios/scenarioregistry.h"
+#include "testlib/tracetext.h"
 
 #include <QtTest>
 
 using namespace Loopscope;
+using namespace Loopscope::Testing;
 
 namespace {
-
-QString fullText(const Trace &trace)
-{
-    QStringList lines;
-    for (qsizetype i = 0; i < trace.size(); ++i)
-        lines << trace.describe(trace.at(i));
-    return lines.join(u'\n');
-}
 
 struct Golden
 {

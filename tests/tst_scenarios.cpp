@@ -9,6 +9,7 @@
 #include <QtTest>
 
 using namespace Loopscope;
+using namespace Loopscope::Testing;
 using namespace ScenarioTesting;
 
 class TestScenarios : public QObject

@@ -13,6 +13,7 @@
 #include <set>
 
 using namespace Loopscope;
+using namespace Loopscope::Testing;
 using namespace ScenarioTesting;
 
 class TestScenarioWorkloads : public QObject

@@ -1,15 +1,18 @@
+// The scheduler's loop: turns and stepping, the canonical two-coroutine schedule and its golden
+// text, concurrent waits, determinism, slow steps, nested runs, task names, publishing the trace
+// once per turn, what its public face shows, and freeing what is left when it is destroyed. The
+// primitives it offers tasks have suites of their own (see scheduler.cmake).
 #include "scheduler/boundedqueue.h"
-#include "scheduler/combinators.h"
 #include "scheduler/event.h"
-#include "scheduler/qtbridge.h"
 #include "scheduler/semaphore.h"
+#include "testlib/sampletasks.h"
+#include "testlib/tracetext.h"
 
-#include <QRandomGenerator>
 #include <QSignalSpy>
-#include <QTimer>
 #include <QtTest>
 
 using namespace Loopscope;
+using namespace Loopscope::Testing;
 using namespace std::chrono_literals;
 
 namespace {
@@ -17,61 +20,18 @@ namespace {
 //! A SourceLine taken past line 65535 (defined at the end of this file).
 SourceLine lineFarDown();
 
-Task<int> awaitIo(QString what, nanoseconds latency = 2s)
-{
-    co_await io(what, latency);
-    co_return 1;
-}
-
-//! "kind task" lines: the schedule without timestamps, easy to compare.
-QStringList schedule(const Trace &trace, bool withLoop = true)
-{
-    QStringList out;
-    for (qsizetype i = 0; i < trace.size(); ++i) {
-        const auto &e = trace.at(i);
-        if (!withLoop && (e.kind == EventKind::LoopStarted || e.kind == EventKind::LoopStopped))
-            continue;
-        out << QStringLiteral("%1 %2").arg(eventKindName(e.kind), trace.taskName(e.task));
-    }
-    return out;
-}
-
-QString fullText(const Trace &trace)
-{
-    QStringList lines;
-    for (qsizetype i = 0; i < trace.size(); ++i)
-        lines << trace.describe(trace.at(i));
-    return lines.join(u'\n');
-}
-
-qsizetype countKind(const Trace &trace, EventKind kind)
-{
-    qsizetype n = 0;
-    for (qsizetype i = 0; i < trace.size(); ++i)
-        n += trace.at(i).kind == kind;
-    return n;
-}
-
-Task<int> chainLink(int depth, QStringList *seen)
-{
-    if (depth == 0) {
-        co_await sleep(1s);
-        seen->append(QStringLiteral("innermost"));
-        co_return 42;
-    }
-    const int inner = co_await chainLink(depth - 1, seen).named(QStringLiteral("link %1").arg(depth - 1));
-    seen->append(QStringLiteral("link %1").arg(depth));
-    co_return inner;
-}
-
-Task<int> failingLink(int depth)
-{
-    if (depth == 0) {
-        co_await yieldNow();
-        throw std::runtime_error("disk on fire");
-    }
-    co_return co_await failingLink(depth - 1);
-}
+// The back end stays behind detail::SchedulerBackend: a program can neither trace, park nor wake
+// tasks by hand, nor reach a task's shared state through its handle.
+template<typename S>
+concept ShowsItsBackEnd = requires(S &s, detail::WaitNode &node) { s.record(EventKind::Message, TaskId{}); }
+    || requires(S &s, detail::WaitNode &node) { s.makeReady(node); }
+    || requires(S &s, detail::PromiseBase &p, detail::WaitNode &node) { s.suspend(p, std::coroutine_handle<>{}, node); }
+    || requires(S &s) { s.intern(QString()); };
+template<typename H>
+concept ShowsItsCore = requires(const H &handle) { handle.core(); };
+static_assert(!ShowsItsBackEnd<Scheduler>, "Scheduler's back end must not be public");
+static_assert(ShowsItsBackEnd<detail::SchedulerBackend>, "the back end is reached through detail::SchedulerBackend");
+static_assert(!ShowsItsCore<TaskHandle<int>>, "a TaskHandle's core is the back end's");
 
 } // namespace
 
@@ -161,99 +121,6 @@ private slots:
         QCOMPARE(sequential.now(), 2'000'000'000LL * m);
     }
 
-    void delegationChainPassesValuesAndReturn()
-    {
-        Scheduler s;
-        QStringList seen;
-        const int result = s.runUntilComplete(chainLink(10, &seen), QStringLiteral("outer"));
-        QCOMPARE(result, 42);
-        QCOMPARE(seen.size(), 11);
-        QCOMPARE(seen.first(), QStringLiteral("innermost"));
-        QCOMPARE(seen.last(), QStringLiteral("link 10"));
-        QCOMPARE(countKind(s.trace(), EventKind::TaskDelegated), qsizetype(10));
-        QCOMPARE(countKind(s.trace(), EventKind::TaskReturned), qsizetype(11));
-        // The loop resumes the innermost frame directly: the await is where the chain is parked.
-        for (qsizetype i = 0; i < s.trace().size(); ++i) {
-            const auto &e = s.trace().at(i);
-            if (e.kind == EventKind::TaskResumed)
-                QCOMPARE(s.trace().taskName(e.task), QStringLiteral("link 0"));
-        }
-    }
-
-    void delegationChainCarriesExceptions()
-    {
-        Scheduler s;
-        auto handle = s.spawn(failingLink(10), QStringLiteral("outer"));
-        QSignalSpy failed(&s, &Scheduler::taskFailed);
-        s.runUntilIdle();
-        QCOMPARE(handle.state(), TaskState::Failed);
-        QVERIFY_THROWS_EXCEPTION(std::runtime_error, handle.result());
-        QCOMPARE(countKind(s.trace(), EventKind::TaskFailed), qsizetype(11));
-        QCOMPARE(failed.count(), 1);
-        QCOMPARE(failed.first().at(1).toString(), QStringLiteral("disk on fire"));
-        QVERIFY(fullText(s.trace()).contains(QStringLiteral("fails: disk on fire")));
-    }
-
-    void cancellationReachesTheInnermostAwait()
-    {
-        Scheduler s;
-        QStringList seen;
-        auto handle = s.spawn(chainLink(10, &seen), QStringLiteral("outer"));
-        s.step(); // runs the chain down to its innermost sleep
-        QCOMPARE(s.timerCount(), std::size_t(1));
-        QVERIFY(s.cancel(handle));
-        s.runUntilIdle();
-        QCOMPARE(handle.state(), TaskState::Cancelled);
-        QVERIFY(seen.isEmpty());
-        QCOMPARE(countKind(s.trace(), EventKind::TaskCancelled), qsizetype(11));
-        QCOMPARE(s.timerCount(), std::size_t(0));
-        QCOMPARE(s.now(), 0); // the sleep never completed
-    }
-
-    void aTaskCancelledWhileItRunsStopsAtItsNextYield()
-    {
-        // As in asyncio: the yield still parks for the turn, and the task is resumed with the
-        // CancelledError instead of going on.
-        Scheduler s;
-        int yields = 0;
-        auto body = [](int *count) -> Task<void> {
-            Scheduler &self = co_await thisScheduler();
-            self.cancel(self.currentTask());
-            for (;;) {
-                co_await yieldNow();
-                ++*count;
-            }
-        };
-        auto handle = s.spawn(body(&yields), QStringLiteral("self-cancelling"));
-        s.runUntilIdle();
-        QCOMPARE(handle.state(), TaskState::Cancelled);
-        QCOMPARE(yields, 0);
-        QStringList kinds;
-        for (qsizetype i = 0; i < s.trace().size(); ++i) {
-            if (s.trace().at(i).task == handle.id())
-                kinds << eventKindName(s.trace().at(i).kind);
-        }
-        QCOMPARE(kinds.mid(kinds.size() - 3),
-            QStringList({ eventKindName(EventKind::TaskSuspended), eventKindName(EventKind::TaskResumed),
-                eventKindName(EventKind::TaskCancelled) }));
-    }
-
-    void cancelledBeforeStartNeverRuns()
-    {
-        Scheduler s;
-        bool ran = false;
-        auto body = [](bool *flag) -> Task<void> {
-            *flag = true;
-            co_return;
-        };
-        auto handle = s.spawn(body(&ran));
-        s.cancel(handle.id());
-        s.runUntilIdle();
-        QVERIFY(!ran);
-        QCOMPARE(handle.state(), TaskState::Cancelled);
-        QVERIFY_THROWS_EXCEPTION(CancelledError, handle.result());
-    }
-
     void nestedRunFailsAndTheLoopSurvives()
     {
         Scheduler s;
@@ -291,119 +158,6 @@ private slots:
         s.runUntilIdle();
         QCOMPARE(handle.state(), TaskState::Failed);
         QVERIFY(fullText(s.trace()).contains(QStringLiteral("naughty fails: the event loop is already running")));
-    }
-
-    void waitForTimesOutAndCancels()
-    {
-        Scheduler s;
-        auto slow = s.spawn(awaitIo(QStringLiteral("slow"), 5s), QStringLiteral("slow"));
-        auto watcher = [](TaskHandle<int> target) -> Task<QString> {
-            try {
-                co_await waitFor(target, 1s);
-                co_return QStringLiteral("finished");
-            } catch (const TimeoutError &e) {
-                co_return e.message();
-            }
-        };
-        QCOMPARE(s.runUntilComplete(watcher(slow)), QStringLiteral("slow did not finish within 1.000 s"));
-        s.runUntilIdle();
-        QCOMPARE(slow.state(), TaskState::Cancelled);
-        QCOMPARE(s.now(), 1'000'000'000);
-    }
-
-    void waitForReturnsInTime()
-    {
-        Scheduler s;
-        auto fast = s.spawn(awaitIo(QStringLiteral("fast"), 1s));
-        auto watcher = [](TaskHandle<int> target) -> Task<int> { co_return co_await waitFor(target, 3s); };
-        QCOMPARE(s.runUntilComplete(watcher(fast)), 1);
-        QCOMPARE(s.timerCount(), std::size_t(0)); // the timeout timer was disarmed
-        s.runUntilIdle();
-        QCOMPARE(s.now(), 1'000'000'000);
-    }
-
-    void boundedQueueAppliesBackPressure()
-    {
-        Scheduler s;
-        BoundedQueue<int> queue(2, QStringLiteral("quotes"));
-        QList<int> received;
-        auto producer = [](BoundedQueue<int> &q) -> Task<void> {
-            for (int i = 0; i < 6; ++i)
-                co_await q.put(i);
-            q.close();
-        };
-        auto consumer = [](BoundedQueue<int> &q, QList<int> &out) -> Task<int> {
-            while (auto item = co_await q.get()) {
-                co_await sleep(1s);
-                out << *item;
-            }
-            co_return out.size();
-        };
-        s.spawn(producer(queue), QStringLiteral("producer"));
-        auto c = s.spawn(consumer(queue, received), QStringLiteral("consumer"));
-        s.runUntilIdle();
-        QCOMPARE(received, (QList<int>{0, 1, 2, 3, 4, 5}));
-        QCOMPARE(c.result(), 6);
-        QCOMPARE(queue.peakSize(), std::size_t(2));
-        QVERIFY(fullText(s.trace()).contains(QStringLiteral("producer awaits quotes full (put)")));
-        QVERIFY_THROWS_EXCEPTION(QueueClosedError, s.runUntilComplete(producer(queue)));
-    }
-
-    void semaphoreBoundsConcurrency()
-    {
-        Scheduler s;
-        Semaphore limit(3, QStringLiteral("limit"));
-        int inFlight = 0;
-        int peak = 0;
-        auto worker = [](Semaphore &sem, int &now, int &max) -> Task<void> {
-            co_await sem.acquire();
-            Semaphore::Permit permit(sem);
-            max = std::max(max, ++now);
-            co_await io(QStringLiteral("fetch"), 1s);
-            --now;
-        };
-        for (int i = 0; i < 10; ++i)
-            s.spawn(worker(limit, inFlight, peak));
-        s.runUntilIdle();
-        QCOMPARE(peak, 3);
-        QCOMPARE(limit.peakHeld(), 3);
-        QCOMPARE(limit.available(), 3);
-        QCOMPARE(s.now(), 4'000'000'000); // ceil(10 / 3) rounds of 1 s
-        QVERIFY_THROWS_EXCEPTION(InvalidStateError, limit.release());
-    }
-
-    void eventWakesEveryWaiter()
-    {
-        Scheduler s;
-        Event ready(QStringLiteral("ready"));
-        auto waiter = [](Event &e) -> Task<int> {
-            co_await e.wait();
-            co_return 1;
-        };
-        auto setter = [](Event &e) -> Task<void> {
-            co_await sleep(2s);
-            e.set();
-        };
-        auto a = s.spawn(waiter(ready));
-        auto b = s.spawn(waiter(ready));
-        s.spawn(setter(ready));
-        s.runUntilIdle();
-        QCOMPARE(a.result() + b.result(), 2);
-        QCOMPARE(s.now(), 2'000'000'000);
-    }
-
-    void gatherCollectsResults()
-    {
-        Scheduler s;
-        auto main = []() -> Task<int> {
-            std::vector<Task<int>> tasks;
-            for (int i = 0; i < 5; ++i)
-                tasks.push_back(awaitIo(QStringLiteral("op"), std::chrono::seconds(i + 1)));
-            const auto results = co_await whenAll(std::move(tasks));
-            co_return static_cast<int>(results.size());
-        };
-        QCOMPARE(s.runUntilComplete(main()), 5);
-        QCOMPARE(s.now(), 5'000'000'000);
     }
 
     void yieldNowInterleavesRoundRobin()
@@ -554,47 +308,6 @@ private slots:
         QCOMPARE(expected, s.trace().nextSeq());
     }
 
-    void realClockSleepsAndAwaitsQtSignals()
-    {
-        Scheduler s(SchedulerOptions{ClockMode::Real});
-        QTimer qtTimer;
-        qtTimer.setSingleShot(true);
-        auto body = [](QTimer *timer) -> Task<int> {
-            co_await sleep(20ms);
-            timer->start(10);
-            co_await awaitSignal(QStringLiteral("qt timer"), timer, &QTimer::timeout);
-            co_return 5;
-        };
-        QElapsedTimer wall;
-        wall.start();
-        QCOMPARE(s.runUntilComplete(body(&qtTimer)), 5);
-        QVERIFY(wall.elapsed() >= 30);
-        QVERIFY(s.now() >= 30'000'000);
-        QCOMPARE(countKind(s.trace(), EventKind::IoCompleted), qsizetype(1));
-        QCOMPARE(countKind(s.trace(), EventKind::TimerFired), qsizetype(1));
-    }
-
-    void qcoroFailuresReachTheTask()
-    {
-        Scheduler s(SchedulerOptions{ClockMode::Real});
-        auto failing = []() -> QCoro::Task<int> {
-            QTimer t;
-            t.start(5);
-            co_await qCoro(&t, &QTimer::timeout);
-            throw std::runtime_error("connection refused");
-        };
-        auto body = [&failing]() -> Task<QString> {
-            try {
-                co_await awaitQt(QStringLiteral("connect"), failing());
-                co_return QStringLiteral("no error");
-            } catch (const std::exception &e) {
-                co_return QString::fromUtf8(e.what());
-            }
-        };
-        QCOMPARE(s.runUntilComplete(body()), QStringLiteral("connection refused"));
-        QCOMPARE(countKind(s.trace(), EventKind::IoFailed), qsizetype(1));
-    }
-
     void spawnedTasksTakeTheirNames()
     {
         Scheduler s;
@@ -605,91 +318,6 @@ private slots:
         QCOMPARE(s.trace().taskName(plain.id()), QStringLiteral("task %1").arg(plain.id()));
         QCOMPARE(s.trace().taskName(named.id()), QStringLiteral("fetcher"));
         QCOMPARE(s.trace().taskName(both.id()), QStringLiteral("given"));
-    }
-
-    void readyQueueRunsTurnByTurnInOrder()
-    {
-        // Coroutines made ready during a turn wait for the next one, in the order they came,
-        // however far the arrays have to grow.
-        detail::ReadyQueue queue;
-        std::vector<detail::ReadyNode> nodes(5000);
-        const auto frame = [&nodes](std::size_t i) { return std::coroutine_handle<>::from_address(&nodes[i]); };
-        QVERIFY(queue.isEmpty());
-        QVERIFY(!queue.beginTurn());
-        for (std::size_t i = 0; i < 3000; ++i)
-            queue.push(nodes[i], frame(i));
-        QCOMPARE(queue.size(), std::size_t(3000));
-        QVERIFY(!queue.turnHasMore()); // queued, but no turn has begun
-        QVERIFY(queue.beginTurn());
-        std::size_t taken = 0;
-        while (queue.turnHasMore()) {
-            const detail::ReadyQueue::Entry entry = queue.pop();
-            QCOMPARE(entry.node, &nodes[taken]);
-            QCOMPARE(entry.frame, static_cast<void *>(&nodes[taken]));
-            if (taken < 2000)
-                queue.push(nodes[3000 + taken], frame(3000 + taken)); // for the next turn
-            ++taken;
-        }
-        QCOMPARE(taken, std::size_t(3000));
-        QCOMPARE(queue.size(), std::size_t(2000));
-        QVERIFY(queue.beginTurn());
-        for (std::size_t i = 3000; i < 5000; ++i)
-            QCOMPARE(queue.pop().node, &nodes[i]);
-        QVERIFY(!queue.turnHasMore());
-        QVERIFY(queue.isEmpty());
-        queue.push(nodes[0], frame(0));
-        queue.clear();
-        QVERIFY(queue.isEmpty());
-        QVERIFY(!queue.beginTurn());
-    }
-
-    void readyQueueLooksAheadWithinItsArrays()
-    {
-        // Turns of every size from 1 to 2100 entries, so that some fill their array exactly: the
-        // look-ahead near the end of a turn must stay inside the array (ASan builds check it).
-        detail::ReadyQueue queue;
-        std::vector<detail::ReadyNode> nodes(2100);
-        std::size_t resumed = 0;
-        for (std::size_t size = 1; size <= nodes.size(); ++size) {
-            for (std::size_t i = 0; i < size; ++i)
-                queue.push(nodes[i], std::coroutine_handle<>::from_address(&nodes[i]));
-            QVERIFY(queue.beginTurn());
-            for (std::size_t i = 0; queue.turnHasMore(); ++i) {
-                queue.prefetchAhead();
-                QCOMPARE(queue.pop().node, &nodes[i]);
-                ++resumed;
-            }
-        }
-        QCOMPARE(resumed, nodes.size() * (nodes.size() + 1) / 2);
-        QVERIFY(queue.isEmpty());
-    }
-
-    void timerQueueFiresInDeadlineThenArmingOrder()
-    {
-        // In-order and out-of-order arming mixed, with removals, checked against a sorted list.
-        detail::TimerQueue queue;
-        std::vector<detail::WaitNode> nodes(2000);
-        std::vector<std::tuple<std::int64_t, std::uint64_t, detail::WaitNode *>> expected;
-        QRandomGenerator random(42);
-        std::int64_t clock = 0;
-        for (std::size_t i = 0; i < nodes.size(); ++i) {
-            clock += random.bounded(3);
-            const std::int64_t deadline = random.bounded(4) == 0 ? clock - random.bounded(50) : clock + 100;
-            queue.push(nodes[i], deadline, i);
-            expected.emplace_back(deadline, i, &nodes[i]);
-        }
-        for (std::size_t i = 0; i < nodes.size(); i += 7) {
-            queue.remove(nodes[i]);
-            std::erase_if(expected, [&](const auto &entry) { return std::get<2>(entry) == &nodes[i]; });
-        }
-        std::sort(expected.begin(), expected.end());
-        QCOMPARE(queue.size(), expected.size());
-        for (const auto &[deadline, order, node] : expected) {
-            QCOMPARE(queue.topDeadline(), deadline);
-            QCOMPARE(queue.top(), node);
-            queue.remove(*queue.top());
-        }
-        QVERIFY(queue.isEmpty());
     }
 
     void destroyingTheSchedulerFreesSuspendedTasks()

@@ -14,7 +14,7 @@ using LaneKind = SequenceLayout::LaneKind;
 
 namespace {
 
-using TestFixtures::readRecord;
+using Loopscope::Testing::readRecord;
 using TestFixtures::TwoCoroutines;
 
 QString shapeName(Shape shape)

@@ -3,19 +3,15 @@
 #include "scheduler/boundedqueue.h"
 #include "scheduler/event.h"
 #include "scheduler/semaphore.h"
+#include "testlib/sampletasks.h"
 
 #include <QtTest>
 
 using namespace Loopscope;
 using namespace std::chrono_literals;
+using Loopscope::Testing::readRecord;
 
 namespace {
-
-Task<int> readRecord(QString what)
-{
-    co_await io(QStringLiteral("read %1").arg(what), 2s);
-    co_return 1;
-}
 
 void spawnTwoCoroutines(Scheduler &s)
 {

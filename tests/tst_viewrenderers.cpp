@@ -18,7 +18,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-using TestFixtures::readRecord;
+using Loopscope::Testing::readRecord;
 using TestFixtures::TwoCoroutines;
 
 //! A light palette independent of the platform theme, so that expected colours are known.

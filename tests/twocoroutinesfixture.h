@@ -5,14 +5,9 @@
 #include "analysis/tracedigest.h"
 #include "scheduler/awaitables.h"
 #include "sequence/sequencelayout.h"
+#include "testlib/sampletasks.h"
 
 namespace TestFixtures {
-
-inline Loopscope::Task<int> readRecord(QString what)
-{
-    co_await Loopscope::io(QStringLiteral("read %1").arg(what), std::chrono::seconds(2));
-    co_return 1;
-}
 
 struct TwoCoroutines
 {
@@ -22,8 +17,8 @@ struct TwoCoroutines
 
     TwoCoroutines()
     {
-        scheduler.spawn(readRecord(QStringLiteral("a")), QStringLiteral("C1"));
-        scheduler.spawn(readRecord(QStringLiteral("b")), QStringLiteral("C2"));
+        scheduler.spawn(Loopscope::Testing::readRecord(QStringLiteral("a")), QStringLiteral("C1"));
+        scheduler.spawn(Loopscope::Testing::readRecord(QStringLiteral("b")), QStringLiteral("C2"));
         scheduler.runUntilIdle();
         digest.update(scheduler.trace());
         layout.update(digest, scheduler.trace().size());
