@@ -17,7 +17,8 @@ using TextCommand = int (*)(const QStringList &args, QTextStream &out, QTextStre
 using ProgramCommand = int (*)(int argc, char *argv[]);
 
 //! Runs a text command in a QCoreApplication with the arguments after the subcommand's name.
-template <TextCommand command> int inCoreApplication(int argc, char *argv[])
+template<TextCommand command>
+int inCoreApplication(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QTextStream out(stdout);

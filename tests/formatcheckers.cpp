@@ -27,7 +27,7 @@ QJsonObject parseObject(const QByteArray &json, QStringList &problems)
 
 //! Checks `object[key]` has the JSON type `type`; returns false (and records why) otherwise.
 bool require(const QJsonObject &object, const QString &key, QJsonValue::Type type, const QString &where,
-             QStringList &problems)
+    QStringList &problems)
 {
     if (!object.contains(key)) {
         problems << QStringLiteral("%1: missing '%2'").arg(where, key);
@@ -52,7 +52,8 @@ QStringList chromeTrace(const QByteArray &json)
 {
     QStringList problems;
     const QJsonObject root = parseObject(json, problems);
-    if (!problems.isEmpty() || !require(root, QStringLiteral("traceEvents"), QJsonValue::Array, QStringLiteral("root"), problems))
+    if (!problems.isEmpty()
+        || !require(root, QStringLiteral("traceEvents"), QJsonValue::Array, QStringLiteral("root"), problems))
         return problems;
     const QJsonArray events = root.value(QStringLiteral("traceEvents")).toArray();
     QMap<std::pair<qint64, qint64>, double> lastTs;
@@ -73,7 +74,8 @@ QStringList chromeTrace(const QByteArray &json)
             || !require(e, QStringLiteral("tid"), QJsonValue::Double, where, problems))
             continue;
         const QString ph = e.value(QStringLiteral("ph")).toString();
-        const std::pair<qint64, qint64> track{e.value(QStringLiteral("pid")).toInteger(), e.value(QStringLiteral("tid")).toInteger()};
+        const std::pair<qint64, qint64> track { e.value(QStringLiteral("pid")).toInteger(),
+            e.value(QStringLiteral("tid")).toInteger() };
         if (ph == u"M") {
             const QString name = e.value(QStringLiteral("name")).toString();
             const QJsonObject args = e.value(QStringLiteral("args")).toObject();
@@ -97,7 +99,11 @@ QStringList chromeTrace(const QByteArray &json)
         if (ts < 0)
             problems << where + QStringLiteral(": negative ts");
         if (lastTs.contains(track) && ts < lastTs.value(track))
-            problems << where + QStringLiteral(": ts %1 goes back on track %2 (after %3)").arg(ts).arg(track.second).arg(lastTs.value(track));
+            problems << where
+                    + QStringLiteral(": ts %1 goes back on track %2 (after %3)")
+                          .arg(ts)
+                          .arg(track.second)
+                          .arg(lastTs.value(track));
         lastTs[track] = ts;
         if (ph == u"X") {
             if (!require(e, QStringLiteral("dur"), QJsonValue::Double, where, problems))
@@ -114,10 +120,15 @@ QStringList chromeTrace(const QByteArray &json)
                     stack.removeLast(); // ended before this one begins
                     continue;
                 }
-                problems << where + QStringLiteral(": slice [%1, %2] overlaps [%3, %4]").arg(ts).arg(ts + dur).arg(top.start).arg(top.end);
+                problems << where
+                        + QStringLiteral(": slice [%1, %2] overlaps [%3, %4]")
+                              .arg(ts)
+                              .arg(ts + dur)
+                              .arg(top.start)
+                              .arg(top.end);
                 break;
             }
-            stack.append(Span{ts, ts + dur});
+            stack.append(Span { ts, ts + dur });
         } else if (ph == u"b" || ph == u"e" || ph == u"s" || ph == u"f") {
             if (!e.contains(QStringLiteral("id"))) {
                 problems << where + QStringLiteral(": %1 without id").arg(ph);
@@ -127,8 +138,9 @@ QStringList chromeTrace(const QByteArray &json)
                 continue;
             const bool begins = ph == u"b" || ph == u"s";
             const QString pair = ph == u"b" || ph == u"e" ? QStringLiteral("async") : QStringLiteral("flow");
-            const QString key = QStringLiteral("%1|%2|%3").arg(pair, e.value(QStringLiteral("cat")).toString(),
-                                                              e.value(QStringLiteral("id")).toVariant().toString());
+            const QString key = QStringLiteral("%1|%2|%3")
+                                    .arg(pair, e.value(QStringLiteral("cat")).toString(),
+                                        e.value(QStringLiteral("id")).toVariant().toString());
             if (begins) {
                 if (openAsync.contains(key))
                     problems << where + QStringLiteral(": %1 %2 begins twice").arg(pair, key);
@@ -163,7 +175,8 @@ QStringList har(const QByteArray &json)
 {
     QStringList problems;
     const QJsonObject root = parseObject(json, problems);
-    if (!problems.isEmpty() || !require(root, QStringLiteral("log"), QJsonValue::Object, QStringLiteral("root"), problems))
+    if (!problems.isEmpty()
+        || !require(root, QStringLiteral("log"), QJsonValue::Object, QStringLiteral("root"), problems))
         return problems;
     const QJsonObject log = root.value(QStringLiteral("log")).toObject();
     if (log.value(QStringLiteral("version")).toString() != u"1.2")
@@ -181,7 +194,8 @@ QStringList har(const QByteArray &json)
         const QString where = QStringLiteral("entry %1").arg(i);
         const QJsonObject entry = entries.at(i).toObject();
         if (require(entry, QStringLiteral("startedDateTime"), QJsonValue::String, where, problems)) {
-            const QDateTime started = QDateTime::fromString(entry.value(QStringLiteral("startedDateTime")).toString(), Qt::ISODateWithMs);
+            const QDateTime started = QDateTime::fromString(
+                entry.value(QStringLiteral("startedDateTime")).toString(), Qt::ISODateWithMs);
             if (!started.isValid())
                 problems << where + QStringLiteral(": startedDateTime is not ISO 8601");
             else if (previous.isValid() && started < previous)
@@ -193,14 +207,15 @@ QStringList har(const QByteArray &json)
         const QString req = where + QStringLiteral(".request");
         if (require(entry, QStringLiteral("request"), QJsonValue::Object, where, problems)) {
             const QJsonObject r = entry.value(QStringLiteral("request")).toObject();
-            for (const char *key : {"method", "url", "httpVersion"})
+            for (const char *key : { "method", "url", "httpVersion" })
                 require(r, QString::fromLatin1(key), QJsonValue::String, req, problems);
-            for (const char *key : {"cookies", "headers", "queryString"})
+            for (const char *key : { "cookies", "headers", "queryString" })
                 require(r, QString::fromLatin1(key), QJsonValue::Array, req, problems);
-            for (const char *key : {"headersSize", "bodySize"})
+            for (const char *key : { "headersSize", "bodySize" })
                 require(r, QString::fromLatin1(key), QJsonValue::Double, req, problems);
             for (const QJsonValue &header : r.value(QStringLiteral("headers")).toArray()) {
-                if (!header.toObject().value(QStringLiteral("name")).isString() || !header.toObject().value(QStringLiteral("value")).isString())
+                if (!header.toObject().value(QStringLiteral("name")).isString()
+                    || !header.toObject().value(QStringLiteral("value")).isString())
                     problems << req + QStringLiteral(": a header without name and value strings");
             }
         }
@@ -208,30 +223,34 @@ QStringList har(const QByteArray &json)
         if (require(entry, QStringLiteral("response"), QJsonValue::Object, where, problems)) {
             const QJsonObject r = entry.value(QStringLiteral("response")).toObject();
             require(r, QStringLiteral("status"), QJsonValue::Double, res, problems);
-            for (const char *key : {"statusText", "httpVersion", "redirectURL"})
+            for (const char *key : { "statusText", "httpVersion", "redirectURL" })
                 require(r, QString::fromLatin1(key), QJsonValue::String, res, problems);
-            for (const char *key : {"cookies", "headers"})
+            for (const char *key : { "cookies", "headers" })
                 require(r, QString::fromLatin1(key), QJsonValue::Array, res, problems);
-            for (const char *key : {"headersSize", "bodySize"})
+            for (const char *key : { "headersSize", "bodySize" })
                 require(r, QString::fromLatin1(key), QJsonValue::Double, res, problems);
             if (require(r, QStringLiteral("content"), QJsonValue::Object, res, problems)) {
                 const QJsonObject content = r.value(QStringLiteral("content")).toObject();
-                require(content, QStringLiteral("size"), QJsonValue::Double, res + QStringLiteral(".content"), problems);
-                require(content, QStringLiteral("mimeType"), QJsonValue::String, res + QStringLiteral(".content"), problems);
+                require(content, QStringLiteral("size"), QJsonValue::Double, res + QStringLiteral(".content"),
+                    problems);
+                require(content, QStringLiteral("mimeType"), QJsonValue::String,
+                    res + QStringLiteral(".content"), problems);
             }
         }
         if (require(entry, QStringLiteral("timings"), QJsonValue::Object, where, problems)) {
             const QJsonObject t = entry.value(QStringLiteral("timings")).toObject();
             double sum = 0;
-            for (const char *key : {"send", "wait", "receive"}) {
-                if (require(t, QString::fromLatin1(key), QJsonValue::Double, where + QStringLiteral(".timings"), problems)) {
+            for (const char *key : { "send", "wait", "receive" }) {
+                if (require(t, QString::fromLatin1(key), QJsonValue::Double,
+                        where + QStringLiteral(".timings"), problems)) {
                     const double v = t.value(QString::fromLatin1(key)).toDouble();
                     if (v < 0)
-                        problems << where + QStringLiteral(".timings.%1 is negative").arg(QLatin1StringView(key));
+                        problems << where
+                                + QStringLiteral(".timings.%1 is negative").arg(QLatin1StringView(key));
                     sum += std::max(v, 0.0);
                 }
             }
-            for (const char *key : {"blocked", "dns", "connect", "ssl"}) {
+            for (const char *key : { "blocked", "dns", "connect", "ssl" }) {
                 if (!t.contains(QString::fromLatin1(key)))
                     continue;
                 const double v = t.value(QString::fromLatin1(key)).toDouble(-2);

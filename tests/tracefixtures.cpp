@@ -23,8 +23,7 @@ Task<void> parent()
     co_await blockFor(150ms);
     try {
         co_await failingChild().named(QStringLiteral("child"));
-    } catch (const std::exception &) {
-    }
+    } catch (const std::exception &) { }
     co_await yieldNow();
 }
 
@@ -47,9 +46,9 @@ IoRecord httpRecord(std::uint32_t id, TaskId task, std::int64_t startMs, int sta
     io.firstByteNs = status == 200 ? io.startNs + 40'000'000 : -1;
     io.endNs = io.startNs + 50'000'000;
     io.error = status == 200 ? QString() : QStringLiteral("connection refused");
-    io.requestHeaders = {{"Accept", "application/json"}, {"X-Bytes", QByteArray("\x01\xe9\xff", 3)}};
+    io.requestHeaders = { { "Accept", "application/json" }, { "X-Bytes", QByteArray("\x01\xe9\xff", 3) } };
     if (status == 200)
-        io.responseHeaders = {{"Content-Type", "application/json"}, {"Content-Length", "512"}};
+        io.responseHeaders = { { "Content-Type", "application/json" }, { "Content-Length", "512" } };
     return io;
 }
 
@@ -92,7 +91,7 @@ TraceMetadata metadata()
 {
     TraceMetadata m;
     m.scenarioId = QStringLiteral("two-coroutines");
-    m.params = {{QStringLiteral("latency_ms"), 2000}, {QStringLiteral("ratio"), 0.1}};
+    m.params = { { QStringLiteral("latency_ms"), 2000 }, { QStringLiteral("ratio"), 0.1 } };
     m.createdBy = QStringLiteral("Loopscope 0.1.0");
     m.createdAt = QStringLiteral("2025-01-31T12:00:00Z");
     return m;

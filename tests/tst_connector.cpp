@@ -17,7 +17,7 @@ namespace {
 
 struct Landed
 {
-    QList<qint64> ids;  //!< item ids in file order
+    QList<qint64> ids; //!< item ids in file order
     qsizetype lines = 0;
     bool tornLine = false;
 };
@@ -69,11 +69,11 @@ struct Fixture
 };
 
 FetchSummary fetch(const FetchOptions &options, const QString &out, HttpClientOptions http = {},
-                   int *traceInFlight = nullptr)
+    int *traceInFlight = nullptr)
 {
     http.backoffBase = 5ms;
     http.backoffMax = 20ms;
-    Scheduler scheduler(SchedulerOptions{ClockMode::Real});
+    Scheduler scheduler(SchedulerOptions { ClockMode::Real });
     HttpClient client(http);
     LandingZone zone(out, options.identity());
     Connector connector(client, options, zone);
@@ -225,7 +225,8 @@ private slots:
             LandingZone zone(f.out(), options.identity());
             QFAIL("a different page size must not resume this output");
         } catch (const Error &e) {
-            QVERIFY2(e.message().contains(QStringLiteral("belongs to another retrieval")), qPrintable(e.message()));
+            QVERIFY2(e.message().contains(QStringLiteral("belongs to another retrieval")),
+                qPrintable(e.message()));
         }
     }
 
@@ -268,7 +269,8 @@ private slots:
         p.elapsedSeconds = 2;
         QCOMPARE(p.pagesPerSecond(), 5.0);
         QCOMPARE(p.secondsLeft(), 28.0 / 5.0);
-        QCOMPARE(p.describe(), QStringLiteral("pages 12/40 · items 600 · in flight 8 (peak 9) · errors 0 · 5 pages/s"));
+        QCOMPARE(p.describe(),
+            QStringLiteral("pages 12/40 · items 600 · in flight 8 (peak 9) · errors 0 · 5 pages/s"));
         p.pagesTotal = -1;
         QCOMPARE(p.secondsLeft(), -1.0);
         QVERIFY(p.describe().startsWith(QStringLiteral("pages 12/? ")));
@@ -279,13 +281,14 @@ private slots:
         Fixture f(420);
         QString outText, errText;
         QTextStream out(&outText), err(&errText);
-        const int code = runFetchCommand({f.server.itemsUrl().toString(), QStringLiteral("--out"), f.out(),
-                                          QStringLiteral("--concurrency"), QStringLiteral("4")},
-                                         out, err);
+        const int code = runFetchCommand({ f.server.itemsUrl().toString(), QStringLiteral("--out"), f.out(),
+                                             QStringLiteral("--concurrency"), QStringLiteral("4") },
+            out, err);
         out.flush();
         err.flush();
         QCOMPARE(code, 0);
-        QVERIFY2(outText.startsWith(QStringLiteral("landed 9 pages (420 items, 9 new)")), qPrintable(outText));
+        QVERIFY2(
+            outText.startsWith(QStringLiteral("landed 9 pages (420 items, 9 new)")), qPrintable(outText));
         QVERIFY(errText.contains(QStringLiteral("pages 9/9")));
         QVERIFY(exactlyOnce(readLanded(f.out()).ids, 420));
     }
@@ -306,10 +309,10 @@ private slots:
         const QString tracePath = f.dir.filePath(file);
         QString outText, errText;
         QTextStream out(&outText), err(&errText);
-        QCOMPARE(runFetchCommand({f.server.itemsUrl().toString(), QStringLiteral("--out"), f.out(), QStringLiteral("--quiet"),
-                                  QStringLiteral("--trace"), tracePath},
-                                 out, err),
-                 0);
+        QCOMPARE(runFetchCommand({ f.server.itemsUrl().toString(), QStringLiteral("--out"), f.out(),
+                                     QStringLiteral("--quiet"), QStringLiteral("--trace"), tracePath },
+                     out, err),
+            0);
         QFile saved(tracePath);
         QVERIFY(saved.open(QIODevice::ReadOnly));
         const QByteArray bytes = saved.readAll();
@@ -324,26 +327,29 @@ private slots:
         url.setQuery(QStringLiteral("fault=500"));
         QString outText, errText;
         QTextStream out(&outText), err(&errText);
-        const int code = runFetchCommand({url.toString(), QStringLiteral("--out"), f.out(), QStringLiteral("--attempts"),
-                                          QStringLiteral("2"), QStringLiteral("--quiet")},
-                                         out, err);
+        const int code = runFetchCommand(
+            { url.toString(), QStringLiteral("--out"), f.out(), QStringLiteral("--attempts"),
+                QStringLiteral("2"), QStringLiteral("--quiet") },
+            out, err);
         out.flush();
         QCOMPARE(code, 1);
-        QVERIFY2(outText.contains(QStringLiteral("page 0 failed after 2 attempts: HTTP 500")), qPrintable(outText));
+        QVERIFY2(outText.contains(QStringLiteral("page 0 failed after 2 attempts: HTTP 500")),
+            qPrintable(outText));
     }
 
     void fetchCommandRejectsBadArguments_data()
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
-        QTest::newRow("no url") << QStringList{"--out", "x"} << "fetch needs the collection's URL";
-        QTest::newRow("no out") << QStringList{"http://127.0.0.1:1/api/items"} << "fetch needs --out FILE";
-        QTest::newRow("bad concurrency") << QStringList{"http://127.0.0.1:1/", "--out", "x", "--concurrency", "0"}
-                                         << "--concurrency must be a whole number between 1 and 10000";
-        QTest::newRow("bad strategy") << QStringList{"http://127.0.0.1:1/", "--out", "x", "--strategy", "fast"}
-                                      << "unknown strategy \"fast\"";
-        QTest::newRow("bad scheme") << QStringList{"ftp://127.0.0.1/", "--out", "x"} << "not an http(s) URL";
-        QTest::newRow("bad trace") << QStringList{"http://127.0.0.1:1/", "--out", "x", "--trace", "t.txt"}
+        QTest::newRow("no url") << QStringList { "--out", "x" } << "fetch needs the collection's URL";
+        QTest::newRow("no out") << QStringList { "http://127.0.0.1:1/api/items" } << "fetch needs --out FILE";
+        QTest::newRow("bad concurrency") << QStringList { "http://127.0.0.1:1/", "--out", "x",
+            "--concurrency", "0" } << "--concurrency must be a whole number between 1 and 10000";
+        QTest::newRow("bad strategy") << QStringList { "http://127.0.0.1:1/", "--out", "x", "--strategy",
+            "fast" } << "unknown strategy \"fast\"";
+        QTest::newRow("bad scheme") << QStringList { "ftp://127.0.0.1/", "--out", "x" }
+                                    << "not an http(s) URL";
+        QTest::newRow("bad trace") << QStringList { "http://127.0.0.1:1/", "--out", "x", "--trace", "t.txt" }
                                    << "--trace must name a .loopscope, .json (Perfetto) or .har file";
     }
     void fetchCommandRejectsBadArguments()

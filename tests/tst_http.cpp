@@ -21,7 +21,7 @@ HttpResponse parseInPieces(const QByteArray &raw, qsizetype piece, HttpResponseP
     parser.reset();
     for (qsizetype pos = 0; pos < raw.size() && !parser.isDone() && !parser.hasError(); pos += piece)
         parser.feed(raw.constData() + pos, std::min(piece, raw.size() - pos));
-    return parser.isDone() ? parser.takeResponse() : HttpResponse{};
+    return parser.isDone() ? parser.takeResponse() : HttpResponse {};
 }
 
 SchedulerOptions realClock()
@@ -52,7 +52,8 @@ public:
             while (QTcpSocket *socket = nextPendingConnection()) {
                 connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
                     socket->readAll();
-                    socket->write("HTTP/1.1 302 Found\r\nLocation: " + m_target + "\r\nContent-Length: 0\r\n\r\n");
+                    socket->write(
+                        "HTTP/1.1 302 Found\r\nLocation: " + m_target + "\r\nContent-Length: 0\r\n\r\n");
                 });
             }
         });
@@ -108,14 +109,14 @@ private slots:
         QTest::addColumn<QByteArray>("raw");
         QTest::addColumn<int>("status");
         QTest::addColumn<QByteArray>("body");
-        QTest::newRow("content-length") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello") << 200
-                                        << QByteArray("hello");
+        QTest::newRow("content-length")
+            << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello") << 200 << QByteArray("hello");
         QTest::newRow("chunked") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                                                "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n")
                                  << 200 << QByteArray("hello world");
         QTest::newRow("no body") << QByteArray("HTTP/1.1 204 No Content\r\n\r\n") << 204 << QByteArray();
-        QTest::newRow("bare newlines") << QByteArray("HTTP/1.1 404 Not Found\nContent-Length: 2\n\nno") << 404
-                                       << QByteArray("no");
+        QTest::newRow("bare newlines")
+            << QByteArray("HTTP/1.1 404 Not Found\nContent-Length: 2\n\nno") << 404 << QByteArray("no");
     }
     void parsesResponses()
     {
@@ -123,7 +124,7 @@ private slots:
         QFETCH(int, status);
         QFETCH(QByteArray, body);
         HttpResponseParser parser;
-        for (qsizetype piece : {qsizetype(1), qsizetype(3), raw.size()}) {
+        for (qsizetype piece : { qsizetype(1), qsizetype(3), raw.size() }) {
             const HttpResponse response = parseInPieces(raw, piece, parser);
             QVERIFY2(parser.isDone(), qPrintable(parser.error()));
             QCOMPARE(response.status, status);
@@ -137,8 +138,10 @@ private slots:
         QTest::addColumn<QString>("error");
         QTest::newRow("not http") << QByteArray("SSH-2.0-OpenSSH\r\n") << "not an HTTP/1.x status line";
         QTest::newRow("bad status") << QByteArray("HTTP/1.1 abc OK\r\n") << "invalid HTTP status";
-        QTest::newRow("bad length") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: -4\r\n\r\n") << "invalid Content-Length";
-        QTest::newRow("bad chunk") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+        QTest::newRow("bad length") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: -4\r\n\r\n")
+                                    << "invalid Content-Length";
+        QTest::newRow("bad chunk") << QByteArray(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
                                    << "invalid chunk size";
         QTest::newRow("huge head") << QByteArray("HTTP/1.1 200 OK\r\nX: ") + QByteArray(70'000, 'a')
                                    << "larger than 64 KiB";
@@ -244,15 +247,15 @@ private slots:
                 requests.push_back(c.get(url));
             }
             const auto responses = co_await whenAll(std::move(requests));
-            co_return static_cast<int>(std::count_if(responses.begin(), responses.end(),
-                                                      [](const HttpResponse &r) { return r.status == 200; }));
+            co_return static_cast<int>(std::count_if(
+                responses.begin(), responses.end(), [](const HttpResponse &r) { return r.status == 200; }));
         };
         QElapsedTimer wall;
         wall.start();
         QCOMPARE(s.runUntilComplete(fetchAll(client, server.itemsUrl(), 40)), 40);
         QCOMPARE(client.statistics().peakInFlight, 40);
         QCOMPARE(server.statistics().peakOpenRequests, 40); // all 40 on the wire at once
-        QVERIFY(wall.elapsed() < 40 * 100);                  // far below the sequential time
+        QVERIFY(wall.elapsed() < 40 * 100);                 // far below the sequential time
     }
 
     void retriesTransientFaults_data()
@@ -287,7 +290,8 @@ private slots:
         QVERIFY(server.listen());
         Scheduler s(realClock());
         HttpClient client(quickRetries());
-        const HttpResponse response = s.runUntilComplete(client.get(server.baseUrl().resolved(QUrl("/nope"))));
+        const HttpResponse response
+            = s.runUntilComplete(client.get(server.baseUrl().resolved(QUrl("/nope"))));
         QCOMPARE(response.status, 404);
         QCOMPARE(response.attempts, 1);
     }
@@ -346,8 +350,8 @@ private slots:
         Redirector redirector(target.toEncoded());
         Scheduler s(realClock());
         HttpClient client(quickRetries());
-        const HttpResponse response
-            = s.runUntilComplete(client.get(QUrl(QStringLiteral("http://127.0.0.1:%1/old").arg(redirector.serverPort()))));
+        const HttpResponse response = s.runUntilComplete(
+            client.get(QUrl(QStringLiteral("http://127.0.0.1:%1/old").arg(redirector.serverPort()))));
         QCOMPARE(response.status, 200);
         QCOMPARE(response.url, target);
         QCOMPARE(client.statistics().redirects, qint64(1));
@@ -359,10 +363,12 @@ private slots:
         QVERIFY(server.listen());
         Scheduler s(realClock());
         HttpClient client(quickRetries());
-        const HttpResponse response
-            = s.runUntilComplete(client.post(server.baseUrl().resolved(QUrl("/api/echo")), QByteArray(1234, 'x')));
+        const HttpResponse response = s.runUntilComplete(
+            client.post(server.baseUrl().resolved(QUrl("/api/echo")), QByteArray(1234, 'x')));
         QCOMPARE(response.status, 200);
-        QCOMPARE(QJsonDocument::fromJson(response.body).object().value(QStringLiteral("received_bytes")).toInt(), 1234);
+        QCOMPARE(
+            QJsonDocument::fromJson(response.body).object().value(QStringLiteral("received_bytes")).toInt(),
+            1234);
     }
 
     void refusesTheVirtualClockAndBadUrls()
@@ -379,7 +385,7 @@ private slots:
         }
         HttpClientOptions bad;
         bad.maxAttempts = 0;
-        QVERIFY_THROWS_EXCEPTION(HttpError, HttpClient{bad});
+        QVERIFY_THROWS_EXCEPTION(HttpError, HttpClient { bad });
     }
 
     void cancellingAFetchLeavesNothingBehind()

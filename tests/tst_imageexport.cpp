@@ -2,13 +2,13 @@
 
 #include "scheduler/awaitables.h"
 
+#include "analysis/tracedigest.h"
 #include "export/exportcommand.h"
 #include "export/imageexport.h"
 #include "export/svgcompactor.h"
-#include "analysis/tracedigest.h"
-#include "sequence/sequencelayout.h"
 #include "io/tracefilewriter.h"
 #include "io/traceformaterror.h"
+#include "sequence/sequencelayout.h"
 
 #include "formatcheckers.h"
 
@@ -19,8 +19,8 @@
 #include <QSvgGenerator>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
-#include <QXmlStreamReader>
 #include <QtTest>
+#include <QXmlStreamReader>
 
 using namespace Loopscope;
 
@@ -54,10 +54,12 @@ std::unique_ptr<Scheduler> longTrace(int n, int rounds)
 {
     auto s = std::make_unique<Scheduler>();
     for (int i = 0; i < n; ++i) {
-        s->spawn([](int rounds) -> Task<void> {
-            for (int r = 0; r < rounds; ++r)
-                co_await io(QStringLiteral("request %1").arg(r), std::chrono::milliseconds(10 + r));
-        }(rounds), QStringLiteral("worker %1").arg(i + 1));
+        s->spawn(
+            [](int rounds) -> Task<void> {
+                for (int r = 0; r < rounds; ++r)
+                    co_await io(QStringLiteral("request %1").arg(r), std::chrono::milliseconds(10 + r));
+            }(rounds),
+            QStringLiteral("worker %1").arg(i + 1));
     }
     s->runUntilIdle();
     return s;
@@ -140,7 +142,9 @@ private slots:
             qPrintable(QStringLiteral("%1 -> %2 bytes").arg(original.size()).arg(compacted.size())));
         QVERIFY(!compacted.contains("transform=\"matrix(1,0,0,1,0,0)\""));
         QVERIFY(compacted.contains("transform=\"matrix(1,0,0,1,150,20)\""));
-        QVERIFY(!QRegularExpression(QStringLiteral("<g [^>]*>\\s*</g>")).match(QString::fromUtf8(compacted)).hasMatch());
+        QVERIFY(!QRegularExpression(QStringLiteral("<g [^>]*>\\s*</g>"))
+                     .match(QString::fromUtf8(compacted))
+                     .hasMatch());
         QCOMPARE(svgTexts(compacted), svgTexts(original));
 
         const auto render = [](const QByteArray &svg) {
@@ -166,14 +170,14 @@ private slots:
     {
         const auto s = Fixtures::twoCoroutines();
         const QByteArray svg = svgOf(s->trace(), EventRange::all(s->trace()));
-        const QStringList header{"event loop", "scheduler", "Coroutine 1", "#1 · done", "Coroutine 2", "#2 · done",
-                                 "I/O", "2 operations"};
-        const QStringList expected = QStringList{
-            "Coroutine 1 created", "Coroutine 2 created", "loop started", "start Coroutine 1", "read a",
-            "await read a", "start Coroutine 2", "read b", "await read b", "wait for I/O (2.000 s)",
-            "I/O complete: read a", "I/O complete: read b", "resume Coroutine 1", "return 1",
-            "resume Coroutine 2", "return 1", "loop stopped: idle", "0 s", "2.000 s", "+2.000 s"}
-            + header + header + QStringList{"time"};
+        const QStringList header { "event loop", "scheduler", "Coroutine 1", "#1 · done", "Coroutine 2",
+            "#2 · done", "I/O", "2 operations" };
+        const QStringList expected = QStringList { "Coroutine 1 created", "Coroutine 2 created",
+            "loop started", "start Coroutine 1", "read a", "await read a", "start Coroutine 2", "read b",
+            "await read b", "wait for I/O (2.000 s)", "I/O complete: read a", "I/O complete: read b",
+            "resume Coroutine 1", "return 1", "resume Coroutine 2", "return 1", "loop stopped: idle", "0 s",
+            "2.000 s", "+2.000 s" }
+            + header + header + QStringList { "time" };
         QCOMPARE(svgTexts(svg), expected);
         QVERIFY(!svg.contains("<image")); // text stays text, nothing is rasterised
     }
@@ -203,7 +207,8 @@ private slots:
         exporter.setScale(scale);
         const QImage image = exporter.toImage(EventRange::all(s->trace()));
         const double rows = double(s->trace().size());
-        const double height = SequenceLayout::HeaderHeight + rows * SequenceLayout::BaseRowHeight + SequenceLayout::FooterHeight;
+        const double height = SequenceLayout::HeaderHeight + rows * SequenceLayout::BaseRowHeight
+            + SequenceLayout::FooterHeight;
         QCOMPARE(image.height(), int(std::ceil(height * scale)));
         QCOMPARE(image.devicePixelRatio(), scale);
         QVERIFY(exporter.note().isEmpty());
@@ -221,7 +226,8 @@ private slots:
         const auto named = [](int tasks, const QString &prefix) {
             auto s = std::make_unique<Scheduler>();
             for (int i = 0; i < tasks; ++i)
-                s->spawn([]() -> Task<void> { co_await io(QStringLiteral("read"), std::chrono::seconds(1)); }(),
+                s->spawn(
+                    []() -> Task<void> { co_await io(QStringLiteral("read"), std::chrono::seconds(1)); }(),
                     QStringLiteral("%1 %2").arg(prefix).arg(i));
             s->runUntilIdle();
             return s;
@@ -232,20 +238,24 @@ private slots:
             return exporter.toImage(EventRange::all(trace)).width();
         };
         const auto widthWithLanes = [](double lanes, double laneWidth) {
-            return int(std::ceil(SequenceLayout::GutterWidth + (lanes + SequenceLayout::RightMarginLanes) * laneWidth));
+            return int(std::ceil(
+                SequenceLayout::GutterWidth + (lanes + SequenceLayout::RightMarginLanes) * laneWidth));
         };
 
         // A few tasks with long names: lanes as wide as the names need; short names keep the default.
         const QString longName = QStringLiteral("fetch every page of the customer orders");
         const auto few = named(3, longName);
-        const double laneWidth
-            = (widthAtScale1(few->trace()) - SequenceLayout::GutterWidth) / (5 + SequenceLayout::RightMarginLanes);
-        QVERIFY2(laneWidth - 40 >= QFontMetricsF(QGuiApplication::font()).horizontalAdvance(longName + QStringLiteral(" 0")),
+        const double laneWidth = (widthAtScale1(few->trace()) - SequenceLayout::GutterWidth)
+            / (5 + SequenceLayout::RightMarginLanes);
+        QVERIFY2(laneWidth - 40
+                >= QFontMetricsF(QGuiApplication::font()).horizontalAdvance(longName + QStringLiteral(" 0")),
             qPrintable(QStringLiteral("lanes of %1 px").arg(laneWidth)));
-        QCOMPARE(widthAtScale1(named(3, QStringLiteral("C"))->trace()), widthWithLanes(5, SequenceLayout::DefaultLaneWidth));
+        QCOMPARE(widthAtScale1(named(3, QStringLiteral("C"))->trace()),
+            widthWithLanes(5, SequenceLayout::DefaultLaneWidth));
 
         // Many tasks: the picture keeps the default lane width rather than growing for their names.
-        QCOMPARE(widthAtScale1(named(40, longName)->trace()), widthWithLanes(42, SequenceLayout::DefaultLaneWidth));
+        QCOMPARE(widthAtScale1(named(40, longName)->trace()),
+            widthWithLanes(42, SequenceLayout::DefaultLaneWidth));
     }
 
     void pngOfAHugeTraceStaysWithinLimits()
@@ -272,7 +282,9 @@ private slots:
         layout.update(digest, s->trace().size());
         const double width = layout.contentSize().width();
         const double pageHeight = std::max(842.0, width * std::sqrt(2.0));
-        const auto perPage = qsizetype((pageHeight - SequenceLayout::HeaderHeight - SequenceLayout::FooterHeight) / SequenceLayout::BaseRowHeight);
+        const auto perPage
+            = qsizetype((pageHeight - SequenceLayout::HeaderHeight - SequenceLayout::FooterHeight)
+                / SequenceLayout::BaseRowHeight);
         QCOMPARE(pages, int((s->trace().size() + perPage - 1) / perPage));
         QCOMPARE(pdf.count("/Type /Page\n") + pdf.count("/Type /Page\r"), qsizetype(pages));
         QVERIFY(pdf.contains("/FontFile2") || pdf.contains("/FontFile")); // text is text, with its font
@@ -281,7 +293,8 @@ private slots:
     void timelineExportsInEveryFormat()
     {
         const auto s = Fixtures::richTrace();
-        const QStringList texts = svgTexts(svgOf(s->trace(), EventRange::all(s->trace()), ImageView::Timeline));
+        const QStringList texts
+            = svgTexts(svgOf(s->trace(), EventRange::all(s->trace()), ImageView::Timeline));
         QVERIFY(texts.contains(QStringLiteral("parent")));
         QVERIFY(texts.contains(QStringLiteral("child")));
         ImageExport exporter(s->trace());
@@ -316,7 +329,7 @@ private slots:
         const QString out = dir.filePath(QStringLiteral("out.") + format);
         QString printed;
         QString errors;
-        QCOMPARE(exportCommand({"--trace", trace, "--format", format, "--out", out}, &printed, &errors), 0);
+        QCOMPARE(exportCommand({ "--trace", trace, "--format", format, "--out", out }, &printed, &errors), 0);
         QVERIFY2(printed.startsWith(QStringLiteral("wrote ") + out), qPrintable(printed + errors));
         const QByteArray bytes = readAll(out);
         QVERIFY(bytes.startsWith(starts));
@@ -332,10 +345,15 @@ private slots:
     {
         QString printed;
         QString errors;
-        QCOMPARE(exportCommand({"--scenario", "two-coroutines", "--format", "mermaid", "--out", "-"}, &printed, &errors), 0);
-        QVERIFY2(printed.startsWith(QStringLiteral("sequenceDiagram\n    participant L as Event Loop\n")), qPrintable(printed + errors));
+        QCOMPARE(exportCommand({ "--scenario", "two-coroutines", "--format", "mermaid", "--out", "-" },
+                     &printed, &errors),
+            0);
+        QVERIFY2(printed.startsWith(QStringLiteral("sequenceDiagram\n    participant L as Event Loop\n")),
+            qPrintable(printed + errors));
         QVERIFY(printed.contains(QStringLiteral("IO-->>L: IO Operation Complete")));
-        QCOMPARE(exportCommand({"--scenario", "two-coroutines", "--format", "har", "--out", "-"}, &printed, &errors), 0);
+        QCOMPARE(exportCommand(
+                     { "--scenario", "two-coroutines", "--format", "har", "--out", "-" }, &printed, &errors),
+            0);
         QVERIFY(errors.contains(QStringLiteral("made no HTTP requests; the HAR has no entries")));
         QVERIFY(FormatCheck::har(printed.toUtf8()).isEmpty());
     }
@@ -346,26 +364,46 @@ private slots:
         QTest::addColumn<int>("code");
         QTest::addColumn<QString>("message");
         const QString out = QStringLiteral("/tmp/never-written.svg");
-        QTest::newRow("no source") << QStringList{"--format", "svg", "--out", out} << 2 << "give either --scenario or --trace (exactly one)";
-        QTest::newRow("two sources") << QStringList{"--scenario", "two-coroutines", "--trace", "x", "--format", "svg", "--out", out} << 2
-                                     << "give either --scenario or --trace (exactly one)";
-        QTest::newRow("no format") << QStringList{"--scenario", "two-coroutines", "--out", out} << 2 << "which format? Give --format";
-        QTest::newRow("bad format") << QStringList{"--scenario", "two-coroutines", "--format", "gif", "--out", out} << 2 << "unknown format 'gif'";
-        QTest::newRow("no out") << QStringList{"--scenario", "two-coroutines", "--format", "svg"} << 2 << "where to? Give --out FILE";
-        QTest::newRow("image to stdout") << QStringList{"--scenario", "two-coroutines", "--format", "png", "--out", "-"} << 2 << "--out - (standard output) is for text formats";
-        QTest::newRow("scale for svg") << QStringList{"--scenario", "two-coroutines", "--format", "svg", "--out", out, "--scale", "2"} << 2 << "--scale applies to png only";
-        QTest::newRow("bad scale") << QStringList{"--scenario", "two-coroutines", "--format", "png", "--out", out, "--scale", "0"} << 2 << "--scale needs a number above 0 and at most 8, got '0'";
-        QTest::newRow("range for har") << QStringList{"--scenario", "two-coroutines", "--format", "har", "--out", out, "--from", "1"} << 2 << "--from/--to apply to png, svg, pdf, mermaid and perfetto, not har";
-        QTest::newRow("bad seq") << QStringList{"--scenario", "two-coroutines", "--format", "svg", "--out", out, "--from", "x"} << 2 << "--from and --to need event seq numbers";
-        QTest::newRow("bad view") << QStringList{"--scenario", "two-coroutines", "--format", "svg", "--out", out, "--view", "3d"} << 2 << "unknown view '3d'";
-        QTest::newRow("unknown scenario") << QStringList{"--scenario", "no-such-thing", "--format", "svg", "--out", out} << 2 << "no-such-thing";
-        QTest::newRow("param with trace") << QStringList{"--trace", "x", "--param", "n=2", "--format", "svg", "--out", out} << 2 << "--param goes with --scenario";
-        QTest::newRow("missing trace") << QStringList{"--trace", "/nonexistent.loopscope", "--format", "svg", "--out", out} << 1
-                                       << "cannot open '/nonexistent.loopscope'";
-        QTest::newRow("range past the end") << QStringList{"--scenario", "two-coroutines", "--format", "svg", "--out", out, "--from", "5", "--to", "99999"} << 1
-                                            << "the last event 99999 is not in the trace";
-        QTest::newRow("unwritable") << QStringList{"--scenario", "two-coroutines", "--format", "mermaid", "--out", "/nonexistent/dir/x.mmd"} << 1
-                                    << "cannot write '/nonexistent/dir/x.mmd'";
+        QTest::newRow("no source") << QStringList { "--format", "svg", "--out", out } << 2
+                                   << "give either --scenario or --trace (exactly one)";
+        QTest::newRow("two sources") << QStringList { "--scenario", "two-coroutines", "--trace", "x",
+            "--format", "svg", "--out", out }
+                                     << 2 << "give either --scenario or --trace (exactly one)";
+        QTest::newRow("no format") << QStringList { "--scenario", "two-coroutines", "--out", out } << 2
+                                   << "which format? Give --format";
+        QTest::newRow("bad format") << QStringList { "--scenario", "two-coroutines", "--format", "gif",
+            "--out", out } << 2 << "unknown format 'gif'";
+        QTest::newRow("no out") << QStringList { "--scenario", "two-coroutines", "--format", "svg" } << 2
+                                << "where to? Give --out FILE";
+        QTest::newRow("image to stdout") << QStringList { "--scenario", "two-coroutines", "--format", "png",
+            "--out", "-" } << 2 << "--out - (standard output) is for text formats";
+        QTest::newRow("scale for svg")
+            << QStringList { "--scenario", "two-coroutines", "--format", "svg", "--out", out, "--scale", "2" }
+            << 2 << "--scale applies to png only";
+        QTest::newRow("bad scale") << QStringList { "--scenario", "two-coroutines", "--format", "png",
+            "--out", out, "--scale", "0" }
+                                   << 2 << "--scale needs a number above 0 and at most 8, got '0'";
+        QTest::newRow("range for har")
+            << QStringList { "--scenario", "two-coroutines", "--format", "har", "--out", out, "--from", "1" }
+            << 2 << "--from/--to apply to png, svg, pdf, mermaid and perfetto, not har";
+        QTest::newRow("bad seq") << QStringList { "--scenario", "two-coroutines", "--format", "svg", "--out",
+            out, "--from", "x" } << 2
+                                 << "--from and --to need event seq numbers";
+        QTest::newRow("bad view") << QStringList { "--scenario", "two-coroutines", "--format", "svg", "--out",
+            out, "--view", "3d" } << 2
+                                  << "unknown view '3d'";
+        QTest::newRow("unknown scenario") << QStringList { "--scenario", "no-such-thing", "--format", "svg",
+            "--out", out } << 2 << "no-such-thing";
+        QTest::newRow("param with trace") << QStringList { "--trace", "x", "--param", "n=2", "--format",
+            "svg", "--out", out } << 2 << "--param goes with --scenario";
+        QTest::newRow("missing trace") << QStringList { "--trace", "/nonexistent.loopscope", "--format",
+            "svg", "--out", out } << 1 << "cannot open '/nonexistent.loopscope'";
+        QTest::newRow("range past the end") << QStringList { "--scenario", "two-coroutines", "--format",
+            "svg", "--out", out, "--from", "5", "--to", "99999" }
+                                            << 1 << "the last event 99999 is not in the trace";
+        QTest::newRow("unwritable") << QStringList { "--scenario", "two-coroutines", "--format", "mermaid",
+            "--out", "/nonexistent/dir/x.mmd" }
+                                    << 1 << "cannot write '/nonexistent/dir/x.mmd'";
     }
     void commandRejectsBadArguments()
     {

@@ -80,9 +80,10 @@ private slots:
 
     void qtsOwnOptionsAreLeftToTheApplication()
     {
-        const LaunchOptions options = LaunchOptions::parse({ QStringLiteral("-platform"), QStringLiteral("offscreen"),
-            QStringLiteral("--scenario"), QStringLiteral("delegation"), QStringLiteral("--style=fusion"),
-            QStringLiteral("-reverse"), QStringLiteral("--steps"), QStringLiteral("3") });
+        const LaunchOptions options
+            = LaunchOptions::parse({ QStringLiteral("-platform"), QStringLiteral("offscreen"),
+                QStringLiteral("--scenario"), QStringLiteral("delegation"), QStringLiteral("--style=fusion"),
+                QStringLiteral("-reverse"), QStringLiteral("--steps"), QStringLiteral("3") });
         QCOMPARE(options.scenarioId, QStringLiteral("delegation"));
         QCOMPARE(options.steps, 3);
         QVERIFY(options.traceFile.isEmpty()); // "offscreen" went to Qt, not taken for a trace file

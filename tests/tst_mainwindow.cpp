@@ -1,6 +1,7 @@
 #include "model/tracefeed.h"
 #include "panes/codeview.h"
 #include "panes/detailspane.h"
+#include "run/runsession.h"
 #include "sequence/sequenceview.h"
 #include "testlib/tracetext.h"
 #include "timeline/timelineview.h"
@@ -8,7 +9,6 @@
 #include "window/filecommands.h"
 #include "window/mainwindow.h"
 #include "window/mainwindowactions.h"
-#include "run/runsession.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -455,7 +455,8 @@ private slots:
             qPrintable(error));
         QFile written(dir.filePath(name));
         QVERIFY(written.open(QIODevice::ReadOnly));
-        if (name.endsWith(QStringLiteral(".har"))) // two coroutines make no requests: an archive without entries
+        if (name.endsWith(
+                QStringLiteral(".har"))) // two coroutines make no requests: an archive without entries
             QVERIFY(written.readAll().contains("\"entries\":[]"));
         else
             QVERIFY(written.size() > 100);

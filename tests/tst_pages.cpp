@@ -5,8 +5,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QUrlQuery>
 #include <QtTest>
+#include <QUrlQuery>
 
 #include <random>
 
@@ -43,29 +43,33 @@ private slots:
             QVERIFY(!line.contains('\n'));
             QVERIFY(QJsonDocument::fromJson(line).isObject());
         }
-        QCOMPARE(QJsonDocument::fromJson(page->items.first()).object().value(QStringLiteral("id")).toInt(), 100);
+        QCOMPARE(
+            QJsonDocument::fromJson(page->items.first()).object().value(QStringLiteral("id")).toInt(), 100);
     }
 
     void compactsItemsWithoutChangingThem()
     {
         const QByteArray body = "{ \"items\" : [ {\"a\" : 1, \"s\" : \"x y\\n\\\"q\\\" \\u00e9\"} ,\n"
-            "            [ 1 , 2.50e+3 , true , null ] , \"text\" , -0.5 ],\n"
-            "            \"total\": 4, \"next\": \"\\/api\\/items?from=4\" }";
+                                "            [ 1 , 2.50e+3 , true , null ] , \"text\" , -0.5 ],\n"
+                                "            \"total\": 4, \"next\": \"\\/api\\/items?from=4\" }";
         QString error;
         const auto page = parsePage(responseWith(body), &error);
         QVERIFY2(page, qPrintable(error));
-        QCOMPARE(page->items, (QList<QByteArray>{"{\"a\":1,\"s\":\"x y\\n\\\"q\\\" \\u00e9\"}", "[1,2.50e+3,true,null]",
-                                                  "\"text\"", "-0.5"}));
+        QCOMPARE(page->items,
+            (QList<QByteArray> { "{\"a\":1,\"s\":\"x y\\n\\\"q\\\" \\u00e9\"}", "[1,2.50e+3,true,null]",
+                "\"text\"", "-0.5" }));
         QCOMPARE(page->next, QUrl(QStringLiteral("http://127.0.0.1:8080/api/items?from=4")));
-        const QJsonArray original = QJsonDocument::fromJson(body).object().value(QStringLiteral("items")).toArray();
+        const QJsonArray original
+            = QJsonDocument::fromJson(body).object().value(QStringLiteral("items")).toArray();
         QCOMPARE(QJsonDocument::fromJson(page->items[0]).object(), original[0].toObject());
     }
 
     void acceptsABareArrayAndALinkHeader()
     {
         QString error;
-        const auto page = parsePage(responseWith("[{\"id\":1},{\"id\":2}]", {{"Link", "</api/items?from=2>; rel=\"next\""}}),
-                                    &error);
+        const auto page = parsePage(
+            responseWith("[{\"id\":1},{\"id\":2}]", { { "Link", "</api/items?from=2>; rel=\"next\"" } }),
+            &error);
         QVERIFY2(page, qPrintable(error));
         QCOMPARE(page->items.size(), 2);
         QCOMPARE(page->next, QUrl(QStringLiteral("http://127.0.0.1:8080/api/items?from=2")));
@@ -75,7 +79,8 @@ private slots:
     {
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QString>("error");
-        QTest::newRow("truncated") << QByteArray("{\"items\":[{\"id\":1},{\"id\"") << "malformed JSON at byte";
+        QTest::newRow("truncated") << QByteArray("{\"items\":[{\"id\":1},{\"id\"")
+                                   << "malformed JSON at byte";
         QTest::newRow("no items") << QByteArray("{\"data\":[]}") << "no \"items\" array";
         QTest::newRow("trailing comma") << QByteArray("{\"items\":[1,]}") << "expected a value";
         QTest::newRow("bad escape") << QByteArray("{\"items\":[\"\\q\"]}") << "invalid escape";
@@ -111,22 +116,31 @@ private slots:
             for (int e = 0; e < edits; ++e) {
                 const auto at = qsizetype(random() % mutated.size());
                 switch (random() % 3) {
-                case 0: mutated[at] = alphabet[qsizetype(random() % alphabet.size())]; break;
-                case 1: mutated.remove(at, 1); break;
-                default: mutated.insert(at, alphabet[qsizetype(random() % alphabet.size())]); break;
+                case 0:
+                    mutated[at] = alphabet[qsizetype(random() % alphabet.size())];
+                    break;
+                case 1:
+                    mutated.remove(at, 1);
+                    break;
+                default:
+                    mutated.insert(at, alphabet[qsizetype(random() % alphabet.size())]);
+                    break;
                 }
             }
-            QJsonParseError qtError{};
+            QJsonParseError qtError {};
             const QJsonDocument qt = QJsonDocument::fromJson(mutated, &qtError);
             JsonPageScan scan;
             const bool ours = scan.scan(mutated);
             const bool theirs = qtError.error == QJsonParseError::NoError;
-            QVERIFY2(!ours || theirs, qPrintable(QStringLiteral("we accept what Qt rejects: %1").arg(QString::fromUtf8(mutated))));
+            QVERIFY2(!ours || theirs,
+                qPrintable(QStringLiteral("we accept what Qt rejects: %1").arg(QString::fromUtf8(mutated))));
             if (ours && scan.hasItems() && !scan.isArray()) {
                 const QJsonArray items = qt.object().value(QStringLiteral("items")).toArray();
                 QCOMPARE(qsizetype(scan.items().size()), items.size());
                 for (qsizetype i = 0; i < items.size(); ++i)
-                    QCOMPARE(QJsonDocument::fromJson("[" + scan.compact(scan.items()[i]) + "]").array().first(), items[i]);
+                    QCOMPARE(
+                        QJsonDocument::fromJson("[" + scan.compact(scan.items()[i]) + "]").array().first(),
+                        items[i]);
             }
             valid += ours;
             agreed += ours == theirs;
@@ -137,14 +151,15 @@ private slots:
 
     void buildsPageUrls()
     {
-        const QUrl url = pageUrl(QUrl(QStringLiteral("http://h/api/items?key=1&from=9")), 150, 50, QStringLiteral("from"),
-                                 QStringLiteral("limit"));
+        const QUrl url = pageUrl(QUrl(QStringLiteral("http://h/api/items?key=1&from=9")), 150, 50,
+            QStringLiteral("from"), QStringLiteral("limit"));
         const QUrlQuery query(url);
         QCOMPARE(query.queryItemValue(QStringLiteral("from")), QStringLiteral("150"));
         QCOMPARE(query.queryItemValue(QStringLiteral("limit")), QStringLiteral("50"));
         QCOMPARE(query.queryItemValue(QStringLiteral("key")), QStringLiteral("1"));
         QCOMPARE(query.allQueryItemValues(QStringLiteral("from")).size(), 1);
-        const QUrl noLimit = pageUrl(QUrl(QStringLiteral("http://h/x")), 0, 50, QStringLiteral("offset"), QString());
+        const QUrl noLimit
+            = pageUrl(QUrl(QStringLiteral("http://h/x")), 0, 50, QStringLiteral("offset"), QString());
         QCOMPARE(noLimit.query(), QStringLiteral("offset=0"));
     }
 };

@@ -16,7 +16,7 @@ class TestQtBridge : public QObject
 private slots:
     void realClockSleepsAndAwaitsQtSignals()
     {
-        Scheduler s(SchedulerOptions{ClockMode::Real});
+        Scheduler s(SchedulerOptions { ClockMode::Real });
         QTimer qtTimer;
         qtTimer.setSingleShot(true);
         auto body = [](QTimer *timer) -> Task<int> {
@@ -36,7 +36,7 @@ private slots:
 
     void qcoroFailuresReachTheTask()
     {
-        Scheduler s(SchedulerOptions{ClockMode::Real});
+        Scheduler s(SchedulerOptions { ClockMode::Real });
         auto failing = []() -> QCoro::Task<int> {
             QTimer t;
             t.start(5);

@@ -45,10 +45,12 @@ private slots:
     {
         MainWindow window;
         RetrievalPanel *panel = window.retrieval();
-        panel->findChild<QLineEdit *>(QStringLiteral("url"))->setText(QStringLiteral("ftp://example.org/items"));
+        panel->findChild<QLineEdit *>(QStringLiteral("url"))
+            ->setText(QStringLiteral("ftp://example.org/items"));
         const QString before = window.session().title();
         panel->findChild<QPushButton *>(QStringLiteral("fetch"))->click(); // the dock sits behind Details
-        QVERIFY2(panel->progressText().contains(QStringLiteral("not an http(s) URL")), qPrintable(panel->progressText()));
+        QVERIFY2(panel->progressText().contains(QStringLiteral("not an http(s) URL")),
+            qPrintable(panel->progressText()));
         QCOMPARE(window.session().title(), before);
     }
 };

@@ -19,7 +19,8 @@ struct Outcome
     QString err;
 };
 
-template <typename Command> Outcome call(Command command, const QStringList &args)
+template<typename Command>
+Outcome call(Command command, const QStringList &args)
 {
     Outcome outcome;
     QTextStream out(&outcome.out);

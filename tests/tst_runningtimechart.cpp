@@ -57,7 +57,8 @@ private slots:
 
     void refusesOtherFormats()
     {
-        QVERIFY_THROWS_EXCEPTION(Error, RunningTimeChart(RunningTimeTable::build(2s, 10)).write(QStringLiteral("chart.gif")));
+        QVERIFY_THROWS_EXCEPTION(
+            Error, RunningTimeChart(RunningTimeTable::build(2s, 10)).write(QStringLiteral("chart.gif")));
     }
 
     void exportCommandDrawsTheChart()
@@ -66,20 +67,23 @@ private slots:
         QString outText, errText;
         QTextStream out(&outText), err(&errText);
         const QString path = dir.filePath(QStringLiteral("chart.svg"));
-        QCOMPARE(runExportCommand({QStringLiteral("--scenario"), QStringLiteral("sequential-vs-concurrent"),
-                                   QStringLiteral("--param"), QStringLiteral("n=1000"), QStringLiteral("--view"),
-                                   QStringLiteral("chart"), QStringLiteral("--format"), QStringLiteral("svg"),
-                                   QStringLiteral("--out"), path},
-                                  out, err),
-                 0);
+        QCOMPARE(runExportCommand(
+                     { QStringLiteral("--scenario"), QStringLiteral("sequential-vs-concurrent"),
+                         QStringLiteral("--param"), QStringLiteral("n=1000"), QStringLiteral("--view"),
+                         QStringLiteral("chart"), QStringLiteral("--format"), QStringLiteral("svg"),
+                         QStringLiteral("--out"), path },
+                     out, err),
+            0);
         QVERIFY(QFile::exists(path));
-        QCOMPARE(runExportCommand({QStringLiteral("--scenario"), QStringLiteral("two-coroutines"), QStringLiteral("--view"),
-                                   QStringLiteral("chart"), QStringLiteral("--format"), QStringLiteral("svg"),
-                                   QStringLiteral("--out"), path},
-                                  out, err),
-                 2);
+        QCOMPARE(runExportCommand(
+                     { QStringLiteral("--scenario"), QStringLiteral("two-coroutines"),
+                         QStringLiteral("--view"), QStringLiteral("chart"), QStringLiteral("--format"),
+                         QStringLiteral("svg"), QStringLiteral("--out"), path },
+                     out, err),
+            2);
         err.flush();
-        QVERIFY(errText.contains(QStringLiteral("--view chart draws the running-time chart of sequential-vs-concurrent")));
+        QVERIFY(errText.contains(
+            QStringLiteral("--view chart draws the running-time chart of sequential-vs-concurrent")));
     }
 };
 

@@ -208,7 +208,7 @@ private slots:
         session.setSpeed(0);
         QVERIFY(session.open(
             [result] {
-                auto run = std::make_unique<SchedulerRun>(SchedulerOptions{ClockMode::Real});
+                auto run = std::make_unique<SchedulerRun>(SchedulerOptions { ClockMode::Real });
                 run->loop().spawn([](std::shared_ptr<int> out) -> Task<> {
                     co_await io(QStringLiteral("x"), std::chrono::milliseconds(30));
                     *out = 1;

@@ -11,7 +11,8 @@ using namespace Loopscope;
 namespace {
 
 //! The message of the Error `fn` throws, or "" if it throws none.
-template <typename Fn> QString errorOf(Fn fn)
+template<typename Fn>
+QString errorOf(Fn fn)
 {
     try {
         fn();

@@ -103,7 +103,7 @@ private slots:
         RunSession session;
         session.setSpeed(0);
         QVERIFY(session.openScenario(registry.get(QStringLiteral("producer-consumer")),
-                                     registry.parseParams(QStringLiteral("producer-consumer"), { "quotes=5" })));
+            registry.parseParams(QStringLiteral("producer-consumer"), { "quotes=5" })));
         QSignalSpy finished(&session, &RunSession::finished);
         session.startAnimation();
         QVERIFY(!session.isFinished());

@@ -1,8 +1,8 @@
 // The claims of the workload scenarios, checked on their traces: sequential versus concurrent I/O
 // (up to a million operations), producer and consumer, the nested loop, one loop per thread and
 // paginated fetching.
-#include "scenarioplay.h"
 #include "run/replayrun.h"
+#include "scenarioplay.h"
 #include "trace/tracestats.h"
 
 #include <map>
@@ -253,11 +253,14 @@ private slots:
                 took[trace.taskName(e.task)] = e.timeNs;
         }
         QCOMPARE(took.size(), std::size_t(3));
-        QVERIFY(took["sequential"] >= 6 * 80 * Ms);  // one latency per page
-        QVERIFY(took["limited"] >= 3 * 80 * Ms);     // one per round of two
+        QVERIFY(took["sequential"] >= 6 * 80 * Ms); // one latency per page
+        QVERIFY(took["limited"] >= 3 * 80 * Ms);    // one per round of two
         QVERIFY(took["unbounded"] < took["sequential"]);
         QVERIFY(took["unbounded"] < took["limited"]);
-        QVERIFY(messages(trace).filter(QStringLiteral("limited: ")).first().contains(QStringLiteral("at most 2 in flight")));
+        QVERIFY(messages(trace)
+                    .filter(QStringLiteral("limited: "))
+                    .first()
+                    .contains(QStringLiteral("at most 2 in flight")));
         QVERIFY(peakIoInFlight(trace) >= 7); // 6 unbounded + the sequential one + limited ones overlap
     }
 };

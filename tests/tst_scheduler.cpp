@@ -23,14 +23,30 @@ SourceLine lineFarDown();
 // The back end stays behind detail::SchedulerBackend: a program can neither trace, park nor wake
 // tasks by hand, nor reach a task's shared state through its handle.
 template<typename S>
-concept ShowsItsBackEnd = requires(S &s, detail::WaitNode &node) { s.record(EventKind::Message, TaskId{}); }
-    || requires(S &s, detail::WaitNode &node) { s.makeReady(node); }
-    || requires(S &s, detail::PromiseBase &p, detail::WaitNode &node) { s.suspend(p, std::coroutine_handle<>{}, node); }
-    || requires(S &s) { s.intern(QString()); };
+concept ShowsItsBackEnd = requires(S &s, detail::WaitNode &node)
+{
+    s.record(EventKind::Message, TaskId {});
+}
+|| requires(S &s, detail::WaitNode &node)
+{
+    s.makeReady(node);
+}
+|| requires(S &s, detail::PromiseBase &p, detail::WaitNode &node)
+{
+    s.suspend(p, std::coroutine_handle<> {}, node);
+}
+|| requires(S &s)
+{
+    s.intern(QString());
+};
 template<typename H>
-concept ShowsItsCore = requires(const H &handle) { handle.core(); };
+concept ShowsItsCore = requires(const H &handle)
+{
+    handle.core();
+};
 static_assert(!ShowsItsBackEnd<Scheduler>, "Scheduler's back end must not be public");
-static_assert(ShowsItsBackEnd<detail::SchedulerBackend>, "the back end is reached through detail::SchedulerBackend");
+static_assert(
+    ShowsItsBackEnd<detail::SchedulerBackend>, "the back end is reached through detail::SchedulerBackend");
 static_assert(!ShowsItsCore<TaskHandle<int>>, "a TaskHandle's core is the back end's");
 
 } // namespace
@@ -45,11 +61,23 @@ private slots:
         auto c1 = s.spawn(awaitIo(QStringLiteral("read a")), QStringLiteral("C1"));
         auto c2 = s.spawn(awaitIo(QStringLiteral("read b")), QStringLiteral("C2"));
         s.runUntilIdle();
-        const QStringList expected{
-            "task_created C1",   "task_created C2",   "loop_started loop",   "task_started C1",
-            "io_submitted C1",   "task_suspended C1", "task_started C2",     "io_submitted C2",
-            "task_suspended C2", "loop_waiting loop", "io_completed C1",     "io_completed C2",
-            "task_resumed C1",   "task_returned C1",  "task_resumed C2",     "task_returned C2",
+        const QStringList expected {
+            "task_created C1",
+            "task_created C2",
+            "loop_started loop",
+            "task_started C1",
+            "io_submitted C1",
+            "task_suspended C1",
+            "task_started C2",
+            "io_submitted C2",
+            "task_suspended C2",
+            "loop_waiting loop",
+            "io_completed C1",
+            "io_completed C2",
+            "task_resumed C1",
+            "task_returned C1",
+            "task_resumed C2",
+            "task_returned C2",
             "loop_stopped loop",
         };
         QCOMPARE(schedule(s.trace()), expected);
@@ -69,15 +97,16 @@ private slots:
             QString task;
             QStringList events;
         };
-        const QList<Expect> walk{
-            {StepAction::StartedTask, "C1", {"loop_started loop", "task_started C1", "io_submitted C1", "task_suspended C1"}},
-            {StepAction::StartedTask, "C2", {"task_started C2", "io_submitted C2", "task_suspended C2"}},
-            {StepAction::Waited, "loop", {"loop_waiting loop"}},
-            {StepAction::CompletedIo, "C1", {"io_completed C1"}},
-            {StepAction::CompletedIo, "C2", {"io_completed C2"}},
-            {StepAction::ResumedTask, "C1", {"task_resumed C1", "task_returned C1"}},
-            {StepAction::ResumedTask, "C2", {"task_resumed C2", "task_returned C2"}},
-            {StepAction::Idle, "loop", {"loop_stopped loop"}},
+        const QList<Expect> walk {
+            { StepAction::StartedTask, "C1",
+                { "loop_started loop", "task_started C1", "io_submitted C1", "task_suspended C1" } },
+            { StepAction::StartedTask, "C2", { "task_started C2", "io_submitted C2", "task_suspended C2" } },
+            { StepAction::Waited, "loop", { "loop_waiting loop" } },
+            { StepAction::CompletedIo, "C1", { "io_completed C1" } },
+            { StepAction::CompletedIo, "C2", { "io_completed C2" } },
+            { StepAction::ResumedTask, "C1", { "task_resumed C1", "task_returned C1" } },
+            { StepAction::ResumedTask, "C2", { "task_resumed C2", "task_returned C2" } },
+            { StepAction::Idle, "loop", { "loop_stopped loop" } },
         };
         for (const auto &expect : walk) {
             const StepResult r = s.step();
@@ -157,7 +186,8 @@ private slots:
         auto handle = s.spawn(nested(), QStringLiteral("naughty"));
         s.runUntilIdle();
         QCOMPARE(handle.state(), TaskState::Failed);
-        QVERIFY(fullText(s.trace()).contains(QStringLiteral("naughty fails: the event loop is already running")));
+        QVERIFY(
+            fullText(s.trace()).contains(QStringLiteral("naughty fails: the event loop is already running")));
     }
 
     void yieldNowInterleavesRoundRobin()
@@ -196,8 +226,8 @@ private slots:
             if (e.kind == EventKind::TaskResumed)
                 resumed << e.line;
         }
-        QCOMPARE(suspended, (QList<int>{YieldLine, SleepLine}));
-        QCOMPARE(resumed, (QList<int>{YieldLine, SleepLine}));
+        QCOMPARE(suspended, (QList<int> { YieldLine, SleepLine }));
+        QCOMPARE(resumed, (QList<int> { YieldLine, SleepLine }));
 
         static_assert(SourceLine(std::source_location::current()).value() == __LINE__);
         QCOMPARE(SourceLine().value(), std::uint16_t(__LINE__));
@@ -213,7 +243,8 @@ private slots:
         };
         s.runUntilComplete(blocker(), QStringLiteral("blocker"));
         QCOMPARE(countKind(s.trace(), EventKind::SlowStep), qsizetype(1));
-        QVERIFY(fullText(s.trace()).contains(QStringLiteral("SLOW STEP: blocker ran 500 ms without yielding")));
+        QVERIFY(
+            fullText(s.trace()).contains(QStringLiteral("SLOW STEP: blocker ran 500 ms without yielding")));
 
         // Two short blocking calls in one step add up; the steps after them are not slow.
         Scheduler twice;
@@ -228,7 +259,7 @@ private slots:
         QVERIFY(fullText(twice.trace()).contains(QStringLiteral("twice ran 120 ms without yielding")));
 
         // On the real clock every step is timed.
-        Scheduler real(SchedulerOptions{ ClockMode::Real });
+        Scheduler real(SchedulerOptions { ClockMode::Real });
         auto sleepsHard = []() -> Task<void> {
             co_await blockFor(250ms);
             co_await yieldNow();
@@ -245,9 +276,10 @@ private slots:
             auto worker = [](Semaphore &limit, int i) -> Task<int> {
                 co_await limit.acquire();
                 Semaphore::Permit permit(limit);
-                co_await io(QStringLiteral("GET /page/%1").arg(i), std::chrono::milliseconds(100 + 37 * (i % 5)));
+                co_await io(
+                    QStringLiteral("GET /page/%1").arg(i), std::chrono::milliseconds(100 + 37 * (i % 5)));
                 co_await yieldNow();
-                co_return i * i;
+                co_return i *i;
             };
             for (int i = 0; i < 20; ++i)
                 s.spawn(worker(sem, i), QStringLiteral("w%1").arg(i));
@@ -265,24 +297,23 @@ private slots:
         s.spawn(awaitIo(QStringLiteral("read a")), QStringLiteral("C1"));
         s.spawn(awaitIo(QStringLiteral("read b")), QStringLiteral("C2"));
         s.runUntilIdle();
-        const QString golden = QStringLiteral(
-            "#0 t=0 s C1 created\n"
-            "#1 t=0 s C2 created\n"
-            "#2 t=0 s loop started\n"
-            "#3 t=0 s loop starts C1\n"
-            "#4 t=0 s C1 submits I/O #1 read a\n"
-            "#5 t=0 s C1 awaits read a\n"
-            "#6 t=0 s loop starts C2\n"
-            "#7 t=0 s C2 submits I/O #2 read b\n"
-            "#8 t=0 s C2 awaits read b\n"
-            "#9 t=0 s loop waits on I/O and timers for 2.000 s\n"
-            "#10 t=2.000 s I/O #1 complete done -> C1\n"
-            "#11 t=2.000 s I/O #2 complete done -> C2\n"
-            "#12 t=2.000 s loop resumes C1\n"
-            "#13 t=2.000 s C1 completes, returning 1\n"
-            "#14 t=2.000 s loop resumes C2\n"
-            "#15 t=2.000 s C2 completes, returning 1\n"
-            "#16 t=2.000 s loop stopped (idle)");
+        const QString golden = QStringLiteral("#0 t=0 s C1 created\n"
+                                              "#1 t=0 s C2 created\n"
+                                              "#2 t=0 s loop started\n"
+                                              "#3 t=0 s loop starts C1\n"
+                                              "#4 t=0 s C1 submits I/O #1 read a\n"
+                                              "#5 t=0 s C1 awaits read a\n"
+                                              "#6 t=0 s loop starts C2\n"
+                                              "#7 t=0 s C2 submits I/O #2 read b\n"
+                                              "#8 t=0 s C2 awaits read b\n"
+                                              "#9 t=0 s loop waits on I/O and timers for 2.000 s\n"
+                                              "#10 t=2.000 s I/O #1 complete done -> C1\n"
+                                              "#11 t=2.000 s I/O #2 complete done -> C2\n"
+                                              "#12 t=2.000 s loop resumes C1\n"
+                                              "#13 t=2.000 s C1 completes, returning 1\n"
+                                              "#14 t=2.000 s loop resumes C2\n"
+                                              "#15 t=2.000 s C2 completes, returning 1\n"
+                                              "#16 t=2.000 s loop stopped (idle)");
         QCOMPARE(fullText(s.trace()), golden);
     }
 
@@ -313,7 +344,8 @@ private slots:
         Scheduler s;
         const auto plain = s.spawn(awaitIo(QStringLiteral("a")));
         const auto named = s.spawn(awaitIo(QStringLiteral("b")).named(QStringLiteral("fetcher")));
-        const auto both = s.spawn(awaitIo(QStringLiteral("c")).named(QStringLiteral("ignored")), QStringLiteral("given"));
+        const auto both
+            = s.spawn(awaitIo(QStringLiteral("c")).named(QStringLiteral("ignored")), QStringLiteral("given"));
         s.runUntilIdle();
         QCOMPARE(s.trace().taskName(plain.id()), QStringLiteral("task %1").arg(plain.id()));
         QCOMPARE(s.trace().taskName(named.id()), QStringLiteral("fetcher"));

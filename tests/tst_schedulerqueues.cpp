@@ -21,7 +21,8 @@ private slots:
         // however far the arrays have to grow.
         detail::ReadyQueue queue;
         std::vector<detail::ReadyNode> nodes(5000);
-        const auto frame = [&nodes](std::size_t i) { return std::coroutine_handle<>::from_address(&nodes[i]); };
+        const auto frame
+            = [&nodes](std::size_t i) { return std::coroutine_handle<>::from_address(&nodes[i]); };
         QVERIFY(queue.isEmpty());
         QVERIFY(!queue.beginTurn());
         for (std::size_t i = 0; i < 3000; ++i)

@@ -1,9 +1,9 @@
-#include "scenarioplay.h"
-#include "twocoroutinesfixture.h"
 #include "analysis/tracedigest.h"
+#include "scenarioplay.h"
 #include "scheduler/awaitables.h"
 #include "sequence/sequencelayout.h"
 #include "sequence/sequencemessage.h"
+#include "twocoroutinesfixture.h"
 
 #include <QtTest>
 
@@ -56,7 +56,8 @@ private slots:
         for (int lane = 0; lane < layout.laneCount(); ++lane) {
             QCOMPARE(layout.laneAt(layout.laneCenter(lane)), lane);
             if (lane > 0)
-                QCOMPARE(layout.laneCenter(lane) - layout.laneCenter(lane - 1), SequenceLayout::DefaultLaneWidth);
+                QCOMPARE(
+                    layout.laneCenter(lane) - layout.laneCenter(lane - 1), SequenceLayout::DefaultLaneWidth);
         }
         QCOMPARE(layout.laneAt(SequenceLayout::GutterWidth - 1), -1);
     }

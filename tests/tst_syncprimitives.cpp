@@ -35,7 +35,7 @@ private slots:
         s.spawn(producer(queue), QStringLiteral("producer"));
         auto c = s.spawn(consumer(queue, received), QStringLiteral("consumer"));
         s.runUntilIdle();
-        QCOMPARE(received, (QList<int>{0, 1, 2, 3, 4, 5}));
+        QCOMPARE(received, (QList<int> { 0, 1, 2, 3, 4, 5 }));
         QCOMPARE(c.result(), 6);
         QCOMPARE(queue.peakSize(), std::size_t(2));
         QVERIFY(fullText(s.trace()).contains(QStringLiteral("producer awaits quotes full (put)")));

@@ -18,7 +18,7 @@ private slots:
         for (qsizetype i = 0; i < n; ++i)
             trace.append(EventKind::TaskResumed, i * 10, static_cast<TaskId>(i % 7 + 1), 0, 0, 0);
         QCOMPARE(trace.size(), n);
-        for (qsizetype i : {qsizetype(0), Trace::ChunkSize - 1, Trace::ChunkSize, n - 1}) {
+        for (qsizetype i : { qsizetype(0), Trace::ChunkSize - 1, Trace::ChunkSize, n - 1 }) {
             QCOMPARE(trace.at(i).seq, SeqNo(i));
             QCOMPARE(trace.at(i).timeNs, i * 10);
         }
@@ -95,7 +95,8 @@ private slots:
         trace.append(EventKind::TaskSuspended, 1'500'000'000, 1, 3, trace.intern(QStringLiteral("GET /a")));
         trace.append(EventKind::SlowStep, 2'000'000'000, 1, 0, 250'000);
         QCOMPARE(trace.describe(trace.at(0)), QStringLiteral("#0 t=1.500 s C1 awaits GET /a"));
-        QCOMPARE(trace.describe(trace.at(1)), QStringLiteral("#1 t=2.000 s SLOW STEP: C1 ran 250 ms without yielding"));
+        QCOMPARE(trace.describe(trace.at(1)),
+            QStringLiteral("#1 t=2.000 s SLOW STEP: C1 ran 250 ms without yielding"));
         QCOMPARE(trace.taskName(42), QStringLiteral("task 42"));
         QCOMPARE(trace.taskName(NoTask), QStringLiteral("loop"));
     }
@@ -104,11 +105,11 @@ private slots:
     {
         for (int i = 0; i < EventKindCount; ++i) {
             const auto kind = static_cast<EventKind>(i);
-            EventKind parsed{};
+            EventKind parsed {};
             QVERIFY(eventKindFromName(eventKindName(kind), parsed));
             QCOMPARE(parsed, kind);
         }
-        EventKind parsed{};
+        EventKind parsed {};
         QVERIFY(!eventKindFromName(QLatin1StringView("no_such_kind"), parsed));
     }
 

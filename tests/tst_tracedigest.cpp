@@ -166,23 +166,30 @@ private slots:
         BoundedQueue<int> queue(1, QStringLiteral("q"));
         auto sleeper = s.spawn([]() -> Task<void> { co_await sleep(1s); }(), QStringLiteral("sleeper"));
         s.spawn([](Event &event) -> Task<void> { co_await event.wait(); }(go), QStringLiteral("waiter"));
-        s.spawn([](Semaphore &db, Event &event) -> Task<void> {
-            co_await db.acquire();
-            co_await event.wait();
-            db.release();
-        }(permits, go), QStringLiteral("holder"));
-        s.spawn([](Semaphore &db) -> Task<void> {
-            co_await db.acquire();
-            db.release();
-        }(permits), QStringLiteral("blocked"));
-        s.spawn([](BoundedQueue<int> &q) -> Task<void> { co_await q.get(); }(queue), QStringLiteral("consumer"));
-        s.spawn([](TaskHandle<void> other, BoundedQueue<int> &q, Event &event) -> Task<void> {
-            co_await yieldNow();
-            co_await other;
-            co_await io(QStringLiteral("read"), 1s);
-            co_await q.put(1);
-            event.set();
-        }(sleeper, queue, go), QStringLiteral("main"));
+        s.spawn(
+            [](Semaphore &db, Event &event) -> Task<void> {
+                co_await db.acquire();
+                co_await event.wait();
+                db.release();
+            }(permits, go),
+            QStringLiteral("holder"));
+        s.spawn(
+            [](Semaphore &db) -> Task<void> {
+                co_await db.acquire();
+                db.release();
+            }(permits),
+            QStringLiteral("blocked"));
+        s.spawn(
+            [](BoundedQueue<int> &q) -> Task<void> { co_await q.get(); }(queue), QStringLiteral("consumer"));
+        s.spawn(
+            [](TaskHandle<void> other, BoundedQueue<int> &q, Event &event) -> Task<void> {
+                co_await yieldNow();
+                co_await other;
+                co_await io(QStringLiteral("read"), 1s);
+                co_await q.put(1);
+                event.set();
+            }(sleeper, queue, go),
+            QStringLiteral("main"));
         s.runUntilIdle();
         QMap<QString, QStringList> waits; // task -> the kinds of its suspensions, then of its resumptions
         for (qsizetype i = 0; i < s.trace().size(); ++i) {
@@ -191,13 +198,16 @@ private slots:
                 waits[s.trace().taskName(e.task)] << QStringLiteral("%1 %2").arg(
                     e.kind == EventKind::TaskSuspended ? "awaits" : "resumed after", waitKindName(e.wait()));
         }
-        QCOMPARE(waits.value(QStringLiteral("sleeper")), QStringList({"awaits timer", "resumed after timer"}));
-        QCOMPARE(waits.value(QStringLiteral("waiter")), QStringList({"awaits sync", "resumed after sync"}));
-        QCOMPARE(waits.value(QStringLiteral("blocked")), QStringList({"awaits sync", "resumed after sync"}));
-        QCOMPARE(waits.value(QStringLiteral("consumer")), QStringList({"awaits queue", "resumed after queue"}));
+        QCOMPARE(
+            waits.value(QStringLiteral("sleeper")), QStringList({ "awaits timer", "resumed after timer" }));
+        QCOMPARE(waits.value(QStringLiteral("waiter")), QStringList({ "awaits sync", "resumed after sync" }));
+        QCOMPARE(
+            waits.value(QStringLiteral("blocked")), QStringList({ "awaits sync", "resumed after sync" }));
+        QCOMPARE(
+            waits.value(QStringLiteral("consumer")), QStringList({ "awaits queue", "resumed after queue" }));
         QCOMPARE(waits.value(QStringLiteral("main")),
-                 QStringList({"awaits yield", "resumed after yield", "awaits task", "resumed after task", "awaits io",
-                              "resumed after io"}));
+            QStringList({ "awaits yield", "resumed after yield", "awaits task", "resumed after task",
+                "awaits io", "resumed after io" }));
     }
 
     void theKindOfAWaitIsReadFromTheEventNotItsLabel_data()
@@ -207,8 +217,10 @@ private slots:
         QTest::addColumn<TaskRunState>("state");
         QTest::newRow("a wait labelled yield") << "yield" << WaitKind::Other << TaskRunState::AwaitingOther;
         QTest::newRow("a yield labelled otherwise") << "next turn" << WaitKind::Yield << TaskRunState::Ready;
-        QTest::newRow("a join whatever its label") << "the other one" << WaitKind::Task << TaskRunState::AwaitingTask;
-        QTest::newRow("I/O without a submit") << "socket readable" << WaitKind::Io << TaskRunState::AwaitingIo;
+        QTest::newRow("a join whatever its label")
+            << "the other one" << WaitKind::Task << TaskRunState::AwaitingTask;
+        QTest::newRow("I/O without a submit")
+            << "socket readable" << WaitKind::Io << TaskRunState::AwaitingIo;
         QTest::newRow("a queue") << "q empty (get)" << WaitKind::Queue << TaskRunState::AwaitingOther;
     }
     void theKindOfAWaitIsReadFromTheEventNotItsLabel()

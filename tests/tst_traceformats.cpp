@@ -31,7 +31,6 @@ QString mermaid(const Trace &trace)
     return MermaidExport::toText(trace, EventRange::all(trace));
 }
 
-
 QList<QByteArray> savedLines(const Trace &trace)
 {
     QList<QByteArray> lines = TraceFileWriter::toBytes(trace, metadata()).split('\n');
@@ -99,7 +98,8 @@ private slots:
         MermaidExport::Options plain;
         plain.comments = false;
         plain.activations = false;
-        QCOMPARE(MermaidExport::toText(s->trace(), EventRange::all(s->trace()), plain), QString::fromUtf8(R"(sequenceDiagram
+        QCOMPARE(MermaidExport::toText(s->trace(), EventRange::all(s->trace()), plain),
+            QString::fromUtf8(R"(sequenceDiagram
     participant L as Event Loop
     participant T1 as Coroutine 1
     participant T2 as Coroutine 2
@@ -123,7 +123,8 @@ private slots:
         MermaidExport::Options options;
         options.comments = false;
         // From "loop starts Coroutine 2" (seq 6) to "Coroutine 1 completes" (seq 13).
-        const QString text = MermaidExport::toText(s->trace(), EventRange::ofSeqs(s->trace(), 6, 13), options);
+        const QString text
+            = MermaidExport::toText(s->trace(), EventRange::ofSeqs(s->trace(), 6, 13), options);
         QCOMPARE(text, QStringLiteral(R"(sequenceDiagram
     participant L as Event Loop
     participant T1 as Coroutine 1
@@ -156,8 +157,10 @@ private slots:
         QVERIFY(text.contains(QStringLiteral("T1->>+T3: Start child")));
         QVERIFY(text.contains(QStringLiteral("T3-->>-T1: Failed")));
         // Activations balance: every + has its -, or an explicit deactivate.
-        const qsizetype opened = text.count(QStringLiteral("->>+")) + text.count(QStringLiteral("\n    activate "));
-        const qsizetype closed = text.count(QStringLiteral("-->>-")) + text.count(QStringLiteral("\n    deactivate "));
+        const qsizetype opened
+            = text.count(QStringLiteral("->>+")) + text.count(QStringLiteral("\n    activate "));
+        const qsizetype closed
+            = text.count(QStringLiteral("-->>-")) + text.count(QStringLiteral("\n    deactivate "));
         QCOMPARE(opened, closed);
     }
 
@@ -166,10 +169,15 @@ private slots:
         const auto s = Fixtures::twoCoroutines();
         const QList<QByteArray> lines = savedLines(s->trace());
         QCOMPARE(lines.size(), 1 + 2 + 17);
-        QCOMPARE(lines.first(), QByteArray(R"({"format":"loopscope-trace","version":1,"scenario":"two-coroutines","params":{"latency_ms":2000,"ratio":0.1},"clock":"virtual","dropped":0,"tasks":2,"io":0,"events":17,"created":{"by":"Loopscope 0.1.0","at":"2025-01-31T12:00:00Z"}})"));
+        QCOMPARE(lines.first(),
+            QByteArray(
+                R"({"format":"loopscope-trace","version":1,"scenario":"two-coroutines","params":{"latency_ms":2000,"ratio":0.1},"clock":"virtual","dropped":0,"tasks":2,"io":0,"events":17,"created":{"by":"Loopscope 0.1.0","at":"2025-01-31T12:00:00Z"}})"));
         QCOMPARE(lines.at(1), QByteArray(R"({"type":"task","id":1,"name":"Coroutine 1","parent":0})"));
-        QVERIFY(lines.at(7).startsWith(R"({"type":"event","seq":4,"t":0,"kind":"io_submitted","task":1,"other":1,"detail":"read a","line":)"));
-        QCOMPARE(lines.at(12), QByteArray(R"({"type":"event","seq":9,"t":0,"kind":"loop_waiting","task":0,"other":0,"detail":2000000})"));
+        QVERIFY(lines.at(7).startsWith(
+            R"({"type":"event","seq":4,"t":0,"kind":"io_submitted","task":1,"other":1,"detail":"read a","line":)"));
+        QCOMPARE(lines.at(12),
+            QByteArray(
+                R"({"type":"event","seq":9,"t":0,"kind":"loop_waiting","task":0,"other":0,"detail":2000000})"));
     }
 
     void roundTripIsByteIdentical_data()
@@ -189,8 +197,9 @@ private slots:
             capped = Fixtures::droppedTrace();
         } else if (which == 3) {
             capped = std::make_unique<Trace>();
-            const QString odd = QStringLiteral("a\"b\\c\td\ne\r") + QChar(0) + QChar(1) + QChar(0x7f) + QChar(0xd800)
-                                + QStringLiteral("é😀") + QChar(0x2028) + QChar(0xdc00) + QStringLiteral("end");
+            const QString odd = QStringLiteral("a\"b\\c\td\ne\r") + QChar(0) + QChar(1) + QChar(0x7f)
+                + QChar(0xd800) + QStringLiteral("é😀") + QChar(0x2028) + QChar(0xdc00)
+                + QStringLiteral("end");
             capped->registerTask(1, capped->intern(odd), NoTask);
             capped->append(EventKind::TaskCreated, 0, 1, 0, capped->intern(odd));
             capped->append(EventKind::Message, 5, 1, 0, capped->intern(odd + odd), 65535);
@@ -238,22 +247,26 @@ private slots:
         const QList<QByteArray> lines = savedLines(s->trace()); // 1 header, 2 tasks, events from line 4
         const QByteArray whole = joined(lines);
 
-        QTest::newRow("empty file") << QByteArray() << 1LL << "the file is empty: a Loopscope trace starts with a header line";
-        QTest::newRow("garbage bytes") << QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) << 1LL
-                                       << "not a Loopscope trace: not valid JSON (illegal value near column 2)";
+        QTest::newRow("empty file") << QByteArray() << 1LL
+                                    << "the file is empty: a Loopscope trace starts with a header line";
+        QTest::newRow("garbage bytes") << QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+            16) << 1LL << "not a Loopscope trace: not valid JSON (illegal value near column 2)";
         QTest::newRow("other JSON") << QByteArray("{\"hello\":1}\n") << 1LL
                                     << "not a Loopscope trace: the first line has no 'format' field";
-        QTest::newRow("missing header") << joined(lines.mid(1)) << 1LL << "the header line is missing: the file starts with a record";
-        QTest::newRow("wrong format") << replaced(lines, 1, "loopscope-trace", "chrome-trace") << 1LL
-                                      << "not a Loopscope trace: format 'chrome-trace' instead of 'loopscope-trace'";
-        QTest::newRow("wrong version") << replaced(lines, 1, "\"version\":1", "\"version\":2") << 1LL
-                                       << "unsupported trace format version 2 (this Loopscope reads version 1)";
-        QTest::newRow("wrong type in header") << replaced(lines, 1, "\"events\":17", "\"events\":\"17\"") << 1LL
-                                              << "field 'events' of the header must be an integer, not a string";
-        QTest::newRow("too many events declared") << replaced(lines, 1, "\"events\":17", "\"events\":1000000000000") << 1LL
-                                                  << "the trace declares 1000000000000 events; this Loopscope opens at most 20000000";
-        QTest::newRow("wrong type in task") << replaced(lines, 2, "\"parent\":0", "\"parent\":null") << 2LL
-                                            << "field 'parent' of the task record must be an integer, not null";
+        QTest::newRow("missing header")
+            << joined(lines.mid(1)) << 1LL << "the header line is missing: the file starts with a record";
+        QTest::newRow("wrong format")
+            << replaced(lines, 1, "loopscope-trace", "chrome-trace") << 1LL
+            << "not a Loopscope trace: format 'chrome-trace' instead of 'loopscope-trace'";
+        QTest::newRow("wrong version") << replaced(lines, 1, "\"version\":1",
+            "\"version\":2") << 1LL << "unsupported trace format version 2 (this Loopscope reads version 1)";
+        QTest::newRow("wrong type in header") << replaced(lines, 1, "\"events\":17",
+            "\"events\":\"17\"") << 1LL << "field 'events' of the header must be an integer, not a string";
+        QTest::newRow("too many events declared")
+            << replaced(lines, 1, "\"events\":17", "\"events\":1000000000000") << 1LL
+            << "the trace declares 1000000000000 events; this Loopscope opens at most 20000000";
+        QTest::newRow("wrong type in task") << replaced(lines, 2, "\"parent\":0",
+            "\"parent\":null") << 2LL << "field 'parent' of the task record must be an integer, not null";
         QTest::newRow("wrong type in event") << replaced(lines, 6, "\"task\":0", "\"task\":\"loop\"") << 6LL
                                              << "field 'task' of the event must be an integer, not a string";
         QTest::newRow("fractional number") << replaced(lines, 6, "\"t\":0", "\"t\":0.5") << 6LL
@@ -262,31 +275,36 @@ private slots:
                                       << "unknown event kind 'task_exploded'";
         QTest::newRow("unknown wait") << replaced(lines, 9, "\"wait\":\"io\"", "\"wait\":\"socket\"") << 9LL
                                       << "unknown wait kind 'socket'";
-        QTest::newRow("thread lane out of range") << replaced(lines, 9, "\"wait\"", "\"thread\":32,\"wait\"") << 9LL
-                                                  << "field 'thread' of the event must be an integer from 0 to 31, not 32";
-        QTest::newRow("unknown field") << replaced(lines, 8, "\"type\":\"event\"", "\"type\":\"event\",\"colour\":1") << 8LL
-                                       << "unknown field 'colour' in the event";
+        QTest::newRow("thread lane out of range")
+            << replaced(lines, 9, "\"wait\"", "\"thread\":32,\"wait\"") << 9LL
+            << "field 'thread' of the event must be an integer from 0 to 31, not 32";
+        QTest::newRow("unknown field")
+            << replaced(lines, 8, "\"type\":\"event\"", "\"type\":\"event\",\"colour\":1") << 8LL
+            << "unknown field 'colour' in the event";
         QTest::newRow("unknown task") << replaced(lines, 10, "\"task\":2", "\"task\":9") << 10LL
                                       << "field 'task' refers to task 9, which the file does not declare";
         QTest::newRow("seq gap") << replaced(lines, 10, "\"seq\":6", "\"seq\":60") << 10LL
                                  << "expected event seq 6, found 60 (events must be consecutive)";
-        QTest::newRow("negative time") << replaced(lines, 15, "\"t\":2000000000", "\"t\":-1") << 15LL
-                                       << "field 't' of the event must be an integer from 0 to 9007199254740992, not -1";
+        QTest::newRow("negative time")
+            << replaced(lines, 15, "\"t\":2000000000", "\"t\":-1") << 15LL
+            << "field 't' of the event must be an integer from 0 to 9007199254740992, not -1";
         QTest::newRow("time backwards") << replaced(lines, 15, "\"t\":2000000000", "\"t\":1") << 15LL
                                         << "time goes backwards: 1 ns after 2000000000 ns";
-        QTest::newRow("section out of order") << replaced(lines, 3, "{\"type\":\"task\",\"id\":2,\"name\":\"Coroutine 2\",\"parent\":0}", lines.at(4)) << 3LL
-                                              << "expected record 2 of 2 task records, found a 'event' record";
+        QTest::newRow("section out of order") << replaced(lines, 3,
+            "{\"type\":\"task\",\"id\":2,\"name\":\"Coroutine 2\",\"parent\":0}",
+            lines.at(4)) << 3LL << "expected record 2 of 2 task records, found a 'event' record";
         QTest::newRow("truncated inside a line") << whole.left(whole.indexOf(lines.at(9)) + 30) << 10LL
                                                  << "not valid JSON (unterminated object near column 31)";
-        QTest::newRow("truncated at a line end") << joined(lines.mid(0, 17)) << 18LL
-                                                 << "the file ends after 14 of 17 events: it is truncated";
-        QTest::newRow("line after the end") << whole + lines.last() + '\n' << 21LL
-                                            << "unexpected line after the last of the 17 declared events";
+        QTest::newRow("truncated at a line end")
+            << joined(lines.mid(0, 17)) << 18LL << "the file ends after 14 of 17 events: it is truncated";
+        QTest::newRow("line after the end") << whole + lines.last()
+                + '\n' << 21LL << "unexpected line after the last of the 17 declared events";
         QTest::newRow("empty line") << replaced(lines, 4, lines.at(3), QByteArray()) << 4LL << "empty line";
         QTest::newRow("invalid UTF-8") << replaced(lines, 8, "read a", "read \xff") << 8LL
                                        << "not valid JSON (invalid UTF8 string near column 87)";
-        QTest::newRow("huge line") << replaced(lines, 6, "\"detail\":\"\"", "\"detail\":\"" + QByteArray(2 << 20, 'x') + '"') << 6LL
-                                   << "the line is longer than the limit of 1048576 bytes";
+        QTest::newRow("huge line") << replaced(
+            lines, 6, "\"detail\":\"\"", "\"detail\":\"" + QByteArray(2 << 20, 'x') + '"')
+                                   << 6LL << "the line is longer than the limit of 1048576 bytes";
     }
     void loaderNamesLineAndProblem()
     {
@@ -319,15 +337,20 @@ private slots:
         // Loopscope 0.1.0 wrote no "wait" field and called a generator's value task_yielded: its
         // files still open with every suspension's kind of wait.
         Scheduler s;
-        auto sleeper = s.spawn([]() -> Task<void> { co_await sleep(std::chrono::seconds(1)); }(), QStringLiteral("sleeper"));
-        s.spawn([](TaskHandle<void> other) -> Task<void> {
-            co_await yieldNow();
-            co_await other;
-            co_await io(QStringLiteral("read"), std::chrono::seconds(1));
-        }(sleeper), QStringLiteral("main"));
+        auto sleeper = s.spawn(
+            []() -> Task<void> { co_await sleep(std::chrono::seconds(1)); }(), QStringLiteral("sleeper"));
+        s.spawn(
+            [](TaskHandle<void> other) -> Task<void> {
+                co_await yieldNow();
+                co_await other;
+                co_await io(QStringLiteral("read"), std::chrono::seconds(1));
+            }(sleeper),
+            QStringLiteral("main"));
         s.runUntilIdle();
         QByteArray old = TraceFileWriter::toBytes(s.trace(), metadata());
-        old.replace(R"(,"wait":"timer")", "").replace(R"(,"wait":"yield")", "").replace(R"(,"wait":"task")", "");
+        old.replace(R"(,"wait":"timer")", "")
+            .replace(R"(,"wait":"yield")", "")
+            .replace(R"(,"wait":"task")", "");
         old.replace(R"(,"wait":"io")", "");
         QVERIFY(!old.contains("\"wait\""));
         const LoadedTrace loaded = TraceFileReader::fromBytes(old);
@@ -337,9 +360,9 @@ private slots:
             if (e.kind == EventKind::TaskSuspended)
                 waits << QStringLiteral("%1 %2").arg(loaded.trace->taskName(e.task), waitKindName(e.wait()));
         }
-        QCOMPARE(waits, QStringList({"sleeper timer", "main yield", "main task", "main io"}));
+        QCOMPARE(waits, QStringList({ "sleeper timer", "main yield", "main task", "main io" }));
 
-        EventKind kind{};
+        EventKind kind {};
         QVERIFY(eventKindFromName(QLatin1StringView("task_yielded"), kind));
         QCOMPARE(kind, EventKind::ValueYielded);
         QCOMPARE(eventKindName(kind), QLatin1StringView("value_yielded"));
@@ -347,12 +370,14 @@ private slots:
 
     void loaderReportsMissingFile()
     {
-        QVERIFY_THROWS_EXCEPTION(TraceFormatError, TraceFileReader::open(QStringLiteral("/nonexistent/x.loopscope")));
+        QVERIFY_THROWS_EXCEPTION(
+            TraceFormatError, TraceFileReader::open(QStringLiteral("/nonexistent/x.loopscope")));
         try {
             TraceFileReader::open(QStringLiteral("/nonexistent/x.loopscope"));
         } catch (const TraceFormatError &error) {
             QCOMPARE(error.line(), 0);
-            QCOMPARE(error.message(), QStringLiteral("cannot open '/nonexistent/x.loopscope': No such file or directory"));
+            QCOMPARE(error.message(),
+                QStringLiteral("cannot open '/nonexistent/x.loopscope': No such file or directory"));
         }
     }
 
@@ -369,7 +394,8 @@ private slots:
             TraceFileReader::fromBytes(file, limits);
             QFAIL("the long header was accepted");
         } catch (const TraceFormatError &error) {
-            QCOMPARE(error.message(), QStringLiteral("line 1: the line is longer than the limit of 100 bytes"));
+            QCOMPARE(
+                error.message(), QStringLiteral("line 1: the line is longer than the limit of 100 bytes"));
         }
         // A line of 100 MB without a newline is refused after reading 1 MB of it, not buffered whole.
         QByteArray huge(100 << 20, ' ');
@@ -388,10 +414,15 @@ private slots:
         QSignalSpy appended(&replay.trace(), &Trace::eventsAppended);
         // The steps of the live run: start C1, start C2, wait, two completions, resume C1 and C2,
         // and the loop stopping.
-        const QList<QPair<StepAction, TaskId>> expected{
-            {StepAction::StartedTask, 1}, {StepAction::StartedTask, 2}, {StepAction::Waited, NoTask},
-            {StepAction::CompletedIo, 1}, {StepAction::CompletedIo, 2}, {StepAction::ResumedTask, 1},
-            {StepAction::ResumedTask, 2}, {StepAction::Idle, NoTask},
+        const QList<QPair<StepAction, TaskId>> expected {
+            { StepAction::StartedTask, 1 },
+            { StepAction::StartedTask, 2 },
+            { StepAction::Waited, NoTask },
+            { StepAction::CompletedIo, 1 },
+            { StepAction::CompletedIo, 2 },
+            { StepAction::ResumedTask, 1 },
+            { StepAction::ResumedTask, 2 },
+            { StepAction::Idle, NoTask },
         };
         SeqNo next = 0;
         for (const auto &[action, task] : expected) {
@@ -429,9 +460,11 @@ private slots:
         QFETCH(qint64, from);
         QFETCH(qint64, to);
         const auto s = which == 0 ? Fixtures::twoCoroutines() : Fixtures::richTrace();
-        const EventRange range = EventRange::ofSeqs(s->trace(), from < 0 ? std::nullopt : std::optional<SeqNo>(from),
-                                                    to < 0 ? std::nullopt : std::optional<SeqNo>(to));
-        const QByteArray json = ChromeTraceExport::toJson(s->trace(), range, QStringLiteral("Loopscope: test"));
+        const EventRange range
+            = EventRange::ofSeqs(s->trace(), from < 0 ? std::nullopt : std::optional<SeqNo>(from),
+                to < 0 ? std::nullopt : std::optional<SeqNo>(to));
+        const QByteArray json
+            = ChromeTraceExport::toJson(s->trace(), range, QStringLiteral("Loopscope: test"));
         const QStringList problems = FormatCheck::chromeTrace(json);
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
     }
@@ -439,21 +472,27 @@ private slots:
     void chromeTraceHasTracksSpansAndFlows()
     {
         const auto s = Fixtures::twoCoroutines();
-        const QByteArray json = ChromeTraceExport::toJson(s->trace(), EventRange::all(s->trace()), QStringLiteral("Loopscope: two-coroutines"));
+        const QByteArray json = ChromeTraceExport::toJson(
+            s->trace(), EventRange::all(s->trace()), QStringLiteral("Loopscope: two-coroutines"));
         QMap<QString, int> phases;
         QStringList threads;
-        const QJsonArray events = QJsonDocument::fromJson(json).object().value(QStringLiteral("traceEvents")).toArray();
+        const QJsonArray events
+            = QJsonDocument::fromJson(json).object().value(QStringLiteral("traceEvents")).toArray();
         for (const QJsonValue &value : events) {
             const QJsonObject e = value.toObject();
             ++phases[e.value(QStringLiteral("ph")).toString()];
             if (e.value(QStringLiteral("name")).toString() == u"thread_name")
-                threads << e.value(QStringLiteral("args")).toObject().value(QStringLiteral("name")).toString();
+                threads
+                    << e.value(QStringLiteral("args")).toObject().value(QStringLiteral("name")).toString();
             if (e.value(QStringLiteral("name")).toString() == u"waiting for I/O and timers")
                 QCOMPARE(e.value(QStringLiteral("dur")).toDouble(), 2e6); // µs
         }
-        QCOMPARE(threads, (QStringList{QStringLiteral("Event loop"), QStringLiteral("Coroutine 1"), QStringLiteral("Coroutine 2")}));
-        QCOMPARE(phases.value(QStringLiteral("X")), 4 + 1 + 1 + 2); // 2 runs per task, loop, wait, 2 completions
-        QCOMPARE(phases.value(QStringLiteral("b")), 2); // one await per task
+        QCOMPARE(threads,
+            (QStringList { QStringLiteral("Event loop"), QStringLiteral("Coroutine 1"),
+                QStringLiteral("Coroutine 2") }));
+        QCOMPARE(
+            phases.value(QStringLiteral("X")), 4 + 1 + 1 + 2); // 2 runs per task, loop, wait, 2 completions
+        QCOMPARE(phases.value(QStringLiteral("b")), 2);        // one await per task
         QCOMPARE(phases.value(QStringLiteral("e")), 2);
         QCOMPARE(phases.value(QStringLiteral("s")), 2); // completion -> resumption
         QCOMPARE(phases.value(QStringLiteral("f")), 2);
@@ -462,13 +501,17 @@ private slots:
     void harIsValid()
     {
         const auto s = Fixtures::richTrace();
-        const HarExport::Result har = HarExport::toJson(s->trace(), QDateTime(QDate(2025, 1, 31), QTime(12, 0), Qt::UTC));
+        const HarExport::Result har
+            = HarExport::toJson(s->trace(), QDateTime(QDate(2025, 1, 31), QTime(12, 0), Qt::UTC));
         QCOMPARE(har.entryCount, 2);
         const QStringList problems = FormatCheck::har(har.json);
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
-        const QJsonArray entries = QJsonDocument::fromJson(har.json).object()[QStringLiteral("log")][QStringLiteral("entries")].toArray();
+        const QJsonArray entries = QJsonDocument::fromJson(har.json)
+                                       .object()[QStringLiteral("log")][QStringLiteral("entries")]
+                                       .toArray();
         const QJsonObject failed = entries.at(0).toObject(); // started first
-        QCOMPARE(failed[QStringLiteral("startedDateTime")].toString(), QStringLiteral("2025-01-31T12:00:00.010Z"));
+        QCOMPARE(
+            failed[QStringLiteral("startedDateTime")].toString(), QStringLiteral("2025-01-31T12:00:00.010Z"));
         QCOMPARE(failed[QStringLiteral("response")][QStringLiteral("status")].toInt(), 0);
         QCOMPARE(failed[QStringLiteral("_error")].toString(), QStringLiteral("connection refused"));
         const QJsonObject ok = entries.at(1).toObject();
@@ -476,8 +519,14 @@ private slots:
         QCOMPARE(ok[QStringLiteral("timings")][QStringLiteral("wait")].toDouble(), 40.0);
         QCOMPARE(ok[QStringLiteral("timings")][QStringLiteral("receive")].toDouble(), 10.0);
         QCOMPARE(ok[QStringLiteral("timings")][QStringLiteral("dns")].toDouble(), -1.0);
-        QCOMPARE(ok[QStringLiteral("response")][QStringLiteral("content")][QStringLiteral("mimeType")].toString(), QStringLiteral("application/json"));
-        QCOMPARE(ok[QStringLiteral("request")][QStringLiteral("queryString")].toArray().at(1)[QStringLiteral("value")].toString(), QStringLiteral("a b"));
+        QCOMPARE(
+            ok[QStringLiteral("response")][QStringLiteral("content")][QStringLiteral("mimeType")].toString(),
+            QStringLiteral("application/json"));
+        QCOMPARE(ok[QStringLiteral("request")][QStringLiteral("queryString")]
+                     .toArray()
+                     .at(1)[QStringLiteral("value")]
+                     .toString(),
+            QStringLiteral("a b"));
         QCOMPARE(ok[QStringLiteral("_task")].toString(), QStringLiteral("parent"));
         // The checker itself catches what it promises to.
         QByteArray broken = har.json;
@@ -488,10 +537,15 @@ private slots:
     void harWithoutHttpRecordsIsEmpty()
     {
         const auto s = Fixtures::twoCoroutines();
-        const HarExport::Result har = HarExport::toJson(s->trace(), QDateTime::fromMSecsSinceEpoch(0, Qt::UTC));
+        const HarExport::Result har
+            = HarExport::toJson(s->trace(), QDateTime::fromMSecsSinceEpoch(0, Qt::UTC));
         QCOMPARE(har.entryCount, 0);
         QVERIFY(FormatCheck::har(har.json).isEmpty());
-        QCOMPARE(QJsonDocument::fromJson(har.json).object()[QStringLiteral("log")][QStringLiteral("entries")].toArray().size(), 0);
+        QCOMPARE(QJsonDocument::fromJson(har.json)
+                     .object()[QStringLiteral("log")][QStringLiteral("entries")]
+                     .toArray()
+                     .size(),
+            0);
     }
 
     void oneTableNamesEveryTextFormat()
@@ -503,20 +557,22 @@ private slots:
             QCOMPARE(textFormatNamed(QString(info.name)), &info);
             QCOMPARE(textFormatOfFile(QStringLiteral("/tmp/run.%1").arg(info.suffix)), &info);
         }
-        QCOMPARE(names, QStringList({"mermaid", "perfetto", "har", "loopscope"}));
+        QCOMPARE(names, QStringList({ "mermaid", "perfetto", "har", "loopscope" }));
         QCOMPARE(textFormatNamed(u"png"), nullptr);
         QCOMPARE(textFormatOfFile(u"run.txt"), nullptr);
         QVERIFY(textFormatInfo(TextFormat::Mermaid).ranged && !textFormatInfo(TextFormat::Har).ranged);
 
         // Every format of the table exports the same trace, and says what it holds.
         const auto s = Fixtures::twoCoroutines();
-        const TextExportSource source{s->trace(), metadata(), QStringLiteral("Loopscope: test"), {}, std::nullopt};
+        const TextExportSource source { s->trace(), metadata(), QStringLiteral("Loopscope: test"), {},
+            std::nullopt };
         QVERIFY(exportText(TextFormat::Mermaid, source).bytes.startsWith("sequenceDiagram"));
         QVERIFY(exportText(TextFormat::Perfetto, source).bytes.startsWith("{\"traceEvents\""));
         const TextExport har = exportText(TextFormat::Har, source);
         QCOMPARE(har.summary, QStringLiteral("0 HTTP entries"));
         QVERIFY(har.note.contains(QStringLiteral("made no HTTP requests")));
-        QCOMPARE(exportText(TextFormat::Loopscope, source).bytes, TraceFileWriter::toBytes(s->trace(), metadata()));
+        QCOMPARE(exportText(TextFormat::Loopscope, source).bytes,
+            TraceFileWriter::toBytes(s->trace(), metadata()));
     }
 
     void filesAreWrittenWholeOrNotAtAll()
@@ -532,18 +588,19 @@ private slots:
         QFile kept(path);
         QVERIFY(kept.open(QIODevice::ReadOnly));
         QCOMPARE(kept.readAll(), QByteArray("the first version\n"));
-        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList({"kept.txt"}));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList({ "kept.txt" }));
         // A file that cannot be created is an error that names it.
         try {
             writeFileAtomically(QStringLiteral("/nonexistent/dir/x.json"), QByteArray("{}"));
             QFAIL("the write was accepted");
         } catch (const Error &error) {
             QVERIFY2(error.message().startsWith(QStringLiteral("cannot write '/nonexistent/dir/x.json': ")),
-                     qPrintable(error.message()));
+                qPrintable(error.message()));
         }
         // Saving a trace goes the same way.
         const auto s = Fixtures::twoCoroutines();
-        QVERIFY_THROWS_EXCEPTION(Error, TraceFileWriter::save(s->trace(), metadata(), QStringLiteral("/nonexistent/t.loopscope")));
+        QVERIFY_THROWS_EXCEPTION(
+            Error, TraceFileWriter::save(s->trace(), metadata(), QStringLiteral("/nonexistent/t.loopscope")));
     }
 
     void eventRangeRejectsBadBounds_data()
@@ -552,8 +609,10 @@ private slots:
         QTest::addColumn<qint64>("to");
         QTest::addColumn<QString>("message");
         QTest::newRow("reversed") << 9LL << 3LL << "the range starts at event 9, after its end at event 3";
-        QTest::newRow("past the end") << 0LL << 17LL << "the last event 17 is not in the trace, which holds events 0 to 16";
-        QTest::newRow("start past the end") << 40LL << -1LL << "the first event 40 is not in the trace, which holds events 0 to 16";
+        QTest::newRow("past the end")
+            << 0LL << 17LL << "the last event 17 is not in the trace, which holds events 0 to 16";
+        QTest::newRow("start past the end")
+            << 40LL << -1LL << "the first event 40 is not in the trace, which holds events 0 to 16";
     }
     void eventRangeRejectsBadBounds()
     {

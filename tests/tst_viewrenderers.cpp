@@ -1,16 +1,16 @@
-#include "twocoroutinesfixture.h"
 #include "analysis/tracedigest.h"
 #include "model/tracefeed.h"
 #include "scheduler/awaitables.h"
 #include "sequence/sequencerenderer.h"
 #include "sequence/sequenceview.h"
 #include "timeline/timelinerenderer.h"
+#include "twocoroutinesfixture.h"
 
 #include <QHelpEvent>
 #include <QImage>
+#include <QPainter>
 #include <QScrollBar>
 #include <QToolTip>
-#include <QPainter>
 #include <QtTest>
 
 using namespace Loopscope;
@@ -67,7 +67,9 @@ private slots:
         const SequenceLayout &layout = view.layout();
         const double title = QFontMetricsF(view.font()).horizontalAdvance(longName);
         QVERIFY2(layout.headerRect(1).width() - 12 >= title,
-            qPrintable(QStringLiteral("header %1 px for a %2 px name").arg(layout.headerRect(1).width()).arg(title)));
+            qPrintable(QStringLiteral("header %1 px for a %2 px name")
+                           .arg(layout.headerRect(1).width())
+                           .arg(title)));
         QVERIFY(layout.contentSize().width() <= view.viewport()->width());
 
         // A narrow window: lanes shrink so that more of them show, down to the minimum.
@@ -151,11 +153,13 @@ private slots:
         painter.end();
         const double lane = run.layout.laneCenter(1);
         const double bodyBottom = SequenceLayout::HeaderHeight + 2 * run.layout.rowHeight();
-        QVERIFY(distance(pixel(image, lane, bodyBottom - 3), colours.faded(colours.taskAccent(1), 0.62)) < 40);
+        QVERIFY(
+            distance(pixel(image, lane, bodyBottom - 3), colours.faded(colours.taskAccent(1), 0.62)) < 40);
         for (double y = bodyBottom + 1; y < size.height(); y += 1) {
             const QColor below = pixel(image, lane + 4, y);
             QVERIFY2(distance(below, colours.faded(colours.taskAccent(1), 0.62)) > 40,
-                qPrintable(QStringLiteral("activation shows at y=%1 below the body (%2)").arg(y).arg(bodyBottom)));
+                qPrintable(
+                    QStringLiteral("activation shows at y=%1 below the body (%2)").arg(y).arg(bodyBottom)));
         }
     }
 

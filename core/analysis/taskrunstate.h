@@ -10,15 +10,15 @@ namespace Loopscope {
  * from the trace by TraceDigest; the order is stable and used as an array index.
  */
 enum class TaskRunState : std::uint8_t {
-    Ready, //!< created or woken, waiting for the loop to run it
-    Running, //!< the loop is running it (it holds the thread)
-    AwaitingIo, //!< suspended on an I/O operation
+    Ready,         //!< created or woken, waiting for the loop to run it
+    Running,       //!< the loop is running it (it holds the thread)
+    AwaitingIo,    //!< suspended on an I/O operation
     AwaitingTimer, //!< suspended on a timer (sleep)
-    AwaitingTask, //!< suspended on another task (join or delegation)
+    AwaitingTask,  //!< suspended on another task (join or delegation)
     AwaitingOther, //!< suspended on an event, a semaphore or a queue
-    Done, //!< returned normally
-    Failed, //!< ended with an exception
-    Cancelled, //!< ended because it was cancelled
+    Done,          //!< returned normally
+    Failed,        //!< ended with an exception
+    Cancelled,     //!< ended because it was cancelled
 };
 
 inline constexpr int TaskRunStateCount = static_cast<int>(TaskRunState::Cancelled) + 1;

@@ -152,11 +152,20 @@ void TraceDigest::suspend(TaskSummary &task, const TraceEvent &event)
 {
     TaskRunState state = TaskRunState::AwaitingOther;
     switch (event.wait()) {
-    case WaitKind::Io: state = TaskRunState::AwaitingIo; break;
-    case WaitKind::Timer: state = TaskRunState::AwaitingTimer; break;
-    case WaitKind::Yield: state = TaskRunState::Ready; break;
-    case WaitKind::Task: state = TaskRunState::AwaitingTask; break;
-    default: break;
+    case WaitKind::Io:
+        state = TaskRunState::AwaitingIo;
+        break;
+    case WaitKind::Timer:
+        state = TaskRunState::AwaitingTimer;
+        break;
+    case WaitKind::Yield:
+        state = TaskRunState::Ready;
+        break;
+    case WaitKind::Task:
+        state = TaskRunState::AwaitingTask;
+        break;
+    default:
+        break;
     }
     task.awaitedId = event.other;
     task.awaitedLabel = event.detail;

@@ -27,12 +27,12 @@ struct TaskSummary
     std::uint32_t resumes = 0; //!< TaskResumed events (the first run is not a resume)
     std::int64_t createdNs = 0;
     std::int64_t stateSinceNs = 0; //!< when the current state began
-    std::int64_t busyNs = 0; //!< time spent Running, excluding the current state
-    std::int64_t waitingNs = 0; //!< time spent Awaiting*, excluding the current state
-    std::uint32_t awaitedId = 0; //!< what it awaits now: task, I/O or timer id (by state)
+    std::int64_t busyNs = 0;       //!< time spent Running, excluding the current state
+    std::int64_t waitingNs = 0;    //!< time spent Awaiting*, excluding the current state
+    std::uint32_t awaitedId = 0;   //!< what it awaits now: task, I/O or timer id (by state)
     LabelId awaitedLabel = NoLabel;
     LabelId outcome = NoLabel; //!< return value or error text once finished
-    SeqNo lastSeq = 0; //!< the newest event about this task
+    SeqNo lastSeq = 0;         //!< the newest event about this task
     std::vector<TaskStateSpan> spans;
     // Its I/O operation and timer in flight (indices into the digest's lists, -1 for none).
     qsizetype openIo = -1;

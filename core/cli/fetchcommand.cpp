@@ -33,7 +33,7 @@ const TextFormatInfo *traceFormatOf(const QString &path)
 }
 
 bool parseNumber(const QCommandLineParser &parser, const QString &name, qint64 minimum, qint64 maximum,
-                 qint64 &value, QString &error)
+    qint64 &value, QString &error)
 {
     if (!parser.isSet(name))
         return true;
@@ -55,27 +55,35 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
 {
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("url"), QStringLiteral("the collection's address"));
-    const QList<QCommandLineOption> options{
-        {QStringLiteral("out"), QStringLiteral("JSON Lines file to land the items in"), QStringLiteral("file")},
-        {QStringLiteral("page-size"), QStringLiteral("items per page (default 50)"), QStringLiteral("n")},
-        {QStringLiteral("concurrency"), QStringLiteral("requests in flight (default 8)"), QStringLiteral("c")},
-        {QStringLiteral("strategy"), QStringLiteral("sequential, unbounded, bounded (default) or adaptive"), QStringLiteral("name")},
-        {QStringLiteral("style"), QStringLiteral("offset (default) or next"), QStringLiteral("style")},
-        {QStringLiteral("offset-param"), QStringLiteral("offset parameter (default from)"), QStringLiteral("name")},
-        {QStringLiteral("limit-param"), QStringLiteral("page size parameter (default limit; empty: none)"), QStringLiteral("name")},
-        {QStringLiteral("max-pages"), QStringLiteral("stop after this many pages"), QStringLiteral("n")},
-        {QStringLiteral("timeout-ms"), QStringLiteral("per-request timeout (default 30000)"), QStringLiteral("ms")},
-        {QStringLiteral("attempts"), QStringLiteral("tries per request (default 4)"), QStringLiteral("n")},
-        {QStringLiteral("seed"), QStringLiteral("seed of the retry jitter"), QStringLiteral("n")},
-        {QStringLiteral("trace"), QStringLiteral("save the trace: .loopscope, .json (Perfetto) or .har"), QStringLiteral("file")},
-        {QStringLiteral("quiet"), QStringLiteral("no progress line")},
+    const QList<QCommandLineOption> options {
+        { QStringLiteral("out"), QStringLiteral("JSON Lines file to land the items in"),
+            QStringLiteral("file") },
+        { QStringLiteral("page-size"), QStringLiteral("items per page (default 50)"), QStringLiteral("n") },
+        { QStringLiteral("concurrency"), QStringLiteral("requests in flight (default 8)"),
+            QStringLiteral("c") },
+        { QStringLiteral("strategy"), QStringLiteral("sequential, unbounded, bounded (default) or adaptive"),
+            QStringLiteral("name") },
+        { QStringLiteral("style"), QStringLiteral("offset (default) or next"), QStringLiteral("style") },
+        { QStringLiteral("offset-param"), QStringLiteral("offset parameter (default from)"),
+            QStringLiteral("name") },
+        { QStringLiteral("limit-param"), QStringLiteral("page size parameter (default limit; empty: none)"),
+            QStringLiteral("name") },
+        { QStringLiteral("max-pages"), QStringLiteral("stop after this many pages"), QStringLiteral("n") },
+        { QStringLiteral("timeout-ms"), QStringLiteral("per-request timeout (default 30000)"),
+            QStringLiteral("ms") },
+        { QStringLiteral("attempts"), QStringLiteral("tries per request (default 4)"), QStringLiteral("n") },
+        { QStringLiteral("seed"), QStringLiteral("seed of the retry jitter"), QStringLiteral("n") },
+        { QStringLiteral("trace"), QStringLiteral("save the trace: .loopscope, .json (Perfetto) or .har"),
+            QStringLiteral("file") },
+        { QStringLiteral("quiet"), QStringLiteral("no progress line") },
     };
     parser.addOptions(options);
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("show this help"));
+    const QCommandLineOption help(
+        { QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("show this help"));
     parser.addOption(help);
-    parser.setApplicationDescription(
-        QStringLiteral("Fetches every page of a paginated JSON collection concurrently and lands its items as JSON Lines."));
-    if (!parser.parse(QStringList{QStringLiteral("loopscope fetch")} + args)) {
+    parser.setApplicationDescription(QStringLiteral(
+        "Fetches every page of a paginated JSON collection concurrently and lands its items as JSON Lines."));
+    if (!parser.parse(QStringList { QStringLiteral("loopscope fetch") } + args)) {
         error = parser.errorText() + QStringLiteral(" (see 'loopscope fetch --help')");
         return std::nullopt;
     }
@@ -87,8 +95,9 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
     }
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1) {
-        error = positional.isEmpty() ? QStringLiteral("fetch needs the collection's URL")
-                                     : QStringLiteral("fetch takes one URL, got %1 arguments").arg(positional.size());
+        error = positional.isEmpty()
+            ? QStringLiteral("fetch needs the collection's URL")
+            : QStringLiteral("fetch takes one URL, got %1 arguments").arg(positional.size());
         return std::nullopt;
     }
     FetchCommandLine line;
@@ -101,11 +110,14 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
     line.quiet = parser.isSet(QStringLiteral("quiet"));
     line.trace = parser.value(QStringLiteral("trace"));
     if (!line.trace.isEmpty() && !traceFormatOf(line.trace)) {
-        error = QStringLiteral("--trace must name a .loopscope, .json (Perfetto) or .har file, got \"%1\"").arg(line.trace);
+        error = QStringLiteral("--trace must name a .loopscope, .json (Perfetto) or .har file, got \"%1\"")
+                    .arg(line.trace);
         return std::nullopt;
     }
-    qint64 pageSize = line.retrieval.fetch.pageSize, concurrency = line.retrieval.fetch.concurrency, maxPages = 0;
-    qint64 timeout = line.retrieval.http.timeout.count(), attempts = line.retrieval.http.maxAttempts, seed = 1;
+    qint64 pageSize = line.retrieval.fetch.pageSize, concurrency = line.retrieval.fetch.concurrency,
+           maxPages = 0;
+    qint64 timeout = line.retrieval.http.timeout.count(), attempts = line.retrieval.http.maxAttempts,
+           seed = 1;
     if (!parseNumber(parser, QStringLiteral("page-size"), 1, 100'000, pageSize, error)
         || !parseNumber(parser, QStringLiteral("concurrency"), 1, 10'000, concurrency, error)
         || !parseNumber(parser, QStringLiteral("max-pages"), 0, 1'000'000'000, maxPages, error)
@@ -167,8 +179,8 @@ public:
         m_sinceDraw.restart();
         const double left = p.secondsLeft();
         const QString eta = final ? QStringLiteral("done")
-                          : left >= 0 ? QStringLiteral("%1 s").arg(left, 0, 'f', 1)
-                                      : QStringLiteral("?");
+            : left >= 0           ? QStringLiteral("%1 s").arg(left, 0, 'f', 1)
+                                  : QStringLiteral("?");
         const QString text = QStringLiteral("%1 · ETA %2").arg(p.describe(), eta);
         if (m_terminal)
             m_err << '\r' << text << QStringLiteral("\x1b[K") << (final ? "\n" : "");
@@ -198,7 +210,7 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         out << line->help;
         return 0;
     }
-    SchedulerRun run(SchedulerOptions{ClockMode::Real});
+    SchedulerRun run(SchedulerOptions { ClockMode::Real });
     const QDateTime started = QDateTime::currentDateTimeUtc();
     std::optional<Retrieval> wired;
     try {
@@ -237,10 +249,10 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     if (!line->trace.isEmpty()) {
         try {
             saveText(traceFormatOf(line->trace)->format,
-                     TextExportSource{scheduler.trace(),
-                                      TraceMetadata::recordedNow(QStringLiteral("fetch"), {}, ClockMode::Real),
-                                      QStringLiteral("loopscope fetch"), started, std::nullopt},
-                     line->trace);
+                TextExportSource { scheduler.trace(),
+                    TraceMetadata::recordedNow(QStringLiteral("fetch"), {}, ClockMode::Real),
+                    QStringLiteral("loopscope fetch"), started, std::nullopt },
+                line->trace);
         } catch (const Error &e) {
             err << "loopscope fetch: " << e.message() << '\n';
             return 2;
@@ -248,7 +260,8 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     const FetchProgress &p = summary.progress;
     progress.update(p, true);
-    out << QStringLiteral("landed %1 pages (%2 items, %3 new) in %4 s into %5; peak in flight %6; retries %7; failed %8\n")
+    out << QStringLiteral(
+        "landed %1 pages (%2 items, %3 new) in %4 s into %5; peak in flight %6; retries %7; failed %8\n")
                .arg(p.pagesLanded)
                .arg(zone.itemsLanded())
                .arg(p.pagesLanded - p.pagesResumed)
@@ -258,7 +271,8 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                .arg(p.retries)
                .arg(p.pagesFailed);
     for (const PageRecord &failure : summary.failures)
-        out << "  page " << failure.page << " failed after " << failure.attempts << " attempts: " << failure.error << '\n';
+        out << "  page " << failure.page << " failed after " << failure.attempts
+            << " attempts: " << failure.error << '\n';
     if (!summary.failures.isEmpty()) {
         out << summary.failures.size() << " pages failed; run the same command again to retry them\n";
         return 1;

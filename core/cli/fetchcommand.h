@@ -8,7 +8,8 @@ namespace Loopscope {
 /*!
  * `loopscope fetch URL --out items.jsonl [--page-size 50] [--concurrency C]
  *  [--strategy sequential|unbounded|bounded|adaptive] [--style offset|next] [--offset-param from]
- *  [--limit-param limit] [--max-pages N] [--timeout-ms MS] [--attempts N] [--seed S] [--trace FILE] [--quiet]`
+ *  [--limit-param limit] [--max-pages N] [--timeout-ms MS] [--attempts N] [--seed S] [--trace FILE]
+ * [--quiet]`
  *
  * Retrieves every page of a paginated collection concurrently on the scheduler, landing the
  * items as JSON Lines with a manifest; rerunning the same command resumes. Shows a live progress

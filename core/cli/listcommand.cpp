@@ -9,7 +9,7 @@ namespace Loopscope {
 
 int runListCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    if (args == QStringList{QStringLiteral("--help")} || args == QStringList{QStringLiteral("-h")}) {
+    if (args == QStringList { QStringLiteral("--help") } || args == QStringList { QStringLiteral("-h") }) {
         out << "usage: loopscope list\nLists the built-in scenarios, their parameters and their ranges.\n";
         return 0;
     }

@@ -19,7 +19,8 @@ QString usage()
     return QStringLiteral(
         "usage: loopscope run <scenario> [--param key=value]... [--steps N] [--tasks] [--table [--csv]]\n"
         "Plays a scenario to its end and prints its trace, one event a line.\n"
-        "  --param key=value  a scenario parameter; 'loopscope list' shows the scenarios and their parameters\n"
+        "  --param key=value  a scenario parameter; 'loopscope list' shows the scenarios and their "
+        "parameters\n"
         "  --steps N          stop after N scheduling steps\n"
         "  --tasks            then every task: its state, time running and waiting, resumptions, outcome\n"
         "  --table [--csv]    print the running-time table instead (sequential-vs-concurrent)\n");
@@ -56,14 +57,15 @@ void printTasks(const Trace &trace, QTextStream &out)
 {
     TraceDigest digest;
     digest.update(trace);
-    const QStringList header{QStringLiteral("id"), QStringLiteral("task"), QStringLiteral("state"), QStringLiteral("busy"),
-                             QStringLiteral("waiting"), QStringLiteral("resumes"), QStringLiteral("outcome")};
-    QList<QStringList> rows{header};
+    const QStringList header { QStringLiteral("id"), QStringLiteral("task"), QStringLiteral("state"),
+        QStringLiteral("busy"), QStringLiteral("waiting"), QStringLiteral("resumes"),
+        QStringLiteral("outcome") };
+    QList<QStringList> rows { header };
     for (TaskId id = 1; id <= digest.taskCount(); ++id) {
         const TaskSummary &task = digest.task(id);
-        rows.append({QString::number(id), trace.taskName(id), taskRunStateName(task.state),
-                     formatDuration(digest.busyNs(task)), formatDuration(digest.waitingNs(task)),
-                     QString::number(task.resumes), trace.labels().text(task.outcome)});
+        rows.append({ QString::number(id), trace.taskName(id), taskRunStateName(task.state),
+            formatDuration(digest.busyNs(task)), formatDuration(digest.waitingNs(task)),
+            QString::number(task.resumes), trace.labels().text(task.outcome) });
     }
     QList<qsizetype> widths(header.size(), 0);
     for (const QStringList &row : rows) {
@@ -100,8 +102,10 @@ int runRunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     const QCommandLineOption tableOption(
         QStringLiteral("table"), QStringLiteral("Print the running-time table."));
     const QCommandLineOption csvOption(QStringLiteral("csv"), QStringLiteral("Print the table as CSV."));
-    const QCommandLineOption tasksOption(QStringLiteral("tasks"), QStringLiteral("Print every task's summary."));
-    const QCommandLineOption helpOption({ QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show this help."));
+    const QCommandLineOption tasksOption(
+        QStringLiteral("tasks"), QStringLiteral("Print every task's summary."));
+    const QCommandLineOption helpOption(
+        { QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show this help."));
     parser.addOptions({ paramOption, stepsOption, tableOption, csvOption, tasksOption, helpOption });
     parser.addPositionalArgument(QStringLiteral("scenario"), QStringLiteral("The scenario to play."));
     if (!parser.parse(QStringList { QStringLiteral("run") } + args))

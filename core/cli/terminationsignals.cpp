@@ -12,7 +12,7 @@ namespace {
 
 // The only state a signal handler can reach is static: the write end of the socket pair while a
 // TerminationSignals object exists, -1 otherwise. A lock-free atomic is async-signal-safe to read.
-std::atomic<int> s_signalWriteFd{-1};
+std::atomic<int> s_signalWriteFd { -1 };
 
 extern "C" void forwardTerminationSignal(int signalNumber)
 {

@@ -28,7 +28,7 @@ public:
     int takeSignal() const;
 
 private:
-    int m_fds[2] = {-1, -1};
+    int m_fds[2] = { -1, -1 };
     struct sigaction m_previousInt = {};
     struct sigaction m_previousTerm = {};
     std::unique_ptr<QSocketNotifier> m_notifier;

@@ -9,7 +9,8 @@ namespace Loopscope {
 void writeFileAtomically(const QString &path, const std::function<void(QIODevice &)> &write)
 {
     QSaveFile file(path);
-    const auto fail = [&] { throw Error(QStringLiteral("cannot write '%1': %2").arg(path, file.errorString())); };
+    const auto fail
+        = [&] { throw Error(QStringLiteral("cannot write '%1': %2").arg(path, file.errorString())); };
     if (!file.open(QIODevice::WriteOnly))
         fail();
     write(file);

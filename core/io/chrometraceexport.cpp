@@ -42,8 +42,7 @@ public:
         , m_range(range)
         , m_rangeStart(trace.at(range.first).timeNs)
         , m_rangeEnd(trace.at(range.last).timeNs)
-    {
-    }
+    { }
 
     QByteArray build(const QString &processName)
     {
@@ -95,11 +94,11 @@ private:
 
     void add(std::int64_t timeNs, std::uint64_t order, QByteArray json, std::uint64_t flowStart = 0)
     {
-        m_records.push_back(Record{timeNs, order, std::move(json), flowStart});
+        m_records.push_back(Record { timeNs, order, std::move(json), flowStart });
     }
 
-    JsonWriter begin(QByteArray &buffer, const char *phase, const QString &name, const char *category, TaskId task,
-                     std::int64_t timeNs)
+    JsonWriter begin(QByteArray &buffer, const char *phase, const QString &name, const char *category,
+        TaskId task, std::int64_t timeNs)
     {
         JsonWriter json(buffer);
         json.beginObject()
@@ -108,20 +107,24 @@ private:
             .member(QLatin1StringView("cat"), category)
             .member(QLatin1StringView("pid"), Pid)
             .member(QLatin1StringView("tid"), tidOf(task))
-            .key(QLatin1StringView("ts")).decimal(micros(timeNs), 3);
+            .key(QLatin1StringView("ts"))
+            .decimal(micros(timeNs), 3);
         m_tracks.push_back(task);
         return json;
     }
 
     void slice(TaskId task, const QString &name, const char *category, std::int64_t start, std::int64_t end,
-               std::uint64_t order, const QString &detail = {})
+        std::uint64_t order, const QString &detail = {})
     {
         start = std::max(start, m_rangeStart);
         QByteArray buffer;
         JsonWriter json = begin(buffer, "X", name, category, task, start);
         json.key(QLatin1StringView("dur")).decimal(micros(std::max<std::int64_t>(0, end - start)), 3);
         if (!detail.isEmpty())
-            json.key(QLatin1StringView("args")).beginObject().member(QLatin1StringView("detail"), detail).endObject();
+            json.key(QLatin1StringView("args"))
+                .beginObject()
+                .member(QLatin1StringView("detail"), detail)
+                .endObject();
         json.endObject();
         add(start, order, std::move(buffer));
     }
@@ -134,7 +137,9 @@ private:
         QByteArray buffer;
         JsonWriter json = begin(buffer, "i", name, category, task, e.timeNs);
         json.member(QLatin1StringView("s"), "t");
-        json.key(QLatin1StringView("args")).beginObject().member(QLatin1StringView("seq"), std::uint64_t(e.seq));
+        json.key(QLatin1StringView("args"))
+            .beginObject()
+            .member(QLatin1StringView("seq"), std::uint64_t(e.seq));
         if (!detail.isEmpty())
             json.member(QLatin1StringView("detail"), detail);
         json.endObject().endObject();
@@ -145,7 +150,7 @@ private:
     {
         Running &running = m_running[task];
         if (!running.open)
-            running = Running{time, nextOrder(), true};
+            running = Running { time, nextOrder(), true };
     }
 
     void stopRunning(TaskId task, std::int64_t time)
@@ -158,7 +163,7 @@ private:
 
     void beginAwait(TaskId task, std::int64_t time, const QString &name)
     {
-        m_awaits[task] = Await{time, nextOrder(), m_trace.at(m_index).seq, name, true};
+        m_awaits[task] = Await { time, nextOrder(), m_trace.at(m_index).seq, name, true };
     }
 
     void endAwait(TaskId task, std::int64_t time, bool unfinished = false)
@@ -170,13 +175,16 @@ private:
         if (time < m_rangeStart)
             return;
         const std::int64_t start = std::max(await.since, m_rangeStart);
-        for (const char *phase : {"b", "e"}) {
+        for (const char *phase : { "b", "e" }) {
             const bool isBegin = *phase == 'b';
             QByteArray buffer;
             JsonWriter json = begin(buffer, phase, await.name, "await", task, isBegin ? start : time);
             json.member(QLatin1StringView("id"), std::uint64_t(await.id));
             if (!isBegin && unfinished)
-                json.key(QLatin1StringView("args")).beginObject().member(QLatin1StringView("unfinished"), true).endObject();
+                json.key(QLatin1StringView("args"))
+                    .beginObject()
+                    .member(QLatin1StringView("unfinished"), true)
+                    .endObject();
             json.endObject();
             add(isBegin ? start : time, isBegin ? await.order : nextOrder(), std::move(buffer));
         }
@@ -234,13 +242,15 @@ private:
             break;
         case EventKind::LoopStopped:
             if (m_loopOpen && e.timeNs >= m_rangeStart)
-                slice(NoTask, QStringLiteral("event loop running"), "loop", m_loopSince, e.timeNs, m_loopOrder, detail);
+                slice(NoTask, QStringLiteral("event loop running"), "loop", m_loopSince, e.timeNs,
+                    m_loopOrder, detail);
             m_loopOpen = false;
             break;
         case EventKind::LoopWaiting:
             if (m_emitting) {
                 const std::int64_t end = e.timeNs + std::int64_t(e.detail) * 1000;
-                slice(NoTask, QStringLiteral("waiting for I/O and timers"), "loop", e.timeNs, end, nextOrder(), detail);
+                slice(NoTask, QStringLiteral("waiting for I/O and timers"), "loop", e.timeNs, end,
+                    nextOrder(), detail);
                 m_loopSlicesEnd = std::max(m_loopSlicesEnd, end);
             }
             break;
@@ -248,10 +258,13 @@ private:
         case EventKind::IoFailed:
         case EventKind::TimerFired:
             if (m_emitting) {
-                const QString what = e.kind == EventKind::TimerFired ? QStringLiteral("timer #%1 fired -> %2").arg(e.other).arg(name)
-                                     : e.kind == EventKind::IoFailed ? QStringLiteral("I/O #%1 failed -> %2").arg(e.other).arg(name)
-                                                                     : QStringLiteral("I/O #%1 complete -> %2").arg(e.other).arg(name);
-                slice(NoTask, what, e.kind == EventKind::TimerFired ? "timer" : "io", e.timeNs, e.timeNs, nextOrder(), detail);
+                const QString what = e.kind == EventKind::TimerFired
+                    ? QStringLiteral("timer #%1 fired -> %2").arg(e.other).arg(name)
+                    : e.kind == EventKind::IoFailed
+                    ? QStringLiteral("I/O #%1 failed -> %2").arg(e.other).arg(name)
+                    : QStringLiteral("I/O #%1 complete -> %2").arg(e.other).arg(name);
+                slice(NoTask, what, e.kind == EventKind::TimerFired ? "timer" : "io", e.timeNs, e.timeNs,
+                    nextOrder(), detail);
                 flow("s", NoTask, ++m_lastFlow);
                 m_pendingFlow[e.task] = m_lastFlow;
             }
@@ -267,7 +280,7 @@ private:
             break;
         case EventKind::TaskSuspended:
             follow(e.task, before, e.timeNs,
-                   detail.isEmpty() ? QStringLiteral("await") : QStringLiteral("await %1").arg(detail));
+                detail.isEmpty() ? QStringLiteral("await") : QStringLiteral("await %1").arg(detail));
             break;
         case EventKind::TaskDelegated:
             follow(e.task, before, e.timeNs, QStringLiteral("await %1").arg(m_trace.taskName(e.other)));
@@ -290,7 +303,8 @@ private:
             instant(e.task, QStringLiteral("arm timer #%1").arg(e.other), "timer", detail);
             break;
         case EventKind::SlowStep:
-            instant(e.task, QStringLiteral("slow step"), "task", QStringLiteral("ran %1 without yielding").arg(detail));
+            instant(e.task, QStringLiteral("slow step"), "task",
+                QStringLiteral("ran %1 without yielding").arg(detail));
             break;
         case EventKind::Message:
             instant(e.task, detail, "output", QString());
@@ -299,7 +313,8 @@ private:
             instant(e.task, QStringLiteral("yield"), "task", detail);
             break;
         case EventKind::Poll:
-            instant(NoTask, QStringLiteral("poll %1: not ready").arg(m_trace.taskName(e.other)), "loop", QString());
+            instant(NoTask, QStringLiteral("poll %1: not ready").arg(m_trace.taskName(e.other)), "loop",
+                QString());
             break;
         case EventKind::TaskCreated:
             instant(e.task, QStringLiteral("created"), "task", name);
@@ -316,8 +331,8 @@ private:
         for (auto &[task, await] : m_awaits)
             endAwait(task, m_rangeEnd, true);
         if (m_loopOpen)
-            slice(NoTask, QStringLiteral("event loop running"), "loop", m_loopSince, std::max(m_rangeEnd, m_loopSlicesEnd),
-                  m_loopOrder);
+            slice(NoTask, QStringLiteral("event loop running"), "loop", m_loopSince,
+                std::max(m_rangeEnd, m_loopSlicesEnd), m_loopOrder);
     }
 
     std::vector<QByteArray> metadata(const QString &processName)
@@ -343,7 +358,8 @@ private:
         };
         meta("process_name", LoopTid, "name", processName);
         for (const TaskId task : m_tracks) {
-            meta("thread_name", tidOf(task), "name", task == NoTask ? QStringLiteral("Event loop") : m_trace.taskName(task));
+            meta("thread_name", tidOf(task), "name",
+                task == NoTask ? QStringLiteral("Event loop") : m_trace.taskName(task));
             meta("thread_sort_index", tidOf(task), "sort_index", tidOf(task));
         }
         return out;

@@ -29,8 +29,9 @@ EventRange EventRange::ofSeqs(const Trace &trace, std::optional<SeqNo> from, std
     const qsizetype first = from ? index(*from, "the first") : 0;
     const qsizetype last = to ? index(*to, "the last") : trace.size() - 1;
     if (first > last)
-        throw ExportError(QStringLiteral("the range starts at event %1, after its end at event %2").arg(*from).arg(*to));
-    return EventRange{first, last};
+        throw ExportError(
+            QStringLiteral("the range starts at event %1, after its end at event %2").arg(*from).arg(*to));
+    return EventRange { first, last };
 }
 
 } // namespace Loopscope

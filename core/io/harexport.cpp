@@ -50,7 +50,10 @@ void writeRequest(JsonWriter &json, const IoRecord &io)
     json.key(QLatin1StringView("queryString")).beginArray();
     const QUrlQuery query(QUrl(io.url).query(QUrl::FullyEncoded));
     for (const auto &[name, value] : query.queryItems(QUrl::FullyDecoded)) {
-        json.beginObject().member(QLatin1StringView("name"), name).member(QLatin1StringView("value"), value).endObject();
+        json.beginObject()
+            .member(QLatin1StringView("name"), name)
+            .member(QLatin1StringView("value"), value)
+            .endObject();
     }
     json.endArray()
         .member(QLatin1StringView("headersSize"), -1)
@@ -91,7 +94,8 @@ void writeEntry(JsonWriter &json, const Trace &trace, const IoRecord &io, const 
     const QDateTime started = origin.addMSecs(io.startNs / 1'000'000);
     json.beginObject()
         .member(QLatin1StringView("startedDateTime"), started.toString(Qt::ISODateWithMs))
-        .key(QLatin1StringView("time")).decimal(millis(end - io.startNs), 6);
+        .key(QLatin1StringView("time"))
+        .decimal(millis(end - io.startNs), 6);
     writeRequest(json, io);
     writeResponse(json, io);
     json.key(QLatin1StringView("cache")).beginObject().endObject();
@@ -101,8 +105,10 @@ void writeEntry(JsonWriter &json, const Trace &trace, const IoRecord &io, const 
         .member(QLatin1StringView("dns"), -1)
         .member(QLatin1StringView("connect"), -1)
         .member(QLatin1StringView("send"), 0)
-        .key(QLatin1StringView("wait")).decimal(millis(firstByte - io.startNs), 6)
-        .key(QLatin1StringView("receive")).decimal(millis(end - firstByte), 6)
+        .key(QLatin1StringView("wait"))
+        .decimal(millis(firstByte - io.startNs), 6)
+        .key(QLatin1StringView("receive"))
+        .decimal(millis(end - firstByte), 6)
         .member(QLatin1StringView("ssl"), -1)
         .endObject();
     json.member(QLatin1StringView("_task"), trace.taskName(io.task))
@@ -122,11 +128,15 @@ HarExport::Result HarExport::toJson(const Trace &trace, const QDateTime &origin)
         if (!io.method.isEmpty() && !io.url.isEmpty())
             http.push_back(&io);
     }
-    std::stable_sort(http.begin(), http.end(), [](const IoRecord *a, const IoRecord *b) { return a->startNs < b->startNs; });
+    std::stable_sort(http.begin(), http.end(),
+        [](const IoRecord *a, const IoRecord *b) { return a->startNs < b->startNs; });
 
     Result result;
     JsonWriter json(result.json);
-    json.beginObject().key(QLatin1StringView("log")).beginObject().member(QLatin1StringView("version"), "1.2");
+    json.beginObject()
+        .key(QLatin1StringView("log"))
+        .beginObject()
+        .member(QLatin1StringView("version"), "1.2");
     json.key(QLatin1StringView("creator"))
         .beginObject()
         .member(QLatin1StringView("name"), "Loopscope")

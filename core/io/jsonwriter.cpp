@@ -8,8 +8,7 @@ namespace Loopscope {
 
 JsonWriter::JsonWriter(QByteArray &out)
     : m_out(out)
-{
-}
+{ }
 
 void JsonWriter::separate()
 {
@@ -187,11 +186,21 @@ void JsonWriter::appendString(QByteArray &out, QStringView text)
         const char16_t c = text[i].unicode();
         if (c < 0x80) {
             switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             default:
                 if (c < 0x20 || c == 0x7f)
                     escapeUnit(c);

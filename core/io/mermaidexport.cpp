@@ -30,8 +30,7 @@ public:
         : m_trace(trace)
         , m_options(options)
         , m_used(trace.taskCount() + 1u, false)
-    {
-    }
+    { }
 
     QString build(const EventRange &range)
     {
@@ -42,7 +41,7 @@ public:
             handle(i);
             m_digest.add(m_trace.at(i));
         }
-        QStringList out{QStringLiteral("sequenceDiagram")};
+        QStringList out { QStringLiteral("sequenceDiagram") };
         out << QStringLiteral("    participant L as Event Loop");
         for (TaskId id = 1; id < m_used.size(); ++id) {
             if (!m_used[id])
@@ -84,7 +83,8 @@ private:
     {
         const QString target = participant(to);
         const bool activate = m_options.activations && !isActive(to);
-        line(QStringLiteral("%1->>%2%3: %4").arg(from, activate ? QStringLiteral("+") : QString(), target, text));
+        line(QStringLiteral("%1->>%2%3: %4")
+                 .arg(from, activate ? QStringLiteral("+") : QString(), target, text));
     }
 
     //! `from -->> to` that ends the activation of `from` (await, completion).
@@ -92,10 +92,14 @@ private:
     {
         const QString source = participant(from);
         const bool deactivate = m_options.activations && isActive(from);
-        line(QStringLiteral("%1-->>%2%3: %4").arg(source, deactivate ? QStringLiteral("-") : QString(), to, text));
+        line(QStringLiteral("%1-->>%2%3: %4")
+                 .arg(source, deactivate ? QStringLiteral("-") : QString(), to, text));
     }
 
-    void note(const QString &over, const QString &text) { line(QStringLiteral("Note over %1: %2").arg(over, MermaidExport::escape(text))); }
+    void note(const QString &over, const QString &text)
+    {
+        line(QStringLiteral("Note over %1: %2").arg(over, MermaidExport::escape(text)));
+    }
 
     void openActivations()
     {
@@ -122,7 +126,8 @@ private:
             break;
         }
         const QString label = m_trace.labels().text(event.detail);
-        return label.isEmpty() ? QStringLiteral("Await") : QStringLiteral("Await %1").arg(MermaidExport::escape(label));
+        return label.isEmpty() ? QStringLiteral("Await")
+                               : QStringLiteral("Await %1").arg(MermaidExport::escape(label));
     }
 
     void handle(qsizetype index)
@@ -135,11 +140,14 @@ private:
         m_lastWasArrow = false;
         switch (e.kind) {
         case EventKind::TaskCreated:
-            if (e.other != NoTask && !(index + 1 < m_trace.size() && m_trace.at(index + 1).kind == EventKind::TaskDelegated))
-                line(QStringLiteral("%1->>%2: Spawn %3").arg(participant(e.other), participant(e.task), name));
+            if (e.other != NoTask
+                && !(index + 1 < m_trace.size() && m_trace.at(index + 1).kind == EventKind::TaskDelegated))
+                line(
+                    QStringLiteral("%1->>%2: Spawn %3").arg(participant(e.other), participant(e.task), name));
             break;
         case EventKind::TaskStarted:
-            call(e.other != NoTask ? participant(e.other) : Loop, e.task, QStringLiteral("Start %1").arg(name));
+            call(e.other != NoTask ? participant(e.other) : Loop, e.task,
+                QStringLiteral("Start %1").arg(name));
             break;
         case EventKind::TaskResumed:
             call(Loop, e.task, QStringLiteral("Resume %1").arg(name));
@@ -159,7 +167,7 @@ private:
         case EventKind::TaskCancelled: {
             const TaskId caller = e.other;
             const QString text = e.kind == EventKind::TaskReturned ? QStringLiteral("Complete")
-                                 : e.kind == EventKind::TaskFailed ? QStringLiteral("Failed")
+                : e.kind == EventKind::TaskFailed                  ? QStringLiteral("Failed")
                                                                    : QStringLiteral("Cancelled");
             handBack(e.task, caller != NoTask ? participant(caller) : Loop, text);
             if (e.kind == EventKind::TaskFailed)
@@ -172,7 +180,8 @@ private:
             break;
         }
         case EventKind::ValueYielded:
-            line(QStringLiteral("%1-->>L: Yield %2").arg(participant(e.task), MermaidExport::escape(m_trace.detailText(e))));
+            line(QStringLiteral("%1-->>L: Yield %2")
+                     .arg(participant(e.task), MermaidExport::escape(m_trace.detailText(e))));
             break;
         case EventKind::Poll:
             line(QStringLiteral("L->>%1: Poll (not ready)").arg(participant(e.other)));
@@ -198,7 +207,8 @@ private:
             note(Io, QStringLiteral("I/O #%1 failed: %2").arg(e.other).arg(m_trace.detailText(e)));
             break;
         case EventKind::SlowStep:
-            note(participant(e.task), QStringLiteral("slow step: ran %1 without yielding").arg(m_trace.detailText(e)));
+            note(participant(e.task),
+                QStringLiteral("slow step: ran %1 without yielding").arg(m_trace.detailText(e)));
             break;
         case EventKind::Message:
             note(participant(e.task), m_trace.detailText(e));
@@ -235,14 +245,26 @@ QString MermaidExport::escape(const QString &text)
     out.reserve(text.size());
     for (const QChar c : text) {
         switch (c.unicode()) {
-        case '#': out += QStringLiteral("#35;"); break;
-        case ';': out += QStringLiteral("#59;"); break;
-        case '%': out += QStringLiteral("#37;"); break;
-        case '<': out += QStringLiteral("#60;"); break;
-        case '>': out += QStringLiteral("#62;"); break;
+        case '#':
+            out += QStringLiteral("#35;");
+            break;
+        case ';':
+            out += QStringLiteral("#59;");
+            break;
+        case '%':
+            out += QStringLiteral("#37;");
+            break;
+        case '<':
+            out += QStringLiteral("#60;");
+            break;
+        case '>':
+            out += QStringLiteral("#62;");
+            break;
         case '\n':
         case '\r':
-        case '\t': out += u' '; break;
+        case '\t':
+            out += u' ';
+            break;
         default:
             if (c.unicode() >= 0x20)
                 out += c;

@@ -25,7 +25,10 @@ public:
     };
 
     static QString toText(const Trace &trace, const EventRange &range, const Options &options);
-    static QString toText(const Trace &trace, const EventRange &range) { return toText(trace, range, Options{}); }
+    static QString toText(const Trace &trace, const EventRange &range)
+    {
+        return toText(trace, range, Options {});
+    }
 
     //! Text made safe for a Mermaid message, note or participant alias: one line, with `#`, `;`, `%`,
     //! `<` and `>` as Mermaid entity codes (`#59;`).

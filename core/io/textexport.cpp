@@ -13,16 +13,16 @@ namespace {
 //! Mermaid's default maxTextSize: longer diagrams are refused by Mermaid unless it is raised.
 constexpr qsizetype MermaidMaxTextSize = 50000;
 
-const std::array<TextFormatInfo, 4> formats{{
-    {TextFormat::Mermaid, QLatin1StringView("mermaid"), QLatin1StringView("mmd"),
-     QLatin1StringView("Mermaid sequence diagram"), true},
-    {TextFormat::Perfetto, QLatin1StringView("perfetto"), QLatin1StringView("json"),
-     QLatin1StringView("Chrome trace events for Perfetto"), true},
-    {TextFormat::Har, QLatin1StringView("har"), QLatin1StringView("har"),
-     QLatin1StringView("HTTP Archive of the requests"), false},
-    {TextFormat::Loopscope, QLatin1StringView("loopscope"), QLatin1StringView("loopscope"),
-     QLatin1StringView("Loopscope trace"), false},
-}};
+const std::array<TextFormatInfo, 4> formats { {
+    { TextFormat::Mermaid, QLatin1StringView("mermaid"), QLatin1StringView("mmd"),
+        QLatin1StringView("Mermaid sequence diagram"), true },
+    { TextFormat::Perfetto, QLatin1StringView("perfetto"), QLatin1StringView("json"),
+        QLatin1StringView("Chrome trace events for Perfetto"), true },
+    { TextFormat::Har, QLatin1StringView("har"), QLatin1StringView("har"),
+        QLatin1StringView("HTTP Archive of the requests"), false },
+    { TextFormat::Loopscope, QLatin1StringView("loopscope"), QLatin1StringView("loopscope"),
+        QLatin1StringView("Loopscope trace"), false },
+} };
 
 EventRange rangeOf(const TextExportSource &source)
 {
@@ -74,10 +74,11 @@ TextExport exportText(TextFormat format, const TextExportSource &source)
     case TextFormat::Mermaid:
         result.bytes = MermaidExport::toText(source.trace, rangeOf(source)).toUtf8();
         if (result.bytes.size() > MermaidMaxTextSize)
-            result.note = QStringLiteral("%1 characters; Mermaid draws at most %2 unless its maxTextSize is raised "
-                                         "(or export fewer events with --from/--to)")
-                              .arg(result.bytes.size())
-                              .arg(MermaidMaxTextSize);
+            result.note
+                = QStringLiteral("%1 characters; Mermaid draws at most %2 unless its maxTextSize is raised "
+                                 "(or export fewer events with --from/--to)")
+                      .arg(result.bytes.size())
+                      .arg(MermaidMaxTextSize);
         break;
     case TextFormat::Perfetto:
         result.bytes = ChromeTraceExport::toJson(source.trace, rangeOf(source), source.title);
@@ -102,7 +103,7 @@ TextExport saveText(TextFormat format, const TextExportSource &source, const QSt
 {
     if (format == TextFormat::Loopscope) {
         TraceFileWriter::save(source.trace, source.metadata, path);
-        return TextExport{{}, QStringLiteral("%1 events").arg(source.trace.size()), {}};
+        return TextExport { {}, QStringLiteral("%1 events").arg(source.trace.size()), {} };
     }
     TextExport exported = exportText(format, source);
     writeFileAtomically(path, exported.bytes);

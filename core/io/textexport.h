@@ -39,9 +39,9 @@ const TextFormatInfo *textFormatOfFile(QStringView path);
 struct TextExportSource
 {
     const Trace &trace;
-    TraceMetadata metadata;  //!< saved with a .loopscope file
-    QString title;           //!< the process name in Perfetto: "Loopscope: two-coroutines"
-    QDateTime origin;        //!< wall-clock time of the trace's start, for HAR (invalid: from metadata, else now)
+    TraceMetadata metadata; //!< saved with a .loopscope file
+    QString title;          //!< the process name in Perfetto: "Loopscope: two-coroutines"
+    QDateTime origin; //!< wall-clock time of the trace's start, for HAR (invalid: from metadata, else now)
     std::optional<EventRange> range; //!< for ranged formats; the whole trace when not given
 };
 

@@ -10,8 +10,7 @@ TraceFieldReader::TraceFieldReader(const QJsonObject &object, qint64 line, QLati
     : m_object(object)
     , m_line(line)
     , m_what(what)
-{
-}
+{ }
 
 void TraceFieldReader::fail(const QString &problem) const
 {
@@ -46,13 +45,20 @@ void TraceFieldReader::wrongType(QLatin1StringView key, const char *expected, co
 QString TraceFieldReader::describeType(const QJsonValue &value)
 {
     switch (value.type()) {
-    case QJsonValue::Null: return QStringLiteral("null");
-    case QJsonValue::Bool: return QStringLiteral("true/false");
-    case QJsonValue::Double: return QStringLiteral("the number %1").arg(value.toDouble());
-    case QJsonValue::String: return QStringLiteral("a string");
-    case QJsonValue::Array: return QStringLiteral("an array");
-    case QJsonValue::Object: return QStringLiteral("an object");
-    case QJsonValue::Undefined: break;
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return QStringLiteral("true/false");
+    case QJsonValue::Double:
+        return QStringLiteral("the number %1").arg(value.toDouble());
+    case QJsonValue::String:
+        return QStringLiteral("a string");
+    case QJsonValue::Array:
+        return QStringLiteral("an array");
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    case QJsonValue::Undefined:
+        break;
     }
     return QStringLiteral("nothing");
 }
@@ -79,7 +85,8 @@ QString TraceFieldReader::string(QLatin1StringView key) const
     return value.toString();
 }
 
-std::int64_t TraceFieldReader::integer(QLatin1StringView key, std::int64_t minimum, std::int64_t maximum) const
+std::int64_t TraceFieldReader::integer(
+    QLatin1StringView key, std::int64_t minimum, std::int64_t maximum) const
 {
     const QJsonValue value = required(key);
     std::int64_t number = 0;

@@ -28,8 +28,7 @@ public:
     LineSource(QIODevice &device, qsizetype maxLineBytes)
         : m_device(device)
         , m_max(maxLineBytes)
-    {
-    }
+    { }
 
     //! The next line without its line ending; false at the end of the file.
     bool next(QByteArray &line)
@@ -40,12 +39,14 @@ public:
         // Two bytes more than the limit: room for "\r\n", and a sign that the line goes on.
         line = m_device.readLine(m_max + 2);
         if (line.isEmpty() && !m_device.atEnd())
-            throw TraceFormatError(m_number, QStringLiteral("cannot read the file: %1").arg(m_device.errorString()));
+            throw TraceFormatError(
+                m_number, QStringLiteral("cannot read the file: %1").arg(m_device.errorString()));
         const bool ended = line.endsWith('\n');
         if (ended)
             line.chop(line.endsWith("\r\n") ? 2 : 1);
         if (line.size() > m_max || (!ended && !m_device.atEnd()))
-            throw TraceFormatError(m_number, QStringLiteral("the line is longer than the limit of %1 bytes").arg(m_max));
+            throw TraceFormatError(
+                m_number, QStringLiteral("the line is longer than the limit of %1 bytes").arg(m_max));
         return true;
     }
 
@@ -65,9 +66,10 @@ QJsonObject parseRecord(const QByteArray &line, qint64 number)
     const QJsonDocument document = QJsonDocument::fromJson(line, &error);
     if (error.error != QJsonParseError::NoError) {
         // Qt's offset is at or just past the offending byte, depending on the error: "near".
-        throw TraceFormatError(number, QStringLiteral("not valid JSON (%1 near column %2)")
-                                           .arg(error.errorString())
-                                           .arg(error.offset + 1));
+        throw TraceFormatError(number,
+            QStringLiteral("not valid JSON (%1 near column %2)")
+                .arg(error.errorString())
+                .arg(error.offset + 1));
     }
     if (!document.isObject())
         throw TraceFormatError(number, QStringLiteral("a record must be a JSON object"));
@@ -93,17 +95,18 @@ Header readHeader(const QJsonObject &object, const TraceFileLimits &limits)
     }
     const QString format = fields.string(QLatin1StringView("format"));
     if (format != TraceFormatName)
-        fields.fail(QStringLiteral("not a Loopscope trace: format '%1' instead of '%2'").arg(format.left(64), TraceFormatName));
+        fields.fail(QStringLiteral("not a Loopscope trace: format '%1' instead of '%2'")
+                        .arg(format.left(64), TraceFormatName));
     const std::int64_t version = fields.integer(QLatin1StringView("version"), 0, MaxI64);
     if (version != TraceFormatVersion) {
         fields.fail(QStringLiteral("unsupported trace format version %1 (this Loopscope reads version %2)")
                         .arg(version)
                         .arg(TraceFormatVersion));
     }
-    fields.allowOnly({QLatin1StringView("format"), QLatin1StringView("version"), QLatin1StringView("scenario"),
-                      QLatin1StringView("params"), QLatin1StringView("clock"), QLatin1StringView("dropped"),
-                      QLatin1StringView("tasks"), QLatin1StringView("io"), QLatin1StringView("events"),
-                      QLatin1StringView("created")});
+    fields.allowOnly({ QLatin1StringView("format"), QLatin1StringView("version"),
+        QLatin1StringView("scenario"), QLatin1StringView("params"), QLatin1StringView("clock"),
+        QLatin1StringView("dropped"), QLatin1StringView("tasks"), QLatin1StringView("io"),
+        QLatin1StringView("events"), QLatin1StringView("created") });
     Header header;
     header.metadata.scenarioId = fields.string(QLatin1StringView("scenario"));
     const QJsonObject params = fields.object(QLatin1StringView("params"));
@@ -134,7 +137,7 @@ Header readHeader(const QJsonObject &object, const TraceFileLimits &limits)
     checkLimit(header.events, limits.maxEvents, "events");
     const QJsonObject created = fields.object(QLatin1StringView("created"));
     const TraceFieldReader creation(created, 1, QLatin1StringView("the header's 'created'"));
-    creation.allowOnly({QLatin1StringView("by"), QLatin1StringView("at")});
+    creation.allowOnly({ QLatin1StringView("by"), QLatin1StringView("at") });
     header.metadata.createdBy = creation.string(QLatin1StringView("by"));
     header.metadata.createdAt = creation.string(QLatin1StringView("at"));
     return header;
@@ -147,7 +150,8 @@ LoadedTrace TraceFileReader::read(QIODevice &device, const TraceFileLimits &limi
     LineSource lines(device, std::max<qsizetype>(limits.maxLineBytes, 64));
     QByteArray line;
     if (!lines.next(line))
-        throw TraceFormatError(1, QStringLiteral("the file is empty: a Loopscope trace starts with a header line"));
+        throw TraceFormatError(
+            1, QStringLiteral("the file is empty: a Loopscope trace starts with a header line"));
     const QJsonObject first = [&] {
         try {
             return parseRecord(line, 1);
@@ -157,7 +161,7 @@ LoadedTrace TraceFileReader::read(QIODevice &device, const TraceFileLimits &limi
     }();
     const Header header = readHeader(first, limits);
 
-    LoadedTrace loaded{header.metadata, std::make_unique<Trace>()};
+    LoadedTrace loaded { header.metadata, std::make_unique<Trace>() };
     Trace &trace = *loaded.trace;
     trace.setDroppedCount(header.dropped);
     std::int64_t lastTime = 0;
@@ -168,40 +172,46 @@ LoadedTrace TraceFileReader::read(QIODevice &device, const TraceFileLimits &limi
         const char *plural;
         qint64 count;
     };
-    const Section sections[] = {{QLatin1StringView("task"), "task records", header.tasks},
-                                {QLatin1StringView("io"), "I/O records", header.io},
-                                {QLatin1StringView("event"), "events", header.events}};
+    const Section sections[] = { { QLatin1StringView("task"), "task records", header.tasks },
+        { QLatin1StringView("io"), "I/O records", header.io },
+        { QLatin1StringView("event"), "events", header.events } };
     for (const Section &section : sections) {
         for (qint64 i = 0; i < section.count; ++i) {
             if (!lines.next(line)) {
-                throw TraceFormatError(lines.number() + 1, QStringLiteral("the file ends after %1 of %2 %3: it is truncated")
-                                                               .arg(i)
-                                                               .arg(section.count)
-                                                               .arg(QLatin1StringView(section.plural)));
+                throw TraceFormatError(lines.number() + 1,
+                    QStringLiteral("the file ends after %1 of %2 %3: it is truncated")
+                        .arg(i)
+                        .arg(section.count)
+                        .arg(QLatin1StringView(section.plural)));
             }
             const QJsonObject object = parseRecord(line, lines.number());
             const QJsonValue type = object.value(QLatin1StringView("type"));
             if (!type.isString())
                 throw TraceFormatError(lines.number(), QStringLiteral("the record has no 'type' string"));
             if (type.toString() != section.type) {
-                throw TraceFormatError(lines.number(), QStringLiteral("expected record %1 of %2 %3, found a '%4' record")
-                                                           .arg(i + 1)
-                                                           .arg(section.count)
-                                                           .arg(QLatin1StringView(section.plural), type.toString().left(64)));
+                throw TraceFormatError(lines.number(),
+                    QStringLiteral("expected record %1 of %2 %3, found a '%4' record")
+                        .arg(i + 1)
+                        .arg(section.count)
+                        .arg(QLatin1StringView(section.plural), type.toString().left(64)));
             }
             if (section.type == QLatin1StringView("task")) {
-                detail::readTaskRecord(TraceFieldReader(object, lines.number(), QLatin1StringView("the task record")), trace,
-                                 static_cast<TaskId>(i + 1));
+                detail::readTaskRecord(
+                    TraceFieldReader(object, lines.number(), QLatin1StringView("the task record")), trace,
+                    static_cast<TaskId>(i + 1));
             } else if (section.type == QLatin1StringView("io")) {
-                detail::readIoRecord(TraceFieldReader(object, lines.number(), QLatin1StringView("the I/O record")), trace);
+                detail::readIoRecord(
+                    TraceFieldReader(object, lines.number(), QLatin1StringView("the I/O record")), trace);
             } else {
-                detail::readEventRecord(TraceFieldReader(object, lines.number(), QLatin1StringView("the event")), trace, lastTime);
+                detail::readEventRecord(
+                    TraceFieldReader(object, lines.number(), QLatin1StringView("the event")), trace,
+                    lastTime);
             }
         }
     }
     if (lines.next(line)) {
-        throw TraceFormatError(lines.number(), QStringLiteral("unexpected line after the last of the %1 declared events")
-                                                   .arg(header.events));
+        throw TraceFormatError(lines.number(),
+            QStringLiteral("unexpected line after the last of the %1 declared events").arg(header.events));
     }
     return loaded;
 }

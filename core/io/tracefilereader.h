@@ -13,8 +13,8 @@ namespace Loopscope {
 //! Bounds that keep a hostile or broken file from exhausting memory (see TraceFileReader).
 struct TraceFileLimits
 {
-    qsizetype maxLineBytes = 1 << 20;   //!< a longer line is an error, not a huge allocation
-    qint64 maxEvents = 20'000'000;      //!< 640 MB of events
+    qsizetype maxLineBytes = 1 << 20; //!< a longer line is an error, not a huge allocation
+    qint64 maxEvents = 20'000'000;    //!< 640 MB of events
     qint64 maxTasks = 5'000'000;
     qint64 maxIoRecords = 5'000'000;
 };

@@ -14,7 +14,8 @@ namespace {
 
 constexpr qsizetype FlushBytes = 1 << 20;
 
-void writeHeaderPairs(JsonWriter &json, QLatin1StringView name, const QList<QPair<QByteArray, QByteArray>> &headers)
+void writeHeaderPairs(
+    JsonWriter &json, QLatin1StringView name, const QList<QPair<QByteArray, QByteArray>> &headers)
 {
     json.key(name).beginArray();
     for (const auto &[key, value] : headers) {

@@ -22,17 +22,21 @@ QList<QPair<QByteArray, QByteArray>> readHeaderPairs(const TraceFieldReader &fie
     for (qsizetype i = 0; i < array.size(); ++i) {
         const QJsonArray pair = array.at(i).toArray();
         if (!array.at(i).isArray() || pair.size() != 2 || !pair.at(0).isString() || !pair.at(1).isString()) {
-            fields.fail(QStringLiteral("entry %1 of '%2' must be a pair of strings [name, value]").arg(i + 1).arg(key));
+            fields.fail(QStringLiteral("entry %1 of '%2' must be a pair of strings [name, value]")
+                            .arg(i + 1)
+                            .arg(key));
         }
         const QString name = pair.at(0).toString();
         const QString value = pair.at(1).toString();
-        for (const QString &text : {name, value}) {
+        for (const QString &text : { name, value }) {
             for (const QChar c : text) {
                 if (c.unicode() > 0xff)
-                    fields.fail(QStringLiteral("entry %1 of '%2' has a character outside Latin-1").arg(i + 1).arg(key));
+                    fields.fail(QStringLiteral("entry %1 of '%2' has a character outside Latin-1")
+                                    .arg(i + 1)
+                                    .arg(key));
             }
         }
-        headers.append({name.toLatin1(), value.toLatin1()});
+        headers.append({ name.toLatin1(), value.toLatin1() });
     }
     return headers;
 }
@@ -41,7 +45,8 @@ void checkTask(const TraceFieldReader &fields, const Trace &trace, QLatin1String
 {
     // Task ids are dense, 1..taskCount()-1; 0 stands for the loop.
     if (id != NoTask && id >= static_cast<std::int64_t>(trace.taskCount()))
-        fields.fail(QStringLiteral("field '%1' refers to task %2, which the file does not declare").arg(key).arg(id));
+        fields.fail(
+            QStringLiteral("field '%1' refers to task %2, which the file does not declare").arg(key).arg(id));
 }
 
 //! Kinds whose `other` field is a task id (parent, child or polled task) rather than an I/O or timer id.
@@ -65,22 +70,25 @@ bool otherIsTask(EventKind kind)
 
 void readTaskRecord(const TraceFieldReader &fields, Trace &trace, TaskId expected)
 {
-    fields.allowOnly({"type"_l1, "id"_l1, "name"_l1, "parent"_l1});
+    fields.allowOnly({ "type"_l1, "id"_l1, "name"_l1, "parent"_l1 });
     const std::int64_t id = fields.integer("id"_l1, 1, MaxU32);
     if (id != expected)
-        fields.fail(QStringLiteral("expected task id %1, found %2 (task ids count up from 1)").arg(expected).arg(id));
+        fields.fail(
+            QStringLiteral("expected task id %1, found %2 (task ids count up from 1)").arg(expected).arg(id));
     const QString name = fields.string("name"_l1);
     const std::int64_t parent = fields.integer("parent"_l1, 0, MaxU32);
     if (parent >= id)
-        fields.fail(QStringLiteral("task %1 names task %2 as its parent, which is not declared before it").arg(id).arg(parent));
+        fields.fail(QStringLiteral("task %1 names task %2 as its parent, which is not declared before it")
+                        .arg(id)
+                        .arg(parent));
     trace.registerTask(static_cast<TaskId>(id), trace.intern(name), static_cast<TaskId>(parent));
 }
 
 void readIoRecord(const TraceFieldReader &fields, Trace &trace)
 {
-    fields.allowOnly({"type"_l1, "id"_l1, "task"_l1, "method"_l1, "url"_l1, "status"_l1, "statusText"_l1,
-                      "requestBytes"_l1, "responseBytes"_l1, "start"_l1, "firstByte"_l1, "end"_l1, "attempt"_l1,
-                      "error"_l1, "requestHeaders"_l1, "responseHeaders"_l1});
+    fields.allowOnly({ "type"_l1, "id"_l1, "task"_l1, "method"_l1, "url"_l1, "status"_l1, "statusText"_l1,
+        "requestBytes"_l1, "responseBytes"_l1, "start"_l1, "firstByte"_l1, "end"_l1, "attempt"_l1, "error"_l1,
+        "requestHeaders"_l1, "responseHeaders"_l1 });
     IoRecord io;
     io.id = static_cast<std::uint32_t>(fields.integer("id"_l1, 0, MaxU32));
     if (trace.io(io.id))
@@ -120,7 +128,8 @@ WaitKind waitOfUnmarkedSuspension(const Trace &trace, TaskId task, std::uint32_t
     const QString &text = trace.labels().text(label);
     if (text == QLatin1StringView("yield"))
         return WaitKind::Yield;
-    if (other != NoTask && other <= trace.taskCount() && text == QStringLiteral("task %1").arg(trace.taskName(other)))
+    if (other != NoTask && other <= trace.taskCount()
+        && text == QStringLiteral("task %1").arg(trace.taskName(other)))
         return WaitKind::Task;
     return WaitKind::Other;
 }
@@ -129,16 +138,18 @@ WaitKind waitOfUnmarkedSuspension(const Trace &trace, TaskId task, std::uint32_t
 
 void readEventRecord(const TraceFieldReader &fields, Trace &trace, std::int64_t &lastTime)
 {
-    fields.allowOnly({"type"_l1, "seq"_l1, "t"_l1, "kind"_l1, "task"_l1, "other"_l1, "detail"_l1, "line"_l1, "thread"_l1,
-                       "wait"_l1});
+    fields.allowOnly({ "type"_l1, "seq"_l1, "t"_l1, "kind"_l1, "task"_l1, "other"_l1, "detail"_l1, "line"_l1,
+        "thread"_l1, "wait"_l1 });
     const std::int64_t seq = fields.integer("seq"_l1, 0, MaxExact);
     if (static_cast<SeqNo>(seq) != trace.nextSeq())
-        fields.fail(QStringLiteral("expected event seq %1, found %2 (events must be consecutive)").arg(trace.nextSeq()).arg(seq));
+        fields.fail(QStringLiteral("expected event seq %1, found %2 (events must be consecutive)")
+                        .arg(trace.nextSeq())
+                        .arg(seq));
     const std::int64_t time = fields.integer("t"_l1, 0, MaxExact);
     if (time < lastTime)
         fields.fail(QStringLiteral("time goes backwards: %1 ns after %2 ns").arg(time).arg(lastTime));
     const QString kindName = fields.string("kind"_l1);
-    EventKind kind{};
+    EventKind kind {};
     if (!eventKindFromName(QLatin1StringView(kindName.toLatin1()), kind) || kindName.size() > 64)
         fields.fail(QStringLiteral("unknown event kind '%1'").arg(kindName.left(64)));
     const std::int64_t task = fields.integer("task"_l1, 0, MaxU32);
@@ -153,7 +164,8 @@ void readEventRecord(const TraceFieldReader &fields, Trace &trace, std::int64_t 
     } else {
         detail = static_cast<std::uint32_t>(fields.integer("detail"_l1, 0, MaxU32));
     }
-    const auto line = static_cast<std::uint16_t>(fields.has("line"_l1) ? fields.integer("line"_l1, 0, 65535) : 0);
+    const auto line
+        = static_cast<std::uint16_t>(fields.has("line"_l1) ? fields.integer("line"_l1, 0, 65535) : 0);
     const auto thread = static_cast<std::uint8_t>(
         fields.has("thread"_l1) ? fields.integer("thread"_l1, 0, MaxThreadLanes - 1) : 0);
     WaitKind wait = WaitKind::Other;
@@ -162,10 +174,11 @@ void readEventRecord(const TraceFieldReader &fields, Trace &trace, std::int64_t 
         if (!waitKindFromName(QLatin1StringView(waitName.toLatin1()), wait) || waitName.size() > 64)
             fields.fail(QStringLiteral("unknown wait kind '%1'").arg(waitName.left(64)));
     } else if (kind == EventKind::TaskSuspended) {
-        wait = waitOfUnmarkedSuspension(trace, static_cast<TaskId>(task), static_cast<std::uint32_t>(other), detail);
+        wait = waitOfUnmarkedSuspension(
+            trace, static_cast<TaskId>(task), static_cast<std::uint32_t>(other), detail);
     }
-    trace.appendEvent(StoredEvent{time, static_cast<TaskId>(task), static_cast<std::uint32_t>(other), detail, kind,
-                                  thread, static_cast<std::uint8_t>(wait), line});
+    trace.appendEvent(StoredEvent { time, static_cast<TaskId>(task), static_cast<std::uint32_t>(other),
+        detail, kind, thread, static_cast<std::uint8_t>(wait), line });
     lastTime = time;
 }
 

@@ -19,8 +19,7 @@ public:
         , m_maximum(maximum)
         , m_tolerance(tolerance)
         , m_peakLimit(m_limit)
-    {
-    }
+    { }
 
     int limit() const { return m_limit; }
     int peakLimit() const { return m_peakLimit; }
@@ -88,10 +87,7 @@ public:
         }
     };
 
-    AcquireAwaiter acquire(SourceLine line = {})
-    {
-        return AcquireAwaiter(*this, line.value());
-    }
+    AcquireAwaiter acquire(SourceLine line = {}) { return AcquireAwaiter(*this, line.value()); }
 
 private:
     int m_limit;

@@ -35,18 +35,22 @@ QString FetchProgress::describe() const
 QString fetchStrategyName(FetchStrategy strategy)
 {
     switch (strategy) {
-    case FetchStrategy::Sequential: return QStringLiteral("sequential");
-    case FetchStrategy::Unbounded: return QStringLiteral("unbounded");
-    case FetchStrategy::Bounded: return QStringLiteral("bounded");
-    case FetchStrategy::Adaptive: return QStringLiteral("adaptive");
+    case FetchStrategy::Sequential:
+        return QStringLiteral("sequential");
+    case FetchStrategy::Unbounded:
+        return QStringLiteral("unbounded");
+    case FetchStrategy::Bounded:
+        return QStringLiteral("bounded");
+    case FetchStrategy::Adaptive:
+        return QStringLiteral("adaptive");
     }
     return {};
 }
 
 std::optional<FetchStrategy> fetchStrategyFromName(const QString &name)
 {
-    for (FetchStrategy s : {FetchStrategy::Sequential, FetchStrategy::Unbounded, FetchStrategy::Bounded,
-                            FetchStrategy::Adaptive}) {
+    for (FetchStrategy s : { FetchStrategy::Sequential, FetchStrategy::Unbounded, FetchStrategy::Bounded,
+             FetchStrategy::Adaptive }) {
         if (fetchStrategyName(s) == name)
             return s;
     }
@@ -63,7 +67,9 @@ QString FetchOptions::validate() const
     if (concurrency < 1 || concurrency > 10'000)
         return QStringLiteral("the concurrency must be between 1 and 10000, got %1").arg(concurrency);
     if (maxConcurrency < concurrency)
-        return QStringLiteral("the maximum concurrency (%1) is below the concurrency (%2)").arg(maxConcurrency).arg(concurrency);
+        return QStringLiteral("the maximum concurrency (%1) is below the concurrency (%2)")
+            .arg(maxConcurrency)
+            .arg(concurrency);
     if (style == PaginationStyle::Offset && offsetParam.isEmpty())
         return QStringLiteral("the offset parameter name is empty");
     if (maxPages < 0)
@@ -73,9 +79,9 @@ QString FetchOptions::validate() const
 
 RetrievalIdentity FetchOptions::identity() const
 {
-    return RetrievalIdentity{url.toString(), pageSize,
-                             style == PaginationStyle::Offset ? QStringLiteral("offset") : QStringLiteral("next"),
-                             offsetParam, limitParam};
+    return RetrievalIdentity { url.toString(), pageSize,
+        style == PaginationStyle::Offset ? QStringLiteral("offset") : QStringLiteral("next"), offsetParam,
+        limitParam };
 }
 
 Connector::Connector(HttpClient &client, FetchOptions options, LandingZone &zone)
@@ -138,8 +144,9 @@ Task<void> Connector::fetchOffsetPages()
 {
     // The first page tells how big the collection is, which decides how far to fan out.
     if (!m_zone.total() && !m_zone.endPage() && !m_zone.hasLanded(0)) {
-        const bool landed = co_await fetchPage(
-            0, pageUrl(m_options.url, 0, m_options.pageSize, m_options.offsetParam, m_options.limitParam), nullptr);
+        const bool landed = co_await fetchPage(0,
+            pageUrl(m_options.url, 0, m_options.pageSize, m_options.offsetParam, m_options.limitParam),
+            nullptr);
         if (!landed && !m_zone.total() && m_options.maxPages == 0)
             co_return; // without the first page nothing says how far the collection goes
     }
@@ -151,9 +158,15 @@ Task<void> Connector::fetchOffsetPages()
         remaining += !m_zone.hasLanded(page);
     int workers = 1;
     switch (m_options.strategy) {
-    case FetchStrategy::Sequential: workers = 1; break;
-    case FetchStrategy::Bounded: workers = m_options.concurrency; break;
-    case FetchStrategy::Unbounded: workers = m_options.maxConcurrency; break;
+    case FetchStrategy::Sequential:
+        workers = 1;
+        break;
+    case FetchStrategy::Bounded:
+        workers = m_options.concurrency;
+        break;
+    case FetchStrategy::Unbounded:
+        workers = m_options.maxConcurrency;
+        break;
     case FetchStrategy::Adaptive:
         workers = m_options.maxConcurrency;
         m_adaptive = std::make_unique<AdaptiveLimiter>(m_options.concurrency, m_options.maxConcurrency);
@@ -179,8 +192,7 @@ Task<void> Connector::fetchOffsetPages()
         for (const auto &handle : handles) {
             try {
                 co_await handle;
-            } catch (...) {
-            }
+            } catch (...) { }
         }
         std::rethrow_exception(failure);
     }
@@ -189,8 +201,8 @@ Task<void> Connector::fetchOffsetPages()
 Task<void> Connector::worker()
 {
     while (const auto page = takeNextPage()) {
-        const QUrl url = pageUrl(m_options.url, *page * m_options.pageSize, m_options.pageSize, m_options.offsetParam,
-                                 m_options.limitParam);
+        const QUrl url = pageUrl(m_options.url, *page * m_options.pageSize, m_options.pageSize,
+            m_options.offsetParam, m_options.limitParam);
         if (!m_adaptive) {
             co_await fetchPage(*page, url, nullptr);
             continue;
@@ -252,7 +264,8 @@ Task<bool> Connector::fetchPage(qint64 page, QUrl url, QUrl *next)
         record.bytes = response.body.size();
         m_progress.bytes += response.body.size();
         if (!response.isSuccess())
-            error = QStringLiteral("HTTP %1 %2").arg(response.status).arg(QString::fromLatin1(response.reason));
+            error
+                = QStringLiteral("HTTP %1 %2").arg(response.status).arg(QString::fromLatin1(response.reason));
     }
     std::optional<Page> parsed;
     if (error.isEmpty())

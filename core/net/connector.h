@@ -20,15 +20,15 @@ std::optional<FetchStrategy> fetchStrategyFromName(const QString &name);
 
 struct FetchOptions
 {
-    QUrl url;                      //!< the collection's address
+    QUrl url; //!< the collection's address
     PaginationStyle style = PaginationStyle::Offset;
     int pageSize = 50;
     QString offsetParam = QStringLiteral("from");
     QString limitParam = QStringLiteral("limit"); //!< empty: do not send a page size
     FetchStrategy strategy = FetchStrategy::Bounded;
-    int concurrency = 8;           //!< bounded: the limit; adaptive: the starting limit
-    int maxConcurrency = 1000;     //!< adaptive and unbounded-without-total: the ceiling
-    qint64 maxPages = 0;           //!< 0: the whole collection
+    int concurrency = 8;       //!< bounded: the limit; adaptive: the starting limit
+    int maxConcurrency = 1000; //!< adaptive and unbounded-without-total: the ceiling
+    qint64 maxPages = 0;       //!< 0: the whole collection
 
     QString validate() const;
     RetrievalIdentity identity() const;
@@ -36,15 +36,15 @@ struct FetchOptions
 
 struct FetchProgress
 {
-    qint64 pagesLanded = 0;   //!< including pages resumed from an earlier run
+    qint64 pagesLanded = 0; //!< including pages resumed from an earlier run
     qint64 pagesResumed = 0;
     qint64 pagesFailed = 0;
-    qint64 pagesTotal = -1;   //!< -1 while unknown
+    qint64 pagesTotal = -1; //!< -1 while unknown
     qint64 items = 0;
     qint64 bytes = 0;
     int inFlight = 0;
     int peakInFlight = 0;
-    int limit = 0;            //!< the concurrency limit in force (adaptive: current)
+    int limit = 0; //!< the concurrency limit in force (adaptive: current)
     qint64 retries = 0;
     double elapsedSeconds = 0;
 

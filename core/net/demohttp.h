@@ -20,7 +20,8 @@ bool hasToken(QByteArrayView value, QByteArrayView token);
 
 //! Calls fn(name, value) for each name[=value] of a query; values are used verbatim (ours never
 //! need percent-decoding), and a bare name has an empty value.
-template <typename Fn> void forEachParameter(QByteArrayView query, Fn fn)
+template<typename Fn>
+void forEachParameter(QByteArrayView query, Fn fn)
 {
     while (!query.isEmpty()) {
         const qsizetype amp = query.indexOf('&');

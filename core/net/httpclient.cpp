@@ -89,7 +89,7 @@ HttpClient::~HttpClient() = default;
 void HttpClient::resetStatistics()
 {
     const int inFlight = m_stats.inFlight;
-    m_stats = HttpClientStatistics{};
+    m_stats = HttpClientStatistics {};
     m_stats.inFlight = inFlight;
 }
 
@@ -103,14 +103,14 @@ int HttpClient::idleConnectionCount() const
 
 Task<HttpResponse> HttpClient::get(const QUrl &url, SourceLine line)
 {
-    return send(HttpRequest{"GET", url, {}, {}}, line)
+    return send(HttpRequest { "GET", url, {}, {} }, line)
         .named(QStringLiteral("GET %1").arg(url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority)));
 }
 
-Task<HttpResponse> HttpClient::post(const QUrl &url, const QByteArray &body, const QByteArray &contentType,
-                                    SourceLine line)
+Task<HttpResponse> HttpClient::post(
+    const QUrl &url, const QByteArray &body, const QByteArray &contentType, SourceLine line)
 {
-    return send(HttpRequest{"POST", url, {{"Content-Type", contentType}}, body}, line)
+    return send(HttpRequest { "POST", url, { { "Content-Type", contentType } }, body }, line)
         .named(QStringLiteral("POST %1").arg(url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority)));
 }
 
@@ -153,7 +153,8 @@ QCoro::Task<HttpResponse> HttpClient::exchangeOnce(HttpRequest request, HttpConn
             throw;
     }
     ++m_stats.connectionsOpened;
-    auto *fresh = new HttpConnection(request.url.host(), static_cast<quint16>(request.url.port(80)), clock, this);
+    auto *fresh
+        = new HttpConnection(request.url.host(), static_cast<quint16>(request.url.port(80)), clock, this);
     try {
         HttpResponse response = co_await fresh->exchange(request, m_options.timeout);
         release(fresh, request.url);
@@ -164,7 +165,8 @@ QCoro::Task<HttpResponse> HttpClient::exchangeOnce(HttpRequest request, HttpConn
     }
 }
 
-QCoro::Task<HttpResponse> HttpClient::attemptWithNetworkManager(HttpRequest request, HttpConnection::Clock clock)
+QCoro::Task<HttpResponse> HttpClient::attemptWithNetworkManager(
+    HttpRequest request, HttpConnection::Clock clock)
 {
     if (!m_networkManager) {
         m_networkManager = new QNetworkAccessManager(this); // long-lived: see QCoro 0.8's reply caveat
@@ -181,7 +183,8 @@ QCoro::Task<HttpResponse> HttpClient::attemptWithNetworkManager(HttpRequest requ
     if (reply->error() != QNetworkReply::NoError && status == 0) {
         const bool timedOut = reply->error() == QNetworkReply::OperationCanceledError
             || reply->error() == QNetworkReply::TimeoutError;
-        throw HttpError(timedOut ? HttpError::Kind::Timeout : HttpError::Kind::Connection, reply->errorString());
+        throw HttpError(
+            timedOut ? HttpError::Kind::Timeout : HttpError::Kind::Connection, reply->errorString());
     }
     HttpResponse response;
     response.status = status;
@@ -216,11 +219,11 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
     Scheduler &scheduler = co_await thisScheduler();
     if (scheduler.clockMode() != ClockMode::Real)
         throw HttpError(HttpError::Kind::Usage,
-                        QStringLiteral("real HTTP needs the real clock: the virtual clock cannot wait for a network"));
+            QStringLiteral("real HTTP needs the real clock: the virtual clock cannot wait for a network"));
     if (!request.url.isValid() || request.url.host().isEmpty()
         || (request.url.scheme() != QLatin1String("http") && request.url.scheme() != QLatin1String("https")))
-        throw HttpError(HttpError::Kind::Usage,
-                        QStringLiteral("not an http(s) URL: \"%1\"").arg(request.url.toString()));
+        throw HttpError(
+            HttpError::Kind::Usage, QStringLiteral("not an http(s) URL: \"%1\"").arg(request.url.toString()));
     const HttpConnection::Clock clock = [&scheduler] { return scheduler.now(); };
     int redirects = 0;
     for (int attempt = 1;; ++attempt) {
@@ -238,16 +241,16 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
         {
             InFlight inFlight(m_stats);
             ++m_stats.requests;
-            const QString label = QStringLiteral("%1 %2").arg(record.method, request.url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority));
+            const QString label = QStringLiteral("%1 %2").arg(
+                record.method, request.url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority));
             try {
                 response = co_await awaitQt(label, exchangeOnce(request, clock),
-                                            ExternalHooks<HttpResponse>{
-                                                [&record, &scheduler](std::uint32_t id) {
-                                                    record.id = id;
-                                                    scheduler.trace().recordIo(record);
-                                                },
-                                                describeResponse},
-                                            line);
+                    ExternalHooks<HttpResponse> { [&record, &scheduler](std::uint32_t id) {
+                                                     record.id = id;
+                                                     scheduler.trace().recordIo(record);
+                                                 },
+                        describeResponse },
+                    line);
             } catch (const HttpError &error) {
                 failure = std::current_exception();
                 retryable = error.isRetryable();

@@ -17,12 +17,12 @@ namespace Loopscope {
 
 struct HttpClientOptions
 {
-    std::chrono::milliseconds timeout{30'000}; //!< per attempt: connect + full response
-    int maxAttempts = 4;                       //!< 1 = no retries
-    std::chrono::milliseconds backoffBase{200}; //!< first retry waits about this long, doubling after
-    std::chrono::milliseconds backoffMax{10'000};
+    std::chrono::milliseconds timeout { 30'000 };  //!< per attempt: connect + full response
+    int maxAttempts = 4;                           //!< 1 = no retries
+    std::chrono::milliseconds backoffBase { 200 }; //!< first retry waits about this long, doubling after
+    std::chrono::milliseconds backoffMax { 10'000 };
     int maxRedirects = 5;
-    quint64 seed = 1;                          //!< for the jitter of back-offs (deterministic)
+    quint64 seed = 1; //!< for the jitter of back-offs (deterministic)
 
     //! Why the options are unusable, or an empty string.
     QString validate() const;
@@ -30,10 +30,10 @@ struct HttpClientOptions
 
 struct HttpClientStatistics
 {
-    qint64 requests = 0;   //!< attempts put on the wire
+    qint64 requests = 0; //!< attempts put on the wire
     qint64 retries = 0;
     qint64 redirects = 0;
-    qint64 failures = 0;   //!< requests that failed after every attempt
+    qint64 failures = 0; //!< requests that failed after every attempt
     qint64 connectionsOpened = 0;
     int inFlight = 0;
     int peakInFlight = 0;
@@ -66,8 +66,7 @@ public:
     Task<HttpResponse> send(HttpRequest request, SourceLine line = {});
     Task<HttpResponse> get(const QUrl &url, SourceLine line = {});
     Task<HttpResponse> post(const QUrl &url, const QByteArray &body,
-                            const QByteArray &contentType = QByteArrayLiteral("application/json"),
-                            SourceLine line = {});
+        const QByteArray &contentType = QByteArrayLiteral("application/json"), SourceLine line = {});
 
     //! Idle keep-alive connections currently pooled.
     int idleConnectionCount() const;

@@ -47,7 +47,8 @@ QByteArray HttpConnection::serialize(const HttpRequest &request)
         target = "/";
     if (request.url.hasQuery())
         target += '?' + request.url.query(QUrl::FullyEncoded).toLatin1();
-    bytes += request.method + ' ' + target + " HTTP/1.1\r\nHost: " + request.url.host(QUrl::FullyEncoded).toLatin1();
+    bytes += request.method + ' ' + target
+        + " HTTP/1.1\r\nHost: " + request.url.host(QUrl::FullyEncoded).toLatin1();
     if (request.url.port() > 0)
         bytes += ':' + QByteArray::number(request.url.port());
     bytes += "\r\n";
@@ -68,18 +69,20 @@ QByteArray HttpConnection::serialize(const HttpRequest &request)
 QCoro::Task<HttpResponse> HttpConnection::exchange(HttpRequest request, std::chrono::milliseconds timeout)
 {
     if (m_busy)
-        throw HttpError(HttpError::Kind::Usage, QStringLiteral("connection %1 is already busy").arg(endpoint()));
+        throw HttpError(
+            HttpError::Kind::Usage, QStringLiteral("connection %1 is already busy").arg(endpoint()));
     m_busy = true;
     struct BusyReset
     {
         HttpConnection *connection;
         ~BusyReset() { connection->m_busy = false; }
-    } busyReset{this};
+    } busyReset { this };
 
     if (!isOpen()) {
         m_socket->abort();
         m_socket->connectToHost(m_host, m_port);
-        if (m_socket->state() != QAbstractSocket::ConnectedState && m_socket->state() != QAbstractSocket::UnconnectedState)
+        if (m_socket->state() != QAbstractSocket::ConnectedState
+            && m_socket->state() != QAbstractSocket::UnconnectedState)
             co_await qCoro(this, &HttpConnection::connectEnded, timeout);
         if (m_socket->state() != QAbstractSocket::ConnectedState) {
             const bool timedOut = m_socket->error() == QAbstractSocket::UnknownSocketError;
@@ -87,7 +90,7 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(HttpRequest request, std::chr
                                          : m_socket->errorString();
             m_socket->abort();
             throw HttpError(timedOut ? HttpError::Kind::Timeout : HttpError::Kind::Connection,
-                            QStringLiteral("cannot connect to %1: %2").arg(endpoint(), why));
+                QStringLiteral("cannot connect to %1: %2").arg(endpoint(), why));
         }
         m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     }
@@ -102,7 +105,9 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(HttpRequest request, std::chr
         if (!ended.has_value() && !m_ended) {
             m_socket->abort();
             throw HttpError(HttpError::Kind::Timeout,
-                            QStringLiteral("no complete response from %1 within %2 ms").arg(endpoint()).arg(timeout.count()));
+                QStringLiteral("no complete response from %1 within %2 ms")
+                    .arg(endpoint())
+                    .arg(timeout.count()));
         }
     }
     if (m_parser.hasError()) {

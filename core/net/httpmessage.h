@@ -30,8 +30,8 @@ struct HttpResponse
     QByteArray reason;
     HttpHeaders headers;
     QByteArray body;
-    QUrl url;                   //!< the URL that answered (after redirects)
-    int attempts = 1;           //!< how many tries it took
+    QUrl url;                      //!< the URL that answered (after redirects)
+    int attempts = 1;              //!< how many tries it took
     std::int64_t firstByteNs = -1; //!< scheduler clock
     std::int64_t endNs = -1;
 

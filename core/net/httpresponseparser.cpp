@@ -14,13 +14,12 @@ QByteArray headerValue(const HttpHeaders &headers, QByteArrayView name)
 HttpError::HttpError(Kind kind, const QString &message)
     : Error(message)
     , m_kind(kind)
-{
-}
+{ }
 
 void HttpResponseParser::reset(bool headRequest)
 {
     m_state = State::StatusLine;
-    m_response = HttpResponse{};
+    m_response = HttpResponse {};
     m_line.clear();
     m_headBytes = 0;
     m_remaining = 0;
@@ -83,7 +82,7 @@ bool HttpResponseParser::parseHeaderLine(const QByteArray &line)
         fail(QStringLiteral("malformed header line \"%1\"").arg(QString::fromLatin1(line.left(80))));
         return false;
     }
-    m_response.headers.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
+    m_response.headers.append({ line.left(colon).trimmed(), line.mid(colon + 1).trimmed() });
     return true;
 }
 

@@ -33,7 +33,18 @@ public:
     HttpResponse takeResponse() { return std::move(m_response); }
 
 private:
-    enum class State { StatusLine, Headers, Body, ChunkSize, ChunkData, ChunkDataEnd, Trailer, UntilClose, Done, Error };
+    enum class State {
+        StatusLine,
+        Headers,
+        Body,
+        ChunkSize,
+        ChunkData,
+        ChunkDataEnd,
+        Trailer,
+        UntilClose,
+        Done,
+        Error
+    };
 
     bool takeLine(const char *data, qsizetype size, qsizetype &pos, QByteArray &line);
     bool parseStatusLine(const QByteArray &line);

@@ -40,21 +40,33 @@ QString decodeString(QByteArrayView raw)
         }
         const char e = raw[++i];
         switch (e) {
-        case 'b': utf8 += '\b'; break;
-        case 'f': utf8 += '\f'; break;
-        case 'n': utf8 += '\n'; break;
-        case 'r': utf8 += '\r'; break;
-        case 't': utf8 += '\t'; break;
+        case 'b':
+            utf8 += '\b';
+            break;
+        case 'f':
+            utf8 += '\f';
+            break;
+        case 'n':
+            utf8 += '\n';
+            break;
+        case 'r':
+            utf8 += '\r';
+            break;
+        case 't':
+            utf8 += '\t';
+            break;
         case 'u': {
             const char16_t unit = char16_t((hexValue(raw[i + 1]) << 12) | (hexValue(raw[i + 2]) << 8)
-                                           | (hexValue(raw[i + 3]) << 4) | hexValue(raw[i + 4]));
+                | (hexValue(raw[i + 3]) << 4) | hexValue(raw[i + 4]));
             out += QString::fromUtf8(utf8);
             utf8.clear();
             out += QChar(unit);
             i += 4;
             break;
         }
-        default: utf8 += e; break; // \" \\ \/
+        default:
+            utf8 += e;
+            break; // \" \\ \/
         }
     }
     return out + QString::fromUtf8(utf8);
@@ -87,7 +99,8 @@ bool JsonPageScan::scan(QByteArrayView json)
     if (m_pos >= m_json.size())
         return fail("empty document");
     m_topIsArray = m_json[m_pos] == '[';
-    const bool ok = m_topIsArray ? array(0, true) : (m_json[m_pos] == '{' ? object(0, true) : value(0, false));
+    const bool ok
+        = m_topIsArray ? array(0, true) : (m_json[m_pos] == '{' ? object(0, true) : value(0, false));
     if (!ok)
         return false;
     skipSpace();
@@ -105,13 +118,20 @@ bool JsonPageScan::value(int depth, bool collect)
     if (m_pos >= m_json.size())
         return fail("unexpected end of data");
     switch (m_json[m_pos]) {
-    case '{': return object(depth + 1, false);
-    case '[': return array(depth + 1, collect);
-    case '"': return string();
-    case 't': return literal("true");
-    case 'f': return literal("false");
-    case 'n': return literal("null");
-    default: return number();
+    case '{':
+        return object(depth + 1, false);
+    case '[':
+        return array(depth + 1, collect);
+    case '"':
+        return string();
+    case 't':
+        return literal("true");
+    case 'f':
+        return literal("false");
+    case 'n':
+        return literal("null");
+    default:
+        return number();
     }
 }
 
@@ -179,7 +199,7 @@ bool JsonPageScan::array(int depth, bool collectElements)
         if (!value(depth, false))
             return false;
         if (collectElements)
-            m_items.append(Span{start, m_pos});
+            m_items.append(Span { start, m_pos });
         skipSpace();
         if (m_pos >= m_json.size())
             return fail("unexpected end of data in an array");
@@ -203,7 +223,7 @@ bool JsonPageScan::string(Span *contents)
         const auto c = static_cast<unsigned char>(m_json[m_pos]);
         if (c == '"') {
             if (contents)
-                *contents = Span{begin, m_pos};
+                *contents = Span { begin, m_pos };
             ++m_pos;
             return true;
         }

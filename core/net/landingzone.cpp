@@ -11,19 +11,17 @@ namespace {
 
 QJsonObject identityJson(const RetrievalIdentity &identity)
 {
-    return QJsonObject{{QStringLiteral("loopscope_manifest"), 1},
-                       {QStringLiteral("url"), identity.url},
-                       {QStringLiteral("page_size"), identity.pageSize},
-                       {QStringLiteral("style"), identity.style},
-                       {QStringLiteral("offset_param"), identity.offsetParam},
-                       {QStringLiteral("limit_param"), identity.limitParam}};
+    return QJsonObject { { QStringLiteral("loopscope_manifest"), 1 }, { QStringLiteral("url"), identity.url },
+        { QStringLiteral("page_size"), identity.pageSize }, { QStringLiteral("style"), identity.style },
+        { QStringLiteral("offset_param"), identity.offsetParam },
+        { QStringLiteral("limit_param"), identity.limitParam } };
 }
 
 QJsonObject recordJson(const PageRecord &r)
 {
-    QJsonObject o{{QStringLiteral("page"), r.page},       {QStringLiteral("url"), r.url},
-                  {QStringLiteral("status"), r.status},   {QStringLiteral("items"), r.items},
-                  {QStringLiteral("bytes"), r.bytes},     {QStringLiteral("attempts"), r.attempts}};
+    QJsonObject o { { QStringLiteral("page"), r.page }, { QStringLiteral("url"), r.url },
+        { QStringLiteral("status"), r.status }, { QStringLiteral("items"), r.items },
+        { QStringLiteral("bytes"), r.bytes }, { QStringLiteral("attempts"), r.attempts } };
     if (r.landed()) {
         o.insert(QStringLiteral("offset"), r.fileOffset);
         o.insert(QStringLiteral("length"), r.fileLength);
@@ -70,7 +68,8 @@ void LandingZone::openManifest(const RetrievalIdentity &identity)
 {
     const QJsonObject expected = identityJson(identity);
     if (!m_manifest.open(QIODevice::ReadWrite))
-        throw Error(QStringLiteral("cannot open the manifest %1: %2").arg(m_manifest.fileName(), m_manifest.errorString()));
+        throw Error(QStringLiteral("cannot open the manifest %1: %2")
+                        .arg(m_manifest.fileName(), m_manifest.errorString()));
     qint64 goodEnd = 0;
     bool first = true;
     while (!m_manifest.atEnd()) {
@@ -83,8 +82,9 @@ void LandingZone::openManifest(const RetrievalIdentity &identity)
         const QJsonObject object = document.object();
         if (first) {
             if (object != expected)
-                throw Error(QStringLiteral("%1 belongs to another retrieval (%2); choose another --out or delete it")
-                                .arg(m_dataPath, object.value(QStringLiteral("url")).toString()));
+                throw Error(
+                    QStringLiteral("%1 belongs to another retrieval (%2); choose another --out or delete it")
+                        .arg(m_dataPath, object.value(QStringLiteral("url")).toString()));
             first = false;
         } else {
             const PageRecord record = recordFromJson(object);
@@ -95,7 +95,8 @@ void LandingZone::openManifest(const RetrievalIdentity &identity)
     }
     m_resumed = m_landed.size();
     if (goodEnd < m_manifest.size() && !m_manifest.resize(goodEnd))
-        throw Error(QStringLiteral("cannot repair the manifest %1: %2").arg(m_manifest.fileName(), m_manifest.errorString()));
+        throw Error(QStringLiteral("cannot repair the manifest %1: %2")
+                        .arg(m_manifest.fileName(), m_manifest.errorString()));
     m_manifest.seek(goodEnd);
     if (first)
         appendManifest(QJsonDocument(expected).toJson(QJsonDocument::Compact));
@@ -112,8 +113,9 @@ void LandingZone::openData()
         if (!m_data.resize(m_dataEnd))
             throw Error(QStringLiteral("cannot truncate %1: %2").arg(m_dataPath, m_data.errorString()));
     } else if (m_data.size() < m_dataEnd) {
-        throw Error(QStringLiteral("%1 is shorter than its manifest says (%2 of %3 bytes): it was changed by something "
-                                   "else; choose another --out")
+        throw Error(QStringLiteral(
+            "%1 is shorter than its manifest says (%2 of %3 bytes): it was changed by something "
+            "else; choose another --out")
                         .arg(m_dataPath)
                         .arg(m_data.size())
                         .arg(m_dataEnd));
@@ -136,7 +138,8 @@ void LandingZone::noteLanded(const PageRecord &record)
 void LandingZone::appendManifest(const QByteArray &line)
 {
     if (m_manifest.write(line + '\n') != line.size() + 1 || !m_manifest.flush())
-        throw Error(QStringLiteral("cannot write the manifest %1: %2").arg(m_manifest.fileName(), m_manifest.errorString()));
+        throw Error(QStringLiteral("cannot write the manifest %1: %2")
+                        .arg(m_manifest.fileName(), m_manifest.errorString()));
 }
 
 void LandingZone::land(PageRecord record, const QList<QByteArray> &items)

@@ -17,13 +17,13 @@ struct PageRecord
     QString url;
     int status = 0;
     qint64 items = 0;
-    qint64 bytes = 0;     //!< response body bytes
+    qint64 bytes = 0; //!< response body bytes
     int attempts = 0;
-    QString error;        //!< empty when the page landed
+    QString error;         //!< empty when the page landed
     qint64 fileOffset = 0; //!< where its items start in the data file
     qint64 fileLength = 0;
     std::optional<qint64> total; //!< the collection size the page announced, if any
-    QString next;         //!< the page's next link, if any
+    QString next;                //!< the page's next link, if any
 
     bool landed() const { return error.isEmpty(); }
 };
@@ -52,7 +52,10 @@ class LandingZone
 public:
     LandingZone(const QString &dataPath, const RetrievalIdentity &identity);
 
-    static QString manifestPathFor(const QString &dataPath) { return dataPath + QStringLiteral(".manifest.jsonl"); }
+    static QString manifestPathFor(const QString &dataPath)
+    {
+        return dataPath + QStringLiteral(".manifest.jsonl");
+    }
 
     //! Pages that landed in earlier runs (and this one), by page number.
     const QMap<qint64, PageRecord> &landedPages() const { return m_landed; }

@@ -52,7 +52,8 @@ std::optional<Page> parsePage(const HttpResponse &response, QString *error)
     return page;
 }
 
-QUrl pageUrl(const QUrl &collection, qint64 offset, int pageSize, const QString &offsetParam, const QString &limitParam)
+QUrl pageUrl(const QUrl &collection, qint64 offset, int pageSize, const QString &offsetParam,
+    const QString &limitParam)
 {
     QUrl url = collection;
     QUrlQuery query(url);

@@ -12,7 +12,8 @@ QString RetrievalSettings::validate() const
         if (demoItems < 0 || demoItems > 10'000'000)
             return QStringLiteral("the demo API holds between 0 and 10000000 items, got %1").arg(demoItems);
         if (demoLatencyMs < 0 || demoLatencyMs > 60'000)
-            return QStringLiteral("the demo latency must be between 0 and 60000 ms, got %1").arg(demoLatencyMs);
+            return QStringLiteral("the demo latency must be between 0 and 60000 ms, got %1")
+                .arg(demoLatencyMs);
     }
     FetchOptions checked = fetch;
     checked.url = url.isEmpty() ? QUrl(QStringLiteral("http://127.0.0.1/api/items")) : url;
@@ -46,13 +47,13 @@ Retrieval wireRetrieval(SchedulerRun &run, const RetrievalSettings &settings)
     auto &client = run.hold(std::make_unique<HttpClient>(settings.http));
     auto &connector = run.hold(std::make_unique<Connector>(client, fetch, zone));
     TaskHandle<FetchSummary> task = run.loop().spawn(connector.run(), QStringLiteral("fetch"));
-    return Retrieval{zone, connector, std::move(task)};
+    return Retrieval { zone, connector, std::move(task) };
 }
 
-std::unique_ptr<SchedulerRun> startRetrieval(const RetrievalSettings &settings,
-                                             std::function<void(const FetchProgress &)> progress)
+std::unique_ptr<SchedulerRun> startRetrieval(
+    const RetrievalSettings &settings, std::function<void(const FetchProgress &)> progress)
 {
-    auto run = std::make_unique<SchedulerRun>(SchedulerOptions{ClockMode::Real});
+    auto run = std::make_unique<SchedulerRun>(SchedulerOptions { ClockMode::Real });
     wireRetrieval(*run, settings).connector.progressChanged = std::move(progress);
     return run;
 }

@@ -12,12 +12,12 @@ namespace Loopscope {
 //! A retrieval: a collection URL (or the built-in demo API), how to fetch it and where to land it.
 struct RetrievalSettings
 {
-    QUrl url;                    //!< empty: start the demo API in this process and fetch from it
-    qint64 demoItems = 5'000;    //!< demo API only
-    int demoLatencyMs = 100;     //!< demo API only
-    FetchOptions fetch;          //!< its url is filled in from `url`
+    QUrl url;                 //!< empty: start the demo API in this process and fetch from it
+    qint64 demoItems = 5'000; //!< demo API only
+    int demoLatencyMs = 100;  //!< demo API only
+    FetchOptions fetch;       //!< its url is filled in from `url`
     HttpClientOptions http;
-    QString outputPath;          //!< empty: a temporary file that lives as long as the run
+    QString outputPath; //!< empty: a temporary file that lives as long as the run
 
     QString validate() const;
 };
@@ -43,7 +43,7 @@ Retrieval wireRetrieval(SchedulerRun &run, const RetrievalSettings &settings);
  * A real-clock run with a retrieval wired on it, for the window to step, animate and watch like
  * a scenario. `progress` is called after every page. Throws as wireRetrieval() does.
  */
-std::unique_ptr<SchedulerRun> startRetrieval(const RetrievalSettings &settings,
-                                             std::function<void(const FetchProgress &)> progress = {});
+std::unique_ptr<SchedulerRun> startRetrieval(
+    const RetrievalSettings &settings, std::function<void(const FetchProgress &)> progress = {});
 
 } // namespace Loopscope

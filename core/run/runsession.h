@@ -4,9 +4,9 @@
 
 #include <functional>
 #include <memory>
-#include <vector>
 #include <QObject>
 #include <QTimer>
+#include <vector>
 
 namespace Loopscope {
 

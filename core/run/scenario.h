@@ -13,8 +13,8 @@ namespace Loopscope {
 //! One tunable number of a scenario, with its validated range.
 struct ScenarioParameter
 {
-    QString key;          //!< "n", "latency_ms", "seed", "concurrency"...
-    QString description;  //!< one line for people
+    QString key;         //!< "n", "latency_ms", "seed", "concurrency"...
+    QString description; //!< one line for people
     double defaultValue = 0;
     double minimum = 0;
     double maximum = 0;
@@ -24,11 +24,11 @@ struct ScenarioParameter
 //! What the registry, the CLI and the UI show about a scenario.
 struct ScenarioInfo
 {
-    QString id;           //!< stable, lower-case with dashes: "two-coroutines"
-    QString title;        //!< "Event loop and two coroutines awaiting I/O"
-    QString summary;      //!< one line
-    QString explanation;  //!< a short paragraph in our own words (plain text)
-    QString sourcePath;   //!< Qt resource path of the scenario's source (":/scenarios/twocoroutines.cpp")
+    QString id;          //!< stable, lower-case with dashes: "two-coroutines"
+    QString title;       //!< "Event loop and two coroutines awaiting I/O"
+    QString summary;     //!< one line
+    QString explanation; //!< a short paragraph in our own words (plain text)
+    QString sourcePath;  //!< Qt resource path of the scenario's source (":/scenarios/twocoroutines.cpp")
     QList<ScenarioParameter> parameters;
     //! Virtual: deterministic, byte-identical traces. Real: wall-clock time and real I/O.
     ClockMode clock = ClockMode::Virtual;

@@ -30,7 +30,8 @@ public:
     Scheduler &loop() { return *m_scheduler; }
 
     //! Keeps `state` alive for the whole run and returns it.
-    template <typename T> T &hold(std::unique_ptr<T> state)
+    template<typename T>
+    T &hold(std::unique_ptr<T> state)
     {
         T &kept = *state;
         m_state.push_back(std::shared_ptr<T>(std::move(state)));

@@ -15,7 +15,7 @@ namespace Loopscope {
 struct TraceSnapshot
 {
     std::vector<TraceEvent> events;
-    QStringList labels; //!< index: LabelId
+    QStringList labels;            //!< index: LabelId
     std::vector<TaskRecord> tasks; //!< index: TaskId
     std::vector<IoRecord> io;
 

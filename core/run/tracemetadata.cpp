@@ -4,7 +4,8 @@
 
 namespace Loopscope {
 
-TraceMetadata TraceMetadata::recordedNow(const QString &scenarioId, const ScenarioParams &params, ClockMode clock)
+TraceMetadata TraceMetadata::recordedNow(
+    const QString &scenarioId, const ScenarioParams &params, ClockMode clock)
 {
     TraceMetadata metadata;
     metadata.scenarioId = scenarioId;

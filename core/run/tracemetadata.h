@@ -12,7 +12,7 @@ namespace Loopscope {
 using ScenarioParams = QMap<QString, double>;
 
 //! The `format` value of a `.loopscope` header line and the version this build reads and writes.
-inline constexpr QLatin1StringView TraceFormatName{"loopscope-trace"};
+inline constexpr QLatin1StringView TraceFormatName { "loopscope-trace" };
 inline constexpr int TraceFormatVersion = 1;
 
 /*!
@@ -23,14 +23,15 @@ inline constexpr int TraceFormatVersion = 1;
  */
 struct TraceMetadata
 {
-    QString scenarioId;       //!< "two-coroutines"; empty for a trace recorded outside a scenario
+    QString scenarioId; //!< "two-coroutines"; empty for a trace recorded outside a scenario
     ScenarioParams params;
     ClockMode clock = ClockMode::Virtual;
-    QString createdBy;        //!< "Loopscope 0.1.0"
-    QString createdAt;        //!< ISO 8601 UTC, "2025-01-31T12:00:00Z"
+    QString createdBy; //!< "Loopscope 0.1.0"
+    QString createdAt; //!< ISO 8601 UTC, "2025-01-31T12:00:00Z"
 
     //! Metadata for a trace recorded now by this build of Loopscope.
-    static TraceMetadata recordedNow(const QString &scenarioId, const ScenarioParams &params, ClockMode clock);
+    static TraceMetadata recordedNow(
+        const QString &scenarioId, const ScenarioParams &params, ClockMode clock);
 
     friend bool operator==(const TraceMetadata &, const TraceMetadata &) = default;
 };

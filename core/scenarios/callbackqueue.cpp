@@ -32,8 +32,7 @@ public:
     {
         const TaskId task = create(name, line);
         const std::uint32_t timer = ++m_lastTimer;
-        record(
-            EventKind::TimerArmed, m_current, timer, detailMicros(delay.count()), line);
+        record(EventKind::TimerArmed, m_current, timer, detailMicros(delay.count()), line);
         const auto due = std::upper_bound(m_timers.begin(), m_timers.end(), m_now + delay.count(),
             [](std::int64_t time, const Timer &t) { return time < t.due; });
         m_timers.insert(due, Timer { m_now + delay.count(), timer, Pending { task, std::move(callback) } });
@@ -123,13 +122,11 @@ StepAction CallbackLoop::runNext()
         next.callback(*this);
         m_trace.append(EventKind::TaskReturned, m_now, next.task);
         if (m_now - before > SlowStepNs)
-            m_trace.append(EventKind::SlowStep, m_now, next.task, 0,
-                detailMicros(m_now - before));
+            m_trace.append(EventKind::SlowStep, m_now, next.task, 0, detailMicros(m_now - before));
         return StepAction::StartedTask;
     }
     if (!m_timers.empty()) {
-        m_trace.append(EventKind::LoopWaiting, m_now, NoTask, 0,
-            detailMicros(m_timers.front().due - m_now));
+        m_trace.append(EventKind::LoopWaiting, m_now, NoTask, 0, detailMicros(m_timers.front().due - m_now));
         m_now = m_timers.front().due;
         return StepAction::Waited;
     }

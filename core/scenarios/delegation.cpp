@@ -1,9 +1,9 @@
 // Scenario "delegation": `yield from` as a chain of coroutines awaiting one another.
+#include "run/schedulerrun.h"
 #include "scenarios/builtinscenario.h"
 #include "scenarios/builtinscenarios.h"
 #include "scenarios/scenarioparams.h"
 #include "scheduler/awaitables.h"
-#include "run/schedulerrun.h"
 
 namespace Loopscope {
 

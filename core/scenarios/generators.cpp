@@ -1,8 +1,8 @@
 // Scenario "generators": an iterator that runs dry, and a generator that makes values on demand.
+#include "run/schedulerrun.h"
 #include "scenarios/builtinscenario.h"
 #include "scenarios/builtinscenarios.h"
 #include "scenarios/scenarioparams.h"
-#include "run/schedulerrun.h"
 #include "scenarios/tracedgenerator.h"
 
 namespace Loopscope {

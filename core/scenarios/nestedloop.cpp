@@ -1,9 +1,9 @@
 // Scenario "nested-loop": a task tries to run the event loop it is already running on.
+#include "run/schedulerrun.h"
 #include "scenarios/builtinscenario.h"
 #include "scenarios/builtinscenarios.h"
 #include "scenarios/scenarioparams.h"
 #include "scheduler/awaitables.h"
-#include "run/schedulerrun.h"
 
 namespace Loopscope {
 

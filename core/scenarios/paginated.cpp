@@ -1,10 +1,10 @@
 // Scenario "paginated": fetching pages of items one by one, all at once, or a few at a time.
+#include "run/schedulerrun.h"
 #include "scenarios/builtinscenario.h"
 #include "scenarios/builtinscenarios.h"
 #include "scenarios/scenarioparams.h"
 #include "scheduler/combinators.h"
 #include "scheduler/semaphore.h"
-#include "run/schedulerrun.h"
 
 #include <numeric>
 #include <vector>

@@ -1,9 +1,9 @@
 // Scenario "paginated-http": the same three strategies as "paginated", for real, over HTTP
 // against the built-in demo API running in this process (real clock).
+#include "run/schedulerrun.h"
 #include "scenarios/builtinscenario.h"
 #include "scenarios/builtinscenarios.h"
 #include "scenarios/scenarioparams.h"
-#include "run/schedulerrun.h"
 
 #include "net/demoserver.h"
 #include "net/httpclient.h"
@@ -58,7 +58,8 @@ Task<void> allAtOnce(HttpClient &http, QUrl collection, int pages)
     const std::int64_t start = loop.now();
     std::vector<TaskHandle<qsizetype>> requests;
     for (int page = 0; page < pages; ++page)
-        requests.push_back(loop.spawn(getPage(http, pageOf(collection, page)), QStringLiteral("unbounded p%1").arg(page + 1)));
+        requests.push_back(loop.spawn(
+            getPage(http, pageOf(collection, page)), QStringLiteral("unbounded p%1").arg(page + 1)));
     co_await gather(std::move(requests));
     co_await say(report(pages, start, loop.now()));
 }
@@ -69,10 +70,11 @@ Task<void> fewAtATime(Semaphore &limit, HttpClient &http, QUrl collection, int p
     const std::int64_t start = loop.now();
     std::vector<TaskHandle<qsizetype>> requests;
     for (int page = 0; page < pages; ++page)
-        requests.push_back(
-            loop.spawn(getPageWithin(limit, http, pageOf(collection, page)), QStringLiteral("limited p%1").arg(page + 1)));
+        requests.push_back(loop.spawn(getPageWithin(limit, http, pageOf(collection, page)),
+            QStringLiteral("limited p%1").arg(page + 1)));
     co_await gather(std::move(requests));
-    co_await say(report(pages, start, loop.now()) + QStringLiteral(", at most %1 in flight").arg(limit.peakHeld()));
+    co_await say(
+        report(pages, start, loop.now()) + QStringLiteral(", at most %1 in flight").arg(limit.peakHeld()));
 }
 
 std::unique_ptr<Run> start(const ScenarioParams &params)
@@ -106,7 +108,8 @@ std::unique_ptr<Scenario> makePaginatedHttpScenario()
     ScenarioInfo info;
     info.id = QStringLiteral("paginated-http");
     info.title = QStringLiteral("Paginated fetching over real HTTP");
-    info.summary = QStringLiteral("The paginated strategies for real, against the built-in demo API (real clock)");
+    info.summary
+        = QStringLiteral("The paginated strategies for real, against the built-in demo API (real clock)");
     info.explanation = QStringLiteral(
         "The same three strategies as the simulated paginated scenario, but every page is a real HTTP "
         "request to the demo API, which this scenario starts on 127.0.0.1 and which answers after the "
@@ -115,13 +118,13 @@ std::unique_ptr<Scenario> makePaginatedHttpScenario()
     info.sourcePath = QStringLiteral(":/scenarios/paginatedhttp.cpp");
     info.clock = ClockMode::Real;
     info.parameters = {
-        {QStringLiteral("pages"), QStringLiteral("how many pages of 50 items to fetch"), 6, 1, 200},
-        {QStringLiteral("latency_ms"), QStringLiteral("how long the demo API takes per page, in milliseconds"), 200, 0,
-         5000},
-        {QStringLiteral("concurrency"), QStringLiteral("how many requests the limited strategy keeps in flight"), 2, 1,
-         100},
-        {QStringLiteral("mode"), QStringLiteral("0: all three side by side, 1: sequential, 2: unbounded, 3: limited"), 0,
-         0, 3},
+        { QStringLiteral("pages"), QStringLiteral("how many pages of 50 items to fetch"), 6, 1, 200 },
+        { QStringLiteral("latency_ms"),
+            QStringLiteral("how long the demo API takes per page, in milliseconds"), 200, 0, 5000 },
+        { QStringLiteral("concurrency"),
+            QStringLiteral("how many requests the limited strategy keeps in flight"), 2, 1, 100 },
+        { QStringLiteral("mode"),
+            QStringLiteral("0: all three side by side, 1: sequential, 2: unbounded, 3: limited"), 0, 0, 3 },
     };
     return std::make_unique<BuiltinScenario>(std::move(info), start);
 }

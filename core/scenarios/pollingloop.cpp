@@ -1,11 +1,11 @@
 // Scenario "polling-loop": a hand-made event loop that keeps asking every coroutine "done yet?",
 // next to the same work on Loopscope's scheduler, which only wakes a coroutine when it is ready.
+#include "run/schedulerrun.h"
 #include "scenarios/builtinscenario.h"
 #include "scenarios/builtinscenarios.h"
 #include "scenarios/pollingcoroutine.h"
 #include "scenarios/scenarioparams.h"
 #include "scheduler/awaitables.h"
-#include "run/schedulerrun.h"
 
 #include <algorithm>
 #include <vector>
@@ -66,11 +66,10 @@ private:
         bool started = false;
     };
 
-    void record(
-        EventKind kind, TaskId task, std::uint32_t other, const QString &text, SourceLine line)
+    void record(EventKind kind, TaskId task, std::uint32_t other, const QString &text, SourceLine line)
     {
-        m_trace.append(kind, m_now, task, other, text.isEmpty() ? NoLabel : m_trace.intern(text),
-            line.value());
+        m_trace.append(
+            kind, m_now, task, other, text.isEmpty() ? NoLabel : m_trace.intern(text), line.value());
     }
     //! The next unfinished coroutine after the last one polled; a new round when it wraps around.
     Entry *nextToPoll()

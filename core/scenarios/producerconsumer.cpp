@@ -1,10 +1,10 @@
 // Scenario "producer-consumer": stock quotes flow from a reader to a display through a small queue.
+#include "run/schedulerrun.h"
 #include "scenarios/builtinscenario.h"
 #include "scenarios/builtinscenarios.h"
 #include "scenarios/quote.h"
 #include "scenarios/scenarioparams.h"
 #include "scheduler/boundedqueue.h"
-#include "run/schedulerrun.h"
 
 #include <deque>
 #include <numeric>

@@ -1,7 +1,7 @@
 #include "scenarios/runningtimetable.h"
 
-#include "scheduler/errors.h"
 #include "scenarios/sequentialvsconcurrent.h"
+#include "scheduler/errors.h"
 
 #include <cmath>
 #include <QLocale>

@@ -1,8 +1,8 @@
 // Scenario "send": values sent into a running generator, and what closing it does.
+#include "run/schedulerrun.h"
 #include "scenarios/builtinscenario.h"
 #include "scenarios/builtinscenarios.h"
 #include "scenarios/scenarioparams.h"
-#include "run/schedulerrun.h"
 #include "scenarios/tracedgenerator.h"
 
 namespace Loopscope {

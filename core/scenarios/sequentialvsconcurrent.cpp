@@ -1,11 +1,11 @@
 // Scenario "sequential-vs-concurrent": n slow I/O operations, one after another or all at once.
 #include "scenarios/sequentialvsconcurrent.h"
 
+#include "run/schedulerrun.h"
 #include "scenarios/builtinscenario.h"
 #include "scenarios/builtinscenarios.h"
 #include "scenarios/scenarioparams.h"
 #include "scheduler/combinators.h"
-#include "run/schedulerrun.h"
 
 #include <algorithm>
 #include <memory>

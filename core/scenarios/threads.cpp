@@ -1,10 +1,10 @@
 // Scenario "threads": one event loop per thread; concurrency inside each loop, parallelism across.
+#include "run/replayrun.h"
+#include "run/tracemerger.h"
 #include "scenarios/builtinscenario.h"
 #include "scenarios/builtinscenarios.h"
-#include "run/replayrun.h"
 #include "scenarios/scenarioparams.h"
 #include "scheduler/awaitables.h"
-#include "run/tracemerger.h"
 
 #include <QThread>
 #include <vector>

@@ -6,7 +6,8 @@
 
 namespace Loopscope {
 
-template <typename Y, typename S = void> class TracedGenerator;
+template<typename Y, typename S = void>
+class TracedGenerator;
 
 //! `co_yield received` in a TracedGenerator that takes values: hand back nothing and wait for the
 //! next sent value (Python's `x = yield`).
@@ -18,11 +19,13 @@ inline constexpr ReceiveTag received {};
 
 namespace detail {
 
-template <typename S> struct SentSlot
+template<typename S>
+struct SentSlot
 {
     std::optional<S> value;
 };
-template <> struct SentSlot<void>
+template<>
+struct SentSlot<void>
 {
 };
 
@@ -47,7 +50,7 @@ struct GeneratorPromiseBase
     void unhandled_exception() noexcept { error = std::current_exception(); }
     void return_void() const noexcept { }
     void record(EventKind kind, std::uint32_t other, const QString &text, std::uint16_t line,
-                WaitKind wait = WaitKind::Other) const
+        WaitKind wait = WaitKind::Other) const
     {
         const detail::SchedulerBackend loop(*scheduler);
         loop.record(kind, id, other, text.isEmpty() ? NoLabel : loop.intern(text), line, wait);
@@ -58,7 +61,8 @@ struct GeneratorPromiseBase
 struct GeneratorFinalAwaiter
 {
     bool await_ready() const noexcept { return false; }
-    template <typename P> void await_suspend(std::coroutine_handle<P> frame) const noexcept
+    template<typename P>
+    void await_suspend(std::coroutine_handle<P> frame) const noexcept
     {
         const GeneratorPromiseBase &promise = frame.promise();
         if (promise.error)
@@ -70,7 +74,8 @@ struct GeneratorFinalAwaiter
 };
 
 //! The result of a co_yield: the value the consumer sends next (nothing for next()-only generators).
-template <typename S> struct GeneratorYieldAwaiter
+template<typename S>
+struct GeneratorYieldAwaiter
 {
     SentSlot<S> *slot;
     const GeneratorPromiseBase *promise;
@@ -127,7 +132,8 @@ struct CloseGuardAwaiter
     }
 };
 
-template <typename Y, typename S> struct GeneratorPromise final : GeneratorPromiseBase
+template<typename Y, typename S>
+struct GeneratorPromise final : GeneratorPromiseBase
 {
     std::optional<Y> yielded;
     SentSlot<S> sent;
@@ -141,16 +147,17 @@ template <typename Y, typename S> struct GeneratorPromise final : GeneratorPromi
         yielded = std::move(value);
         return { &sent, this };
     }
-    GeneratorYieldAwaiter<S> yield_value(
-        ReceiveTag, SourceLine line = {}) requires(!std::is_void_v<S>)
+    GeneratorYieldAwaiter<S> yield_value(ReceiveTag, SourceLine line = {}) requires(!std::is_void_v<S>)
     {
-        record(EventKind::TaskSuspended, consumer, QStringLiteral("a sent value"), line.value(), WaitKind::Value);
+        record(EventKind::TaskSuspended, consumer, QStringLiteral("a sent value"), line.value(),
+            WaitKind::Value);
         return { &sent, this };
     }
 
     CloseGuardAwaiter await_transform(CloseRequest request) { return { *this, std::move(request) }; }
     //! A generator runs inside its consumer's step: it cannot wait for the loop (no other co_await).
-    template <typename U> void await_transform(U &&) = delete;
+    template<typename U>
+    void await_transform(U &&) = delete;
 };
 
 } // namespace detail
@@ -178,7 +185,8 @@ inline detail::CloseRequest onClose(QString text, SourceLine line = {})
  * std::nullopt. The first next() binds the generator to the consumer's scheduler; a generator must
  * not outlive that scheduler. Bodies may not co_await anything but onClose().
  */
-template <typename Y, typename S> class [[nodiscard]] TracedGenerator
+template<typename Y, typename S>
+class [[nodiscard]] TracedGenerator
 {
 public:
     using promise_type = detail::GeneratorPromise<Y, S>;
@@ -224,7 +232,7 @@ public:
     }
 
     //! `co_await g.send(v)`: resumes the body with `v` as the value of its pending co_yield.
-    template <typename T = S>
+    template<typename T = S>
     requires(!std::is_void_v<T>) auto send(T value, SourceLine line = {})
     {
         return detail::inlineAwait(
@@ -252,7 +260,8 @@ private:
         promise_type &promise = m_handle.promise();
         if (!promise.scheduler) {
             promise.scheduler = &scheduler;
-            promise.id = m_id = detail::SchedulerBackend(scheduler).registerForeignTask(promise.name, scheduler.currentTask());
+            promise.id = m_id = detail::SchedulerBackend(scheduler).registerForeignTask(
+                promise.name, scheduler.currentTask());
         } else if (promise.scheduler != &scheduler) {
             throw InvalidStateError(QStringLiteral("%1 belongs to another event loop").arg(promise.name));
         }
@@ -319,7 +328,7 @@ private:
     bool m_closed = false;
 };
 
-template <typename Y, typename S>
+template<typename Y, typename S>
 TracedGenerator<Y, S> detail::GeneratorPromise<Y, S>::get_return_object() noexcept
 {
     return TracedGenerator<Y, S>(std::coroutine_handle<GeneratorPromise>::from_promise(*this));

@@ -1,9 +1,9 @@
 // Scenario "two-coroutines": one event loop, two coroutines, two slow I/O operations.
+#include "run/schedulerrun.h"
 #include "scenarios/builtinscenario.h"
 #include "scenarios/builtinscenarios.h"
 #include "scenarios/scenarioparams.h"
 #include "scheduler/awaitables.h"
-#include "run/schedulerrun.h"
 
 namespace Loopscope {
 

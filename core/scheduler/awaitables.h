@@ -81,9 +81,8 @@ struct SleepAwaiter : ParkingAwaiter
         node.other = scheduler.nextTimerId();
         node.wait = WaitKind::Timer;
         node.label = scheduler.intern(QStringLiteral("sleep"));
-        scheduler.record(EventKind::TimerArmed, promise.id, node.other,
-                         detailMicros(duration.count()),
-                         node.line);
+        scheduler.record(
+            EventKind::TimerArmed, promise.id, node.other, detailMicros(duration.count()), node.line);
         scheduler.suspend(promise, handle, node);
         scheduler.armTimer(node, scheduler.now() + std::max<std::int64_t>(0, duration.count()));
         return true;
@@ -134,7 +133,7 @@ struct InlineAwaiter
 template<typename Fn>
 InlineAwaiter<Fn> inlineAwait(Fn fn)
 {
-    return InlineAwaiter<Fn>{std::move(fn)};
+    return InlineAwaiter<Fn> { std::move(fn) };
 }
 
 } // namespace detail
@@ -156,8 +155,7 @@ inline detail::SleepAwaiter sleep(nanoseconds duration, SourceLine line = {})
  * suspended, and I/O completed after `latency` of scheduler time.
  */
 inline detail::SimulatedIoAwaiter io(const QString &label, nanoseconds latency,
-                                     const QString &outcome = QStringLiteral("done"),
-                                     SourceLine line = {})
+    const QString &outcome = QStringLiteral("done"), SourceLine line = {})
 {
     return detail::SimulatedIoAwaiter(label, outcome, latency, line.value());
 }
@@ -165,7 +163,8 @@ inline detail::SimulatedIoAwaiter io(const QString &label, nanoseconds latency,
 //! A blocking call inside a task: the thread (and so the whole loop) stalls for `duration`.
 inline auto blockFor(nanoseconds duration)
 {
-    return detail::inlineAwait([duration](Scheduler &scheduler) { detail::SchedulerBackend(scheduler).block(duration); });
+    return detail::inlineAwait(
+        [duration](Scheduler &scheduler) { detail::SchedulerBackend(scheduler).block(duration); });
 }
 
 //! The scheduler running the current task (to spawn siblings, log, or read the clock).

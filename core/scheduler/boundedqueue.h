@@ -36,7 +36,8 @@ public:
     {
         m_closed = true;
         while (detail::WaitNode *node = m_getters.popFront())
-            detail::SchedulerBackend(*node->promise->scheduler).makeReady(*node); // wakes with no item: end of stream
+            detail::SchedulerBackend(*node->promise->scheduler)
+                .makeReady(*node); // wakes with no item: end of stream
         while (detail::WaitNode *node = m_putters.popFront()) {
             static_cast<PutAwaiter *>(node->context)->rejected = true;
             detail::SchedulerBackend(*node->promise->scheduler).makeReady(*node);
@@ -140,10 +141,7 @@ public:
     {
         return PutAwaiter(*this, std::move(value), line.value());
     }
-    GetAwaiter get(SourceLine line = {})
-    {
-        return GetAwaiter(*this, line.value());
-    }
+    GetAwaiter get(SourceLine line = {}) { return GetAwaiter(*this, line.value()); }
 
 private:
     void push(T value)

@@ -81,8 +81,8 @@ struct WaitForAwaiter : JoinAwaiterBase
         timerNode.other = scheduler.nextTimerId();
         node.sibling = &timerNode;
         timerNode.sibling = &node;
-        scheduler.record(EventKind::TimerArmed, promise.id, timerNode.other,
-                         detailMicros(timeout.count()), line);
+        scheduler.record(
+            EventKind::TimerArmed, promise.id, timerNode.other, detailMicros(timeout.count()), line);
         scheduler.armTimer(timerNode, scheduler.now() + timeout.count());
         return true;
     }
@@ -94,8 +94,9 @@ struct WaitForAwaiter : JoinAwaiterBase
             scheduler.resumed(timerNode);
             if (!core->isDone()) {
                 scheduler.cancelCore(*core);
-                throw TimeoutError(QStringLiteral("%1 did not finish within %2")
-                                       .arg(scheduler.trace().taskName(core->id), formatDuration(timeout.count())));
+                throw TimeoutError(
+                    QStringLiteral("%1 did not finish within %2")
+                        .arg(scheduler.trace().taskName(core->id), formatDuration(timeout.count())));
             }
         } else {
             checkResumed();
@@ -114,8 +115,7 @@ struct WaitForAwaiter : JoinAwaiterBase
  * TimeoutError is thrown.
  */
 template<typename T>
-detail::WaitForAwaiter<T> waitFor(const TaskHandle<T> &handle, nanoseconds timeout,
-                                  SourceLine line = {})
+detail::WaitForAwaiter<T> waitFor(const TaskHandle<T> &handle, nanoseconds timeout, SourceLine line = {})
 {
     return detail::WaitForAwaiter<T>(detail::SchedulerBackend::coreOf(handle), timeout, line.value());
 }

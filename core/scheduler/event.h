@@ -13,8 +13,7 @@ class Event
 public:
     explicit Event(QString name = QStringLiteral("event"))
         : m_name(std::move(name))
-    {
-    }
+    { }
 
     bool isSet() const { return m_set; }
     void set()
@@ -53,10 +52,7 @@ public:
         }
     };
 
-    WaitAwaiter wait(SourceLine line = {})
-    {
-        return WaitAwaiter(*this, line.value());
-    }
+    WaitAwaiter wait(SourceLine line = {}) { return WaitAwaiter(*this, line.value()); }
 
 private:
     QString m_name;

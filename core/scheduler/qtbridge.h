@@ -71,8 +71,8 @@ struct ExternalAwaiter : ParkingAwaiter
     std::function<void(std::uint32_t)> submitted;
 
     ExternalAwaiter(QString l, QCoro::Task<T> op, std::uint16_t line,
-                    std::function<void(std::uint32_t)> onSubmitted = {},
-                    std::function<QString(const ExternalValue<T> &)> describe = {})
+        std::function<void(std::uint32_t)> onSubmitted = {},
+        std::function<QString(const ExternalValue<T> &)> describe = {})
         : label(std::move(l))
         , operation(std::move(op))
         , submitted(std::move(onSubmitted))
@@ -125,17 +125,16 @@ struct ExternalHooks
  * be held while the loop is paused. Needs the real clock (Qt delivers the result).
  */
 template<typename T>
-detail::ExternalAwaiter<T> awaitQt(const QString &label, QCoro::Task<T> operation, ExternalHooks<T> hooks = {},
-                                   SourceLine line = {})
+detail::ExternalAwaiter<T> awaitQt(
+    const QString &label, QCoro::Task<T> operation, ExternalHooks<T> hooks = {}, SourceLine line = {})
 {
-    return detail::ExternalAwaiter<T>(label, std::move(operation), line.value(), std::move(hooks.submitted),
-                                      std::move(hooks.describe));
+    return detail::ExternalAwaiter<T>(
+        label, std::move(operation), line.value(), std::move(hooks.submitted), std::move(hooks.describe));
 }
 
 //! Awaits the next emission of a Qt signal through the scheduler.
 template<typename Obj, typename Signal>
-auto awaitSignal(const QString &label, Obj *object, Signal signal,
-                 SourceLine line = {})
+auto awaitSignal(const QString &label, Obj *object, Signal signal, SourceLine line = {})
 {
     auto operation = [](Obj *o, Signal s) -> QCoro::Task<void> { co_await qCoro(o, s); }(object, signal);
     return detail::ExternalAwaiter<void>(label, std::move(operation), line.value());

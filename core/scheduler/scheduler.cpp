@@ -16,10 +16,11 @@ std::coroutine_handle<> finishFrame(std::coroutine_handle<> frame, PromiseBase &
     return detail::SchedulerBackend(*promise.scheduler).finishFrame(frame, promise);
 }
 
-std::coroutine_handle<> startChild(PromiseBase &parent, std::coroutine_handle<> parentFrame, PromiseBase &child,
-                                   std::coroutine_handle<> childFrame, const QString *name)
+std::coroutine_handle<> startChild(PromiseBase &parent, std::coroutine_handle<> parentFrame,
+    PromiseBase &child, std::coroutine_handle<> childFrame, const QString *name)
 {
-    return detail::SchedulerBackend(*parent.scheduler).startChild(parent, parentFrame, child, childFrame, name);
+    return detail::SchedulerBackend(*parent.scheduler)
+        .startChild(parent, parentFrame, child, childFrame, name);
 }
 
 bool JoinAwaiterBase::suspendOn(PromiseBase &awaiter, std::coroutine_handle<> handle)
@@ -61,13 +62,20 @@ bool isCancellation(const std::exception_ptr &error)
 QLatin1StringView stepActionName(StepAction action)
 {
     switch (action) {
-    case StepAction::Idle: return QLatin1StringView("idle");
-    case StepAction::Blocked: return QLatin1StringView("blocked");
-    case StepAction::Waited: return QLatin1StringView("waited");
-    case StepAction::FiredTimer: return QLatin1StringView("fired_timer");
-    case StepAction::CompletedIo: return QLatin1StringView("completed_io");
-    case StepAction::StartedTask: return QLatin1StringView("started_task");
-    case StepAction::ResumedTask: return QLatin1StringView("resumed_task");
+    case StepAction::Idle:
+        return QLatin1StringView("idle");
+    case StepAction::Blocked:
+        return QLatin1StringView("blocked");
+    case StepAction::Waited:
+        return QLatin1StringView("waited");
+    case StepAction::FiredTimer:
+        return QLatin1StringView("fired_timer");
+    case StepAction::CompletedIo:
+        return QLatin1StringView("completed_io");
+    case StepAction::StartedTask:
+        return QLatin1StringView("started_task");
+    case StepAction::ResumedTask:
+        return QLatin1StringView("resumed_task");
     }
     return QLatin1StringView("unknown");
 }
@@ -112,8 +120,8 @@ TaskId Scheduler::registerTask(const QString &name, TaskId parent)
     return id;
 }
 
-void Scheduler::adopt(std::coroutine_handle<> frame, detail::PromiseBase &promise, std::shared_ptr<detail::TaskCore> core,
-                      const QString &name)
+void Scheduler::adopt(std::coroutine_handle<> frame, detail::PromiseBase &promise,
+    std::shared_ptr<detail::TaskCore> core, const QString &name)
 {
     promise.adoptAsRoot(*this, *core);
     promise.id = registerTask(name, currentTask());
@@ -144,7 +152,7 @@ TaskId Scheduler::currentTask() const
 bool Scheduler::cancel(TaskId root)
 {
     const auto it = std::find_if(m_liveCores.begin(), m_liveCores.end(),
-                                 [root](const auto &core) { return core && core->id == root; });
+        [root](const auto &core) { return core && core->id == root; });
     return it != m_liveCores.end() && cancelCore(**it);
 }
 
@@ -202,13 +210,12 @@ void Scheduler::block(std::chrono::nanoseconds duration)
     if (m_options.clock == ClockMode::Virtual) {
         m_virtualNow += duration.count();
         m_measureStep = true; // the only way virtual time passes inside a step
-    }
-    else
+    } else
         std::this_thread::sleep_for(duration);
 }
 
-void Scheduler::parkForNextTurnSlowly(detail::PromiseBase &promise, std::coroutine_handle<> handle,
-                                      detail::ReadyNode &node)
+void Scheduler::parkForNextTurnSlowly(
+    detail::PromiseBase &promise, std::coroutine_handle<> handle, detail::ReadyNode &node)
 {
     record(EventKind::TaskSuspended, promise.id, 0, node.label, node.line, WaitKind::Yield);
     m_ready.push(node, handle);
@@ -220,9 +227,9 @@ void Scheduler::wakeJoiners(detail::TaskCore &core)
         makeReady(*node);
 }
 
-std::coroutine_handle<> Scheduler::startChild(detail::PromiseBase &parent, std::coroutine_handle<> parentFrame,
-                                              detail::PromiseBase &child, std::coroutine_handle<> childFrame,
-                                              const QString *name)
+std::coroutine_handle<> Scheduler::startChild(detail::PromiseBase &parent,
+    std::coroutine_handle<> parentFrame, detail::PromiseBase &child, std::coroutine_handle<> childFrame,
+    const QString *name)
 {
     child.adoptAsChild(parent, parentFrame);
     child.id = registerTask(name ? *name : QString(), parent.id);
@@ -232,7 +239,8 @@ std::coroutine_handle<> Scheduler::startChild(detail::PromiseBase &parent, std::
     return childFrame;
 }
 
-std::coroutine_handle<> Scheduler::finishFrame(std::coroutine_handle<> frame, detail::PromiseBase &promise) noexcept
+std::coroutine_handle<> Scheduler::finishFrame(
+    std::coroutine_handle<> frame, detail::PromiseBase &promise) noexcept
 {
     EventKind kind = EventKind::TaskReturned;
     LabelId label = NoLabel;
@@ -287,10 +295,11 @@ void Scheduler::finishRoot(detail::PromiseBase &root, std::coroutine_handle<> fr
     const detail::ReadyQueue::Entry entry = m_ready.pop();
     detail::ReadyNode &node = *entry.node;
     detail::PromiseBase *promise = node.promise;
-    const Resumption resumption{promise->id, node.kind == detail::ReadyNode::Kind::Start};
+    const Resumption resumption { promise->id, node.kind == detail::ReadyNode::Kind::Start };
     const std::int64_t before = now();
     if (node.kind == detail::ReadyNode::Kind::Yield) [[likely]] {
-        m_trace.append(EventKind::TaskResumed, before, promise->id, 0, node.label, node.line, WaitKind::Yield);
+        m_trace.append(
+            EventKind::TaskResumed, before, promise->id, 0, node.label, node.line, WaitKind::Yield);
     } else if (node.kind == detail::ReadyNode::Kind::Wait) {
         const std::uint32_t other = static_cast<detail::WaitNode &>(node).other;
         m_trace.append(EventKind::TaskResumed, before, promise->id, other, node.label, node.line, node.wait);
@@ -327,23 +336,24 @@ StepResult Scheduler::resumeNextStep()
 {
     const Resumption resumption = resumeNext();
     m_current = nullptr;
-    return StepResult{resumption.first ? StepAction::StartedTask : StepAction::ResumedTask, resumption.task};
+    return StepResult { resumption.first ? StepAction::StartedTask : StepAction::ResumedTask,
+        resumption.task };
 }
 
 StepResult Scheduler::deliverNext()
 {
     detail::WaitNode *node = m_completions.popFront();
-    StepResult result{StepAction::CompletedIo};
+    StepResult result { StepAction::CompletedIo };
     if (node) {
         record(node->ioFailed ? EventKind::IoFailed : EventKind::IoCompleted, node->promise->id, node->other,
-               node->resultLabel);
+            node->resultLabel);
     } else {
         node = m_timers.top();
         m_timers.remove(*node);
         node->unlink = nullptr;
         if (node->isIo) {
-            record(node->ioFailed ? EventKind::IoFailed : EventKind::IoCompleted, node->promise->id, node->other,
-                   node->resultLabel);
+            record(node->ioFailed ? EventKind::IoFailed : EventKind::IoCompleted, node->promise->id,
+                node->other, node->resultLabel);
         } else {
             result.action = StepAction::FiredTimer;
             record(EventKind::TimerFired, node->promise->id, node->other);
@@ -368,11 +378,11 @@ StepResult Scheduler::takeStep()
         const std::int64_t wait = m_timers.topDeadline() - m_virtualNow;
         record(EventKind::LoopWaiting, NoTask, 0, detailMicros(wait));
         m_virtualNow = m_timers.topDeadline();
-        return StepResult{StepAction::Waited};
+        return StepResult { StepAction::Waited };
     }
     if (!m_timers.isEmpty() || m_externalInFlight > 0)
-        return StepResult{StepAction::Blocked};
-    return StepResult{StepAction::Idle};
+        return StepResult { StepAction::Blocked };
+    return StepResult { StepAction::Idle };
 }
 
 bool Scheduler::hasWork() const

@@ -150,7 +150,7 @@ private:
     friend class detail::SchedulerBackend;
 
     void record(EventKind kind, TaskId task, std::uint32_t other = 0, std::uint32_t detail = 0,
-                std::uint16_t line = 0, WaitKind wait = WaitKind::Other)
+        std::uint16_t line = 0, WaitKind wait = WaitKind::Other)
     {
         m_trace.append(kind, now(), task, other, detail, line, wait);
     }
@@ -176,7 +176,8 @@ private:
         if (root.cancelRequested) [[unlikely]]
             throwCancelled(root);
     }
-    void makeReady(detail::WaitNode &node, detail::WaitNode::Outcome outcome = detail::WaitNode::Outcome::Ready)
+    void makeReady(
+        detail::WaitNode &node, detail::WaitNode::Outcome outcome = detail::WaitNode::Outcome::Ready)
     {
         if (node.sibling) [[unlikely]]
             node.sibling->detach();
@@ -186,8 +187,8 @@ private:
     //! A yield: traces the suspension and queues the task for the next turn. Nothing to unlink
     //! later, so the task needs no WaitNode. A yield always parks, even when a cancellation is
     //! pending (as in asyncio): resumedAfterYield() throws it a turn later.
-    [[gnu::always_inline]] void parkForNextTurn(detail::PromiseBase &promise, std::coroutine_handle<> handle,
-                                                detail::ReadyNode &node)
+    [[gnu::always_inline]] void parkForNextTurn(
+        detail::PromiseBase &promise, std::coroutine_handle<> handle, detail::ReadyNode &node)
     {
         node.promise = &promise;
         // One check for everything unusual, so that the common case makes no call: a call would
@@ -196,8 +197,8 @@ private:
             parkForNextTurnSlowly(promise, handle, node);
             return;
         }
-        m_trace.appendUnchecked(StoredEvent{m_virtualNow, promise.id, 0, node.label, EventKind::TaskSuspended,
-                                            m_trace.threadLane(), std::uint8_t(WaitKind::Yield), node.line});
+        m_trace.appendUnchecked(StoredEvent { m_virtualNow, promise.id, 0, node.label,
+            EventKind::TaskSuspended, m_trace.threadLane(), std::uint8_t(WaitKind::Yield), node.line });
         m_ready.pushUnchecked(node, handle);
     }
     //! After a yield: throws CancelledError if the task was cancelled before or meanwhile.
@@ -219,12 +220,10 @@ private:
     // Frame life cycle, called from Task's promise (task.h).
     std::coroutine_handle<> finishFrame(std::coroutine_handle<> frame, detail::PromiseBase &promise) noexcept;
     std::coroutine_handle<> startChild(detail::PromiseBase &parent, std::coroutine_handle<> parentFrame,
-                                       detail::PromiseBase &child, std::coroutine_handle<> childFrame,
-                                       const QString *name);
+        detail::PromiseBase &child, std::coroutine_handle<> childFrame, const QString *name);
 
-
-    void adopt(std::coroutine_handle<> frame, detail::PromiseBase &promise, std::shared_ptr<detail::TaskCore> core,
-               const QString &name);
+    void adopt(std::coroutine_handle<> frame, detail::PromiseBase &promise,
+        std::shared_ptr<detail::TaskCore> core, const QString &name);
     TaskId registerTask(const QString &name, TaskId parent);
     void requestCancel(detail::PromiseBase &root);
     void finishRoot(detail::PromiseBase &root, std::coroutine_handle<> frame);
@@ -234,8 +233,8 @@ private:
         bool first; //!< the task ran for the first time
     };
     Resumption resumeNext();
-    [[gnu::noinline]] void parkForNextTurnSlowly(detail::PromiseBase &promise, std::coroutine_handle<> handle,
-                                                 detail::ReadyNode &node);
+    [[gnu::noinline]] void parkForNextTurnSlowly(
+        detail::PromiseBase &promise, std::coroutine_handle<> handle, detail::ReadyNode &node);
     StepResult resumeNextStep();
     StepResult deliverNext();
     StepResult takeStep();

@@ -19,7 +19,8 @@ public:
         , m_name(std::move(name))
     {
         if (permits < 1)
-            throw InvalidStateError(QStringLiteral("a semaphore needs at least 1 permit, got %1").arg(permits));
+            throw InvalidStateError(
+                QStringLiteral("a semaphore needs at least 1 permit, got %1").arg(permits));
     }
 
     int permits() const { return m_permits; }
@@ -31,7 +32,8 @@ public:
     void release()
     {
         if (detail::WaitNode *node = m_waiters.popFront()) {
-            detail::SchedulerBackend(*node->promise->scheduler).makeReady(*node); // the permit passes to the waiter
+            detail::SchedulerBackend(*node->promise->scheduler)
+                .makeReady(*node); // the permit passes to the waiter
             return;
         }
         if (m_available == m_permits)
@@ -95,10 +97,7 @@ public:
         }
     };
 
-    AcquireAwaiter acquire(SourceLine line = {})
-    {
-        return AcquireAwaiter(*this, line.value());
-    }
+    AcquireAwaiter acquire(SourceLine line = {}) { return AcquireAwaiter(*this, line.value()); }
 
     //! Releases a permit when it goes out of scope.
     class [[nodiscard]] Permit
@@ -106,12 +105,10 @@ public:
     public:
         explicit Permit(Semaphore &s)
             : m_semaphore(&s)
-        {
-        }
+        { }
         Permit(Permit &&other) noexcept
             : m_semaphore(std::exchange(other.m_semaphore, nullptr))
-        {
-        }
+        { }
         Permit(const Permit &) = delete;
         Permit &operator=(const Permit &) = delete;
         Permit &operator=(Permit &&) = delete;

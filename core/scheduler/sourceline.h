@@ -20,8 +20,7 @@ class SourceLine
 public:
     consteval SourceLine(std::source_location where = std::source_location::current())
         : m_value(static_cast<std::uint16_t>(std::min<std::uint_least32_t>(where.line(), UINT16_MAX)))
-    {
-    }
+    { }
 
     constexpr std::uint16_t value() const { return m_value; }
 

@@ -27,7 +27,7 @@ struct FinalAwaiter
     {
         return finishFrame(frame, frame.promise());
     }
-    void await_resume() const noexcept {}
+    void await_resume() const noexcept { }
 };
 
 template<typename T>
@@ -38,7 +38,7 @@ struct Promise final : PromiseBase
     Task<T> get_return_object() noexcept;
     FinalAwaiter final_suspend() const noexcept { return {}; }
     template<typename U>
-        requires std::convertible_to<U &&, T>
+    requires std::convertible_to<U &&, T>
     void return_value(U &&result)
     {
         value.emplace(std::forward<U>(result));
@@ -59,7 +59,7 @@ struct Promise<void> final : PromiseBase
 {
     Task<void> get_return_object() noexcept;
     FinalAwaiter final_suspend() const noexcept { return {}; }
-    void return_void() const noexcept {}
+    void return_void() const noexcept { }
     QString describeResult() const override { return {}; }
     void publishResult(TaskCore &core) override;
     void takeResult()
@@ -109,13 +109,11 @@ public:
     Task() = default;
     explicit Task(Handle handle) noexcept
         : m_handle(handle)
-    {
-    }
+    { }
     Task(Task &&other) noexcept
         : m_handle(std::exchange(other.m_handle, {}))
         , m_name(std::move(other.m_name))
-    {
-    }
+    { }
     Task &operator=(Task &&other) noexcept
     {
         if (this != &other) {
@@ -141,9 +139,9 @@ public:
     const QString *requestedName() const { return m_name.get(); }
 
     //! Runs the task inline as a child of the awaiting task (delegation).
-    detail::DelegationAwaiter<T> operator co_await() && noexcept
+    detail::DelegationAwaiter<T> operator co_await() &&noexcept
     {
-        return detail::DelegationAwaiter<T>{m_handle, std::move(m_name)};
+        return detail::DelegationAwaiter<T> { m_handle, std::move(m_name) };
     }
 
     //! Hands the frame over (used by Scheduler::spawn).

@@ -19,14 +19,15 @@ class SchedulerBackend;
 struct TaskCore
 {
     Scheduler *scheduler = nullptr;
-    PromiseBase *frame = nullptr; //!< the live root frame; null once it has finished
+    PromiseBase *frame = nullptr;   //!< the live root frame; null once it has finished
     std::coroutine_handle<> handle; //!< the same frame, to run or destroy it
     TaskId id = NoTask;
-    std::uint32_t liveSlot = 0;   //!< the scheduler's index of its live tasks
+    std::uint32_t liveSlot = 0; //!< the scheduler's index of its live tasks
     TaskState state = TaskState::Pending;
     std::exception_ptr error;
     WaitList joiners;
-    ReadyNode startNode{nullptr, NoLabel, 0, ReadyNode::Kind::Start, WaitKind::Other}; //!< ready-queue entry for the first run
+    ReadyNode startNode { nullptr, NoLabel, 0, ReadyNode::Kind::Start,
+        WaitKind::Other }; //!< ready-queue entry for the first run
 
     bool isDone() const { return state >= TaskState::Succeeded; }
     virtual ~TaskCore() = default;
@@ -50,7 +51,7 @@ void Promise<T>::publishResult(TaskCore &core)
         static_cast<TaskCoreOf<T> &>(core).value = std::move(value);
 }
 
-inline void Promise<void>::publishResult(TaskCore &) {}
+inline void Promise<void>::publishResult(TaskCore &) { }
 
 //! Awaiting a spawned task: registers with its joiners (see scheduler.cpp).
 struct JoinAwaiterBase
@@ -122,8 +123,7 @@ private:
     friend class detail::SchedulerBackend;
     explicit TaskHandle(std::shared_ptr<detail::TaskCoreOf<T>> core)
         : m_core(std::move(core))
-    {
-    }
+    { }
     const std::shared_ptr<detail::TaskCoreOf<T>> &core() const { return m_core; }
 
     std::shared_ptr<detail::TaskCoreOf<T>> m_core;

@@ -19,7 +19,11 @@ namespace Loopscope {
 template<typename T>
 QString formatValue(const T &value)
 {
-    if constexpr (requires(const T &v) { { formatForTrace(v) } -> std::convertible_to<QString>; }) {
+    if constexpr (requires(const T &v) {
+                      {
+                          formatForTrace(v)
+                          } -> std::convertible_to<QString>;
+                  }) {
         return formatForTrace(value);
     } else if constexpr (std::is_same_v<T, bool>) {
         return value ? QStringLiteral("true") : QStringLiteral("false");

@@ -6,19 +6,38 @@ namespace Loopscope {
 
 namespace {
 
-constexpr std::array<QLatin1StringView, EventKindCount> kindNames{
-    QLatin1StringView("loop_started"),   QLatin1StringView("loop_stopped"),  QLatin1StringView("loop_waiting"),
-    QLatin1StringView("poll"),           QLatin1StringView("task_created"),  QLatin1StringView("task_started"),
-    QLatin1StringView("task_suspended"), QLatin1StringView("task_resumed"),  QLatin1StringView("value_yielded"),
-    QLatin1StringView("task_delegated"), QLatin1StringView("task_returned"), QLatin1StringView("task_failed"),
-    QLatin1StringView("task_cancelled"), QLatin1StringView("io_submitted"),  QLatin1StringView("io_completed"),
-    QLatin1StringView("io_failed"),      QLatin1StringView("timer_armed"),   QLatin1StringView("timer_fired"),
-    QLatin1StringView("slow_step"),      QLatin1StringView("message"),
+constexpr std::array<QLatin1StringView, EventKindCount> kindNames {
+    QLatin1StringView("loop_started"),
+    QLatin1StringView("loop_stopped"),
+    QLatin1StringView("loop_waiting"),
+    QLatin1StringView("poll"),
+    QLatin1StringView("task_created"),
+    QLatin1StringView("task_started"),
+    QLatin1StringView("task_suspended"),
+    QLatin1StringView("task_resumed"),
+    QLatin1StringView("value_yielded"),
+    QLatin1StringView("task_delegated"),
+    QLatin1StringView("task_returned"),
+    QLatin1StringView("task_failed"),
+    QLatin1StringView("task_cancelled"),
+    QLatin1StringView("io_submitted"),
+    QLatin1StringView("io_completed"),
+    QLatin1StringView("io_failed"),
+    QLatin1StringView("timer_armed"),
+    QLatin1StringView("timer_fired"),
+    QLatin1StringView("slow_step"),
+    QLatin1StringView("message"),
 };
 
-constexpr std::array<QLatin1StringView, WaitKindCount> waitNames{
-    QLatin1StringView("other"), QLatin1StringView("yield"), QLatin1StringView("task"),  QLatin1StringView("io"),
-    QLatin1StringView("timer"), QLatin1StringView("queue"), QLatin1StringView("sync"), QLatin1StringView("value"),
+constexpr std::array<QLatin1StringView, WaitKindCount> waitNames {
+    QLatin1StringView("other"),
+    QLatin1StringView("yield"),
+    QLatin1StringView("task"),
+    QLatin1StringView("io"),
+    QLatin1StringView("timer"),
+    QLatin1StringView("queue"),
+    QLatin1StringView("sync"),
+    QLatin1StringView("value"),
 };
 
 } // namespace

@@ -38,7 +38,7 @@ private:
     // comparing with the last few texts is cheaper than hashing them.
     static constexpr std::size_t RecentCount = 4;
     std::array<QString, RecentCount> m_recentTexts;
-    std::array<LabelId, RecentCount> m_recentIds{};
+    std::array<LabelId, RecentCount> m_recentIds {};
     std::size_t m_nextRecent = 0;
 };
 

@@ -9,8 +9,7 @@ namespace Loopscope {
 
 Trace::Trace(QObject *parent)
     : QObject(parent)
-{
-}
+{ }
 
 Trace::~Trace() = default;
 
@@ -69,7 +68,7 @@ void Trace::registerTask(TaskId id, LabelId name, TaskId parent)
 {
     if (id >= m_tasks.size())
         m_tasks.resize(id + 1);
-    m_tasks[id] = TaskRecord{name, parent};
+    m_tasks[id] = TaskRecord { name, parent };
 }
 
 const TaskRecord &Trace::task(TaskId id) const
@@ -159,31 +158,68 @@ QString Trace::describe(const TraceEvent &event) const
     const QString other = event.other ? taskName(event.other) : QString();
     QString what;
     switch (event.kind) {
-    case EventKind::LoopStarted: what = QStringLiteral("loop started"); break;
-    case EventKind::LoopStopped: what = QStringLiteral("loop stopped (%1)").arg(detail); break;
-    case EventKind::LoopWaiting: what = QStringLiteral("loop waits on I/O and timers for %1").arg(detail); break;
-    case EventKind::Poll: what = QStringLiteral("loop polls %1: not ready").arg(other); break;
-    case EventKind::TaskCreated:
-        what = event.other ? QStringLiteral("%1 created by %2").arg(who, other) : QStringLiteral("%1 created").arg(who);
+    case EventKind::LoopStarted:
+        what = QStringLiteral("loop started");
         break;
-    case EventKind::TaskStarted: what = QStringLiteral("loop starts %1").arg(who); break;
-    case EventKind::TaskSuspended: what = QStringLiteral("%1 awaits %2").arg(who, detail); break;
-    case EventKind::TaskResumed: what = QStringLiteral("loop resumes %1").arg(who); break;
-    case EventKind::ValueYielded: what = QStringLiteral("%1 yields %2").arg(who, detail); break;
-    case EventKind::TaskDelegated: what = QStringLiteral("%1 delegates to %2").arg(who, other); break;
+    case EventKind::LoopStopped:
+        what = QStringLiteral("loop stopped (%1)").arg(detail);
+        break;
+    case EventKind::LoopWaiting:
+        what = QStringLiteral("loop waits on I/O and timers for %1").arg(detail);
+        break;
+    case EventKind::Poll:
+        what = QStringLiteral("loop polls %1: not ready").arg(other);
+        break;
+    case EventKind::TaskCreated:
+        what = event.other ? QStringLiteral("%1 created by %2").arg(who, other)
+                           : QStringLiteral("%1 created").arg(who);
+        break;
+    case EventKind::TaskStarted:
+        what = QStringLiteral("loop starts %1").arg(who);
+        break;
+    case EventKind::TaskSuspended:
+        what = QStringLiteral("%1 awaits %2").arg(who, detail);
+        break;
+    case EventKind::TaskResumed:
+        what = QStringLiteral("loop resumes %1").arg(who);
+        break;
+    case EventKind::ValueYielded:
+        what = QStringLiteral("%1 yields %2").arg(who, detail);
+        break;
+    case EventKind::TaskDelegated:
+        what = QStringLiteral("%1 delegates to %2").arg(who, other);
+        break;
     case EventKind::TaskReturned:
         what = detail.isEmpty() ? QStringLiteral("%1 completes").arg(who)
                                 : QStringLiteral("%1 completes, returning %2").arg(who, detail);
         break;
-    case EventKind::TaskFailed: what = QStringLiteral("%1 fails: %2").arg(who, detail); break;
-    case EventKind::TaskCancelled: what = QStringLiteral("%1 cancelled").arg(who); break;
-    case EventKind::IoSubmitted: what = QStringLiteral("%1 submits I/O #%2 %3").arg(who).arg(event.other).arg(detail); break;
-    case EventKind::IoCompleted: what = QStringLiteral("I/O #%1 complete %2 -> %3").arg(event.other).arg(detail, who); break;
-    case EventKind::IoFailed: what = QStringLiteral("I/O #%1 failed: %2 -> %3").arg(event.other).arg(detail, who); break;
-    case EventKind::TimerArmed: what = QStringLiteral("%1 arms timer #%2 for %3").arg(who).arg(event.other).arg(detail); break;
-    case EventKind::TimerFired: what = QStringLiteral("timer #%1 fires -> %2").arg(event.other).arg(who); break;
-    case EventKind::SlowStep: what = QStringLiteral("SLOW STEP: %1 ran %2 without yielding").arg(who, detail); break;
-    case EventKind::Message: what = QStringLiteral("%1: %2").arg(who, detail); break;
+    case EventKind::TaskFailed:
+        what = QStringLiteral("%1 fails: %2").arg(who, detail);
+        break;
+    case EventKind::TaskCancelled:
+        what = QStringLiteral("%1 cancelled").arg(who);
+        break;
+    case EventKind::IoSubmitted:
+        what = QStringLiteral("%1 submits I/O #%2 %3").arg(who).arg(event.other).arg(detail);
+        break;
+    case EventKind::IoCompleted:
+        what = QStringLiteral("I/O #%1 complete %2 -> %3").arg(event.other).arg(detail, who);
+        break;
+    case EventKind::IoFailed:
+        what = QStringLiteral("I/O #%1 failed: %2 -> %3").arg(event.other).arg(detail, who);
+        break;
+    case EventKind::TimerArmed:
+        what = QStringLiteral("%1 arms timer #%2 for %3").arg(who).arg(event.other).arg(detail);
+        break;
+    case EventKind::TimerFired:
+        what = QStringLiteral("timer #%1 fires -> %2").arg(event.other).arg(who);
+        break;
+    case EventKind::SlowStep:
+        what = QStringLiteral("SLOW STEP: %1 ran %2 without yielding").arg(who, detail);
+        break;
+    case EventKind::Message:
+        what = QStringLiteral("%1: %2").arg(who, detail);
+        break;
     }
     return QStringLiteral("#%1 t=%2 %3").arg(event.seq).arg(formatDuration(event.timeNs), what);
 }

@@ -23,17 +23,17 @@ struct IoRecord
 {
     std::uint32_t id = 0;
     TaskId task = NoTask;
-    QString method;             //!< "GET", "POST"; empty for non-HTTP I/O
+    QString method; //!< "GET", "POST"; empty for non-HTTP I/O
     QString url;
-    int status = 0;             //!< HTTP status, 0 if no response
+    int status = 0; //!< HTTP status, 0 if no response
     QString statusText;
     std::int64_t requestBytes = 0;
     std::int64_t responseBytes = 0;
-    std::int64_t startNs = 0;   //!< submitted
+    std::int64_t startNs = 0;      //!< submitted
     std::int64_t firstByteNs = -1; //!< first response byte, -1 if none
-    std::int64_t endNs = -1;    //!< completed or failed, -1 while in flight
+    std::int64_t endNs = -1;       //!< completed or failed, -1 while in flight
     int attempt = 1;
-    QString error;              //!< empty on success
+    QString error; //!< empty on success
     QList<QPair<QByteArray, QByteArray>> requestHeaders;
     QList<QPair<QByteArray, QByteArray>> responseHeaders;
 };
@@ -71,9 +71,10 @@ public:
     qsizetype capacity() const { return m_capacity; }
 
     void append(EventKind kind, std::int64_t timeNs, TaskId task, std::uint32_t other = 0,
-                std::uint32_t detail = 0, std::uint16_t line = 0, WaitKind wait = WaitKind::Other)
+        std::uint32_t detail = 0, std::uint16_t line = 0, WaitKind wait = WaitKind::Other)
     {
-        appendEvent(StoredEvent{timeNs, task, other, detail, kind, threadLane(), static_cast<std::uint8_t>(wait), line});
+        appendEvent(StoredEvent {
+            timeNs, task, other, detail, kind, threadLane(), static_cast<std::uint8_t>(wait), line });
     }
     //! Appends an event as given, thread lane included (its seq, if any, is the trace's to give).
     void appendEvent(const StoredEvent &event)
@@ -126,8 +127,8 @@ public:
     //! The event at `index` (0 is the oldest kept), by value: the trace does not store its seq.
     TraceEvent at(qsizetype index) const
     {
-        return TraceEvent{m_chunks[static_cast<std::size_t>(index / ChunkSize)]->events[index % ChunkSize],
-                          firstSeq() + static_cast<SeqNo>(index)};
+        return TraceEvent { m_chunks[static_cast<std::size_t>(index / ChunkSize)]->events[index % ChunkSize],
+            firstSeq() + static_cast<SeqNo>(index) };
     }
     TraceEvent last() const { return at(size() - 1); }
     //! Sequence number of at(0): events before it were dropped (or loaded as dropped).
@@ -179,7 +180,7 @@ private:
     static ChunkPtr allocateChunk();
 
     std::vector<ChunkPtr> m_chunks;
-    StoredEvent *m_cursor = nullptr;   //!< next free slot of the newest chunk
+    StoredEvent *m_cursor = nullptr; //!< next free slot of the newest chunk
     StoredEvent *m_chunkEnd = nullptr;
     qsizetype m_capacity = 0;
     SeqNo m_publishedSeq = 0;

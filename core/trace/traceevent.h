@@ -7,8 +7,8 @@
 
 namespace Loopscope {
 
-using TaskId = std::uint32_t;     //!< 0 means "no task" (the loop itself)
-using LabelId = std::uint32_t;    //!< index into a LabelTable; 0 is the empty label
+using TaskId = std::uint32_t;  //!< 0 means "no task" (the loop itself)
+using LabelId = std::uint32_t; //!< index into a LabelTable; 0 is the empty label
 using SeqNo = std::uint64_t;
 
 inline constexpr TaskId NoTask = 0;

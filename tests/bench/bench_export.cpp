@@ -21,7 +21,7 @@ Task<void> worker(int rounds)
 
 //! Seconds to write `format` of `range`, with the file's size in `bytes`.
 double timeExport(ImageExport &exporter, ImageFormat format, const EventRange &range, const QString &path,
-                  qint64 &bytes, int &pages)
+    qint64 &bytes, int &pages)
 {
     const auto start = Bench::Clock::now();
     pages = exporter.write(path, format, range);
@@ -53,7 +53,8 @@ int benchExport(const QStringList &args)
         QTextStream(stderr) << "bench export: the scenario made only " << trace.size() << " events\n";
         return 1;
     }
-    const EventRange range = EventRange::ofSeqs(trace, trace.firstSeq(), trace.firstSeq() + SeqNo(events) - 1);
+    const EventRange range
+        = EventRange::ofSeqs(trace, trace.firstSeq(), trace.firstSeq() + SeqNo(events) - 1);
     out << "trace: " << trace.size() << " events from " << tasks << " tasks in " << Bench::secondsSince(start)
         << " s; exporting " << range.count() << " of them\n";
 
@@ -75,12 +76,12 @@ int benchExport(const QStringList &args)
         ImageFormat format;
         double seconds = 0;
     };
-    Run runs[] = {{"svg", ImageFormat::Svg}, {"png", ImageFormat::Png}, {"pdf", ImageFormat::Pdf}};
+    Run runs[] = { { "svg", ImageFormat::Svg }, { "png", ImageFormat::Png }, { "pdf", ImageFormat::Pdf } };
     for (Run &run : runs) {
         qint64 bytes = 0;
         int pages = 0;
-        run.seconds = timeExport(exporter, run.format, range, dir.filePath(QStringLiteral("trace.") + QLatin1StringView(run.name)),
-                                 bytes, pages);
+        run.seconds = timeExport(exporter, run.format, range,
+            dir.filePath(QStringLiteral("trace.") + QLatin1StringView(run.name)), bytes, pages);
         out << run.name << ": " << run.seconds << " s, " << double(bytes) / 1e6 << " MB";
         if (pages > 1)
             out << ", " << pages << " pages";
@@ -89,7 +90,7 @@ int benchExport(const QStringList &args)
         out << '\n';
     }
     out << "peak RSS: " << Bench::peakRssMb() << " MB\n";
-    out << "RESULT export events=" << range.count() << " svg_s=" << runs[0].seconds << " png_s=" << runs[1].seconds
-        << " pdf_s=" << runs[2].seconds << '\n';
+    out << "RESULT export events=" << range.count() << " svg_s=" << runs[0].seconds
+        << " png_s=" << runs[1].seconds << " pdf_s=" << runs[2].seconds << '\n';
     return 0;
 }

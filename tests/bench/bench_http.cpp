@@ -22,9 +22,9 @@ namespace {
 struct Measurement
 {
     QString client;
-    double seconds = 0;      //!< wall time of the fetching
-    double cpuSeconds = -1;  //!< CPU of the client process
-    qint64 ok = 0;           //!< pages answered 200
+    double seconds = 0;     //!< wall time of the fetching
+    double cpuSeconds = -1; //!< CPU of the client process
+    qint64 ok = 0;          //!< pages answered 200
     int peakInFlight = -1;
     QString note;
 };
@@ -48,10 +48,10 @@ Task<void> fetchWorker(HttpClient &client, const QList<QUrl> &urls, qsizetype &n
 
 Measurement runOurs(const QList<QUrl> &urls, int concurrency)
 {
-    Scheduler scheduler(SchedulerOptions{ClockMode::Real});
+    Scheduler scheduler(SchedulerOptions { ClockMode::Real });
     HttpClient client;
     qsizetype next = 0;
-    Measurement m{QStringLiteral("loopscope")};
+    Measurement m { QStringLiteral("loopscope") };
     const double cpu = Bench::ownCpuSeconds();
     QElapsedTimer wall;
     wall.start();
@@ -80,11 +80,11 @@ Measurement runConnector(quint16 port, int pages, int concurrency)
     options.url = QUrl(QStringLiteral("http://127.0.0.1:%1/api/items").arg(port));
     options.concurrency = concurrency;
     options.maxPages = pages;
-    Scheduler scheduler(SchedulerOptions{ClockMode::Real});
+    Scheduler scheduler(SchedulerOptions { ClockMode::Real });
     HttpClient client;
     LandingZone zone(dir.filePath(QStringLiteral("items.jsonl")), options.identity());
     Connector connector(client, options, zone);
-    Measurement m{QStringLiteral("loopscope fetch")};
+    Measurement m { QStringLiteral("loopscope fetch") };
     const double cpu = Bench::ownCpuSeconds();
     QElapsedTimer wall;
     wall.start();
@@ -99,7 +99,7 @@ Measurement runConnector(quint16 port, int pages, int concurrency)
 
 double childrenCpuSeconds()
 {
-    rusage usage{};
+    rusage usage {};
     getrusage(RUSAGE_CHILDREN, &usage);
     return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
         + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
@@ -108,15 +108,18 @@ double childrenCpuSeconds()
 //! Runs a peer on CPU 1; it prints "<seconds> <ok>" (its own timing) or we time the whole process.
 Measurement runPeer(const QString &name, const QString &program, const QStringList &args, bool selfTimed)
 {
-    Measurement m{name};
+    Measurement m { name };
     QProcess process;
     const double cpu = childrenCpuSeconds();
     QElapsedTimer wall;
     wall.start();
-    process.start(QStringLiteral("taskset"), QStringList{QStringLiteral("-c"), QStringLiteral("1"), program} + args);
-    if (!process.waitForFinished(600'000) || process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
+    process.start(
+        QStringLiteral("taskset"), QStringList { QStringLiteral("-c"), QStringLiteral("1"), program } + args);
+    if (!process.waitForFinished(600'000) || process.exitStatus() != QProcess::NormalExit
+        || process.exitCode() != 0) {
         m.seconds = -1;
-        m.note = QStringLiteral("failed: %1").arg(QString::fromLocal8Bit(process.readAllStandardError()).trimmed().left(200));
+        m.note = QStringLiteral("failed: %1")
+                     .arg(QString::fromLocal8Bit(process.readAllStandardError()).trimmed().left(200));
         return m;
     }
     m.seconds = double(wall.nsecsElapsed()) / 1e9;
@@ -138,9 +141,10 @@ Measurement runCurl(const QList<QUrl> &urls, int concurrency, const QString &dir
     config.close();
     const int parallel = std::min(concurrency, 300); // the curl CLI refuses more than 300
     Measurement m = runPeer(QStringLiteral("curl --parallel"), QStringLiteral("curl"),
-                            {QStringLiteral("--parallel"), QStringLiteral("--parallel-immediate"), QStringLiteral("--parallel-max"),
-                             QString::number(parallel), QStringLiteral("-s"), QStringLiteral("-K"), config.fileName()},
-                            false);
+        { QStringLiteral("--parallel"), QStringLiteral("--parallel-immediate"),
+            QStringLiteral("--parallel-max"), QString::number(parallel), QStringLiteral("-s"),
+            QStringLiteral("-K"), config.fileName() },
+        false);
     m.ok = m.seconds > 0 ? urls.size() : 0;
     if (parallel < concurrency)
         m.note = QStringLiteral("capped at %1 in flight by curl").arg(parallel);
@@ -167,8 +171,9 @@ async def main(port, pages, c):
 asyncio.run(main(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])))
 )");
     return runPeer(QStringLiteral("python aiohttp"), QStringLiteral("/usr/bin/python3"),
-                   {QStringLiteral("-c"), script, QString::number(port), QString::number(pages), QString::number(concurrency)},
-                   true);
+        { QStringLiteral("-c"), script, QString::number(port), QString::number(pages),
+            QString::number(concurrency) },
+        true);
 }
 
 Measurement runNode(quint16 port, int pages, int concurrency)
@@ -188,8 +193,9 @@ const start = performance.now();
 Promise.all(Array.from({length: c}, worker)).then(() => console.log((performance.now() - start) / 1000, ok));
 )");
     return runPeer(QStringLiteral("node fetch"), QStringLiteral("node"),
-                   {QStringLiteral("-e"), script, QString::number(port), QString::number(pages), QString::number(concurrency)},
-                   true);
+        { QStringLiteral("-e"), script, QString::number(port), QString::number(pages),
+            QString::number(concurrency) },
+        true);
 }
 
 QString ratio(double peer, double ours)
@@ -205,7 +211,7 @@ int benchHttp(const QStringList &args)
     QTextStream err(stderr);
     const int latency = Bench::intOption(args, QStringLiteral("--latency"), 100);
     const bool peers = !args.contains(QStringLiteral("--no-peers"));
-    const QList<std::pair<int, int>> sizes{{10'000, 1'000}, {1'000, 100}};
+    const QList<std::pair<int, int>> sizes { { 10'000, 1'000 }, { 1'000, 100 } };
 
     Bench::ServerProcess server(10'000 * 50, latency);
     if (!server.start(err))
@@ -219,13 +225,17 @@ int benchHttp(const QStringList &args)
     for (const auto &[pages, concurrency] : sizes) {
         const QList<QUrl> urls = pageUrls(server.port(), pages);
         const double floor = std::ceil(double(pages) / concurrency) * latency / 1000.0;
-        runOurs(pageUrls(server.port(), std::min(pages, 2 * concurrency)), concurrency); // warm the server's page cache
+        runOurs(pageUrls(server.port(), std::min(pages, 2 * concurrency)),
+            concurrency); // warm the server's page cache
         QList<Measurement> runs;
         runs << runOurs(urls, concurrency) << runConnector(server.port(), pages, concurrency);
         if (peers)
             runs << runCurl(urls, concurrency, dir.path()) << runAiohttp(server.port(), pages, concurrency)
                  << runNode(server.port(), pages, concurrency);
-        out << QStringLiteral("\n%1 pages, %2 in flight (floor %3 s)\n").arg(pages).arg(concurrency).arg(floor, 0, 'f', 2);
+        out << QStringLiteral("\n%1 pages, %2 in flight (floor %3 s)\n")
+                   .arg(pages)
+                   .arg(concurrency)
+                   .arg(floor, 0, 'f', 2);
         out << QStringLiteral("  %1 %2 %3 %4 %5\n")
                    .arg(QStringLiteral("client"), -18)
                    .arg(QStringLiteral("wall s"), 8)
@@ -236,15 +246,18 @@ int benchHttp(const QStringList &args)
             out << QStringLiteral("  %1 %2 %3 %4 %5  %6\n")
                        .arg(m.client, -18)
                        .arg(m.seconds > 0 ? QString::number(m.seconds, 'f', 3) : QStringLiteral("failed"), 8)
-                       .arg(m.cpuSeconds >= 0 ? QString::number(m.cpuSeconds * 1000.0 / pages, 'f', 3) : QStringLiteral("?"), 11)
+                       .arg(m.cpuSeconds >= 0 ? QString::number(m.cpuSeconds * 1000.0 / pages, 'f', 3)
+                                              : QStringLiteral("?"),
+                           11)
                        .arg(m.ok, 7)
                        .arg(m.peakInFlight >= 0 ? QString::number(m.peakInFlight) : QStringLiteral("-"), 15)
                        .arg(m.note);
         }
         const double ours = runs[0].seconds;
         const auto peer = [&runs](int index) { return index < runs.size() ? runs[index].seconds : -1.0; };
-        results << QStringLiteral("RESULT http pages=%1 c=%2 wall_s=%3 vs_limit=%4 vs_curl=%5 vs_aiohttp=%6 vs_node=%7 "
-                                  "cpu_ms_per_req=%8 peak_in_flight=%9")
+        results << QStringLiteral(
+            "RESULT http pages=%1 c=%2 wall_s=%3 vs_limit=%4 vs_curl=%5 vs_aiohttp=%6 vs_node=%7 "
+            "cpu_ms_per_req=%8 peak_in_flight=%9")
                        .arg(pages)
                        .arg(concurrency)
                        .arg(ours, 0, 'f', 3)

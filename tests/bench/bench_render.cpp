@@ -3,10 +3,10 @@
 // at a dozen scroll positions each: the readable default zoom and a zoomed-out overview for the
 // diagram; the fitted view, lanes scrolled and zoomed-in windows for the timeline. Also the time to
 // digest each trace (what the views derive from it, done once as events arrive).
+#include "analysis/tracedigest.h"
 #include "bench.h"
 #include "bench_uiblocking.h"
 #include "benchutil.h"
-#include "analysis/tracedigest.h"
 #include "scheduler/awaitables.h"
 #include "sequence/sequencerenderer.h"
 #include "timeline/timelinerenderer.h"
@@ -55,7 +55,8 @@ Stats stats(std::vector<double> samples)
     return Stats { samples[samples.size() / 2], samples.back() };
 }
 
-template <typename Paint> double timeFrame(QImage &frame, Paint paint)
+template<typename Paint>
+double timeFrame(QImage &frame, Paint paint)
 {
     const auto start = Bench::Clock::now();
     QPainter painter(&frame);
@@ -187,7 +188,8 @@ int benchRender(const QStringList &args)
     results.push_back(measure(QStringLiteral("1k"), 1'000, positions, out));
     results.push_back(measure(QStringLiteral("100k"), 100'000, positions, out));
     results.push_back(measure(QStringLiteral("1m"), 1'000'000, positions, out));
-    const UiBlockingResult live = measureUiBlocking(Bench::intOption(args, QStringLiteral("--live-pages"), 10'000), 100, 20, out);
+    const UiBlockingResult live
+        = measureUiBlocking(Bench::intOption(args, QStringLiteral("--live-pages"), 10'000), 100, 20, out);
     out << "RESULT render";
     const SizeResult &big = results.back();
     out << QStringLiteral(" diagram_ms_1m=%1 timeline_ms_1m=%2")
@@ -209,7 +211,8 @@ int benchRender(const QStringList &args)
                    .arg(r.timeline.max, 0, 'f', 2)
                    .arg(r.digestMs, 0, 'f', 1);
     }
-    out << QStringLiteral(" events_1m=%1 peak_rss_mb=%2 live_pages=%3 live_ui_max_block_ms=%4 live_ui_p99_block_ms=%5 live_s=%6\n")
+    out << QStringLiteral(" events_1m=%1 peak_rss_mb=%2 live_pages=%3 live_ui_max_block_ms=%4 "
+                          "live_ui_p99_block_ms=%5 live_s=%6\n")
                .arg(big.events)
                .arg(Bench::peakRssMb(), 0, 'f', 0)
                .arg(live.pages)

@@ -70,10 +70,13 @@ struct BareTask
 {
     struct promise_type
     {
-        BareTask get_return_object() { return BareTask{std::coroutine_handle<promise_type>::from_promise(*this)}; }
+        BareTask get_return_object()
+        {
+            return BareTask { std::coroutine_handle<promise_type>::from_promise(*this) };
+        }
         std::suspend_always initial_suspend() noexcept { return {}; }
         std::suspend_always final_suspend() noexcept { return {}; }
-        void return_void() {}
+        void return_void() { }
         void unhandled_exception() { std::terminate(); }
     };
     std::coroutine_handle<promise_type> handle;
@@ -90,13 +93,13 @@ struct BareYield
     BareQueue *queue;
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<> h) { queue->ready.push_back(h); }
-    void await_resume() const noexcept {}
+    void await_resume() const noexcept { }
 };
 
 BareTask bareYielder(BareQueue *queue, int yields)
 {
     for (int i = 0; i < yields; ++i)
-        co_await BareYield{queue};
+        co_await BareYield { queue };
 }
 
 double runBare(int tasks, int yields)
@@ -138,7 +141,7 @@ print(min(asyncio.run(main(%1, %2)) for _ in range(%3)))
                                .arg(yields)
                                .arg(repeats);
     QProcess python;
-    python.start(QStringLiteral("python3"), {QStringLiteral("-c"), script});
+    python.start(QStringLiteral("python3"), { QStringLiteral("-c"), script });
     if (!python.waitForFinished(600'000) || python.exitCode() != 0) {
         out << "asyncio: python3 failed: " << python.readAllStandardError() << '\n';
         return 0;
@@ -158,7 +161,7 @@ int benchScheduler(const QStringList &args)
     out << "scheduler: " << tasks << " tasks x " << yields << " yieldNow = " << resumptions
         << " traced resumptions (virtual clock), best of " << repeats << '\n';
 
-    OursResult ours{1e9};
+    OursResult ours { 1e9 };
     double firstRun = 0;
     for (int i = 0; i < repeats; ++i) {
         const OursResult r = runOurs(tasks, yields, Bench::intOption(args, QStringLiteral("--capacity"), 0));
@@ -179,37 +182,48 @@ int benchScheduler(const QStringList &args)
     double bare = 1e9;
     for (int i = 0; i < repeats; ++i)
         bare = std::min(bare, runBare(tasks, yields));
-    const double asyncio = args.contains(QStringLiteral("--no-peers")) ? 0.0 : runAsyncio(tasks, yields, repeats, out);
+    const double asyncio
+        = args.contains(QStringLiteral("--no-peers")) ? 0.0 : runAsyncio(tasks, yields, repeats, out);
 
     const double oursNs = ours.seconds * 1e9 / resumptions;
     const double bareNs = bare * 1e9 / resumptions;
     const double bytesPerEvent = double(ours.storageBytes) / double(ours.events);
-    out << QStringLiteral("  loopscope  %1 s  %2 ns/resume  %3 events  %4 M events/s  %5 bytes/event stored\n")
+    out << QStringLiteral(
+        "  loopscope  %1 s  %2 ns/resume  %3 events  %4 M events/s  %5 bytes/event stored\n")
                .arg(ours.seconds, 0, 'f', 4)
                .arg(oursNs, 0, 'f', 1)
                .arg(ours.events)
                .arg(double(ours.events) / ours.seconds / 1e6, 0, 'f', 1)
                .arg(bytesPerEvent, 0, 'f', 1);
-    out << QStringLiteral("  loopscope  %1 s  %2 ns/resume on the first run (the trace on memory fresh from the kernel)\n")
+    out << QStringLiteral(
+        "  loopscope  %1 s  %2 ns/resume on the first run (the trace on memory fresh from the kernel)\n")
                .arg(firstRun, 0, 'f', 4)
                .arg(firstRun * 1e9 / resumptions, 0, 'f', 1);
-    out << QStringLiteral("  loopscope  %1 s  %2 ns/resume with the trace capped at %3 events (no fresh memory)\n")
+    out << QStringLiteral(
+        "  loopscope  %1 s  %2 ns/resume with the trace capped at %3 events (no fresh memory)\n")
                .arg(capped, 0, 'f', 4)
                .arg(capped * 1e9 / resumptions, 0, 'f', 1)
                .arg(Trace::ChunkSize);
-    out << QStringLiteral("  bare loop  %1 s  %2 ns/resume (no scheduler, no trace)\n").arg(bare, 0, 'f', 4).arg(bareNs, 0, 'f', 1);
+    out << QStringLiteral("  bare loop  %1 s  %2 ns/resume (no scheduler, no trace)\n")
+               .arg(bare, 0, 'f', 4)
+               .arg(bareNs, 0, 'f', 1);
     if (asyncio > 0)
         out << QStringLiteral("  asyncio    %1 s  %2 ns/resume (python3, same work, best of %3)\n")
                    .arg(asyncio, 0, 'f', 3)
                    .arg(asyncio * 1e9 / resumptions, 0, 'f', 0)
                    .arg(repeats);
-    out << QStringLiteral("  peak memory %1 MB for %2 events and %3 task frames\n").arg(peakMb, 0, 'f', 1).arg(ours.events).arg(tasks);
-    out << QStringLiteral("  1,000,000 concurrent 2 s I/O waits: simulated in %1 s of real time (%2 events), all done at "
-                          "t = %3 on the virtual clock\n")
+    out << QStringLiteral("  peak memory %1 MB for %2 events and %3 task frames\n")
+               .arg(peakMb, 0, 'f', 1)
+               .arg(ours.events)
+               .arg(tasks);
+    out << QStringLiteral(
+        "  1,000,000 concurrent 2 s I/O waits: simulated in %1 s of real time (%2 events), all done at "
+        "t = %3 on the virtual clock\n")
                .arg(million, 0, 'f', 2)
                .arg(simulatedEvents)
                .arg(formatDuration(virtualEnd));
-    out << QStringLiteral("RESULT scheduler ns_per_resume=%1 vs_asyncio=%2 vs_bare=%3 bytes_per_event=%4 peak_mb=%5 sim_1m_io_s=%6\n")
+    out << QStringLiteral("RESULT scheduler ns_per_resume=%1 vs_asyncio=%2 vs_bare=%3 bytes_per_event=%4 "
+                          "peak_mb=%5 sim_1m_io_s=%6\n")
                .arg(oursNs, 0, 'f', 1)
                .arg(asyncio > 0 ? asyncio / ours.seconds : 0.0, 0, 'f', 1)
                .arg(ours.seconds / bare, 0, 'f', 2)

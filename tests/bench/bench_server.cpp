@@ -194,9 +194,10 @@ bool parseOptions(const QStringList &args, BenchOptions &options, QTextStream &e
         QStringLiteral("Requests in flight per connection."), QStringLiteral("N"), QStringLiteral("1"));
     const QCommandLineOption seconds(QStringLiteral("max-seconds"), QStringLiteral("Time bound of the run."),
         QStringLiteral("S"), QStringLiteral("60"));
-    const QCommandLineOption latency(QStringLiteral("latency"), QStringLiteral("Response delay of --serve-only (ms)."),
-        QStringLiteral("MS"), QStringLiteral("0"));
-    parser.addOptions({ serveOnlyOption, port, cpu, items, requests, connections, pipeline, seconds, latency });
+    const QCommandLineOption latency(QStringLiteral("latency"),
+        QStringLiteral("Response delay of --serve-only (ms)."), QStringLiteral("MS"), QStringLiteral("0"));
+    parser.addOptions(
+        { serveOnlyOption, port, cpu, items, requests, connections, pipeline, seconds, latency });
     if (!parser.parse(QStringList { QStringLiteral("loopscope-bench server") } + args)) {
         err << "server benchmark: " << parser.errorText() << '\n';
         return false;

@@ -55,8 +55,9 @@ UiBlockingResult measureUiBlocking(int pages, int concurrency, int latencyMs, QT
         result.maxGapMs = gaps.back();
         result.p99GapMs = gaps[gaps.size() * 99 / 100];
     }
-    out << QStringLiteral("ui: live retrieval of %1 pages (C = %2, %3 ms latency) in the window: %4 s, %5 events; "
-                          "UI thread longest away from its event loop %6 ms (p99 %7 ms)%8\n")
+    out << QStringLiteral(
+        "ui: live retrieval of %1 pages (C = %2, %3 ms latency) in the window: %4 s, %5 events; "
+        "UI thread longest away from its event loop %6 ms (p99 %7 ms)%8\n")
                .arg(pages)
                .arg(concurrency)
                .arg(latencyMs)

@@ -6,8 +6,8 @@
 struct UiBlockingResult
 {
     int pages = 0;
-    double seconds = 0;     //!< the retrieval, as the window played it
-    double maxGapMs = 0;    //!< longest time the UI thread did not get back to its event loop
+    double seconds = 0;  //!< the retrieval, as the window played it
+    double maxGapMs = 0; //!< longest time the UI thread did not get back to its event loop
     double p99GapMs = 0;
     qint64 events = 0;
     bool finished = false;

@@ -10,7 +10,7 @@ namespace Bench {
 
 double ownCpuSeconds()
 {
-    rusage usage{};
+    rusage usage {};
     getrusage(RUSAGE_SELF, &usage);
     return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
         + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
@@ -63,8 +63,7 @@ double processCpuSeconds(qint64 pid)
 ServerProcess::ServerProcess(qint64 items, int latencyMs)
     : m_items(items)
     , m_latencyMs(latencyMs)
-{
-}
+{ }
 
 ServerProcess::~ServerProcess()
 {
@@ -80,8 +79,8 @@ ServerProcess::~ServerProcess()
 bool ServerProcess::start(QTextStream &err)
 {
     m_pin = cpuCount() >= 2;
-    QStringList args{QStringLiteral("server"), QStringLiteral("--serve-only"), QStringLiteral("--items"),
-                     QString::number(m_items), QStringLiteral("--latency"), QString::number(m_latencyMs)};
+    QStringList args { QStringLiteral("server"), QStringLiteral("--serve-only"), QStringLiteral("--items"),
+        QString::number(m_items), QStringLiteral("--latency"), QString::number(m_latencyMs) };
     if (m_pin)
         args << QStringLiteral("--cpu") << QStringLiteral("0");
     m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);

@@ -19,7 +19,7 @@ inline double secondsSince(Clock::time_point start)
 //! Peak resident memory of this process so far, in MB.
 inline double peakRssMb()
 {
-    rusage usage{};
+    rusage usage {};
     getrusage(RUSAGE_SELF, &usage);
     return double(usage.ru_maxrss) / 1024.0;
 }

@@ -18,13 +18,13 @@ int main(int argc, char *argv[])
 #else
     QCoreApplication app(argc, argv);
 #endif
-    const std::map<QString, std::function<int(const QStringList &)>> benches{
-        {QStringLiteral("scheduler"), benchScheduler},
-        {QStringLiteral("server"), benchServer},
-        {QStringLiteral("http"), benchHttp},
+    const std::map<QString, std::function<int(const QStringList &)>> benches {
+        { QStringLiteral("scheduler"), benchScheduler },
+        { QStringLiteral("server"), benchServer },
+        { QStringLiteral("http"), benchHttp },
 #ifdef LOOPSCOPE_BENCH_GUI
-        {QStringLiteral("export"), benchExport},
-        {QStringLiteral("render"), benchRender},
+        { QStringLiteral("export"), benchExport },
+        { QStringLiteral("render"), benchRender },
 #endif
     };
     QStringList args = app.arguments().mid(1);

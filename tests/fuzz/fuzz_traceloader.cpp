@@ -25,7 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     limits.maxIoRecords = 2000;
     LoadedTrace loaded;
     try {
-        loaded = TraceFileReader::fromBytes(QByteArray(reinterpret_cast<const char *>(data), qsizetype(size)), limits);
+        loaded = TraceFileReader::fromBytes(
+            QByteArray(reinterpret_cast<const char *>(data), qsizetype(size)), limits);
     } catch (const TraceFormatError &error) {
         if (error.problem().isEmpty() || (error.line() < 1))
             std::abort(); // every problem inside a file names its line
@@ -34,7 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 
     const QByteArray saved = TraceFileWriter::toBytes(*loaded.trace, loaded.metadata);
     const LoadedTrace again = TraceFileReader::fromBytes(saved);
-    if (TraceFileWriter::toBytes(*again.trace, again.metadata) != saved || again.metadata != loaded.metadata) {
+    if (TraceFileWriter::toBytes(*again.trace, again.metadata) != saved
+        || again.metadata != loaded.metadata) {
         std::fprintf(stderr, "round trip differs:\n%s\n", saved.constData());
         std::abort();
     }

@@ -20,7 +20,7 @@ namespace {
 //! Every --format: the pictures, then the text formats of core/io's table.
 QStringList allFormats()
 {
-    QStringList formats{QStringLiteral("png"), QStringLiteral("svg"), QStringLiteral("pdf")};
+    QStringList formats { QStringLiteral("png"), QStringLiteral("svg"), QStringLiteral("pdf") };
     for (const TextFormatInfo &info : textFormats())
         formats << QString(info.name);
     return formats;
@@ -31,7 +31,8 @@ QString usage()
     return QStringLiteral(
         "usage: loopscope export (--scenario ID [--param key=value]... | --trace FILE)\n"
         "                        --format png|svg|pdf|mermaid|perfetto|har|loopscope --out FILE\n"
-    "       loopscope export --scenario sequential-vs-concurrent --view chart --format png|svg|pdf --out FILE\n"
+        "       loopscope export --scenario sequential-vs-concurrent --view chart --format png|svg|pdf --out "
+        "FILE\n"
         "                        [--scale S] [--from SEQ] [--to SEQ] [--view sequence|timeline|chart]\n");
 }
 
@@ -56,7 +57,8 @@ bool isImage(const QString &format)
 }
 
 //! Writes a text export to `path`, or to `out` for "-".
-TextExport writeText(const TextFormatInfo &format, const TextExportSource &source, const QString &path, QTextStream &out)
+TextExport writeText(
+    const TextFormatInfo &format, const TextExportSource &source, const QString &path, QTextStream &out)
 {
     if (path != u"-")
         return saveText(format.format, source, path);
@@ -76,16 +78,18 @@ std::optional<SeqNo> seqOption(const QCommandLineParser &parser, const QCommandL
 
 //! --view chart: the log-scale running-time chart of sequential-vs-concurrent.
 int exportRunningTimeChart(const QCommandLineParser &parser, const QCommandLineOption &scenarioOption,
-                           const QCommandLineOption &paramOption, const QString &outPath, QTextStream &out,
-                           QTextStream &err)
+    const QCommandLineOption &paramOption, const QString &outPath, QTextStream &out, QTextStream &err)
 {
     const QString id = parser.value(scenarioOption);
     if (id != u"sequential-vs-concurrent")
-        return badUsage(err, QStringLiteral("--view chart draws the running-time chart of sequential-vs-concurrent, not of '%1'")
-                                 .arg(id.isEmpty() ? QStringLiteral("a trace file") : id));
+        return badUsage(err,
+            QStringLiteral(
+                "--view chart draws the running-time chart of sequential-vs-concurrent, not of '%1'")
+                .arg(id.isEmpty() ? QStringLiteral("a trace file") : id));
     try {
         const ScenarioParams params = ScenarioRegistry().parseParams(id, parser.values(paramOption));
-        const auto latency = std::chrono::milliseconds(integerParameter(params, QStringLiteral("latency_ms")));
+        const auto latency
+            = std::chrono::milliseconds(integerParameter(params, QStringLiteral("latency_ms")));
         // Rows are simulated on the scheduler up to n operations (a million unless --param n says less).
         const qint64 simulateUpTo = parser.values(paramOption).filter(QStringLiteral("n=")).isEmpty()
             ? 1'000'000
@@ -104,42 +108,57 @@ int exportRunningTimeChart(const QCommandLineParser &parser, const QCommandLineO
 int runExportCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     QCommandLineParser parser;
-    const QCommandLineOption scenarioOption(QStringLiteral("scenario"), QStringLiteral("Scenario to play."), QStringLiteral("ID"));
-    const QCommandLineOption paramOption(QStringLiteral("param"), QStringLiteral("A scenario parameter."), QStringLiteral("key=value"));
-    const QCommandLineOption traceOption(QStringLiteral("trace"), QStringLiteral("A .loopscope file to export."), QStringLiteral("FILE"));
-    const QCommandLineOption formatOption(QStringLiteral("format"), QStringLiteral("Output format."), QStringLiteral("FORMAT"));
-    const QCommandLineOption outOption(QStringLiteral("out"), QStringLiteral("Output file."), QStringLiteral("FILE"));
-    const QCommandLineOption scaleOption(QStringLiteral("scale"), QStringLiteral("PNG pixels per diagram pixel."), QStringLiteral("S"));
-    const QCommandLineOption fromOption(QStringLiteral("from"), QStringLiteral("First event seq."), QStringLiteral("SEQ"));
-    const QCommandLineOption toOption(QStringLiteral("to"), QStringLiteral("Last event seq."), QStringLiteral("SEQ"));
-    const QCommandLineOption viewOption(QStringLiteral("view"), QStringLiteral("sequence or timeline."), QStringLiteral("VIEW"));
-    const QCommandLineOption helpOption({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
-    parser.addOptions({scenarioOption, paramOption, traceOption, formatOption, outOption, scaleOption, fromOption,
-                       toOption, viewOption, helpOption});
-    if (!parser.parse(QStringList{QStringLiteral("export")} + args))
+    const QCommandLineOption scenarioOption(
+        QStringLiteral("scenario"), QStringLiteral("Scenario to play."), QStringLiteral("ID"));
+    const QCommandLineOption paramOption(
+        QStringLiteral("param"), QStringLiteral("A scenario parameter."), QStringLiteral("key=value"));
+    const QCommandLineOption traceOption(
+        QStringLiteral("trace"), QStringLiteral("A .loopscope file to export."), QStringLiteral("FILE"));
+    const QCommandLineOption formatOption(
+        QStringLiteral("format"), QStringLiteral("Output format."), QStringLiteral("FORMAT"));
+    const QCommandLineOption outOption(
+        QStringLiteral("out"), QStringLiteral("Output file."), QStringLiteral("FILE"));
+    const QCommandLineOption scaleOption(
+        QStringLiteral("scale"), QStringLiteral("PNG pixels per diagram pixel."), QStringLiteral("S"));
+    const QCommandLineOption fromOption(
+        QStringLiteral("from"), QStringLiteral("First event seq."), QStringLiteral("SEQ"));
+    const QCommandLineOption toOption(
+        QStringLiteral("to"), QStringLiteral("Last event seq."), QStringLiteral("SEQ"));
+    const QCommandLineOption viewOption(
+        QStringLiteral("view"), QStringLiteral("sequence or timeline."), QStringLiteral("VIEW"));
+    const QCommandLineOption helpOption(
+        { QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show this help."));
+    parser.addOptions({ scenarioOption, paramOption, traceOption, formatOption, outOption, scaleOption,
+        fromOption, toOption, viewOption, helpOption });
+    if (!parser.parse(QStringList { QStringLiteral("export") } + args))
         return badUsage(err, parser.errorText());
     if (parser.isSet(helpOption)) {
         out << usage();
         return 0;
     }
     if (!parser.positionalArguments().isEmpty())
-        return badUsage(err, QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+        return badUsage(
+            err, QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
     if (parser.isSet(scenarioOption) == parser.isSet(traceOption))
         return badUsage(err, QStringLiteral("give either --scenario or --trace (exactly one)"));
     if (parser.isSet(traceOption) && parser.isSet(paramOption))
-        return badUsage(err, QStringLiteral("--param goes with --scenario; a trace file keeps its own parameters"));
+        return badUsage(
+            err, QStringLiteral("--param goes with --scenario; a trace file keeps its own parameters"));
     const QString format = parser.value(formatOption).toLower();
     const QStringList formats = allFormats();
     if (!parser.isSet(formatOption))
         return badUsage(err, QStringLiteral("which format? Give --format (%1)").arg(formats.join(u'|')));
     if (!formats.contains(format))
-        return badUsage(err, QStringLiteral("unknown format '%1' (expected %2)").arg(parser.value(formatOption), formats.join(u'|')));
+        return badUsage(err,
+            QStringLiteral("unknown format '%1' (expected %2)")
+                .arg(parser.value(formatOption), formats.join(u'|')));
     const TextFormatInfo *textFormat = textFormatNamed(format);
     const QString outPath = parser.value(outOption);
     if (outPath.isEmpty())
         return badUsage(err, QStringLiteral("where to? Give --out FILE"));
     if (outPath == u"-" && isImage(format))
-        return badUsage(err, QStringLiteral("--out - (standard output) is for text formats, not %1").arg(format));
+        return badUsage(
+            err, QStringLiteral("--out - (standard output) is for text formats, not %1").arg(format));
     double scale = 2;
     if (parser.isSet(scaleOption)) {
         if (format != u"png")
@@ -147,7 +166,9 @@ int runExportCommand(const QStringList &args, QTextStream &out, QTextStream &err
         bool ok = false;
         scale = parser.value(scaleOption).toDouble(&ok);
         if (!ok || !(scale > 0 && scale <= 8))
-            return badUsage(err, QStringLiteral("--scale needs a number above 0 and at most 8, got '%1'").arg(parser.value(scaleOption)));
+            return badUsage(err,
+                QStringLiteral("--scale needs a number above 0 and at most 8, got '%1'")
+                    .arg(parser.value(scaleOption)));
     }
     ImageView view = ImageView::Sequence;
     if (parser.isSet(viewOption)) {
@@ -157,12 +178,14 @@ int runExportCommand(const QStringList &args, QTextStream &out, QTextStream &err
         if (name == u"chart")
             return exportRunningTimeChart(parser, scenarioOption, paramOption, outPath, out, err);
         if (name != u"sequence" && name != u"timeline")
-            return badUsage(err, QStringLiteral("unknown view '%1' (expected sequence, timeline or chart)").arg(name));
+            return badUsage(
+                err, QStringLiteral("unknown view '%1' (expected sequence, timeline or chart)").arg(name));
         view = name == u"timeline" ? ImageView::Timeline : ImageView::Sequence;
     }
     const bool ranged = parser.isSet(fromOption) || parser.isSet(toOption);
     if (ranged && textFormat && !textFormat->ranged)
-        return badUsage(err, QStringLiteral("--from/--to apply to png, svg, pdf, mermaid and perfetto, not %1").arg(format));
+        return badUsage(err,
+            QStringLiteral("--from/--to apply to png, svg, pdf, mermaid and perfetto, not %1").arg(format));
     bool fromOk = true;
     bool toOk = true;
     const std::optional<SeqNo> from = seqOption(parser, fromOption, fromOk);
@@ -193,7 +216,8 @@ int runExportCommand(const QStringList &args, QTextStream &out, QTextStream &err
             source.run = registry.get(id).start(params);
             source.run->runToEnd();
             const Scheduler *scheduler = source.run->scheduler();
-            source.metadata = TraceMetadata::recordedNow(id, params, scheduler ? scheduler->clockMode() : ClockMode::Virtual);
+            source.metadata = TraceMetadata::recordedNow(
+                id, params, scheduler ? scheduler->clockMode() : ClockMode::Virtual);
             what = id;
         }
     } catch (const std::exception &error) {
@@ -206,16 +230,20 @@ int runExportCommand(const QStringList &args, QTextStream &out, QTextStream &err
         QString summary;
         QString note;
         if (textFormat && !textFormat->ranged) {
-            const TextExport written = writeText(*textFormat, TextExportSource{trace, source.metadata, {}, {}, {}}, outPath, out);
+            const TextExport written = writeText(
+                *textFormat, TextExportSource { trace, source.metadata, {}, {}, {} }, outPath, out);
             summary = written.summary;
             note = written.note;
         } else {
             const EventRange range = EventRange::ofSeqs(trace, from, to);
-            summary = QStringLiteral("events %1 to %2").arg(trace.at(range.first).seq).arg(trace.at(range.last).seq);
+            summary = QStringLiteral("events %1 to %2")
+                          .arg(trace.at(range.first).seq)
+                          .arg(trace.at(range.last).seq);
             if (textFormat) {
                 note = writeText(*textFormat,
-                                 TextExportSource{trace, source.metadata, QStringLiteral("Loopscope: %1").arg(what), {}, range},
-                                 outPath, out)
+                    TextExportSource {
+                        trace, source.metadata, QStringLiteral("Loopscope: %1").arg(what), {}, range },
+                    outPath, out)
                            .note;
             } else {
                 ImageExport image(trace);

@@ -73,19 +73,24 @@ public:
         // of the default width: a diagram of a thousand tasks must not double its pixels for them.
         const double room = MaxWideLanes * SequenceLayout::DefaultLaneWidth
             / (m_layout.laneCount() + SequenceLayout::RightMarginLanes);
-        m_layout.setLaneWidth(std::min(m_renderer.preferredLaneWidth(), std::max(SequenceLayout::DefaultLaneWidth, room)));
+        m_layout.setLaneWidth(
+            std::min(m_renderer.preferredLaneWidth(), std::max(SequenceLayout::DefaultLaneWidth, room)));
     }
 
     void setZoom(double zoom) { m_layout.setZoom(zoom); }
     double rowHeight() const { return m_layout.rowHeight(); }
 
     QSizeF size() const override { return m_renderer.rowsSize(m_range.first, m_range.last); }
-    void paint(QPainter &painter) const override { m_renderer.paintRows(painter, m_range.first, m_range.last); }
+    void paint(QPainter &painter) const override
+    {
+        m_renderer.paintRows(painter, m_range.first, m_range.last);
+    }
 
     int paginate(double maxHeight) override
     {
         const double body = maxHeight - SequenceLayout::HeaderHeight - SequenceLayout::FooterHeight;
-        m_rowsPerPage = std::max<qsizetype>(1, static_cast<qsizetype>(std::floor(body / m_layout.rowHeight())));
+        m_rowsPerPage
+            = std::max<qsizetype>(1, static_cast<qsizetype>(std::floor(body / m_layout.rowHeight())));
         return static_cast<int>((m_range.count() + m_rowsPerPage - 1) / m_rowsPerPage);
     }
     QSizeF pageSize(int page) const override
@@ -103,7 +108,7 @@ private:
     std::pair<qsizetype, qsizetype> pageRows(int page) const
     {
         const qsizetype first = m_range.first + page * m_rowsPerPage;
-        return {first, std::min(m_range.last, first + m_rowsPerPage - 1)};
+        return { first, std::min(m_range.last, first + m_rowsPerPage - 1) };
     }
 
     EventRange m_range;
@@ -205,8 +210,9 @@ QImage ImageExport::toImage(const EventRange &range)
                 size = sequence->size();
                 scale = std::min(scale, MaxPngHeight / size.height());
             }
-            m_note = QStringLiteral("%1 events do not fit in one image of %2 pixels: drawn at scale %3 with rows of "
-                                    "%4 px; use SVG, PDF or --from/--to for full detail")
+            m_note = QStringLiteral(
+                "%1 events do not fit in one image of %2 pixels: drawn at scale %3 with rows of "
+                "%4 px; use SVG, PDF or --from/--to for full detail")
                          .arg(range.count())
                          .arg(MaxPngHeight)
                          .arg(scale, 0, 'g', 3)
@@ -217,10 +223,13 @@ QImage ImageExport::toImage(const EventRange &range)
         scene = makeScene(range);
     }
     const QSizeF size = scene->size();
-    const QSize pixels(static_cast<int>(std::ceil(size.width() * scale)), static_cast<int>(std::ceil(size.height() * scale)));
+    const QSize pixels(static_cast<int>(std::ceil(size.width() * scale)),
+        static_cast<int>(std::ceil(size.height() * scale)));
     QImage image(pixels, QImage::Format_ARGB32_Premultiplied);
     if (image.isNull())
-        throw ExportError(QStringLiteral("not enough memory for an image of %1 x %2 pixels").arg(pixels.width()).arg(pixels.height()));
+        throw ExportError(QStringLiteral("not enough memory for an image of %1 x %2 pixels")
+                              .arg(pixels.width())
+                              .arg(pixels.height()));
     image.setDevicePixelRatio(scale);
     image.fill(Qt::white);
     QPainter painter(&image);
@@ -250,7 +259,8 @@ void ImageExport::writeSvg(QIODevice &device, const EventRange &range)
     generator.setResolution(96);
     generator.setTitle(m_title);
     generator.setDescription(QStringLiteral("Loopscope %1, events %2 to %3")
-                                 .arg(m_view == ImageView::Sequence ? QStringLiteral("sequence diagram") : QStringLiteral("timeline"))
+                                 .arg(m_view == ImageView::Sequence ? QStringLiteral("sequence diagram")
+                                                                    : QStringLiteral("timeline"))
                                  .arg(m_trace.at(range.first).seq)
                                  .arg(m_trace.at(range.last).seq));
     QPainter painter;
@@ -269,7 +279,8 @@ int ImageExport::writePdf(QIODevice &device, const EventRange &range)
     const QSizeF whole = scene->size();
     // One diagram pixel per point; a diagram wider than a PDF page can be is scaled down to fit.
     const double fit = std::min(1.0, MaxPdfPagePoints / whole.width());
-    const double maxHeight = std::min(MaxPdfPagePoints, std::max(842.0, whole.width() * fit * std::sqrt(2.0))) / fit;
+    const double maxHeight
+        = std::min(MaxPdfPagePoints, std::max(842.0, whole.width() * fit * std::sqrt(2.0))) / fit;
     const int pages = scene->paginate(maxHeight);
 
     QPdfWriter writer(&device);
@@ -310,8 +321,12 @@ int ImageExport::write(const QString &path, ImageFormat format, const EventRange
             if (!toImage(range).save(&device, "PNG"))
                 throw ExportError(QStringLiteral("cannot write '%1': %2").arg(path, device.errorString()));
             break;
-        case ImageFormat::Svg: writeSvg(device, range); break;
-        case ImageFormat::Pdf: pages = writePdf(device, range); break;
+        case ImageFormat::Svg:
+            writeSvg(device, range);
+            break;
+        case ImageFormat::Pdf:
+            pages = writePdf(device, range);
+            break;
         }
     });
     return pages;

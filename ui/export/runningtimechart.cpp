@@ -28,8 +28,14 @@ struct TimeTick
 };
 
 constexpr TimeTick TimeTicks[] = {
-    {0.001, "1 ms"}, {1, "1 s"}, {60, "1 min"}, {3600, "1 h"}, {86400, "1 day"},
-    {86400 * 30.44, "1 month"}, {86400 * 365.25, "1 year"}, {86400 * 365.25 * 100, "100 years"},
+    { 0.001, "1 ms" },
+    { 1, "1 s" },
+    { 60, "1 min" },
+    { 3600, "1 h" },
+    { 86400, "1 day" },
+    { 86400 * 30.44, "1 month" },
+    { 86400 * 365.25, "1 year" },
+    { 86400 * 365.25 * 100, "100 years" },
 };
 
 QString operationsLabel(double n)
@@ -62,8 +68,8 @@ RunningTimeChart::RunningTimeChart(RunningTimeTable table)
     double lowest = m_table.rows.first().concurrentSeconds;
     double highest = 0;
     for (const RunningTimeRow &row : m_table.rows) {
-        lowest = std::min({lowest, row.concurrentSeconds, row.sequentialSeconds});
-        highest = std::max({highest, row.concurrentSeconds, row.sequentialSeconds});
+        lowest = std::min({ lowest, row.concurrentSeconds, row.sequentialSeconds });
+        highest = std::max({ highest, row.concurrentSeconds, row.sequentialSeconds });
     }
     // Whole decades around the data, so the axes start and end on round numbers.
     m_minSeconds = std::pow(10.0, std::floor(std::log10(lowest)) - 0.0);
@@ -79,8 +85,10 @@ QRectF RunningTimeChart::plotArea(const QSizeF &size)
 
 QPointF RunningTimeChart::pointFor(double operations, double seconds, const QRectF &plot) const
 {
-    const double x = (std::log10(operations) - std::log10(m_minOps)) / (std::log10(m_maxOps) - std::log10(m_minOps));
-    const double y = (std::log10(seconds) - std::log10(m_minSeconds)) / (std::log10(m_maxSeconds) - std::log10(m_minSeconds));
+    const double x
+        = (std::log10(operations) - std::log10(m_minOps)) / (std::log10(m_maxOps) - std::log10(m_minOps));
+    const double y = (std::log10(seconds) - std::log10(m_minSeconds))
+        / (std::log10(m_maxSeconds) - std::log10(m_minSeconds));
     return QPointF(plot.left() + x * plot.width(), plot.bottom() - y * plot.height());
 }
 
@@ -101,7 +109,8 @@ void RunningTimeChart::paint(QPainter &painter, const QSizeF &size) const
         painter.setPen(QPen(GridColor, 1));
         painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
         painter.setPen(TextColor);
-        painter.drawText(QRectF(x - 40, plot.bottom() + 6, 80, 18), Qt::AlignHCenter | Qt::AlignTop, operationsLabel(n));
+        painter.drawText(
+            QRectF(x - 40, plot.bottom() + 6, 80, 18), Qt::AlignHCenter | Qt::AlignTop, operationsLabel(n));
     }
     for (const TimeTick &tick : TimeTicks) {
         if (tick.seconds < m_minSeconds || tick.seconds > m_maxSeconds)
@@ -111,13 +120,13 @@ void RunningTimeChart::paint(QPainter &painter, const QSizeF &size) const
         painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
         painter.setPen(TextColor);
         painter.drawText(QRectF(0, y - 9, plot.left() - 10, 18), Qt::AlignRight | Qt::AlignVCenter,
-                         QString::fromLatin1(tick.label));
+            QString::fromLatin1(tick.label));
     }
     painter.setPen(QPen(TextColor, 1.2));
     painter.drawLine(plot.bottomLeft(), plot.bottomRight());
     painter.drawLine(plot.bottomLeft(), plot.topLeft());
     painter.drawText(QRectF(plot.left(), plot.bottom() + 30, plot.width(), 20), Qt::AlignHCenter,
-                     QStringLiteral("I/O operations (log scale)"));
+        QStringLiteral("I/O operations (log scale)"));
     painter.save();
     painter.translate(20, plot.center().y());
     painter.rotate(-90);
@@ -129,8 +138,8 @@ void RunningTimeChart::paint(QPainter &painter, const QSizeF &size) const
     title.setBold(true);
     painter.setFont(title);
     painter.drawText(QRectF(plot.left(), 14, plot.width(), 24), Qt::AlignLeft | Qt::AlignVCenter,
-                     QStringLiteral("n I/O operations of %1 each: one after another vs all at once")
-                         .arg(latencyText(m_table.latency)));
+        QStringLiteral("n I/O operations of %1 each: one after another vs all at once")
+            .arg(latencyText(m_table.latency)));
     painter.setFont(font);
 
     // The two series: filled markers were simulated on the scheduler, hollow ones computed.
@@ -138,7 +147,8 @@ void RunningTimeChart::paint(QPainter &painter, const QSizeF &size) const
         QPainterPath path;
         for (qsizetype i = 0; i < m_table.rows.size(); ++i) {
             const RunningTimeRow &row = m_table.rows[i];
-            const QPointF p = pointFor(double(row.operations), sequential ? row.sequentialSeconds : row.concurrentSeconds, plot);
+            const QPointF p = pointFor(
+                double(row.operations), sequential ? row.sequentialSeconds : row.concurrentSeconds, plot);
             if (i == 0)
                 path.moveTo(p);
             else
@@ -156,7 +166,7 @@ void RunningTimeChart::paint(QPainter &painter, const QSizeF &size) const
             if (sequential && row.operations >= 1000) {
                 painter.setPen(TextColor);
                 painter.drawText(QRectF(p.x() - 130, p.y() - 24, 124, 18), Qt::AlignRight | Qt::AlignVCenter,
-                                 approximateDuration(seconds));
+                    approximateDuration(seconds));
             }
         }
     };

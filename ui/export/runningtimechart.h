@@ -22,7 +22,7 @@ class RunningTimeChart
 public:
     explicit RunningTimeChart(RunningTimeTable table);
 
-    static constexpr QSize DefaultSize{960, 600};
+    static constexpr QSize DefaultSize { 960, 600 };
 
     //! Where the plot area maps (operations, seconds): logarithmic in both, inside `plot`.
     QPointF pointFor(double operations, double seconds, const QRectF &plot) const;

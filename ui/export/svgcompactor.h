@@ -43,12 +43,12 @@ private:
 
     QIODevice &m_out;
     bool m_failed = false;
-    QByteArray m_partial;       //!< the unfinished last line of what was written
-    QByteArray m_groupTag;      //!< the opening tag of the group being read, once complete
-    bool m_readingTag = false;  //!< inside a group's opening tag (it spans lines)
+    QByteArray m_partial;      //!< the unfinished last line of what was written
+    QByteArray m_groupTag;     //!< the opening tag of the group being read, once complete
+    bool m_readingTag = false; //!< inside a group's opening tag (it spans lines)
     bool m_inGroup = false;
-    QByteArray m_children;      //!< the content of the group being read
-    QByteArray m_openTag;       //!< the style group written last, not closed yet
+    QByteArray m_children; //!< the content of the group being read
+    QByteArray m_openTag;  //!< the style group written last, not closed yet
 };
 
 } // namespace Loopscope

@@ -20,9 +20,9 @@ public:
     enum Columns { SeqColumn, TimeColumn, TaskColumn, KindColumn, DescriptionColumn, ColumnCount };
     enum Roles {
         SeqRole = Qt::UserRole, //!< the event's sequence number (quint64)
-        TaskRole, //!< the task id (uint)
-        TimeRole, //!< scheduler time in ns (qint64)
-        LineRole, //!< source line (int, 0 if unknown)
+        TaskRole,               //!< the task id (uint)
+        TimeRole,               //!< scheduler time in ns (qint64)
+        LineRole,               //!< source line (int, 0 if unknown)
     };
 
     explicit EventListModel(TraceFeed *feed, QObject *parent = nullptr);

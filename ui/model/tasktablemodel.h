@@ -30,8 +30,8 @@ public:
     };
     enum Roles {
         SortRole = Qt::UserRole, //!< raw value of the cell for sorting
-        TaskIdRole, //!< the task id (uint)
-        StateRole, //!< TaskRunState as int
+        TaskIdRole,              //!< the task id (uint)
+        StateRole,               //!< TaskRunState as int
     };
 
     explicit TaskTableModel(TraceFeed *feed, QObject *parent = nullptr);

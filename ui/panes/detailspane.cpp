@@ -1,7 +1,7 @@
 #include "panes/detailspane.h"
 
-#include "model/eventlistmodel.h"
 #include "analysis/tracedigest.h"
+#include "model/eventlistmodel.h"
 #include "sequence/sequencemessage.h"
 
 namespace Loopscope {

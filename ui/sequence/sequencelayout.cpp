@@ -38,7 +38,8 @@ void SequenceLayout::setLaneWidth(double width)
 double SequenceLayout::fittingLaneWidth(double visibleWidth, double preferred) const
 {
     // Whole pixels, so that rounding never makes the lanes a pixel wider than the view.
-    const double fits = std::floor((visibleWidth - GutterWidth) / (std::max(laneCount(), 1) + RightMarginLanes));
+    const double fits
+        = std::floor((visibleWidth - GutterWidth) / (std::max(laneCount(), 1) + RightMarginLanes));
     return std::clamp(std::min(fits, preferred), MinLaneWidth, MaxLaneWidth);
 }
 

@@ -19,9 +19,9 @@ class TraceDigest;
  *
  * Coordinates are diagram coordinates: x = 0 is the left edge of the time gutter, y = 0 the top of
  * the lifeline headers. Rows are trace indices (one event per row) below the header; lanes are
- * lifelines, left to right: the event loop (one per thread lane when several loops ran), one per task (tasks beyond maxTaskLanes() share a group
- * lane), then the I/O side: one shared "I/O" lane (timers included) or, in PerOperation mode, one
- * lane per I/O operation (beyond maxIoLanes() grouped) plus a "timers" lane.
+ * lifelines, left to right: the event loop (one per thread lane when several loops ran), one per task (tasks
+ * beyond maxTaskLanes() share a group lane), then the I/O side: one shared "I/O" lane (timers included) or,
+ * in PerOperation mode, one lane per I/O operation (beyond maxIoLanes() grouped) plus a "timers" lane.
  *
  * Lanes only ever get added (update() from a TraceDigest), so a lane index is stable except that
  * I/O lanes move right when a new task lane appears.
@@ -33,7 +33,7 @@ public:
     enum class LaneKind { Loop, Task, TaskGroup, Io, IoGroup, Timers };
     //! How much a row can show at the current zoom.
     enum class Detail {
-        Full, //!< arrows with labels, notes
+        Full,    //!< arrows with labels, notes
         Compact, //!< arrows without labels
         Density, //!< rows thinner than a few pixels: density bands per lane
     };
@@ -41,7 +41,7 @@ public:
     struct Lane
     {
         LaneKind kind = LaneKind::Loop;
-        std::uint32_t id = 0; //!< task id (Task), I/O id (Io), first member (groups)
+        std::uint32_t id = 0;      //!< task id (Task), I/O id (Io), first member (groups)
         std::uint32_t members = 1; //!< tasks or I/O operations in the lane
     };
     struct Hit

@@ -19,9 +19,9 @@ class TraceDigest;
 struct SequenceMessage
 {
     enum class Shape : std::uint8_t {
-        Call, //!< solid arrow, filled head
+        Call,   //!< solid arrow, filled head
         Return, //!< dashed arrow, open head
-        Note, //!< a box on lane `from`
+        Note,   //!< a box on lane `from`
         Marker, //!< small text beside lane `from` (creation, loop start and stop)
     };
     enum class Tone : std::uint8_t { Normal, Muted, Warning, Error };
@@ -29,7 +29,7 @@ struct SequenceMessage
     Shape shape = Shape::Marker;
     Tone tone = Tone::Normal;
     int from = -1; //!< lane; -1 when the lane is unknown (the event is skipped)
-    int to = -1; //!< lane; equals `from` for notes and markers
+    int to = -1;   //!< lane; equals `from` for notes and markers
 
     bool isArrow() const { return shape == Shape::Call || shape == Shape::Return; }
 };

@@ -49,7 +49,7 @@ public:
     struct PaintOptions
     {
         bool pinHeaders = true; //!< headers at visibleArea.top() instead of y = 0
-        bool pinGutter = true; //!< time gutter at visibleArea.left() instead of x = 0
+        bool pinGutter = true;  //!< time gutter at visibleArea.left() instead of x = 0
     };
 
     SequenceRenderer(const Trace &trace, const TraceDigest &digest, const SequenceLayout &layout);

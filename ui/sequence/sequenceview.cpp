@@ -169,7 +169,8 @@ void SequenceView::ensureRowVisible(qsizetype row)
 void SequenceView::fitLanes()
 {
     if (m_renderer)
-        m_layout.setLaneWidth(m_layout.fittingLaneWidth(viewport()->width(), m_renderer->preferredLaneWidth()));
+        m_layout.setLaneWidth(
+            m_layout.fittingLaneWidth(viewport()->width(), m_renderer->preferredLaneWidth()));
 }
 
 void SequenceView::updateScrollBars()
@@ -270,7 +271,8 @@ bool SequenceView::viewportEvent(QEvent *event)
     if (event->type() == QEvent::ToolTip && m_feed && m_feed->trace() && m_renderer) {
         auto *help = static_cast<QHelpEvent *>(event);
         // The headers stay at the top of the view: there, the lane's whole name and state.
-        if (help->pos().y() < SequenceLayout::HeaderHeight && help->pos().x() >= SequenceLayout::GutterWidth) {
+        if (help->pos().y() < SequenceLayout::HeaderHeight
+            && help->pos().x() >= SequenceLayout::GutterWidth) {
             const int lane = m_layout.laneAt(toDiagram(help->pos()).x());
             if (lane < 0) {
                 QToolTip::hideText();
@@ -278,7 +280,8 @@ bool SequenceView::viewportEvent(QEvent *event)
             }
             QToolTip::showText(help->globalPos(),
                 QStringLiteral("<b>%1</b><br>%2")
-                    .arg(m_renderer->laneTitle(lane).toHtmlEscaped(), m_renderer->laneSubtitle(lane).toHtmlEscaped()),
+                    .arg(m_renderer->laneTitle(lane).toHtmlEscaped(),
+                        m_renderer->laneSubtitle(lane).toHtmlEscaped()),
                 viewport());
             return true;
         }

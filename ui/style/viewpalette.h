@@ -20,16 +20,16 @@ namespace Loopscope {
 struct ViewPalette
 {
     bool dark = false;
-    QColor background; //!< Base
-    QColor alternate; //!< AlternateBase: zebra rows, gutters
-    QColor text; //!< Text
-    QColor mutedText; //!< text for secondary information
-    QColor line; //!< lifelines, axes
-    QColor grid; //!< faint separators
-    QColor headerFill; //!< lifeline header boxes
-    QColor selection; //!< Highlight
+    QColor background;  //!< Base
+    QColor alternate;   //!< AlternateBase: zebra rows, gutters
+    QColor text;        //!< Text
+    QColor mutedText;   //!< text for secondary information
+    QColor line;        //!< lifelines, axes
+    QColor grid;        //!< faint separators
+    QColor headerFill;  //!< lifeline header boxes
+    QColor selection;   //!< Highlight
     QColor currentStep; //!< band behind the rows of the current step
-    QColor arrow; //!< message arrows
+    QColor arrow;       //!< message arrows
     QColor error;
     QColor warning;
     QColor noteFill; //!< plain notes (messages)

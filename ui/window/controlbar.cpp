@@ -229,8 +229,8 @@ void ControlBar::updateSpeedLabel()
 void ControlBar::setClock(ClockMode mode, std::int64_t nowNs, qint64 steps, bool finished, bool replaying)
 {
     const QString clock = mode == ClockMode::Virtual ? tr("virtual clock")
-        : replaying                                   ? tr("real clock, replaying the recording")
-                                                      : tr("real clock");
+        : replaying                                  ? tr("real clock, replaying the recording")
+                                                     : tr("real clock");
     QString text = tr("%1 · <b>t = %2</b> · step %3").arg(clock, formatDuration(nowNs)).arg(steps);
     if (finished)
         text += tr(" · finished");

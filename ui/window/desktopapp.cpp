@@ -1,12 +1,12 @@
 #include "window/desktopapp.h"
 
-#include "run/tracemetadata.h"
 #include "model/tracefeed.h"
+#include "run/runsession.h"
+#include "run/tracemetadata.h"
 #include "scheduler/errors.h"
 #include "window/filecommands.h"
 #include "window/launchoptions.h"
 #include "window/mainwindow.h"
-#include "run/runsession.h"
 
 #include <QApplication>
 #include <QDeadlineTimer>

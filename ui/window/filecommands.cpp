@@ -9,12 +9,12 @@
 
 #include <limits>
 #include <optional>
-#include <vector>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMessageBox>
+#include <vector>
 
 namespace Loopscope {
 
@@ -30,10 +30,14 @@ struct ExportChoice
 std::optional<TextFormat> textFormatOf(FileCommands::ExportKind kind)
 {
     switch (kind) {
-    case FileCommands::ExportKind::Mermaid: return TextFormat::Mermaid;
-    case FileCommands::ExportKind::Perfetto: return TextFormat::Perfetto;
-    case FileCommands::ExportKind::Har: return TextFormat::Har;
-    default: return std::nullopt;
+    case FileCommands::ExportKind::Mermaid:
+        return TextFormat::Mermaid;
+    case FileCommands::ExportKind::Perfetto:
+        return TextFormat::Perfetto;
+    case FileCommands::ExportKind::Har:
+        return TextFormat::Har;
+    default:
+        return std::nullopt;
     }
 }
 
@@ -41,17 +45,20 @@ std::optional<TextFormat> textFormatOf(FileCommands::ExportKind kind)
 std::vector<ExportChoice> exportChoices()
 {
     using Kind = FileCommands::ExportKind;
-    std::vector<ExportChoice> choices{
-        {Kind::DiagramPng, FileCommands::tr("Sequence diagram, PNG image (*.png)"), QStringLiteral("png")},
-        {Kind::DiagramSvg, FileCommands::tr("Sequence diagram, SVG drawing (*.svg)"), QStringLiteral("svg")},
-        {Kind::DiagramPdf, FileCommands::tr("Sequence diagram, PDF document (*.pdf)"), QStringLiteral("pdf")},
-        {Kind::TimelinePng, FileCommands::tr("Timeline, PNG image (*.png)"), QStringLiteral("png")},
-        {Kind::TimelineSvg, FileCommands::tr("Timeline, SVG drawing (*.svg)"), QStringLiteral("svg")},
-        {Kind::TimelinePdf, FileCommands::tr("Timeline, PDF document (*.pdf)"), QStringLiteral("pdf")},
+    std::vector<ExportChoice> choices {
+        { Kind::DiagramPng, FileCommands::tr("Sequence diagram, PNG image (*.png)"), QStringLiteral("png") },
+        { Kind::DiagramSvg, FileCommands::tr("Sequence diagram, SVG drawing (*.svg)"),
+            QStringLiteral("svg") },
+        { Kind::DiagramPdf, FileCommands::tr("Sequence diagram, PDF document (*.pdf)"),
+            QStringLiteral("pdf") },
+        { Kind::TimelinePng, FileCommands::tr("Timeline, PNG image (*.png)"), QStringLiteral("png") },
+        { Kind::TimelineSvg, FileCommands::tr("Timeline, SVG drawing (*.svg)"), QStringLiteral("svg") },
+        { Kind::TimelinePdf, FileCommands::tr("Timeline, PDF document (*.pdf)"), QStringLiteral("pdf") },
     };
-    for (const Kind kind : {Kind::Mermaid, Kind::Perfetto, Kind::Har}) {
+    for (const Kind kind : { Kind::Mermaid, Kind::Perfetto, Kind::Har }) {
         const TextFormatInfo &info = textFormatInfo(*textFormatOf(kind));
-        choices.push_back({kind, QStringLiteral("%1 (*.%2)").arg(info.description, info.suffix), QString(info.suffix)});
+        choices.push_back(
+            { kind, QStringLiteral("%1 (*.%2)").arg(info.description, info.suffix), QString(info.suffix) });
     }
     return choices;
 }
@@ -126,7 +133,7 @@ TraceMetadata FileCommands::currentMetadata() const
     if (const TraceMetadata *recorded = m_session.run() ? m_session.run()->recordedMetadata() : nullptr)
         return *recorded;
     return TraceMetadata::recordedNow(m_session.scenario() ? m_session.scenario()->info().id : QString(),
-                                      m_session.params(), m_session.clockMode());
+        m_session.params(), m_session.clockMode());
 }
 
 bool FileCommands::exportTo(const QString &path, ExportKind kind, QString *error) const
@@ -137,7 +144,8 @@ bool FileCommands::exportTo(const QString &path, ExportKind kind, QString *error
             throw Error(tr("there is nothing to export yet: open a scenario and take a step first"));
         const EventRange range = EventRange::all(*trace);
         if (const std::optional<TextFormat> format = textFormatOf(kind)) {
-            saveText(*format, TextExportSource{*trace, currentMetadata(), m_session.title(), {}, range}, path);
+            saveText(
+                *format, TextExportSource { *trace, currentMetadata(), m_session.title(), {}, range }, path);
             return true;
         }
         ImageExport image(*trace);

@@ -12,12 +12,12 @@ enum class QtOption { None, Flag, WithValue };
 //! ("-platform offscreen", "--style=fusion"...): they reach the application, not us.
 QtOption qtOption(const QString &argument)
 {
-    static const QStringList withValue{ QStringLiteral("platform"), QStringLiteral("platformpluginpath"),
+    static const QStringList withValue { QStringLiteral("platform"), QStringLiteral("platformpluginpath"),
         QStringLiteral("platformtheme"), QStringLiteral("plugin"), QStringLiteral("qmljsdebugger"),
         QStringLiteral("qwindowgeometry"), QStringLiteral("qwindowicon"), QStringLiteral("qwindowtitle"),
-        QStringLiteral("session"), QStringLiteral("display"), QStringLiteral("geometry"), QStringLiteral("style"),
-        QStringLiteral("stylesheet") };
-    static const QStringList flags{ QStringLiteral("reverse"), QStringLiteral("widgetcount") };
+        QStringLiteral("session"), QStringLiteral("display"), QStringLiteral("geometry"),
+        QStringLiteral("style"), QStringLiteral("stylesheet") };
+    static const QStringList flags { QStringLiteral("reverse"), QStringLiteral("widgetcount") };
     if (!argument.startsWith(u'-'))
         return QtOption::None;
     QString name = argument.mid(argument.startsWith(QLatin1StringView("--")) ? 2 : 1);

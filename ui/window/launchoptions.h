@@ -16,11 +16,11 @@ namespace Loopscope {
  */
 struct LaunchOptions
 {
-    QString scenarioId; //!< empty: the last scenario used, or the default one
+    QString scenarioId;     //!< empty: the last scenario used, or the default one
     QStringList parameters; //!< "key=value" assignments
-    qint64 steps = 0; //!< steps to take before showing (or taking the screenshot)
-    QString screenshot; //!< save a screenshot of the window here, then exit
-    QString traceFile; //!< a .loopscope file to open instead of a scenario
+    qint64 steps = 0;       //!< steps to take before showing (or taking the screenshot)
+    QString screenshot;     //!< save a screenshot of the window here, then exit
+    QString traceFile;      //!< a .loopscope file to open instead of a scenario
     bool help = false;
     bool version = false;
 

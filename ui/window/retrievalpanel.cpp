@@ -50,11 +50,12 @@ RetrievalPanel::RetrievalPanel(QWidget *parent)
     m_url->setPlaceholderText(tr("built-in demo API (started here)"));
     m_url->setToolTip(tr("The collection's address, e.g. http://127.0.0.1:8080/api/items. "
                          "Leave empty to fetch from the built-in demo API."));
-    for (FetchStrategy strategy : {FetchStrategy::Bounded, FetchStrategy::Sequential, FetchStrategy::Unbounded,
-                                   FetchStrategy::Adaptive})
+    for (FetchStrategy strategy : { FetchStrategy::Bounded, FetchStrategy::Sequential,
+             FetchStrategy::Unbounded, FetchStrategy::Adaptive })
         m_strategy->addItem(fetchStrategyName(strategy), int(strategy));
     m_output->setPlaceholderText(tr("a temporary file"));
-    m_output->setToolTip(tr("JSON Lines file to land the items in; fetching into the same file again resumes"));
+    m_output->setToolTip(
+        tr("JSON Lines file to land the items in; fetching into the same file again resumes"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_bar->setTextVisible(true);

@@ -107,7 +107,7 @@ std::coroutine_handle<> finishFrame(std::coroutine_handle<> frame, PromiseBase &
 
 //! Awaiting a child task inline: registers and traces it (named `name`, if given), returns the
 //! child handle to run.
-std::coroutine_handle<> startChild(PromiseBase &parent, std::coroutine_handle<> parentFrame, PromiseBase &child,
-                                   std::coroutine_handle<> childFrame, const QString *name);
+std::coroutine_handle<> startChild(PromiseBase &parent, std::coroutine_handle<> parentFrame,
+    PromiseBase &child, std::coroutine_handle<> childFrame, const QString *name);
 
 } // namespace Loopscope::detail

@@ -35,7 +35,10 @@ public:
     };
 
     bool isEmpty() const { return m_pos == m_end && m_nextEnd == m_next.get(); }
-    std::size_t size() const { return static_cast<std::size_t>((m_end - m_pos) + (m_nextEnd - m_next.get())); }
+    std::size_t size() const
+    {
+        return static_cast<std::size_t>((m_end - m_pos) + (m_nextEnd - m_next.get()));
+    }
 
     //! Queues a coroutine for the next turn.
     void push(ReadyNode &node, std::coroutine_handle<> handle)
@@ -49,7 +52,7 @@ public:
     //! push(), when hasRoom().
     void pushUnchecked(ReadyNode &node, std::coroutine_handle<> handle)
     {
-        *m_nextEnd++ = Entry{&node, handle.address()};
+        *m_nextEnd++ = Entry { &node, handle.address() };
     }
     //! Whether the current turn has coroutines left to resume.
     bool turnHasMore() const { return m_pos != m_end; }

@@ -16,8 +16,7 @@ class SchedulerBackend
 public:
     explicit SchedulerBackend(Scheduler &scheduler) noexcept
         : m_loop(scheduler)
-    {
-    }
+    { }
 
     Scheduler &scheduler() const { return m_loop; }
     Trace &trace() const { return m_loop.m_trace; }
@@ -26,7 +25,7 @@ public:
     PromiseBase *currentFrame() const { return m_loop.m_current; }
 
     void record(EventKind kind, TaskId task, std::uint32_t other = 0, std::uint32_t detail = 0,
-                std::uint16_t line = 0, WaitKind wait = WaitKind::Other) const
+        std::uint16_t line = 0, WaitKind wait = WaitKind::Other) const
     {
         m_loop.record(kind, task, other, detail, line, wait);
     }
@@ -48,8 +47,8 @@ public:
         m_loop.makeReady(node, outcome);
     }
     //! A yield: traces the suspension and queues the task for the next turn.
-    [[gnu::always_inline]] void parkForNextTurn(PromiseBase &promise, std::coroutine_handle<> handle,
-                                                ReadyNode &node) const
+    [[gnu::always_inline]] void parkForNextTurn(
+        PromiseBase &promise, std::coroutine_handle<> handle, ReadyNode &node) const
     {
         m_loop.parkForNextTurn(promise, handle, node);
     }
@@ -70,15 +69,18 @@ public:
     bool cancelCore(TaskCore &core) const { return m_loop.cancelCore(core); }
     //! Gives a coroutine the scheduler does not run itself (a generator driven by a task) an id and
     //! a lane of its own in the trace, and traces its creation by `parent`.
-    TaskId registerForeignTask(const QString &name, TaskId parent) const { return m_loop.registerTask(name, parent); }
+    TaskId registerForeignTask(const QString &name, TaskId parent) const
+    {
+        return m_loop.registerTask(name, parent);
+    }
 
     // Frame life cycle, called from Task's promise (task.h).
     std::coroutine_handle<> finishFrame(std::coroutine_handle<> frame, PromiseBase &promise) const noexcept
     {
         return m_loop.finishFrame(frame, promise);
     }
-    std::coroutine_handle<> startChild(PromiseBase &parent, std::coroutine_handle<> parentFrame, PromiseBase &child,
-                                       std::coroutine_handle<> childFrame, const QString *name) const
+    std::coroutine_handle<> startChild(PromiseBase &parent, std::coroutine_handle<> parentFrame,
+        PromiseBase &child, std::coroutine_handle<> childFrame, const QString *name) const
     {
         return m_loop.startChild(parent, parentFrame, child, childFrame, name);
     }

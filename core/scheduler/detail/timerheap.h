@@ -34,7 +34,7 @@ public:
 
     void push(WaitNode &node, std::int64_t deadline, std::uint64_t order)
     {
-        m_entries.push_back(TimerEntry{deadline, order, &node});
+        m_entries.push_back(TimerEntry { deadline, order, &node });
         siftUp(static_cast<std::uint32_t>(m_entries.size() - 1));
     }
 

@@ -27,10 +27,10 @@ struct ReadyNode
     };
 
     PromiseBase *promise;
-    LabelId label;                //!< what is awaited, for trace events
-    std::uint16_t line;           //!< source line of the await
+    LabelId label;      //!< what is awaited, for trace events
+    std::uint16_t line; //!< source line of the await
     Kind kind;
-    WaitKind wait;                //!< what kind of thing is awaited, for trace events (not read for a yield)
+    WaitKind wait; //!< what kind of thing is awaited, for trace events (not read for a yield)
 };
 static_assert(sizeof(ReadyNode) == 16, "a yielding frame holds one ReadyNode: keep it small");
 
@@ -48,24 +48,23 @@ struct WaitNode : ReadyNode
     enum class Outcome : std::uint8_t { Pending, Ready, Cancelled, TimedOut };
 
     WaitNode()
-        : ReadyNode{nullptr, NoLabel, 0, Kind::Wait, WaitKind::Other}
-    {
-    }
+        : ReadyNode { nullptr, NoLabel, 0, Kind::Wait, WaitKind::Other }
+    { }
 
     std::coroutine_handle<> handle;
     void (*unlink)(WaitNode &) = nullptr;
     void *owner = nullptr;
     WaitNode *prev = nullptr;
     WaitNode *next = nullptr;
-    WaitNode *sibling = nullptr;  //!< a second wait of the same await (a timeout); waking one drops the other
-    void *context = nullptr;      //!< the awaiter that owns the node, for primitives that hand over values
-    std::uint32_t timerSlot = 0;  //!< timers: position in the timer heap, or in the sorted run
-    bool inTimerRun = false;      //!< timers: the node sits in the sorted run, not the heap
-    std::uint32_t other = 0;      //!< timer or I/O id, or awaited task id, for trace events
+    WaitNode *sibling = nullptr; //!< a second wait of the same await (a timeout); waking one drops the other
+    void *context = nullptr;     //!< the awaiter that owns the node, for primitives that hand over values
+    std::uint32_t timerSlot = 0; //!< timers: position in the timer heap, or in the sorted run
+    bool inTimerRun = false;     //!< timers: the node sits in the sorted run, not the heap
+    std::uint32_t other = 0;     //!< timer or I/O id, or awaited task id, for trace events
     LabelId resultLabel = NoLabel; //!< I/O: outcome text for the completion event
     Outcome outcome = Outcome::Pending;
-    bool isIo = false;            //!< timer entries that complete an I/O rather than a sleep
-    bool ioFailed = false;        //!< I/O: the operation failed (traced as io_failed)
+    bool isIo = false;     //!< timer entries that complete an I/O rather than a sleep
+    bool ioFailed = false; //!< I/O: the operation failed (traced as io_failed)
 
     bool isWaiting() const { return unlink != nullptr; }
     void detach()
