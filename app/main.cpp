@@ -3,6 +3,7 @@
 #include "cli/fetchcommand.h"
 #include "cli/listcommand.h"
 #include "cli/runcommand.h"
+#include "cli/runtimedirectory.h"
 #include "cli/servecommand.h"
 #include "export/exportcommand.h"
 #include "window/desktopapp.h"
@@ -45,6 +46,7 @@ constexpr Subcommand subcommands[] = {
 
 int main(int argc, char *argv[])
 {
+    Loopscope::providePrivateRuntimeDirectory();
     if (argc >= 2) {
         for (const Subcommand &command : subcommands) {
             if (std::strcmp(argv[1], command.name) == 0)

@@ -251,6 +251,14 @@ private slots:
         QVERIFY(updates >= 13);
         QCOMPARE(peakIoInFlight(run->trace()), 4);
         QVERIFY(exactlyOnce(readLanded(settings.outputPath).ids, 640));
+        // The result reads as words, not as a C++ type name.
+        const Trace &trace = run->trace();
+        QString result;
+        for (qsizetype i = 0; i < trace.size(); ++i) {
+            if (trace.at(i).kind == EventKind::TaskReturned && trace.taskName(trace.at(i).task) == u"fetch")
+                result = trace.detailText(trace.at(i));
+        }
+        QCOMPARE(result, QStringLiteral("13 pages, 640 items, 0 failed, 0 retries"));
 
         RetrievalSettings bad;
         bad.fetch.concurrency = 0;

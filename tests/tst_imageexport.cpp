@@ -16,6 +16,7 @@
 #include <QFontMetricsF>
 #include <QGuiApplication>
 #include <QPainter>
+#include <QRegularExpression>
 #include <QSvgGenerator>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
@@ -275,19 +276,45 @@ private slots:
         QBuffer buffer(&pdf);
         buffer.open(QIODevice::WriteOnly);
         const int pages = exporter.writePdf(buffer, EventRange::all(s->trace()));
-        // Pages are sqrt(2) times as tall as the diagram is wide; headers and footer on every one.
+        // A4 pages, each as tall as the page holds at the diagram's scale; headers and footer on
+        // every one, the last page as large as the others.
         TraceDigest digest;
         digest.update(s->trace());
         SequenceLayout layout;
         layout.update(digest, s->trace().size());
-        const double width = layout.contentSize().width();
-        const double pageHeight = std::max(842.0, width * std::sqrt(2.0));
+        const ImageExport::PdfPage page = ImageExport::pdfPageFor(layout.contentSize().width());
+        const double pageHeight = page.printable.height() / page.scale;
         const auto perPage
             = qsizetype((pageHeight - SequenceLayout::HeaderHeight - SequenceLayout::FooterHeight)
                 / SequenceLayout::BaseRowHeight);
         QCOMPARE(pages, int((s->trace().size() + perPage - 1) / perPage));
         QCOMPARE(pdf.count("/Type /Page\n") + pdf.count("/Type /Page\r"), qsizetype(pages));
+        const QRegularExpression mediaBox(QStringLiteral("/MediaBox \\[0 0 ([0-9.]+) ([0-9.]+)\\]"));
+        QSet<QString> sizes;
+        for (auto match = mediaBox.globalMatch(QString::fromLatin1(pdf)); match.hasNext();) {
+            const QRegularExpressionMatch box = match.next();
+            sizes.insert(QStringLiteral("%1x%2")
+                             .arg(qRound(box.captured(1).toDouble()))
+                             .arg(qRound(box.captured(2).toDouble())));
+        }
+        QCOMPARE(sizes.size(), 1);
+        QVERIFY2(sizes.contains(QStringLiteral("595x842")) || sizes.contains(QStringLiteral("842x595")),
+            qPrintable(sizes.values().join(u',')));
         QVERIFY(pdf.contains("/FontFile2") || pdf.contains("/FontFile")); // text is text, with its font
+    }
+
+    void pdfPagesAreA4LandscapeWhenTheDiagramIsWide()
+    {
+        const ImageExport::PdfPage narrow = ImageExport::pdfPageFor(400);
+        QCOMPARE(narrow.orientation, QPageLayout::Portrait);
+        QCOMPARE(narrow.scale, 1.0);
+        const ImageExport::PdfPage wide = ImageExport::pdfPageFor(700);
+        QCOMPARE(wide.orientation, QPageLayout::Landscape);
+        QCOMPARE(wide.scale, 1.0);
+        QVERIFY(wide.printable.width() > wide.printable.height());
+        const ImageExport::PdfPage huge = ImageExport::pdfPageFor(4000); // scaled to the page's width
+        QCOMPARE(huge.orientation, QPageLayout::Landscape);
+        QCOMPARE(huge.scale, huge.printable.width() / 4000);
     }
 
     void timelineExportsInEveryFormat()

@@ -2,6 +2,7 @@
 #include "panes/codeview.h"
 #include "panes/detailspane.h"
 #include "run/runsession.h"
+#include "sequence/sequencemessage.h"
 #include "sequence/sequenceview.h"
 #include "testlib/tracetext.h"
 #include "timeline/timelineview.h"
@@ -105,6 +106,47 @@ private slots:
         QCoreApplication::setOrganizationName(QStringLiteral("LoopscopeTests"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
         QSettings().clear();
+    }
+
+    void theDiagramFollowsTheCurrentEventSideways()
+    {
+        // Eight loops and their tasks are far wider than the window: at every step the lanes the
+        // step's arrows land on are on screen, at the start, in the middle and at the end.
+        MainWindow window;
+        window.resize(1200, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openScenario(QStringLiteral("threads"), { QStringLiteral("loops=8") }));
+        SequenceView &diagram = *window.diagram();
+        const SequenceLayout &layout = diagram.layout();
+        int steps = 0;
+        int sideways = 0; // steps that had to scroll
+        while (!window.session().isFinished() && steps < 400) {
+            const int before = diagram.horizontalScrollBar()->value();
+            window.session().step();
+            ++steps;
+            sideways += diagram.horizontalScrollBar()->value() != before;
+            const Trace &trace = *window.session().trace();
+            const qsizetype row = trace.indexOfSeq(window.selectedSeq());
+            QVERIFY(row >= 0);
+            const SequenceMessage message = sequenceMessage(layout, trace.at(row));
+            if (message.from < 0)
+                continue;
+            const int lane = std::max(message.from, message.to);
+            const double x = layout.laneCenter(lane) - diagram.horizontalScrollBar()->value();
+            QVERIFY2(x >= 0 && x <= diagram.viewport()->width(),
+                qPrintable(QStringLiteral("step %1: lane %2 is drawn at x = %3 of %4")
+                               .arg(steps)
+                               .arg(lane)
+                               .arg(x)
+                               .arg(diagram.viewport()->width())));
+        }
+        QVERIFY(window.session().isFinished());
+        QVERIFY2(layout.contentSize().width() > 2 * diagram.viewport()->width(),
+            qPrintable(QStringLiteral("%1 lanes in %2 pixels")
+                           .arg(layout.laneCount())
+                           .arg(diagram.viewport()->width())));
+        QVERIFY(sideways > 0);
     }
 
     void stepAdvancesOneActionAndEveryViewAgrees()
@@ -370,6 +412,20 @@ private slots:
         QCOMPARE(window.session().params().value(QStringLiteral("latency_ms")), 500.0);
         window.session().advance(100);
         QCOMPARE(window.session().now(), 500'000'000);
+    }
+
+    void enumeratedParametersAreChosenByName()
+    {
+        MainWindow window;
+        QVERIFY(window.openScenario(
+            QStringLiteral("sequential-vs-concurrent"), { QStringLiteral("mode=sequential") }));
+        auto *mode = window.controls()->findChild<QComboBox *>(QStringLiteral("mode"));
+        QVERIFY(mode);
+        QCOMPARE(mode->count(), 3);
+        QCOMPARE(mode->currentText(), QStringLiteral("sequential"));
+        mode->setCurrentIndex(mode->findText(QStringLiteral("concurrent")));
+        QCOMPARE(window.session().params().value(QStringLiteral("mode")), 2.0);
+        QCOMPARE(window.session().stepCount(), 0);
     }
 
     void findSelectsMatchingEvents()

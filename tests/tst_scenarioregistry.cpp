@@ -79,6 +79,13 @@ private slots:
                                       << ScenarioParams { { "n", 0 }, { "pause_ms", 0 } };
         QTest::newRow("whole number as decimal") << "delegation" << QStringList { "n=3.0" }
                                                  << ScenarioParams { { "n", 3 }, { "latency_ms", 500 } };
+        QTest::newRow("a choice by its name")
+            << "sequential-vs-concurrent" << QStringList { "mode=concurrent" }
+            << ScenarioParams { { "n", 3 }, { "latency_ms", 2000 }, { "seed", 0 }, { "mode", 2 } };
+        QTest::newRow("a choice by its number")
+            << "polling-loop" << QStringList { "readiness=1" }
+            << ScenarioParams { { "coroutines", 2 }, { "latency_ms", 3000 }, { "interval_ms", 100 },
+                   { "readiness", 1 } };
     }
     void parseParamsFillsDefaults()
     {
@@ -119,6 +126,9 @@ private slots:
             << "threads" << QStringList { "loops=9" } << "loops must be between 1 and 8, got 9";
         QTest::newRow("bad mode") << "paginated" << QStringList { "mode=4" }
                                   << "mode must be between 0 and 3, got 4";
+        QTest::newRow("unknown choice")
+            << "paginated" << QStringList { "mode=fastest" }
+            << "mode is one of all, sequential, unbounded, limited, got 'fastest'";
     }
     void parseParamsRejectsBadInput()
     {

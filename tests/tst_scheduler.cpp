@@ -339,6 +339,21 @@ private slots:
         QCOMPARE(expected, s.trace().nextSeq());
     }
 
+    void valuesReadAsPeopleWriteThem()
+    {
+        struct Opaque
+        {
+            int secret = 0;
+        };
+        QCOMPARE(formatValue(42), QStringLiteral("42"));
+        QCOMPARE(formatValue(true), QStringLiteral("true"));
+        QCOMPARE(formatValue(QStringLiteral("text")), QStringLiteral("text"));
+        // A type with nothing to say about itself is named as it is written, not as it is mangled.
+        const QString opaque = formatValue(Opaque {});
+        QVERIFY2(opaque.endsWith(QStringLiteral("::Opaque")), qPrintable(opaque));
+        QCOMPARE(readableTypeName(typeid(SourceLine)), QStringLiteral("Loopscope::SourceLine"));
+    }
+
     void spawnedTasksTakeTheirNames()
     {
         Scheduler s;

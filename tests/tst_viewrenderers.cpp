@@ -1,5 +1,6 @@
 #include "analysis/tracedigest.h"
 #include "model/tracefeed.h"
+#include "scenarios/scenarioregistry.h"
 #include "scheduler/awaitables.h"
 #include "sequence/sequencerenderer.h"
 #include "sequence/sequenceview.h"
@@ -294,6 +295,76 @@ private slots:
         QCOMPARE(pixel(image, layout.mapTimeToX(0), midLane), colours.stateColor(TaskRunState::Running));
         // The label column names the task.
         QVERIFY(distance(pixel(image, 8, midLane), colours.taskAccent(1)) < 10);
+    }
+
+    void laneColoursNeverLookLikeAState()
+    {
+        // A lane's colour names a task; it must not be read as "running", "I/O" or "failed".
+        for (const bool dark : { false, true }) {
+            QPalette palette;
+            palette.setColor(QPalette::Base, dark ? QColor(0x20, 0x22, 0x26) : Qt::white);
+            palette.setColor(QPalette::Text, dark ? Qt::white : Qt::black);
+            const ViewPalette colours = ViewPalette::fromPalette(palette);
+            for (TaskId task = 1; task <= 8; ++task) {
+                const QColor accent = colours.taskAccent(task);
+                if (accent.hsvSaturationF() < 0.25)
+                    continue; // a grey says nothing about a state
+                for (const TaskRunState state :
+                    { TaskRunState::Running, TaskRunState::AwaitingIo, TaskRunState::AwaitingTimer,
+                        TaskRunState::AwaitingTask, TaskRunState::AwaitingOther, TaskRunState::Failed }) {
+                    const int apart = std::abs(accent.hsvHue() - colours.stateColor(state).hsvHue());
+                    QVERIFY2(std::min(apart, 360 - apart) >= 20,
+                        qPrintable(QStringLiteral("lane colour %1 looks like the state %2 (%3)")
+                                       .arg(accent.name(), taskRunStateName(state),
+                                           colours.stateColor(state).name())));
+                }
+            }
+        }
+    }
+
+    void timelineShowsWhereTheTimeWentWhenRunsAreMomentsBetweenLongWaits()
+    {
+        // 300 sequential operations of 2 s: the task runs for no time 300 times, between waits that
+        // make up all of its 600 s. Its bar must say "awaiting I/O", not "running".
+        const ScenarioRegistry registry;
+        const QString id = QStringLiteral("sequential-vs-concurrent");
+        auto run = registry.get(id).start(
+            registry.parseParams(id, { QStringLiteral("n=300"), QStringLiteral("mode=1") }));
+        run->runToEnd();
+        TraceDigest digest;
+        digest.update(run->trace());
+        TaskId sequential = NoTask;
+        for (TaskId task = 1; task <= digest.taskCount(); ++task) {
+            if (run->trace().taskName(task) == u"sequential")
+                sequential = task;
+        }
+        QVERIFY(sequential != NoTask);
+        QCOMPARE(digest.busyNs(digest.task(sequential)), 0);
+        TimelineLayout layout;
+        layout.setWidth(1600);
+        layout.setLaneCount(int(digest.taskCount()));
+        layout.setTimeRange(digest.startTimeNs(), digest.endTimeNs());
+        TimelineRenderer renderer(run->trace(), digest, layout);
+        const ViewPalette colours = lightPalette();
+        renderer.setPalette(colours);
+        QImage image(1600, int(layout.contentHeight()), QImage::Format_ARGB32);
+        QPainter painter(&image);
+        renderer.paint(painter, QRectF(0, 0, 1600, layout.contentHeight()));
+        painter.end();
+        const int lane = int(sequential) - 1;
+        const int left = int(std::ceil(layout.mapTimeToX(double(digest.task(sequential).createdNs))));
+        const int right = int(std::floor(layout.mapTimeToX(double(digest.endTimeNs())))) - 1;
+        QVERIFY(right - left > 1000);
+        const QColor io = colours.stateColor(TaskRunState::AwaitingIo);
+        for (const double y :
+            { layout.laneTop(lane) + TimelineLayout::LaneHeight / 2, layout.laneTop(lane) + 6.0 }) {
+            int awaiting = 0;
+            for (int x = left; x <= right; ++x)
+                awaiting += pixel(image, x, y) == io;
+            const double share = double(awaiting) / double(right - left + 1);
+            QVERIFY2(share > 0.95,
+                qPrintable(QStringLiteral("%1 % of the bar at y %2 is I/O").arg(share * 100).arg(y)));
+        }
     }
 };
 

@@ -28,9 +28,14 @@ int runListCommand(const QStringList &args, QTextStream &out, QTextStream &err)
             out << " (default)";
         out << "\n    " << info.summary << '\n';
         for (const ScenarioParameter &parameter : info.parameters) {
-            out << "    --param " << parameter.key << '=' << formatParameterValue(parameter.defaultValue)
-                << "  (" << formatParameterValue(parameter.minimum) << ".."
-                << formatParameterValue(parameter.maximum) << ") " << parameter.description << '\n';
+            out << "    --param " << parameter.key << '=' << parameter.valueName(parameter.defaultValue)
+                << "  (";
+            if (parameter.choices.isEmpty())
+                out << formatParameterValue(parameter.minimum) << ".."
+                    << formatParameterValue(parameter.maximum);
+            else
+                out << parameter.choices.join(u'|');
+            out << ") " << parameter.description << '\n';
         }
     }
     out << scenarios.size() << " scenarios; play one with: loopscope run <scenario> [--param key=value]...\n";

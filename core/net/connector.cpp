@@ -20,6 +20,16 @@ double FetchProgress::secondsLeft() const
     return pagesTotal >= 0 && rate > 0 ? double(pagesTotal - pagesLanded - pagesFailed) / rate : -1;
 }
 
+QString formatForTrace(const FetchSummary &summary)
+{
+    const FetchProgress &p = summary.progress;
+    return QStringLiteral("%1 pages, %2 items, %3 failed, %4 retries")
+        .arg(p.pagesLanded)
+        .arg(p.items)
+        .arg(p.pagesFailed)
+        .arg(p.retries);
+}
+
 QString FetchProgress::describe() const
 {
     return QStringLiteral("pages %1/%2 · items %3 · in flight %4 (peak %5) · errors %6 · %7 pages/s")

@@ -63,6 +63,9 @@ struct FetchSummary
     int peakLimit = 0;
 };
 
+//! A retrieval's result as its trace shows it: "40 pages, 2000 items, 0 failed, 3 retries".
+QString formatForTrace(const FetchSummary &summary);
+
 /*!
  * The data connector: retrieves every page of a paginated collection with the chosen strategy
  * (sequential, unbounded, bounded by C, or adaptive) on the scheduler and lands it in a

@@ -5,6 +5,7 @@
 #include <QList>
 #include <QMap>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 
@@ -19,6 +20,12 @@ struct ScenarioParameter
     double minimum = 0;
     double maximum = 0;
     bool integer = true;
+    //! For a choice between named options: the names of minimum, minimum + 1 ... maximum, which
+    //! the command line and the window take and show instead of bare numbers.
+    QStringList choices;
+
+    //! The name of `value` when the parameter is a choice, else the number as people write it.
+    QString valueName(double value) const;
 };
 
 //! What the registry, the CLI and the UI show about a scenario.

@@ -124,7 +124,9 @@ std::unique_ptr<Scenario> makePaginatedHttpScenario()
         { QStringLiteral("concurrency"),
             QStringLiteral("how many requests the limited strategy keeps in flight"), 2, 1, 100 },
         { QStringLiteral("mode"),
-            QStringLiteral("0: all three side by side, 1: sequential, 2: unbounded, 3: limited"), 0, 0, 3 },
+            QStringLiteral("which strategies run: all three side by side, or one of them"), 0, 0, 3, true,
+            { QStringLiteral("all"), QStringLiteral("sequential"), QStringLiteral("unbounded"),
+                QStringLiteral("limited") } },
     };
     return std::make_unique<BuiltinScenario>(std::move(info), start);
 }

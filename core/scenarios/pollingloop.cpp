@@ -203,7 +203,9 @@ std::unique_ptr<Scenario> makePollingLoopScenario()
         { QStringLiteral("interval_ms"),
             QStringLiteral("how long one round of polling takes, in milliseconds"), 100, 1, 60000 },
         { QStringLiteral("readiness"),
-            QStringLiteral("0: the hand-rolled polling loop, 1: the readiness-based scheduler"), 0, 0, 1 },
+            QStringLiteral(
+                "who drives the coroutines: the hand-rolled polling loop or the readiness-based scheduler"),
+            0, 0, 1, true, { QStringLiteral("polling"), QStringLiteral("readiness") } },
     };
     return std::make_unique<BuiltinScenario>(std::move(info), start);
 }

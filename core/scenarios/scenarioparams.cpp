@@ -75,10 +75,20 @@ ScenarioParams parseParameterAssignments(const ScenarioInfo &info, const QString
         if (!findParameter(info, key))
             throw Error(
                 QStringLiteral("%1 has no parameter '%2'; %3").arg(info.id, key, parameterKeys(info)));
+        const ScenarioParameter &parameter = *findParameter(info, key);
+        const qsizetype choice = parameter.choices.indexOf(text);
+        if (choice >= 0) {
+            given.insert(key, parameter.minimum + double(choice));
+            continue;
+        }
         bool ok = false;
         const double value = text.toDouble(&ok);
-        if (!ok || !std::isfinite(value))
+        if (!ok || !std::isfinite(value)) {
+            if (!parameter.choices.isEmpty())
+                throw Error(QStringLiteral("%1 is one of %2, got '%3'")
+                                .arg(key, parameter.choices.join(QStringLiteral(", ")), text));
             throw Error(QStringLiteral("%1 must be a number, got '%2'").arg(key, text));
+        }
         given.insert(key, value);
     }
     return resolveParameters(info, given);

@@ -129,8 +129,8 @@ std::unique_ptr<Scenario> makeSequentialVsConcurrentScenario()
         { QStringLiteral("seed"),
             QStringLiteral("0: every operation takes latency_ms; otherwise a seed for varied latencies"), 0,
             0, 2147483647 },
-        { QStringLiteral("mode"),
-            QStringLiteral("0: both side by side, 1: sequential only, 2: concurrent only"), 0, 0, 2 },
+        { QStringLiteral("mode"), QStringLiteral("which runs: both side by side, or one of them"), 0, 0, 2,
+            true, { QStringLiteral("both"), QStringLiteral("sequential"), QStringLiteral("concurrent") } },
     };
     return std::make_unique<BuiltinScenario>(std::move(info), start);
 }

@@ -11,6 +11,16 @@
 
 namespace Loopscope {
 
+// clang-format off
+//! A type that says how it reads in a trace: `QString formatForTrace(const T &)`, found by
+//! argument-dependent lookup.
+template<typename T>
+concept FormatsForTrace = requires(const T &value) { { formatForTrace(value) } -> std::convertible_to<QString>; };
+// clang-format on
+
+//! A type's name as people write it ("Loopscope::FetchSummary"), not as the compiler mangles it.
+QString readableTypeName(const std::type_info &type);
+
 /*!
  * Text of a value for the trace: numbers and strings as themselves, types that provide a
  * `QString formatForTrace(const T &)` (found by argument-dependent lookup) as it says, anything
@@ -19,11 +29,7 @@ namespace Loopscope {
 template<typename T>
 QString formatValue(const T &value)
 {
-    if constexpr (requires(const T &v) {
-                      {
-                          formatForTrace(v)
-                          } -> std::convertible_to<QString>;
-                  }) {
+    if constexpr (FormatsForTrace<T>) {
         return formatForTrace(value);
     } else if constexpr (std::is_same_v<T, bool>) {
         return value ? QStringLiteral("true") : QStringLiteral("false");
@@ -40,7 +46,7 @@ QString formatValue(const T &value)
         QDebug(&text).noquote().nospace() << value;
         return text;
     } else {
-        return QString::fromLatin1(typeid(T).name());
+        return readableTypeName(typeid(T));
     }
 }
 

@@ -34,6 +34,11 @@ set -e
 [ "$status" -eq 2 ] || fail "an unknown scenario exited with $status, not 2"
 echo "$message" | grep -q "no-such-scenario" || fail "the error does not name the scenario: $message"
 
+# No chatter about the desktop session a machine without one lacks (as root, over ssh, in CI).
+noise=$(env -u XDG_RUNTIME_DIR -u DISPLAY QT_QPA_PLATFORM=offscreen "$app" export --scenario two-coroutines \
+            --format png --out "$out/export.png" 2>&1 >/dev/null) || fail "'loopscope export' exited with status $?"
+[ -z "$noise" ] || fail "'loopscope export' printed on stderr: $noise"
+
 # Subcommands need no display. (Output captured first: grep -q would close the pipe early.)
 listed=$(env -u DISPLAY "$app" list) || fail "'loopscope list' exited with status $?"
 grep -q "two-coroutines" <<<"$listed" || fail "'loopscope list' does not list two-coroutines"

@@ -272,38 +272,46 @@ void ImageExport::writeSvg(QIODevice &device, const EventRange &range)
         throw ExportError(QStringLiteral("cannot write the SVG: %1").arg(device.errorString()));
 }
 
+ImageExport::PdfPage ImageExport::pdfPageFor(double diagramWidth)
+{
+    const QSizeF portrait = QPageSize(QPageSize::A4).size(QPageSize::Point);
+    const double margins = 2 * PdfMarginPoints;
+    const bool landscape = diagramWidth > portrait.width() - margins;
+    PdfPage page;
+    page.orientation = landscape ? QPageLayout::Landscape : QPageLayout::Portrait;
+    const QSizeF size = landscape ? portrait.transposed() : portrait;
+    page.printable = QSizeF(size.width() - margins, size.height() - margins);
+    page.scale = std::min(1.0, page.printable.width() / std::max(1.0, diagramWidth));
+    return page;
+}
+
 int ImageExport::writePdf(QIODevice &device, const EventRange &range)
 {
     m_note.clear();
     const std::unique_ptr<detail::ExportScene> scene = makeScene(range);
     const QSizeF whole = scene->size();
-    // One diagram pixel per point; a diagram wider than a PDF page can be is scaled down to fit.
-    const double fit = std::min(1.0, MaxPdfPagePoints / whole.width());
-    const double maxHeight
-        = std::min(MaxPdfPagePoints, std::max(842.0, whole.width() * fit * std::sqrt(2.0))) / fit;
-    const int pages = scene->paginate(maxHeight);
+    // A4 pages that print and read on screen: landscape when the diagram is wider than a portrait
+    // page holds, one diagram pixel per point, scaled down to the page's width when wider still,
+    // and split into pages of that height (each with the lifeline headers).
+    const PdfPage page = pdfPageFor(whole.width());
+    const int pages = scene->paginate(page.printable.height() / page.scale);
 
     QPdfWriter writer(&device);
     writer.setResolution(72);
     writer.setTitle(m_title);
     writer.setCreator(QStringLiteral("Loopscope"));
-    writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-    auto setPage = [&writer, &scene, fit](int page) {
-        const QSizeF size = scene->pageSize(page) * fit;
-        writer.setPageSize(QPageSize(size, QPageSize::Point, QString(), QPageSize::ExactMatch));
-    };
-    setPage(0);
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), page.orientation,
+        QMarginsF(PdfMarginPoints, PdfMarginPoints, PdfMarginPoints, PdfMarginPoints), QPageLayout::Point));
+    const double fit = page.scale;
     QPainter painter;
     if (!painter.begin(&writer))
         throw ExportError(QStringLiteral("cannot write the PDF: %1").arg(device.errorString()));
-    for (int page = 0; page < pages; ++page) {
-        if (page > 0) {
-            setPage(page);
+    for (int index = 0; index < pages; ++index) {
+        if (index > 0)
             writer.newPage();
-        }
         painter.save();
         painter.scale(fit, fit);
-        scene->paintPage(painter, page);
+        scene->paintPage(painter, index);
         painter.restore();
     }
     painter.end();

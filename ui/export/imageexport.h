@@ -3,6 +3,7 @@
 #include "io/eventrange.h"
 
 #include <QImage>
+#include <QPageLayout>
 #include <QString>
 
 #include <memory>
@@ -42,7 +43,18 @@ class ImageExport
 {
 public:
     static constexpr int MaxPngHeight = 32767;
-    static constexpr double MaxPdfPagePoints = 14400; //!< the largest page a PDF may declare
+    //! White space around a PDF page's drawing.
+    static constexpr double PdfMarginPoints = 24;
+
+    //! The A4 page a PDF of a diagram `diagramWidth` pixels wide is printed on: its orientation, the
+    //! room inside the margins, and the scale of the diagram on it (at most 1 point a pixel).
+    struct PdfPage
+    {
+        QPageLayout::Orientation orientation = QPageLayout::Portrait;
+        QSizeF printable;
+        double scale = 1;
+    };
+    static PdfPage pdfPageFor(double diagramWidth);
 
     explicit ImageExport(const Trace &trace);
     ~ImageExport();

@@ -4,6 +4,7 @@
 #include "sequence/sequencemessage.h"
 
 #include <cmath>
+#include <limits>
 #include <QHelpEvent>
 #include <QPainter>
 #include <QScrollBar>
@@ -102,6 +103,12 @@ void SequenceView::setCurrentStep(SeqNo firstSeq, SeqNo endSeq)
     m_stepFirst = firstSeq;
     m_stepEnd = endSeq;
     applyHighlights();
+    if (endSeq > firstSeq && m_feed && m_feed->trace()) {
+        // The step's newest event is the current one: its lanes come on screen.
+        const qsizetype row = m_feed->trace()->indexOfSeq(endSeq - 1);
+        if (row >= 0 && row < m_layout.rowCount())
+            ensureLanesVisible(row, row);
+    }
     viewport()->update();
 }
 
@@ -112,8 +119,10 @@ void SequenceView::setSelectedSeq(SeqNo seq, bool reveal)
     applyHighlights();
     if (reveal && m_feed && m_feed->trace()) {
         const qsizetype row = m_feed->trace()->indexOfSeq(seq);
-        if (row >= 0 && row < m_layout.rowCount())
+        if (row >= 0 && row < m_layout.rowCount()) {
             ensureRowVisible(row);
+            ensureLanesVisible(row, row);
+        }
     }
     viewport()->update();
 }
@@ -164,6 +173,41 @@ void SequenceView::ensureRowVisible(qsizetype row)
     verticalScrollBar()->setValue(static_cast<int>(std::lround((top + bottom) / 2 - height / 2.0)));
     m_scrollingProgrammatically = false;
     setFollowing(verticalScrollBar()->value() >= verticalScrollBar()->maximum() - 2);
+}
+
+void SequenceView::ensureLanesVisible(qsizetype firstRow, qsizetype lastRow)
+{
+    // A step can append thousands of events; its first few say where it acts.
+    constexpr qsizetype MaxRows = 64;
+    const Trace &trace = *m_feed->trace();
+    int low = std::numeric_limits<int>::max();
+    int high = -1;
+    int far = -1; // the lane farthest from the loops: the task or I/O the step is about
+    for (qsizetype row = firstRow; row <= lastRow && row < firstRow + MaxRows; ++row) {
+        const SequenceMessage message = sequenceMessage(m_layout, trace.at(row));
+        if (message.from < 0 || message.to < 0)
+            continue;
+        low = std::min({ low, message.from, message.to });
+        high = std::max({ high, message.from, message.to });
+        far = std::max({ far, message.from, message.to });
+    }
+    if (high < 0)
+        return;
+    const double laneWidth = m_layout.laneWidth();
+    const double margin = laneWidth / 4;
+    double left = m_layout.laneCenter(low) - laneWidth / 2 - margin;
+    double right = m_layout.laneCenter(high) + laneWidth / 2 + margin;
+    const int width = viewport()->width();
+    if (right - left > width) { // both ends do not fit: keep the far end, where the arrow lands
+        right = m_layout.laneCenter(far) + laneWidth / 2 + margin;
+        left = right - width;
+    }
+    const int value = horizontalScrollBar()->value();
+    if (left >= value && right <= value + width)
+        return;
+    const double target = left < value ? left : right - width;
+    horizontalScrollBar()->setValue(static_cast<int>(
+        std::lround(std::clamp(target, 0.0, static_cast<double>(horizontalScrollBar()->maximum())))));
 }
 
 void SequenceView::fitLanes()

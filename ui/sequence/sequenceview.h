@@ -51,6 +51,9 @@ public:
     void setFollowing(bool follow);
     //! Scrolls so that `row` is visible (centred if it was not).
     void ensureRowVisible(qsizetype row);
+    //! Scrolls sideways, if needed, so that the lanes of rows [firstRow, lastRow] are on screen:
+    //! both ends of their arrows where they fit, else the end away from the loops.
+    void ensureLanesVisible(qsizetype firstRow, qsizetype lastRow);
     //! The part of the diagram shown now, in diagram coordinates.
     QRectF visibleArea() const;
     //! Viewport position of a diagram point (for tests and tooltips).

@@ -32,11 +32,13 @@ ViewPalette ViewPalette::fromPalette(const QPalette &palette)
     p.grid = mix(p.text, p.background, 0.90);
     p.arrow = mix(p.text, p.background, 0.15);
     p.selection = palette.color(QPalette::Highlight);
-    // Muted, evenly spaced hues (a restrained categorical set); brighter on dark backgrounds.
-    static constexpr std::array<QRgb, 8> light { 0x4e79a7, 0xf28e2b, 0x59a14f, 0xb07aa1, 0x76b7b2, 0xedc948,
-        0xe15759, 0x9c755f };
-    static constexpr std::array<QRgb, 8> dark { 0x7aa6d6, 0xffae5c, 0x86c77c, 0xd3a2c6, 0x9fd6d1, 0xf3dc7a,
-        0xff8a8c, 0xc7a08a };
+    // Lane colours keep out of the hues that mean a state (running green, I/O blue, sleeping violet,
+    // awaiting-a-task orange, waiting brown, failed red): teals, purples, olive, magentas, slate.
+    // Brighter on dark backgrounds.
+    static constexpr std::array<QRgb, 8> light { 0x00897b, 0x8e24aa, 0x9e9d24, 0x00acc1, 0xc2185b, 0x5f6b73,
+        0x4a148c, 0xf48fb1 };
+    static constexpr std::array<QRgb, 8> dark { 0x4db6ac, 0xce93d8, 0xd4e157, 0x4dd0e1, 0xf06292, 0x90a4ae,
+        0xba68c8, 0xf8bbd0 };
     for (std::size_t i = 0; i < p.accents.size(); ++i)
         p.accents[i] = QColor(p.dark ? dark[i] : light[i]);
     p.error = p.dark ? QColor(0xff6b6b) : QColor(0xc62828);

@@ -5,11 +5,19 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <QFontMetricsF>
 #include <QPainter>
 #include <vector>
 
 namespace Loopscope {
+
+namespace {
+
+//! Marks of zero-time runs closer than this (pixels) are notches above the bar, not lines across it.
+constexpr double MinTickSpacing = 8;
+
+} // namespace
 
 TimelineRenderer::TimelineRenderer(
     const Trace &trace, const TraceDigest &digest, const TimelineLayout &layout)
@@ -92,18 +100,26 @@ void TimelineRenderer::paintLegend(QPainter &p, const QRectF &area) const
         QLatin1StringView("running"), QLatin1StringView("I/O"), QLatin1StringView("sleep"),
         QLatin1StringView("task"), QLatin1StringView("waiting"), QLatin1StringView("done"),
         QLatin1StringView("failed"), QLatin1StringView("cancelled") };
+    // Every state is named: where the strip is narrow the entries move closer, then shrink their
+    // swatches, before any is left out.
+    double text = 0;
+    for (const QLatin1StringView name : names)
+        text += metrics.horizontalAdvance(name);
+    const double room = strip.width() - 10;
+    const double swatch = room >= text + TaskRunStateCount * 22 ? 10 : 6;
+    const double gap = std::clamp((room - text) / TaskRunStateCount - swatch - 3, 3.0, 9.0);
     double x = strip.left() + 10;
     const double y = strip.center().y();
     for (int s = 0; s < TaskRunStateCount; ++s) {
         const auto state = static_cast<TaskRunState>(s);
         const QString name = names[static_cast<std::size_t>(s)];
-        const double width = 10 + 3 + metrics.horizontalAdvance(name) + 9;
-        if (x + width > strip.right())
+        const double width = swatch + 3 + metrics.horizontalAdvance(name) + gap;
+        if (x + width - gap > strip.right())
             break;
-        p.fillRect(QRectF(x, y - 4, 10, 8), m_palette.stateColor(state));
+        p.fillRect(QRectF(x, y - swatch / 2 + 1, swatch, swatch - 2), m_palette.stateColor(state));
         p.setPen(m_palette.mutedText);
-        p.drawText(
-            QRectF(x + 13, strip.top(), width, strip.height()), Qt::AlignLeft | Qt::AlignVCenter, name);
+        p.drawText(QRectF(x + swatch + 3, strip.top(), width, strip.height()),
+            Qt::AlignLeft | Qt::AlignVCenter, name);
         x += width;
     }
 }
@@ -173,9 +189,18 @@ void TimelineRenderer::paintLane(QPainter &p, int lane, double left, double righ
         xMin = column + 1;
         i = std::max(i + 1, j - 1);
     }
+    // A run that took no time is a mark, never a bar: a few stand out across the lane, but where
+    // they crowd (a task that runs a moment between long waits, hundreds of times) they shrink to
+    // notches above the bar, which keeps the colour of where the time went.
     const QColor running = m_palette.stateColor(TaskRunState::Running);
-    for (const double x : ticks)
-        p.fillRect(QRectF(x - 1, top - 2, 3, height + 4), running);
+    double lastTick = -std::numeric_limits<double>::infinity();
+    for (const double x : ticks) {
+        if (x - lastTick >= MinTickSpacing)
+            p.fillRect(QRectF(x, top - 2, 2, height + 4), running);
+        else
+            p.fillRect(QRectF(x, top - 3, 1, 3), running);
+        lastTick = x;
+    }
 }
 
 void TimelineRenderer::paintLabels(QPainter &p, const QRectF &area, int firstLane, int lastLane) const

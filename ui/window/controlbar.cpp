@@ -125,6 +125,18 @@ void ControlBar::showScenario(const ScenarioInfo &info, const ScenarioParams &pa
     m_updating = false;
 }
 
+bool ControlBar::sameKeys(const QList<ScenarioParameter> &a, const QList<ScenarioParameter> &b)
+{
+    if (a.size() != b.size() || a.isEmpty())
+        return false;
+    for (qsizetype i = 0; i < a.size(); ++i) {
+        if (a[i].key != b[i].key || a[i].choices != b[i].choices || a[i].minimum != b[i].minimum
+            || a[i].maximum != b[i].maximum || a[i].integer != b[i].integer)
+            return false;
+    }
+    return true;
+}
+
 void ControlBar::showReplay(const QString &title)
 {
     m_updating = true;
@@ -141,21 +153,50 @@ QString ControlBar::currentScenarioId() const
 
 void ControlBar::rebuildParameters(const ScenarioInfo &info, const ScenarioParams &params)
 {
+    // An edit restarts the run, which shows its parameters again from inside the edited box's
+    // signal: the boxes of the same scenario take the new values; others go once control is back.
+    if (sameKeys(info.parameters, m_parameters)) {
+        for (const ScenarioParameter &parameter : m_parameters) {
+            const double value = params.value(parameter.key, parameter.defaultValue);
+            if (auto *combo = m_parameterBox->findChild<QComboBox *>(parameter.key))
+                combo->setCurrentIndex(static_cast<int>(std::lround(value - parameter.minimum)));
+            else if (auto *spin = m_parameterBox->findChild<QSpinBox *>(parameter.key))
+                spin->setValue(static_cast<int>(std::lround(value)));
+            else if (auto *dspin = m_parameterBox->findChild<QDoubleSpinBox *>(parameter.key))
+                dspin->setValue(value);
+        }
+        m_parameters = info.parameters;
+        return;
+    }
     while (QLayoutItem *item = m_parameterLayout->takeAt(0)) {
-        delete item->widget();
+        if (QWidget *widget = item->widget()) {
+            widget->hide();
+            widget->setObjectName(QString());
+            widget->deleteLater();
+        }
         delete item;
     }
     m_parameters = info.parameters;
     for (const ScenarioParameter &parameter : m_parameters) {
         auto *label = new QLabel(parameter.key, m_parameterBox);
         const double value = params.value(parameter.key, parameter.defaultValue);
-        QAbstractSpinBox *box = nullptr;
+        QWidget *box = nullptr;
         constexpr double intMax = std::numeric_limits<int>::max();
-        if (parameter.integer && parameter.maximum <= intMax && parameter.minimum >= -intMax) {
+        if (!parameter.choices.isEmpty()) {
+            auto *combo = new QComboBox(m_parameterBox);
+            combo->addItems(parameter.choices);
+            combo->setCurrentIndex(static_cast<int>(std::lround(value - parameter.minimum)));
+            connect(combo, &QComboBox::currentIndexChanged, this, [this] {
+                if (!m_updating)
+                    emit parametersEdited();
+            });
+            box = combo;
+        } else if (parameter.integer && parameter.maximum <= intMax && parameter.minimum >= -intMax) {
             auto *spin = new QSpinBox(m_parameterBox);
             spin->setRange(static_cast<int>(parameter.minimum), static_cast<int>(parameter.maximum));
             spin->setValue(static_cast<int>(std::lround(value)));
             spin->setGroupSeparatorShown(true);
+            spin->setKeyboardTracking(false);
             connect(spin, &QSpinBox::valueChanged, this, [this] {
                 if (!m_updating)
                     emit parametersEdited();
@@ -166,6 +207,7 @@ void ControlBar::rebuildParameters(const ScenarioInfo &info, const ScenarioParam
             spin->setDecimals(parameter.integer ? 0 : 3);
             spin->setRange(parameter.minimum, parameter.maximum);
             spin->setValue(value);
+            spin->setKeyboardTracking(false);
             connect(spin, &QDoubleSpinBox::valueChanged, this, [this] {
                 if (!m_updating)
                     emit parametersEdited();
@@ -173,11 +215,11 @@ void ControlBar::rebuildParameters(const ScenarioInfo &info, const ScenarioParam
             box = spin;
         }
         box->setObjectName(parameter.key);
-        box->setKeyboardTracking(false);
-        box->setToolTip(QStringLiteral("%1 (%2 to %3)")
-                            .arg(parameter.description)
-                            .arg(parameter.minimum, 0, 'g', 12)
-                            .arg(parameter.maximum, 0, 'g', 12));
+        box->setToolTip(parameter.choices.isEmpty() ? QStringLiteral("%1 (%2 to %3)")
+                                                          .arg(parameter.description)
+                                                          .arg(parameter.minimum, 0, 'g', 12)
+                                                          .arg(parameter.maximum, 0, 'g', 12)
+                                                    : parameter.description);
         label->setBuddy(box);
         m_parameterLayout->addWidget(label);
         m_parameterLayout->addWidget(box);
@@ -189,7 +231,9 @@ ScenarioParams ControlBar::parameters() const
 {
     ScenarioParams params;
     for (const ScenarioParameter &parameter : m_parameters) {
-        if (auto *spin = m_parameterBox->findChild<QSpinBox *>(parameter.key))
+        if (auto *combo = m_parameterBox->findChild<QComboBox *>(parameter.key))
+            params.insert(parameter.key, parameter.minimum + combo->currentIndex());
+        else if (auto *spin = m_parameterBox->findChild<QSpinBox *>(parameter.key))
             params.insert(parameter.key, spin->value());
         else if (auto *dspin = m_parameterBox->findChild<QDoubleSpinBox *>(parameter.key))
             params.insert(parameter.key, dspin->value());

@@ -57,6 +57,8 @@ signals:
 
 private:
     void rebuildParameters(const ScenarioInfo &info, const ScenarioParams &params);
+    //! Whether two scenarios' parameters take the same boxes (keys, ranges and choices).
+    static bool sameKeys(const QList<ScenarioParameter> &a, const QList<ScenarioParameter> &b);
     void updateSpeedLabel();
 
     QComboBox *m_scenarios = nullptr;

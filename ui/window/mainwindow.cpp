@@ -126,8 +126,9 @@ void MainWindow::buildDocks()
     splitDockWidget(timelineDock, tasksDock, Qt::Horizontal);
     resizeDocks({ codeDock, eventsDock, detailsDock }, { 340, 300, 200 }, Qt::Vertical);
     resizeDocks({ codeDock }, { 470 }, Qt::Horizontal);
-    resizeDocks({ timelineDock }, { 190 }, Qt::Vertical);
-    resizeDocks({ timelineDock, tasksDock }, { 430, 560 }, Qt::Horizontal);
+    // A timeline tall enough for a dozen tasks and wide enough for its whole legend.
+    resizeDocks({ timelineDock }, { 270 }, Qt::Vertical);
+    resizeDocks({ timelineDock, tasksDock }, { 600, 400 }, Qt::Horizontal);
 }
 
 void MainWindow::buildMenus()
