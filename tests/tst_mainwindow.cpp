@@ -1,7 +1,9 @@
+#include "model/tasktablemodel.h"
 #include "model/tracefeed.h"
 #include "panes/codeview.h"
 #include "panes/detailspane.h"
 #include "run/runsession.h"
+#include "scenarios/scenarioregistry.h"
 #include "sequence/sequencemessage.h"
 #include "sequence/sequenceview.h"
 #include "testlib/tracetext.h"
@@ -14,6 +16,7 @@
 #include <QAction>
 #include <QComboBox>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
@@ -22,6 +25,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTextBlock>
+#include <QTextBrowser>
 #include <QToolButton>
 #include <QtTest>
 
@@ -376,6 +380,18 @@ private slots:
                     ->findBlockByNumber(suspended.line - 1)
                     .text()
                     .contains(QStringLiteral("co_await")));
+        // The loop's own events (waiting, stopping) keep the place in the code where the program
+        // last was: the pane never jumps back to the top.
+        window.session().advance(100);
+        const TraceEvent stopped = window.session().trace()->last();
+        QCOMPARE(stopped.kind, EventKind::LoopStopped);
+        QCOMPARE(window.selectedSeq(), stopped.seq);
+        QVERIFY(window.code()->highlightedLine() > 1);
+        QVERIFY(window.code()
+                    ->document()
+                    ->findBlockByNumber(window.code()->highlightedLine() - 1)
+                    .text()
+                    .contains(QStringLiteral("co_")));
     }
 
     void followsTheNewestEventUnlessScrolledAway()
@@ -412,6 +428,51 @@ private slots:
         QCOMPARE(window.session().params().value(QStringLiteral("latency_ms")), 500.0);
         window.session().advance(100);
         QCOMPARE(window.session().now(), 500'000'000);
+    }
+
+    void tableColumnsAreAsWideAsTheNamesTheyShow()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openScenario(QStringLiteral("paginated"), {}));
+        window.session().advance(10'000);
+        QTableView *tasks = window.taskTable();
+        const QAbstractItemModel &model = *tasks->model();
+        QVERIFY(model.rowCount() > 10);
+        const QFontMetrics metrics = tasks->fontMetrics();
+        QString widest;
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const QString name = model.index(row, TaskTableModel::NameColumn).data().toString();
+            if (metrics.horizontalAdvance(name) > metrics.horizontalAdvance(widest))
+                widest = name;
+        }
+        QCOMPARE(widest, QStringLiteral("unbounded gather"));
+        // "unb…ded" no more: the column makes room for the whole name.
+        QTRY_VERIFY(tasks->columnWidth(TaskTableModel::NameColumn) >= metrics.horizontalAdvance(widest) + 8);
+    }
+
+    void theLessonStaysWhileTheRunIsSteppedAndHelpExplainsTheViews()
+    {
+        MainWindow window;
+        QVERIFY(window.openScenario(QStringLiteral("two-coroutines"), {}));
+        auto *lesson = window.findChild<QTextBrowser *>(QStringLiteral("lessonText"));
+        QVERIFY(lesson);
+        const ScenarioInfo &info = ScenarioRegistry().get(QStringLiteral("two-coroutines")).info();
+        QVERIFY(lesson->toPlainText().contains(info.title));
+        window.session().advance(3);
+        QVERIFY(lesson->toPlainText().contains(info.title)); // Details shows the event; the lesson stays
+        QVERIFY(lesson->toPlainText().contains(info.explanation.left(40)));
+
+        window.actions().readingGuide->trigger();
+        auto *guide = window.findChild<QMessageBox *>(QStringLiteral("readingGuide"));
+        QVERIFY(guide);
+        for (const char *part :
+            { "Lifelines", "Activation bars", "Solid arrows", "Dashed arrows", "current step" })
+            QVERIFY2(guide->text().contains(QLatin1String(part)), part);
+        for (int s = 0; s < TaskRunStateCount; ++s)
+            QVERIFY(guide->text().contains(taskRunStateName(static_cast<TaskRunState>(s)).toHtmlEscaped()));
+        guide->close();
     }
 
     void enumeratedParametersAreChosenByName()

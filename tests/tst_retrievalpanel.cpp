@@ -3,7 +3,9 @@
 
 #include "trace/tracestats.h"
 
+#include <QLabel>
 #include <QLineEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTemporaryDir>
@@ -39,6 +41,34 @@ private slots:
         QFile landed(out);
         QVERIFY(landed.open(QIODevice::ReadOnly));
         QCOMPARE(landed.readAll().count('\n'), 500);
+    }
+
+    void anUnreachableSourceEndsWithAMessageNotABusyBar()
+    {
+        MainWindow window;
+        RetrievalPanel *panel = window.retrieval();
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("items.jsonl"));
+        panel->findChild<QLineEdit *>(QStringLiteral("url"))
+            ->setText(QStringLiteral("http://127.0.0.1:1/api/items"));
+        panel->findChild<QLineEdit *>(QStringLiteral("output"))->setText(out);
+        panel->findChild<QPushButton *>(QStringLiteral("fetch"))->click();
+        QVERIFY(panel->findChild<QLabel *>(QStringLiteral("where"))->text().contains(out));
+        QCOMPARE(panel->outputPath(), out);
+        QTRY_VERIFY_WITH_TIMEOUT(window.session().isFinished(), 20000);
+        QTRY_VERIFY(!panel->outcomeText().isEmpty());
+        QVERIFY2(panel->outcomeText().contains(QStringLiteral("1 failed")), qPrintable(panel->outcomeText()));
+        QVERIFY2(panel->outcomeText().contains(QStringLiteral("cannot connect")),
+            qPrintable(panel->outcomeText()));
+        auto *bar = panel->findChild<QProgressBar *>();
+        QVERIFY(bar->maximum() > 0); // not the busy bar of a retrieval in progress
+        QCOMPARE(bar->value(), bar->maximum());
+
+        // Another run takes the window: the tab no longer claims anything is going on.
+        QVERIFY(window.openScenario(QStringLiteral("two-coroutines"), {}));
+        QVERIFY(panel->outcomeText().isEmpty());
+        QVERIFY(panel->progressText().isEmpty());
+        QCOMPARE(bar->value(), 0);
     }
 
     void badSettingsAreExplainedNotRun()

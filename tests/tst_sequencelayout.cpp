@@ -3,6 +3,7 @@
 #include "scheduler/awaitables.h"
 #include "sequence/sequencelayout.h"
 #include "sequence/sequencemessage.h"
+#include "sequence/timemarks.h"
 #include "twocoroutinesfixture.h"
 
 #include <QtTest>
@@ -284,6 +285,72 @@ private slots:
         TwoCoroutines run;
         QCOMPARE(run.layout.loopCount(), 1);
         QCOMPARE(run.layout.lane(1).kind, LaneKind::Task);
+    }
+
+    void generatorValuesAndSendsGoBetweenTheCoroutinesThatExchangeThem_data()
+    {
+        QTest::addColumn<QString>("scenario");
+        QTest::newRow("generators") << "generators";
+        QTest::newRow("send") << "send";
+    }
+    void generatorValuesAndSendsGoBetweenTheCoroutinesThatExchangeThem()
+    {
+        QFETCH(QString, scenario);
+        const ScenarioTesting::Played played = ScenarioTesting::play(scenario);
+        const Trace &trace = played.trace();
+        TraceDigest digest;
+        digest.update(trace);
+        SequenceLayout layout;
+        layout.update(digest, trace.size());
+        int values = 0;
+        int requests = 0;
+        for (qsizetype i = 0; i < trace.size(); ++i) {
+            const TraceEvent e = trace.at(i);
+            const SequenceMessage m = sequenceMessage(layout, e);
+            const bool value = e.kind == EventKind::ValueYielded
+                || (e.kind == EventKind::TaskSuspended && e.wait() == WaitKind::Value);
+            const bool request = e.kind == EventKind::Message && e.other != NoTask;
+            if (!value && !request)
+                continue;
+            QVERIFY(m.isArrow());
+            // From the generator to its consumer with a value; from the consumer to the generator
+            // with next(), send() and close().
+            QCOMPARE(m.from, layout.laneOfTask(e.task));
+            QCOMPARE(m.to, layout.laneOfTask(e.other));
+            QVERIFY(m.to != layout.loopLane(e.thread));
+            values += value;
+            requests += request;
+        }
+        QVERIFY(values > 0);
+        QVERIFY(requests > 0);
+    }
+
+    void timeIsStampedWhereItMovedNotOnEveryArrow()
+    {
+        const auto moments = [](const Trace &trace, qsizetype first, qsizetype last) {
+            QList<qsizetype> rows;
+            TimeMarks marks(trace, first, last);
+            for (qsizetype row = first; row <= last; ++row) {
+                if (marks.startsMoment(row))
+                    rows << row;
+            }
+            return rows;
+        };
+        // A real clock: 100 events 30 ns apart, a 5 ms wait, 100 more. Two moments, not 200.
+        Trace real;
+        std::int64_t t = 0;
+        for (int i = 0; i < 200; ++i) {
+            t += i == 100 ? 5'000'000 : 30;
+            real.append(EventKind::Message, t, NoTask);
+        }
+        QCOMPARE(moments(real, 0, 199), QList<qsizetype>({ 0, 100 }));
+        // Zoomed in on the first hundred, the nanoseconds are the story: they show again.
+        QVERIFY(moments(real, 0, 20).size() > 10);
+        // A virtual clock: every jump shows, and events at one instant share it.
+        Trace virtualClock;
+        for (const std::int64_t at : { 0LL, 0LL, 0LL, 2'000'000'000LL, 2'000'000'000LL, 4'000'000'000LL })
+            virtualClock.append(EventKind::Message, at, NoTask);
+        QCOMPARE(moments(virtualClock, 0, 5), QList<qsizetype>({ 0, 3, 5 }));
     }
 
     void ioLanesPerOperationOrShared()

@@ -4,6 +4,7 @@
 #include "scheduler/awaitables.h"
 #include "sequence/sequencerenderer.h"
 #include "sequence/sequenceview.h"
+#include "style/nameelision.h"
 #include "timeline/timelinerenderer.h"
 #include "twocoroutinesfixture.h"
 
@@ -295,6 +296,24 @@ private slots:
         QCOMPARE(pixel(image, layout.mapTimeToX(0), midLane), colours.stateColor(TaskRunState::Running));
         // The label column names the task.
         QVERIFY(distance(pixel(image, 8, midLane), colours.taskAccent(1)) < 10);
+    }
+
+    void shortenedNamesKeepWhatTellsThemApart()
+    {
+        const QFontMetricsF metrics { QFont() };
+        const QString first = QStringLiteral("GET /api/items?from=250&limit=50");
+        const QString second = QStringLiteral("GET /api/items?from=300&limit=50");
+        const double width = metrics.horizontalAdvance(first) * 0.75;
+        const QString a = elideName(first, metrics, width);
+        const QString b = elideName(second, metrics, width);
+        QVERIFY2(a.contains(QStringLiteral("?from=250")) && b.contains(QStringLiteral("?from=300")),
+            qPrintable(a + u' ' + b));
+        QVERIFY(metrics.horizontalAdvance(a) <= width);
+        QCOMPARE(elideName(QStringLiteral("op 7"), metrics, 1000), QStringLiteral("op 7"));
+        const QString operation = QStringLiteral("concurrent operation 271");
+        const QString shown = elideName(operation, metrics, metrics.horizontalAdvance(operation) * 0.6);
+        QVERIFY2(shown.endsWith(QStringLiteral("271")) && shown.startsWith(QStringLiteral("conc")),
+            qPrintable(shown));
     }
 
     void laneColoursNeverLookLikeAState()

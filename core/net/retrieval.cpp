@@ -47,14 +47,17 @@ Retrieval wireRetrieval(SchedulerRun &run, const RetrievalSettings &settings)
     auto &client = run.hold(std::make_unique<HttpClient>(settings.http));
     auto &connector = run.hold(std::make_unique<Connector>(client, fetch, zone));
     TaskHandle<FetchSummary> task = run.loop().spawn(connector.run(), QStringLiteral("fetch"));
-    return Retrieval { zone, connector, std::move(task) };
+    return Retrieval { zone, connector, std::move(task), output };
 }
 
-std::unique_ptr<SchedulerRun> startRetrieval(
-    const RetrievalSettings &settings, std::function<void(const FetchProgress &)> progress)
+std::unique_ptr<SchedulerRun> startRetrieval(const RetrievalSettings &settings,
+    std::function<void(const FetchProgress &)> progress, QString *outputPath)
 {
     auto run = std::make_unique<SchedulerRun>(SchedulerOptions { ClockMode::Real });
-    wireRetrieval(*run, settings).connector.progressChanged = std::move(progress);
+    const Retrieval wired = wireRetrieval(*run, settings);
+    wired.connector.progressChanged = std::move(progress);
+    if (outputPath)
+        *outputPath = wired.outputPath;
     return run;
 }
 

@@ -28,6 +28,7 @@ struct Retrieval
     LandingZone &zone;
     Connector &connector;
     TaskHandle<FetchSummary> task;
+    QString outputPath; //!< the JSON Lines file the items land in (a temporary one if none was given)
 };
 
 /*!
@@ -41,9 +42,10 @@ Retrieval wireRetrieval(SchedulerRun &run, const RetrievalSettings &settings);
 
 /*!
  * A real-clock run with a retrieval wired on it, for the window to step, animate and watch like
- * a scenario. `progress` is called after every page. Throws as wireRetrieval() does.
+ * a scenario. `progress` is called after every page; `outputPath`, when given, receives where the
+ * items land. Throws as wireRetrieval() does.
  */
-std::unique_ptr<SchedulerRun> startRetrieval(
-    const RetrievalSettings &settings, std::function<void(const FetchProgress &)> progress = {});
+std::unique_ptr<SchedulerRun> startRetrieval(const RetrievalSettings &settings,
+    std::function<void(const FetchProgress &)> progress = {}, QString *outputPath = nullptr);
 
 } // namespace Loopscope

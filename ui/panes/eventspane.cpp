@@ -26,6 +26,7 @@ EventsPane::EventsPane(TraceFeed *feed, QWidget *parent)
     table->setModel(m_model);
     table->setColumnWidthsInDigits({ { EventListModel::SeqColumn, 7 }, { EventListModel::TimeColumn, 8 },
         { EventListModel::TaskColumn, 8 }, { EventListModel::KindColumn, 12 } });
+    table->fitToText({ EventListModel::TimeColumn, EventListModel::TaskColumn }, 28);
     m_table = table;
     layout->addWidget(m_find);
     layout->addWidget(m_table);

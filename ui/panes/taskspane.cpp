@@ -23,6 +23,9 @@ TasksPane::TasksPane(TraceFeed *feed, QWidget *parent)
         { TaskTableModel::StateColumn, 11 }, { TaskTableModel::ResumesColumn, 7 },
         { TaskTableModel::BusyColumn, 7 }, { TaskTableModel::WaitingColumn, 7 },
         { TaskTableModel::AwaitingColumn, 11 } });
+    table->fitToText({ TaskTableModel::NameColumn, TaskTableModel::BusyColumn, TaskTableModel::WaitingColumn,
+                         TaskTableModel::AwaitingColumn },
+        36);
     m_table = table;
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

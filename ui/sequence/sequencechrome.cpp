@@ -1,6 +1,8 @@
 #include "sequence/sequencechrome.h"
 
 #include "analysis/tracedigest.h"
+#include "sequence/timemarks.h"
+#include "style/nameelision.h"
 
 #include <algorithm>
 #include <cmath>
@@ -115,7 +117,7 @@ void SequenceChrome::paintHeaders(QPainter &p, const QRectF &area, double top, i
         p.drawRoundedRect(box, 6, 6);
         p.setBrush(Qt::NoBrush);
         const QRectF inner = box.adjusted(6, 3, -6, -3);
-        const QString title = titleMetrics.elidedText(laneTitle(lane), Qt::ElideMiddle, inner.width());
+        const QString title = elideName(laneTitle(lane), titleMetrics, inner.width());
         const QString subtitle = smallMetrics.elidedText(laneSubtitle(lane), Qt::ElideRight, inner.width());
         p.setFont(m_titleFont);
         p.setPen(m_palette.text);
@@ -178,11 +180,12 @@ void SequenceChrome::paintGutter(QPainter &p, const QRectF &area, double left, q
         return;
     }
     double lastLabelBottom = -1e9;
+    TimeMarks marks(m_trace, firstRow, lastRow);
     for (qsizetype row = firstRow; row <= lastRow; ++row) {
-        const std::int64_t t = m_trace.at(row).timeNs;
-        const bool moved = row > 0 && m_trace.at(row - 1).timeNs != t;
-        if (!moved && row != firstRow && row != 0)
+        if (!marks.startsMoment(row))
             continue;
+        const std::int64_t t = m_trace.at(row).timeNs;
+        const bool moved = row > 0 && marks.gap() >= marks.minimumGap();
         const double y = m_layout.arrowY(row); // level with the row's arrow
         if (y - metrics.height() / 2 < lastLabelBottom)
             continue;
@@ -191,7 +194,7 @@ void SequenceChrome::paintGutter(QPainter &p, const QRectF &area, double left, q
             Qt::AlignRight | Qt::AlignVCenter, formatDuration(t));
         lastLabelBottom = y + metrics.height() / 2;
         if (moved && h >= metrics.height() * 2) {
-            const std::int64_t gap = t - m_trace.at(row - 1).timeNs;
+            const std::int64_t gap = marks.gap();
             p.setPen(m_palette.mutedText);
             p.drawText(QRectF(left, m_layout.rowTop(row) + 1, width - 10, metrics.height()),
                 Qt::AlignRight | Qt::AlignTop, QStringLiteral("+%1").arg(formatDuration(gap)));

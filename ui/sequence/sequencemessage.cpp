@@ -49,8 +49,13 @@ SequenceMessage sequenceMessage(const SequenceLayout &layout, const TraceEvent &
     case EventKind::TaskResumed:
         return arrow(Shape::Call, loop, task);
     case EventKind::TaskSuspended:
-    case EventKind::ValueYielded:
+        // A generator waiting for a sent value hands control back to its consumer, not the loop.
+        if (e.wait() == WaitKind::Value && layout.laneOfTask(e.other) >= 0)
+            return arrow(Shape::Return, task, layout.laneOfTask(e.other));
         return arrow(Shape::Return, task, loop);
+    case EventKind::ValueYielded: // the value goes to the consumer that asked for it
+        return arrow(
+            Shape::Return, task, layout.laneOfTask(e.other) >= 0 ? layout.laneOfTask(e.other) : loop);
     case EventKind::TaskDelegated:
         return arrow(Shape::Call, task, layout.laneOfTask(e.other));
     case EventKind::TaskReturned:
@@ -72,6 +77,9 @@ SequenceMessage sequenceMessage(const SequenceLayout &layout, const TraceEvent &
     case EventKind::SlowStep:
         return note(task, Tone::Warning);
     case EventKind::Message:
+        // Said to another coroutine (next(g), send(2) to g): an arrow to it; otherwise a note.
+        if (e.other != NoTask && task >= 0 && layout.laneOfTask(e.other) >= 0)
+            return arrow(Shape::Call, task, layout.laneOfTask(e.other));
         return note(task >= 0 ? task : loop, Tone::Normal);
     }
     return note(loop, Tone::Muted, Shape::Marker);

@@ -2,6 +2,7 @@
 
 #include "analysis/tracedigest.h"
 #include "sequence/sequencemessage.h"
+#include "sequence/timemarks.h"
 
 #include <algorithm>
 #include <cmath>
@@ -161,11 +162,12 @@ void SequenceRenderer::paintBackground(QPainter &p, const Frame &f) const
     }
     if (m_layout.detail() == SequenceLayout::Detail::Density)
         return;
-    // Where the clock moved between two events, a faint rule: time passed here.
+    // Where the clock moved between two moments, a faint rule: time passed here.
     QPen rule(m_palette.line, 1, Qt::DashLine);
     p.setPen(rule);
-    for (qsizetype row = std::max<qsizetype>(1, f.firstRow); row <= f.lastRow; ++row) {
-        if (m_trace.at(row).timeNs != m_trace.at(row - 1).timeNs) {
+    TimeMarks marks(m_trace, f.firstRow, f.lastRow);
+    for (qsizetype row = f.firstRow; row <= f.lastRow; ++row) {
+        if (marks.startsMoment(row) && row > 0 && marks.gap() >= marks.minimumGap()) {
             const double y = std::round(m_layout.rowTop(row)) + 0.5;
             p.drawLine(QPointF(left, y), QPointF(left + width, y));
         }

@@ -1,6 +1,7 @@
 #include "timeline/timelinerenderer.h"
 
 #include "analysis/tracedigest.h"
+#include "style/nameelision.h"
 
 #include <algorithm>
 #include <array>
@@ -216,7 +217,7 @@ void TimelineRenderer::paintLabels(QPainter &p, const QRectF &area, int firstLan
         const double top = m_layout.laneTop(lane);
         p.fillRect(
             QRectF(column.left() + 6, top + 4, 4, TimelineLayout::LaneHeight - 8), m_palette.taskAccent(id));
-        const QString name = metrics.elidedText(m_trace.taskName(id), Qt::ElideRight, column.width() - 24);
+        const QString name = elideName(m_trace.taskName(id), metrics, column.width() - 24);
         p.setPen(m_palette.text);
         p.drawText(QRectF(column.left() + 16, top, column.width() - 20, TimelineLayout::LaneHeight),
             Qt::AlignLeft | Qt::AlignVCenter, name);

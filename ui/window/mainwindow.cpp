@@ -10,10 +10,12 @@
 #include "run/tracemetadata.h"
 #include "scheduler/errors.h"
 #include "sequence/sequenceview.h"
+#include "style/viewpalette.h"
 #include "timeline/timelineview.h"
 #include "window/controlbar.h"
 #include "window/filecommands.h"
 #include "window/mainwindowactions.h"
+#include "window/readingguide.h"
 #include "window/retrievalpanel.h"
 #include "window/tablekeyguard.h"
 
@@ -29,6 +31,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTextBrowser>
 #include <QToolBar>
 
 namespace Loopscope {
@@ -107,6 +110,9 @@ void MainWindow::buildDocks()
     m_details = new DetailsPane(this);
     m_code = new CodeView(this);
     m_retrieval = new RetrievalPanel(this);
+    m_lesson = new QTextBrowser(this);
+    m_lesson->setObjectName(QStringLiteral("lessonText"));
+    m_lesson->setFrameShape(QFrame::NoFrame);
 
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
@@ -116,9 +122,11 @@ void MainWindow::buildDocks()
     auto *timelineDock = makeDock(tr("Timeline"), QStringLiteral("timeline"), m_timeline, this);
     auto *tasksDock = makeDock(tr("Tasks"), QStringLiteral("tasks"), m_tasks, this);
     auto *retrievalDock = makeDock(tr("HTTP retrieval"), QStringLiteral("retrieval"), m_retrieval, this);
+    auto *lessonDock = makeDock(tr("Lesson"), QStringLiteral("lesson"), m_lesson, this);
     addDockWidget(Qt::RightDockWidgetArea, codeDock);
     addDockWidget(Qt::RightDockWidgetArea, eventsDock);
     addDockWidget(Qt::RightDockWidgetArea, detailsDock);
+    tabifyDockWidget(detailsDock, lessonDock);
     tabifyDockWidget(detailsDock, retrievalDock);
     detailsDock->raise();
     addDockWidget(Qt::BottomDockWidgetArea, timelineDock);
@@ -156,6 +164,7 @@ void MainWindow::buildMenus()
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         view->addAction(dock->toggleViewAction());
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_actions->readingGuide);
     help->addAction(m_actions->about);
 }
 
@@ -202,6 +211,14 @@ void MainWindow::connectActions()
     connect(m_events, &EventsPane::notFound, this, [this](const QString &text) {
         statusBar()->showMessage(tr("No event matches “%1”").arg(text), 5000);
     });
+    connect(m_actions->readingGuide, &QAction::triggered, this, [this] {
+        auto *guide = new QMessageBox(QMessageBox::NoIcon, tr("How to Read the Diagram"),
+            readingGuideHtml(ViewPalette::fromPalette(palette())), QMessageBox::Close, this);
+        guide->setObjectName(QStringLiteral("readingGuide"));
+        guide->setTextFormat(Qt::RichText);
+        guide->setAttribute(Qt::WA_DeleteOnClose);
+        guide->open();
+    });
     connect(m_actions->about, &QAction::triggered, this, [this] {
         QMessageBox::about(this, tr("About Loopscope"),
             tr("<h3>Loopscope %1</h3><p>Makes event-loop scheduling visible: every start, await, "
@@ -217,6 +234,10 @@ void MainWindow::connectActions()
         refreshStatus();
     });
     connect(m_session, &RunSession::finished, this, &MainWindow::refreshStatus);
+    connect(m_session, &RunSession::finished, this, [this] {
+        if (!m_retrievalTitle.isEmpty() && m_session->title() == m_retrievalTitle && m_session->trace())
+            m_retrieval->showFinished(*m_session->trace());
+    });
     connect(m_session, &RunSession::errorOccurred, this, &MainWindow::showError);
     connect(m_session, &RunSession::blocked, this, [this] {
         statusBar()->showMessage(
@@ -336,6 +357,10 @@ void MainWindow::onParametersEdited()
 
 void MainWindow::onRunReplaced()
 {
+    if (!m_retrievalTitle.isEmpty() && m_session->title() != m_retrievalTitle) {
+        m_retrievalTitle.clear(); // another run took the window: the retrieval tab is not busy any more
+        m_retrieval->showIdle();
+    }
     m_feed->setTrace(m_session->trace());
     const Scenario *scenario = m_session->scenario();
     QString scenarioId;
@@ -354,9 +379,27 @@ void MainWindow::onRunReplaced()
     m_code->highlightLine(0);
     m_details->showHint(source ? source->info().explanation
                                : tr("Select an event in the diagram, the timeline or the event list."));
+    showLesson(source);
     setWindowTitle(tr("%1 — Loopscope").arg(m_session->title()));
     m_diagram->setCurrentStep(0, 0);
     refreshStatus();
+}
+
+void MainWindow::showLesson(const Scenario *source)
+{
+    // The scenario's explanation stays here while the run is stepped (Details moves on to events).
+    if (!source) {
+        m_lesson->setHtml(tr("<p><b>%1</b></p><p>A recording, not one of the built-in lessons: step through "
+                             "it as it happened, or see Help → How to Read the Diagram.</p>")
+                              .arg(m_session->title().toHtmlEscaped()));
+        return;
+    }
+    const ScenarioInfo &info = source->info();
+    QString html = QStringLiteral("<h3>%1</h3><p><i>%2</i></p>")
+                       .arg(info.title.toHtmlEscaped(), info.summary.toHtmlEscaped());
+    for (const QString &paragraph : info.explanation.split(QStringLiteral("\n\n"), Qt::SkipEmptyParts))
+        html += QStringLiteral("<p>%1</p>").arg(paragraph.toHtmlEscaped());
+    m_lesson->setHtml(html);
 }
 
 void MainWindow::onStepped()
@@ -397,14 +440,15 @@ void MainWindow::selectEvent(SeqNo seq, bool reveal)
 int MainWindow::sourceLineOf(qsizetype index) const
 {
     // Events without a line of their own (a start, a completion) point at where their task last
-    // was in the source; loop events point nowhere.
+    // was in the source; loop events (waiting, stopping) at where the program last was, so that
+    // the code pane stays where the reader is instead of jumping to the top.
     const Trace &trace = *m_feed->trace();
     const TraceEvent &event = trace.at(index);
-    if (event.line > 0 || event.task == NoTask)
+    if (event.line > 0)
         return event.line;
     for (qsizetype i = index - 1; i >= 0 && i >= index - 4096; --i) {
         const TraceEvent &earlier = trace.at(i);
-        if (earlier.task == event.task && earlier.line > 0)
+        if ((event.task == NoTask || earlier.task == event.task) && earlier.line > 0)
             return earlier.line;
     }
     return 0;
@@ -446,6 +490,7 @@ void MainWindow::startRetrieval()
     // A retrieval is played like a scenario: the views draw its trace live, as fast as it goes.
     if (!m_session->open(m_retrieval->runFactory(), m_retrieval->title()))
         return;
+    m_retrievalTitle = m_session->title();
     m_session->setSpeed(0);
     m_session->startAnimation();
 }

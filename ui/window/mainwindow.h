@@ -9,11 +9,14 @@ class QLabel;
 class QLineEdit;
 class QTableView;
 
+class QTextBrowser;
+
 namespace Loopscope {
 
 class RetrievalPanel;
 
 class CodeView;
+class Scenario;
 class ControlBar;
 class DetailsPane;
 class EventsPane;
@@ -78,6 +81,7 @@ private:
     void restoreSettings();
     void saveSettings() const;
     void onRunReplaced();
+    void showLesson(const Scenario *source);
     void onStepped();
     void onScenarioChosen(const QString &id);
     void onParametersEdited();
@@ -93,6 +97,7 @@ private:
     MainWindowActions *m_actions = nullptr;
     FileCommands *m_files = nullptr;
     ControlBar *m_controls = nullptr;
+    QString m_retrievalTitle; //!< the title of the retrieval being played, if one is
     SequenceView *m_diagram = nullptr;
     TimelineView *m_timeline = nullptr;
     EventsPane *m_events = nullptr;
@@ -100,6 +105,7 @@ private:
     DetailsPane *m_details = nullptr;
     CodeView *m_code = nullptr;
     RetrievalPanel *m_retrieval = nullptr;
+    QTextBrowser *m_lesson = nullptr;
     QLabel *m_counts = nullptr;
     SeqNo m_selected = 0;
     bool m_hasSelection = false;

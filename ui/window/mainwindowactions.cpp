@@ -47,6 +47,9 @@ MainWindowActions::MainWindowActions(QObject *parent)
     find = make(tr("&Find Event…"), QString(), tr("Find events by task, kind or label (Ctrl+F)"));
     find->setShortcut(QKeySequence::Find);
 
+    readingGuide = make(tr("&How to Read the Diagram"), QString(),
+        tr("What the lifelines, bars, arrows and colours of the views mean"));
+    readingGuide->setShortcut(QKeySequence::HelpContents);
     about = make(tr("&About Loopscope"), QString(), QString());
 }
 

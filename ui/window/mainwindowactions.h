@@ -37,6 +37,7 @@ public:
     QAction *followNewest = nullptr;
     QAction *find = nullptr;
 
+    QAction *readingGuide = nullptr;
     QAction *about = nullptr;
 
     //! Shows Pause while a run animates, Run otherwise.

@@ -1,6 +1,7 @@
 #include "window/retrievalpanel.h"
 
 #include <QComboBox>
+#include <QDir>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -8,6 +9,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace Loopscope {
@@ -38,6 +40,8 @@ RetrievalPanel::RetrievalPanel(QWidget *parent)
     , m_fetch(new QPushButton(tr("Fetch")))
     , m_bar(new QProgressBar)
     , m_status(new QLabel)
+    , m_outcome(new QLabel)
+    , m_where(new QLabel)
 {
     m_url->setObjectName(QStringLiteral("url"));
     m_demoItems->setObjectName(QStringLiteral("demoItems"));
@@ -59,6 +63,13 @@ RetrievalPanel::RetrievalPanel(QWidget *parent)
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_bar->setTextVisible(true);
+    m_outcome->setWordWrap(true);
+    m_outcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_outcome->setObjectName(QStringLiteral("outcome"));
+    m_where->setWordWrap(true);
+    m_where->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    m_where->setOpenExternalLinks(true);
+    m_where->setObjectName(QStringLiteral("where"));
 
     auto *form = new QFormLayout;
     form->addRow(tr("URL"), m_url);
@@ -73,6 +84,8 @@ RetrievalPanel::RetrievalPanel(QWidget *parent)
     layout->addWidget(m_fetch);
     layout->addWidget(m_bar);
     layout->addWidget(m_status);
+    layout->addWidget(m_outcome);
+    layout->addWidget(m_where);
     layout->addStretch();
 
     connect(m_fetch, &QPushButton::clicked, this, &RetrievalPanel::requestFetch);
@@ -124,11 +137,23 @@ RunSession::RunFactory RetrievalPanel::runFactory()
         if (panel) {
             panel->m_bar->setRange(0, 0);
             panel->m_status->setText(tr("starting…"));
+            panel->m_outcome->clear();
         }
-        return startRetrieval(settings, [panel](const FetchProgress &progress) {
-            if (panel)
-                panel->showProgress(progress);
-        });
+        QString output;
+        auto run = startRetrieval(
+            settings,
+            [panel](const FetchProgress &progress) {
+                if (panel)
+                    panel->showProgress(progress);
+            },
+            &output);
+        if (panel) {
+            panel->m_landing = output;
+            panel->m_where->setText(tr("Items land in <a href=\"%1\">%2</a>")
+                                        .arg(QUrl::fromLocalFile(output).toString(),
+                                            QDir::toNativeSeparators(output).toHtmlEscaped()));
+        }
+        return run;
     };
 }
 
@@ -145,6 +170,43 @@ void RetrievalPanel::requestFetch()
 QString RetrievalPanel::progressText() const
 {
     return m_status->text();
+}
+
+QString RetrievalPanel::outcomeText() const
+{
+    return m_outcome->text();
+}
+
+void RetrievalPanel::showFinished(const Trace &trace)
+{
+    // The connector's task ends with what it did ("13 pages, 640 items, 0 failed, 0 retries") or
+    // why it could not; a failed request says why in its own event.
+    QString result;
+    QString lastError;
+    for (qsizetype i = 0; i < trace.size(); ++i) {
+        const TraceEvent e = trace.at(i);
+        if (e.kind == EventKind::IoFailed)
+            lastError = trace.detailText(e);
+        else if ((e.kind == EventKind::TaskReturned || e.kind == EventKind::TaskFailed) && e.other == NoTask
+            && trace.taskName(e.task) == u"fetch")
+            result = e.kind == EventKind::TaskReturned ? tr("Done: %1.").arg(trace.detailText(e))
+                                                       : tr("Failed: %1.").arg(trace.detailText(e));
+    }
+    if (result.isEmpty())
+        result = tr("Stopped before the end.");
+    if (!lastError.isEmpty())
+        result += u' ' + tr("Last error: %1.").arg(lastError);
+    m_bar->setRange(0, 1);
+    m_bar->setValue(1);
+    m_outcome->setText(result);
+}
+
+void RetrievalPanel::showIdle()
+{
+    m_bar->setRange(0, 1);
+    m_bar->setValue(0);
+    m_status->clear();
+    m_outcome->clear();
 }
 
 void RetrievalPanel::showProgress(const FetchProgress &p)

@@ -35,6 +35,10 @@ public:
     RunSession::RunFactory runFactory();
     QString title() const;
     QString progressText() const;
+    //! How the last retrieval ended, in words (empty while one runs or after another run took over).
+    QString outcomeText() const;
+    //! Where the items of the current or last retrieval land.
+    QString outputPath() const { return m_landing; }
 
 signals:
     //! The user asked to fetch (the settings are valid).
@@ -42,6 +46,10 @@ signals:
 
 public slots:
     void showProgress(const Loopscope::FetchProgress &progress);
+    //! The retrieval's run ended: its outcome (from its trace) replaces the busy bar.
+    void showFinished(const Loopscope::Trace &trace);
+    //! Another run took the window's place: nothing here is in progress any more.
+    void showIdle();
 
 private:
     void requestFetch();
@@ -57,6 +65,9 @@ private:
     QPushButton *m_fetch;
     QProgressBar *m_bar;
     QLabel *m_status;
+    QLabel *m_outcome;
+    QLabel *m_where;
+    QString m_landing;
     QElapsedTimer m_sinceRedraw;
 };
 
