@@ -138,7 +138,7 @@ private slots:
                 continue;
             const int lane = std::max(message.from, message.to);
             const double x = layout.laneCenter(lane) - diagram.horizontalScrollBar()->value();
-            QVERIFY2(x >= 0 && x <= diagram.viewport()->width(),
+            QVERIFY2(x >= SequenceLayout::GutterWidth && x <= diagram.viewport()->width(),
                 qPrintable(QStringLiteral("step %1: lane %2 is drawn at x = %3 of %4")
                                .arg(steps)
                                .arg(lane)

@@ -195,17 +195,19 @@ void SequenceView::ensureLanesVisible(qsizetype firstRow, qsizetype lastRow)
         return;
     const double laneWidth = m_layout.laneWidth();
     const double margin = laneWidth / 4;
+    // The time gutter stays pinned at the left edge: lanes show to the right of it.
+    const double gutter = SequenceLayout::GutterWidth;
+    const double width = viewport()->width() - gutter;
     double left = m_layout.laneCenter(low) - laneWidth / 2 - margin;
     double right = m_layout.laneCenter(high) + laneWidth / 2 + margin;
-    const int width = viewport()->width();
     if (right - left > width) { // both ends do not fit: keep the far end, where the arrow lands
         right = m_layout.laneCenter(far) + laneWidth / 2 + margin;
         left = right - width;
     }
     const int value = horizontalScrollBar()->value();
-    if (left >= value && right <= value + width)
+    if (left >= value + gutter && right <= value + gutter + width)
         return;
-    const double target = left < value ? left : right - width;
+    const double target = left < value + gutter ? left - gutter : right - gutter - width;
     horizontalScrollBar()->setValue(static_cast<int>(
         std::lround(std::clamp(target, 0.0, static_cast<double>(horizontalScrollBar()->maximum())))));
 }
@@ -278,6 +280,12 @@ void SequenceView::resizeEvent(QResizeEvent *event)
     updateScrollBars();
     if (m_following)
         scrollToEnd();
+    // Lanes changed width: the current event's lanes come back on screen.
+    if (m_stepEnd > m_stepFirst && m_feed && m_feed->trace()) {
+        const qsizetype row = m_feed->trace()->indexOfSeq(m_stepEnd - 1);
+        if (row >= 0 && row < m_layout.rowCount())
+            ensureLanesVisible(row, row);
+    }
 }
 
 void SequenceView::scrollContentsBy(int, int)
