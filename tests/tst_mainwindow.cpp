@@ -394,6 +394,29 @@ private slots:
                     .contains(QStringLiteral("co_")));
     }
 
+    void theCodePaneShowsTheLessonNotTheHarness()
+    {
+        MainWindow window;
+        QVERIFY(window.openScenario(QStringLiteral("two-coroutines"), {}));
+        CodeView &code = *window.code();
+        QVERIFY(code.hiddenLineCount() > 5);
+        QStringList shown;
+        for (QTextBlock block = code.document()->begin(); block.isValid(); block = block.next()) {
+            if (block.isVisible())
+                shown << block.text();
+        }
+        const QString lesson = shown.join(u'\n');
+        QVERIFY(lesson.contains(QStringLiteral("co_await io(")));
+        QVERIFY2(!lesson.contains(QStringLiteral("#include")), qPrintable(lesson));
+        QVERIFY(!lesson.contains(QStringLiteral("makeTwoCoroutinesScenario")));
+        QVERIFY(!lesson.contains(QStringLiteral("ScenarioInfo")));
+        // The harness is one toggle away, and line numbers count the whole file either way.
+        window.actions().wholeSource->setChecked(true);
+        QCOMPARE(code.hiddenLineCount(), 0);
+        window.actions().wholeSource->setChecked(false);
+        QVERIFY(code.hiddenLineCount() > 5);
+    }
+
     void followsTheNewestEventUnlessScrolledAway()
     {
         MainWindow window;

@@ -16,6 +16,27 @@ bool isDark(const QPalette &palette)
     return palette.color(QPalette::Base).lightnessF() < 0.5;
 }
 
+// What a scenario file holds besides its lesson: includes, the namespaces around it, and from
+// the function that starts a run onwards, the registration of the scenario.
+std::vector<bool> harnessLines(const QTextDocument &document)
+{
+    std::vector<bool> harness(static_cast<std::size_t>(document.blockCount()), false);
+    bool tail = false;
+    bool previousHidden = true; // blank lines at the top go with the includes
+    for (QTextBlock block = document.begin(); block.isValid(); block = block.next()) {
+        const QString text = block.text();
+        tail = tail || text.startsWith(QLatin1String("std::unique_ptr<Run> start"))
+            || text.startsWith(QLatin1String("std::unique_ptr<Scenario> make"));
+        const bool hidden = tail || text.startsWith(QLatin1String("#include"))
+            || text.startsWith(QLatin1String("namespace "))
+            || text.startsWith(QLatin1String("} // namespace"))
+            || (text.trimmed().isEmpty() && previousHidden);
+        harness[static_cast<std::size_t>(block.blockNumber())] = hidden;
+        previousHidden = hidden;
+    }
+    return harness;
+}
+
 } // namespace
 
 CodeView::CodeView(QWidget *parent)
@@ -55,12 +76,47 @@ void CodeView::setSource(const QString &text, const QString &path)
     m_path = path;
     m_line = 0;
     setPlainText(text);
+    applyFolding();
     applyHighlight();
+}
+
+void CodeView::setHarnessHidden(bool hidden)
+{
+    if (hidden == m_harnessHidden)
+        return;
+    m_harnessHidden = hidden;
+    applyFolding();
+    if (m_line > 0)
+        highlightLine(m_line);
+}
+
+void CodeView::applyFolding()
+{
+    // Only scenario files (resources) have a harness; a note or another file is shown whole.
+    const std::vector<bool> harness
+        = m_harnessHidden && m_path.startsWith(u':') ? harnessLines(*document()) : std::vector<bool>();
+    for (QTextBlock block = document()->begin(); block.isValid(); block = block.next()) {
+        const auto index = static_cast<std::size_t>(block.blockNumber());
+        block.setVisible(index >= harness.size() || !harness[index]);
+    }
+    document()->markContentsDirty(0, document()->characterCount());
+    viewport()->update();
+    m_gutter->update();
+}
+
+int CodeView::hiddenLineCount() const
+{
+    int hidden = 0;
+    for (QTextBlock block = document()->begin(); block.isValid(); block = block.next())
+        hidden += !block.isVisible();
+    return hidden;
 }
 
 void CodeView::highlightLine(int line)
 {
     m_line = line > 0 && line <= blockCount() ? line : 0;
+    if (m_line > 0 && !document()->findBlockByNumber(m_line - 1).isVisible())
+        setHarnessHidden(false); // the event happened in the harness: show the whole file
     applyHighlight();
     if (m_line > 0) {
         QTextCursor cursor(document()->findBlockByNumber(m_line - 1));

@@ -8,7 +8,9 @@ class CppHighlighter;
 
 /*!
  * The code pane: a read-only view of a scenario's source (a Qt resource) with line numbers,
- * C++ highlighting, and the line of the current event highlighted and scrolled into view.
+ * C++ highlighting, and the line of the current event highlighted and scrolled into view. The
+ * harness around the lesson (includes, namespaces, the scenario's registration at the end) is
+ * hidden unless asked for; the line numbers keep counting the whole file.
  */
 class CodeView : public QPlainTextEdit
 {
@@ -27,6 +29,11 @@ public:
     int highlightedLine() const { return m_line; }
     //! Width of the line-number gutter.
     int gutterWidth() const;
+    //! Hides the harness around the lesson, or shows the whole file.
+    void setHarnessHidden(bool hidden);
+    bool isHarnessHidden() const { return m_harnessHidden; }
+    //! Lines of the file hidden right now.
+    int hiddenLineCount() const;
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
@@ -37,11 +44,13 @@ private:
     void paintGutter(QPaintEvent *event);
     void updateGutter(const QRect &rect, int dy);
     void applyHighlight();
+    void applyFolding();
 
     QWidget *m_gutter = nullptr;
     CppHighlighter *m_highlighter = nullptr;
     QString m_path;
     int m_line = 0;
+    bool m_harnessHidden = true;
 };
 
 } // namespace Loopscope

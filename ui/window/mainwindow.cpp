@@ -158,6 +158,7 @@ void MainWindow::buildMenus()
     view->addAction(m_actions->fitTimeline);
     view->addSeparator();
     view->addAction(m_actions->ioLanePerOperation);
+    view->addAction(m_actions->wholeSource);
     view->addAction(m_actions->followNewest);
     view->addAction(m_actions->find);
     view->addSeparator();
@@ -196,6 +197,8 @@ void MainWindow::connectActions()
             m_diagram->zoomOut();
     });
     connect(m_actions->fitTimeline, &QAction::triggered, m_timeline, &TimelineView::fit);
+    connect(m_actions->wholeSource, &QAction::toggled, this,
+        [this](bool whole) { m_code->setHarnessHidden(!whole); });
     connect(m_actions->ioLanePerOperation, &QAction::toggled, this, [this](bool perOperation) {
         m_diagram->setIoLaneMode(
             perOperation ? SequenceLayout::IoLaneMode::PerOperation : SequenceLayout::IoLaneMode::Shared);

@@ -40,6 +40,9 @@ MainWindowActions::MainWindowActions(QObject *parent)
     ioLanePerOperation = make(tr("One Lane per I/O &Operation"), QString(),
         tr("Give each I/O operation its own lifeline instead of one shared I/O lane"));
     ioLanePerOperation->setCheckable(true);
+    wholeSource = make(tr("Show the Whole Source &File"), QString(),
+        tr("Show the includes and the scenario's registration around the lesson's code"));
+    wholeSource->setCheckable(true);
     followNewest
         = make(tr("&Follow Newest Event"), QString(), tr("Keep the newest event in view as the run grows"));
     followNewest->setCheckable(true);

@@ -34,6 +34,7 @@ public:
     QAction *zoomOut = nullptr;
     QAction *fitTimeline = nullptr;
     QAction *ioLanePerOperation = nullptr;
+    QAction *wholeSource = nullptr;
     QAction *followNewest = nullptr;
     QAction *find = nullptr;
 
