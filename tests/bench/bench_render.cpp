@@ -2,11 +2,14 @@
 // paint (1600 x 1000, offscreen raster, as a widget would), for traces of 1k, 100k and 1M events,
 // at a dozen scroll positions each: the readable default zoom and a zoomed-out overview for the
 // diagram; the fitted view, lanes scrolled and zoomed-in windows for the timeline. Also the time to
-// digest each trace (what the views derive from it, done once as events arrive).
+// digest each trace (what the views derive from it, done once as events arrive). A case of 100,000
+// lanes (sequential-vs-concurrent n=100000) scrolls down and across its tasks; the diagram scrolls
+// across its lanes every other frame.
 #include "analysis/tracedigest.h"
 #include "bench.h"
 #include "bench_uiblocking.h"
 #include "benchutil.h"
+#include "scenarios/scenarioregistry.h"
 #include "scheduler/awaitables.h"
 #include "sequence/sequencerenderer.h"
 #include "timeline/timelinerenderer.h"
@@ -75,12 +78,10 @@ struct SizeResult
     Stats timeline;
 };
 
-SizeResult measure(const QString &name, qsizetype wanted, int positions, QTextStream &out)
+SizeResult measureTrace(const QString &name, const Trace &trace, int positions, QTextStream &out)
 {
     SizeResult r;
     r.name = name;
-    const auto scheduler = makeTrace(wanted);
-    const Trace &trace = scheduler->trace();
     r.events = trace.size();
     const auto digestStart = Bench::Clock::now();
     TraceDigest digest;
@@ -104,8 +105,12 @@ SizeResult measure(const QString &name, qsizetype wanted, int positions, QTextSt
             ys.push_back(range * i / std::max(1, positions - 1));
         return ys;
     };
+    // Scrolled down and, every other frame, across the lanes too.
+    const double across = std::max(0.0, layout.contentSize().width() - FrameSize.width());
+    int frameIndex = 0;
     const auto paintDiagram = [&](double y) {
-        const QRectF area(0, y, FrameSize.width(), FrameSize.height());
+        const double x = (frameIndex++ % 2) ? across * frameIndex / (2.0 * positions) : 0.0;
+        const QRectF area(x, y, FrameSize.width(), FrameSize.height());
         return timeFrame(frame, [&](QPainter &p) {
             p.translate(-area.topLeft());
             diagram.paint(p, area);
@@ -171,6 +176,23 @@ SizeResult measure(const QString &name, qsizetype wanted, int positions, QTextSt
     return r;
 }
 
+SizeResult measure(const QString &name, qsizetype wanted, int positions, QTextStream &out)
+{
+    const auto scheduler = makeTrace(wanted);
+    return measureTrace(name, scheduler->trace(), positions, out);
+}
+
+//! sequential-vs-concurrent with n = 100,000: 100,000 tasks, so 100,000 timeline lanes and a
+//! diagram whose tasks beyond its lane budget share a group lane.
+SizeResult measureManyLanes(int positions, QTextStream &out)
+{
+    const ScenarioRegistry registry;
+    const QString id = QStringLiteral("sequential-vs-concurrent");
+    const auto run = registry.get(id).start(registry.parseParams(id, {QStringLiteral("n=100000"), QStringLiteral("mode=concurrent")}));
+    run->runToEnd();
+    return measureTrace(QStringLiteral("lanes100k"), run->trace(), positions, out);
+}
+
 } // namespace
 
 int benchRender(const QStringList &args)
@@ -187,6 +209,7 @@ int benchRender(const QStringList &args)
     std::vector<SizeResult> results;
     results.push_back(measure(QStringLiteral("1k"), 1'000, positions, out));
     results.push_back(measure(QStringLiteral("100k"), 100'000, positions, out));
+    results.push_back(measureManyLanes(positions, out));
     results.push_back(measure(QStringLiteral("1m"), 1'000'000, positions, out));
     const UiBlockingResult live
         = measureUiBlocking(Bench::intOption(args, QStringLiteral("--live-pages"), 10'000), 100, 20, out);
