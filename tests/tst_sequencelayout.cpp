@@ -325,6 +325,22 @@ private slots:
         QVERIFY(requests > 0);
     }
 
+    void arrowsScrolledPartlyAwayStopAtTheEdge()
+    {
+        // From x = 100 to 900 in a view that shows 200..600: cut at the right edge, start inside.
+        auto cut = SequenceLayout::clipArrow(QLineF(100, 50, 900, 50), 200, 600);
+        QCOMPARE(cut.line, QLineF(200, 50, 600, 50));
+        QVERIFY(cut.startCut && cut.endCut);
+        cut = SequenceLayout::clipArrow(QLineF(500, 50, 300, 50), 200, 600); // within: untouched
+        QCOMPARE(cut.line, QLineF(500, 50, 300, 50));
+        QVERIFY(!cut.startCut && !cut.endCut && cut.isVisible());
+        cut = SequenceLayout::clipArrow(QLineF(700, 50, 900, 50), 200, 600); // all out of view
+        QVERIFY(!cut.isVisible());
+        cut = SequenceLayout::clipArrow(QLineF(400, 50, 50, 50), 200, 600); // leftwards, end cut
+        QCOMPARE(cut.line.x2(), 200.0);
+        QVERIFY(cut.endCut && !cut.startCut);
+    }
+
     void timeIsStampedWhereItMovedNotOnEveryArrow()
     {
         const auto moments = [](const Trace &trace, qsizetype first, qsizetype last) {

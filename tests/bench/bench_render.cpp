@@ -188,7 +188,8 @@ SizeResult measureManyLanes(int positions, QTextStream &out)
 {
     const ScenarioRegistry registry;
     const QString id = QStringLiteral("sequential-vs-concurrent");
-    const auto run = registry.get(id).start(registry.parseParams(id, {QStringLiteral("n=100000"), QStringLiteral("mode=concurrent")}));
+    const auto run = registry.get(id).start(
+        registry.parseParams(id, { QStringLiteral("n=100000"), QStringLiteral("mode=concurrent") }));
     run->runToEnd();
     return measureTrace(QStringLiteral("lanes100k"), run->trace(), positions, out);
 }

@@ -228,6 +228,16 @@ QRectF SequenceLayout::activationRect(qsizetype firstRow, qsizetype lastRow, int
     return QRectF(x, top, ActivationHalfWidth * 2, bottom - top);
 }
 
+SequenceLayout::ClippedArrow SequenceLayout::clipArrow(const QLineF &arrow, double left, double right)
+{
+    const auto clamp = [left, right](double x) { return std::clamp(x, left, right); };
+    ClippedArrow clipped;
+    clipped.line = QLineF(clamp(arrow.x1()), arrow.y1(), clamp(arrow.x2()), arrow.y2());
+    clipped.startCut = clipped.line.x1() != arrow.x1();
+    clipped.endCut = clipped.line.x2() != arrow.x2();
+    return clipped;
+}
+
 QRectF SequenceLayout::headerRect(int lane, double top) const
 {
     const double width = m_laneWidth - 28;

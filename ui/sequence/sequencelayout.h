@@ -134,6 +134,16 @@ public:
     QLineF arrowLine(qsizetype row, int from, int to) const;
     //! Activation bar of `lane` from the arrow of `firstRow` to the arrow of `lastRow`.
     QRectF activationRect(qsizetype firstRow, qsizetype lastRow, int lane, int depth) const;
+    //! An arrow cut to the stretch [left, right] a view shows, and which of its ends were cut.
+    struct ClippedArrow
+    {
+        QLineF line;
+        bool startCut = false;
+        bool endCut = false;
+        bool isVisible() const { return line.length() > 0; }
+    };
+    //! `arrow` (horizontal) cut to [left, right]; a cut end is marked with where it goes.
+    static ClippedArrow clipArrow(const QLineF &arrow, double left, double right);
     //! Header box of `lane` with its top at `top`.
     QRectF headerRect(int lane, double top = 0) const;
     Hit hitTest(QPointF point) const;

@@ -278,7 +278,15 @@ void SequenceRenderer::paintMessage(QPainter &p, const Frame &f, qsizetype row, 
         const bool selected = m_hasSelection && event.seq == m_selected;
         const QLineF line = m_layout.arrowLine(row, m.from, m.to);
         const QColor colour = selected ? m_palette.selection : m_shapes.toneColour(m.tone);
-        m_shapes.arrow(p, line, m.shape == Shape::Return, colour, selected ? 2.0 : 1.25);
+        // An end scrolled out of view stops at the edge, with a tag naming the lane it goes to.
+        const double lanesLeft = f.gutterLeft + SequenceLayout::GutterWidth;
+        const SequenceLayout::ClippedArrow clipped
+            = SequenceLayout::clipArrow(line, lanesLeft, f.area.right());
+        if (!clipped.isVisible())
+            return;
+        m_shapes.arrow(p, clipped.line, m.shape == Shape::Return, colour, selected ? 2.0 : 1.25);
+        if (clipped.endCut && full)
+            m_shapes.edgeTag(p, clipped.line.p2(), line.x2() > line.x1() ? 1 : -1, laneTitle(m.to), colour);
         if (full)
             m_shapes.label(p, line, sequenceLabel(m_trace, m_digest, event),
                 m.tone == Tone::Normal ? m_palette.text : m_shapes.toneColour(m.tone), rowFill(event.seq),

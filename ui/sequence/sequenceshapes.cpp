@@ -83,6 +83,25 @@ void SequenceShapes::label(QPainter &p, const QLineF &line, const QString &text,
     p.drawText(box, Qt::AlignCenter, shown);
 }
 
+void SequenceShapes::edgeTag(
+    QPainter &p, QPointF edge, int outwards, const QString &lane, const QColor &colour) const
+{
+    p.setFont(m_smallFont);
+    const QFontMetricsF metrics(m_smallFont);
+    const QString text = outwards > 0
+        ? QStringLiteral("%1 \u25B8").arg(metrics.elidedText(lane, Qt::ElideMiddle, 150))
+        : QStringLiteral("\u25C2 %1").arg(metrics.elidedText(lane, Qt::ElideMiddle, 150));
+    const double width = metrics.horizontalAdvance(text) + 8;
+    const double height = metrics.height() + 2;
+    const double x = outwards > 0 ? edge.x() - width - 2 : edge.x() + 2;
+    const QRectF box(x, edge.y() + 3, width, height);
+    p.setPen(QPen(colour, 1));
+    p.setBrush(m_palette.background);
+    p.drawRoundedRect(box, 3, 3);
+    p.setBrush(Qt::NoBrush);
+    p.drawText(box, Qt::AlignCenter, text);
+}
+
 void SequenceShapes::note(
     QPainter &p, double x, double centerY, double maxHeight, const QString &text, Tone tone) const
 {

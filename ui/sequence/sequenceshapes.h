@@ -31,6 +31,9 @@ public:
     void note(QPainter &p, double x, double centerY, double maxHeight, const QString &text,
         SequenceMessage::Tone tone) const;
     void marker(QPainter &p, double x, double centerY, double maxWidth, const QString &text) const;
+    //! Where an arrow leaves the view at `edge` (its end, x at the view's edge): a tag naming the
+    //! lane it goes to, inside the view, pointing out of it (`outwards`: +1 right, -1 left).
+    void edgeTag(QPainter &p, QPointF edge, int outwards, const QString &lane, const QColor &colour) const;
 
 private:
     ViewPalette m_palette;
