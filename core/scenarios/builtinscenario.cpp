@@ -14,4 +14,12 @@ std::unique_ptr<Run> BuiltinScenario::start(const ScenarioParams &params) const
     return m_starter(resolveParameters(m_info, params));
 }
 
+ScenarioParameter strategyModeParameter()
+{
+    return { QStringLiteral("mode"),
+        QStringLiteral("which strategies run: all three side by side, or one of them"), 0, 0, 3, true,
+        { QStringLiteral("all"), QStringLiteral("sequential"), QStringLiteral("unbounded"),
+            QStringLiteral("limited") } };
+}
+
 } // namespace Loopscope

@@ -26,4 +26,8 @@ private:
     Starter m_starter;
 };
 
+//! The `mode` of the paginated scenarios: all three strategies side by side, or one of them
+//! (sequential, unbounded, limited).
+ScenarioParameter strategyModeParameter();
+
 } // namespace Loopscope

@@ -118,10 +118,7 @@ std::unique_ptr<Scenario> makePaginatedScenario()
             600000 },
         { QStringLiteral("concurrency"),
             QStringLiteral("how many requests the limited strategy keeps in flight"), 2, 1, 100 },
-        { QStringLiteral("mode"),
-            QStringLiteral("which strategies run: all three side by side, or one of them"), 0, 0, 3, true,
-            { QStringLiteral("all"), QStringLiteral("sequential"), QStringLiteral("unbounded"),
-                QStringLiteral("limited") } },
+        strategyModeParameter(),
     };
     return std::make_unique<BuiltinScenario>(std::move(info), start);
 }

@@ -1,5 +1,6 @@
 #include "trace/eventkind.h"
 
+#include <algorithm>
 #include <array>
 
 namespace Loopscope {
@@ -40,22 +41,36 @@ constexpr std::array<QLatin1StringView, WaitKindCount> waitNames {
     QLatin1StringView("value"),
 };
 
+//! The machine name of enumerator `value` in `names` (indexed by value), "unknown" past the end.
+template<typename Enum, std::size_t N>
+QLatin1StringView nameOf(const std::array<QLatin1StringView, N> &names, Enum value)
+{
+    const auto index = static_cast<std::size_t>(value);
+    return index < names.size() ? names[index] : QLatin1StringView("unknown");
+}
+
+//! Parses nameOf() back; false for an unknown name.
+template<typename Enum, std::size_t N>
+bool valueOf(const std::array<QLatin1StringView, N> &names, QLatin1StringView name, Enum &value)
+{
+    const auto found = std::find(names.begin(), names.end(), name);
+    if (found == names.end())
+        return false;
+    value = static_cast<Enum>(found - names.begin());
+    return true;
+}
+
 } // namespace
 
 QLatin1StringView eventKindName(EventKind kind)
 {
-    const auto index = static_cast<std::size_t>(kind);
-    return index < kindNames.size() ? kindNames[index] : QLatin1StringView("unknown");
+    return nameOf(kindNames, kind);
 }
 
 bool eventKindFromName(QLatin1StringView name, EventKind &kind)
 {
-    for (std::size_t i = 0; i < kindNames.size(); ++i) {
-        if (kindNames[i] == name) {
-            kind = static_cast<EventKind>(i);
-            return true;
-        }
-    }
+    if (valueOf(kindNames, name, kind))
+        return true;
     // Files written by Loopscope 0.1.0 called a generator's value a task_yielded event.
     if (name == QLatin1StringView("task_yielded")) {
         kind = EventKind::ValueYielded;
@@ -66,19 +81,12 @@ bool eventKindFromName(QLatin1StringView name, EventKind &kind)
 
 QLatin1StringView waitKindName(WaitKind wait)
 {
-    const auto index = static_cast<std::size_t>(wait);
-    return index < waitNames.size() ? waitNames[index] : QLatin1StringView("unknown");
+    return nameOf(waitNames, wait);
 }
 
 bool waitKindFromName(QLatin1StringView name, WaitKind &wait)
 {
-    for (std::size_t i = 0; i < waitNames.size(); ++i) {
-        if (waitNames[i] == name) {
-            wait = static_cast<WaitKind>(i);
-            return true;
-        }
-    }
-    return false;
+    return valueOf(waitNames, name, wait);
 }
 
 bool eventKindHasLabel(EventKind kind)
