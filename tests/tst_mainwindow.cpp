@@ -6,6 +6,7 @@
 #include "scenarios/scenarioregistry.h"
 #include "sequence/sequencemessage.h"
 #include "sequence/sequenceview.h"
+#include "style/viewpalette.h"
 #include "testlib/tracetext.h"
 #include "timeline/timelineview.h"
 #include "window/controlbar.h"
@@ -496,6 +497,38 @@ private slots:
         for (int s = 0; s < TaskRunStateCount; ++s)
             QVERIFY(guide->text().contains(taskRunStateName(static_cast<TaskRunState>(s)).toHtmlEscaped()));
         guide->close();
+    }
+
+    void theTimelineCountsEventsWhenNoTimePasses()
+    {
+        // A callback queue runs in no time at all: the timeline spreads it over its events instead
+        // of drawing one empty instant.
+        MainWindow window;
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openScenario(QStringLiteral("callback-queue"), {}));
+        window.session().advance(100);
+        QVERIFY(window.session().isFinished());
+        QCOMPARE(window.session().now(), 0);
+        TimelineView &timeline = *window.timeline();
+        QCOMPARE(timeline.layout().axis(), TimelineLayout::Axis::Events);
+        const QImage image = timeline.viewport()->grab().toImage();
+        const ViewPalette colours = ViewPalette::fromPalette(timeline.palette());
+        const int y = int(timeline.layout().laneTop(0) + TimelineLayout::LaneHeight / 2)
+            - timeline.verticalScrollBar()->value();
+        int painted = 0;
+        const int left = int(TimelineLayout::LabelWidth) + 2;
+        for (int x = left; x < image.width() - 2; ++x) {
+            const QColor c = image.pixelColor(x, y);
+            for (int s = 0; s < TaskRunStateCount; ++s)
+                painted += c == colours.stateColor(static_cast<TaskRunState>(s));
+        }
+        QVERIFY2(painted > (image.width() - left) / 4, qPrintable(QString::number(painted)));
+        // Once time passes, the axis is time again.
+        QVERIFY(window.openScenario(QStringLiteral("two-coroutines"), {}));
+        window.session().advance(100);
+        QCOMPARE(timeline.layout().axis(), TimelineLayout::Axis::Time);
     }
 
     void enumeratedParametersAreChosenByName()

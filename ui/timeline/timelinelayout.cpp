@@ -10,10 +10,17 @@ namespace {
 // A range of zero length (everything at one instant, common on the virtual clock) still gets
 // a visible window of this many nanoseconds.
 constexpr double MinimumSpanNs = 1000;
+//! Counting events instead: a couple of them at the least.
+constexpr double MinimumSpanEvents = 2;
 // The whole range plus this much room on the right, so that the newest states are not glued to the edge.
 constexpr double Air = 1.08;
 
 } // namespace
+
+double TimelineLayout::minimumSpan() const
+{
+    return m_axis == Axis::Events ? MinimumSpanEvents : MinimumSpanNs;
+}
 
 void TimelineLayout::setTimeRange(std::int64_t startNs, std::int64_t endNs)
 {
@@ -27,7 +34,7 @@ void TimelineLayout::setTimeRange(std::int64_t startNs, std::int64_t endNs)
 
 double TimelineLayout::scrollableSpan() const
 {
-    return std::max(MinimumSpanNs, static_cast<double>(m_rangeEnd - m_rangeStart)) * Air;
+    return std::max(minimumSpan(), static_cast<double>(m_rangeEnd - m_rangeStart)) * Air;
 }
 
 void TimelineLayout::setWidth(double width)
@@ -41,7 +48,7 @@ void TimelineLayout::setWidth(double width)
 
 void TimelineLayout::fit()
 {
-    const double span = std::max(MinimumSpanNs, static_cast<double>(m_rangeEnd - m_rangeStart));
+    const double span = std::max(minimumSpan(), static_cast<double>(m_rangeEnd - m_rangeStart));
     m_nsPerPixel = span * Air / plotWidth();
     m_viewStart = static_cast<double>(m_rangeStart);
     m_fitted = true;
@@ -57,7 +64,7 @@ void TimelineLayout::setView(double startNs, double nsPerPixel)
 
 void TimelineLayout::clampView()
 {
-    const double span = std::max(MinimumSpanNs, static_cast<double>(m_rangeEnd - m_rangeStart));
+    const double span = std::max(minimumSpan(), static_cast<double>(m_rangeEnd - m_rangeStart));
     const double maxNsPerPixel = span * Air / plotWidth();
     m_nsPerPixel = std::clamp(m_nsPerPixel, MinNsPerPixel, maxNsPerPixel);
     const double visible = plotWidth() * m_nsPerPixel;

@@ -15,6 +15,9 @@ namespace Loopscope {
  *
  * x is in viewport pixels (the label column included); y is in content pixels (lanes scroll
  * vertically below the pinned axis).
+ *
+ * The axis is time, or, for a run in which no time passed at all (a hand-rolled loop of callbacks,
+ * a generator driven by sends), the events in their order: "time" is then the event's seq.
  */
 class TimelineLayout
 {
@@ -27,6 +30,13 @@ public:
     static constexpr double LegendHeight = 24;
     //! Finest zoom: a nanosecond per 50 pixels.
     static constexpr double MinNsPerPixel = 0.02;
+
+    enum class Axis : std::uint8_t {
+        Time,   //!< positions are nanoseconds of the run's clock
+        Events, //!< positions are event seqs: no time passed
+    };
+    void setAxis(Axis axis) { m_axis = axis; }
+    Axis axis() const { return m_axis; }
 
     //! The data's time range (grows as events arrive).
     void setTimeRange(std::int64_t startNs, std::int64_t endNs);
@@ -73,6 +83,8 @@ public:
 
 private:
     void clampView();
+    //! The shortest range shown: a microsecond of time, or two events.
+    double minimumSpan() const;
 
     std::int64_t m_rangeStart = 0;
     std::int64_t m_rangeEnd = 0;
@@ -81,6 +93,7 @@ private:
     double m_nsPerPixel = 1e6;
     bool m_fitted = true;
     int m_lanes = 0;
+    Axis m_axis = Axis::Time;
 };
 
 } // namespace Loopscope

@@ -37,6 +37,18 @@ void TimelineRenderer::setFont(const QFont &font)
     m_smallFont.setPointSizeF(std::max(7.0, font.pointSizeF() * 0.82));
 }
 
+double TimelineRenderer::position(const TaskStateSpan &span) const
+{
+    return m_layout.axis() == TimelineLayout::Axis::Events ? static_cast<double>(span.startSeq)
+                                                           : static_cast<double>(span.startNs);
+}
+
+double TimelineRenderer::endPosition() const
+{
+    return m_layout.axis() == TimelineLayout::Axis::Events ? static_cast<double>(m_digest.nextSeq())
+                                                           : static_cast<double>(m_digest.endTimeNs());
+}
+
 void TimelineRenderer::setSelection(std::int64_t timeNs, TaskId task)
 {
     m_selectedTime = timeNs;
@@ -72,7 +84,7 @@ void TimelineRenderer::paint(QPainter &painter, const QRectF &area) const
     for (int lane = firstLane; lane <= lastLane; ++lane)
         paintLane(p, lane, left, right);
     // The newest moment of the run, and the selected event's moment.
-    const double nowX = m_layout.mapTimeToX(static_cast<double>(m_digest.endTimeNs()));
+    const double nowX = m_layout.mapTimeToX(endPosition());
     p.setPen(QPen(m_palette.mutedText, 1, Qt::DashLine));
     p.drawLine(QPointF(nowX, area.top()), QPointF(nowX, area.bottom()));
     if (m_hasSelection) {
@@ -134,25 +146,24 @@ void TimelineRenderer::paintLane(QPainter &p, int lane, double left, double righ
     const double top = m_layout.laneTop(lane) + 3;
     const double height = TimelineLayout::LaneHeight - 6;
     const auto n = static_cast<qsizetype>(spans.size());
-    const double endOfTrace = static_cast<double>(m_digest.endTimeNs());
+    const double endOfTrace = endPosition();
     const double tRight = m_layout.mapXToTime(right);
     // Start at the last state entered before the left edge, or at the first one entered on it
     // (several can start at the same instant on the virtual clock).
-    const auto leftNs = static_cast<std::int64_t>(std::floor(m_layout.mapXToTime(left)));
-    const auto firstAtLeft = std::lower_bound(spans.begin(), spans.end(), leftNs,
-        [](const TaskStateSpan &s, std::int64_t t) { return s.startNs < t; });
+    const double leftPosition = std::floor(m_layout.mapXToTime(left));
+    const auto firstAtLeft = std::lower_bound(spans.begin(), spans.end(), leftPosition,
+        [this](const TaskStateSpan &s, double t) { return position(s) < t; });
     qsizetype i = std::max<qsizetype>(0, (firstAtLeft - spans.begin()) - 1);
-    if (firstAtLeft != spans.end() && firstAtLeft->startNs == leftNs)
+    if (firstAtLeft != spans.end() && position(*firstAtLeft) == leftPosition)
         i = firstAtLeft - spans.begin();
     double xMin = left;
     std::vector<double> ticks; // runs shorter than a pixel, drawn last so that nothing covers them
     while (i < n) {
         const TaskStateSpan &span = spans[static_cast<std::size_t>(i)];
-        if (static_cast<double>(span.startNs) > tRight)
+        if (position(span) > tRight)
             break;
-        const double endNs
-            = i + 1 < n ? static_cast<double>(spans[static_cast<std::size_t>(i + 1)].startNs) : endOfTrace;
-        const double xs = std::max(m_layout.mapTimeToX(static_cast<double>(span.startNs)), xMin);
+        const double endNs = i + 1 < n ? position(spans[static_cast<std::size_t>(i + 1)]) : endOfTrace;
+        const double xs = std::max(m_layout.mapTimeToX(position(span)), xMin);
         const double xe = std::min(m_layout.mapTimeToX(endNs), right);
         if (xe - xs >= 1.0) {
             p.fillRect(QRectF(xs, top, xe - xs, height), m_palette.stateColor(span.state));
@@ -166,18 +177,16 @@ void TimelineRenderer::paintLane(QPainter &p, int lane, double left, double righ
         const double column = std::floor(xs);
         const double columnStart = m_layout.mapXToTime(column);
         const double columnEnd = m_layout.mapXToTime(column + 1);
-        const auto next = std::upper_bound(spans.begin() + i, spans.end(),
-            static_cast<std::int64_t>(std::ceil(columnEnd)),
-            [](std::int64_t t, const TaskStateSpan &s) { return t < s.startNs; });
+        const auto next = std::upper_bound(spans.begin() + i, spans.end(), std::ceil(columnEnd),
+            [this](double t, const TaskStateSpan &s) { return t < position(s); });
         const qsizetype j = next - spans.begin();
         std::array<double, TaskRunStateCount> share {};
         bool ran = false;
         for (qsizetype k = i; k < j && k < i + 32; ++k) {
             const TaskStateSpan &s = spans[static_cast<std::size_t>(k)];
-            const double from = std::max(static_cast<double>(s.startNs), columnStart);
+            const double from = std::max(position(s), columnStart);
             const double to = std::min(
-                k + 1 < n ? static_cast<double>(spans[static_cast<std::size_t>(k + 1)].startNs) : endOfTrace,
-                columnEnd);
+                k + 1 < n ? position(spans[static_cast<std::size_t>(k + 1)]) : endOfTrace, columnEnd);
             share[static_cast<std::size_t>(s.state)] += std::max(0.0, to - from);
             ran = ran || s.state == TaskRunState::Running;
         }
@@ -232,10 +241,17 @@ void TimelineRenderer::paintAxis(QPainter &p, const QRectF &area) const
     p.drawLine(QPointF(axis.left(), axis.bottom() - 0.5), QPointF(axis.right(), axis.bottom() - 0.5));
     p.setFont(m_smallFont);
     const QFontMetricsF metrics(m_smallFont);
-    // Ticks far enough apart for the widest label they can have.
+    // Ticks far enough apart for the widest label they can have. Without time, events are counted.
+    const bool events = m_layout.axis() == TimelineLayout::Axis::Events;
+    const auto tickLabel = [events](double t) {
+        return events ? QStringLiteral("#%1").arg(static_cast<qint64>(std::llround(t)))
+                      : formatDuration(static_cast<std::int64_t>(std::llround(t)));
+    };
     const double widest = std::max(metrics.horizontalAdvance(QStringLiteral("000.000 ms")),
-        metrics.horizontalAdvance(formatDuration(m_layout.rangeEnd() - m_layout.rangeStart())));
-    const double interval = m_layout.tickInterval(widest + 16);
+        metrics.horizontalAdvance(
+            tickLabel(static_cast<double>(m_layout.rangeEnd() - m_layout.rangeStart()))));
+    const double interval
+        = events ? std::max(1.0, m_layout.tickInterval(widest + 16)) : m_layout.tickInterval(widest + 16);
     const double origin = static_cast<double>(m_layout.rangeStart());
     const double first = std::ceil((m_layout.viewStart() - origin) / interval) * interval + origin;
     double lastLabelRight = -1e9;
@@ -245,7 +261,7 @@ void TimelineRenderer::paintAxis(QPainter &p, const QRectF &area) const
             continue;
         p.setPen(QPen(m_palette.line, 1));
         p.drawLine(QPointF(x, axis.bottom() - 6), QPointF(x, axis.bottom()));
-        const QString label = formatDuration(static_cast<std::int64_t>(std::llround(t - origin)));
+        const QString label = tickLabel(events ? t : t - origin);
         const double width = metrics.horizontalAdvance(label);
         // Beside its tick, or before it where it would run off the right edge (if there is room).
         const double left = x + 3 + width > axis.right() ? x - 3 - width : x + 3;
@@ -259,7 +275,8 @@ void TimelineRenderer::paintAxis(QPainter &p, const QRectF &area) const
     const QRectF corner(area.left(), area.top(), TimelineLayout::LabelWidth, TimelineLayout::AxisHeight);
     p.fillRect(corner, m_palette.alternate);
     p.setPen(m_palette.mutedText);
-    p.drawText(corner.adjusted(16, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("task"));
+    p.drawText(corner.adjusted(16, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter,
+        events ? QStringLiteral("task · by event") : QStringLiteral("task"));
 }
 
 } // namespace Loopscope

@@ -11,13 +11,15 @@ namespace Loopscope {
 
 class Trace;
 class TraceDigest;
+struct TaskStateSpan;
 
 /*!
  * Paints the timeline onto any QPainter: one swimlane per task coloured by state over time, the
  * task names in a pinned label column, a pinned time axis, a pinned legend of the state colours
  * along the bottom, and markers for the selected event and the newest time. Cost is O(visible lanes x visible
- * pixels x log spans): states shorter than a pixel are merged into one pixel column (running wins, so
- * zero-length runs on the virtual clock stay visible as ticks).
+ * pixels x log spans): states shorter than a pixel are merged into one pixel column, where the state
+ * that held most of its time wins and zero-length runs are marks (notches where they crowd). The
+ * axis is time, or the events in order when no time passed (TimelineLayout::Axis).
  *
  * `visibleArea` is in the layout's coordinates: x in viewport pixels, y in content pixels; the
  * caller translates the painter by -visibleArea.top() vertically.
@@ -36,6 +38,9 @@ public:
     void paint(QPainter &painter, const QRectF &visibleArea) const;
 
 private:
+    //! Where a state span begins and where the run ends, on the layout's axis (time or events).
+    double position(const TaskStateSpan &span) const;
+    double endPosition() const;
     void paintLane(QPainter &p, int lane, double left, double right) const;
     void paintLabels(QPainter &p, const QRectF &area, int firstLane, int lastLane) const;
     void paintAxis(QPainter &p, const QRectF &area) const;

@@ -59,8 +59,22 @@ void TimelineView::syncRange()
     m_layout.setWidth(viewport()->width());
     if (m_feed) {
         const TraceDigest &digest = m_feed->digest();
-        m_layout.setTimeRange(digest.startTimeNs(), digest.endTimeNs());
+        // A run in which no time passed spreads over its events instead of one empty instant.
+        const Trace *trace = m_feed->trace();
+        const bool noTime = trace && trace->size() > 1 && digest.endTimeNs() == digest.startTimeNs();
+        const auto axis = noTime ? TimelineLayout::Axis::Events : TimelineLayout::Axis::Time;
+        if (axis != m_layout.axis()) {
+            m_layout.setAxis(axis);
+            m_layout.fit();
+        }
+        if (noTime)
+            m_layout.setTimeRange(
+                static_cast<std::int64_t>(trace->firstSeq()), static_cast<std::int64_t>(digest.nextSeq()));
+        else
+            m_layout.setTimeRange(digest.startTimeNs(), digest.endTimeNs());
         m_layout.setLaneCount(static_cast<int>(digest.taskCount()));
+        if (m_renderer && m_hasSelection)
+            m_renderer->setSelection(selectionPosition(), m_selectedTask);
     }
     updateScrollBars();
     viewport()->update();
@@ -115,13 +129,20 @@ void TimelineView::fit()
     viewport()->update();
 }
 
-void TimelineView::setSelection(std::int64_t timeNs, TaskId task)
+std::int64_t TimelineView::selectionPosition() const
+{
+    return m_layout.axis() == TimelineLayout::Axis::Events ? static_cast<std::int64_t>(m_selectedSeq)
+                                                           : m_selectedTime;
+}
+
+void TimelineView::setSelection(std::int64_t timeNs, TaskId task, SeqNo seq)
 {
     m_selectedTime = timeNs;
     m_selectedTask = task;
+    m_selectedSeq = seq;
     m_hasSelection = true;
     if (m_renderer)
-        m_renderer->setSelection(timeNs, task);
+        m_renderer->setSelection(selectionPosition(), task);
     if (task != NoTask && static_cast<int>(task) <= m_layout.laneCount()) {
         const int lane = static_cast<int>(task) - 1;
         const int top = static_cast<int>(m_layout.laneTop(lane) - TimelineLayout::AxisHeight);
@@ -152,9 +173,17 @@ qint64 TimelineView::eventAt(QPoint pos) const
     const TaskSummary &task = m_feed->digest().task(static_cast<TaskId>(lane + 1));
     if (task.spans.empty())
         return -1;
-    const auto t = static_cast<std::int64_t>(std::floor(m_layout.mapXToTime(pos.x())));
-    const TaskStateSpan &span = task.spans[static_cast<std::size_t>(TraceDigest::spanAt(task, t))];
-    return static_cast<qint64>(span.startSeq);
+    return static_cast<qint64>(spanUnder(task, pos.x()).startSeq);
+}
+
+const TaskStateSpan &TimelineView::spanUnder(const TaskSummary &task, double x) const
+{
+    const double at = std::floor(m_layout.mapXToTime(x));
+    if (m_layout.axis() == TimelineLayout::Axis::Time)
+        return task.spans[static_cast<std::size_t>(TraceDigest::spanAt(task, static_cast<std::int64_t>(at)))];
+    const auto after = std::upper_bound(task.spans.begin(), task.spans.end(), at,
+        [](double seq, const TaskStateSpan &s) { return seq < static_cast<double>(s.startSeq); });
+    return after == task.spans.begin() ? task.spans.front() : *(after - 1);
 }
 
 void TimelineView::paintEvent(QPaintEvent *)
@@ -243,8 +272,7 @@ bool TimelineView::viewportEvent(QEvent *event)
         const Trace &trace = *m_feed->trace();
         const TraceEvent &e = trace.at(index);
         const TaskSummary &task = m_feed->digest().task(e.task);
-        const auto t = static_cast<std::int64_t>(std::floor(m_layout.mapXToTime(help->pos().x())));
-        const TaskStateSpan &span = task.spans[static_cast<std::size_t>(TraceDigest::spanAt(task, t))];
+        const TaskStateSpan &span = spanUnder(task, help->pos().x());
         QToolTip::showText(help->globalPos(),
             QStringLiteral("<b>%1</b>: %2<br>since %3<br>%4")
                 .arg(trace.taskName(e.task).toHtmlEscaped(), taskRunStateName(span.state),

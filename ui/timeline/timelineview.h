@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/tracedigest.h"
 #include "timeline/timelinelayout.h"
 #include "timeline/timelinerenderer.h"
 
@@ -30,7 +31,8 @@ public:
     //! Shows the whole run again (and keeps following it).
     void fit();
     //! Marks an event's time and task (shared selection).
-    void setSelection(std::int64_t timeNs, TaskId task);
+    //! Marks the event `seq` of `task` at `timeNs` (its seq places it when no time passed).
+    void setSelection(std::int64_t timeNs, TaskId task, SeqNo seq);
     void clearSelection();
     bool hasSelection() const { return m_hasSelection; }
     TaskId selectedTask() const { return m_selectedTask; }
@@ -53,6 +55,10 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    //! The selection on the layout's axis: its time, or its seq when no time passed.
+    std::int64_t selectionPosition() const;
+    //! The state span of `task` under viewport x.
+    const TaskStateSpan &spanUnder(const TaskSummary &task, double x) const;
     void rebuild();
     void onUpdated();
     void syncRange();
@@ -63,6 +69,7 @@ private:
     TimelineLayout m_layout;
     std::unique_ptr<TimelineRenderer> m_renderer;
     std::int64_t m_selectedTime = 0;
+    SeqNo m_selectedSeq = 0;
     TaskId m_selectedTask = NoTask;
     bool m_hasSelection = false;
     bool m_updatingScrollBars = false;

@@ -427,7 +427,7 @@ void MainWindow::selectEvent(SeqNo seq, bool reveal)
     m_hasSelection = true;
     const TraceEvent &event = trace->at(index);
     m_diagram->setSelectedSeq(seq, reveal);
-    m_timeline->setSelection(event.timeNs, event.task);
+    m_timeline->setSelection(event.timeNs, event.task, event.seq);
     QTableView *events = m_events->table();
     const QModelIndex row = events->model()->index(static_cast<int>(index), 0);
     events->selectionModel()->setCurrentIndex(
