@@ -1,6 +1,7 @@
 #include "analysis/tracedigest.h"
 #include "scenarioplay.h"
 #include "scheduler/awaitables.h"
+#include "sequence/sequencechrome.h"
 #include "sequence/sequencelayout.h"
 #include "sequence/sequencemessage.h"
 #include "sequence/timemarks.h"
@@ -323,6 +324,16 @@ private slots:
         }
         QVERIFY(values > 0);
         QVERIFY(requests > 0);
+    }
+
+    void groupLanesNameTheRangeOfTasksTheyHold()
+    {
+        QCOMPARE(SequenceChrome::groupTitle(QStringLiteral("op 63"), QStringLiteral("op 301"), 239),
+            QStringLiteral("op 63…301"));
+        QCOMPARE(SequenceChrome::groupTitle(QStringLiteral("worker 10"), QStringLiteral("worker 19"), 10),
+            QStringLiteral("worker 10…19"));
+        QCOMPARE(SequenceChrome::groupTitle(QStringLiteral("fetch a"), QStringLiteral("parse b"), 7),
+            QStringLiteral("7 more tasks"));
     }
 
     void arrowsScrolledPartlyAwayStopAtTheEdge()

@@ -41,6 +41,22 @@ double SequenceChrome::preferredLaneWidth() const
     return std::clamp(widest + padding, SequenceLayout::DefaultLaneWidth, SequenceLayout::MaxLaneWidth);
 }
 
+QString SequenceChrome::groupTitle(const QString &first, const QString &last, std::uint32_t members)
+{
+    // "op 63" … "op 301" share "op ": the lane reads "op 63…301", a range people can place.
+    qsizetype common = 0;
+    while (common < first.size() && common < last.size() && first[common] == last[common])
+        ++common;
+    while (common > 0 && first[common - 1].isDigit())
+        --common; // a shared leading digit belongs to the numbers, not the name
+    const auto allDigits = [](QStringView text) {
+        return !text.isEmpty() && std::all_of(text.begin(), text.end(), [](QChar c) { return c.isDigit(); });
+    };
+    if (common > 0 && allDigits(QStringView(first).mid(common)) && allDigits(QStringView(last).mid(common)))
+        return QStringLiteral("%1%2…%3").arg(first.left(common), first.mid(common), last.mid(common));
+    return QStringLiteral("%1 more tasks").arg(QLocale().toString(members));
+}
+
 QString SequenceChrome::laneTitle(int lane) const
 {
     const auto &l = m_layout.lane(lane);
@@ -51,7 +67,7 @@ QString SequenceChrome::laneTitle(int lane) const
     case LaneKind::Task:
         return m_trace.taskName(l.id);
     case LaneKind::TaskGroup:
-        return QStringLiteral("%1 more tasks").arg(locale.toString(l.members));
+        return groupTitle(m_trace.taskName(l.id), m_trace.taskName(l.id + l.members - 1), l.members);
     case LaneKind::Io:
         if (m_layout.ioLaneMode() == SequenceLayout::IoLaneMode::Shared)
             return QStringLiteral("I/O");
