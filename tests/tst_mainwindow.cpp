@@ -2,6 +2,7 @@
 #include "model/tracefeed.h"
 #include "panes/codeview.h"
 #include "panes/detailspane.h"
+#include "panes/runningtimeview.h"
 #include "run/runsession.h"
 #include "scenarios/scenarioregistry.h"
 #include "sequence/sequencemessage.h"
@@ -529,6 +530,26 @@ private slots:
         QVERIFY(window.openScenario(QStringLiteral("two-coroutines"), {}));
         window.session().advance(100);
         QCOMPARE(timeline.layout().axis(), TimelineLayout::Axis::Time);
+    }
+
+    void theRunningTimeChartIsAViewOfTheWindow()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto *chart = window.findChild<RunningTimeView *>(QStringLiteral("runningTime"));
+        QVERIFY(chart);
+        QVERIFY(window.openScenario(QStringLiteral("sequential-vs-concurrent"), {}));
+        QVERIFY(chart->hasChart());
+        chart->resize(640, 400);
+        const QImage picture = chart->grab().toImage();
+        QSet<QRgb> colours;
+        for (int y = 0; y < picture.height(); y += 4)
+            for (int x = 0; x < picture.width(); x += 4)
+                colours.insert(picture.pixel(x, y));
+        QVERIFY(colours.size() > 8); // axes, two series, labels: a chart, not a blank panel
+        QVERIFY(window.openScenario(QStringLiteral("two-coroutines"), {}));
+        QVERIFY(!chart->hasChart());
     }
 
     void enumeratedParametersAreChosenByName()

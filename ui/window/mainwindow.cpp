@@ -4,10 +4,12 @@
 #include "panes/codeview.h"
 #include "panes/detailspane.h"
 #include "panes/eventspane.h"
+#include "panes/runningtimeview.h"
 #include "panes/taskspane.h"
 #include "run/replayrun.h"
 #include "run/runsession.h"
 #include "run/tracemetadata.h"
+#include "scenarios/scenarioparams.h"
 #include "scheduler/errors.h"
 #include "sequence/sequenceview.h"
 #include "style/viewpalette.h"
@@ -110,6 +112,7 @@ void MainWindow::buildDocks()
     m_details = new DetailsPane(this);
     m_code = new CodeView(this);
     m_retrieval = new RetrievalPanel(this);
+    m_runningTime = new RunningTimeView(this);
     m_lesson = new QTextBrowser(this);
     m_lesson->setObjectName(QStringLiteral("lessonText"));
     m_lesson->setFrameShape(QFrame::NoFrame);
@@ -123,6 +126,7 @@ void MainWindow::buildDocks()
     auto *tasksDock = makeDock(tr("Tasks"), QStringLiteral("tasks"), m_tasks, this);
     auto *retrievalDock = makeDock(tr("HTTP retrieval"), QStringLiteral("retrieval"), m_retrieval, this);
     auto *lessonDock = makeDock(tr("Lesson"), QStringLiteral("lesson"), m_lesson, this);
+    auto *chartDock = makeDock(tr("Running time"), QStringLiteral("runningTimeDock"), m_runningTime, this);
     addDockWidget(Qt::RightDockWidgetArea, codeDock);
     addDockWidget(Qt::RightDockWidgetArea, eventsDock);
     addDockWidget(Qt::RightDockWidgetArea, detailsDock);
@@ -132,6 +136,8 @@ void MainWindow::buildDocks()
     addDockWidget(Qt::BottomDockWidgetArea, timelineDock);
     addDockWidget(Qt::BottomDockWidgetArea, tasksDock);
     splitDockWidget(timelineDock, tasksDock, Qt::Horizontal);
+    tabifyDockWidget(tasksDock, chartDock);
+    tasksDock->raise();
     resizeDocks({ codeDock, eventsDock, detailsDock }, { 340, 300, 200 }, Qt::Vertical);
     resizeDocks({ codeDock }, { 470 }, Qt::Horizontal);
     // A timeline tall enough for a dozen tasks and wide enough for its whole legend.
@@ -383,9 +389,28 @@ void MainWindow::onRunReplaced()
     m_details->showHint(source ? source->info().explanation
                                : tr("Select an event in the diagram, the timeline or the event list."));
     showLesson(source);
+    showRunningTime(scenario);
     setWindowTitle(tr("%1 — Loopscope").arg(m_session->title()));
     m_diagram->setCurrentStep(0, 0);
     refreshStatus();
+}
+
+void MainWindow::showRunningTime(const Scenario *scenario)
+{
+    // Rows up to 10,000 operations are simulated on the scheduler (milliseconds), larger computed.
+    constexpr qint64 SimulatedInTheWindow = 10'000;
+    if (!scenario || scenario->info().id != u"sequential-vs-concurrent") {
+        m_runningTime->clear();
+        return;
+    }
+    const auto latency
+        = std::chrono::milliseconds(integerParameter(m_session->params(), QStringLiteral("latency_ms")));
+    try {
+        m_runningTime->showTable(RunningTimeTable::build(latency, SimulatedInTheWindow));
+    } catch (const Error &error) {
+        m_runningTime->clear();
+        showError(error.message());
+    }
 }
 
 void MainWindow::showLesson(const Scenario *source)

@@ -17,6 +17,7 @@ class RetrievalPanel;
 
 class CodeView;
 class Scenario;
+class RunningTimeView;
 class ControlBar;
 class DetailsPane;
 class EventsPane;
@@ -81,6 +82,7 @@ private:
     void restoreSettings();
     void saveSettings() const;
     void onRunReplaced();
+    void showRunningTime(const Scenario *scenario);
     void showLesson(const Scenario *source);
     void onStepped();
     void onScenarioChosen(const QString &id);
@@ -106,6 +108,7 @@ private:
     CodeView *m_code = nullptr;
     RetrievalPanel *m_retrieval = nullptr;
     QTextBrowser *m_lesson = nullptr;
+    RunningTimeView *m_runningTime = nullptr;
     QLabel *m_counts = nullptr;
     SeqNo m_selected = 0;
     bool m_hasSelection = false;
