@@ -532,6 +532,28 @@ private slots:
         QCOMPARE(timeline.layout().axis(), TimelineLayout::Axis::Time);
     }
 
+    void theLaneFilterKeepsTheLanesOneIsLookingFor()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openScenario(QStringLiteral("paginated"), {}));
+        window.session().advance(10'000);
+        const SequenceLayout &layout = window.diagram()->layout();
+        const int before = layout.laneCount();
+        auto *filter = window.findChild<QLineEdit *>(QStringLiteral("laneFilter"));
+        QVERIFY(filter);
+        filter->setText(QStringLiteral("limited"));
+        QVERIFY(layout.laneCount() < before);
+        const Trace &trace = *window.session().trace();
+        for (int lane = 0; lane < layout.laneCount(); ++lane) {
+            if (layout.lane(lane).kind == SequenceLayout::LaneKind::Task)
+                QVERIFY(trace.taskName(layout.lane(lane).id).contains(QStringLiteral("limited")));
+        }
+        filter->clear();
+        QCOMPARE(layout.laneCount(), before);
+    }
+
     void theRunningTimeChartIsAViewOfTheWindow()
     {
         MainWindow window;

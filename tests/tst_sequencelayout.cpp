@@ -326,6 +326,47 @@ private slots:
         QVERIFY(requests > 0);
     }
 
+    void lanesCanBeFilteredAndPinned()
+    {
+        const ScenarioTesting::Played played
+            = ScenarioTesting::play(QStringLiteral("sequential-vs-concurrent"),
+                { QStringLiteral("n=12"), QStringLiteral("mode=concurrent") });
+        const Trace &trace = played.trace();
+        TraceDigest digest;
+        digest.update(trace);
+        SequenceLayout layout;
+        layout.update(digest, trace.size());
+        const auto idOf = [&trace](const QString &name) {
+            for (TaskId id = 1; id <= trace.taskCount(); ++id) {
+                if (trace.taskName(id) == name)
+                    return id;
+            }
+            return NoTask;
+        };
+        QVERIFY(idOf(QStringLiteral("op 12")) != NoTask);
+        // Only "op 1", "op 10", "op 11" and "op 12" keep a lane; the others share the group lane.
+        layout.setTaskFilter(
+            [&trace](TaskId id) { return trace.taskName(id).startsWith(QStringLiteral("op 1")); });
+        for (const char *name : { "op 1", "op 10", "op 11", "op 12" })
+            QCOMPARE(layout.lane(layout.laneOfTask(idOf(QLatin1String(name)))).kind, LaneKind::Task);
+        const int group = layout.laneOfTask(idOf(QStringLiteral("op 5")));
+        QCOMPARE(layout.lane(group).kind, LaneKind::TaskGroup);
+        QCOMPARE(layout.laneOfTask(idOf(QStringLiteral("concurrent"))), group);
+        QCOMPARE(layout.lane(group).members, digest.taskCount() - 4);
+        // A pinned task comes first, right of the loop, whatever the filter says.
+        layout.setPinnedTasks({ idOf(QStringLiteral("op 7")) });
+        QCOMPARE(layout.laneOfTask(idOf(QStringLiteral("op 7"))), SequenceLayout::LoopLane + 1);
+        QCOMPARE(layout.laneOfTask(idOf(QStringLiteral("op 1"))), SequenceLayout::LoopLane + 2);
+        // Every arrow still lands on a lane that exists.
+        for (qsizetype i = 0; i < trace.size(); ++i) {
+            const SequenceMessage m = sequenceMessage(layout, trace.at(i));
+            QVERIFY(m.from < layout.laneCount() && m.to < layout.laneCount());
+        }
+        layout.setTaskFilter({});
+        layout.setPinnedTasks({});
+        QCOMPARE(layout.laneOfTask(idOf(QStringLiteral("op 7"))), int(idOf(QStringLiteral("op 7"))));
+    }
+
     void groupLanesNameTheRangeOfTasksTheyHold()
     {
         QCOMPARE(SequenceChrome::groupTitle(QStringLiteral("op 63"), QStringLiteral("op 301"), 239),

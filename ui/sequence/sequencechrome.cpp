@@ -67,7 +67,7 @@ QString SequenceChrome::laneTitle(int lane) const
     case LaneKind::Task:
         return m_trace.taskName(l.id);
     case LaneKind::TaskGroup:
-        return groupTitle(m_trace.taskName(l.id), m_trace.taskName(l.id + l.members - 1), l.members);
+        return groupTitle(m_trace.taskName(l.id), m_trace.taskName(l.last), l.members);
     case LaneKind::Io:
         if (m_layout.ioLaneMode() == SequenceLayout::IoLaneMode::Shared)
             return QStringLiteral("I/O");
@@ -91,7 +91,9 @@ QString SequenceChrome::laneSubtitle(int lane) const
     case LaneKind::Task:
         return QStringLiteral("#%1 · %2").arg(l.id).arg(taskRunStateName(m_digest.task(l.id).state));
     case LaneKind::TaskGroup:
-        return QStringLiteral("#%1 – #%2").arg(l.id).arg(l.id + l.members - 1);
+        return l.last - l.id + 1 == l.members
+            ? QStringLiteral("#%1 – #%2").arg(l.id).arg(l.last)
+            : QStringLiteral("%1 tasks · #%2 – #%3").arg(l.members).arg(l.id).arg(l.last);
     case LaneKind::Io:
         if (m_layout.ioLaneMode() == SequenceLayout::IoLaneMode::Shared)
             return m_digest.hasTimers() ? QStringLiteral("%1 ops · timers").arg(l.members)

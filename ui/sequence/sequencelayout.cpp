@@ -18,6 +18,18 @@ void SequenceLayout::setIoLaneMode(IoLaneMode mode)
     rebuildLanes();
 }
 
+void SequenceLayout::setTaskFilter(std::function<bool(TaskId)> shown)
+{
+    m_shown = std::move(shown);
+    rebuildLanes();
+}
+
+void SequenceLayout::setPinnedTasks(std::vector<TaskId> pinned)
+{
+    m_pinned = std::move(pinned);
+    rebuildLanes();
+}
+
 void SequenceLayout::setMaxTaskLanes(int lanes)
 {
     m_maxTaskLanes = std::max(2, lanes);
@@ -75,17 +87,36 @@ void SequenceLayout::rebuildLanes()
     for (int thread = 0; thread < m_loopCount; ++thread)
         m_lanes.push_back(Lane { LaneKind::Loop, static_cast<std::uint32_t>(thread), 1 });
     m_taskLane.assign(static_cast<std::size_t>(m_taskCount) + 1, -1);
-    const TaskId own = m_taskCount <= static_cast<TaskId>(m_maxTaskLanes)
-        ? m_taskCount
-        : static_cast<TaskId>(m_maxTaskLanes - 1);
-    for (TaskId id = 1; id <= own; ++id) {
-        m_taskLane[id] = laneCount();
-        m_lanes.push_back(Lane { LaneKind::Task, id, 1 });
+    // Pinned tasks first, then the tasks the filter shows, in id order; what does not fit the lane
+    // budget, and what the filter hides, shares one group lane.
+    std::vector<TaskId> order;
+    std::vector<TaskId> rest;
+    std::vector<bool> placed(static_cast<std::size_t>(m_taskCount) + 1, false);
+    for (const TaskId id : m_pinned) {
+        if (id >= 1 && id <= m_taskCount && !placed[id]) {
+            order.push_back(id);
+            placed[id] = true;
+        }
     }
-    if (own < m_taskCount) {
+    for (TaskId id = 1; id <= m_taskCount; ++id) {
+        if (placed[id])
+            continue;
+        (!m_shown || m_shown(id) ? order : rest).push_back(id);
+    }
+    const std::size_t budget = order.size() + rest.size() <= static_cast<std::size_t>(m_maxTaskLanes)
+        ? order.size()
+        : std::min(order.size(), static_cast<std::size_t>(m_maxTaskLanes - 1));
+    for (std::size_t i = 0; i < budget; ++i) {
+        m_taskLane[order[i]] = laneCount();
+        m_lanes.push_back(Lane { LaneKind::Task, order[i], 1 });
+    }
+    rest.insert(rest.begin(), order.begin() + static_cast<std::ptrdiff_t>(budget), order.end());
+    if (!rest.empty()) {
+        std::sort(rest.begin(), rest.end());
         const int group = laneCount();
-        m_lanes.push_back(Lane { LaneKind::TaskGroup, own + 1, m_taskCount - own });
-        for (TaskId id = own + 1; id <= m_taskCount; ++id)
+        m_lanes.push_back(
+            Lane { LaneKind::TaskGroup, rest.front(), static_cast<std::uint32_t>(rest.size()), rest.back() });
+        for (const TaskId id : rest)
             m_taskLane[id] = group;
     }
 

@@ -2,6 +2,7 @@
 
 #include "trace/traceevent.h"
 
+#include <functional>
 #include <QLineF>
 #include <QPointF>
 #include <QRectF>
@@ -24,7 +25,8 @@ class TraceDigest;
  * in PerOperation mode, one lane per I/O operation (beyond maxIoLanes() grouped) plus a "timers" lane.
  *
  * Lanes only ever get added (update() from a TraceDigest), so a lane index is stable except that
- * I/O lanes move right when a new task lane appears.
+ * I/O lanes move right when a new task lane appears. Tasks can be filtered (the others share the
+ * group lane) and pinned (their lanes come first, right of the loops).
  */
 class SequenceLayout
 {
@@ -43,6 +45,7 @@ public:
         LaneKind kind = LaneKind::Loop;
         std::uint32_t id = 0;      //!< task id (Task), I/O id (Io), first member (groups)
         std::uint32_t members = 1; //!< tasks or I/O operations in the lane
+        std::uint32_t last = 0;    //!< groups: the last member
     };
     struct Hit
     {
@@ -73,6 +76,12 @@ public:
     int maxTaskLanes() const { return m_maxTaskLanes; }
     void setMaxIoLanes(int lanes);
     int maxIoLanes() const { return m_maxIoLanes; }
+    //! Which tasks get a lane of their own (the others share the group lane); all when empty.
+    void setTaskFilter(std::function<bool(TaskId)> shown);
+    bool hasTaskFilter() const { return bool(m_shown); }
+    //! Tasks whose lanes come first, right of the loops, in this order (whatever the filter says).
+    void setPinnedTasks(std::vector<TaskId> pinned);
+    const std::vector<TaskId> &pinnedTasks() const { return m_pinned; }
     //! Width of every lane, clamped to [MinLaneWidth, MaxLaneWidth].
     void setLaneWidth(double width);
     double laneWidth() const { return m_laneWidth; }
@@ -166,6 +175,8 @@ private:
     bool m_hasTimers = false;
     // Lookup: lane of task id (index = id), of I/O id (index = id).
     std::vector<int> m_taskLane;
+    std::function<bool(TaskId)> m_shown;
+    std::vector<TaskId> m_pinned;
     std::vector<int> m_ioLane;
     int m_firstIoLane = -1;
     int m_timerLane = -1;

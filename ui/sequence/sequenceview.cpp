@@ -3,9 +3,12 @@
 #include "model/tracefeed.h"
 #include "sequence/sequencemessage.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <QContextMenuEvent>
 #include <QHelpEvent>
+#include <QMenu>
 #include <QPainter>
 #include <QScrollBar>
 #include <QToolTip>
@@ -43,6 +46,8 @@ void SequenceView::rebuild()
         m_renderer->setPalette(ViewPalette::fromPalette(palette()));
         m_renderer->setFont(font());
         m_layout.update(m_feed->digest(), m_feed->rowCount());
+        m_pinned.clear(); // pins name tasks of the run they were made in; the filter stays
+        applyLaneChoices();
         fitLanes();
     }
     m_hasSelection = false;
@@ -210,6 +215,59 @@ void SequenceView::ensureLanesVisible(qsizetype firstRow, qsizetype lastRow)
     const double target = left < value + gutter ? left - gutter : right - gutter - width;
     horizontalScrollBar()->setValue(static_cast<int>(
         std::lround(std::clamp(target, 0.0, static_cast<double>(horizontalScrollBar()->maximum())))));
+}
+
+void SequenceView::setLaneFilter(const QString &text)
+{
+    m_laneFilter = text.trimmed();
+    applyLaneChoices();
+    fitLanes();
+    updateScrollBars();
+    viewport()->update();
+}
+
+void SequenceView::setPinned(TaskId task, bool pinned)
+{
+    m_pinned.erase(std::remove(m_pinned.begin(), m_pinned.end(), task), m_pinned.end());
+    if (pinned)
+        m_pinned.push_back(task);
+    applyLaneChoices();
+    fitLanes();
+    updateScrollBars();
+    viewport()->update();
+}
+
+void SequenceView::applyLaneChoices()
+{
+    m_layout.setPinnedTasks(m_pinned);
+    if (m_laneFilter.isEmpty() || !m_feed || !m_feed->trace()) {
+        m_layout.setTaskFilter({});
+        return;
+    }
+    m_layout.setTaskFilter([trace = m_feed->trace(), filter = m_laneFilter](TaskId task) {
+        return trace->taskName(task).contains(filter, Qt::CaseInsensitive);
+    });
+}
+
+void SequenceView::contextMenuEvent(QContextMenuEvent *event)
+{
+    // On a task's header: pin its lane next to the loops, or let it go back to its place.
+    const QPoint pos = event->pos();
+    if (pos.y() >= SequenceLayout::HeaderHeight || pos.x() < SequenceLayout::GutterWidth || !m_renderer) {
+        QAbstractScrollArea::contextMenuEvent(event);
+        return;
+    }
+    const int lane = m_layout.laneAt(toDiagram(pos).x());
+    if (lane < 0 || m_layout.lane(lane).kind != SequenceLayout::LaneKind::Task)
+        return;
+    const TaskId task = m_layout.lane(lane).id;
+    const bool pinned = std::find(m_pinned.begin(), m_pinned.end(), task) != m_pinned.end();
+    QMenu menu(this);
+    QAction *toggle
+        = menu.addAction(pinned ? tr("Unpin “%1”").arg(m_renderer->laneTitle(lane))
+                                : tr("Pin “%1” next to the loops").arg(m_renderer->laneTitle(lane)));
+    if (menu.exec(event->globalPos()) == toggle)
+        setPinned(task, !pinned);
 }
 
 void SequenceView::fitLanes()

@@ -51,6 +51,12 @@ public:
     void setFollowing(bool follow);
     //! Scrolls so that `row` is visible (centred if it was not).
     void ensureRowVisible(qsizetype row);
+    //! Only tasks whose name contains `text` (case-insensitive) keep a lane of their own; the others
+    //! share the group lane. An empty text shows every task.
+    void setLaneFilter(const QString &text);
+    QString laneFilter() const { return m_laneFilter; }
+    //! Pins `task`'s lane next to the loops (or unpins it).
+    void setPinned(TaskId task, bool pinned);
     //! Scrolls sideways, if needed, so that the lanes of rows [firstRow, lastRow] are on screen:
     //! both ends of their arrows where they fit, else the end away from the loops.
     void ensureLanesVisible(qsizetype firstRow, qsizetype lastRow);
@@ -73,6 +79,7 @@ protected:
     void wheelEvent(QWheelEvent *event) override;
     bool viewportEvent(QEvent *event) override;
     void changeEvent(QEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
 
 private:
     void rebuild();
@@ -82,6 +89,7 @@ private:
     void updateScrollBars();
     void scrollToEnd();
     void applyHighlights();
+    void applyLaneChoices();
     QPointF toDiagram(QPoint viewportPos) const;
 
     QPointer<TraceFeed> m_feed;
@@ -92,6 +100,8 @@ private:
     SeqNo m_selected = 0;
     bool m_hasSelection = false;
     bool m_following = true;
+    QString m_laneFilter;
+    std::vector<TaskId> m_pinned;
     bool m_scrollingProgrammatically = false;
 };
 

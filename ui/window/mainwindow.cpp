@@ -26,6 +26,7 @@
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -35,6 +36,7 @@
 #include <QTableView>
 #include <QTextBrowser>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 namespace Loopscope {
 
@@ -72,7 +74,19 @@ MainWindow::MainWindow(QWidget *parent)
     toolbar->addWidget(m_controls);
 
     m_diagram = new SequenceView(m_feed, this);
-    setCentralWidget(m_diagram);
+    m_laneFilter = new QLineEdit(this);
+    m_laneFilter->setObjectName(QStringLiteral("laneFilter"));
+    m_laneFilter->setPlaceholderText(
+        tr("Filter lanes by task name (the others share one lane); right-click a lane's header to pin it"));
+    m_laneFilter->setClearButtonEnabled(true);
+    connect(m_laneFilter, &QLineEdit::textChanged, m_diagram, &SequenceView::setLaneFilter);
+    auto *centre = new QWidget(this);
+    auto *centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->setSpacing(0);
+    centreLayout->addWidget(m_laneFilter);
+    centreLayout->addWidget(m_diagram);
+    setCentralWidget(centre);
     buildDocks();
     auto *tableKeys = new TableKeyGuard(this);
     for (QAbstractItemView *view : findChildren<QAbstractItemView *>())

@@ -9,6 +9,7 @@ class QLabel;
 class QLineEdit;
 class QTableView;
 
+class QLineEdit;
 class QTextBrowser;
 
 namespace Loopscope {
@@ -108,6 +109,7 @@ private:
     CodeView *m_code = nullptr;
     RetrievalPanel *m_retrieval = nullptr;
     QTextBrowser *m_lesson = nullptr;
+    QLineEdit *m_laneFilter = nullptr;
     RunningTimeView *m_runningTime = nullptr;
     QLabel *m_counts = nullptr;
     SeqNo m_selected = 0;
