@@ -543,12 +543,12 @@ private slots:
         const int before = layout.laneCount();
         auto *filter = window.findChild<QLineEdit *>(QStringLiteral("laneFilter"));
         QVERIFY(filter);
-        filter->setText(QStringLiteral("limited"));
+        filter->setText(QStringLiteral("sequential"));
         QVERIFY(layout.laneCount() < before);
         const Trace &trace = *window.session().trace();
         for (int lane = 0; lane < layout.laneCount(); ++lane) {
             if (layout.lane(lane).kind == SequenceLayout::LaneKind::Task)
-                QVERIFY(trace.taskName(layout.lane(lane).id).contains(QStringLiteral("limited")));
+                QVERIFY(trace.taskName(layout.lane(lane).id).contains(QStringLiteral("sequential")));
         }
         filter->clear();
         QCOMPARE(layout.laneCount(), before);

@@ -1,3 +1,4 @@
+#include "panes/codeview.h"
 #include "window/mainwindow.h"
 #include "window/retrievalpanel.h"
 
@@ -54,6 +55,8 @@ private slots:
         panel->findChild<QLineEdit *>(QStringLiteral("output"))->setText(out);
         panel->findChild<QPushButton *>(QStringLiteral("fetch"))->click();
         QVERIFY(panel->findChild<QLabel *>(QStringLiteral("where"))->text().contains(out));
+        // The code pane says what runs instead of "not available".
+        QVERIFY(window.code()->toPlainText().contains(QStringLiteral("connector")));
         QCOMPARE(panel->outputPath(), out);
         QTRY_VERIFY_WITH_TIMEOUT(window.session().isFinished(), 20000);
         QTRY_VERIFY(!panel->outcomeText().isEmpty());

@@ -355,7 +355,7 @@ const QList<Golden> &goldens()
         {"paginated", {"pages=2", "concurrency=1"}, R"(
 #0 t=0 s sequential created
 #1 t=0 s unbounded created
-#2 t=0 s limited created
+#2 t=0 s bounded created
 #3 t=0 s loop started
 #4 t=0 s loop starts sequential
 #5 t=0 s sequential submits I/O #1 GET /items?from=0
@@ -367,29 +367,29 @@ const QList<Golden> &goldens()
 #11 t=0 s unbounded delegates to unbounded gather
 #12 t=0 s loop starts unbounded gather
 #13 t=0 s unbounded gather awaits task unbounded p1
-#14 t=0 s loop starts limited
-#15 t=0 s limited p1 created by limited
-#16 t=0 s limited p2 created by limited
-#17 t=0 s limited gather created by limited
-#18 t=0 s limited delegates to limited gather
-#19 t=0 s loop starts limited gather
-#20 t=0 s limited gather awaits task limited p1
+#14 t=0 s loop starts bounded
+#15 t=0 s bounded p1 created by bounded
+#16 t=0 s bounded p2 created by bounded
+#17 t=0 s bounded gather created by bounded
+#18 t=0 s bounded delegates to bounded gather
+#19 t=0 s loop starts bounded gather
+#20 t=0 s bounded gather awaits task bounded p1
 #21 t=0 s loop starts unbounded p1
 #22 t=0 s unbounded p1 submits I/O #2 GET /items?from=0
 #23 t=0 s unbounded p1 awaits GET /items?from=0
 #24 t=0 s loop starts unbounded p2
 #25 t=0 s unbounded p2 submits I/O #3 GET /items?from=50
 #26 t=0 s unbounded p2 awaits GET /items?from=50
-#27 t=0 s loop starts limited p1
-#28 t=0 s limited p1 submits I/O #4 GET /items?from=0
-#29 t=0 s limited p1 awaits GET /items?from=0
-#30 t=0 s loop starts limited p2
-#31 t=0 s limited p2 awaits semaphore limit
+#27 t=0 s loop starts bounded p1
+#28 t=0 s bounded p1 submits I/O #4 GET /items?from=0
+#29 t=0 s bounded p1 awaits GET /items?from=0
+#30 t=0 s loop starts bounded p2
+#31 t=0 s bounded p2 awaits semaphore limit
 #32 t=0 s loop waits on I/O and timers for 500 ms
 #33 t=500 ms I/O #1 complete 50 items -> sequential
 #34 t=500 ms I/O #2 complete 50 items -> unbounded p1
 #35 t=500 ms I/O #3 complete 50 items -> unbounded p2
-#36 t=500 ms I/O #4 complete 50 items -> limited p1
+#36 t=500 ms I/O #4 complete 50 items -> bounded p1
 #37 t=500 ms loop resumes sequential
 #38 t=500 ms sequential submits I/O #5 GET /items?from=50
 #39 t=500 ms sequential awaits GET /items?from=50
@@ -397,29 +397,29 @@ const QList<Golden> &goldens()
 #41 t=500 ms unbounded p1 completes, returning 50
 #42 t=500 ms loop resumes unbounded p2
 #43 t=500 ms unbounded p2 completes, returning 50
-#44 t=500 ms loop resumes limited p1
-#45 t=500 ms limited p1 completes, returning 50
+#44 t=500 ms loop resumes bounded p1
+#45 t=500 ms bounded p1 completes, returning 50
 #46 t=500 ms loop resumes unbounded gather
 #47 t=500 ms unbounded gather completes, returning std::vector(50, 50)
 #48 t=500 ms unbounded: 2 pages, 100 items in 500 ms
 #49 t=500 ms unbounded completes
-#50 t=500 ms loop resumes limited p2
-#51 t=500 ms limited p2 submits I/O #6 GET /items?from=50
-#52 t=500 ms limited p2 awaits GET /items?from=50
-#53 t=500 ms loop resumes limited gather
-#54 t=500 ms limited gather awaits task limited p2
+#50 t=500 ms loop resumes bounded p2
+#51 t=500 ms bounded p2 submits I/O #6 GET /items?from=50
+#52 t=500 ms bounded p2 awaits GET /items?from=50
+#53 t=500 ms loop resumes bounded gather
+#54 t=500 ms bounded gather awaits task bounded p2
 #55 t=500 ms loop waits on I/O and timers for 500 ms
 #56 t=1.000 s I/O #5 complete 50 items -> sequential
-#57 t=1.000 s I/O #6 complete 50 items -> limited p2
+#57 t=1.000 s I/O #6 complete 50 items -> bounded p2
 #58 t=1.000 s loop resumes sequential
 #59 t=1.000 s sequential: 2 pages, 100 items in 1.000 s
 #60 t=1.000 s sequential completes
-#61 t=1.000 s loop resumes limited p2
-#62 t=1.000 s limited p2 completes, returning 50
-#63 t=1.000 s loop resumes limited gather
-#64 t=1.000 s limited gather completes, returning std::vector(50, 50)
-#65 t=1.000 s limited: 2 pages, 100 items in 1.000 s, at most 1 in flight
-#66 t=1.000 s limited completes
+#61 t=1.000 s loop resumes bounded p2
+#62 t=1.000 s bounded p2 completes, returning 50
+#63 t=1.000 s loop resumes bounded gather
+#64 t=1.000 s bounded gather completes, returning std::vector(50, 50)
+#65 t=1.000 s bounded: 2 pages, 100 items in 1.000 s, at most 1 in flight
+#66 t=1.000 s bounded completes
 #67 t=1.000 s loop stopped (idle))"},
     };
     return all;

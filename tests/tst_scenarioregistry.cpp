@@ -128,7 +128,7 @@ private slots:
                                   << "mode must be between 0 and 3, got 4";
         QTest::newRow("unknown choice")
             << "paginated" << QStringList { "mode=fastest" }
-            << "mode is one of all, sequential, unbounded, limited, got 'fastest'";
+            << "mode is one of all, sequential, unbounded, bounded, got 'fastest'";
     }
     void parseParamsRejectsBadInput()
     {

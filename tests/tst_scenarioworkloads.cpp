@@ -9,6 +9,7 @@
 #include <numeric>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QRegularExpression>
 #include <QtTest>
 #include <set>
 
@@ -232,7 +233,7 @@ private slots:
         const QStringList said = messages(played.trace());
         QVERIFY(said.contains(QStringLiteral("sequential: ") + items + formatDuration(pages * 100 * Ms)));
         QVERIFY(said.contains(QStringLiteral("unbounded: ") + items + QStringLiteral("100 ms")));
-        QVERIFY(said.contains(QStringLiteral("limited: ") + items + formatDuration(rounds * 100 * Ms)
+        QVERIFY(said.contains(QStringLiteral("bounded: ") + items + formatDuration(rounds * 100 * Ms)
             + QStringLiteral(", at most %1 in flight").arg(std::min(pages, concurrency))));
     }
 
@@ -254,14 +255,14 @@ private slots:
         }
         QCOMPARE(took.size(), std::size_t(3));
         QVERIFY(took["sequential"] >= 6 * 80 * Ms); // one latency per page
-        QVERIFY(took["limited"] >= 3 * 80 * Ms);    // one per round of two
+        QVERIFY(took["bounded"] >= 3 * 80 * Ms);    // one per round of two
         QVERIFY(took["unbounded"] < took["sequential"]);
-        QVERIFY(took["unbounded"] < took["limited"]);
+        QVERIFY(took["unbounded"] < took["bounded"]);
         QVERIFY(messages(trace)
-                    .filter(QStringLiteral("limited: "))
+                    .filter(QRegularExpression(QStringLiteral("^bounded: ")))
                     .first()
                     .contains(QStringLiteral("at most 2 in flight")));
-        QVERIFY(peakIoInFlight(trace) >= 7); // 6 unbounded + the sequential one + limited ones overlap
+        QVERIFY(peakIoInFlight(trace) >= 7); // 6 unbounded + the sequential one + bounded ones overlap
     }
 };
 

@@ -19,7 +19,7 @@ ScenarioParameter strategyModeParameter()
     return { QStringLiteral("mode"),
         QStringLiteral("which strategies run: all three side by side, or one of them"), 0, 0, 3, true,
         { QStringLiteral("all"), QStringLiteral("sequential"), QStringLiteral("unbounded"),
-            QStringLiteral("limited") } };
+            QStringLiteral("bounded") } };
 }
 
 } // namespace Loopscope

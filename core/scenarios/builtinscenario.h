@@ -27,7 +27,7 @@ private:
 };
 
 //! The `mode` of the paginated scenarios: all three strategies side by side, or one of them
-//! (sequential, unbounded, limited).
+//! (sequential, unbounded, bounded).
 ScenarioParameter strategyModeParameter();
 
 } // namespace Loopscope

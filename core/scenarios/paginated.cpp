@@ -65,16 +65,16 @@ Task<void> allAtOnce(int pages, nanoseconds latency)
     co_await say(report(pages, items, loop.now()));
 }
 
-// Limited: every page is requested at once, but at most `concurrency` are in flight.
+// Bounded: every page is requested at once, but at most `concurrency` are in flight.
 Task<void> fewAtATime(Semaphore &limit, int pages, nanoseconds latency)
 {
     Scheduler &loop = co_await thisScheduler();
     std::vector<TaskHandle<int>> requests;
     for (int page = 0; page < pages; ++page)
         requests.push_back(
-            loop.spawn(fetchPageWithin(limit, page, latency), QStringLiteral("limited p%1").arg(page + 1)));
+            loop.spawn(fetchPageWithin(limit, page, latency), QStringLiteral("bounded p%1").arg(page + 1)));
     const std::vector<int> counts
-        = co_await gather(std::move(requests)).named(QStringLiteral("limited gather"));
+        = co_await gather(std::move(requests)).named(QStringLiteral("bounded gather"));
     const int items = std::accumulate(counts.begin(), counts.end(), 0);
     co_await say(
         report(pages, items, loop.now()) + QStringLiteral(", at most %1 in flight").arg(limit.peakHeld()));
@@ -93,7 +93,7 @@ std::unique_ptr<Run> start(const ScenarioParams &params)
     if (mode == 0 || mode == 2)
         run->loop().spawn(allAtOnce(pages, latency), QStringLiteral("unbounded"));
     if (mode == 0 || mode == 3)
-        run->loop().spawn(fewAtATime(limit, pages, latency), QStringLiteral("limited"));
+        run->loop().spawn(fewAtATime(limit, pages, latency), QStringLiteral("bounded"));
     return run;
 }
 
@@ -103,7 +103,7 @@ std::unique_ptr<Scenario> makePaginatedScenario()
 {
     ScenarioInfo info;
     info.id = QStringLiteral("paginated");
-    info.title = QStringLiteral("Paginated fetching: sequential, unbounded, limited");
+    info.title = QStringLiteral("Paginated fetching: sequential, unbounded, bounded");
     info.summary = QStringLiteral("Pages of 50 items fetched one by one, all at once, or a few at a time");
     info.explanation = QStringLiteral(
         "A service hands out its items in pages of 50, and each page is a request that mostly waits. "
@@ -117,7 +117,7 @@ std::unique_ptr<Scenario> makePaginatedScenario()
         { QStringLiteral("latency_ms"), QStringLiteral("how long each page takes, in milliseconds"), 500, 1,
             600000 },
         { QStringLiteral("concurrency"),
-            QStringLiteral("how many requests the limited strategy keeps in flight"), 2, 1, 100 },
+            QStringLiteral("how many requests the bounded strategy keeps in flight"), 2, 1, 100 },
         strategyModeParameter(),
     };
     return std::make_unique<BuiltinScenario>(std::move(info), start);

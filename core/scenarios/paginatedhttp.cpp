@@ -71,7 +71,7 @@ Task<void> fewAtATime(Semaphore &limit, HttpClient &http, QUrl collection, int p
     std::vector<TaskHandle<qsizetype>> requests;
     for (int page = 0; page < pages; ++page)
         requests.push_back(loop.spawn(getPageWithin(limit, http, pageOf(collection, page)),
-            QStringLiteral("limited p%1").arg(page + 1)));
+            QStringLiteral("bounded p%1").arg(page + 1)));
     co_await gather(std::move(requests));
     co_await say(
         report(pages, start, loop.now()) + QStringLiteral(", at most %1 in flight").arg(limit.peakHeld()));
@@ -97,7 +97,7 @@ std::unique_ptr<Run> start(const ScenarioParams &params)
     if (mode == 0 || mode == 2)
         run->loop().spawn(allAtOnce(http, collection, pages), QStringLiteral("unbounded"));
     if (mode == 0 || mode == 3)
-        run->loop().spawn(fewAtATime(limit, http, collection, pages), QStringLiteral("limited"));
+        run->loop().spawn(fewAtATime(limit, http, collection, pages), QStringLiteral("bounded"));
     return run;
 }
 
@@ -114,7 +114,7 @@ std::unique_ptr<Scenario> makePaginatedHttpScenario()
         "The same three strategies as the simulated paginated scenario, but every page is a real HTTP "
         "request to the demo API, which this scenario starts on 127.0.0.1 and which answers after the "
         "chosen latency. Times are wall-clock: one by one costs a latency per page, all at once about one "
-        "latency, and the limited strategy one latency per round of `concurrency` requests.");
+        "latency, and the bounded strategy one latency per round of `concurrency` requests.");
     info.sourcePath = QStringLiteral(":/scenarios/paginatedhttp.cpp");
     info.clock = ClockMode::Real;
     info.parameters = {
@@ -122,7 +122,7 @@ std::unique_ptr<Scenario> makePaginatedHttpScenario()
         { QStringLiteral("latency_ms"),
             QStringLiteral("how long the demo API takes per page, in milliseconds"), 200, 0, 5000 },
         { QStringLiteral("concurrency"),
-            QStringLiteral("how many requests the limited strategy keeps in flight"), 2, 1, 100 },
+            QStringLiteral("how many requests the bounded strategy keeps in flight"), 2, 1, 100 },
         strategyModeParameter(),
     };
     return std::make_unique<BuiltinScenario>(std::move(info), start);

@@ -53,8 +53,8 @@ ControlBar::ControlBar(const Actions &actions, QWidget *parent)
 
     auto *scenarioLabel = new QLabel(tr("Scenario"), this);
     m_scenarios = new QComboBox(this);
-    m_scenarios->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_scenarios->setMinimumContentsLength(30);
+    // As wide as the longest title, so that none is cut.
+    m_scenarios->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_scenarios->setToolTip(tr("The built-in scenario to play"));
     scenarioLabel->setBuddy(m_scenarios);
     top->addWidget(scenarioLabel);

@@ -397,7 +397,13 @@ void MainWindow::onRunReplaced()
     }
     const Scenario *source = scenario ? scenario : m_registry.find(scenarioId);
     const QString path = source ? source->info().sourcePath : QString();
-    if (path.isEmpty() || path != m_code->sourcePath())
+    if (!m_retrievalTitle.isEmpty() && m_session->title() == m_retrievalTitle)
+        m_code->setSource(
+            tr("// An HTTP retrieval: Loopscope's connector fetches the collection's pages with\n"
+               "// the strategy and concurrency chosen in the HTTP retrieval tab, lands their\n"
+               "// items as JSON Lines, and its scheduler traces every request as I/O.\n"
+               "// The connector is part of Loopscope (core/net/connector.cpp), not a lesson."));
+    else if (path.isEmpty() || path != m_code->sourcePath())
         m_code->loadSource(path);
     m_code->highlightLine(0);
     m_details->showHint(source ? source->info().explanation
@@ -530,9 +536,11 @@ void MainWindow::showError(const QString &message)
 void MainWindow::startRetrieval()
 {
     // A retrieval is played like a scenario: the views draw its trace live, as fast as it goes.
-    if (!m_session->open(m_retrieval->runFactory(), m_retrieval->title()))
+    m_retrievalTitle = m_retrieval->title(); // known before the run replaces the one on show
+    if (!m_session->open(m_retrieval->runFactory(), m_retrievalTitle)) {
+        m_retrievalTitle.clear();
         return;
-    m_retrievalTitle = m_session->title();
+    }
     m_session->setSpeed(0);
     m_session->startAnimation();
 }
