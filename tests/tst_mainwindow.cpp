@@ -554,6 +554,30 @@ private slots:
         QCOMPARE(layout.laneCount(), before);
     }
 
+    void lanesNarrowToADensityViewAndFitAgain()
+    {
+        MainWindow window;
+        window.resize(1200, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openScenario(QStringLiteral("threads"), { QStringLiteral("loops=8") }));
+        window.session().advance(1000);
+        SequenceView &diagram = *window.diagram();
+        const SequenceLayout &layout = diagram.layout();
+        const double fitted = layout.laneWidth();
+        QVERIFY(layout.contentSize().width() > diagram.viewport()->width());
+        for (int i = 0; i < 10 && layout.contentSize().width() > diagram.viewport()->width(); ++i)
+            window.actions().narrowerLanes->trigger();
+        // Every lane on screen at once: the density view, without labels.
+        QVERIFY(layout.contentSize().width() <= diagram.viewport()->width());
+        QCOMPARE(layout.detail(), SequenceLayout::Detail::Compact);
+        window.resize(1300, 800); // a resize keeps the chosen width
+        QApplication::processEvents();
+        QVERIFY(layout.laneWidth() < fitted);
+        window.actions().fitLanes->trigger();
+        QCOMPARE(layout.laneWidth(), fitted);
+    }
+
     void theRunningTimeChartIsAViewOfTheWindow()
     {
         MainWindow window;

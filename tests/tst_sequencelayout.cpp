@@ -235,7 +235,8 @@ private slots:
         QCOMPARE(layout.fittingLaneWidth(gutter + 4000, 4000), SequenceLayout::MaxLaneWidth);
 
         layout.setLaneWidth(1);
-        QCOMPARE(layout.laneWidth(), SequenceLayout::MinLaneWidth);
+        QCOMPARE(layout.laneWidth(), SequenceLayout::NarrowestLaneWidth);
+        QCOMPARE(layout.detail(), SequenceLayout::Detail::Compact); // too narrow for labels
         layout.setLaneWidth(200);
         QCOMPARE(layout.laneWidth(), 200.0);
         QCOMPARE(layout.contentSize().width(), gutter + lanes * 200);

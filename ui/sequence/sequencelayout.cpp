@@ -44,7 +44,7 @@ void SequenceLayout::setMaxIoLanes(int lanes)
 
 void SequenceLayout::setLaneWidth(double width)
 {
-    m_laneWidth = std::clamp(width, MinLaneWidth, MaxLaneWidth);
+    m_laneWidth = std::clamp(width, NarrowestLaneWidth, MaxLaneWidth);
 }
 
 double SequenceLayout::fittingLaneWidth(double visibleWidth, double preferred) const
@@ -165,7 +165,7 @@ void SequenceLayout::setZoom(double zoom)
 SequenceLayout::Detail SequenceLayout::detail() const
 {
     const double h = rowHeight();
-    if (h >= 22)
+    if (h >= 22 && m_laneWidth >= LabelledLaneWidth)
         return Detail::Full;
     if (h >= 5)
         return Detail::Compact;

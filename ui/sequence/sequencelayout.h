@@ -59,6 +59,10 @@ public:
     //! Lanes are all as wide; views fit them between these bounds (see setLaneWidth()).
     static constexpr double DefaultLaneWidth = 160;
     static constexpr double MinLaneWidth = 112;
+    //! Narrowed by hand, lanes go down to a density view: columns too narrow for labels.
+    static constexpr double NarrowestLaneWidth = 24;
+    //! Below this width a lane shows no arrow labels or notes, whatever the zoom.
+    static constexpr double LabelledLaneWidth = 80;
     static constexpr double MaxLaneWidth = 320;
     //! Room right of the last lane, in lanes.
     static constexpr double RightMarginLanes = 0.25;
@@ -82,7 +86,7 @@ public:
     //! Tasks whose lanes come first, right of the loops, in this order (whatever the filter says).
     void setPinnedTasks(std::vector<TaskId> pinned);
     const std::vector<TaskId> &pinnedTasks() const { return m_pinned; }
-    //! Width of every lane, clamped to [MinLaneWidth, MaxLaneWidth].
+    //! Width of every lane, clamped to [NarrowestLaneWidth, MaxLaneWidth].
     void setLaneWidth(double width);
     double laneWidth() const { return m_laneWidth; }
     //! The lane width that shows every lane in `visibleWidth` (gutter included) without going past

@@ -272,9 +272,27 @@ void SequenceView::contextMenuEvent(QContextMenuEvent *event)
 
 void SequenceView::fitLanes()
 {
-    if (m_renderer)
+    if (m_chosenLaneWidth > 0)
+        m_layout.setLaneWidth(m_chosenLaneWidth);
+    else if (m_renderer)
         m_layout.setLaneWidth(
             m_layout.fittingLaneWidth(viewport()->width(), m_renderer->preferredLaneWidth()));
+}
+
+void SequenceView::setLaneWidth(double width)
+{
+    m_layout.setLaneWidth(width);
+    m_chosenLaneWidth = m_layout.laneWidth();
+    updateScrollBars();
+    viewport()->update();
+}
+
+void SequenceView::fitLanesToView()
+{
+    m_chosenLaneWidth = 0;
+    fitLanes();
+    updateScrollBars();
+    viewport()->update();
 }
 
 void SequenceView::updateScrollBars()
@@ -367,6 +385,13 @@ void SequenceView::mousePressEvent(QMouseEvent *event)
 
 void SequenceView::wheelEvent(QWheelEvent *event)
 {
+    if ((event->modifiers() & Qt::ControlModifier) && (event->modifiers() & Qt::ShiftModifier)) {
+        // Ctrl+Shift+wheel: lanes narrower or wider, as Ctrl+wheel makes rows shorter or taller.
+        const int delta = event->angleDelta().y() != 0 ? event->angleDelta().y() : event->angleDelta().x();
+        setLaneWidth(m_layout.laneWidth() * std::pow(1.15, delta / 120.0));
+        event->accept();
+        return;
+    }
     if (event->modifiers() & Qt::ControlModifier) {
         const double steps = event->angleDelta().y() / 120.0;
         setZoom(zoom() * std::pow(1.25, steps), event->position().y());

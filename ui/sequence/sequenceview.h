@@ -36,6 +36,11 @@ public:
     //! Sets the row zoom, keeping the row at viewport y `anchorY` (-1: the centre) in place.
     void setZoom(double zoom, double anchorY = -1);
     void zoomIn() { setZoom(zoom() * 1.25); }
+    //! Horizontal zoom: lanes narrower (down to a density view) or wider; fitLanesToView() undoes it.
+    void narrowLanes() { setLaneWidth(m_layout.laneWidth() / 1.4); }
+    void widenLanes() { setLaneWidth(m_layout.laneWidth() * 1.4); }
+    void setLaneWidth(double width);
+    void fitLanesToView();
     void zoomOut() { setZoom(zoom() / 1.25); }
 
     void setCurrentStep(SeqNo firstSeq, SeqNo endSeq);
@@ -101,6 +106,7 @@ private:
     bool m_hasSelection = false;
     bool m_following = true;
     QString m_laneFilter;
+    double m_chosenLaneWidth = 0; //!< set by the horizontal zoom; 0: lanes fit the view
     std::vector<TaskId> m_pinned;
     bool m_scrollingProgrammatically = false;
 };

@@ -178,6 +178,9 @@ void MainWindow::buildMenus()
     view->addAction(m_actions->fitTimeline);
     view->addSeparator();
     view->addAction(m_actions->ioLanePerOperation);
+    view->addAction(m_actions->narrowerLanes);
+    view->addAction(m_actions->widerLanes);
+    view->addAction(m_actions->fitLanes);
     view->addAction(m_actions->wholeSource);
     view->addAction(m_actions->followNewest);
     view->addAction(m_actions->find);
@@ -217,6 +220,9 @@ void MainWindow::connectActions()
             m_diagram->zoomOut();
     });
     connect(m_actions->fitTimeline, &QAction::triggered, m_timeline, &TimelineView::fit);
+    connect(m_actions->narrowerLanes, &QAction::triggered, m_diagram, &SequenceView::narrowLanes);
+    connect(m_actions->widerLanes, &QAction::triggered, m_diagram, &SequenceView::widenLanes);
+    connect(m_actions->fitLanes, &QAction::triggered, m_diagram, &SequenceView::fitLanesToView);
     connect(m_actions->wholeSource, &QAction::toggled, this,
         [this](bool whole) { m_code->setHarnessHidden(!whole); });
     connect(m_actions->ioLanePerOperation, &QAction::toggled, this, [this](bool perOperation) {

@@ -40,6 +40,13 @@ MainWindowActions::MainWindowActions(QObject *parent)
     ioLanePerOperation = make(tr("One Lane per I/O &Operation"), QString(),
         tr("Give each I/O operation its own lifeline instead of one shared I/O lane"));
     ioLanePerOperation->setCheckable(true);
+    narrowerLanes = make(tr("&Narrower Lanes"), QString(),
+        tr("Narrow the lanes, down to a density view of many tasks (Ctrl+Shift+wheel)"));
+    narrowerLanes->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+-")));
+    widerLanes = make(tr("&Wider Lanes"), QString(), tr("Widen the lanes (Ctrl+Shift+wheel)"));
+    widerLanes->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+=")));
+    fitLanes = make(
+        tr("Fit Lanes to the &Window"), QString(), tr("Lanes as wide as their names, fitted to the window"));
     wholeSource = make(tr("Show the Whole Source &File"), QString(),
         tr("Show the includes and the scenario's registration around the lesson's code"));
     wholeSource->setCheckable(true);

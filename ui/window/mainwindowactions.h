@@ -35,6 +35,9 @@ public:
     QAction *fitTimeline = nullptr;
     QAction *ioLanePerOperation = nullptr;
     QAction *wholeSource = nullptr;
+    QAction *narrowerLanes = nullptr;
+    QAction *widerLanes = nullptr;
+    QAction *fitLanes = nullptr;
     QAction *followNewest = nullptr;
     QAction *find = nullptr;
 
