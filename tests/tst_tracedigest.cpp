@@ -1,4 +1,5 @@
 #include "analysis/tracedigest.h"
+#include "scenarioplay.h"
 #include "scheduler/awaitables.h"
 #include "scheduler/boundedqueue.h"
 #include "scheduler/event.h"
@@ -236,6 +237,35 @@ private slots:
         TraceDigest digest;
         digest.update(trace);
         QCOMPARE(digest.task(1).state, state);
+    }
+
+    void loopsOnThreadsHoldTheirThreadsInParallel()
+    {
+        // Three loops on three threads: loop 0's CPU-bound task holds its thread for 1.5 s while
+        // the other loops start and resume their fetches; its activation spans all of it.
+        const ScenarioTesting::Played played
+            = ScenarioTesting::play(QStringLiteral("threads"), { QStringLiteral("loops=3") });
+        const Trace &trace = played.trace();
+        TraceDigest digest;
+        digest.update(trace);
+        const IntervalIndex &seqs = digest.activationIntervals();
+        qsizetype crunch = -1;
+        for (qsizetype i = 0; i < seqs.size(); ++i) {
+            if (trace.taskName(digest.activations()[std::size_t(i)].task) == u"L0 crunch")
+                crunch = i;
+        }
+        QVERIFY(crunch >= 0);
+        const SeqNo start = seqs.start(crunch);
+        const SeqNo end = seqs.end(crunch);
+        QCOMPARE(
+            trace.at(trace.indexOfSeq(end)).timeNs - trace.at(trace.indexOfSeq(start)).timeNs, 1'500'000'000);
+        int othersMeanwhile = 0;
+        for (qsizetype i = 0; i < seqs.size(); ++i) {
+            const TaskId task = digest.activations()[std::size_t(i)].task;
+            othersMeanwhile += i != crunch && seqs.start(i) > start && seqs.start(i) < end
+                && trace.taskName(task).startsWith(QStringLiteral("L1"));
+        }
+        QVERIFY(othersMeanwhile > 0);
     }
 
     void delegationNestsActivationsAndResumesTheParent()

@@ -119,29 +119,40 @@ void TraceDigest::enter(TaskSummary &task, TaskRunState state, const TraceEvent 
     task.spans.push_back(TaskStateSpan { event.timeNs, event.seq, state });
 }
 
-void TraceDigest::openActivation(TaskId task, SeqNo seq)
+std::vector<qsizetype> &TraceDigest::runningOn(std::uint8_t thread)
 {
-    m_running.push_back(m_activationSeqs.open(seq));
-    m_activations.push_back(Activation { task, static_cast<std::uint32_t>(m_running.size() - 1) });
+    // Loops on other threads run in parallel: each holds the thread of its own lane.
+    if (thread >= m_running.size())
+        m_running.resize(static_cast<std::size_t>(thread) + 1);
+    return m_running[thread];
 }
 
-void TraceDigest::closeActivations(SeqNo seq)
+void TraceDigest::openActivation(TaskId task, SeqNo seq, std::uint8_t thread)
 {
-    for (const qsizetype i : m_running)
+    std::vector<qsizetype> &running = runningOn(thread);
+    running.push_back(m_activationSeqs.open(seq));
+    m_activations.push_back(Activation { task, static_cast<std::uint32_t>(running.size() - 1) });
+}
+
+void TraceDigest::closeActivations(SeqNo seq, std::uint8_t thread)
+{
+    std::vector<qsizetype> &running = runningOn(thread);
+    for (const qsizetype i : running)
         m_activationSeqs.close(i, seq);
-    m_running.clear();
+    running.clear();
 }
 
-void TraceDigest::closeActivation(TaskId task, SeqNo seq)
+void TraceDigest::closeActivation(TaskId task, SeqNo seq, std::uint8_t thread)
 {
     // An inline child returns: it and anything above it end; the parent below keeps running.
-    const auto found = std::find_if(m_running.begin(), m_running.end(),
+    std::vector<qsizetype> &running = runningOn(thread);
+    const auto found = std::find_if(running.begin(), running.end(),
         [&](qsizetype i) { return m_activations[static_cast<std::size_t>(i)].task == task; });
-    if (found == m_running.end())
+    if (found == running.end())
         return;
-    while (!m_running.empty()) {
-        const qsizetype top = m_running.back();
-        m_running.pop_back();
+    while (!running.empty()) {
+        const qsizetype top = running.back();
+        running.pop_back();
         m_activationSeqs.close(top, seq);
         if (m_activations[static_cast<std::size_t>(top)].task == task)
             break;
@@ -170,7 +181,7 @@ void TraceDigest::suspend(TaskSummary &task, const TraceEvent &event)
     task.awaitedId = event.other;
     task.awaitedLabel = event.detail;
     enter(task, state, event);
-    closeActivations(event.seq);
+    closeActivations(event.seq, event.thread);
 }
 
 void TraceDigest::consume(const TraceEvent &e, Change &change)
@@ -189,15 +200,15 @@ void TraceDigest::consume(const TraceEvent &e, Change &change)
         break;
     case EventKind::TaskStarted:
         if (e.other == NoTask)
-            closeActivations(e.seq);
+            closeActivations(e.seq, e.thread);
         enter(task, TaskRunState::Running, e);
-        openActivation(e.task, e.seq);
+        openActivation(e.task, e.seq, e.thread);
         break;
     case EventKind::TaskResumed:
         ++task.resumes;
-        closeActivations(e.seq);
+        closeActivations(e.seq, e.thread);
         enter(task, TaskRunState::Running, e);
-        openActivation(e.task, e.seq);
+        openActivation(e.task, e.seq, e.thread);
         break;
     case EventKind::TaskSuspended:
         suspend(task, e);
@@ -221,15 +232,16 @@ void TraceDigest::consume(const TraceEvent &e, Change &change)
                 : e.kind == EventKind::TaskFailed ? TaskRunState::Failed
                                                   : TaskRunState::Cancelled,
             e);
-        closeActivation(e.task, e.seq);
+        closeActivation(e.task, e.seq, e.thread);
         if (e.other != NoTask) {
             // An inline child finished: its parent runs again from here.
             TaskSummary &parent = touch(e.other, e.seq, change);
             if (!isFinished(parent.state)) {
                 enter(parent, TaskRunState::Running, e);
-                if (m_running.empty()
-                    || m_activations[static_cast<std::size_t>(m_running.back())].task != e.other)
-                    openActivation(e.other, e.seq);
+                const std::vector<qsizetype> &running = runningOn(e.thread);
+                if (running.empty()
+                    || m_activations[static_cast<std::size_t>(running.back())].task != e.other)
+                    openActivation(e.other, e.seq, e.thread);
             }
         }
         break;
@@ -300,16 +312,21 @@ void TraceDigest::take(const TraceEvent &e, Change &change)
 
 bool TraceDigest::isActive(TaskId task) const
 {
-    return std::any_of(m_running.begin(), m_running.end(),
-        [&](qsizetype i) { return m_activations[static_cast<std::size_t>(i)].task == task; });
+    return std::any_of(m_running.begin(), m_running.end(), [&](const std::vector<qsizetype> &running) {
+        return std::any_of(running.begin(), running.end(),
+            [&](qsizetype i) { return m_activations[static_cast<std::size_t>(i)].task == task; });
+    });
 }
 
-std::vector<TaskId> TraceDigest::activeTasks() const
+std::vector<TaskId> TraceDigest::activeTasks(std::optional<std::uint8_t> thread) const
 {
     std::vector<TaskId> tasks;
-    tasks.reserve(m_running.size());
-    for (const qsizetype i : m_running)
-        tasks.push_back(m_activations[static_cast<std::size_t>(i)].task);
+    for (std::size_t lane = 0; lane < m_running.size(); ++lane) {
+        if (thread && lane != *thread)
+            continue;
+        for (const qsizetype i : m_running[lane])
+            tasks.push_back(m_activations[static_cast<std::size_t>(i)].task);
+    }
     return tasks;
 }
 

@@ -5,6 +5,7 @@
 #include "trace/trace.h"
 
 #include <limits>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -105,8 +106,9 @@ public:
 
     //! Whether `task` holds the thread now (an activation of it is open).
     bool isActive(TaskId task) const;
-    //! The tasks holding the thread now: the one the loop runs first, then its inline children.
-    std::vector<TaskId> activeTasks() const;
+    //! The tasks holding a thread now: on each loop's thread (or only on `thread`'s), the one the
+    //! loop runs first, then its inline children. Loops on several threads run in parallel.
+    std::vector<TaskId> activeTasks(std::optional<std::uint8_t> thread = std::nullopt) const;
 
     //! Activations in start order; activationIntervals() holds their [start, end] seqs (an open
     //! end while the task still runs).
@@ -127,9 +129,10 @@ public:
 private:
     TaskSummary &touch(TaskId id, SeqNo seq, Change &change);
     void enter(TaskSummary &task, TaskRunState state, const TraceEvent &event);
-    void openActivation(TaskId task, SeqNo seq);
-    void closeActivations(SeqNo seq);
-    void closeActivation(TaskId task, SeqNo seq);
+    std::vector<qsizetype> &runningOn(std::uint8_t thread);
+    void openActivation(TaskId task, SeqNo seq, std::uint8_t thread);
+    void closeActivations(SeqNo seq, std::uint8_t thread);
+    void closeActivation(TaskId task, SeqNo seq, std::uint8_t thread);
     void take(const TraceEvent &event, Change &change);
     void consume(const TraceEvent &event, Change &change);
     void suspend(TaskSummary &task, const TraceEvent &event);
@@ -137,7 +140,7 @@ private:
     std::vector<TaskSummary> m_tasks; // index = id - 1
     std::vector<Activation> m_activations;
     IntervalIndex m_activationSeqs;
-    std::vector<qsizetype> m_running; // open activations, innermost last
+    std::vector<std::vector<qsizetype>> m_running; // open activations per thread lane, innermost last
     std::vector<IoOperation> m_io;
     IntervalIndex m_ioSeqs;
     std::vector<IoOperation> m_timers;

@@ -155,7 +155,7 @@ private:
         case EventKind::TaskSuspended: {
             handBack(e.task, Loop, awaitText(e));
             // The whole chain of inline callers waits with it, innermost first.
-            const std::vector<TaskId> active = m_digest.activeTasks();
+            const std::vector<TaskId> active = m_digest.activeTasks(e.thread);
             for (auto caller = active.rbegin(); caller != active.rend(); ++caller) {
                 if (*caller != e.task && m_options.activations)
                     line(QStringLiteral("deactivate %1").arg(participant(*caller)));
