@@ -301,7 +301,8 @@ void SequenceRenderer::paintMessage(QPainter &p, const Frame &f, qsizetype row, 
         return;
     }
     m_shapes.note(p, x, m_layout.rowCenter(row), m_layout.rowHeight() - 6,
-        full ? sequenceLabel(m_trace, m_digest, event) : QString(), m.tone);
+        full ? sequenceLabel(m_trace, m_digest, event) : QString(), m.tone, f.area.right() - 4,
+        m_layout.laneCenter(m.from) - SequenceLayout::ActivationHalfWidth - 8);
 }
 
 QColor SequenceRenderer::rowFill(SeqNo seq) const

@@ -102,12 +102,14 @@ void SequenceShapes::edgeTag(
     p.drawText(box, Qt::AlignCenter, text);
 }
 
-void SequenceShapes::note(
-    QPainter &p, double x, double centerY, double maxHeight, const QString &text, Tone tone) const
+void SequenceShapes::note(QPainter &p, double x, double centerY, double maxHeight, const QString &text,
+    Tone tone, double rightLimit, double leftAnchor) const
 {
     const QFontMetricsF metrics(m_font);
     const QString shown = metrics.elidedText(text, Qt::ElideRight, 340);
     const double width = text.isEmpty() ? 14 : metrics.horizontalAdvance(shown) + 18;
+    if (x + width > rightLimit && leftAnchor - width >= 0)
+        x = leftAnchor - width; // no room on the right: the note goes to the lane's left
     const double height = std::min(maxHeight, metrics.height() + 8);
     const QRectF box(x, centerY - height / 2, width, height);
     const QColor colour = toneColour(tone);

@@ -6,6 +6,8 @@
 #include <QFont>
 #include <QLineF>
 
+#include <limits>
+
 class QPainter;
 
 namespace Loopscope {
@@ -27,9 +29,11 @@ public:
     //! `text` above `line`, centred on the part of the line within [visibleLeft, visibleRight].
     void label(QPainter &p, const QLineF &line, const QString &text, const QColor &colour, const QColor &veil,
         double visibleLeft, double visibleRight) const;
-    //! A note whose left edge is at `x`, vertically centred on `centerY`, at most `maxHeight` tall.
+    //! A note whose left edge is at `x`, vertically centred on `centerY`, at most `maxHeight` tall;
+    //! where it would run past `rightLimit` it ends at `leftAnchor` instead (the other side of its lane).
     void note(QPainter &p, double x, double centerY, double maxHeight, const QString &text,
-        SequenceMessage::Tone tone) const;
+        SequenceMessage::Tone tone, double rightLimit = std::numeric_limits<double>::infinity(),
+        double leftAnchor = 0) const;
     void marker(QPainter &p, double x, double centerY, double maxWidth, const QString &text) const;
     //! Where an arrow leaves the view at `edge` (its end, x at the view's edge): a tag naming the
     //! lane it goes to, inside the view, pointing out of it (`outwards`: +1 right, -1 left).
