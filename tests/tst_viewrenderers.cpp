@@ -3,6 +3,7 @@
 #include "scenarios/scenarioregistry.h"
 #include "scheduler/awaitables.h"
 #include "sequence/sequencerenderer.h"
+#include "sequence/sequenceshapes.h"
 #include "sequence/sequenceview.h"
 #include "style/nameelision.h"
 #include "timeline/timelinerenderer.h"
@@ -296,6 +297,28 @@ private slots:
         QCOMPARE(pixel(image, layout.mapTimeToX(0), midLane), colours.stateColor(TaskRunState::Running));
         // The label column names the task.
         QVERIFY(distance(pixel(image, 8, midLane), colours.taskAccent(1)) < 10);
+    }
+
+    void aNoteWithoutRoomOnTheRightGoesToTheLeft()
+    {
+        SequenceShapes shapes;
+        const ViewPalette colours = lightPalette();
+        shapes.setPalette(colours);
+        shapes.setFont(QFont());
+        QImage image(800, 60, QImage::Format_ARGB32);
+        image.fill(colours.background);
+        QPainter painter(&image);
+        shapes.note(painter, 500, 30, 40, QStringLiteral("slow step: ran 1.000 s without yielding"),
+            SequenceMessage::Tone::Warning, 600, 480);
+        painter.end();
+        const auto inked = [&](int from, int to) {
+            int count = 0;
+            for (int x = from; x < to; ++x)
+                count += image.pixelColor(x, 30) != colours.background;
+            return count;
+        };
+        QCOMPARE(inked(600, 800), 0); // nothing past the edge it was given
+        QVERIFY(inked(0, 480) > 20);  // the whole note left of its lane instead
     }
 
     void shortenedNamesKeepWhatTellsThemApart()
