@@ -22,7 +22,6 @@ public:
     Trace &trace() const { return m_loop.m_trace; }
     std::int64_t now() const { return m_loop.now(); }
     TaskId currentTask() const { return m_loop.currentTask(); }
-    PromiseBase *currentFrame() const { return m_loop.m_current; }
 
     void record(EventKind kind, TaskId task, std::uint32_t other = 0, std::uint32_t detail = 0,
         std::uint16_t line = 0, WaitKind wait = WaitKind::Other) const
