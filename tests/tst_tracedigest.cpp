@@ -239,6 +239,29 @@ private slots:
         QCOMPARE(digest.task(1).state, state);
     }
 
+    void aGeneratorRunsInsideItsConsumersActivation()
+    {
+        // The feeder sends values into its generator: it holds the thread all along, and the
+        // generator runs, nested above it, from each send to the value it yields back.
+        const ScenarioTesting::Played played = ScenarioTesting::play(QStringLiteral("send"));
+        const Trace &trace = played.trace();
+        TraceDigest digest;
+        digest.update(trace);
+        const IntervalIndex &seqs = digest.activationIntervals();
+        QStringList feeder;
+        QStringList squarer;
+        for (qsizetype i = 0; i < seqs.size(); ++i) {
+            const Activation &a = digest.activations()[std::size_t(i)];
+            const QString span = QStringLiteral("%1-%2@%3").arg(seqs.start(i)).arg(seqs.end(i)).arg(a.depth);
+            (trace.taskName(a.task) == u"feeder" ? feeder : squarer) << span;
+        }
+        QCOMPARE(feeder.size(), 1); // one bar, from its start to its return
+        QVERIFY2(squarer.size() >= 3, qPrintable(squarer.join(u' ')));
+        for (const QString &span : squarer)
+            QVERIFY2(span.endsWith(QStringLiteral("@1")), qPrintable(span)); // above the feeder's
+        QCOMPARE(digest.task(1).state, TaskRunState::Done);
+    }
+
     void loopsOnThreadsHoldTheirThreadsInParallel()
     {
         // Three loops on three threads: loop 0's CPU-bound task holds its thread for 1.5 s while

@@ -181,7 +181,12 @@ void TraceDigest::suspend(TaskSummary &task, const TraceEvent &event)
     task.awaitedId = event.other;
     task.awaitedLabel = event.detail;
     enter(task, state, event);
-    closeActivations(event.seq, event.thread);
+    // A generator waiting for a sent value hands control back to its consumer, which runs on:
+    // only the generator's own activation ends. Any other wait gives the thread back to the loop.
+    if (event.wait() == WaitKind::Value)
+        closeActivation(event.task, event.seq, event.thread);
+    else
+        closeActivations(event.seq, event.thread);
 }
 
 void TraceDigest::consume(const TraceEvent &e, Change &change)
@@ -275,6 +280,24 @@ void TraceDigest::consume(const TraceEvent &e, Change &change)
             enter(task, TaskRunState::Ready, e);
         break;
     }
+    case EventKind::Message:
+        // A consumer asking its generator for a value (next, send, close): the generator runs
+        // inside the consumer's step, an activation above the consumer's, until it yields.
+        if (e.other != NoTask && isActive(e.task) && !isActive(e.other)) {
+            TaskSummary &generator = touch(e.other, e.seq, change);
+            if (!isFinished(generator.state)) {
+                enter(generator, TaskRunState::Running, e);
+                openActivation(e.other, e.seq, e.thread);
+            }
+        }
+        break;
+    case EventKind::ValueYielded:
+        // The value goes back to the consumer; the generator rests at its co_yield until asked again.
+        if (isActive(e.task)) {
+            enter(task, TaskRunState::Ready, e);
+            closeActivation(e.task, e.seq, e.thread);
+        }
+        break;
     default:
         break;
     }
