@@ -52,6 +52,9 @@ private slots:
         for (int i = 0; i < expected.size(); ++i) {
             const SeqNo before = session.trace()->nextSeq();
             const StepResult result = session.step();
+            // The clock shown is where the newest event happened: the wait (step 3) is at 0 s,
+            // the completions after it at 2 s.
+            QCOMPARE(session.now(), i < 3 ? 0 : 2'000'000'000);
             QCOMPARE(stepActionName(result.action), stepActionName(expected[i]));
             QCOMPARE(session.stepCount(), i + 1);
             QCOMPARE(result.firstSeq, before);

@@ -111,7 +111,10 @@ std::int64_t RunSession::now() const
 {
     if (!m_run)
         return 0;
-    if (Scheduler *scheduler = m_run->scheduler())
+    // A real clock goes on while the loop waits; a virtual one is where the newest event happened
+    // (after a step that waits, the clock has jumped, but nothing has happened there yet).
+    Scheduler *scheduler = m_run->scheduler();
+    if (scheduler && scheduler->clockMode() == ClockMode::Real)
         return scheduler->now();
     return m_run->trace().isEmpty() ? 0 : m_run->trace().last().timeNs;
 }

@@ -55,7 +55,7 @@ public:
     ClockMode clockMode() const;
     //! Whether a real-clock run is being replayed from its recording (after a step back).
     bool isReplayingRecording() const { return bool(m_recording); }
-    //! The run's clock now, in ns (the newest event's time when there is no scheduler).
+    //! The run's clock now, in ns: a real clock's time, else the newest event's time.
     std::int64_t now() const;
 
     //! Steps per second while animating; 0 means as fast as possible.
