@@ -2,6 +2,7 @@
 #include "model/tracefeed.h"
 #include "scenarios/scenarioregistry.h"
 #include "scheduler/awaitables.h"
+#include "sequence/sequencechrome.h"
 #include "sequence/sequencerenderer.h"
 #include "sequence/sequenceshapes.h"
 #include "sequence/sequenceview.h"
@@ -337,6 +338,23 @@ private slots:
         const QString shown = elideName(operation, metrics, metrics.horizontalAdvance(operation) * 0.6);
         QVERIFY2(shown.endsWith(QStringLiteral("271")) && shown.startsWith(QStringLiteral("conc")),
             qPrintable(shown));
+    }
+
+    void laneTitlesShrinkBeforeTheyAreShortened()
+    {
+        QFont bold;
+        bold.setBold(true);
+        bold.setPointSizeF(10);
+        const QString name = QStringLiteral("unbounded");
+        const double whole = QFontMetricsF(bold).horizontalAdvance(name);
+        auto [font, text] = SequenceChrome::fitTitle(name, bold, whole + 1);
+        QCOMPARE(text, name);
+        QCOMPARE(font.pointSizeF(), 10.0);
+        std::tie(font, text) = SequenceChrome::fitTitle(name, bold, whole * 0.9); // was "unb…ded"
+        QCOMPARE(text, name);
+        QVERIFY(font.pointSizeF() < 10.0);
+        std::tie(font, text) = SequenceChrome::fitTitle(name, bold, whole * 0.4);
+        QVERIFY(text != name && text.contains(QChar(0x2026)));
     }
 
     void laneColoursNeverLookLikeAState()

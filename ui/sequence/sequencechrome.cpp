@@ -57,6 +57,20 @@ QString SequenceChrome::groupTitle(const QString &first, const QString &last, st
     return QStringLiteral("%1 more tasks").arg(QLocale().toString(members));
 }
 
+std::pair<QFont, QString> SequenceChrome::fitTitle(const QString &title, const QFont &font, double width)
+{
+    // A whole name in a smaller type reads better than a shortened one: one step down first.
+    if (QFontMetricsF(font).horizontalAdvance(title) <= width)
+        return { font, title };
+    QFont smaller = font;
+    smaller.setPointSizeF(font.pointSizeF() * 0.82);
+    smaller.setBold(false);
+    const QFontMetricsF smallerMetrics(smaller);
+    if (smallerMetrics.horizontalAdvance(title) <= width)
+        return { smaller, title };
+    return { smaller, elideName(title, smallerMetrics, width) };
+}
+
 QString SequenceChrome::laneTitle(int lane) const
 {
     const auto &l = m_layout.lane(lane);
@@ -117,7 +131,6 @@ void SequenceChrome::paintHeaders(QPainter &p, const QRectF &area, double top, i
         const double y = top + SequenceLayout::HeaderHeight - 0.5;
         p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y));
     }
-    const QFontMetricsF titleMetrics(m_titleFont);
     const QFontMetricsF smallMetrics(m_smallFont);
     for (int lane = firstLane; lane <= lastLane; ++lane) {
         const auto &l = m_layout.lane(lane);
@@ -135,9 +148,9 @@ void SequenceChrome::paintHeaders(QPainter &p, const QRectF &area, double top, i
         p.drawRoundedRect(box, 6, 6);
         p.setBrush(Qt::NoBrush);
         const QRectF inner = box.adjusted(6, 3, -6, -3);
-        const QString title = elideName(laneTitle(lane), titleMetrics, inner.width());
+        const auto [titleFont, title] = fitTitle(laneTitle(lane), m_titleFont, inner.width());
         const QString subtitle = smallMetrics.elidedText(laneSubtitle(lane), Qt::ElideRight, inner.width());
-        p.setFont(m_titleFont);
+        p.setFont(titleFont);
         p.setPen(m_palette.text);
         p.drawText(QRectF(inner.left(), inner.top(), inner.width(), inner.height() * 0.58),
             Qt::AlignHCenter | Qt::AlignBottom, title);

@@ -5,6 +5,8 @@
 
 #include <QFont>
 
+#include <utility>
+
 class QPainter;
 
 namespace Loopscope {
@@ -35,6 +37,9 @@ public:
     //! A lane width at which every lane's title shows whole (at least the default width).
     double preferredLaneWidth() const;
     //! Title and subtitle of a lane's header ("C1", "task 1 · awaiting I/O").
+    //! A lane title that fits `width`: whole in `font`, else whole one size smaller, else
+    //! shortened (keeping what tells it apart) in the smaller size.
+    static std::pair<QFont, QString> fitTitle(const QString &title, const QFont &font, double width);
     //! The title of a lane of tasks `first` … `last`: the shared name with the range of numbers
     //! ("op 63…301") when their names differ only in a number, else how many tasks it holds.
     static QString groupTitle(const QString &first, const QString &last, std::uint32_t members);
