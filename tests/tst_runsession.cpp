@@ -220,7 +220,6 @@ private slots:
             },
             QStringLiteral("real clock")));
         QSignalSpy finished(&session, &RunSession::finished);
-        QSignalSpy blocked(&session, &RunSession::blocked);
         session.startAnimation();
         QVERIFY(finished.wait(5000));
         QCOMPARE(*result, 1);

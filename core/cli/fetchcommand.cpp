@@ -19,7 +19,6 @@ namespace {
 struct FetchCommandLine
 {
     RetrievalSettings retrieval;
-    QString out;
     QString trace; //!< where to save the trace (.loopscope, .json for Perfetto, .har), or empty
     bool quiet = false;
     QString help; //!< --help: the text to print instead of fetching
@@ -102,8 +101,8 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
     }
     FetchCommandLine line;
     line.retrieval.url = QUrl::fromUserInput(positional.first());
-    line.out = line.retrieval.outputPath = parser.value(QStringLiteral("out"));
-    if (line.out.isEmpty()) {
+    line.retrieval.outputPath = parser.value(QStringLiteral("out"));
+    if (line.retrieval.outputPath.isEmpty()) {
         error = QStringLiteral("fetch needs --out FILE (the JSON Lines file to land the items in)");
         return std::nullopt;
     }
@@ -222,7 +221,8 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     LandingZone &zone = wired->zone;
     Connector &connector = wired->connector;
     if (zone.resumedPages() > 0)
-        err << "resuming: " << zone.resumedPages() << " pages already landed in " << line->out << '\n';
+        err << "resuming: " << zone.resumedPages() << " pages already landed in " << wired->outputPath
+            << '\n';
     ProgressLine progress(err, !line->quiet);
     connector.progressChanged = [&progress](const FetchProgress &p) { progress.update(p); };
 
@@ -237,7 +237,7 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         wired->task.result();
     } catch (const CancelledError &) {
         progress.update(connector.progress(), true);
-        err << "interrupted: " << connector.progress().pagesLanded << " pages landed in " << line->out
+        err << "interrupted: " << connector.progress().pagesLanded << " pages landed in " << wired->outputPath
             << "; run the same command again to fetch the rest\n";
         return 130;
     } catch (const Error &e) {
@@ -266,7 +266,7 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                .arg(zone.itemsLanded())
                .arg(p.pagesLanded - p.pagesResumed)
                .arg(p.elapsedSeconds, 0, 'f', 2)
-               .arg(line->out)
+               .arg(wired->outputPath)
                .arg(p.peakInFlight)
                .arg(p.retries)
                .arg(p.pagesFailed);
