@@ -114,45 +114,129 @@ private slots:
         QSettings().clear();
     }
 
+    void theDiagramFollowsTheCurrentEventSideways_data()
+    {
+        QTest::addColumn<bool>("fold");
+        QTest::newRow("idle lanes fold") << true;
+        QTest::newRow("every lane open") << false;
+    }
+
     void theDiagramFollowsTheCurrentEventSideways()
     {
         // Eight loops and their tasks are far wider than the window: at every step the lanes the
-        // step's arrows land on are on screen, at the start, in the middle and at the end.
+        // step's arrows land on are on screen, at the start, in the middle and at the end. Folding
+        // the lanes that take no part in the rows on screen brings both ends of every arrow on
+        // screen; with every lane open, the view scrolls to the end where the arrow lands.
+        QFETCH(bool, fold);
         MainWindow window;
         window.resize(1200, 800);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.actions().foldIdleLanes->setChecked(fold);
         QVERIFY(window.openScenario(QStringLiteral("threads"), { QStringLiteral("loops=8") }));
         SequenceView &diagram = *window.diagram();
+        QCOMPARE(diagram.isFoldingIdleLanes(), fold);
         const SequenceLayout &layout = diagram.layout();
         int steps = 0;
         int sideways = 0; // steps that had to scroll
+        int folded = 0;   // steps that folded lanes
+        int bothEnds = 0; // steps whose arrow was on screen whole
         while (!window.session().isFinished() && steps < 400) {
             const int before = diagram.horizontalScrollBar()->value();
             window.session().step();
             ++steps;
             sideways += diagram.horizontalScrollBar()->value() != before;
+            folded += layout.foldedLaneCount() > 0;
             const Trace &trace = *window.session().trace();
             const qsizetype row = trace.indexOfSeq(window.selectedSeq());
             QVERIFY(row >= 0);
             const SequenceMessage message = sequenceMessage(layout, trace.at(row));
             if (message.from < 0)
                 continue;
-            const int lane = std::max(message.from, message.to);
-            const double x = layout.laneCenter(lane) - diagram.horizontalScrollBar()->value();
-            QVERIFY2(x >= SequenceLayout::GutterWidth && x <= diagram.viewport()->width(),
-                qPrintable(QStringLiteral("step %1: lane %2 is drawn at x = %3 of %4")
-                               .arg(steps)
-                               .arg(lane)
-                               .arg(x)
-                               .arg(diagram.viewport()->width())));
+            // Both ends when the lanes between them leave room, else the end the arrow lands on.
+            const int near = std::min(message.from, message.to);
+            const int far = std::max(message.from, message.to);
+            const double span = layout.laneLeft(far) + layout.laneWidthAt(far) - layout.laneLeft(near);
+            std::vector<int> lanes { far };
+            if (fold && span <= diagram.viewport()->width() - SequenceLayout::GutterWidth)
+                lanes.push_back(near);
+            for (const int lane : lanes) {
+                const double x = layout.laneCenter(lane) - diagram.horizontalScrollBar()->value();
+                QVERIFY2(x >= SequenceLayout::GutterWidth && x <= diagram.viewport()->width(),
+                    qPrintable(QStringLiteral("step %1: lane %2 is drawn at x = %3 of %4")
+                                   .arg(steps)
+                                   .arg(lane)
+                                   .arg(x)
+                                   .arg(diagram.viewport()->width())));
+                QVERIFY(!layout.isFolded(lane));
+            }
+            bothEnds += lanes.size() == 2;
         }
         QVERIFY(window.session().isFinished());
-        QVERIFY2(layout.contentSize().width() > 2 * diagram.viewport()->width(),
+        const double openWidth = SequenceLayout::GutterWidth
+            + (layout.laneCount() + SequenceLayout::RightMarginLanes) * layout.laneWidth();
+        QVERIFY2(openWidth > 2 * diagram.viewport()->width(),
             qPrintable(QStringLiteral("%1 lanes in %2 pixels")
                            .arg(layout.laneCount())
                            .arg(diagram.viewport()->width())));
-        QVERIFY(sideways > 0);
+        if (fold) {
+            QVERIFY(folded > steps / 2);
+            QVERIFY(bothEnds > steps / 2);
+            // Turning folding off opens every lane again.
+            window.actions().foldIdleLanes->setChecked(false);
+            QCOMPARE(layout.foldedLaneCount(), 0);
+        } else {
+            QCOMPARE(folded, 0);
+            QVERIFY(sideways > 0);
+        }
+    }
+
+    void aGroupLaneOpensInPlaceAndClosesAgain()
+    {
+        MainWindow window;
+        window.resize(1200, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openScenario(QStringLiteral("sequential-vs-concurrent"),
+            { QStringLiteral("n=300"), QStringLiteral("mode=concurrent") }));
+        window.session().advance(100'000);
+        SequenceView &diagram = *window.diagram();
+        const SequenceLayout &layout = diagram.layout();
+        const Trace &trace = *window.session().trace();
+        const auto groupLane = [&layout] {
+            for (int lane = 0; lane < layout.laneCount(); ++lane) {
+                if (layout.lane(lane).kind == SequenceLayout::LaneKind::TaskGroup)
+                    return lane;
+            }
+            return -1;
+        };
+        const int group = groupLane();
+        QVERIFY(group > 0);
+        const TaskId firstMember = layout.lane(group).id;
+        // The numbered members name the group; the "gather" spawned after them is counted.
+        QCOMPARE(trace.taskName(layout.lane(group).last), QStringLiteral("gather"));
+        QCOMPARE(diagram.renderer()->laneTitle(group), QStringLiteral("op 63…300 +1"));
+        // Double-clicking the group's header opens it where it was.
+        diagram.horizontalScrollBar()->setValue(
+            static_cast<int>(layout.laneLeft(group) - SequenceLayout::GutterWidth));
+        const QPoint header = diagram.mapFromDiagram(QPointF(
+            layout.laneCenter(group), diagram.visibleArea().top() + SequenceLayout::HeaderHeight / 2));
+        QTest::mouseDClick(diagram.viewport(), Qt::LeftButton, {}, header);
+        QCOMPARE(layout.lane(layout.laneOfTask(firstMember)).kind, SequenceLayout::LaneKind::Task);
+        QCOMPARE(layout.laneOfTask(firstMember), group);
+        const double x = layout.laneCenter(group) - diagram.horizontalScrollBar()->value();
+        QVERIFY(x >= SequenceLayout::GutterWidth && x <= diagram.viewport()->width());
+        // Every arrow lands on a lane that exists.
+        for (qsizetype row = 0; row < trace.size(); ++row) {
+            const SequenceMessage m = sequenceMessage(layout, trace.at(row));
+            QVERIFY(m.from < layout.laneCount() && m.to < layout.laneCount());
+        }
+        // Double-clicking a member's header closes the group again.
+        const QPoint member
+            = diagram.mapFromDiagram(QPointF(layout.laneCenter(layout.laneOfTask(firstMember)),
+                diagram.visibleArea().top() + SequenceLayout::HeaderHeight / 2));
+        QTest::mouseDClick(diagram.viewport(), Qt::LeftButton, {}, member);
+        QCOMPARE(layout.laneOfTask(firstMember), groupLane());
     }
 
     void stepAdvancesOneActionAndEveryViewAgrees()
@@ -560,6 +644,7 @@ private slots:
         window.resize(1200, 800);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.actions().foldIdleLanes->setChecked(false);
         QVERIFY(window.openScenario(QStringLiteral("threads"), { QStringLiteral("loops=8") }));
         window.session().advance(1000);
         SequenceView &diagram = *window.diagram();

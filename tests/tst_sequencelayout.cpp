@@ -1,6 +1,7 @@
 #include "analysis/tracedigest.h"
 #include "scenarioplay.h"
 #include "scheduler/awaitables.h"
+#include "sequence/laneactivity.h"
 #include "sequence/sequencechrome.h"
 #include "sequence/sequencelayout.h"
 #include "sequence/sequencemessage.h"
@@ -368,12 +369,135 @@ private slots:
         QCOMPARE(layout.laneOfTask(idOf(QStringLiteral("op 7"))), int(idOf(QStringLiteral("op 7"))));
     }
 
+    void anExpandedGroupOpensWhereItsLaneWas()
+    {
+        Scheduler s;
+        for (int i = 0; i < 300; ++i)
+            s.spawn(readRecord(QStringLiteral("op %1").arg(i + 1)));
+        s.runUntilIdle();
+        TraceDigest digest;
+        digest.update(s.trace());
+        SequenceLayout layout;
+        layout.setMaxTaskLanes(64);
+        layout.update(digest, s.trace().size());
+        const int group = layout.laneOfTask(300);
+        QCOMPARE(layout.lane(group).kind, LaneKind::TaskGroup);
+        QCOMPARE(layout.lane(group).id, 64u);
+        // Opening the group gives each member a lane where the group was; the lanes before it stay.
+        layout.setExpandedTasks(64, 300);
+        QVERIFY(layout.hasExpandedTasks());
+        for (TaskId id = 1; id <= 300; ++id) {
+            QCOMPARE(layout.laneOfTask(id), int(id));
+            QCOMPARE(layout.lane(int(id)).kind, LaneKind::Task);
+        }
+        QCOMPARE(layout.lane(301).kind, LaneKind::Io);
+        // A pinned task keeps its place first.
+        layout.setPinnedTasks({ 5 });
+        QCOMPARE(layout.laneOfTask(5), SequenceLayout::LoopLane + 1);
+        QCOMPARE(layout.laneOfTask(64), 64);
+        layout.setPinnedTasks({});
+        layout.setExpandedTasks(1, 0);
+        QVERIFY(!layout.hasExpandedTasks());
+        QCOMPARE(layout.laneOfTask(63), 63);
+        QCOMPARE(layout.laneOfTask(64), group);
+    }
+
+    void anExpandedGroupHasALimit()
+    {
+        Scheduler s;
+        for (int i = 0; i < 2000; ++i)
+            s.spawn(readRecord(QString::number(i)));
+        s.runUntilIdle();
+        TraceDigest digest;
+        digest.update(s.trace());
+        SequenceLayout layout;
+        layout.setMaxTaskLanes(64);
+        layout.update(digest, s.trace().size());
+        layout.setExpandedTasks(64, 2000);
+        const TaskId lastOwn = 63 + SequenceLayout::MaxExpandedLanes;
+        QCOMPARE(layout.lane(layout.laneOfTask(lastOwn)).kind, LaneKind::Task);
+        const int group = layout.laneOfTask(lastOwn + 1);
+        QCOMPARE(layout.lane(group).kind, LaneKind::TaskGroup);
+        QCOMPARE(layout.lane(group).members, 2000u - lastOwn);
+        QCOMPARE(layout.laneOfTask(2000), group);
+    }
+
+    void foldedLanesAreThinAndTheOthersMoveLeft()
+    {
+        const TwoCoroutines run;
+        SequenceLayout layout;
+        layout.update(run.digest, run.trace().size());
+        QCOMPARE(layout.laneCount(), 4); // loop, C1, C2, I/O
+        const double wide = layout.laneWidth();
+        const double io = layout.laneCenter(3);
+        QVERIFY(!layout.setFoldedLanes({}));
+        QVERIFY(layout.setFoldedLanes({ false, true, false, false }));
+        QVERIFY(!layout.setFoldedLanes({ false, true, false, false }));
+        QCOMPARE(layout.foldedLaneCount(), 1);
+        QVERIFY(layout.isFolded(1));
+        QCOMPARE(layout.laneWidthAt(1), SequenceLayout::FoldedLaneWidth);
+        QCOMPARE(layout.laneWidthAt(2), wide);
+        QCOMPARE(layout.laneCenter(3), io - (wide - SequenceLayout::FoldedLaneWidth));
+        QCOMPARE(layout.laneLeft(2), SequenceLayout::GutterWidth + wide + SequenceLayout::FoldedLaneWidth);
+        // Hit testing and the painted range follow the new edges.
+        QCOMPARE(layout.laneAt(layout.laneLeft(1) + 1), 1);
+        QCOMPARE(layout.laneAt(layout.laneLeft(2) - 0.5), 1);
+        QCOMPARE(layout.laneAt(layout.laneLeft(2)), 2);
+        QCOMPARE(layout.laneAt(layout.laneLeft(3) + layout.laneWidthAt(3)), -1);
+        QCOMPARE(layout.lanesBetween(layout.laneLeft(1) + 1, layout.laneLeft(2) + 1), std::make_pair(1, 2));
+        QCOMPARE(layout.contentSize().width(),
+            SequenceLayout::GutterWidth + 3 * wide + SequenceLayout::FoldedLaneWidth
+                + SequenceLayout::RightMarginLanes * wide);
+        QVERIFY(layout.headerRect(1).width() < SequenceLayout::FoldedLaneWidth);
+        // Narrower folds, down to a floor.
+        QVERIFY(layout.setFoldedLaneWidth(10));
+        QCOMPARE(layout.laneWidthAt(1), 10.0);
+        layout.setFoldedLaneWidth(1);
+        QCOMPARE(layout.laneWidthAt(1), SequenceLayout::NarrowestFoldedLaneWidth);
+        // New lanes open everything again: the view folds anew from what it shows.
+        layout.setIoLaneMode(SequenceLayout::IoLaneMode::PerOperation);
+        QCOMPARE(layout.foldedLaneCount(), 0);
+    }
+
+    void lanesTakePartWhereTheirEventsAndBarsAre()
+    {
+        const TwoCoroutines run;
+        SequenceLayout layout;
+        layout.update(run.digest, run.trace().size());
+        const Trace &trace = run.trace();
+        const auto rowOf = [&trace](EventKind kind, TaskId task) {
+            for (qsizetype row = 0; row < trace.size(); ++row) {
+                if (trace.at(row).kind == kind && trace.at(row).task == task)
+                    return row;
+            }
+            return qsizetype(-1);
+        };
+        // While C1 starts, only the loop and C1 act (the I/O side has nothing in flight yet).
+        const qsizetype start = rowOf(EventKind::TaskStarted, 1);
+        QVERIFY(start >= 0);
+        std::vector<bool> part = lanesTakingPart(trace, run.digest, layout, start, start);
+        QCOMPARE(part, (std::vector<bool> { true, true, false, false }));
+        // C2's completion: C2 and the loop act, the I/O lane does not any more, C1 is done.
+        const qsizetype done = rowOf(EventKind::TaskReturned, 2);
+        part = lanesTakingPart(trace, run.digest, layout, done, done);
+        QCOMPARE(part, (std::vector<bool> { true, false, true, false }));
+        // Pinned tasks take part wherever one looks.
+        layout.setPinnedTasks({ 2 });
+        part = lanesTakingPart(trace, run.digest, layout, start, start);
+        QCOMPARE(part[static_cast<std::size_t>(layout.laneOfTask(2))], true);
+        // No rows: only the landmarks.
+        QCOMPARE(lanesTakingPart(trace, run.digest, layout, 5, 4),
+            (std::vector<bool> { true, true, false, false }));
+    }
+
     void groupLanesNameTheRangeOfTasksTheyHold()
     {
         QCOMPARE(SequenceChrome::groupTitle(QStringLiteral("op 63"), QStringLiteral("op 301"), 239),
             QStringLiteral("op 63…301"));
         QCOMPARE(SequenceChrome::groupTitle(QStringLiteral("worker 10"), QStringLiteral("worker 19"), 10),
             QStringLiteral("worker 10…19"));
+        QCOMPARE(SequenceChrome::groupTitle(QStringLiteral("op 63"), QStringLiteral("op 300"), 239, 1),
+            QStringLiteral("op 63…300 +1"));
         QCOMPARE(SequenceChrome::groupTitle(QStringLiteral("fetch a"), QStringLiteral("parse b"), 7),
             QStringLiteral("7 more tasks"));
     }

@@ -41,7 +41,8 @@ double SequenceChrome::preferredLaneWidth() const
     return std::clamp(widest + padding, SequenceLayout::DefaultLaneWidth, SequenceLayout::MaxLaneWidth);
 }
 
-QString SequenceChrome::groupTitle(const QString &first, const QString &last, std::uint32_t members)
+QString SequenceChrome::groupTitle(
+    const QString &first, const QString &last, std::uint32_t members, std::uint32_t others)
 {
     // "op 63" … "op 301" share "op ": the lane reads "op 63…301", a range people can place.
     qsizetype common = 0;
@@ -52,8 +53,11 @@ QString SequenceChrome::groupTitle(const QString &first, const QString &last, st
     const auto allDigits = [](QStringView text) {
         return !text.isEmpty() && std::all_of(text.begin(), text.end(), [](QChar c) { return c.isDigit(); });
     };
-    if (common > 0 && allDigits(QStringView(first).mid(common)) && allDigits(QStringView(last).mid(common)))
-        return QStringLiteral("%1%2…%3").arg(first.left(common), first.mid(common), last.mid(common));
+    if (common > 0 && allDigits(QStringView(first).mid(common)) && allDigits(QStringView(last).mid(common))) {
+        const QString range
+            = QStringLiteral("%1%2…%3").arg(first.left(common), first.mid(common), last.mid(common));
+        return others > 0 ? QStringLiteral("%1 +%2").arg(range, QLocale().toString(others)) : range;
+    }
     return QStringLiteral("%1 more tasks").arg(QLocale().toString(members));
 }
 
@@ -81,7 +85,7 @@ QString SequenceChrome::laneTitle(int lane) const
     case LaneKind::Task:
         return m_trace.taskName(l.id);
     case LaneKind::TaskGroup:
-        return groupTitle(m_trace.taskName(l.id), m_trace.taskName(l.last), l.members);
+        return taskGroupTitle(lane);
     case LaneKind::Io:
         if (m_layout.ioLaneMode() == SequenceLayout::IoLaneMode::Shared)
             return QStringLiteral("I/O");
@@ -94,6 +98,28 @@ QString SequenceChrome::laneTitle(int lane) const
         return QStringLiteral("timers");
     }
     return {};
+}
+
+QString SequenceChrome::taskGroupTitle(int lane) const
+{
+    // Numbered members name the group ("op 63…300"); a few members after them under other names
+    // (a "gather" spawned last) are counted rather than hiding the range.
+    constexpr std::uint32_t MostOthers = 8;
+    const auto &l = m_layout.lane(lane);
+    const QString first = m_trace.taskName(l.id);
+    const QString plain = groupTitle(first, m_trace.taskName(l.last), l.members);
+    if (plain.contains(QChar(u'…')))
+        return plain;
+    std::uint32_t others = 0;
+    for (TaskId id = l.last; id > l.id && others <= MostOthers; --id) {
+        if (m_layout.laneOfTask(id) != lane)
+            continue;
+        const QString title = groupTitle(first, m_trace.taskName(id), l.members, others);
+        if (title.contains(QChar(u'…')))
+            return title;
+        ++others;
+    }
+    return plain;
 }
 
 QString SequenceChrome::laneSubtitle(int lane) const
@@ -145,6 +171,12 @@ void SequenceChrome::paintHeaders(QPainter &p, const QRectF &area, double top, i
         }
         p.setPen(QPen(border, l.kind == LaneKind::Loop ? 1.6 : 1.2));
         p.setBrush(fill);
+        if (m_layout.isFolded(lane)) {
+            // A folded lane keeps a tab in its colour; its name is in the tooltip.
+            p.drawRoundedRect(box, 4, 4);
+            p.setBrush(Qt::NoBrush);
+            continue;
+        }
         p.drawRoundedRect(box, 6, 6);
         p.setBrush(Qt::NoBrush);
         const QRectF inner = box.adjusted(6, 3, -6, -3);

@@ -42,11 +42,14 @@ public:
     static std::pair<QFont, QString> fitTitle(const QString &title, const QFont &font, double width);
     //! The title of a lane of tasks `first` … `last`: the shared name with the range of numbers
     //! ("op 63…301") when their names differ only in a number, else how many tasks it holds.
-    static QString groupTitle(const QString &first, const QString &last, std::uint32_t members);
+    //! `others` members come after `last` under other names: "op 63…300 +1".
+    static QString groupTitle(
+        const QString &first, const QString &last, std::uint32_t members, std::uint32_t others = 0);
     QString laneTitle(int lane) const;
     QString laneSubtitle(int lane) const;
 
 private:
+    QString taskGroupTitle(int lane) const;
     const Trace &m_trace;
     const TraceDigest &m_digest;
     const SequenceLayout &m_layout;

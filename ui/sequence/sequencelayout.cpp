@@ -30,6 +30,59 @@ void SequenceLayout::setPinnedTasks(std::vector<TaskId> pinned)
     rebuildLanes();
 }
 
+void SequenceLayout::setExpandedTasks(TaskId first, TaskId last)
+{
+    m_expanded = { first, last };
+    rebuildLanes();
+}
+
+bool SequenceLayout::setFoldedLanes(std::vector<bool> folded)
+{
+    folded.resize(m_lanes.size(), false);
+    if (folded == m_folded)
+        return false;
+    m_folded = std::move(folded);
+    measureLanes();
+    return true;
+}
+
+bool SequenceLayout::setFoldedLaneWidth(double width)
+{
+    width = std::clamp(width, NarrowestFoldedLaneWidth, FoldedLaneWidth);
+    if (width == m_foldedWidth)
+        return false;
+    m_foldedWidth = width;
+    measureLanes();
+    return true;
+}
+
+int SequenceLayout::foldedLaneCount() const
+{
+    return static_cast<int>(std::count(m_folded.begin(), m_folded.end(), true));
+}
+
+void SequenceLayout::measureLanes()
+{
+    m_folded.resize(m_lanes.size(), false);
+    m_laneEdges.resize(m_lanes.size() + 1);
+    double x = GutterWidth;
+    for (std::size_t lane = 0; lane < m_lanes.size(); ++lane) {
+        m_laneEdges[lane] = x;
+        x += m_folded[lane] ? m_foldedWidth : m_laneWidth;
+    }
+    m_laneEdges.back() = x;
+}
+
+double SequenceLayout::laneLeft(int lane) const
+{
+    // Past either end (a view asking where a lane would be), lanes continue at the common width.
+    if (lane < 0)
+        return GutterWidth + lane * m_laneWidth;
+    if (lane >= laneCount())
+        return m_laneEdges.back() + (lane - laneCount()) * m_laneWidth;
+    return m_laneEdges[static_cast<std::size_t>(lane)];
+}
+
 void SequenceLayout::setMaxTaskLanes(int lanes)
 {
     m_maxTaskLanes = std::max(2, lanes);
@@ -45,6 +98,7 @@ void SequenceLayout::setMaxIoLanes(int lanes)
 void SequenceLayout::setLaneWidth(double width)
 {
     m_laneWidth = std::clamp(width, NarrowestLaneWidth, MaxLaneWidth);
+    measureLanes();
 }
 
 double SequenceLayout::fittingLaneWidth(double visibleWidth, double preferred) const
@@ -86,40 +140,67 @@ void SequenceLayout::rebuildLanes()
     m_lanes.clear();
     for (int thread = 0; thread < m_loopCount; ++thread)
         m_lanes.push_back(Lane { LaneKind::Loop, static_cast<std::uint32_t>(thread), 1 });
+    placeTaskLanes();
+    placeIoLanes();
+    m_folded.clear(); // lane indices moved: a view folds again from its visible rows
+    measureLanes();
+}
+
+void SequenceLayout::placeTaskLanes()
+{
     m_taskLane.assign(static_cast<std::size_t>(m_taskCount) + 1, -1);
-    // Pinned tasks first, then the tasks the filter shows, in id order; what does not fit the lane
-    // budget, and what the filter hides, shares one group lane.
-    std::vector<TaskId> order;
-    std::vector<TaskId> rest;
+    // Lanes go, as far as the budget allows, to pinned tasks, then to those of the expanded group
+    // (which widens the budget by its size), then to the tasks the filter shows, in id order. Pinned
+    // lanes come first, the others in id order, so that an expanded group opens where its lane was.
+    // The rest shares one group lane.
+    std::vector<TaskId> chosen;
     std::vector<bool> placed(static_cast<std::size_t>(m_taskCount) + 1, false);
-    for (const TaskId id : m_pinned) {
+    const auto choose = [&](TaskId id) {
         if (id >= 1 && id <= m_taskCount && !placed[id]) {
-            order.push_back(id);
+            chosen.push_back(id);
             placed[id] = true;
         }
+    };
+    for (const TaskId id : m_pinned)
+        choose(id);
+    const std::size_t pinnedCount = chosen.size();
+    const std::size_t expandedLimit = pinnedCount + MaxExpandedLanes;
+    for (TaskId id = m_expanded.first;
+         id <= m_expanded.second && id <= m_taskCount && chosen.size() < expandedLimit; ++id)
+        choose(id);
+    const auto budget = static_cast<TaskId>(m_maxTaskLanes + chosen.size() - pinnedCount);
+    for (TaskId id = 1; id <= m_taskCount; ++id) {
+        if (!m_shown || m_shown(id))
+            choose(id);
     }
+    const std::size_t own
+        = m_taskCount <= budget ? chosen.size() : std::min<std::size_t>(chosen.size(), budget - 1);
+    chosen.resize(own);
+    std::sort(chosen.begin() + static_cast<std::ptrdiff_t>(pinnedCount), chosen.end());
+    std::fill(placed.begin(), placed.end(), false);
+    for (const TaskId id : chosen) {
+        placed[id] = true;
+        m_taskLane[id] = laneCount();
+        m_lanes.push_back(Lane { LaneKind::Task, id, 1 });
+    }
+    std::uint32_t members = 0;
+    TaskId first = 0;
+    TaskId last = 0;
+    const int group = laneCount();
     for (TaskId id = 1; id <= m_taskCount; ++id) {
         if (placed[id])
             continue;
-        (!m_shown || m_shown(id) ? order : rest).push_back(id);
+        first = members == 0 ? id : first;
+        last = id;
+        ++members;
+        m_taskLane[id] = group;
     }
-    const std::size_t budget = order.size() + rest.size() <= static_cast<std::size_t>(m_maxTaskLanes)
-        ? order.size()
-        : std::min(order.size(), static_cast<std::size_t>(m_maxTaskLanes - 1));
-    for (std::size_t i = 0; i < budget; ++i) {
-        m_taskLane[order[i]] = laneCount();
-        m_lanes.push_back(Lane { LaneKind::Task, order[i], 1 });
-    }
-    rest.insert(rest.begin(), order.begin() + static_cast<std::ptrdiff_t>(budget), order.end());
-    if (!rest.empty()) {
-        std::sort(rest.begin(), rest.end());
-        const int group = laneCount();
-        m_lanes.push_back(
-            Lane { LaneKind::TaskGroup, rest.front(), static_cast<std::uint32_t>(rest.size()), rest.back() });
-        for (const TaskId id : rest)
-            m_taskLane[id] = group;
-    }
+    if (members > 0)
+        m_lanes.push_back(Lane { LaneKind::TaskGroup, first, members, last });
+}
 
+void SequenceLayout::placeIoLanes()
+{
     m_firstIoLane = -1;
     m_timerLane = -1;
     std::uint32_t maxIo = 0;
@@ -201,8 +282,8 @@ std::pair<qsizetype, qsizetype> SequenceLayout::rowsBetween(double top, double b
 
 QSizeF SequenceLayout::contentSize() const
 {
-    return QSizeF(GutterWidth + (laneCount() + RightMarginLanes) * m_laneWidth,
-        bodyBottom() + (m_footer ? FooterHeight : 16));
+    return QSizeF(
+        m_laneEdges.back() + RightMarginLanes * m_laneWidth, bodyBottom() + (m_footer ? FooterHeight : 16));
 }
 
 int SequenceLayout::laneOfTask(TaskId id) const
@@ -231,15 +312,20 @@ int SequenceLayout::waitLane() const
 
 int SequenceLayout::laneAt(double x) const
 {
-    const double lane = std::floor((x - GutterWidth) / m_laneWidth);
-    return lane >= 0 && lane < laneCount() ? static_cast<int>(lane) : -1;
+    if (x < GutterWidth || x >= m_laneEdges.back())
+        return -1;
+    return static_cast<int>(std::upper_bound(m_laneEdges.begin(), m_laneEdges.end(), x) - m_laneEdges.begin())
+        - 1;
 }
 
 std::pair<int, int> SequenceLayout::lanesBetween(double left, double right) const
 {
-    const int first = std::max(0, static_cast<int>(std::floor((left - GutterWidth) / m_laneWidth)));
-    const int last
-        = std::min(laneCount() - 1, static_cast<int>(std::ceil((right - GutterWidth) / m_laneWidth)) - 1);
+    // A lane intersects [left, right) when its right edge is past `left` and its left edge before `right`.
+    const auto rights = m_laneEdges.begin() + 1;
+    const int first = static_cast<int>(std::upper_bound(rights, m_laneEdges.end(), left) - rights);
+    const int last = static_cast<int>(std::lower_bound(m_laneEdges.begin(), m_laneEdges.end() - 1, right)
+                         - m_laneEdges.begin())
+        - 1;
     return { first, last };
 }
 
@@ -271,7 +357,7 @@ SequenceLayout::ClippedArrow SequenceLayout::clipArrow(const QLineF &arrow, doub
 
 QRectF SequenceLayout::headerRect(int lane, double top) const
 {
-    const double width = m_laneWidth - 28;
+    const double width = isFolded(lane) ? std::max(2.0, m_foldedWidth - 8) : m_laneWidth - 28;
     return QRectF(laneCenter(lane) - width / 2, top + 10, width, HeaderHeight - 22);
 }
 

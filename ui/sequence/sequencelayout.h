@@ -26,7 +26,9 @@ class TraceDigest;
  *
  * Lanes only ever get added (update() from a TraceDigest), so a lane index is stable except that
  * I/O lanes move right when a new task lane appears. Tasks can be filtered (the others share the
- * group lane) and pinned (their lanes come first, right of the loops).
+ * group lane), pinned (their lanes come first, right of the loops) and a group expanded (its members
+ * get lanes first). Lanes are as wide as laneWidth() except folded ones, which are FoldedLaneWidth
+ * wide: a view folds the lanes that take no part in the rows it shows.
  */
 class SequenceLayout
 {
@@ -64,6 +66,11 @@ public:
     //! Below this width a lane shows no arrow labels or notes, whatever the zoom.
     static constexpr double LabelledLaneWidth = 80;
     static constexpr double MaxLaneWidth = 320;
+    //! A folded lane: a lifeline and a tab, no labels; views narrow them further to fit the window.
+    static constexpr double FoldedLaneWidth = 22;
+    static constexpr double NarrowestFoldedLaneWidth = 6;
+    //! How many lanes an expanded group may add to maxTaskLanes().
+    static constexpr int MaxExpandedLanes = 1024;
     //! Room right of the last lane, in lanes.
     static constexpr double RightMarginLanes = 0.25;
     static constexpr double BaseRowHeight = 32;
@@ -86,6 +93,23 @@ public:
     //! Tasks whose lanes come first, right of the loops, in this order (whatever the filter says).
     void setPinnedTasks(std::vector<TaskId> pinned);
     const std::vector<TaskId> &pinnedTasks() const { return m_pinned; }
+    //! Tasks [first, last] get lanes of their own (up to MaxExpandedLanes beyond the lane budget):
+    //! a group lane opened in place. first > last expands nothing.
+    void setExpandedTasks(TaskId first, TaskId last);
+    std::pair<TaskId, TaskId> expandedTasks() const { return m_expanded; }
+    bool hasExpandedTasks() const { return m_expanded.first <= m_expanded.second; }
+    //! Folds the lanes whose flag is set (index = lane); lanes past the end stay open. Returns whether
+    //! anything changed. Lanes are unfolded whenever they are rebuilt.
+    bool setFoldedLanes(std::vector<bool> folded);
+    //! Width of folded lanes, clamped to [NarrowestFoldedLaneWidth, FoldedLaneWidth]; returns
+    //! whether it changed.
+    bool setFoldedLaneWidth(double width);
+    double foldedLaneWidth() const { return m_foldedWidth; }
+    bool isFolded(int lane) const
+    {
+        return lane >= 0 && static_cast<std::size_t>(lane) < m_folded.size() && m_folded[lane];
+    }
+    int foldedLaneCount() const;
     //! Width of every lane, clamped to [NarrowestLaneWidth, MaxLaneWidth].
     void setLaneWidth(double width);
     double laneWidth() const { return m_laneWidth; }
@@ -136,7 +160,10 @@ public:
     int timerLane() const;
     //! The lane the loop "waits on" (the shared I/O lane or the last I/O-side lane), or -1.
     int waitLane() const;
-    double laneCenter(int lane) const { return GutterWidth + (lane + 0.5) * m_laneWidth; }
+    //! Left edge and width of lane `lane`'s column.
+    double laneLeft(int lane) const;
+    double laneWidthAt(int lane) const { return isFolded(lane) ? m_foldedWidth : m_laneWidth; }
+    double laneCenter(int lane) const { return laneLeft(lane) + laneWidthAt(lane) / 2; }
     //! Lane whose column contains `x`, or -1.
     int laneAt(double x) const;
     //! Lanes whose columns intersect [left, right); first > last when none.
@@ -163,6 +190,9 @@ public:
 
 private:
     void rebuildLanes();
+    void placeTaskLanes();
+    void placeIoLanes();
+    void measureLanes();
 
     IoLaneMode m_ioMode = IoLaneMode::Shared;
     int m_maxTaskLanes = 64;
@@ -170,6 +200,7 @@ private:
     bool m_footer = false;
     double m_zoom = 1.0;
     double m_laneWidth = DefaultLaneWidth;
+    double m_foldedWidth = FoldedLaneWidth;
     qsizetype m_rows = 0;
     std::vector<Lane> m_lanes;
     // Inputs, kept so that a mode change can rebuild the lanes.
@@ -181,6 +212,9 @@ private:
     std::vector<int> m_taskLane;
     std::function<bool(TaskId)> m_shown;
     std::vector<TaskId> m_pinned;
+    std::pair<TaskId, TaskId> m_expanded { 1, 0 };
+    std::vector<bool> m_folded;
+    std::vector<double> m_laneEdges; // left edge of each lane, then the right edge of the last
     std::vector<int> m_ioLane;
     int m_firstIoLane = -1;
     int m_timerLane = -1;

@@ -296,7 +296,7 @@ void SequenceRenderer::paintMessage(QPainter &p, const Frame &f, qsizetype row, 
     const double x = m_layout.laneCenter(m.from) + SequenceLayout::ActivationHalfWidth + 8;
     if (m.shape == Shape::Marker) {
         if (full)
-            m_shapes.marker(p, x, m_layout.rowCenter(row), m_layout.laneWidth() - 20,
+            m_shapes.marker(p, x, m_layout.rowCenter(row), m_layout.laneWidthAt(m.from) - 20,
                 sequenceLabel(m_trace, m_digest, event));
         return;
     }

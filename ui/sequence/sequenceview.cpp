@@ -1,6 +1,7 @@
 #include "sequence/sequenceview.h"
 
 #include "model/tracefeed.h"
+#include "sequence/laneactivity.h"
 #include "sequence/sequencemessage.h"
 
 #include <algorithm>
@@ -47,6 +48,7 @@ void SequenceView::rebuild()
         m_renderer->setFont(font());
         m_layout.update(m_feed->digest(), m_feed->rowCount());
         m_pinned.clear(); // pins name tasks of the run they were made in; the filter stays
+        m_layout.setExpandedTasks(1, 0);
         applyLaneChoices();
         fitLanes();
     }
@@ -56,6 +58,7 @@ void SequenceView::rebuild()
     updateScrollBars();
     if (m_following)
         scrollToEnd();
+    foldIdleLanes();
     viewport()->update();
 }
 
@@ -70,15 +73,99 @@ void SequenceView::onUpdated(qsizetype, qsizetype rowCount)
     updateScrollBars();
     if (m_following)
         scrollToEnd();
+    foldIdleLanes();
     viewport()->update();
 }
 
 void SequenceView::setIoLaneMode(SequenceLayout::IoLaneMode mode)
 {
     m_layout.setIoLaneMode(mode);
+    relayLanes();
+}
+
+void SequenceView::relayLanes()
+{
     fitLanes();
     updateScrollBars();
+    foldIdleLanes();
     viewport()->update();
+}
+
+void SequenceView::setFoldingIdleLanes(bool fold)
+{
+    m_foldIdleLanes = fold;
+    foldIdleLanes();
+    viewport()->update();
+}
+
+void SequenceView::foldIdleLanes()
+{
+    // Past this many rows on screen (a density view of a long run) every lane takes part anyway.
+    constexpr qsizetype MaxRowsToScan = 200'000;
+    if (!m_renderer || !m_feed || !m_feed->trace())
+        return;
+    std::vector<bool> folded;
+    const double openWidth = SequenceLayout::GutterWidth
+        + (m_layout.laneCount() + SequenceLayout::RightMarginLanes) * m_layout.laneWidth();
+    const QRectF area = visibleArea();
+    const auto [first, last] = m_layout.rowsBetween(area.top() + SequenceLayout::HeaderHeight, area.bottom());
+    if (m_foldIdleLanes && openWidth > viewport()->width() && first <= last && last - first < MaxRowsToScan) {
+        folded = lanesTakingPart(*m_feed->trace(), m_feed->digest(), m_layout, first, last);
+        folded.flip();
+    }
+    // The lane at the left edge stays where it is; the lanes around it fold or open.
+    const double edge = area.left() + SequenceLayout::GutterWidth;
+    const int anchor = m_layout.laneAt(edge);
+    const double into = anchor >= 0 ? edge - m_layout.laneLeft(anchor) : 0;
+    // Folded lanes share what room the open ones leave, so that all of them fit when they can.
+    const auto foldedCount = static_cast<double>(std::count(folded.begin(), folded.end(), true));
+    const double openLanes = m_layout.laneCount() - foldedCount + SequenceLayout::RightMarginLanes;
+    const double room = viewport()->width() - SequenceLayout::GutterWidth - openLanes * m_layout.laneWidth();
+    const bool narrowed = foldedCount > 0 && m_layout.setFoldedLaneWidth(std::floor(room / foldedCount));
+    if (!m_layout.setFoldedLanes(std::move(folded)) && !narrowed)
+        return;
+    updateScrollBars();
+    if (anchor >= 0) {
+        const double left = m_layout.laneLeft(anchor) + std::min(into, m_layout.laneWidthAt(anchor));
+        horizontalScrollBar()->setValue(static_cast<int>(std::lround(left - SequenceLayout::GutterWidth)));
+    }
+    revealCurrentStep();
+    viewport()->update();
+}
+
+void SequenceView::revealCurrentStep()
+{
+    if (m_stepEnd <= m_stepFirst || !m_feed || !m_feed->trace())
+        return;
+    const qsizetype row = m_feed->trace()->indexOfSeq(m_stepEnd - 1);
+    if (row >= 0 && row < m_layout.rowCount())
+        ensureLanesVisible(row, row);
+}
+
+void SequenceView::expandGroup(int lane)
+{
+    if (lane < 0 || lane >= m_layout.laneCount()
+        || m_layout.lane(lane).kind != SequenceLayout::LaneKind::TaskGroup) {
+        collapseGroup();
+        return;
+    }
+    const SequenceLayout::Lane group = m_layout.lane(lane);
+    m_layout.setExpandedTasks(group.id, group.last);
+    relayLanes();
+    // The first member opens where the group was: bring it on screen.
+    const int opened = m_layout.laneOfTask(group.id);
+    if (opened >= 0) {
+        const double x = m_layout.laneLeft(opened) - SequenceLayout::GutterWidth - m_layout.laneWidth() / 4;
+        horizontalScrollBar()->setValue(static_cast<int>(std::lround(std::max(0.0, x))));
+    }
+}
+
+void SequenceView::collapseGroup()
+{
+    if (!m_layout.hasExpandedTasks())
+        return;
+    m_layout.setExpandedTasks(1, 0);
+    relayLanes();
 }
 
 void SequenceView::setZoom(double zoom, double anchorY)
@@ -99,6 +186,7 @@ void SequenceView::setZoom(double zoom, double anchorY)
     } else {
         scrollToEnd();
     }
+    foldIdleLanes();
     viewport()->update();
     emit zoomChanged(m_layout.zoom());
 }
@@ -108,12 +196,7 @@ void SequenceView::setCurrentStep(SeqNo firstSeq, SeqNo endSeq)
     m_stepFirst = firstSeq;
     m_stepEnd = endSeq;
     applyHighlights();
-    if (endSeq > firstSeq && m_feed && m_feed->trace()) {
-        // The step's newest event is the current one: its lanes come on screen.
-        const qsizetype row = m_feed->trace()->indexOfSeq(endSeq - 1);
-        if (row >= 0 && row < m_layout.rowCount())
-            ensureLanesVisible(row, row);
-    }
+    revealCurrentStep(); // the step's newest event is the current one: its lanes come on screen
     viewport()->update();
 }
 
@@ -198,15 +281,15 @@ void SequenceView::ensureLanesVisible(qsizetype firstRow, qsizetype lastRow)
     }
     if (high < 0)
         return;
-    const double laneWidth = m_layout.laneWidth();
-    const double margin = laneWidth / 4;
+    const double margin = m_layout.laneWidth() / 4;
     // The time gutter stays pinned at the left edge: lanes show to the right of it.
     const double gutter = SequenceLayout::GutterWidth;
     const double width = viewport()->width() - gutter;
-    double left = m_layout.laneCenter(low) - laneWidth / 2 - margin;
-    double right = m_layout.laneCenter(high) + laneWidth / 2 + margin;
+    const auto rightOf = [this](int lane) { return m_layout.laneLeft(lane) + m_layout.laneWidthAt(lane); };
+    double left = m_layout.laneLeft(low) - margin;
+    double right = rightOf(high) + margin;
     if (right - left > width) { // both ends do not fit: keep the far end, where the arrow lands
-        right = m_layout.laneCenter(far) + laneWidth / 2 + margin;
+        right = rightOf(far) + margin;
         left = right - width;
     }
     const int value = horizontalScrollBar()->value();
@@ -221,9 +304,7 @@ void SequenceView::setLaneFilter(const QString &text)
 {
     m_laneFilter = text.trimmed();
     applyLaneChoices();
-    fitLanes();
-    updateScrollBars();
-    viewport()->update();
+    relayLanes();
 }
 
 void SequenceView::setPinned(TaskId task, bool pinned)
@@ -232,9 +313,7 @@ void SequenceView::setPinned(TaskId task, bool pinned)
     if (pinned)
         m_pinned.push_back(task);
     applyLaneChoices();
-    fitLanes();
-    updateScrollBars();
-    viewport()->update();
+    relayLanes();
 }
 
 void SequenceView::applyLaneChoices()
@@ -251,23 +330,60 @@ void SequenceView::applyLaneChoices()
 
 void SequenceView::contextMenuEvent(QContextMenuEvent *event)
 {
-    // On a task's header: pin its lane next to the loops, or let it go back to its place.
-    const QPoint pos = event->pos();
-    if (pos.y() >= SequenceLayout::HeaderHeight || pos.x() < SequenceLayout::GutterWidth || !m_renderer) {
+    // On a task's header: pin its lane next to the loops, or let it go back to its place. On a group's
+    // header: open it into lanes of its own. Either way, an open group can be closed again.
+    const int lane = headerLaneAt(event->pos());
+    if (lane < 0) {
         QAbstractScrollArea::contextMenuEvent(event);
         return;
     }
-    const int lane = m_layout.laneAt(toDiagram(pos).x());
-    if (lane < 0 || m_layout.lane(lane).kind != SequenceLayout::LaneKind::Task)
-        return;
-    const TaskId task = m_layout.lane(lane).id;
-    const bool pinned = std::find(m_pinned.begin(), m_pinned.end(), task) != m_pinned.end();
     QMenu menu(this);
-    QAction *toggle
-        = menu.addAction(pinned ? tr("Unpin “%1”").arg(m_renderer->laneTitle(lane))
-                                : tr("Pin “%1” next to the loops").arg(m_renderer->laneTitle(lane)));
-    if (menu.exec(event->globalPos()) == toggle)
+    const SequenceLayout::Lane &l = m_layout.lane(lane);
+    const QString title = m_renderer->laneTitle(lane);
+    QAction *pin = nullptr;
+    QAction *expand = nullptr;
+    QAction *collapse = nullptr;
+    const bool pinned = std::find(m_pinned.begin(), m_pinned.end(), l.id) != m_pinned.end();
+    if (l.kind == SequenceLayout::LaneKind::Task)
+        pin = menu.addAction(
+            pinned ? tr("Unpin “%1”").arg(title) : tr("Pin “%1” next to the loops").arg(title));
+    if (l.kind == SequenceLayout::LaneKind::TaskGroup)
+        expand = menu.addAction(tr("Expand “%1” into Lanes").arg(title));
+    if (m_layout.hasExpandedTasks())
+        collapse = menu.addAction(tr("Collapse the Expanded Group"));
+    if (menu.isEmpty())
+        return;
+    const TaskId task = l.id;
+    QAction *chosen = menu.exec(event->globalPos());
+    if (chosen && chosen == pin)
         setPinned(task, !pinned);
+    else if (chosen && chosen == expand)
+        expandGroup(lane);
+    else if (chosen && chosen == collapse)
+        collapseGroup();
+}
+
+int SequenceView::headerLaneAt(QPoint pos) const
+{
+    if (pos.y() >= SequenceLayout::HeaderHeight || pos.x() < SequenceLayout::GutterWidth || !m_renderer)
+        return -1;
+    return m_layout.laneAt(toDiagram(pos).x());
+}
+
+void SequenceView::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    // Double-clicking a group's header opens it; double-clicking an expanded member closes the group.
+    const int lane = headerLaneAt(event->position().toPoint());
+    if (event->button() != Qt::LeftButton || lane < 0) {
+        QAbstractScrollArea::mouseDoubleClickEvent(event);
+        return;
+    }
+    const SequenceLayout::Lane &l = m_layout.lane(lane);
+    const auto [first, last] = m_layout.expandedTasks();
+    if (l.kind == SequenceLayout::LaneKind::TaskGroup)
+        expandGroup(lane);
+    else if (l.kind == SequenceLayout::LaneKind::Task && l.id >= first && l.id <= last)
+        collapseGroup();
 }
 
 void SequenceView::fitLanes()
@@ -284,15 +400,14 @@ void SequenceView::setLaneWidth(double width)
     m_layout.setLaneWidth(width);
     m_chosenLaneWidth = m_layout.laneWidth();
     updateScrollBars();
+    foldIdleLanes();
     viewport()->update();
 }
 
 void SequenceView::fitLanesToView()
 {
     m_chosenLaneWidth = 0;
-    fitLanes();
-    updateScrollBars();
-    viewport()->update();
+    relayLanes();
 }
 
 void SequenceView::updateScrollBars()
@@ -356,16 +471,15 @@ void SequenceView::resizeEvent(QResizeEvent *event)
     updateScrollBars();
     if (m_following)
         scrollToEnd();
+    foldIdleLanes();
     // Lanes changed width: the current event's lanes come back on screen.
-    if (m_stepEnd > m_stepFirst && m_feed && m_feed->trace()) {
-        const qsizetype row = m_feed->trace()->indexOfSeq(m_stepEnd - 1);
-        if (row >= 0 && row < m_layout.rowCount())
-            ensureLanesVisible(row, row);
-    }
+    revealCurrentStep();
 }
 
-void SequenceView::scrollContentsBy(int, int)
+void SequenceView::scrollContentsBy(int, int dy)
 {
+    if (dy != 0)
+        foldIdleLanes(); // other rows on screen: other lanes take part
     viewport()->update();
 }
 
@@ -442,10 +556,8 @@ void SequenceView::changeEvent(QEvent *event)
 {
     QAbstractScrollArea::changeEvent(event);
     restyleOnChange(event, *this, *viewport(), m_renderer.get());
-    if (event->type() == QEvent::FontChange) {
-        fitLanes();
-        updateScrollBars();
-    }
+    if (event->type() == QEvent::FontChange)
+        relayLanes();
 }
 
 } // namespace Loopscope

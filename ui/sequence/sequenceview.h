@@ -62,6 +62,14 @@ public:
     QString laneFilter() const { return m_laneFilter; }
     //! Pins `task`'s lane next to the loops (or unpins it).
     void setPinned(TaskId task, bool pinned);
+    //! Gives the members of the group lane `lane` lanes of their own, where the group was; a lane
+    //! that is not a task group closes the expanded group again.
+    void expandGroup(int lane);
+    void collapseGroup();
+    //! With lanes wider than the window, lanes that take no part in the rows on screen fold to a
+    //! thin column (on by default).
+    void setFoldingIdleLanes(bool fold);
+    bool isFoldingIdleLanes() const { return m_foldIdleLanes; }
     //! Scrolls sideways, if needed, so that the lanes of rows [firstRow, lastRow] are on screen:
     //! both ends of their arrows where they fit, else the end away from the loops.
     void ensureLanesVisible(qsizetype firstRow, qsizetype lastRow);
@@ -81,6 +89,7 @@ protected:
     void resizeEvent(QResizeEvent *event) override;
     void scrollContentsBy(int dx, int dy) override;
     void mousePressEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
     void wheelEvent(QWheelEvent *event) override;
     bool viewportEvent(QEvent *event) override;
     void changeEvent(QEvent *event) override;
@@ -95,6 +104,12 @@ private:
     void scrollToEnd();
     void applyHighlights();
     void applyLaneChoices();
+    //! Lanes changed: fit them, fold the idle ones and repaint.
+    void relayLanes();
+    void foldIdleLanes();
+    void revealCurrentStep();
+    //! The lane whose header is at viewport point `pos`, or -1.
+    int headerLaneAt(QPoint pos) const;
     QPointF toDiagram(QPoint viewportPos) const;
 
     QPointer<TraceFeed> m_feed;
@@ -109,6 +124,7 @@ private:
     double m_chosenLaneWidth = 0; //!< set by the horizontal zoom; 0: lanes fit the view
     std::vector<TaskId> m_pinned;
     bool m_scrollingProgrammatically = false;
+    bool m_foldIdleLanes = true;
 };
 
 } // namespace Loopscope

@@ -181,6 +181,7 @@ void MainWindow::buildMenus()
     view->addAction(m_actions->narrowerLanes);
     view->addAction(m_actions->widerLanes);
     view->addAction(m_actions->fitLanes);
+    view->addAction(m_actions->foldIdleLanes);
     view->addAction(m_actions->wholeSource);
     view->addAction(m_actions->followNewest);
     view->addAction(m_actions->find);
@@ -223,6 +224,7 @@ void MainWindow::connectActions()
     connect(m_actions->narrowerLanes, &QAction::triggered, m_diagram, &SequenceView::narrowLanes);
     connect(m_actions->widerLanes, &QAction::triggered, m_diagram, &SequenceView::widenLanes);
     connect(m_actions->fitLanes, &QAction::triggered, m_diagram, &SequenceView::fitLanesToView);
+    connect(m_actions->foldIdleLanes, &QAction::toggled, m_diagram, &SequenceView::setFoldingIdleLanes);
     connect(m_actions->wholeSource, &QAction::toggled, this,
         [this](bool whole) { m_code->setHarnessHidden(!whole); });
     connect(m_actions->ioLanePerOperation, &QAction::toggled, this, [this](bool perOperation) {
@@ -305,6 +307,7 @@ void MainWindow::restoreSettings()
     m_files->setTraceFolder(settings.value(QStringLiteral("files/folder"), documents).toString());
     m_actions->ioLanePerOperation->setChecked(
         settings.value(QStringLiteral("view/ioLanePerOperation"), false).toBool());
+    m_actions->foldIdleLanes->setChecked(settings.value(QStringLiteral("view/foldIdleLanes"), true).toBool());
 }
 
 void MainWindow::saveSettings() const
@@ -316,6 +319,7 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("export/folder"), m_files->exportFolder());
     settings.setValue(QStringLiteral("files/folder"), m_files->traceFolder());
     settings.setValue(QStringLiteral("view/ioLanePerOperation"), m_actions->ioLanePerOperation->isChecked());
+    settings.setValue(QStringLiteral("view/foldIdleLanes"), m_actions->foldIdleLanes->isChecked());
     if (const Scenario *scenario = m_session->scenario()) {
         settings.setValue(QStringLiteral("session/scenario"), scenario->info().id);
         QVariantMap params;

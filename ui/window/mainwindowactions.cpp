@@ -47,6 +47,10 @@ MainWindowActions::MainWindowActions(QObject *parent)
     widerLanes->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+=")));
     fitLanes = make(
         tr("Fit Lanes to the &Window"), QString(), tr("Lanes as wide as their names, fitted to the window"));
+    foldIdleLanes = make(tr("Fold &Idle Lanes"), QString(),
+        tr("When lanes overflow the window, narrow those that take no part in the rows on screen"));
+    foldIdleLanes->setCheckable(true);
+    foldIdleLanes->setChecked(true);
     wholeSource = make(tr("Show the Whole Source &File"), QString(),
         tr("Show the includes and the scenario's registration around the lesson's code"));
     wholeSource->setCheckable(true);

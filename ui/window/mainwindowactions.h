@@ -35,6 +35,7 @@ public:
     QAction *fitTimeline = nullptr;
     QAction *ioLanePerOperation = nullptr;
     QAction *wholeSource = nullptr;
+    QAction *foldIdleLanes = nullptr;
     QAction *narrowerLanes = nullptr;
     QAction *widerLanes = nullptr;
     QAction *fitLanes = nullptr;
