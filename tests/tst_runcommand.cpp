@@ -164,7 +164,7 @@ private slots:
         QTest::newRow("out of range") << QStringList { "sequential-vs-concurrent", "--param", "n=0" }
                                       << "loopscope run: n must be between 1 and 1000000, got 0";
         QTest::newRow("unknown parameter") << QStringList { "send", "--param",
-            "x=1" } << "loopscope run: send has no parameter 'x'; it takes: first, count";
+            "x=1" } << "loopscope run: send has no parameter 'x'; it takes: first, count, pause_ms";
         QTest::newRow("zero steps") << QStringList { "send", "--steps", "0" }
                                     << "loopscope run: --steps needs a whole number of at least 1, got '0'";
         QTest::newRow("steps not a number") << QStringList { "send", "--steps",

@@ -74,7 +74,8 @@ private slots:
             << QStringList { " n = 1000000 ", "seed=2147483647", "latency_ms=2" }
             << ScenarioParams { { "n", 1e6 }, { "latency_ms", 2 }, { "seed", 2147483647 }, { "mode", 0 } };
         QTest::newRow("negative") << "send" << QStringList { "first=-1000" }
-                                  << ScenarioParams { { "first", -1000 }, { "count", 2 } };
+                                  << ScenarioParams { { "first", -1000 }, { "count", 2 },
+                                         { "pause_ms", 500 } };
         QTest::newRow("zero allowed") << "generators" << QStringList { "n=0", "pause_ms=0" }
                                       << ScenarioParams { { "n", 0 }, { "pause_ms", 0 } };
         QTest::newRow("whole number as decimal") << "delegation" << QStringList { "n=3.0" }

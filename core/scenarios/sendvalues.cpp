@@ -18,7 +18,7 @@ TracedGenerator<int, int> squarer()
         x = co_yield x * x;
 }
 
-Task<void> feed(int first, int count)
+Task<void> feed(int first, int count, nanoseconds pause)
 {
     auto squares = squarer().named(QStringLiteral("squarer"));
 
@@ -35,6 +35,7 @@ Task<void> feed(int first, int count)
     for (int x = first; x < first + count; ++x) {
         const std::optional<int> square = co_await squares.send(x);
         co_await say(QStringLiteral("%1 squared is %2").arg(x).arg(square.value()));
+        co_await sleep(pause); // the feeder works on the answer; the generator waits where it yielded
     }
     co_await squares.close(); // the suspended body is destroyed: its cleanup runs
 }
@@ -43,8 +44,9 @@ std::unique_ptr<Run> start(const ScenarioParams &params)
 {
     const int first = static_cast<int>(integerParameter(params, QStringLiteral("first")));
     const int count = static_cast<int>(integerParameter(params, QStringLiteral("count")));
+    const auto pause = std::chrono::milliseconds(integerParameter(params, QStringLiteral("pause_ms")));
     auto run = std::make_unique<SchedulerRun>();
-    run->loop().spawn(feed(first, count), QStringLiteral("feeder"));
+    run->loop().spawn(feed(first, count, pause), QStringLiteral("feeder"));
     return run;
 }
 
@@ -60,12 +62,15 @@ std::unique_ptr<Scenario> makeSendScenario()
         "A generator can also take values: send(v) resumes it and v becomes the result of the yield it "
         "was paused at. A fresh generator is paused before its first line, where no yield can receive "
         "anything, so sending to it is refused. Calling next() once first runs it to its first yield "
-        "(priming); from then on every send(x) comes back with x squared. Closing the generator destroys "
+        "(priming); from then on every send(x) comes back with x squared, and the generator stays paused "
+        "while the feeder works on the answer. Closing the generator destroys "
         "its paused body, which runs its cleanup code.");
     info.sourcePath = QStringLiteral(":/scenarios/sendvalues.cpp");
     info.parameters = {
         { QStringLiteral("first"), QStringLiteral("the first number sent"), 2, -1000, 1000 },
         { QStringLiteral("count"), QStringLiteral("how many numbers are sent after priming"), 2, 1, 100 },
+        { QStringLiteral("pause_ms"),
+            QStringLiteral("how long the feeder works on each answer, in milliseconds"), 500, 0, 60000 },
     };
     return std::make_unique<BuiltinScenario>(std::move(info), start);
 }
