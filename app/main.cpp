@@ -5,6 +5,7 @@
 #include "cli/runcommand.h"
 #include "cli/runtimedirectory.h"
 #include "cli/servecommand.h"
+#include "cli/tracecommand.h"
 #include "export/exportcommand.h"
 #include "window/desktopapp.h"
 
@@ -27,6 +28,31 @@ int inCoreApplication(int argc, char *argv[])
     return command(app.arguments().mid(2), out, err);
 }
 
+//! `loopscope trace`: headless in a QCoreApplication with --no-window, else in the window.
+int traceMain(int argc, char *argv[])
+{
+    QStringList args;
+    for (int i = 2; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+    QString error;
+    const std::optional<Loopscope::TraceCommandOptions> options
+        = Loopscope::TraceCommandOptions::parse(args, &error);
+    QTextStream err(stderr);
+    if (!options) {
+        err << "loopscope trace: " << error << '\n' << Loopscope::TraceCommandOptions::usage();
+        return 2;
+    }
+    if (options->help) {
+        QTextStream(stdout) << Loopscope::TraceCommandOptions::usage();
+        return 0;
+    }
+    if (options->noWindow) {
+        QCoreApplication app(argc, argv);
+        return Loopscope::runTraceCommand(*options, err);
+    }
+    return Loopscope::runDesktopAppTracing(argc, argv, *options);
+}
+
 struct Subcommand
 {
     const char *name;
@@ -40,6 +66,8 @@ constexpr Subcommand subcommands[] = {
     { "run", inCoreApplication<Loopscope::runRunCommand> },
     { "fetch", inCoreApplication<Loopscope::runFetchCommand> },
     { "export", Loopscope::runExportMain }, // pictures need a (offscreen) QGuiApplication
+    { "show", inCoreApplication<Loopscope::runShowCommand> },
+    { "trace", traceMain },
 };
 
 } // namespace

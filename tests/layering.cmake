@@ -11,7 +11,9 @@ set(layer_probes
     "io:net/httpclient.h"
     "net:scenarios/scenarioregistry.h"
     "io:scenarios/scenarioregistry.h"
-    "scenarios:cli/runcommand.h")
+    "scenarios:cli/runcommand.h"
+    "run:record/recordingrun.h"
+    "record:io/tracefilewriter.h")
 foreach(probe IN LISTS layer_probes)
     string(REPLACE ":" ";" parts "${probe}")
     list(GET parts 0 lower)

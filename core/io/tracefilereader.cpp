@@ -103,10 +103,11 @@ Header readHeader(const QJsonObject &object, const TraceFileLimits &limits)
                         .arg(version)
                         .arg(TraceFormatVersion));
     }
-    fields.allowOnly({ QLatin1StringView("format"), QLatin1StringView("version"),
-        QLatin1StringView("scenario"), QLatin1StringView("params"), QLatin1StringView("clock"),
-        QLatin1StringView("dropped"), QLatin1StringView("tasks"), QLatin1StringView("io"),
-        QLatin1StringView("events"), QLatin1StringView("created") });
+    fields.allowOnly(
+        { QLatin1StringView("format"), QLatin1StringView("version"), QLatin1StringView("scenario"),
+            QLatin1StringView("params"), QLatin1StringView("clock"), QLatin1StringView("dropped"),
+            QLatin1StringView("tasks"), QLatin1StringView("io"), QLatin1StringView("events"),
+            QLatin1StringView("created"), QLatin1StringView("program"), QLatin1StringView("source") });
     Header header;
     header.metadata.scenarioId = fields.string(QLatin1StringView("scenario"));
     const QJsonObject params = fields.object(QLatin1StringView("params"));
@@ -140,6 +141,10 @@ Header readHeader(const QJsonObject &object, const TraceFileLimits &limits)
     creation.allowOnly({ QLatin1StringView("by"), QLatin1StringView("at") });
     header.metadata.createdBy = creation.string(QLatin1StringView("by"));
     header.metadata.createdAt = creation.string(QLatin1StringView("at"));
+    if (fields.has(QLatin1StringView("program")))
+        header.metadata.program = fields.string(QLatin1StringView("program"));
+    if (fields.has(QLatin1StringView("source")))
+        header.metadata.sourceFile = fields.string(QLatin1StringView("source"));
     return header;
 }
 

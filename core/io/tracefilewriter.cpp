@@ -49,6 +49,12 @@ void writeHeader(JsonWriter &json, const Trace &trace, const TraceMetadata &meta
         .member(QLatin1StringView("by"), metadata.createdBy)
         .member(QLatin1StringView("at"), metadata.createdAt)
         .endObject();
+    // A recorded program's command and source: only in traces of programs, so that other files stay as they
+    // were.
+    if (!metadata.program.isEmpty())
+        json.member(QLatin1StringView("program"), metadata.program);
+    if (!metadata.sourceFile.isEmpty())
+        json.member(QLatin1StringView("source"), metadata.sourceFile);
     json.endObject().raw(QLatin1StringView("\n"));
 }
 

@@ -46,7 +46,8 @@ StepAction actionOf(EventKind kind)
 } // namespace
 
 ReplayRun::ReplayRun(std::unique_ptr<Trace> recording, std::vector<SeqNo> stepStarts)
-    : m_recording(std::move(recording))
+    : m_owned(std::move(recording))
+    , m_recording(m_owned.get())
     , m_stepStarts(std::move(stepStarts))
 {
     m_shown.copyRecordsFrom(*m_recording);
@@ -59,6 +60,13 @@ ReplayRun::ReplayRun(std::unique_ptr<Trace> recording, std::vector<SeqNo> stepSt
     }
 }
 
+ReplayRun::ReplayRun(const Trace &growing, std::function<bool()> complete)
+    : m_recording(&growing)
+    , m_complete(std::move(complete))
+{
+    m_shown.copyRecordsFrom(growing);
+}
+
 ReplayRun::ReplayRun(std::unique_ptr<Trace> recording, TraceMetadata metadata)
     : ReplayRun(recording ? std::move(recording) : std::make_unique<Trace>())
 {
@@ -68,32 +76,51 @@ ReplayRun::ReplayRun(std::unique_ptr<Trace> recording, TraceMetadata metadata)
 
 ReplayRun::~ReplayRun() = default;
 
+qsizetype ReplayRun::stepEnd() const
+{
+    // A step is everything up to and including its first event that acts and what follows it,
+    // until the next event that acts or an event of another loop (lane); or, when the recording's
+    // own step boundaries are known, exactly up to the next of them.
+    const qsizetype size = m_recording->size();
+    bool acted = false;
+    for (qsizetype index = m_cursor; index < size; ++index) {
+        const TraceEvent event = m_recording->at(index);
+        acted = acted || startsAction(event);
+        if (index + 1 == size)
+            break;
+        const TraceEvent next = m_recording->at(index + 1);
+        if (!m_stepStarts.empty()) {
+            if (std::binary_search(m_stepStarts.begin(), m_stepStarts.end(), next.seq))
+                return index + 1;
+            continue;
+        }
+        if (next.thread != event.thread || (acted && startsAction(next)))
+            return index + 1;
+    }
+    // The recording ends inside this step: it is whole only if nothing more will come.
+    return isComplete() ? size : -1;
+}
+
 StepResult ReplayRun::step()
 {
     const SeqNo first = m_shown.nextSeq();
     if (isFinished())
         return StepResult { StepAction::Idle, NoTask, first, first };
+    const qsizetype end = m_cursor < m_recording->size() ? stepEnd() : -1;
+    if (end < 0)
+        return StepResult { StepAction::Blocked, NoTask, first, first };
+    if (m_complete)
+        m_shown.syncRecordsFrom(*m_recording);
     StepResult result { StepAction::StartedTask, NoTask, first, first };
     bool acted = false;
-    for (;;) {
-        const TraceEvent &event = m_recording->at(m_cursor++);
+    while (m_cursor < end) {
+        const TraceEvent event = m_recording->at(m_cursor++);
         m_shown.appendEvent(event);
         if (!acted && startsAction(event)) {
             acted = true;
             result.action = actionOf(event.kind);
             result.task = event.task;
         }
-        if (isFinished())
-            break;
-        const TraceEvent &next = m_recording->at(m_cursor);
-        if (!m_stepStarts.empty()) {
-            if (std::binary_search(m_stepStarts.begin(), m_stepStarts.end(), next.seq))
-                break;
-            continue;
-        }
-        // A step ends where the next one begins, or where another loop (lane) takes over.
-        if (next.thread != event.thread || (acted && startsAction(next)))
-            break;
     }
     // The final loop_stopped ends the run, as a live step that finds nothing left to do.
     if (isFinished() && m_shown.last().kind == EventKind::LoopStopped)

@@ -2,6 +2,7 @@
 
 #include "run/run.h"
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -23,13 +24,17 @@ class ReplayRun final : public Run
 {
 public:
     explicit ReplayRun(std::unique_ptr<Trace> recording, std::vector<SeqNo> stepStarts = {});
+    //! A replay that follows a recording while it grows (a program being recorded): step() takes a
+    //! step only once its end is known (the next step's first event has arrived) and is Blocked
+    //! until then, unless `complete()` says nothing more will come.
+    ReplayRun(const Trace &growing, std::function<bool()> complete);
     //! A replay of a saved trace: `recording` (an empty trace if null) and its file's metadata.
     ReplayRun(std::unique_ptr<Trace> recording, TraceMetadata metadata);
     ~ReplayRun() override;
 
     const Trace &trace() const override { return m_shown; }
     StepResult step() override;
-    bool isFinished() const override { return m_cursor >= m_recording->size(); }
+    bool isFinished() const override { return m_cursor >= m_recording->size() && isComplete(); }
     //! The whole recording, whatever has been replayed so far.
     const Trace &recording() const { return *m_recording; }
     //! The file's metadata (default for a replay that is not of a file).
@@ -37,7 +42,14 @@ public:
     const TraceMetadata *recordedMetadata() const override { return m_fromFile ? &m_metadata : nullptr; }
 
 private:
-    std::unique_ptr<Trace> m_recording;
+    bool isComplete() const { return !m_complete || m_complete(); }
+    //! Where the step that begins at m_cursor ends (one past its last event), or -1 when the
+    //! recording has not grown that far yet.
+    qsizetype stepEnd() const;
+
+    std::unique_ptr<Trace> m_owned;
+    const Trace *m_recording = nullptr;
+    std::function<bool()> m_complete; //!< empty: the recording is whole
     Trace m_shown;
     std::vector<SeqNo> m_stepStarts;
     qsizetype m_cursor = 0;

@@ -23,6 +23,13 @@ public:
     virtual bool isFinished() const = 0;
     //! The scheduler, when the run is on one (nullptr for replays and hand-rolled loops).
     virtual Scheduler *scheduler() { return nullptr; }
+    //! Real when the run cannot be run again to the same state (real I/O, a program being recorded):
+    //! stepping back then replays what was recorded.
+    virtual ClockMode clockMode() const { return ClockMode::Virtual; }
+    //! A run fed by a program outside Loopscope (a recorded Python program) can be ended early;
+    //! what it recorded stays.
+    virtual bool canStop() const { return false; }
+    virtual void stop() { }
     //! What a replayed recording says about itself (nullptr for a live run).
     virtual const TraceMetadata *recordedMetadata() const { return nullptr; }
     //! Runs to the end (or until `maxSteps` steps, if > 0); returns the number of steps taken.

@@ -103,8 +103,7 @@ ClockMode RunSession::clockMode() const
 {
     if (m_recording)
         return ClockMode::Real;
-    Scheduler *scheduler = m_run ? m_run->scheduler() : nullptr;
-    return scheduler ? scheduler->clockMode() : ClockMode::Virtual;
+    return m_run ? m_run->clockMode() : ClockMode::Virtual;
 }
 
 std::int64_t RunSession::now() const
@@ -117,6 +116,19 @@ std::int64_t RunSession::now() const
     if (scheduler && scheduler->clockMode() == ClockMode::Real)
         return scheduler->now();
     return m_run->trace().isEmpty() ? 0 : m_run->trace().last().timeNs;
+}
+
+bool RunSession::canStopProgram() const
+{
+    const Run *live = m_pausedLiveRun ? m_pausedLiveRun.get() : m_run.get();
+    return live && live->canStop();
+}
+
+void RunSession::stopProgram()
+{
+    Run *live = m_pausedLiveRun ? m_pausedLiveRun.get() : m_run.get();
+    if (live && live->canStop())
+        live->stop();
 }
 
 void RunSession::setSpeed(int stepsPerSecond)

@@ -57,6 +57,10 @@ public:
     bool isReplayingRecording() const { return bool(m_recording); }
     //! The run's clock now, in ns: a real clock's time, else the newest event's time.
     std::int64_t now() const;
+    //! Whether the run is fed by a program that is still running (also while its recording is
+    //! replayed after a step back), and ending it.
+    bool canStopProgram() const;
+    void stopProgram();
 
     //! Steps per second while animating; 0 means as fast as possible.
     void setSpeed(int stepsPerSecond);

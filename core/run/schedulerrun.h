@@ -27,6 +27,7 @@ public:
     //! Also for the real clock: when a step finds nothing due, waits for I/O or the next timer.
     qint64 runToEnd(qint64 maxSteps = 0) override;
     Scheduler *scheduler() override { return m_scheduler.get(); }
+    ClockMode clockMode() const override { return m_scheduler->clockMode(); }
     Scheduler &loop() { return *m_scheduler; }
 
     //! Keeps `state` alive for the whole run and returns it.

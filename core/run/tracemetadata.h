@@ -28,6 +28,9 @@ struct TraceMetadata
     ClockMode clock = ClockMode::Virtual;
     QString createdBy; //!< "Loopscope 0.1.0"
     QString createdAt; //!< ISO 8601 UTC, "2025-01-31T12:00:00Z"
+    QString
+        program; //!< a recorded program's command line ("python3 connector.py --pages 20"); empty otherwise
+    QString sourceFile; //!< the recorded program's main source file, whose lines events name; empty otherwise
 
     //! Metadata for a trace recorded now by this build of Loopscope.
     static TraceMetadata recordedNow(

@@ -68,6 +68,8 @@ void Trace::registerTask(TaskId id, LabelId name, TaskId parent)
 {
     if (id >= m_tasks.size())
         m_tasks.resize(id + 1);
+    else if (m_tasks[id].name != NoLabel && m_tasks[id].name != name)
+        m_renamed.push_back(id);
     m_tasks[id] = TaskRecord { name, parent };
 }
 
@@ -117,8 +119,24 @@ void Trace::copyRecordsFrom(const Trace &other)
     for (qsizetype id = 1; id < other.m_labels.size(); ++id)
         m_labels.intern(other.m_labels.text(static_cast<LabelId>(id)));
     m_tasks = other.m_tasks;
+    m_renamesSynced = other.m_renamed.size();
     m_io = other.m_io;
     m_ioIndex = other.m_ioIndex;
+}
+
+void Trace::syncRecordsFrom(const Trace &other)
+{
+    for (qsizetype id = m_labels.size(); id < other.m_labels.size(); ++id)
+        m_labels.intern(other.m_labels.text(static_cast<LabelId>(id)));
+    if (other.m_tasks.size() > m_tasks.size())
+        m_tasks.insert(m_tasks.end(), other.m_tasks.begin() + static_cast<std::ptrdiff_t>(m_tasks.size()),
+            other.m_tasks.end());
+    for (; m_renamesSynced < other.m_renamed.size(); ++m_renamesSynced) {
+        const TaskId id = other.m_renamed[m_renamesSynced];
+        m_tasks[id] = other.m_tasks[id];
+    }
+    for (std::size_t i = m_io.size(); i < other.m_io.size(); ++i)
+        recordIo(other.m_io[i]);
 }
 
 std::unique_ptr<Trace> Trace::copy() const
@@ -232,6 +250,8 @@ void Trace::clear()
     m_dropped = 0;
     m_labels.clear();
     m_tasks.clear();
+    m_renamed.clear();
+    m_renamesSynced = 0;
     m_io.clear();
     m_ioIndex.clear();
     emit cleared();

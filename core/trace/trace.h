@@ -143,6 +143,10 @@ public:
     //! Into an empty trace: the labels (with the same ids), task records and I/O records of
     //! `other`, and its numbering, so that its events can be appended unchanged.
     void copyRecordsFrom(const Trace &other);
+    //! Brings labels, task and I/O records up to date with `other`, a recording that grows and of
+    //! which this trace replays a prefix (after copyRecordsFrom()): new labels keep their ids,
+    //! new and renamed tasks and new I/O records are copied.
+    void syncRecordsFrom(const Trace &other);
     //! A copy of this trace that owns its own memory (events, labels and records).
     std::unique_ptr<Trace> copy() const;
 
@@ -188,6 +192,8 @@ private:
     std::uint8_t m_thread = 0;
     LabelTable m_labels;
     std::vector<TaskRecord> m_tasks;
+    std::vector<TaskId> m_renamed;   //!< tasks registered again with another name, in order
+    std::size_t m_renamesSynced = 0; //!< of the trace syncRecordsFrom() follows
     std::vector<IoRecord> m_io;
     std::unordered_map<std::uint32_t, std::size_t> m_ioIndex;
 };

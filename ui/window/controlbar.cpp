@@ -70,7 +70,7 @@ ControlBar::ControlBar(const Actions &actions, QWidget *parent)
     m_clock->setToolTip(tr("The clock the scheduler uses, its time now, and the steps taken"));
     top->addWidget(m_clock);
 
-    for (QAction *action : { actions.run, actions.stepBack, actions.step, actions.reset }) {
+    for (QAction *action : { actions.run, actions.stepBack, actions.step, actions.reset, actions.stop }) {
         if (action)
             bottom->addWidget(buttonFor(action, this));
     }

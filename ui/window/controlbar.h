@@ -27,6 +27,7 @@ public:
         QAction *stepBack = nullptr;
         QAction *step = nullptr;
         QAction *reset = nullptr;
+        QAction *stop = nullptr;
     };
     //! Steps per second at each speed slider position; 0 is "as fast as possible".
     static constexpr int Speeds[] = { 1, 2, 4, 8, 15, 30, 60, 0 };

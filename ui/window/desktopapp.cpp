@@ -1,5 +1,8 @@
 #include "window/desktopapp.h"
 
+#include "cli/tracecommand.h"
+#include "record/pythoncommand.h"
+
 #include "model/tracefeed.h"
 #include "run/runsession.h"
 #include "run/tracemetadata.h"
@@ -38,6 +41,42 @@ void takeSteps(RunSession &session, qint64 steps)
 
 } // namespace
 
+namespace {
+
+void setUpApplication()
+{
+    QApplication::setApplicationName(QStringLiteral("Loopscope"));
+    QApplication::setApplicationVersion(loopscopeVersion());
+    QApplication::setOrganizationName(QStringLiteral("Loopscope"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Loopscope"));
+    QApplication::setDesktopFileName(QStringLiteral("loopscope"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/loopscope/icons/loopscope.svg")));
+}
+
+} // namespace
+
+int runDesktopAppTracing(int argc, char **argv, const TraceCommandOptions &options)
+{
+    QTextStream err(stderr);
+    QString error;
+    const PythonCommand command = PythonCommand::parse(options.program, options.workingDirectory, &error);
+    if (!command.isValid()) {
+        err << "loopscope trace: " << error << '\n';
+        return 2;
+    }
+    // Qt reads only the program's name: the words after it belong to the recorded program.
+    int qtArgc = std::min(argc, 1);
+    QApplication app(qtArgc, argv);
+    setUpApplication();
+    MainWindow window;
+    if (!window.traceProgram(command, &error)) {
+        err << "loopscope trace: " << error << '\n';
+        return 2;
+    }
+    window.show();
+    return QApplication::exec();
+}
+
 int runDesktopApp(int &argc, char **argv)
 {
     // The command line is read before QApplication exists: --help, --version and mistakes must be
@@ -63,12 +102,7 @@ int runDesktopApp(int &argc, char **argv)
     }
 
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("Loopscope"));
-    QApplication::setApplicationVersion(loopscopeVersion());
-    QApplication::setOrganizationName(QStringLiteral("Loopscope"));
-    QApplication::setApplicationDisplayName(QStringLiteral("Loopscope"));
-    QApplication::setDesktopFileName(QStringLiteral("loopscope"));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/loopscope/icons/loopscope.svg")));
+    setUpApplication();
 
     MainWindow window;
     QString error;

@@ -10,4 +10,9 @@ namespace Loopscope {
  */
 int runDesktopApp(int &argc, char **argv);
 
+struct TraceCommandOptions;
+//! `loopscope trace -- PROGRAM` in the window: records the program and draws it live. Returns 2
+//! (with the reason on stderr) when the program cannot be started, else the event loop's code.
+int runDesktopAppTracing(int argc, char **argv, const TraceCommandOptions &options);
+
 } // namespace Loopscope

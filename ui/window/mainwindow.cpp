@@ -6,6 +6,7 @@
 #include "panes/eventspane.h"
 #include "panes/runningtimeview.h"
 #include "panes/taskspane.h"
+#include "record/recordingrun.h"
 #include "run/replayrun.h"
 #include "run/runsession.h"
 #include "run/tracemetadata.h"
@@ -20,6 +21,7 @@
 #include "window/readingguide.h"
 #include "window/retrievalpanel.h"
 #include "window/tablekeyguard.h"
+#include "window/tracedialog.h"
 
 #include <QAbstractItemView>
 #include <QAction>
@@ -65,8 +67,9 @@ MainWindow::MainWindow(QWidget *parent)
     setWindowIcon(QIcon(QStringLiteral(":/loopscope/icons/loopscope.svg")));
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
 
-    m_controls = new ControlBar(
-        { m_actions->runPause, m_actions->stepBack, m_actions->step, m_actions->reset }, this);
+    m_controls = new ControlBar({ m_actions->runPause, m_actions->stepBack, m_actions->step, m_actions->reset,
+                                    m_actions->stopProgram },
+        this);
     m_controls->setScenarios(m_registry.list());
     auto *toolbar = addToolBar(tr("Controls"));
     toolbar->setObjectName(QStringLiteral("controls"));
@@ -163,6 +166,7 @@ void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_actions->openTrace);
+    file->addAction(m_actions->traceProgram);
     file->addAction(m_actions->saveTrace);
     file->addAction(m_actions->exportDiagram);
     file->addSeparator();
@@ -172,6 +176,7 @@ void MainWindow::buildMenus()
     run->addAction(m_actions->step);
     run->addAction(m_actions->stepBack);
     run->addAction(m_actions->reset);
+    run->addAction(m_actions->stopProgram);
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_actions->zoomIn);
     view->addAction(m_actions->zoomOut);
@@ -208,6 +213,11 @@ void MainWindow::connectActions()
     connect(m_actions->step, &QAction::triggered, m_session, &RunSession::step);
     connect(m_actions->stepBack, &QAction::triggered, m_session, &RunSession::stepBack);
     connect(m_actions->reset, &QAction::triggered, m_session, &RunSession::reset);
+    connect(m_actions->traceProgram, &QAction::triggered, this, &MainWindow::traceDialog);
+    connect(m_actions->stopProgram, &QAction::triggered, this, [this] {
+        m_session->stopProgram();
+        statusBar()->showMessage(tr("Stopping the program; what it recorded stays."), 5000);
+    });
     connect(m_actions->zoomIn, &QAction::triggered, this, [this] {
         if (m_timeline->hasFocus())
             m_timeline->zoomIn();
@@ -406,7 +416,10 @@ void MainWindow::onRunReplaced()
             scenarioId = recorded->scenarioId;
     }
     const Scenario *source = scenario ? scenario : m_registry.find(scenarioId);
-    const QString path = source ? source->info().sourcePath : QString();
+    QString path = source ? source->info().sourcePath : QString();
+    // A recorded program's own source, where its events' lines are.
+    if (const TraceMetadata *recorded = m_session->run()->recordedMetadata(); recorded && !source)
+        path = recorded->sourceFile;
     if (!m_retrievalTitle.isEmpty() && m_session->title() == m_retrievalTitle)
         m_code->setSource(
             tr("// An HTTP retrieval: Loopscope's connector fetches the collection's pages with\n"
@@ -527,6 +540,7 @@ void MainWindow::refreshStatus()
     m_actions->step->setEnabled(hasRun && !finished);
     m_actions->stepBack->setEnabled(hasRun && m_session->stepCount() > 0);
     m_actions->reset->setEnabled(hasRun && m_session->stepCount() > 0);
+    m_actions->stopProgram->setEnabled(m_session->canStopProgram());
     const bool hasEvents = m_feed->trace() && !m_feed->trace()->isEmpty();
     m_actions->saveTrace->setEnabled(hasEvents);
     m_actions->exportDiagram->setEnabled(hasEvents);
@@ -541,6 +555,33 @@ void MainWindow::refreshStatus()
 void MainWindow::showError(const QString &message)
 {
     statusBar()->showMessage(message, 15000);
+}
+
+bool MainWindow::traceProgram(const PythonCommand &command, QString *error)
+{
+    // A program is drawn live, as fast as it records: the views follow it as it runs.
+    QString why;
+    const QMetaObject::Connection failure = connect(
+        m_session, &RunSession::errorOccurred, this, [&why](const QString &message) { why = message; });
+    const bool opened
+        = m_session->open([command] { return std::make_unique<RecordingRun>(command); }, command.display());
+    disconnect(failure);
+    if (!opened) {
+        if (error)
+            *error = why;
+        return false;
+    }
+    m_controls->setSpeed(0);
+    m_session->setSpeed(0);
+    m_session->startAnimation();
+    return true;
+}
+
+void MainWindow::traceDialog()
+{
+    TraceDialog dialog(this);
+    if (dialog.exec() == QDialog::Accepted)
+        traceProgram(dialog.command());
 }
 
 void MainWindow::startRetrieval()

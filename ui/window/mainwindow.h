@@ -14,6 +14,7 @@ class QTextBrowser;
 
 namespace Loopscope {
 
+struct PythonCommand;
 class RetrievalPanel;
 
 class CodeView;
@@ -50,6 +51,10 @@ public:
     bool openScenario(const QString &id, const QStringList &assignments, QString *error = nullptr);
     //! Opens the last scenario used (from the settings), or the default one.
     void openLastScenario();
+    //! Records a Python program and draws it live; false (with `error`) when it cannot start.
+    bool traceProgram(const PythonCommand &command, QString *error = nullptr);
+    //! File → Trace a Python Program…
+    void traceDialog();
 
     //! Shares `seq` as the selected event; with `reveal`, views scroll to it.
     void selectEvent(SeqNo seq, bool reveal = true);

@@ -11,6 +11,13 @@ MainWindowActions::MainWindowActions(QObject *parent)
 {
     openTrace = make(tr("&Open Trace…"), QStringLiteral("open"), tr("Open a saved .loopscope trace"));
     openTrace->setShortcut(QKeySequence::Open);
+    traceProgram = make(tr("&Trace a Python Program…"), QString(),
+        tr("Run a Python asyncio program under the recorder and watch its schedule live"));
+    traceProgram->setShortcut(QKeySequence(QStringLiteral("Ctrl+T")));
+    stopProgram = make(tr("Stop"), QStringLiteral("stop"),
+        tr("End the recorded program now; what it recorded stays (Ctrl+.)"));
+    stopProgram->setShortcut(QKeySequence(QStringLiteral("Ctrl+.")));
+    stopProgram->setEnabled(false);
     saveTrace = make(
         tr("&Save Trace…"), QStringLiteral("save"), tr("Save the trace of this run as a .loopscope file"));
     saveTrace->setShortcut(QKeySequence::Save);

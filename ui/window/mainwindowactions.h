@@ -21,6 +21,8 @@ public:
     explicit MainWindowActions(QObject *parent);
 
     QAction *openTrace = nullptr;
+    QAction *traceProgram = nullptr;
+    QAction *stopProgram = nullptr;
     QAction *saveTrace = nullptr;
     QAction *exportDiagram = nullptr;
     QAction *quit = nullptr;

@@ -1,0 +1,177 @@
+#include "cli/tracecommand.h"
+
+#include "cli/terminationsignals.h"
+#include "cli/tracetext.h"
+#include "io/tracefilereader.h"
+#include "io/tracefilewriter.h"
+#include "record/pythonrecording.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QTextStream>
+
+namespace Loopscope {
+
+QString TraceCommandOptions::usage()
+{
+    return QStringLiteral(
+        "usage: loopscope trace [--out FILE] [--no-window] [--cwd DIR] -- python3 SCRIPT.py [ARGS...]\n"
+        "Records a Python asyncio program as it runs and draws its schedule live in the window.\n"
+        "The program runs as it would on its own (same arguments, input, output and exit status).\n"
+        "  --no-window   no window: write the trace to a file and print a summary\n"
+        "  --out FILE    where --no-window writes the trace (default: SCRIPT.loopscope here)\n"
+        "  --cwd DIR     run the program in DIR\n"
+        "  the program:  python3 [options] SCRIPT [ARGS], python3 -m MODULE [ARGS] or SCRIPT.py [ARGS]\n");
+}
+
+std::optional<TraceCommandOptions> TraceCommandOptions::parse(const QStringList &args, QString *error)
+{
+    TraceCommandOptions options;
+    const auto failed = [error](const QString &why) -> std::optional<TraceCommandOptions> {
+        if (error)
+            *error = why;
+        return std::nullopt;
+    };
+    qsizetype i = 0;
+    for (; i < args.size(); ++i) {
+        const QString &arg = args[i];
+        const auto value = [&](const QString &name) -> std::optional<QString> {
+            if (i + 1 >= args.size())
+                return std::nullopt;
+            Q_UNUSED(name);
+            return args[++i];
+        };
+        if (arg == u"--") {
+            ++i;
+            break;
+        }
+        if (arg == u"-h" || arg == u"--help") {
+            options.help = true;
+        } else if (arg == u"--no-window") {
+            options.noWindow = true;
+        } else if (arg == u"--out" || arg == u"--cwd") {
+            const std::optional<QString> given = value(arg);
+            if (!given)
+                return failed(QStringLiteral("%1 needs a value").arg(arg));
+            (arg == u"--out" ? options.out : options.workingDirectory) = *given;
+        } else if (arg.startsWith(u'-')) {
+            return failed(QStringLiteral("unknown option '%1' (the program goes after --)").arg(arg));
+        } else {
+            break; // the program, without a -- before it
+        }
+    }
+    options.program = args.mid(i);
+    if (options.help)
+        return options;
+    if (options.program.isEmpty())
+        return failed(
+            QStringLiteral("which program? Write it after --, as in: loopscope trace -- python3 app.py"));
+    if (!options.out.isEmpty() && !options.noWindow)
+        return failed(
+            QStringLiteral("--out goes with --no-window; in the window, File → Save Trace keeps it"));
+    if (!options.workingDirectory.isEmpty() && !QFileInfo(options.workingDirectory).isDir())
+        return failed(QStringLiteral("no such folder: %1").arg(options.workingDirectory));
+    return options;
+}
+
+namespace {
+
+QString defaultOutput(const PythonCommand &command)
+{
+    const QString stem
+        = command.module.isEmpty() ? QFileInfo(command.script).completeBaseName() : command.module;
+    return QDir::current().filePath(stem + QStringLiteral(".loopscope"));
+}
+
+} // namespace
+
+int runTraceCommand(const TraceCommandOptions &options, QTextStream &err)
+{
+    QString error;
+    const PythonCommand command = PythonCommand::parse(options.program, options.workingDirectory, &error);
+    if (!command.isValid()) {
+        err << "loopscope trace: " << error << '\n';
+        return 2;
+    }
+    const QString out = options.out.isEmpty() ? defaultOutput(command) : options.out;
+    PythonRecording recording(command);
+    if (!recording.start(&error)) {
+        err << "loopscope trace: " << error << '\n';
+        return 2;
+    }
+    // Ctrl+C reaches the program too (it is in the same process group); a TERM sent to us alone
+    // ends it as well. Either way the trace of what ran is kept.
+    TerminationSignals termination;
+    if (termination.notifier()) {
+        QObject::connect(termination.notifier(), &QSocketNotifier::activated, &recording, [&] {
+            termination.takeSignal();
+            recording.stop();
+        });
+    }
+    if (!recording.isDone()) {
+        QEventLoop loop;
+        QObject::connect(&recording, &PythonRecording::done, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    const Trace &trace = recording.trace();
+    TraceMetadata metadata = TraceMetadata::recordedNow(QString(), {}, ClockMode::Real);
+    metadata.program = command.display();
+    metadata.sourceFile = command.scriptPath();
+    err.flush();
+    try {
+        TraceFileWriter::save(trace, metadata, out);
+    } catch (const std::exception &e) {
+        err << "loopscope trace: could not save the trace to " << out << ": " << e.what() << '\n';
+        return recording.exitCode() != 0 ? recording.exitCode() : 1;
+    }
+    if (!recording.streamError().isEmpty())
+        err << "loopscope trace: the recording broke off: " << recording.streamError() << '\n';
+    const qint64 tasks = trace.taskCount() > 0 ? trace.taskCount() - 1 : 0;
+    err << "loopscope trace: " << command.display() << ' ' << recording.outcome() << "; " << trace.size()
+        << " events of " << tasks << " tasks recorded in " << QDir::toNativeSeparators(out) << '\n';
+    return recording.exitCode();
+}
+
+int runShowCommand(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    const QString usage
+        = QStringLiteral("usage: loopscope show TRACE.loopscope [--tasks]\n"
+                         "Prints a saved trace, one event a line (as 'loopscope run' does).\n"
+                         "  --tasks   then every task: its state, time running and waiting, outcome\n");
+    QStringList files;
+    bool tasks = false;
+    for (const QString &arg : args) {
+        if (arg == u"-h" || arg == u"--help") {
+            out << usage;
+            return 0;
+        }
+        if (arg == u"--tasks")
+            tasks = true;
+        else if (arg.startsWith(u'-')) {
+            err << "loopscope show: unknown option '" << arg << "'\n" << usage;
+            return 2;
+        } else
+            files << arg;
+    }
+    if (files.size() != 1) {
+        err << "loopscope show: give one trace file\n" << usage;
+        return 2;
+    }
+    LoadedTrace loaded;
+    try {
+        loaded = TraceFileReader::open(files.front());
+    } catch (const std::exception &e) {
+        err << "loopscope show: " << e.what() << '\n';
+        return 1;
+    }
+    if (!loaded.metadata.program.isEmpty())
+        out << "# " << loaded.metadata.program << '\n';
+    printTrace(*loaded.trace, out);
+    if (tasks)
+        printTasks(*loaded.trace, out);
+    return 0;
+}
+
+} // namespace Loopscope

@@ -1,0 +1,640 @@
+"""Records how asyncio schedules a Python program, for Loopscope.
+
+    python3 loopscope_record.py SCRIPT [ARGS...]
+    python3 loopscope_record.py -m MODULE [ARGS...]
+
+runs the program as `python3 SCRIPT ARGS` would (same sys.argv, sys.path[0], __main__, exit status)
+with the standard asyncio event loop instrumented, and streams what the loop does to Loopscope:
+tasks created, started, suspended (awaiting what, at which line of the program), resumed,
+returned, failed, cancelled; the loop waiting in select(); timers armed and fired; I/O awaited and
+completed; plain callbacks and slow steps. `loopscope trace -- python3 SCRIPT` starts it; the
+stream goes to the Unix socket named by LOOPSCOPE_RECORD_SOCKET, or to the file named by
+LOOPSCOPE_RECORD_FILE. Standard library only; Python 3.11 and newer.
+
+The stream ("LOOPSCOPE-PY 1\\n", then records of 24 bytes, little-endian):
+
+    kind u8 | wait (3 bits) + thread lane (5 bits) u8 | line u16 | task u32 | other u32 |
+    detail u32 | time ns i64
+
+Kinds below 200 are Loopscope's event kinds (see EVENT below); for them `detail` is a label id or
+a number, as Loopscope's trace says. Kinds from 200 declare things the events refer to:
+    200 LABEL  detail = label id, other = length; the UTF-8 text follows
+    201 TASK   task = id, other = parent task, detail = name label, time = a number that ends the
+               name (0: none): tasks named by asyncio ("Task-7") are "<coroutine> 7", one label for all
+    202 INFO   other = length; a UTF-8 JSON object follows (program, script, python, loop...)
+
+Nothing is dropped: events are buffered and sent in blocks; when the reader is slower than the
+program, sending blocks and the program waits (it is never cut short and no event is lost).
+"""
+
+import asyncio
+import asyncio.base_events as _base_events
+import asyncio.events as _events
+import asyncio.futures as _futures
+import asyncio.locks as _locks
+import asyncio.queues as _queues
+import asyncio.runners as _runners
+import asyncio.streams as _streams
+import asyncio.tasks as _tasks
+import atexit
+import collections
+import itertools
+import json
+import os
+import runpy
+import socket
+import struct
+import sys
+import threading
+import time
+import types
+
+MAGIC = b"LOOPSCOPE-PY 1\n"
+
+# Loopscope's event kinds (core/trace/eventkind.h), by their stable numbers.
+LOOP_STARTED, LOOP_STOPPED, LOOP_WAITING = 0, 1, 2
+TASK_CREATED, TASK_STARTED, TASK_SUSPENDED, TASK_RESUMED = 4, 5, 6, 7
+TASK_RETURNED, TASK_FAILED, TASK_CANCELLED = 10, 11, 12
+IO_SUBMITTED, IO_COMPLETED, IO_FAILED = 13, 14, 15
+TIMER_ARMED, TIMER_FIRED, SLOW_STEP, MESSAGE = 16, 17, 18, 19
+LABEL, TASK, INFO = 200, 201, 202
+
+# What a suspended task waits for (WaitKind in core/trace/traceevent.h).
+WAIT_OTHER, WAIT_YIELD, WAIT_TASK, WAIT_IO, WAIT_TIMER, WAIT_QUEUE, WAIT_SYNC = 0, 1, 2, 3, 4, 5, 6
+
+# A step or callback that holds the loop longer than this is reported (asyncio's own default for
+# slow_callback_duration); LOOPSCOPE_SLOW_MS changes it.
+SLOW_NS = int(float(os.environ.get("LOOPSCOPE_SLOW_MS", "100")) * 1e6)
+FLUSH_EVENTS = 8192
+NO_WAIT = 0xFFFFFFFF
+VALUE_CHARS = 60
+
+_pack = struct.Struct("<BBHIIIq").pack
+_pack_step = struct.Struct("<BBHIIIqBBHIIIq").pack  # two events at once: a resumption and its end
+_now = time.perf_counter_ns
+_stdlib_dir = os.path.dirname(os.__file__)
+_own_file = os.path.abspath(__file__)
+
+
+_library_codes = {}  # code -> whether it is the standard library's (asyncio included) or the recorder's
+
+
+def _is_library(code, cache=_library_codes):
+    """Whether a code object belongs to the standard library (asyncio included), not the program."""
+    known = cache.get(code)
+    if known is None:
+        name = code.co_filename
+        known = name.startswith(_stdlib_dir) or name.startswith("<frozen") or name == _own_file
+        cache[code] = known
+    return known
+
+
+class _Sink:
+    """Where the stream goes: a Unix socket, a file, or nowhere (then recording is off)."""
+
+    def __init__(self):
+        self.socket = None
+        self.file = None
+        path = os.environ.pop("LOOPSCOPE_RECORD_SOCKET", "")
+        out = os.environ.pop("LOOPSCOPE_RECORD_FILE", "")
+        if path:
+            self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.socket.connect(path)
+        elif out:
+            self.file = open(out, "wb")
+
+    def write(self, data):
+        if self.socket is not None:
+            self.socket.sendall(data)
+        elif self.file is not None:
+            self.file.write(data)
+
+    def close(self):
+        if self.socket is not None:
+            self.socket.close()
+        if self.file is not None:
+            self.file.close()
+
+
+class Recorder:
+    """Turns what the instrumented loop does into stream records."""
+
+    def __init__(self, sink, script):
+        self.sink = sink
+        self.script = os.path.abspath(script) if script else ""
+        self.queue = collections.deque()
+        self.flush_lock = threading.Lock()
+        self.t0 = _now()
+        self.labels = {}
+        self.label_ids = itertools.count(1)
+        self.task_ids = itertools.count(1)
+        self.io_ids = itertools.count(1)
+        self.timer_ids = itertools.count(1)
+        self.tasks = {}        # live task -> id
+        self.started = set()   # ids of tasks that have run
+        self.pending_io = {}   # task id -> (io id, label) it waits for
+        self.timers = {}       # TimerHandle -> (timer id, task id)
+        self.executor_futures = {}  # future of run_in_executor -> label
+        self.callbacks = {}    # code of a callback -> task id of its lane (0: asyncio's own)
+        self.last_timer = {}   # task id -> the timer it armed last
+        self.loop_lanes = {}   # thread id -> lane
+        self.open_loops = set()  # loops started and not closed yet
+        self.default_names = {}  # task id -> (default name, parent), until it first runs
+        self.thread_lane = 0
+        self.closed = False
+        sink.write(MAGIC)
+
+    # ---- records ----
+
+    def emit(self, kind, task=0, other=0, detail=0, line=0, wait=0, t=None):
+        # No flush here: a step's first event may still be inserted before what the step emitted.
+        self.queue.append(_pack(kind, wait | (self.thread_lane << 3), line, task, other, detail,
+                                (_now() if t is None else t) - self.t0))
+
+    def label(self, text):
+        known = self.labels.get(text)
+        if known is None:
+            known = next(self.label_ids)
+            data = text.encode("utf-8", "replace")
+            self.queue.append(_pack(LABEL, 0, 0, 0, len(data), known, 0) + data)
+            self.labels[text] = known
+        return known
+
+    def info(self, values):
+        data = json.dumps(values).encode("utf-8")
+        self.queue.append(_pack(INFO, 0, 0, 0, len(data), 0, 0) + data)
+
+    def flush(self):
+        with self.flush_lock:
+            queue = self.queue
+            count = len(queue)
+            if count == 0 or self.closed:
+                return
+            pop = queue.popleft
+            self.sink.write(b"".join([pop() for _ in range(count)]))
+
+    def close(self):
+        for loop in list(self.open_loops):
+            self.loop_closed(loop, "the program ended")
+        self.flush()
+        with self.flush_lock:
+            self.closed = True
+            self.sink.close()
+
+    # ---- tasks ----
+
+    def task_created(self, loop, task):
+        coro = task.get_coro()
+        code = getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)
+        if code is not None and _is_library(code):
+            return 0  # asyncio.run's own housekeeping (shutdown_asyncgens...), not the program's
+        tid = next(self.task_ids)
+        self.tasks[task] = tid
+        parent = _tasks.current_task(loop)
+        parent_id = self.tasks.get(parent, 0) if parent is not None else 0
+        name = task.get_name()
+        number = 0
+        if name.startswith("Task-") and name[5:].isdigit():
+            # asyncio.create_task(coro, name=...) names the task after creating it: look again when it starts.
+            self.default_names[tid] = (name, parent_id)
+            number = int(name[5:])
+            name = getattr(coro, "__qualname__", None) or type(coro).__name__
+        name_label = self.labels.get(name) or self.label(name)
+        append = self.queue.append
+        append(_pack(TASK, 0, 0, tid, parent_id, name_label, number))
+        append(_pack(TASK_CREATED, self.thread_lane << 3, 0, tid, parent_id, name_label, _now() - self.t0))
+        return tid
+
+    def first_step(self, task, tid):
+        """A task's first step begins: it is started, not resumed, and may have been renamed."""
+        self.started.add(tid)
+        created = self.default_names.pop(tid, None)
+        if created is not None and task.get_name() != created[0]:
+            self.queue.append(_pack(TASK, 0, 0, tid, created[1], self.label(task.get_name()), 0))
+        return TASK_STARTED
+
+
+    def task_step(self, handle, task, tid, run):
+        t0 = _now()
+        pending = self.pending_io.pop(tid, None)
+        if pending is not None:
+            self.emit(IO_COMPLETED, tid, pending[0], self.label(pending[1]), t=t0)
+        self.emit(TASK_RESUMED if tid in self.started else self.first_step(task, tid), tid, t=t0)
+        try:
+            run(handle)
+        finally:
+            self.task_step_end(task, tid, t0, _now())
+
+    def task_step_end(self, task, tid, t0, t1):
+        if task.done():
+            self.task_ended(task, tid, t1)
+        else:
+            self.task_suspended(task, tid, t1)
+        if t1 - t0 > SLOW_NS:
+            self.emit(SLOW_STEP, tid, 0, min((t1 - t0) // 1000, NO_WAIT - 1), t=t1)
+
+    def task_ended(self, task, tid, t):
+        del self.tasks[task]
+        self.started.discard(tid)
+        if task.cancelled():
+            self.emit(TASK_CANCELLED, tid, t=t)
+            return
+        error = task._exception  # not task.exception(): that would hide asyncio's "never retrieved"
+        if error is not None:
+            text = "%s: %s" % (type(error).__name__, error) if str(error) else type(error).__name__
+            self.emit(TASK_FAILED, tid, 0, self.label(text), t=t)
+            return
+        result = task.result()
+        self.emit(TASK_RETURNED, tid, 0, self.label(_short(result)) if result is not None else 0, t=t)
+
+    def task_suspended(self, task, tid, t):
+        waiter = task._fut_waiter
+        line, frame = _await_site(task.get_coro())
+        if waiter is None:
+            self.emit(TASK_SUSPENDED, tid, 0, 0, line, WAIT_YIELD, t)
+            return
+        wait, other, text = self.classify(waiter, frame, tid)
+        if wait == WAIT_IO:
+            other = next(self.io_ids)
+            self.pending_io[tid] = (other, text + ": done")
+            self.emit(IO_SUBMITTED, tid, other, self.label(text), line, t=t)
+        self.emit(TASK_SUSPENDED, tid, other, self.label(text), line, wait, t)
+
+    def classify(self, waiter, frame, tid):
+        """What a task waits for: (wait kind, other id, label)."""
+        if isinstance(waiter, _tasks.Task):
+            return WAIT_TASK, self.tasks.get(waiter, 0), "task %s" % _task_name(waiter)
+        site = _WAIT_SITES.get(frame.f_code) if frame is not None else None
+        if site is not None:
+            wait, describe = site
+            if wait == WAIT_TIMER:
+                return WAIT_TIMER, self.last_timer.get(tid, 0), describe(frame.f_locals)
+            return wait, 0, describe(frame.f_locals)
+        if isinstance(waiter, _tasks._GatheringFuture):
+            return WAIT_TASK, 0, "gather (%d)" % len(getattr(waiter, "_children", ()))
+        executor = self.executor_futures.get(waiter)
+        if executor is not None:
+            return WAIT_IO, 0, executor
+        return WAIT_OTHER, 0, "a Future"
+
+    # ---- timers and callbacks ----
+
+    def timer_armed(self, loop, handle, delay):
+        current = _tasks.current_task(loop)
+        tid = self.tasks.get(current, 0) if current is not None else 0
+        if tid == 0:
+            tid = self.callback_task(handle._callback)
+            if tid == 0:
+                return
+        timer = next(self.timer_ids)
+        self.timers[handle] = (timer, tid)
+        self.last_timer[tid] = timer
+        self.emit(TIMER_ARMED, tid, timer, max(0, min(int(delay * 1e6), NO_WAIT - 1)))
+
+    def timer_fired(self, handle):
+        fired = self.timers.pop(handle, None)
+        if fired is not None:
+            self.emit(TIMER_FIRED, fired[1], fired[0])
+
+    def callback_task(self, callback):
+        """The lane of a plain callback of the program (0 for asyncio's and Python's own)."""
+        target = getattr(callback, "func", callback)  # functools.partial
+        target = getattr(target, "__func__", target)  # bound method
+        code = getattr(target, "__code__", None)
+        if code is None:
+            return 0
+        tid = self.callbacks.get(code)
+        if tid is None:
+            tid = 0
+            if not _is_library(code):
+                tid = next(self.task_ids)
+                label = self.label("%s()" % code.co_qualname)
+                self.queue.append(_pack(TASK, 0, 0, tid, 0, label, 0))
+                self.emit(TASK_CREATED, tid, 0, label)
+            self.callbacks[code] = tid
+        return tid
+
+    def callback_run(self, handle, tid, run):
+        t0 = _now()
+        self.emit(TASK_STARTED if tid not in self.started else TASK_RESUMED, tid, t=t0)
+        self.started.add(tid)
+        try:
+            run(handle)
+        finally:
+            t1 = _now()
+            self.emit(TASK_SUSPENDED, tid, 0, self.label("callback done"), 0, WAIT_OTHER, t1)
+            if t1 - t0 > SLOW_NS:
+                self.emit(SLOW_STEP, tid, 0, min((t1 - t0) // 1000, NO_WAIT - 1), t=t1)
+
+    # ---- the loop ----
+
+    def loop_started(self, loop):
+        lane = self.loop_lanes.setdefault(threading.get_ident(), min(len(self.loop_lanes), 31))
+        self.thread_lane = lane
+        if loop in self.open_loops:
+            return  # run_until_complete again on the same loop (asyncio.run's shutdown steps)
+        self.open_loops.add(loop)
+        self.emit(LOOP_STARTED)
+        selector = getattr(loop, "_selector", None)
+        if selector is not None and not getattr(selector, "_loopscope", False):
+            select = selector.select
+            recorder = self
+
+            def waiting_select(timeout=None):
+                if timeout is None or timeout > 0:
+                    micros = NO_WAIT - 1 if timeout is None else min(int(timeout * 1e6), NO_WAIT - 1)
+                    recorder.emit(LOOP_WAITING, 0, 0, micros)
+                    recorder.flush()  # the window sees everything up to the wait while it lasts
+                return select(timeout)
+
+            selector.select = waiting_select
+            selector._loopscope = True
+
+    def loop_paused(self, loop):
+        self.flush()
+
+    def loop_closed(self, loop, why):
+        if loop in self.open_loops:
+            self.open_loops.discard(loop)
+            self.emit(LOOP_STOPPED, 0, 0, self.label(why))
+        self.flush()
+
+    def message(self, text, task=0):
+        self.emit(MESSAGE, task, 0, self.label(text))
+
+
+def _code(owner, *path):
+    """The code object at owner.path (None when this Python has no such function)."""
+    for name in path:
+        owner = getattr(owner, name, None)
+    return getattr(owner, "__code__", None)
+
+
+def _peer(frame_locals):
+    transport = getattr(frame_locals.get("self"), "_transport", None)
+    peer = transport.get_extra_info("peername") if transport is not None else None
+    return "%s:%s" % peer[:2] if isinstance(peer, tuple) and len(peer) >= 2 else "socket"
+
+
+def _wait_sites():
+    """Innermost coroutines that tell what a task waits for: code -> (wait kind, label maker)."""
+    import asyncio.selector_events as selector_events
+    import asyncio.taskgroups as taskgroups
+    import asyncio.threads as threads
+    fixed = lambda text: (lambda frame_locals: text)
+    sites = {
+        _code(_tasks, "sleep"): (WAIT_TIMER, lambda l: "sleep %g s" % l.get("delay", 0)),
+        _code(_queues.Queue, "get"): (WAIT_QUEUE, fixed("queue get")),
+        _code(_queues.Queue, "put"): (WAIT_QUEUE, fixed("queue put")),
+        _code(_queues.Queue, "join"): (WAIT_QUEUE, fixed("queue join")),
+        _code(_locks.Lock, "acquire"): (WAIT_SYNC, fixed("lock")),
+        _code(_locks.Event, "wait"): (WAIT_SYNC, fixed("event")),
+        _code(_locks.Condition, "wait"): (WAIT_SYNC, fixed("condition")),
+        _code(_locks.Semaphore, "acquire"): (WAIT_SYNC, fixed("semaphore")),
+        _code(_locks, "Barrier", "wait"): (WAIT_SYNC, fixed("barrier")),
+        _code(_tasks, "wait_for"): (WAIT_TASK, lambda l: "wait_for (timeout %s s)" % l.get("timeout")),
+        _code(_tasks, "_wait"): (WAIT_TASK, lambda l: "wait (%d)" % len(l.get("fs", ()))),
+        _code(taskgroups.TaskGroup, "__aexit__"): (
+            WAIT_TASK, lambda l: "TaskGroup (%d)" % len(getattr(l.get("self"), "_tasks", ()))),
+        _code(_streams.StreamReader, "_wait_for_data"): (WAIT_IO, lambda l: "read %s" % _peer(l)),
+        _code(_streams, "FlowControlMixin", "_drain_helper"): (WAIT_IO, fixed("write (drain)")),
+        _code(threads, "to_thread"): (
+            WAIT_IO, lambda l: "thread: %s" % getattr(l.get("func"), "__qualname__", "function")),
+        _code(_base_events.BaseEventLoop, "getaddrinfo"): (
+            WAIT_IO, lambda l: "getaddrinfo %s" % l.get("host")),
+    }
+    for name in ("sock_recv", "sock_recv_into", "sock_sendall", "sock_connect", "sock_accept"):
+        sites[_code(selector_events.BaseSelectorEventLoop, name)] = (WAIT_IO, fixed(name))
+    sites.pop(None, None)
+    return sites
+
+
+_WAIT_SITES = _wait_sites()
+
+
+def _await_site(coro):
+    """(line of the program where the task awaits, frame of the innermost awaitable)."""
+    line = 0
+    last = None
+    while coro is not None:
+        frame = getattr(coro, "cr_frame", None)
+        if frame is None:
+            frame = getattr(coro, "gi_frame", None)
+            if frame is None:
+                break
+            inner = coro.gi_yieldfrom
+        else:
+            inner = coro.cr_await
+        last = frame
+        if not _is_library(frame.f_code):
+            line = frame.f_lineno
+        coro = inner
+    return (line if line < 65536 else 0), last
+
+
+def _await_line(coro, known=_library_codes, coroutine=types.CoroutineType):
+    """The line of the program where the task awaits (the hot path's lean _await_site()): the
+    innermost coroutine of the program, found by following awaits until asyncio's own code."""
+    line = 0
+    while type(coro) is coroutine:
+        code = coro.cr_code
+        library = known.get(code)
+        if library is None:
+            library = _is_library(code)
+        if library:
+            break
+        line = coro.cr_frame.f_lineno
+        coro = coro.cr_await
+    return line if line < 65536 else 0
+
+
+def _short(value):
+    try:
+        text = repr(value)
+    except Exception as error:  # a broken __repr__ must not break the program
+        text = "<%s: repr failed: %s>" % (type(value).__name__, error)
+    return text if len(text) <= VALUE_CHARS else text[: VALUE_CHARS - 1] + "…"
+
+
+def _task_name(task):
+    return task.get_name()
+
+
+def install(recorder):
+    """Instruments asyncio's standard loop for `recorder`."""
+    handle_run = _events.Handle._run
+    tasks = recorder.tasks
+    timers = recorder.timers
+    started = recorder.started
+    pending_io = recorder.pending_io
+    queue = recorder.queue
+    append = queue.append
+    now = _now
+    base = recorder.t0
+    pack_step = _pack_step
+
+    def _run(self):
+        callback = self._callback
+        owner = getattr(callback, "__self__", None)
+        if owner is not None:
+            tid = tasks.get(owner)
+            if tid is not None:
+                if tid in pending_io:
+                    return recorder.task_step(self, owner, tid, handle_run)
+                kind = TASK_RESUMED if tid in started else recorder.first_step(owner, tid)
+                mark = len(queue)
+                t0 = now()
+                try:
+                    handle_run(self)
+                finally:
+                    t1 = now()
+                    lane = recorder.thread_lane << 3
+                    if len(queue) != mark:
+                        # The step recorded things of its own (tasks it created...): its start goes first.
+                        queue.insert(mark, _pack(kind, lane, 0, tid, 0, 0, t0 - base))
+                        recorder.task_step_end(owner, tid, t0, t1)
+                    elif t1 - t0 > SLOW_NS or owner._fut_waiter is not None:
+                        recorder.emit(kind, tid, t=t0)
+                        recorder.task_step_end(owner, tid, t0, t1)
+                    # The common cases, kept lean: a step that yields (sleep(0)) or returns None.
+                    elif not owner.done():
+                        append(pack_step(kind, lane, 0, tid, 0, 0, t0 - base, TASK_SUSPENDED,
+                                         lane | WAIT_YIELD, _await_line(owner.get_coro()), tid, 0, 0, t1 - base))
+                    elif owner._result is None and owner._exception is None and not owner.cancelled():
+                        append(pack_step(kind, lane, 0, tid, 0, 0, t0 - base, TASK_RETURNED, lane, 0, tid, 0, 0,
+                                         t1 - base))
+                        del tasks[owner]
+                        started.discard(tid)
+                    else:
+                        recorder.emit(kind, tid, t=t0)
+                        recorder.task_step_end(owner, tid, t0, t1)
+                    if len(queue) >= FLUSH_EVENTS:
+                        recorder.flush()
+                return
+        if timers and self in timers:
+            recorder.timer_fired(self)
+        tid = recorder.callback_task(callback)
+        if tid:
+            recorder.callback_run(self, tid, handle_run)
+        else:
+            handle_run(self)
+        if len(queue) >= FLUSH_EVENTS:
+            recorder.flush()
+
+    _events.Handle._run = _run
+
+    cancel = _events.TimerHandle.cancel
+
+    def recorded_cancel(self):
+        timers.pop(self, None)  # a timer that will never fire (wait_for's, once the work is done)
+        return cancel(self)
+
+    _events.TimerHandle.cancel = recorded_cancel
+
+    create_task = _base_events.BaseEventLoop.create_task
+
+    def recorded_create_task(self, coro, **options):
+        task = create_task(self, coro, **options)
+        recorder.task_created(self, task)
+        return task
+
+    _base_events.BaseEventLoop.create_task = recorded_create_task
+
+    call_at = _base_events.BaseEventLoop.call_at
+
+    def recorded_call_at(self, when, callback, *args, **options):
+        handle = call_at(self, when, callback, *args, **options)
+        recorder.timer_armed(self, handle, max(0.0, when - self.time()))
+        return handle
+
+    _base_events.BaseEventLoop.call_at = recorded_call_at
+
+    run_in_executor = _base_events.BaseEventLoop.run_in_executor
+
+    def recorded_run_in_executor(self, executor, func, *args):
+        future = run_in_executor(self, executor, func, *args)
+        target = getattr(func, "func", func)
+        name = getattr(target, "__qualname__", None) or repr(target)
+        if name != "_get_default_executor":
+            recorder.executor_futures[future] = "thread: %s" % name
+            future.add_done_callback(recorder.executor_futures.pop)
+        return future
+
+    _base_events.BaseEventLoop.run_in_executor = recorded_run_in_executor
+
+    run_forever = _base_events.BaseEventLoop.run_forever
+
+    def recorded_run_forever(self):
+        recorder.loop_started(self)
+        try:
+            return run_forever(self)
+        finally:
+            recorder.loop_paused(self)
+
+    _base_events.BaseEventLoop.run_forever = recorded_run_forever
+
+    close = _base_events.BaseEventLoop.close
+
+    def recorded_close(self):
+        recorder.loop_closed(self, "closed")
+        return close(self)
+
+    _base_events.BaseEventLoop.close = recorded_close
+
+    runner_run = _runners.Runner.run
+
+    def recorded_runner_run(self, coro, **options):
+        if _events._get_running_loop() is not None:
+            recorder.message("asyncio.run() called inside a running loop: refused (RuntimeError)",
+                             recorder.tasks.get(_tasks.current_task(), 0))
+        else:
+            loop = self.get_loop()
+            if not isinstance(loop, _base_events.BaseEventLoop):
+                kind = "%s.%s" % (type(loop).__module__, type(loop).__qualname__)
+                text = ("found the event loop %s; only asyncio's standard loop is recorded" % kind)
+                recorder.message(text)
+                recorder.flush()
+                print("loopscope: " + text, file=sys.stderr)
+        return runner_run(self, coro, **options)
+
+    _runners.Runner.run = recorded_runner_run
+
+
+def _main(argv):
+    if len(argv) < 1 or argv[0] in ("-h", "--help"):
+        print(__doc__.split("\n\n")[1], file=sys.stderr)
+        return 2
+    module = None
+    if argv[0] == "-m":
+        if len(argv) < 2:
+            print("loopscope_record: -m needs a module name", file=sys.stderr)
+            return 2
+        module, args = argv[1], argv[2:]
+        script = ""
+    else:
+        script, args = argv[0], argv[1:]
+        if not os.path.isfile(script):
+            print("loopscope_record: no such file: %s" % script, file=sys.stderr)
+            return 2
+    sink = _Sink()
+    recorder = Recorder(sink, script)
+    recorder.info({
+        "program": " ".join([script or "-m " + module] + args),
+        "script": recorder.script,
+        "python": sys.version.split()[0],
+        "pid": os.getpid(),
+    })
+    install(recorder)
+    atexit.register(recorder.close)
+    if module is not None:
+        sys.argv = [module] + args
+        runpy.run_module(module, run_name="__main__", alter_sys=True)
+    else:
+        sys.argv = [script] + args
+        sys.path[0] = os.path.dirname(os.path.abspath(script))
+        runpy.run_path(script, run_name="__main__")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))
