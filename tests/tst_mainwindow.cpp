@@ -3,6 +3,7 @@
 #include "panes/codeview.h"
 #include "panes/detailspane.h"
 #include "panes/runningtimeview.h"
+#include "record/pythoncommand.h"
 #include "run/runsession.h"
 #include "scenarios/scenarioregistry.h"
 #include "sequence/sequencemessage.h"
@@ -237,6 +238,68 @@ private slots:
                 diagram.visibleArea().top() + SequenceLayout::HeaderHeight / 2));
         QTest::mouseDClick(diagram.viewport(), Qt::LeftButton, {}, member);
         QCOMPARE(layout.laneOfTask(firstMember), groupLane());
+    }
+
+    void aPythonProgramIsDrawnLiveAndCanBeStopped()
+    {
+        // A program that prints, sleeps and never ends: the window draws what it recorded while it
+        // runs, shows its source with the line of the current await, and Stop ends it, keeping the trace.
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        const QString script = folder.filePath(QStringLiteral("ticker.py"));
+        QFile file(script);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("import asyncio\n"
+                   "async def tick(name, pause):\n"
+                   "    while True:\n"
+                   "        await asyncio.sleep(pause)\n"
+                   "async def main():\n"
+                   "    await asyncio.gather(tick('fast', 0.05), tick('slow', 0.2))\n"
+                   "asyncio.run(main())\n");
+        file.close();
+        QString error;
+        const PythonCommand command
+            = PythonCommand::parse({ QStringLiteral("python3"), script }, folder.path(), &error);
+        QVERIFY2(command.isValid(), qPrintable(error));
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY2(window.traceProgram(command, &error), qPrintable(error));
+        QCOMPARE(window.session().title(), QStringLiteral("python3 %1").arg(script));
+        QTRY_VERIFY_WITH_TIMEOUT(window.diagram()->layout().rowCount() > 30, 20000);
+        QVERIFY(window.session().canStopProgram());
+        QVERIFY(window.actions().stopProgram->isEnabled());
+        QVERIFY(!window.session().isFinished());
+        QCOMPARE(window.code()->sourcePath(), script);
+        // The tasks are the program's own, named by their coroutines.
+        const Trace &trace = *window.session().trace();
+        QStringList names;
+        for (TaskId id = 1; id < trace.taskCount(); ++id)
+            names << trace.taskName(id);
+        QVERIFY2(names.contains(QStringLiteral("main 1")) && names.contains(QStringLiteral("tick 2"))
+                && names.contains(QStringLiteral("tick 3")),
+            qPrintable(names.join(u',')));
+        // The selected event is the newest one drawn; a sleep's suspension points at line 4.
+        bool sawSleepLine = false;
+        for (qsizetype i = 0; i < trace.size(); ++i)
+            sawSleepLine
+                = sawSleepLine || (trace.at(i).kind == EventKind::TaskSuspended && trace.at(i).line == 4);
+        QVERIFY(sawSleepLine);
+
+        window.actions().stopProgram->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(window.session().isFinished(), 20000);
+        QVERIFY(!window.session().canStopProgram());
+        QTRY_VERIFY(!window.actions().stopProgram->isEnabled());
+        const Trace &ended = *window.session().trace();
+        QVERIFY(ended.describe(ended.at(ended.size() - 2)).contains(QStringLiteral("was stopped"))
+            || ended.describe(ended.last()).contains(QStringLiteral("was stopped")));
+        QCOMPARE(ended.last().kind, EventKind::LoopStopped);
+        QCOMPARE(window.diagram()->layout().rowCount(), ended.size());
+        // Stepping back replays what was recorded; the program is not run again.
+        const qint64 steps = window.session().stepCount();
+        window.session().stepBack();
+        QCOMPARE(window.session().stepCount(), steps - 1);
+        QVERIFY(window.session().isReplayingRecording());
     }
 
     void stepAdvancesOneActionAndEveryViewAgrees()

@@ -40,6 +40,8 @@ public:
     //! The file's metadata (default for a replay that is not of a file).
     const TraceMetadata &metadata() const { return m_metadata; }
     const TraceMetadata *recordedMetadata() const override { return m_fromFile ? &m_metadata : nullptr; }
+    //! A saved file's clock (a recording of real I/O says so); Virtual otherwise.
+    ClockMode clockMode() const override { return m_fromFile ? m_metadata.clock : ClockMode::Virtual; }
 
 private:
     bool isComplete() const { return !m_complete || m_complete(); }

@@ -1,0 +1,270 @@
+#include "record/recorderstream.h"
+
+#include <QRandomGenerator>
+#include <QtTest>
+
+using namespace Loopscope;
+
+namespace {
+
+//! Writes a recorder stream as loopscope_record.py does (see its docstring).
+class StreamWriter
+{
+public:
+    StreamWriter() { m_bytes.append(RecorderStreamReader::Magic.data(), RecorderStreamReader::Magic.size()); }
+
+    StreamWriter &record(std::uint8_t kind, std::uint8_t waitAndLane, std::uint16_t line, std::uint32_t task,
+        std::uint32_t other, std::uint32_t detail, std::int64_t time)
+    {
+        char record[24];
+        record[0] = static_cast<char>(kind);
+        record[1] = static_cast<char>(waitAndLane);
+        std::memcpy(record + 2, &line, 2);
+        std::memcpy(record + 4, &task, 4);
+        std::memcpy(record + 8, &other, 4);
+        std::memcpy(record + 12, &detail, 4);
+        std::memcpy(record + 16, &time, 8);
+        m_bytes.append(record, 24);
+        return *this;
+    }
+    StreamWriter &label(std::uint32_t id, const QByteArray &text)
+    {
+        record(200, 0, 0, 0, static_cast<std::uint32_t>(text.size()), id, 0);
+        m_bytes.append(text);
+        return *this;
+    }
+    StreamWriter &task(std::uint32_t id, std::uint32_t parent, std::uint32_t name, std::int64_t number = 0)
+    {
+        return record(201, 0, 0, id, parent, name, number);
+    }
+    StreamWriter &event(EventKind kind, std::uint32_t task, std::uint32_t other = 0, std::uint32_t detail = 0,
+        std::uint16_t line = 0, WaitKind wait = WaitKind::Other, std::int64_t time = 0)
+    {
+        return record(static_cast<std::uint8_t>(kind), static_cast<std::uint8_t>(wait), line, task, other,
+            detail, time);
+    }
+    const QByteArray &bytes() const { return m_bytes; }
+
+private:
+    QByteArray m_bytes;
+};
+
+//! Two tasks: one sleeps, the other waits for it; the loop waits for the timer.
+StreamWriter twoTasks()
+{
+    StreamWriter w;
+    w.label(1, "main").label(2, "worker").label(3, "sleep 0.1 s").label(4, "task worker 5");
+    w.task(1, 0, 1, 1).event(EventKind::TaskCreated, 1, 0, 1, 0, WaitKind::Other, 1000);
+    w.event(EventKind::LoopStarted, 0, 0, 0, 0, WaitKind::Other, 2000);
+    w.event(EventKind::TaskStarted, 1, 0, 0, 0, WaitKind::Other, 3000);
+    w.task(2, 1, 2, 5).event(EventKind::TaskCreated, 2, 1, 2, 0, WaitKind::Other, 3500);
+    w.event(EventKind::TaskSuspended, 1, 2, 4, 12, WaitKind::Task, 4000);
+    w.event(EventKind::TaskStarted, 2, 0, 0, 0, WaitKind::Other, 5000);
+    w.event(EventKind::TimerArmed, 2, 1, 100000, 0, WaitKind::Other, 5500);
+    w.event(EventKind::TaskSuspended, 2, 1, 3, 7, WaitKind::Timer, 6000);
+    w.event(EventKind::LoopWaiting, 0, 0, 100000, 0, WaitKind::Other, 7000);
+    w.event(EventKind::TimerFired, 2, 1, 0, 0, WaitKind::Other, 100'007'000);
+    w.event(EventKind::TaskResumed, 2, 0, 0, 0, WaitKind::Other, 100'008'000);
+    w.event(EventKind::TaskReturned, 2, 0, 0, 0, WaitKind::Other, 100'009'000);
+    w.event(EventKind::TaskResumed, 1, 0, 0, 0, WaitKind::Other, 100'010'000);
+    w.event(EventKind::TaskReturned, 1, 0, 0, 0, WaitKind::Other, 100'011'000);
+    w.label(5, "closed").event(EventKind::LoopStopped, 0, 0, 5, 0, WaitKind::Other, 100'012'000);
+    return w;
+}
+
+QStringList described(const Trace &trace)
+{
+    QStringList lines;
+    for (qsizetype i = 0; i < trace.size(); ++i)
+        lines << trace.describe(trace.at(i));
+    return lines;
+}
+
+} // namespace
+
+class TestRecorderStream : public QObject
+{
+    Q_OBJECT
+private slots:
+    void aWholeStreamBecomesTheTrace()
+    {
+        Trace trace;
+        RecorderStreamReader reader(trace);
+        QVERIFY(reader.feed(twoTasks().bytes()));
+        QVERIFY(reader.finish());
+        QCOMPARE(reader.eventCount(), 15);
+        QCOMPARE(trace.size(), 15);
+        QCOMPARE(reader.openLoops(), 0);
+        // asyncio's "Task-1" and "Task-5" come as the coroutine's name and the number.
+        QCOMPARE(trace.taskName(1), QStringLiteral("main 1"));
+        QCOMPARE(trace.taskName(2), QStringLiteral("worker 5"));
+        QCOMPARE(trace.task(2).parent, 1u);
+        const TraceEvent sleep = trace.at(7);
+        QCOMPARE(sleep.kind, EventKind::TaskSuspended);
+        QCOMPARE(sleep.wait(), WaitKind::Timer);
+        QCOMPARE(sleep.line, 7);
+        QCOMPARE(trace.labels().text(sleep.detail), QStringLiteral("sleep 0.1 s"));
+        QCOMPARE(trace.at(8).detail, 100000u); // a number, not a label
+        QCOMPARE(trace.last().timeNs, 100'012'000);
+    }
+
+    void piecesOfAnySizeGiveTheSameTrace_data()
+    {
+        QTest::addColumn<int>("piece");
+        for (const int piece : { 1, 7, 23, 24, 25, 100 })
+            QTest::newRow(qPrintable(QStringLiteral("%1 bytes").arg(piece))) << piece;
+    }
+
+    void piecesOfAnySizeGiveTheSameTrace()
+    {
+        QFETCH(int, piece);
+        Trace whole;
+        RecorderStreamReader wholeReader(whole);
+        QVERIFY(wholeReader.feed(twoTasks().bytes()));
+        Trace pieces;
+        RecorderStreamReader reader(pieces);
+        const QByteArray bytes = twoTasks().bytes();
+        for (qsizetype at = 0; at < bytes.size(); at += piece)
+            QVERIFY2(reader.feed(bytes.mid(at, piece)), qPrintable(reader.error()));
+        QVERIFY(reader.finish());
+        QCOMPARE(described(pieces), described(whole));
+        QCOMPARE(reader.bytesRead(), bytes.size());
+    }
+
+    void aRenamedTaskKeepsItsIdAndTakesItsNewName()
+    {
+        // asyncio.create_task(coro, name="fetch") names the task after creating it.
+        StreamWriter w;
+        w.label(1, "fetch_page").label(2, "fetch 3");
+        w.task(1, 0, 1, 2).event(EventKind::TaskCreated, 1, 0, 1);
+        w.task(1, 0, 2).event(EventKind::TaskStarted, 1);
+        Trace trace;
+        RecorderStreamReader reader(trace);
+        QVERIFY(reader.feed(w.bytes()));
+        QCOMPARE(trace.taskName(1), QStringLiteral("fetch 3"));
+        QCOMPARE(trace.size(), 2);
+    }
+
+    void malformedStreamsStopWithAReason_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("reason");
+        QTest::addColumn<int>("eventsKept");
+        const QByteArray valid = twoTasks().bytes();
+        QTest::newRow("not a stream")
+            << QByteArray("HTTP/1.1 200 OK\r\n\r\n") << "not a Loopscope recorder stream" << 0;
+        QTest::newRow("another version")
+            << QByteArray("LOOPSCOPE-PY 9\n") << "not a Loopscope recorder stream" << 0;
+        QTest::newRow("unknown record")
+            << StreamWriter().record(150, 0, 0, 0, 0, 0, 0).bytes() << "unknown record kind 150" << 0;
+        QTest::newRow("label out of order")
+            << StreamWriter().label(2, "x").bytes() << "label 2 declared where label 1" << 0;
+        QTest::newRow("label never declared")
+            << StreamWriter().task(1, 0, 4).bytes() << "label 4 used before" << 0;
+        QTest::newRow("task never declared") << StreamWriter().event(EventKind::TaskStarted, 3).bytes()
+                                             << "task 3, which was never declared" << 0;
+        QTest::newRow("awaits a task never declared")
+            << StreamWriter()
+                   .label(1, "a")
+                   .task(1, 0, 1)
+                   .event(EventKind::TaskSuspended, 1, 9, 0, 0, WaitKind::Task)
+                   .bytes()
+            << "names task 9" << 0;
+        QTest::newRow("huge task id") << StreamWriter().label(1, "a").task(4'000'000'000u, 0, 1).bytes()
+                                      << "task id 4000000000 out of order" << 0;
+        QTest::newRow("parent from the future") << StreamWriter().label(1, "a").task(1, 5, 1).bytes()
+                                                << "parent 5, which does not exist yet" << 0;
+        QTest::newRow("huge text") << StreamWriter().record(200, 0, 0, 0, 1u << 30, 1, 0).bytes()
+                                   << "a text of 1073741824 bytes" << 0;
+        QTest::newRow("timer ids skip")
+            << StreamWriter().label(1, "a").task(1, 0, 1).event(EventKind::TimerArmed, 1, 7, 10).bytes()
+            << "I/O or timer id 7 out of order" << 0;
+        QTest::newRow("time before the start")
+            << StreamWriter().event(EventKind::LoopStarted, 0, 0, 0, 0, WaitKind::Other, -5).bytes()
+            << "before the recording began" << 0;
+        // Garbage after good events: what came before stays.
+        QByteArray tail = valid;
+        tail.append(QByteArray(24, '\xee'));
+        QTest::newRow("garbage after events") << tail << "unknown record kind 238" << 15;
+    }
+
+    void malformedStreamsStopWithAReason()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, reason);
+        QFETCH(int, eventsKept);
+        Trace trace;
+        RecorderStreamReader reader(trace);
+        QVERIFY(!reader.feed(bytes));
+        QVERIFY(reader.hasError());
+        QVERIFY2(reader.error().contains(reason), qPrintable(reader.error()));
+        QVERIFY2(reader.error().contains(QStringLiteral("at byte")), qPrintable(reader.error()));
+        QCOMPARE(trace.size(), eventsKept);
+        // Once broken, the reader reads nothing more.
+        QVERIFY(!reader.feed(twoTasks().bytes()));
+        QCOMPARE(trace.size(), eventsKept);
+    }
+
+    void aStreamCutInsideARecordIsReportedAtTheEnd()
+    {
+        const QByteArray bytes = twoTasks().bytes();
+        Trace trace;
+        RecorderStreamReader reader(trace);
+        QVERIFY(reader.feed(bytes.left(bytes.size() - 10)));
+        QCOMPARE(trace.size(), 14);
+        QVERIFY(!reader.finish());
+        QVERIFY(reader.error().contains(QStringLiteral("in the middle of a record")));
+        Trace empty;
+        RecorderStreamReader nothing(empty);
+        QVERIFY(nothing.finish()); // a program that never started its loop sends nothing: not an error
+    }
+
+    void aClockThatGoesBackIsHeld()
+    {
+        StreamWriter w;
+        w.event(EventKind::LoopStarted, 0, 0, 0, 0, WaitKind::Other, 5000);
+        w.event(EventKind::LoopWaiting, 0, 0, 10, 0, WaitKind::Other, 4000);
+        Trace trace;
+        RecorderStreamReader reader(trace);
+        QVERIFY(reader.feed(w.bytes()));
+        QCOMPARE(trace.at(1).timeNs, 5000);
+        QCOMPARE(reader.openLoops(), 1);
+    }
+
+    void garbageNeverCrashesTheReader()
+    {
+        // Mutations of a valid stream and plain noise: the reader either reads them or says why,
+        // never crashes, never keeps more events than were sent.
+        QRandomGenerator random(20261129);
+        const QByteArray valid = twoTasks().bytes();
+        int rejected = 0;
+        for (int round = 0; round < 3000; ++round) {
+            QByteArray bytes = valid;
+            const int flips = 1 + static_cast<int>(random.bounded(8));
+            for (int i = 0; i < flips; ++i) {
+                const auto at = static_cast<qsizetype>(random.bounded(static_cast<quint32>(bytes.size())));
+                bytes[at] = static_cast<char>(random.bounded(256));
+            }
+            if (round % 10 == 0)
+                bytes = RecorderStreamReader::Magic.toByteArray()
+                    + QByteArray(512, '\0'); // loops starting, over and over
+            if (round % 10 == 1) {
+                bytes = RecorderStreamReader::Magic.toByteArray();
+                for (int i = 0; i < 64; ++i)
+                    bytes.append(static_cast<char>(random.bounded(256)));
+            }
+            Trace trace;
+            RecorderStreamReader reader(trace);
+            const bool read = reader.feed(bytes) && reader.finish();
+            QVERIFY(trace.size() <= bytes.size() / RecorderStreamReader::RecordBytes);
+            if (!read) {
+                ++rejected;
+                QVERIFY(!reader.error().isEmpty());
+            }
+        }
+        QVERIFY(rejected > 100);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRecorderStream)
+#include "tst_recorderstream.moc"
