@@ -119,6 +119,7 @@ void PythonRecording::programFinished(int exitCode, QProcess::ExitStatus status)
     }
     if (!m_socket)
         m_streamEnded = true; // it never connected (it failed before its loop began, or is not Python)
+    emit programEnded();
     finishIfComplete();
 }
 

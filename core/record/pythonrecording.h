@@ -54,6 +54,8 @@ public:
 signals:
     //! Events arrived (the trace has grown).
     void grew();
+    //! The program's process ended (its last events may still be on their way).
+    void programEnded();
     //! The program ended and its stream was read to the end.
     void done();
 

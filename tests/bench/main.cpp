@@ -22,6 +22,7 @@ int main(int argc, char *argv[])
         { QStringLiteral("scheduler"), benchScheduler },
         { QStringLiteral("server"), benchServer },
         { QStringLiteral("http"), benchHttp },
+        { QStringLiteral("pytrace"), benchPytrace },
 #ifdef LOOPSCOPE_BENCH_GUI
         { QStringLiteral("export"), benchExport },
         { QStringLiteral("render"), benchRender },
