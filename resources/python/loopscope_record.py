@@ -472,6 +472,8 @@ def install(recorder):
     now = _now
     base = recorder.t0
     pack_step = _pack_step
+    known = _library_codes.get
+    coroutine = types.CoroutineType
 
     def _run(self):
         callback = self._callback
@@ -498,8 +500,18 @@ def install(recorder):
                         recorder.task_step_end(owner, tid, t0, t1)
                     # The common cases, kept lean: a step that yields (sleep(0)) or returns None.
                     elif not owner.done():
+                        # The line, at once in the usual shape: the task's own coroutine awaiting
+                        # asyncio (sleep(0)); any other shape is followed by _await_line().
+                        coro = owner.get_coro()
+                        inner = getattr(coro, "cr_await", None)
+                        if known(getattr(coro, "cr_code", None)) is False and (
+                                type(inner) is not coroutine or known(inner.cr_code)):
+                            line = coro.cr_frame.f_lineno
+                            line = line if line < 65536 else 0
+                        else:
+                            line = _await_line(coro)
                         append(pack_step(kind, lane, 0, tid, 0, 0, t0 - base, TASK_SUSPENDED,
-                                         lane | WAIT_YIELD, _await_line(owner.get_coro()), tid, 0, 0, t1 - base))
+                                         lane | WAIT_YIELD, line, tid, 0, 0, t1 - base))
                     elif owner._result is None and owner._exception is None and not owner.cancelled():
                         append(pack_step(kind, lane, 0, tid, 0, 0, t0 - base, TASK_RETURNED, lane, 0, tid, 0, 0,
                                          t1 - base))
