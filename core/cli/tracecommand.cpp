@@ -23,6 +23,8 @@ QString TraceCommandOptions::usage()
         "  --no-window   no window: write the trace to a file and print a summary\n"
         "  --out FILE    where --no-window writes the trace (default: SCRIPT.loopscope here)\n"
         "  --cwd DIR     run the program in DIR\n"
+        "  --screenshot FILE  in the window: once the program has ended, save a picture of the window and "
+        "exit\n"
         "  the program:  python3 [options] SCRIPT [ARGS], python3 -m MODULE [ARGS] or SCRIPT.py [ARGS]\n");
 }
 
@@ -51,11 +53,14 @@ std::optional<TraceCommandOptions> TraceCommandOptions::parse(const QStringList 
             options.help = true;
         } else if (arg == u"--no-window") {
             options.noWindow = true;
-        } else if (arg == u"--out" || arg == u"--cwd") {
+        } else if (arg == u"--out" || arg == u"--cwd" || arg == u"--screenshot") {
             const std::optional<QString> given = value(arg);
             if (!given)
                 return failed(QStringLiteral("%1 needs a value").arg(arg));
-            (arg == u"--out" ? options.out : options.workingDirectory) = *given;
+            (arg == u"--out"          ? options.out
+                    : arg == u"--cwd" ? options.workingDirectory
+                                      : options.screenshot)
+                = *given;
         } else if (arg.startsWith(u'-')) {
             return failed(QStringLiteral("unknown option '%1' (the program goes after --)").arg(arg));
         } else {
@@ -68,6 +73,8 @@ std::optional<TraceCommandOptions> TraceCommandOptions::parse(const QStringList 
     if (options.program.isEmpty())
         return failed(
             QStringLiteral("which program? Write it after --, as in: loopscope trace -- python3 app.py"));
+    if (!options.screenshot.isEmpty() && options.noWindow)
+        return failed(QStringLiteral("--screenshot pictures the window: it does not go with --no-window"));
     if (!options.out.isEmpty() && !options.noWindow)
         return failed(
             QStringLiteral("--out goes with --no-window; in the window, File → Save Trace keeps it"));

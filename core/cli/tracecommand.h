@@ -21,6 +21,7 @@ struct TraceCommandOptions
     QStringList program;      //!< the words after --
     QString out;              //!< --out
     QString workingDirectory; //!< --cwd
+    QString screenshot;       //!< --screenshot: the window, once the program has ended, saved as PNG
     bool noWindow = false;
     bool help = false;
 

@@ -43,6 +43,21 @@ void takeSteps(RunSession &session, qint64 steps)
 
 namespace {
 
+//! Lets the window lay out and paint once, then saves a picture of it to `path`.
+int saveScreenshot(MainWindow &window, const QString &path, QTextStream &err)
+{
+    window.feed().flush();
+    QEventLoop settle;
+    QTimer::singleShot(300, &settle, &QEventLoop::quit);
+    settle.exec();
+    if (!window.grab().save(path)) {
+        err << "loopscope: could not save the screenshot to " << path << '\n';
+        return 1;
+    }
+    QTextStream(stdout) << "saved " << path << '\n';
+    return 0;
+}
+
 void setUpApplication()
 {
     QApplication::setApplicationName(QStringLiteral("Loopscope"));
@@ -74,7 +89,15 @@ int runDesktopAppTracing(int argc, char **argv, const TraceCommandOptions &optio
         return 2;
     }
     window.show();
-    return QApplication::exec();
+    if (options.screenshot.isEmpty())
+        return QApplication::exec();
+    const QDeadlineTimer deadline(std::chrono::minutes(2));
+    while (!window.session().isFinished() && !deadline.hasExpired()) {
+        QEventLoop wait;
+        QTimer::singleShot(20, &wait, &QEventLoop::quit);
+        wait.exec();
+    }
+    return saveScreenshot(window, options.screenshot, err);
 }
 
 int runDesktopApp(int &argc, char **argv)
@@ -126,18 +149,7 @@ int runDesktopApp(int &argc, char **argv)
 
     if (options.screenshot.isEmpty())
         return QApplication::exec();
-
-    // Let the window lay out and paint once before grabbing it.
-    window.feed().flush();
-    QEventLoop settle;
-    QTimer::singleShot(300, &settle, &QEventLoop::quit);
-    settle.exec();
-    if (!window.grab().save(options.screenshot)) {
-        err << "loopscope: could not save the screenshot to " << options.screenshot << '\n';
-        return 1;
-    }
-    QTextStream(stdout) << "saved " << options.screenshot << '\n';
-    return 0;
+    return saveScreenshot(window, options.screenshot, err);
 }
 
 } // namespace Loopscope
