@@ -55,9 +55,27 @@ status=$?
 set -e
 [ "$status" -eq 2 ] || fail "an unknown option without a display exited with $status, not 2"
 grep -q "no-such-option" <<<"$message" || fail "the error does not name the option: $message"
-for command in list run fetch serve export; do
+for command in list run fetch serve export trace show; do
     help=$(env -u DISPLAY "$app" "$command" --help) || fail "'loopscope $command --help' exited with status $?"
     grep -qi "usage: loopscope $command" <<<"$help" || fail "'loopscope $command --help' printed no usage: $help"
 done
+
+# A Python program traced in the real window: it runs to its end, its status is kept, the window is drawn.
+program="$out/sleeps.py"
+cat >"$program" <<'PY'
+import asyncio
+async def nap(name, seconds):
+    await asyncio.sleep(seconds)
+    print(name, "woke", flush=True)
+async def main():
+    await asyncio.gather(nap("a", 0.2), nap("b", 0.1))
+asyncio.run(main())
+PY
+traced="$out/traced.png"
+rm -f "$traced"
+printed=$(xvfb-run -a -s "-screen 0 1600x1000x24" "$app" trace --screenshot "$traced" -- python3 "$program") \
+    || fail "'loopscope trace' in the window exited with status $?"
+[ "$(head -n1 <<<"$printed")" = "b woke" ] || fail "the traced program's output did not pass through: $printed"
+[ -s "$traced" ] && [ "$(stat -c %s "$traced")" -gt 20000 ] || fail "no picture of the traced program at $traced"
 
 echo "smoke: ok (${width}x${height} screenshot at $shot)"
