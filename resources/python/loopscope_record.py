@@ -47,6 +47,7 @@ import struct
 import sys
 import threading
 import time
+import traceback
 import types
 
 MAGIC = b"LOOPSCOPE-PY 1\n"
@@ -71,6 +72,7 @@ VALUE_CHARS = 60
 
 _pack = struct.Struct("<BBHIIIq").pack
 _pack_step = struct.Struct("<BBHIIIqBBHIIIq").pack  # two events at once: a resumption and its end
+_NO_WAIT = (0, 0, 0, 0)
 _now = time.perf_counter_ns
 _stdlib_dir = os.path.dirname(os.__file__)
 _own_file = os.path.abspath(__file__)
@@ -133,10 +135,12 @@ class Recorder:
         self.tasks = {}        # live task -> id
         self.started = set()   # ids of tasks that have run
         self.pending_io = {}   # task id -> (io id, label) it waits for
+        self.waits = {}        # task id -> (wait, other, label, line) of its suspension, for its resumption
         self.timers = {}       # TimerHandle -> (timer id, task id)
         self.executor_futures = {}  # future of run_in_executor -> label
         self.callbacks = {}    # code of a callback -> task id of its lane (0: asyncio's own)
         self.last_timer = {}   # task id -> the timer it armed last
+        self.running_callback = 0  # the program's callback running now (its lane), if any
         self.loop_lanes = {}   # thread id -> lane
         self.open_loops = set()  # loops started and not closed yet
         self.default_names = {}  # task id -> (default name, parent), until it first runs
@@ -219,11 +223,21 @@ class Recorder:
         pending = self.pending_io.pop(tid, None)
         if pending is not None:
             self.emit(IO_COMPLETED, tid, pending[0], self.label(pending[1]), t=t0)
-        self.emit(TASK_RESUMED if tid in self.started else self.first_step(task, tid), tid, t=t0)
+        self.step_started(TASK_RESUMED if tid in self.started else self.first_step(task, tid), tid, t0)
         try:
             run(handle)
         finally:
             self.task_step_end(task, tid, t0, _now())
+
+    def step_started(self, kind, tid, t0):
+        """A task's step begins; a resumption says which wait it ends (kind, id, label, line)."""
+        wait, other, detail, line = self.waits.pop(tid, _NO_WAIT)
+        self.emit(kind, tid, other, detail, line, wait, t0)
+
+    def start_record(self, kind, tid, t0):
+        """step_started()'s record, to be put in place later."""
+        wait, other, detail, line = self.waits.pop(tid, _NO_WAIT)
+        return _pack(kind, wait | (self.thread_lane << 3), line, tid, other, detail, t0 - self.t0)
 
     def task_step_end(self, task, tid, t0, t1):
         if task.done():
@@ -235,6 +249,7 @@ class Recorder:
 
     def task_ended(self, task, tid, t):
         del self.tasks[task]
+        self.waits.pop(tid, None)
         self.started.discard(tid)
         if task.cancelled():
             self.emit(TASK_CANCELLED, tid, t=t)
@@ -251,14 +266,17 @@ class Recorder:
         waiter = task._fut_waiter
         line, frame = _await_site(task.get_coro())
         if waiter is None:
+            self.waits[tid] = (WAIT_YIELD, 0, 0, line)
             self.emit(TASK_SUSPENDED, tid, 0, 0, line, WAIT_YIELD, t)
             return
         wait, other, text = self.classify(waiter, frame, tid)
+        label = self.label(text)
         if wait == WAIT_IO:
             other = next(self.io_ids)
             self.pending_io[tid] = (other, text + ": done")
-            self.emit(IO_SUBMITTED, tid, other, self.label(text), line, t=t)
-        self.emit(TASK_SUSPENDED, tid, other, self.label(text), line, wait, t)
+            self.emit(IO_SUBMITTED, tid, other, label, line, t=t)
+        self.waits[tid] = (wait, other, label, line)
+        self.emit(TASK_SUSPENDED, tid, other, label, line, wait, t)
 
     def classify(self, waiter, frame, tid):
         """What a task waits for: (wait kind, other id, label)."""
@@ -280,16 +298,18 @@ class Recorder:
     # ---- timers and callbacks ----
 
     def timer_armed(self, loop, handle, delay):
+        # Armed by the task (or program callback) that runs now; it fires for the program's callback
+        # it will run (call_later), else for the task that armed it (a sleep). asyncio's own timers
+        # outside the program's tasks are not recorded.
         current = _tasks.current_task(loop)
-        tid = self.tasks.get(current, 0) if current is not None else 0
-        if tid == 0:
-            tid = self.callback_task(handle._callback)
-            if tid == 0:
-                return
+        armer = self.tasks.get(current, 0) if current is not None else self.running_callback
+        target = self.callback_task(handle._callback) or armer
+        if target == 0:
+            return
         timer = next(self.timer_ids)
-        self.timers[handle] = (timer, tid)
-        self.last_timer[tid] = timer
-        self.emit(TIMER_ARMED, tid, timer, max(0, min(int(delay * 1e6), NO_WAIT - 1)))
+        self.timers[handle] = (timer, target)
+        self.last_timer[armer] = timer
+        self.emit(TIMER_ARMED, armer, timer, max(0, min(int(delay * 1e6), NO_WAIT - 1)))
 
     def timer_fired(self, handle):
         fired = self.timers.pop(handle, None)
@@ -318,9 +338,11 @@ class Recorder:
         t0 = _now()
         self.emit(TASK_STARTED if tid not in self.started else TASK_RESUMED, tid, t=t0)
         self.started.add(tid)
+        self.running_callback = tid
         try:
             run(handle)
         finally:
+            self.running_callback = 0
             t1 = _now()
             self.emit(TASK_SUSPENDED, tid, 0, self.label("callback done"), 0, WAIT_OTHER, t1)
             if t1 - t0 > SLOW_NS:
@@ -457,7 +479,12 @@ def _short(value):
 
 
 def _task_name(task):
-    return task.get_name()
+    """The task's name as the trace has it: asyncio's "Task-7" is "<its coroutine> 7"."""
+    name = task.get_name()
+    if name.startswith("Task-") and name[5:].isdigit():
+        coro = task.get_coro()
+        return "%s %s" % (getattr(coro, "__qualname__", None) or type(coro).__name__, name[5:])
+    return name
 
 
 def install(recorder):
@@ -474,6 +501,9 @@ def install(recorder):
     pack_step = _pack_step
     known = _library_codes.get
     coroutine = types.CoroutineType
+    waits = recorder.waits
+    waits_pop = waits.pop
+    no_wait = _NO_WAIT
 
     def _run(self):
         callback = self._callback
@@ -493,10 +523,10 @@ def install(recorder):
                     lane = recorder.thread_lane << 3
                     if len(queue) != mark:
                         # The step recorded things of its own (tasks it created...): its start goes first.
-                        queue.insert(mark, _pack(kind, lane, 0, tid, 0, 0, t0 - base))
+                        queue.insert(mark, recorder.start_record(kind, tid, t0))
                         recorder.task_step_end(owner, tid, t0, t1)
                     elif t1 - t0 > SLOW_NS or owner._fut_waiter is not None:
-                        recorder.emit(kind, tid, t=t0)
+                        recorder.step_started(kind, tid, t0)
                         recorder.task_step_end(owner, tid, t0, t1)
                     # The common cases, kept lean: a step that yields (sleep(0)) or returns None.
                     elif not owner.done():
@@ -510,15 +540,18 @@ def install(recorder):
                             line = line if line < 65536 else 0
                         else:
                             line = _await_line(coro)
-                        append(pack_step(kind, lane, 0, tid, 0, 0, t0 - base, TASK_SUSPENDED,
-                                         lane | WAIT_YIELD, line, tid, 0, 0, t1 - base))
+                        wait, other, detail, resumed_line = waits_pop(tid, no_wait)
+                        append(pack_step(kind, lane | wait, resumed_line, tid, other, detail, t0 - base,
+                                         TASK_SUSPENDED, lane | WAIT_YIELD, line, tid, 0, 0, t1 - base))
+                        waits[tid] = (WAIT_YIELD, 0, 0, line)
                     elif owner._result is None and owner._exception is None and not owner.cancelled():
-                        append(pack_step(kind, lane, 0, tid, 0, 0, t0 - base, TASK_RETURNED, lane, 0, tid, 0, 0,
-                                         t1 - base))
+                        wait, other, detail, resumed_line = waits_pop(tid, no_wait)
+                        append(pack_step(kind, lane | wait, resumed_line, tid, other, detail, t0 - base,
+                                         TASK_RETURNED, lane, 0, tid, 0, 0, t1 - base))
                         del tasks[owner]
                         started.discard(tid)
                     else:
-                        recorder.emit(kind, tid, t=t0)
+                        recorder.step_started(kind, tid, t0)
                         recorder.task_step_end(owner, tid, t0, t1)
                     if len(queue) >= FLUSH_EVENTS:
                         recorder.flush()
@@ -593,13 +626,20 @@ def install(recorder):
 
     _base_events.BaseEventLoop.close = recorded_close
 
-    runner_run = _runners.Runner.run
+    run = _runners.run
 
-    def recorded_runner_run(self, coro, **options):
+    def recorded_run(main, **options):
         if _events._get_running_loop() is not None:
             recorder.message("asyncio.run() called inside a running loop: refused (RuntimeError)",
                              recorder.tasks.get(_tasks.current_task(), 0))
-        else:
+        return run(main, **options)
+
+    asyncio.run = _runners.run = recorded_run
+
+    runner_run = _runners.Runner.run
+
+    def recorded_runner_run(self, coro, **options):
+        if _events._get_running_loop() is None:
             loop = self.get_loop()
             if not isinstance(loop, _base_events.BaseEventLoop):
                 kind = "%s.%s" % (type(loop).__module__, type(loop).__qualname__)
@@ -638,14 +678,35 @@ def _main(argv):
     })
     install(recorder)
     atexit.register(recorder.close)
-    if module is not None:
-        sys.argv = [module] + args
-        runpy.run_module(module, run_name="__main__", alter_sys=True)
-    else:
-        sys.argv = [script] + args
-        sys.path[0] = os.path.dirname(os.path.abspath(script))
-        runpy.run_path(script, run_name="__main__")
+    try:
+        if module is not None:
+            sys.argv = [module] + args
+            runpy.run_module(module, run_name="__main__", alter_sys=True)
+        else:
+            sys.argv = [script] + args
+            sys.path[0] = os.path.dirname(os.path.abspath(script))
+            runpy.run_path(script, run_name="__main__")
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except BaseException as error:
+        # Reported as Python itself would, without the recorder's and runpy's frames.
+        traceback.print_exception(type(error), error, _program_frames(error.__traceback__))
+        return 1
     return 0
+
+
+def _program_frames(tb):
+    """The traceback `tb` without the recorder's own frames and runpy's."""
+    kept = []
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name != _own_file and name != runpy.__file__ and not name.startswith("<frozen runpy"):
+            kept.append(tb)
+        tb = tb.tb_next
+    chain = None
+    for frame in reversed(kept):
+        chain = types.TracebackType(chain, frame.tb_frame, frame.tb_lasti, frame.tb_lineno)
+    return chain
 
 
 if __name__ == "__main__":
