@@ -131,6 +131,31 @@ private slots:
         QCOMPARE(reader.bytesRead(), bytes.size());
     }
 
+    void aBareResumptionEndsTheTasksLastSuspension()
+    {
+        // The recorder sends resumptions bare; the reader gives them the wait they end, as
+        // Loopscope's own scheduler records it.
+        Trace trace;
+        RecorderStreamReader reader(trace);
+        QVERIFY(reader.feed(twoTasks().bytes()));
+        const TraceEvent workerResumed = trace.at(10);
+        QCOMPARE(workerResumed.kind, EventKind::TaskResumed);
+        QCOMPARE(workerResumed.task, 2u);
+        QCOMPARE(workerResumed.wait(), WaitKind::Timer);
+        QCOMPARE(workerResumed.other, 1u);
+        QCOMPARE(workerResumed.line, 7);
+        QCOMPARE(trace.labels().text(workerResumed.detail), QStringLiteral("sleep 0.1 s"));
+        const TraceEvent mainResumed = trace.at(12);
+        QCOMPARE(mainResumed.task, 1u);
+        QCOMPARE(mainResumed.wait(), WaitKind::Task);
+        QCOMPARE(mainResumed.other, 2u);
+        QCOMPARE(mainResumed.line, 12);
+        // A start ends no wait.
+        QCOMPARE(trace.at(2).kind, EventKind::TaskStarted);
+        QCOMPARE(trace.at(2).wait(), WaitKind::Other);
+        QCOMPARE(trace.at(2).line, 0);
+    }
+
     void aRenamedTaskKeepsItsIdAndTakesItsNewName()
     {
         // asyncio.create_task(coro, name="fetch") names the task after creating it.

@@ -39,10 +39,9 @@ std::optional<TraceCommandOptions> TraceCommandOptions::parse(const QStringList 
     qsizetype i = 0;
     for (; i < args.size(); ++i) {
         const QString &arg = args[i];
-        const auto value = [&](const QString &name) -> std::optional<QString> {
+        const auto value = [&]() -> std::optional<QString> {
             if (i + 1 >= args.size())
                 return std::nullopt;
-            Q_UNUSED(name);
             return args[++i];
         };
         if (arg == u"--") {
@@ -54,7 +53,7 @@ std::optional<TraceCommandOptions> TraceCommandOptions::parse(const QStringList 
         } else if (arg == u"--no-window") {
             options.noWindow = true;
         } else if (arg == u"--out" || arg == u"--cwd" || arg == u"--screenshot") {
-            const std::optional<QString> given = value(arg);
+            const std::optional<QString> given = value();
             if (!given)
                 return failed(QStringLiteral("%1 needs a value").arg(arg));
             (arg == u"--out"          ? options.out

@@ -199,6 +199,20 @@ bool RecorderStreamReader::readEvent(const unsigned char *record)
     }
     if (event.timeNs < 0)
         return fail(QStringLiteral("an event before the recording began (time %1 ns)").arg(event.timeNs));
+    if (event.task != NoTask
+        && (event.kind == EventKind::TaskSuspended || event.kind == EventKind::TaskResumed)) {
+        if (event.task >= m_suspensions.size())
+            m_suspensions.resize(std::max<std::size_t>(event.task + 1, m_suspensions.size() * 2));
+        Suspension &last = m_suspensions[event.task];
+        if (event.kind == EventKind::TaskSuspended) {
+            last = Suspension { event.other, event.detail, event.line, event.waitCode };
+        } else if (event.other == 0 && event.detail == NoLabel && event.line == 0 && event.waitCode == 0) {
+            event.other = last.other;
+            event.detail = last.detail;
+            event.line = last.line;
+            event.waitCode = last.wait;
+        }
+    }
     // Loopscope's views expect a lane's clock never to go back; the recorder's clock is monotonic,
     // so only a broken stream would: its time is held where it was.
     std::int64_t &last = m_lastTime[event.thread];

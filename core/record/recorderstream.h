@@ -21,7 +21,9 @@ struct RecordedProgramInfo
  * Reads the stream of a program recorder (resources/python/loopscope_record.py documents it):
  * "LOOPSCOPE-PY 1\n", then 24-byte records: events in Loopscope's event model, and the labels,
  * task names and program information they refer to. Bytes arrive in any pieces (feed()); every
- * whole record is appended to the trace at once.
+ * whole record is appended to the trace at once. A bare resumption (the recorder keeps its hot
+ * path short) gets the wait, id, label and line of the task's last suspension, as Loopscope's own
+ * scheduler records them.
  *
  * A malformed stream (another header, an unknown record, a label or task it never declared, an
  * id out of bounds, a text longer than MaxTextBytes) stops the reading with error() saying what
@@ -64,6 +66,14 @@ private:
     RecordedProgramInfo m_info;
     std::vector<LabelId> m_labels { NoLabel }; //!< stream label id -> trace label id
     std::vector<bool> m_tasks;                 //!< declared task ids
+    struct Suspension
+    {
+        std::uint32_t other = 0;
+        std::uint32_t detail = 0;
+        std::uint16_t line = 0;
+        std::uint8_t wait = 0;
+    };
+    std::vector<Suspension> m_suspensions; //!< by task id: its last suspension
     std::uint32_t m_ioIds = 0;
     std::uint32_t m_timerIds = 0;
     std::int64_t m_lastTime[MaxThreadLanes] = {};

@@ -17,7 +17,8 @@ The stream ("LOOPSCOPE-PY 1\\n", then records of 24 bytes, little-endian):
     detail u32 | time ns i64
 
 Kinds below 200 are Loopscope's event kinds (see EVENT below); for them `detail` is a label id or
-a number, as Loopscope's trace says. Kinds from 200 declare things the events refer to:
+a number, as Loopscope's trace says. A resumption is sent bare: the reader gives it the wait, the
+id, the label and the line of the task's last suspension, which it ends. Kinds from 200 declare things the events refer to:
     200 LABEL  detail = label id, other = length; the UTF-8 text follows
     201 TASK   task = id, other = parent task, detail = name label, time = a number that ends the
                name (0: none): tasks named by asyncio ("Task-7") are "<coroutine> 7", one label for all
@@ -30,6 +31,7 @@ program, sending blocks and the program waits (it is never cut short and no even
 import asyncio
 import asyncio.base_events as _base_events
 import asyncio.events as _events
+import asyncio.format_helpers as _format_helpers
 import asyncio.futures as _futures
 import asyncio.locks as _locks
 import asyncio.queues as _queues
@@ -72,7 +74,6 @@ VALUE_CHARS = 60
 
 _pack = struct.Struct("<BBHIIIq").pack
 _pack_step = struct.Struct("<BBHIIIqBBHIIIq").pack  # two events at once: a resumption and its end
-_NO_WAIT = (0, 0, 0, 0)
 _now = time.perf_counter_ns
 _stdlib_dir = os.path.dirname(os.__file__)
 _own_file = os.path.abspath(__file__)
@@ -135,7 +136,6 @@ class Recorder:
         self.tasks = {}        # live task -> id
         self.started = set()   # ids of tasks that have run
         self.pending_io = {}   # task id -> (io id, label) it waits for
-        self.waits = {}        # task id -> (wait, other, label, line) of its suspension, for its resumption
         self.timers = {}       # TimerHandle -> (timer id, task id)
         self.executor_futures = {}  # future of run_in_executor -> label
         self.callbacks = {}    # code of a callback -> task id of its lane (0: asyncio's own)
@@ -230,14 +230,12 @@ class Recorder:
             self.task_step_end(task, tid, t0, _now())
 
     def step_started(self, kind, tid, t0):
-        """A task's step begins; a resumption says which wait it ends (kind, id, label, line)."""
-        wait, other, detail, line = self.waits.pop(tid, _NO_WAIT)
-        self.emit(kind, tid, other, detail, line, wait, t0)
+        """A task's step begins (Loopscope's reader adds the wait a resumption ends)."""
+        self.emit(kind, tid, t=t0)
 
     def start_record(self, kind, tid, t0):
         """step_started()'s record, to be put in place later."""
-        wait, other, detail, line = self.waits.pop(tid, _NO_WAIT)
-        return _pack(kind, wait | (self.thread_lane << 3), line, tid, other, detail, t0 - self.t0)
+        return _pack(kind, self.thread_lane << 3, 0, tid, 0, 0, t0 - self.t0)
 
     def task_step_end(self, task, tid, t0, t1):
         if task.done():
@@ -249,7 +247,6 @@ class Recorder:
 
     def task_ended(self, task, tid, t):
         del self.tasks[task]
-        self.waits.pop(tid, None)
         self.started.discard(tid)
         if task.cancelled():
             self.emit(TASK_CANCELLED, tid, t=t)
@@ -266,7 +263,6 @@ class Recorder:
         waiter = task._fut_waiter
         line, frame = _await_site(task.get_coro())
         if waiter is None:
-            self.waits[tid] = (WAIT_YIELD, 0, 0, line)
             self.emit(TASK_SUSPENDED, tid, 0, 0, line, WAIT_YIELD, t)
             return
         wait, other, text = self.classify(waiter, frame, tid)
@@ -275,7 +271,6 @@ class Recorder:
             other = next(self.io_ids)
             self.pending_io[tid] = (other, text + ": done")
             self.emit(IO_SUBMITTED, tid, other, label, line, t=t)
-        self.waits[tid] = (wait, other, label, line)
         self.emit(TASK_SUSPENDED, tid, other, label, line, wait, t)
 
     def classify(self, waiter, frame, tid):
@@ -470,6 +465,16 @@ def _await_line(coro, known=_library_codes, coroutine=types.CoroutineType):
     return line if line < 65536 else 0
 
 
+def _report_callback_error(handle, error):
+    """What asyncio's Handle._run does with an exception from a callback: hand it to the loop."""
+    source = getattr(_format_helpers, "_format_callback_source", None)
+    description = source(handle._callback, handle._args) if source else repr(handle)
+    context = {"message": "Exception in callback %s" % description, "exception": error, "handle": handle}
+    if handle._source_traceback:
+        context["source_traceback"] = handle._source_traceback
+    handle._loop.call_exception_handler(context)
+
+
 def _short(value):
     try:
         text = repr(value)
@@ -501,9 +506,7 @@ def install(recorder):
     pack_step = _pack_step
     known = _library_codes.get
     coroutine = types.CoroutineType
-    waits = recorder.waits
-    waits_pop = waits.pop
-    no_wait = _NO_WAIT
+    callback_lanes_get = recorder.callbacks.get
 
     def _run(self):
         callback = self._callback
@@ -517,7 +520,13 @@ def install(recorder):
                 mark = len(queue)
                 t0 = now()
                 try:
-                    handle_run(self)
+                    # Handle._run's own work, without a second call per step (the hot path's biggest cost).
+                    try:
+                        self._context.run(callback, *self._args)
+                    except (SystemExit, KeyboardInterrupt):
+                        raise
+                    except BaseException as error:
+                        _report_callback_error(self, error)
                 finally:
                     t1 = now()
                     lane = recorder.thread_lane << 3
@@ -540,13 +549,10 @@ def install(recorder):
                             line = line if line < 65536 else 0
                         else:
                             line = _await_line(coro)
-                        wait, other, detail, resumed_line = waits_pop(tid, no_wait)
-                        append(pack_step(kind, lane | wait, resumed_line, tid, other, detail, t0 - base,
+                        append(pack_step(kind, lane, 0, tid, 0, 0, t0 - base,
                                          TASK_SUSPENDED, lane | WAIT_YIELD, line, tid, 0, 0, t1 - base))
-                        waits[tid] = (WAIT_YIELD, 0, 0, line)
                     elif owner._result is None and owner._exception is None and not owner.cancelled():
-                        wait, other, detail, resumed_line = waits_pop(tid, no_wait)
-                        append(pack_step(kind, lane | wait, resumed_line, tid, other, detail, t0 - base,
+                        append(pack_step(kind, lane, 0, tid, 0, 0, t0 - base,
                                          TASK_RETURNED, lane, 0, tid, 0, 0, t1 - base))
                         del tasks[owner]
                         started.discard(tid)
@@ -558,11 +564,20 @@ def install(recorder):
                 return
         if timers and self in timers:
             recorder.timer_fired(self)
-        tid = recorder.callback_task(callback)
+        code = getattr(callback, "__code__", None)
+        tid = callback_lanes_get(code) if code is not None else None
+        if tid is None:
+            tid = recorder.callback_task(callback)
         if tid:
             recorder.callback_run(self, tid, handle_run)
         else:
-            handle_run(self)
+            # asyncio's own callbacks (a gather's bookkeeping, a future's result): run as Handle._run does.
+            try:
+                self._context.run(callback, *self._args)
+            except (SystemExit, KeyboardInterrupt):
+                raise
+            except BaseException as error:
+                _report_callback_error(self, error)
         if len(queue) >= FLUSH_EVENTS:
             recorder.flush()
 
