@@ -300,6 +300,9 @@ private slots:
         window.session().stepBack();
         QCOMPARE(window.session().stepCount(), steps - 1);
         QVERIFY(window.session().isReplayingRecording());
+        QCOMPARE(window.code()->sourcePath(), script); // the replay still knows whose source it is
+        QVERIFY(window.session().recordedMetadata());
+        QCOMPARE(window.session().recordedMetadata()->sourceFile, script);
     }
 
     void stepAdvancesOneActionAndEveryViewAgrees()

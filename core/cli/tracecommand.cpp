@@ -124,7 +124,7 @@ int runTraceCommand(const TraceCommandOptions &options, QTextStream &err)
     const Trace &trace = recording.trace();
     TraceMetadata metadata = TraceMetadata::recordedNow(QString(), {}, ClockMode::Real);
     metadata.program = command.display();
-    metadata.sourceFile = command.scriptPath();
+    metadata.sourceFile = recording.info().script.isEmpty() ? command.scriptPath() : recording.info().script;
     err.flush();
     try {
         TraceFileWriter::save(trace, metadata, out);

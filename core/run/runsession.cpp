@@ -83,11 +83,11 @@ bool RunSession::replaceRun(const RunFactory &factory, qint64 steps, std::unique
     m_steps = taken;
     m_stepStarts = std::move(starts);
     m_lastStep = last;
+    if (keepOld)
+        *keepOld = std::move(old); // in place already while the views switch: they may ask about it
     emit runReplaced();
     if (taken > 0)
         emit stepped(m_lastStep);
-    if (keepOld)
-        *keepOld = std::move(old);
     old.reset();
     return true;
 }
@@ -129,6 +129,12 @@ void RunSession::stopProgram()
     Run *live = m_pausedLiveRun ? m_pausedLiveRun.get() : m_run.get();
     if (live && live->canStop())
         live->stop();
+}
+
+const TraceMetadata *RunSession::recordedMetadata() const
+{
+    const Run *live = m_pausedLiveRun ? m_pausedLiveRun.get() : m_run.get();
+    return live ? live->recordedMetadata() : nullptr;
 }
 
 void RunSession::setSpeed(int stepsPerSecond)

@@ -61,6 +61,9 @@ public:
     //! replayed after a step back), and ending it.
     bool canStopProgram() const;
     void stopProgram();
+    //! What the run being played says about itself (a file's header, a recorded program), also
+    //! while a live run's recording is replayed; nullptr for a scenario.
+    const TraceMetadata *recordedMetadata() const;
 
     //! Steps per second while animating; 0 means as fast as possible.
     void setSpeed(int stepsPerSecond);

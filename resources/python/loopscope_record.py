@@ -82,6 +82,18 @@ _own_file = os.path.abspath(__file__)
 _library_codes = {}  # code -> whether it is the standard library's (asyncio included) or the recorder's
 
 
+_main_codes = {}  # code -> whether it is in the program's main file (whose lines events carry)
+_main_file = [""]  # the program's main file, absolute (set by _main)
+
+
+def _in_main_file(code, cache=_main_codes):
+    known = cache.get(code)
+    if known is None:
+        known = os.path.abspath(code.co_filename) == _main_file[0]
+        cache[code] = known
+    return known
+
+
 def _is_library(code, cache=_library_codes):
     """Whether a code object belongs to the standard library (asyncio included), not the program."""
     known = cache.get(code)
@@ -261,11 +273,14 @@ class Recorder:
 
     def task_suspended(self, task, tid, t):
         waiter = task._fut_waiter
-        line, frame = _await_site(task.get_coro())
-        if waiter is None:
-            self.emit(TASK_SUSPENDED, tid, 0, 0, line, WAIT_YIELD, t)
+        line, frame, elsewhere = _await_site(task.get_coro())
+        if waiter is None:  # a bare yield to the loop: asyncio.sleep(0), nearly always
+            label = self.label("sleep(0) (%s)" % elsewhere if elsewhere else "sleep(0)")
+            self.emit(TASK_SUSPENDED, tid, 0, label, line, WAIT_YIELD, t)
             return
         wait, other, text = self.classify(waiter, frame, tid)
+        if elsewhere:
+            text = "%s (%s)" % (text, elsewhere)  # the line is in another file than the one shown
         label = self.label(text)
         if wait == WAIT_IO:
             other = next(self.io_ids)
@@ -282,6 +297,11 @@ class Recorder:
             wait, describe = site
             if wait == WAIT_TIMER:
                 return WAIT_TIMER, self.last_timer.get(tid, 0), describe(frame.f_locals)
+            inner = frame.f_locals.get("fut") if frame.f_code is _WAIT_FOR_CODE else None
+            if isinstance(inner, _tasks.Task) and inner in self.tasks:
+                # wait_for(task): the task it waits for, and for how long at most
+                return WAIT_TASK, self.tasks[inner], "task %s (wait_for, timeout %s s)" % (
+                    _task_name(inner), frame.f_locals.get("timeout"))
             return wait, 0, describe(frame.f_locals)
         if isinstance(waiter, _tasks._GatheringFuture):
             return WAIT_TASK, 0, "gather (%d)" % len(getattr(waiter, "_children", ()))
@@ -427,12 +447,15 @@ def _wait_sites():
 
 
 _WAIT_SITES = _wait_sites()
+_WAIT_FOR_CODE = _code(_tasks, "wait_for")
 
 
 def _await_site(coro):
-    """(line of the program where the task awaits, frame of the innermost awaitable)."""
+    """(line of the program's main file where the task awaits, the frame of the innermost awaitable,
+    "file.py:line" when the program's innermost await is in another of its files)."""
     line = 0
     last = None
+    elsewhere = ""
     while coro is not None:
         frame = getattr(coro, "cr_frame", None)
         if frame is None:
@@ -443,15 +466,20 @@ def _await_site(coro):
         else:
             inner = coro.cr_await
         last = frame
-        if not _is_library(frame.f_code):
-            line = frame.f_lineno
+        code = frame.f_code
+        if not _is_library(code):
+            if _in_main_file(code):
+                line, elsewhere = frame.f_lineno, ""
+            else:
+                line, elsewhere = 0, "%s:%d" % (os.path.basename(code.co_filename), frame.f_lineno)
         coro = inner
-    return (line if line < 65536 else 0), last
+    return (line if line < 65536 else 0), last, elsewhere
 
 
 def _await_line(coro, known=_library_codes, coroutine=types.CoroutineType):
-    """The line of the program where the task awaits (the hot path's lean _await_site()): the
-    innermost coroutine of the program, found by following awaits until asyncio's own code."""
+    """The line of the program's main file where the task awaits (the hot path's lean
+    _await_site()): its innermost coroutine, found by following awaits until asyncio's own code;
+    0 when that is in another file."""
     line = 0
     while type(coro) is coroutine:
         code = coro.cr_code
@@ -460,7 +488,7 @@ def _await_line(coro, known=_library_codes, coroutine=types.CoroutineType):
             library = _is_library(code)
         if library:
             break
-        line = coro.cr_frame.f_lineno
+        line = coro.cr_frame.f_lineno if _in_main_file(code) else 0
         coro = coro.cr_await
     return line if line < 65536 else 0
 
@@ -505,6 +533,8 @@ def install(recorder):
     base = recorder.t0
     pack_step = _pack_step
     known = _library_codes.get
+    in_main = _main_codes.get
+    yield_label = recorder.label("sleep(0)")
     coroutine = types.CoroutineType
     callback_lanes_get = recorder.callbacks.get
 
@@ -543,14 +573,14 @@ def install(recorder):
                         # asyncio (sleep(0)); any other shape is followed by _await_line().
                         coro = owner.get_coro()
                         inner = getattr(coro, "cr_await", None)
-                        if known(getattr(coro, "cr_code", None)) is False and (
+                        if in_main(getattr(coro, "cr_code", None)) is True and (
                                 type(inner) is not coroutine or known(inner.cr_code)):
                             line = coro.cr_frame.f_lineno
                             line = line if line < 65536 else 0
                         else:
                             line = _await_line(coro)
                         append(pack_step(kind, lane, 0, tid, 0, 0, t0 - base,
-                                         TASK_SUSPENDED, lane | WAIT_YIELD, line, tid, 0, 0, t1 - base))
+                                         TASK_SUSPENDED, lane | WAIT_YIELD, line, tid, 0, yield_label, t1 - base))
                     elif owner._result is None and owner._exception is None and not owner.cancelled():
                         append(pack_step(kind, lane, 0, tid, 0, 0, t0 - base,
                                          TASK_RETURNED, lane, 0, tid, 0, 0, t1 - base))
@@ -683,10 +713,21 @@ def _main(argv):
         if not os.path.isfile(script):
             print("loopscope_record: no such file: %s" % script, file=sys.stderr)
             return 2
+    if module is not None:
+        import importlib.util
+        sys.path[0] = os.getcwd()  # as python3 -m MODULE has it
+        spec = importlib.util.find_spec(module)
+        if spec is not None and spec.submodule_search_locations is not None:
+            spec = importlib.util.find_spec(module + ".__main__")  # a package runs its __main__
+        if spec is None or not spec.origin:
+            print("loopscope_record: no module named %s" % module, file=sys.stderr)
+            return 1
+        script = spec.origin if spec.origin.endswith(".py") else ""
+    _main_file[0] = os.path.abspath(script) if script else ""
     sink = _Sink()
     recorder = Recorder(sink, script)
     recorder.info({
-        "program": " ".join([script or "-m " + module] + args),
+        "program": " ".join(["-m " + module if module else script] + args),
         "script": recorder.script,
         "python": sys.version.split()[0],
         "pid": os.getpid(),

@@ -130,7 +130,7 @@ bool FileCommands::saveTrace(const QString &path, QString *error) const
 
 TraceMetadata FileCommands::currentMetadata() const
 {
-    if (const TraceMetadata *recorded = m_session.run() ? m_session.run()->recordedMetadata() : nullptr)
+    if (const TraceMetadata *recorded = m_session.recordedMetadata())
         return *recorded;
     return TraceMetadata::recordedNow(m_session.scenario() ? m_session.scenario()->info().id : QString(),
         m_session.params(), m_session.clockMode());

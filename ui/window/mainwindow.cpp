@@ -412,13 +412,13 @@ void MainWindow::onRunReplaced()
         m_controls->showScenario(scenario->info(), m_session->params());
     } else {
         m_controls->showReplay(m_session->title());
-        if (const TraceMetadata *recorded = m_session->run()->recordedMetadata())
+        if (const TraceMetadata *recorded = m_session->recordedMetadata())
             scenarioId = recorded->scenarioId;
     }
     const Scenario *source = scenario ? scenario : m_registry.find(scenarioId);
     QString path = source ? source->info().sourcePath : QString();
     // A recorded program's own source, where its events' lines are.
-    if (const TraceMetadata *recorded = m_session->run()->recordedMetadata(); recorded && !source)
+    if (const TraceMetadata *recorded = m_session->recordedMetadata(); recorded && !source)
         path = recorded->sourceFile;
     if (!m_retrievalTitle.isEmpty() && m_session->title() == m_retrievalTitle)
         m_code->setSource(
