@@ -1,6 +1,7 @@
 // loopscope: with a subcommand as first argument, a command-line tool (no QApplication, so no
 // display needed); otherwise the desktop app.
 #include "cli/fetchcommand.h"
+#include "cli/lintcommand.h"
 #include "cli/listcommand.h"
 #include "cli/runcommand.h"
 #include "cli/runtimedirectory.h"
@@ -67,6 +68,7 @@ constexpr Subcommand subcommands[] = {
     { "fetch", inCoreApplication<Loopscope::runFetchCommand> },
     { "export", Loopscope::runExportMain }, // pictures need a (offscreen) QGuiApplication
     { "show", inCoreApplication<Loopscope::runShowCommand> },
+    { "lint", inCoreApplication<Loopscope::runLintCommand> },
     { "trace", traceMain },
 };
 

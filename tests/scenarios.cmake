@@ -7,3 +7,5 @@ loopscope_add_test(tst_scenariogoldens LABEL core LIBS loopscope_core)
 loopscope_add_test(tst_scenarioregistry LABEL core LIBS loopscope_core)
 loopscope_add_test(tst_tracedgenerator LABEL core LIBS loopscope_core)
 loopscope_add_test(tst_runcommand LABEL core LIBS loopscope_core)
+# What went wrong in a schedule (core/analysis/lints) and `loopscope lint`.
+loopscope_add_test(tst_lints LABEL core LIBS loopscope_core)

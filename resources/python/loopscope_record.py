@@ -150,7 +150,9 @@ class Recorder:
         self.pending_io = {}   # task id -> (io id, label) it waits for
         self.timers = {}       # TimerHandle -> (timer id, task id)
         self.executor_futures = {}  # future of run_in_executor -> label
-        self.callbacks = {}    # code of a callback -> task id of its lane (0: asyncio's own)
+        self.callbacks = {}    # code of a callback -> its name label (0: asyncio's own, not recorded)
+        self.callback_runs = {}  # name label -> how many runs of it were created
+        self.timed_callbacks = {}  # TimerHandle of a program callback -> the task of that run
         self.last_timer = {}   # task id -> the timer it armed last
         self.running_callback = 0  # the program's callback running now (its lane), if any
         self.loop_lanes = {}   # thread id -> lane
@@ -318,9 +320,12 @@ class Recorder:
         # outside the program's tasks are not recorded.
         current = _tasks.current_task(loop)
         armer = self.tasks.get(current, 0) if current is not None else self.running_callback
-        target = self.callback_task(handle._callback) or armer
+        label = self.callback_label(handle._callback)
+        target = self.callback_task(label) if label else armer
         if target == 0:
             return
+        if label:
+            self.timed_callbacks[handle] = target
         timer = next(self.timer_ids)
         self.timers[handle] = (timer, target)
         self.last_timer[armer] = timer
@@ -331,35 +336,39 @@ class Recorder:
         if fired is not None:
             self.emit(TIMER_FIRED, fired[1], fired[0])
 
-    def callback_task(self, callback):
-        """The lane of a plain callback of the program (0 for asyncio's and Python's own)."""
+    def callback_label(self, callback):
+        """The name label of a plain callback of the program (0 for asyncio's and Python's own)."""
         target = getattr(callback, "func", callback)  # functools.partial
         target = getattr(target, "__func__", target)  # bound method
         code = getattr(target, "__code__", None)
         if code is None:
             return 0
-        tid = self.callbacks.get(code)
-        if tid is None:
-            tid = 0
-            if not _is_library(code):
-                tid = next(self.task_ids)
-                label = self.label("%s()" % code.co_qualname)
-                self.queue.append(_pack(TASK, 0, 0, tid, 0, label, 0))
-                self.emit(TASK_CREATED, tid, 0, label)
-            self.callbacks[code] = tid
+        label = self.callbacks.get(code)
+        if label is None:
+            label = 0 if _is_library(code) else self.label("%s()" % code.co_qualname)
+            self.callbacks[code] = label
+        return label
+
+    def callback_task(self, label):
+        """A task for one run of a program callback, as Loopscope's own callback loop has them:
+        "tick() 3" is the third run of tick, created when it is scheduled (or run)."""
+        tid = next(self.task_ids)
+        runs = self.callback_runs.get(label, 0) + 1
+        self.callback_runs[label] = runs
+        self.queue.append(_pack(TASK, 0, 0, tid, 0, label, runs))
+        self.emit(TASK_CREATED, tid, 0, label)
         return tid
 
     def callback_run(self, handle, tid, run):
         t0 = _now()
-        self.emit(TASK_STARTED if tid not in self.started else TASK_RESUMED, tid, t=t0)
-        self.started.add(tid)
+        self.emit(TASK_STARTED, tid, t=t0)
         self.running_callback = tid
         try:
             run(handle)
         finally:
             self.running_callback = 0
             t1 = _now()
-            self.emit(TASK_SUSPENDED, tid, 0, self.label("callback done"), 0, WAIT_OTHER, t1)
+            self.emit(TASK_RETURNED, tid, t=t1)
             if t1 - t0 > SLOW_NS:
                 self.emit(SLOW_STEP, tid, 0, min((t1 - t0) // 1000, NO_WAIT - 1), t=t1)
 
@@ -536,7 +545,8 @@ def install(recorder):
     in_main = _main_codes.get
     yield_label = recorder.label("sleep(0)")
     coroutine = types.CoroutineType
-    callback_lanes_get = recorder.callbacks.get
+    callback_labels_get = recorder.callbacks.get
+    timed_callbacks = recorder.timed_callbacks
 
     def _run(self):
         callback = self._callback
@@ -595,11 +605,12 @@ def install(recorder):
         if timers and self in timers:
             recorder.timer_fired(self)
         code = getattr(callback, "__code__", None)
-        tid = callback_lanes_get(code) if code is not None else None
-        if tid is None:
-            tid = recorder.callback_task(callback)
-        if tid:
-            recorder.callback_run(self, tid, handle_run)
+        label = callback_labels_get(code) if code is not None else None
+        if label is None:
+            label = recorder.callback_label(callback)
+        if label:
+            tid = timed_callbacks.pop(self, 0) if timed_callbacks else 0
+            recorder.callback_run(self, tid or recorder.callback_task(label), handle_run)
         else:
             # asyncio's own callbacks (a gather's bookkeeping, a future's result): run as Handle._run does.
             try:
@@ -617,6 +628,7 @@ def install(recorder):
 
     def recorded_cancel(self):
         timers.pop(self, None)  # a timer that will never fire (wait_for's, once the work is done)
+        recorder.timed_callbacks.pop(self, None)
         return cancel(self)
 
     _events.TimerHandle.cancel = recorded_cancel

@@ -1,0 +1,433 @@
+#include "analysis/lints.h"
+
+#include <algorithm>
+#include <array>
+#include <unordered_map>
+
+namespace Loopscope {
+
+namespace {
+
+constexpr std::array<std::pair<FindingKind, QLatin1StringView>, 8> KindNames { {
+    { FindingKind::BlockingStep, QLatin1StringView("blocking-step") },
+    { FindingKind::NeverYields, QLatin1StringView("never-yields") },
+    { FindingKind::BusyPolling, QLatin1StringView("busy-polling") },
+    { FindingKind::LostWakeup, QLatin1StringView("lost-wakeup") },
+    { FindingKind::FailureNeverRetrieved, QLatin1StringView("failure-never-retrieved") },
+    { FindingKind::LeftPending, QLatin1StringView("left-pending") },
+    { FindingKind::Starved, QLatin1StringView("starved") },
+    { FindingKind::UnboundedFanOut, QLatin1StringView("unbounded-fan-out") },
+} };
+
+//! Steps in a row of one task that resumed after only a yield.
+struct YieldRun
+{
+    TaskId task = NoTask;
+    int steps = 0;
+    SeqNo firstSeq = 0;
+    std::int64_t firstNs = 0;
+};
+
+//! What the lints keep of one task while they read the trace.
+struct TaskState
+{
+    TaskId parent = NoTask;
+    bool started = false;
+    bool running = false;
+    bool ended = false;
+    int steps = 0;
+    std::int64_t stepStartNs = 0;
+    SeqNo stepSeq = 0;
+    // Its last suspension: what it waits for.
+    WaitKind wait = WaitKind::Other;
+    std::uint32_t other = 0;
+    LabelId label = NoLabel;
+    SeqNo suspendSeq = 0;
+    std::int64_t readySinceNs = -1; //!< when it became ready again, if the trace says
+    // Wake-ups and polls.
+    int resumes = 0;
+    int selfWakes = 0;
+    int emptyPolls = 0;
+    SeqNo lastPollSeq = 0;
+    YieldRun longestYieldRun;
+    // The longest wait between ready and resumed.
+    std::int64_t worstReadyNs = 0;
+    SeqNo worstReadySeq = 0;
+    // Failure.
+    bool failed = false;
+    SeqNo failSeq = 0;
+    std::int64_t failNs = 0;
+    LabelId failLabel = NoLabel;
+    bool awaitedById = false;    //!< another task awaited it by id
+    bool awaitedAsGroup = false; //!< it awaited a group (gather, TaskGroup, wait): its children are retrieved
+};
+
+bool canStillWake(WaitKind wait)
+{
+    // A timer fires and I/O completes on their own; a queue, an event, a value or a bare Future needs
+    // another task to act.
+    return wait == WaitKind::Timer || wait == WaitKind::Io || wait == WaitKind::Yield;
+}
+
+class Linter
+{
+public:
+    Linter(const Trace &trace, const LintOptions &options)
+        : m_trace(trace)
+        , m_options(options)
+    {
+        m_tasks.resize(static_cast<std::size_t>(std::max<TaskId>(trace.taskCount(), 1)));
+    }
+
+    std::vector<Finding> run()
+    {
+        for (qsizetype i = 0; i < m_trace.size(); ++i)
+            read(m_trace.at(i));
+        finish();
+        std::stable_sort(m_findings.begin(), m_findings.end(),
+            [](const Finding &a, const Finding &b) { return a.seq < b.seq; });
+        if (!m_options.only.empty()) {
+            std::erase_if(m_findings, [this](const Finding &f) {
+                return std::find(m_options.only.begin(), m_options.only.end(), f.kind)
+                    == m_options.only.end();
+            });
+        }
+        return std::move(m_findings);
+    }
+
+private:
+    TaskState &task(TaskId id)
+    {
+        if (id >= m_tasks.size())
+            m_tasks.resize(id + 1);
+        return m_tasks[id];
+    }
+    QString name(TaskId id) const { return m_trace.taskName(id); }
+    QString label(LabelId id) const { return m_trace.labels().text(id); }
+    void add(FindingKind kind, const TraceEvent &at, TaskId id, const QString &message)
+    {
+        m_findings.push_back(Finding { kind, at.seq, at.timeNs, id, message });
+    }
+    void add(FindingKind kind, SeqNo seq, std::int64_t timeNs, TaskId id, const QString &message)
+    {
+        m_findings.push_back(Finding { kind, seq, timeNs, id, message });
+    }
+
+    void read(const TraceEvent &e)
+    {
+        m_lastNs = e.timeNs;
+        m_lastSeq = e.seq;
+        switch (e.kind) {
+        case EventKind::TaskCreated:
+            task(e.task).parent = e.other;
+            break;
+        case EventKind::TaskStarted:
+        case EventKind::TaskResumed:
+            stepBegins(e);
+            break;
+        case EventKind::TaskSuspended:
+            stepEnds(e);
+            suspended(e);
+            break;
+        case EventKind::TaskDelegated:
+            // The task hands its step to a child it awaits (`yield from`, gather): it waits for that task.
+            stepEnds(e);
+            suspended(e, WaitKind::Task);
+            break;
+        case EventKind::TaskReturned:
+        case EventKind::TaskFailed:
+        case EventKind::TaskCancelled:
+            stepEnds(e);
+            ended(e);
+            break;
+        case EventKind::TimerFired:
+        case EventKind::IoCompleted:
+        case EventKind::IoFailed:
+            if (e.task != NoTask)
+                task(e.task).readySinceNs = e.timeNs;
+            if (e.kind != EventKind::TimerFired)
+                ioEnds();
+            break;
+        case EventKind::IoSubmitted:
+            ioBegins(e);
+            break;
+        case EventKind::Poll:
+            if (e.other != NoTask) {
+                TaskState &polled = task(e.other);
+                ++polled.emptyPolls;
+                polled.lastPollSeq = e.seq;
+            }
+            break;
+        case EventKind::LoopStopped:
+            m_loopStopped = true;
+            // A task of no parent whose failure stopped the loop was awaited by whoever ran the loop
+            // (asyncio.run, run_until_complete): its error went to them.
+            if (m_rootFailure != NoTask)
+                task(m_rootFailure).awaitedById = true;
+            [[fallthrough]];
+        case EventKind::LoopWaiting:
+            m_yieldRuns[e.thread] = YieldRun {}; // the loop slept or stopped: no busy loop across it
+            break;
+        default:
+            break;
+        }
+    }
+
+    void stepBegins(const TraceEvent &e)
+    {
+        m_rootFailure = NoTask;
+        if (e.kind == EventKind::TaskStarted && e.other != NoTask)
+            return; // a delegated child runs inside its parent's step
+        TaskState &t = task(e.task);
+        t.started = true;
+        t.running = true;
+        ++t.steps;
+        t.stepStartNs = e.timeNs;
+        t.stepSeq = e.seq;
+        YieldRun &run = m_yieldRuns[e.thread];
+        if (e.kind != EventKind::TaskResumed) {
+            run = YieldRun {};
+            return;
+        }
+        ++t.resumes;
+        if (t.wait == WaitKind::Yield) {
+            ++t.selfWakes;
+            if (run.task != e.task)
+                run = YieldRun { e.task, 0, e.seq, e.timeNs };
+            if (++run.steps > t.longestYieldRun.steps)
+                t.longestYieldRun = run;
+        } else {
+            run = YieldRun {};
+        }
+        if (t.readySinceNs >= 0) {
+            const std::int64_t ready = e.timeNs - t.readySinceNs;
+            if (ready > t.worstReadyNs) {
+                t.worstReadyNs = ready;
+                t.worstReadySeq = e.seq;
+            }
+        }
+        t.readySinceNs = -1;
+    }
+
+    void stepEnds(const TraceEvent &e)
+    {
+        TaskState &t = task(e.task);
+        if (!t.running)
+            return;
+        t.running = false;
+        const std::int64_t step = e.timeNs - t.stepStartNs;
+        if (step > m_options.maxStepNs) {
+            add(FindingKind::BlockingStep, t.stepSeq, t.stepStartNs, e.task,
+                QStringLiteral("%1 held the loop for %2 in one step (over %3): every other task and "
+                               "callback waited")
+                    .arg(name(e.task), formatDuration(step), formatDuration(m_options.maxStepNs)));
+        }
+    }
+
+    void suspended(const TraceEvent &e, std::optional<WaitKind> as = std::nullopt)
+    {
+        TaskState &t = task(e.task);
+        t.wait = as.value_or(e.wait());
+        t.other = e.other;
+        t.label = e.detail;
+        t.suspendSeq = e.seq;
+        t.readySinceNs = t.wait == WaitKind::Yield ? e.timeNs : -1;
+        if (t.wait == WaitKind::Task) {
+            if (e.other != NoTask) {
+                task(e.other).awaitedById = true;
+                m_waiters.emplace(e.other, e.task);
+            } else {
+                t.awaitedAsGroup = true;
+            }
+        }
+    }
+
+    void ended(const TraceEvent &e)
+    {
+        TaskState &t = task(e.task);
+        t.ended = true;
+        if (e.kind == EventKind::TaskFailed) {
+            t.failed = true;
+            t.failSeq = e.seq;
+            t.failNs = e.timeNs;
+            t.failLabel = e.detail;
+            m_rootFailure = t.parent == NoTask ? e.task : NoTask;
+        }
+        // Whoever awaited it by id is ready now.
+        const auto [first, last] = m_waiters.equal_range(e.task);
+        for (auto it = first; it != last; ++it) {
+            TaskState &w = task(it->second);
+            if (!w.ended && w.wait == WaitKind::Task && w.other == e.task)
+                w.readySinceNs = e.timeNs;
+        }
+        m_waiters.erase(first, last);
+    }
+
+    void ioBegins(const TraceEvent &e)
+    {
+        ++m_inFlight;
+        if (m_inFlight > m_options.maxInFlight && !m_fanOutReported) {
+            m_fanOutReported = true;
+            m_fanOutAt = m_findings.size();
+            add(FindingKind::UnboundedFanOut, e, e.task, QString());
+        }
+        m_maxInFlight = std::max(m_maxInFlight, m_inFlight);
+    }
+    void ioEnds() { m_inFlight = std::max(0, m_inFlight - 1); }
+
+    void finish()
+    {
+        if (m_fanOutReported) {
+            m_findings[m_fanOutAt].message
+                = QStringLiteral("%1 I/O operations were in flight at once (more than %2): nothing bounds "
+                                 "the concurrency, so a larger input means more sockets, memory and load "
+                                 "on the server")
+                      .arg(m_maxInFlight)
+                      .arg(m_options.maxInFlight);
+        }
+        for (TaskId id = 1; id < m_tasks.size(); ++id) {
+            const TaskState &t = m_tasks[id];
+            if (t.worstReadyNs > m_options.maxReadyNs) {
+                add(FindingKind::Starved, t.worstReadySeq, 0, id,
+                    QStringLiteral(
+                        "%1 was ready for %2 before the loop resumed it (over %3): other work kept "
+                        "the loop busy")
+                        .arg(name(id), formatDuration(t.worstReadyNs), formatDuration(m_options.maxReadyNs)));
+            }
+            if (t.longestYieldRun.steps > m_options.maxYieldRun) {
+                add(FindingKind::NeverYields, t.longestYieldRun.firstSeq, t.longestYieldRun.firstNs, id,
+                    QStringLiteral("%1 ran %2 steps in a row, each after awaiting only a yield (sleep(0)): a "
+                                   "busy loop that keeps the loop from sleeping and other work waiting")
+                        .arg(name(id))
+                        .arg(t.longestYieldRun.steps));
+            }
+            const int wasted = t.selfWakes + t.emptyPolls;
+            const int wakes = t.resumes + t.emptyPolls;
+            if (wasted >= m_options.minSelfWakes && wakes > 0
+                && double(wasted) / double(wakes) >= m_options.minSelfWakeShare) {
+                const QString how = t.emptyPolls >= t.selfWakes
+                    ? QStringLiteral("was polled %1 times and found not ready %2 of them")
+                          .arg(wakes)
+                          .arg(wasted)
+                    : QStringLiteral("woke itself %1 of its %2 resumptions (yield loops)")
+                          .arg(wasted)
+                          .arg(wakes);
+                add(FindingKind::BusyPolling, std::max(t.lastPollSeq, t.stepSeq), 0, id,
+                    QStringLiteral("%1 %2: %3% of its wake-ups did no work; awaiting what it needs would let "
+                                   "the loop sleep")
+                        .arg(name(id), how)
+                        .arg(qRound(100.0 * wasted / wakes)));
+            }
+            if (t.failed && !t.awaitedById && !parentAwaitedGroup(t)) {
+                add(FindingKind::FailureNeverRetrieved, t.failSeq, t.failNs, id,
+                    QStringLiteral("%1 failed (%2) and nothing awaited it: the error went unnoticed")
+                        .arg(name(id), label(t.failLabel)));
+            }
+            if (!m_loopStopped || t.ended)
+                continue;
+            if (!t.started) {
+                add(FindingKind::LeftPending, m_lastSeq, m_lastNs, id,
+                    QStringLiteral("%1 was created but never started before the loop stopped").arg(name(id)));
+            } else if (t.running) {
+                add(FindingKind::LeftPending, m_lastSeq, m_lastNs, id,
+                    QStringLiteral("%1 was still running when the trace ended").arg(name(id)));
+            } else if (!canStillWake(t.wait) && !awaitsSomethingAlive(t)) {
+                add(FindingKind::LostWakeup, t.suspendSeq, 0, id,
+                    QStringLiteral("%1 will never be resumed: it awaits %2, which nothing can set any more "
+                                   "(the loop has stopped)")
+                        .arg(name(id), describeWait(t)));
+            } else {
+                add(FindingKind::LeftPending, m_lastSeq, m_lastNs, id,
+                    QStringLiteral("%1 had not finished when the loop stopped: it still awaited %2")
+                        .arg(name(id), describeWait(t)));
+            }
+        }
+    }
+
+    bool parentAwaitedGroup(const TaskState &t) const
+    {
+        return t.parent != NoTask && t.parent < m_tasks.size() && m_tasks[t.parent].awaitedAsGroup;
+    }
+    bool awaitsSomethingAlive(const TaskState &t) const
+    {
+        // Waiting for a task that may still finish (it waits for a timer or I/O itself): not lost.
+        if (t.wait != WaitKind::Task || t.other == NoTask || t.other >= m_tasks.size())
+            return false;
+        const TaskState &awaited = m_tasks[t.other];
+        return !awaited.ended && canStillWake(awaited.wait);
+    }
+    QString describeWait(const TaskState &t) const
+    {
+        const QString text = label(t.label);
+        if (!text.isEmpty())
+            return text;
+        if (t.wait == WaitKind::Task && t.other != NoTask)
+            return QStringLiteral("task %1").arg(name(t.other));
+        return QString(waitKindName(t.wait));
+    }
+
+    const Trace &m_trace;
+    const LintOptions &m_options;
+    std::vector<TaskState> m_tasks;
+    std::array<YieldRun, MaxThreadLanes> m_yieldRuns {};
+    std::unordered_multimap<TaskId, TaskId> m_waiters; //!< awaited -> waiter, for waits by id still open
+    std::vector<Finding> m_findings;
+    int m_inFlight = 0;
+    int m_maxInFlight = 0;
+    bool m_fanOutReported = false;
+    std::size_t m_fanOutAt = 0;
+    bool m_loopStopped = false;
+    TaskId m_rootFailure = NoTask; //!< a task of no parent that failed, if nothing ran since
+    std::int64_t m_lastNs = 0;
+    SeqNo m_lastSeq = 0;
+};
+
+} // namespace
+
+QLatin1StringView findingKindName(FindingKind kind)
+{
+    for (const auto &[k, name] : KindNames) {
+        if (k == kind)
+            return name;
+    }
+    return QLatin1StringView("unknown");
+}
+
+std::optional<FindingKind> findingKindFromName(QStringView name)
+{
+    for (const auto &[kind, text] : KindNames) {
+        if (name == text)
+            return kind;
+    }
+    return std::nullopt;
+}
+
+std::vector<FindingKind> allFindingKinds()
+{
+    std::vector<FindingKind> kinds;
+    for (const auto &[kind, name] : KindNames)
+        kinds.push_back(kind);
+    return kinds;
+}
+
+QString LintOptions::validate() const
+{
+    if (maxStepNs <= 0)
+        return QStringLiteral("the longest step allowed must be more than 0 ms");
+    if (maxReadyNs <= 0)
+        return QStringLiteral("the longest wait to be resumed must be more than 0 ms");
+    if (maxInFlight < 1)
+        return QStringLiteral("the most I/O in flight allowed must be at least 1");
+    if (maxYieldRun < 1)
+        return QStringLiteral("the most steps in a row of one yielding task must be at least 1");
+    if (minSelfWakes < 1 || minSelfWakeShare <= 0 || minSelfWakeShare > 1)
+        return QStringLiteral("busy polling needs at least 1 wasted wake-up and a share in (0, 1]");
+    return {};
+}
+
+std::vector<Finding> lintTrace(const Trace &trace, const LintOptions &options)
+{
+    return Linter(trace, options).run();
+}
+
+} // namespace Loopscope

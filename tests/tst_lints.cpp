@@ -1,0 +1,296 @@
+#include "analysis/lints.h"
+#include "cli/lintcommand.h"
+#include "scenarioplay.h"
+
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <QtTest>
+
+using namespace Loopscope;
+using ScenarioTesting::Ms;
+using ScenarioTesting::play;
+
+namespace {
+
+//! A hand-written schedule: tasks named as given, events appended in order.
+class Schedule
+{
+public:
+    TaskId task(const QString &name, TaskId parent = NoTask)
+    {
+        const TaskId id = ++m_tasks;
+        m_trace.registerTask(id, m_trace.intern(name), parent);
+        event(EventKind::TaskCreated, id, parent, m_trace.intern(name));
+        return id;
+    }
+    Schedule &at(std::int64_t ns)
+    {
+        m_now = ns;
+        return *this;
+    }
+    Schedule &event(EventKind kind, TaskId task, std::uint32_t other = 0, std::uint32_t detail = 0,
+        WaitKind wait = WaitKind::Other)
+    {
+        m_trace.append(kind, m_now, task, other, detail, 0, wait);
+        return *this;
+    }
+    Schedule &suspend(TaskId task, WaitKind wait, const QString &label, std::uint32_t other = 0)
+    {
+        return event(EventKind::TaskSuspended, task, other, m_trace.intern(label), wait);
+    }
+    const Trace &trace() const { return m_trace; }
+
+private:
+    Trace m_trace;
+    TaskId m_tasks = 0;
+    std::int64_t m_now = 0;
+};
+
+QStringList kindsAndTasks(const Trace &trace, const std::vector<Finding> &findings)
+{
+    QStringList list;
+    for (const Finding &f : findings)
+        list << QStringLiteral("%1 %2").arg(findingKindName(f.kind), trace.taskName(f.task));
+    return list;
+}
+
+int lint(const QStringList &args, QString *out = nullptr, QString *err = nullptr)
+{
+    QString o;
+    QString e;
+    QTextStream outStream(&o);
+    QTextStream errStream(&e);
+    const int code = runLintCommand(args, outStream, errStream);
+    outStream.flush();
+    errStream.flush();
+    if (out)
+        *out = o;
+    if (err)
+        *err = e;
+    return code;
+}
+
+} // namespace
+
+class TestLints : public QObject
+{
+    Q_OBJECT
+private slots:
+    void cleanScenariosStayClean_data()
+    {
+        QTest::addColumn<QString>("scenario");
+        QTest::addColumn<QStringList>("params");
+        const auto row = [](const char *name, QStringList params = {}) {
+            QTest::newRow(qPrintable(QStringLiteral("%1 %2").arg(name, params.join(u' '))))
+                << QString::fromLatin1(name) << params;
+        };
+        row("two-coroutines");
+        row("generators");
+        row("send");
+        row("delegation", { "n=5" });
+        row("callback-queue");
+        row("callback-timer");
+        row("sequential-vs-concurrent", { "n=300", "mode=sequential" });
+        row("sequential-vs-concurrent", { "n=300", "mode=concurrent" });
+        row("producer-consumer");
+        row("nested-loop");
+        row("paginated");
+        row("polling-loop", { "readiness=readiness" });
+    }
+
+    void cleanScenariosStayClean()
+    {
+        QFETCH(QString, scenario);
+        QFETCH(QStringList, params);
+        const auto played = play(scenario, params);
+        const std::vector<Finding> findings = lintTrace(played.trace());
+        QVERIFY2(findings.empty(), qPrintable(kindsAndTasks(played.trace(), findings).join(u'\n')));
+    }
+
+    void aBlockingCallbackIsABlockingStep()
+    {
+        const auto played = play(QStringLiteral("callback-blocking"));
+        const std::vector<Finding> findings = lintTrace(played.trace());
+        QCOMPARE(kindsAndTasks(played.trace(), findings),
+            (QStringList { "blocking-step hello", "blocking-step world", "blocking-step hello",
+                "blocking-step world" }));
+        QVERIFY(findings.front().message.contains(QStringLiteral("held the loop for 1.000 s")));
+        // Over a higher threshold the same schedule is clean.
+        LintOptions lenient;
+        lenient.maxStepNs = 2000 * Ms;
+        QVERIFY(lintTrace(played.trace(), lenient).empty());
+        // The CPU-bound task of loop 0 blocks its own loop.
+        const auto threads = play(QStringLiteral("threads"), { QStringLiteral("loops=3") });
+        QCOMPARE(kindsAndTasks(threads.trace(), lintTrace(threads.trace())),
+            (QStringList { "blocking-step L0 crunch" }));
+    }
+
+    void thePollingLoopWastesItsPolls()
+    {
+        const auto played = play(QStringLiteral("polling-loop"));
+        const std::vector<Finding> findings = lintTrace(played.trace());
+        QCOMPARE(
+            kindsAndTasks(played.trace(), findings), (QStringList { "busy-polling C1", "busy-polling C2" }));
+        QVERIFY2(
+            findings.front().message.contains(QStringLiteral("was polled 30 times and found not ready 29")),
+            qPrintable(findings.front().message));
+    }
+
+    void aYieldLoopNeverYieldsAndWakesItself()
+    {
+        Schedule s;
+        const TaskId spinner = s.task(QStringLiteral("spinner"));
+        s.event(EventKind::LoopStarted, NoTask).event(EventKind::TaskStarted, spinner);
+        for (int i = 0; i < 150; ++i)
+            s.suspend(spinner, WaitKind::Yield, QStringLiteral("sleep(0)"))
+                .event(EventKind::TaskResumed, spinner);
+        s.event(EventKind::TaskReturned, spinner).event(EventKind::LoopStopped, NoTask);
+        QCOMPARE(kindsAndTasks(s.trace(), lintTrace(s.trace())),
+            (QStringList { "never-yields spinner", "busy-polling spinner" }));
+        // Two tasks taking turns are not a busy loop of one task, but both still wake themselves.
+        Schedule turns;
+        const TaskId a = turns.task(QStringLiteral("a"));
+        const TaskId b = turns.task(QStringLiteral("b"));
+        turns.event(EventKind::TaskStarted, a).suspend(a, WaitKind::Yield, QStringLiteral("sleep(0)"));
+        turns.event(EventKind::TaskStarted, b).suspend(b, WaitKind::Yield, QStringLiteral("sleep(0)"));
+        for (int i = 0; i < 150; ++i) {
+            turns.event(EventKind::TaskResumed, a).suspend(a, WaitKind::Yield, QStringLiteral("sleep(0)"));
+            turns.event(EventKind::TaskResumed, b).suspend(b, WaitKind::Yield, QStringLiteral("sleep(0)"));
+        }
+        QCOMPARE(kindsAndTasks(turns.trace(), lintTrace(turns.trace())),
+            (QStringList { "busy-polling a", "busy-polling b" }));
+    }
+
+    void aWaitNothingCanEndIsALostWakeup()
+    {
+        Schedule s;
+        const TaskId consumer = s.task(QStringLiteral("consumer"));
+        const TaskId sleeper = s.task(QStringLiteral("sleeper"));
+        const TaskId joiner = s.task(QStringLiteral("joiner"));
+        s.event(EventKind::LoopStarted, NoTask);
+        s.event(EventKind::TaskStarted, consumer)
+            .suspend(consumer, WaitKind::Queue, QStringLiteral("queue get"));
+        s.event(EventKind::TaskStarted, sleeper)
+            .suspend(sleeper, WaitKind::Timer, QStringLiteral("sleep 5 s"), 1);
+        s.event(EventKind::TaskStarted, joiner)
+            .suspend(joiner, WaitKind::Task, QStringLiteral("task consumer"), consumer);
+        s.at(10 * Ms).event(EventKind::LoopStopped, NoTask);
+        const std::vector<Finding> findings = lintTrace(s.trace());
+        QCOMPARE(kindsAndTasks(s.trace(), findings),
+            (QStringList { "lost-wakeup consumer", "lost-wakeup joiner", "left-pending sleeper" }));
+        QCOMPARE(findings[0].message,
+            QStringLiteral("consumer will never be resumed: it awaits queue get, which nothing can set any "
+                           "more (the loop has stopped)"));
+        // A trace that ends while the loop still runs (cut short, or live) judges nothing yet.
+        Schedule running;
+        const TaskId t = running.task(QStringLiteral("t"));
+        running.event(EventKind::TaskStarted, t).suspend(t, WaitKind::Queue, QStringLiteral("queue get"));
+        QVERIFY(lintTrace(running.trace()).empty());
+    }
+
+    void aFailureNobodyAwaitsIsReported()
+    {
+        Schedule s;
+        const TaskId parent = s.task(QStringLiteral("parent"));
+        s.event(EventKind::LoopStarted, NoTask).event(EventKind::TaskStarted, parent);
+        const TaskId lost = s.task(QStringLiteral("fire and forget"), parent);
+        const TaskId kept = s.task(QStringLiteral("awaited"), parent);
+        s.suspend(parent, WaitKind::Task, QStringLiteral("task awaited"), kept);
+        s.event(EventKind::TaskStarted, lost).event(EventKind::TaskFailed, lost);
+        s.event(EventKind::TaskStarted, kept).event(EventKind::TaskFailed, kept);
+        s.event(EventKind::TaskResumed, parent).event(EventKind::TaskReturned, parent);
+        s.event(EventKind::LoopStopped, NoTask);
+        QCOMPARE(kindsAndTasks(s.trace(), lintTrace(s.trace())),
+            (QStringList { "failure-never-retrieved fire and forget" }));
+        // Children of a task that awaited them as a group (gather, TaskGroup) were retrieved.
+        Schedule group;
+        const TaskId main = group.task(QStringLiteral("main"));
+        group.event(EventKind::TaskStarted, main);
+        const TaskId child = group.task(QStringLiteral("child"), main);
+        group.suspend(main, WaitKind::Task, QStringLiteral("gather (1)"));
+        group.event(EventKind::TaskStarted, child).event(EventKind::TaskFailed, child);
+        group.event(EventKind::TaskResumed, main).event(EventKind::TaskFailed, main);
+        group.event(EventKind::LoopStopped, NoTask); // main's failure stopped the loop: whoever ran it got it
+        QVERIFY(lintTrace(group.trace()).empty());
+    }
+
+    void aTaskReadyTooLongIsStarved()
+    {
+        Schedule s;
+        const TaskId late = s.task(QStringLiteral("late"));
+        s.event(EventKind::TaskStarted, late).suspend(late, WaitKind::Timer, QStringLiteral("sleep 1 s"), 1);
+        s.at(1000 * Ms).event(EventKind::TimerFired, late, 1);
+        s.at(1250 * Ms).event(EventKind::TaskResumed, late).event(EventKind::TaskReturned, late);
+        const std::vector<Finding> findings = lintTrace(s.trace());
+        QCOMPARE(kindsAndTasks(s.trace(), findings), (QStringList { "starved late" }));
+        QVERIFY2(
+            findings[0].message.contains(QStringLiteral("was ready for 250 ms before the loop resumed it")),
+            qPrintable(findings[0].message));
+        LintOptions lenient;
+        lenient.maxReadyNs = 300 * Ms;
+        QVERIFY(lintTrace(s.trace(), lenient).empty());
+    }
+
+    void tooMuchInFlightIsAnUnboundedFanOut()
+    {
+        const auto played = play(QStringLiteral("sequential-vs-concurrent"),
+            { QStringLiteral("n=1500"), QStringLiteral("mode=concurrent") });
+        const std::vector<Finding> findings = lintTrace(played.trace());
+        QCOMPARE(findings.size(), 1u);
+        QCOMPARE(findings[0].kind, FindingKind::UnboundedFanOut);
+        QVERIFY2(findings[0].message.startsWith(QStringLiteral("1500 I/O operations were in flight at once")),
+            qPrintable(findings[0].message));
+        LintOptions options;
+        options.only = { FindingKind::BlockingStep };
+        QVERIFY(lintTrace(played.trace(), options).empty());
+    }
+
+    void kindsAndOptionsHaveNames()
+    {
+        for (const FindingKind kind : allFindingKinds())
+            QCOMPARE(findingKindFromName(QString(findingKindName(kind))), std::optional(kind));
+        QVERIFY(!findingKindFromName(u"nope"));
+        QVERIFY(LintOptions().validate().isEmpty());
+        LintOptions bad;
+        bad.maxStepNs = -1;
+        QVERIFY(!bad.validate().isEmpty());
+        bad = LintOptions();
+        bad.minSelfWakeShare = 1.5;
+        QVERIFY(!bad.validate().isEmpty());
+    }
+
+    void theCommandLineExitsAsCiNeeds()
+    {
+        QString out;
+        QString err;
+        QCOMPARE(lint({ "--scenario", "two-coroutines" }, &out, &err), 0);
+        QCOMPARE(out, QString());
+        QCOMPARE(lint({ "--scenario", "callback-blocking" }, &out), 1);
+        QCOMPARE(out.count(u'\n'), 4);
+        QVERIFY2(out.startsWith(QStringLiteral("blocking-step seq="))
+                && out.contains(QStringLiteral(" task=hello: ")),
+            qPrintable(out));
+        QCOMPARE(lint({ "--scenario", "callback-blocking", "--max-step-ms", "1500" }), 0);
+        QCOMPARE(lint({ "--scenario", "polling-loop", "--only", "blocking-step,starved" }), 0);
+        QCOMPARE(lint({ "--scenario", "polling-loop", "--only", "busy-polling" }, &out), 1);
+        QCOMPARE(out.count(u'\n'), 2);
+        // Bad usage and damaged traces: a message and status 2.
+        QCOMPARE(lint({ "--scenario", "polling-loop", "--only", "typo" }, nullptr, &err), 2);
+        QVERIFY(err.contains(QStringLiteral("no lint is called 'typo'")));
+        QCOMPARE(lint({ "--scenario", "two-coroutines", "--max-step-ms", "-5" }, nullptr, &err), 2);
+        QVERIFY(err.contains(QStringLiteral("above 0")));
+        QCOMPARE(lint({}, nullptr, &err), 2);
+        QCOMPARE(lint({ "--scenario", "no-such-scenario" }, nullptr, &err), 2);
+        QTemporaryDir folder;
+        const QString damaged = folder.filePath(QStringLiteral("damaged.loopscope"));
+        QFile file(damaged);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"format\":\"loopscope-trace\",\"version\":1\n garbage");
+        file.close();
+        QCOMPARE(lint({ damaged }, nullptr, &err), 2);
+        QVERIFY2(err.startsWith(QStringLiteral("loopscope lint: ")), qPrintable(err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLints)
+#include "tst_lints.moc"
