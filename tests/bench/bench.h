@@ -8,5 +8,6 @@ int benchScheduler(const QStringList &args);
 int benchServer(const QStringList &args);
 int benchHttp(const QStringList &args);
 int benchPytrace(const QStringList &args);
+int benchAnalysis(const QStringList &args);
 int benchExport(const QStringList &args);
 int benchRender(const QStringList &args);

@@ -23,6 +23,7 @@ int main(int argc, char *argv[])
         { QStringLiteral("server"), benchServer },
         { QStringLiteral("http"), benchHttp },
         { QStringLiteral("pytrace"), benchPytrace },
+        { QStringLiteral("analysis"), benchAnalysis },
 #ifdef LOOPSCOPE_BENCH_GUI
         { QStringLiteral("export"), benchExport },
         { QStringLiteral("render"), benchRender },
