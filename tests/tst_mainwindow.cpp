@@ -2,6 +2,7 @@
 #include "model/tracefeed.h"
 #include "panes/codeview.h"
 #include "panes/detailspane.h"
+#include "panes/problemspane.h"
 #include "panes/runningtimeview.h"
 #include "record/pythoncommand.h"
 #include "run/runsession.h"
@@ -18,6 +19,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QScrollBar>
@@ -26,6 +28,7 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTextBlock>
 #include <QTextBrowser>
@@ -303,6 +306,33 @@ private slots:
         QCOMPARE(window.code()->sourcePath(), script); // the replay still knows whose source it is
         QVERIFY(window.session().recordedMetadata());
         QCOMPARE(window.session().recordedMetadata()->sourceFile, script);
+    }
+
+    void theProblemsPaneListsWhatTheLintsFindAndSelectsIt()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openScenario(QStringLiteral("two-coroutines"), {}));
+        window.session().advance(1000);
+        ProblemsPane &problems = *window.problems();
+        QTRY_VERIFY(problems.findings().empty());
+        QVERIFY(window.openScenario(QStringLiteral("callback-blocking"), {}));
+        window.session().advance(2);
+        // Findings follow the run as it grows: after two steps one callback has blocked the loop.
+        QTRY_COMPARE(problems.findings().size(), 1u);
+        window.session().advance(1000);
+        QTRY_COMPARE(problems.findings().size(), 4u);
+        QCOMPARE(problems.table()->rowCount(), 4);
+        QCOMPARE(problems.table()->item(0, 0)->text(), QStringLiteral("blocking-step"));
+        QCOMPARE(problems.table()->item(0, 1)->text(), QStringLiteral("hello"));
+        auto *dock = window.findChild<QDockWidget *>(QStringLiteral("problems"));
+        QVERIFY(dock);
+        QCOMPARE(dock->windowTitle(), QStringLiteral("Problems (4)"));
+        // Choosing a problem selects its event everywhere.
+        problems.table()->setCurrentCell(2, 0);
+        QCOMPARE(window.selectedSeq(), problems.findings()[2].seq);
+        QCOMPARE(window.diagram()->selectedSeq(), problems.findings()[2].seq);
     }
 
     void stepAdvancesOneActionAndEveryViewAgrees()

@@ -4,6 +4,7 @@
 #include "panes/codeview.h"
 #include "panes/detailspane.h"
 #include "panes/eventspane.h"
+#include "panes/problemspane.h"
 #include "panes/runningtimeview.h"
 #include "panes/taskspane.h"
 #include "record/recordingrun.h"
@@ -130,6 +131,7 @@ void MainWindow::buildDocks()
     m_code = new CodeView(this);
     m_retrieval = new RetrievalPanel(this);
     m_runningTime = new RunningTimeView(this);
+    m_problems = new ProblemsPane(m_feed, this);
     m_lesson = new QTextBrowser(this);
     m_lesson->setObjectName(QStringLiteral("lessonText"));
     m_lesson->setFrameShape(QFrame::NoFrame);
@@ -144,6 +146,10 @@ void MainWindow::buildDocks()
     auto *retrievalDock = makeDock(tr("HTTP retrieval"), QStringLiteral("retrieval"), m_retrieval, this);
     auto *lessonDock = makeDock(tr("Lesson"), QStringLiteral("lesson"), m_lesson, this);
     auto *chartDock = makeDock(tr("Running time"), QStringLiteral("runningTimeDock"), m_runningTime, this);
+    auto *problemsDock = makeDock(tr("Problems"), QStringLiteral("problems"), m_problems, this);
+    connect(m_problems, &ProblemsPane::countChanged, problemsDock, [problemsDock](int count) {
+        problemsDock->setWindowTitle(count > 0 ? tr("Problems (%1)").arg(count) : tr("Problems"));
+    });
     addDockWidget(Qt::RightDockWidgetArea, codeDock);
     addDockWidget(Qt::RightDockWidgetArea, eventsDock);
     addDockWidget(Qt::RightDockWidgetArea, detailsDock);
@@ -154,6 +160,7 @@ void MainWindow::buildDocks()
     addDockWidget(Qt::BottomDockWidgetArea, tasksDock);
     splitDockWidget(timelineDock, tasksDock, Qt::Horizontal);
     tabifyDockWidget(tasksDock, chartDock);
+    tabifyDockWidget(tasksDock, problemsDock);
     tasksDock->raise();
     resizeDocks({ codeDock, eventsDock, detailsDock }, { 340, 300, 200 }, Qt::Vertical);
     resizeDocks({ codeDock }, { 470 }, Qt::Horizontal);
@@ -296,6 +303,7 @@ void MainWindow::connectActions()
     connect(m_timeline, &TimelineView::eventClicked, this, [this](SeqNo seq) { selectEvent(seq); });
     connect(m_events->table()->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         [this](const QModelIndex &current) { onEventRowChanged(current.row()); });
+    connect(m_problems, &ProblemsPane::findingPicked, this, [this](SeqNo seq) { selectEvent(seq); });
     connect(m_tasks, &TasksPane::taskPicked, this, [this](TaskId id) {
         // A task is shown through its newest event.
         selectEvent(m_feed->digest().task(id).lastSeq);

@@ -19,6 +19,7 @@ class RetrievalPanel;
 
 class CodeView;
 class Scenario;
+class ProblemsPane;
 class RunningTimeView;
 class ControlBar;
 class DetailsPane;
@@ -76,6 +77,7 @@ public:
     DetailsPane *details() const { return m_details; }
     CodeView *code() const { return m_code; }
     RetrievalPanel *retrieval() const { return m_retrieval; }
+    ProblemsPane *problems() const { return m_problems; }
     QLineEdit *findField() const;
 
 protected:
@@ -116,6 +118,7 @@ private:
     QTextBrowser *m_lesson = nullptr;
     QLineEdit *m_laneFilter = nullptr;
     RunningTimeView *m_runningTime = nullptr;
+    ProblemsPane *m_problems = nullptr;
     QLabel *m_counts = nullptr;
     SeqNo m_selected = 0;
     bool m_hasSelection = false;
