@@ -1,3 +1,4 @@
+#include "analysis/awaittree.h"
 #include "analysis/lints.h"
 #include "cli/lintcommand.h"
 #include "scenarioplay.h"
@@ -243,6 +244,44 @@ private slots:
         LintOptions options;
         options.only = { FindingKind::BlockingStep };
         QVERIFY(lintTrace(played.trace(), options).empty());
+    }
+
+    void theAwaitTreeShowsWhoAwaitsWhom()
+    {
+        // A chain of delegations nests each level under the one that awaits it.
+        const auto chain = play(QStringLiteral("delegation"), { QStringLiteral("n=3") });
+        QCOMPARE(formatAwaitTree(chain.trace(), awaitTree(chain.trace(), 11)),
+            QStringLiteral("event loop\n"
+                           "└── outer — awaits task level 3\n"
+                           "    └── level 3 — awaits task level 2\n"
+                           "        └── level 2 — awaits task level 1\n"
+                           "            └── level 1 — running\n"));
+        // Producer and consumer await nothing of each other: two branches of the loop.
+        const auto pair = play(QStringLiteral("producer-consumer"));
+        const std::vector<AwaitNode> nodes = awaitTree(pair.trace(), 20);
+        QCOMPARE(nodes.size(), 2u);
+        QCOMPARE(pair.trace().taskName(nodes[0].task), QStringLiteral("producer"));
+        QCOMPARE(nodes[0].doing, QStringLiteral("running"));
+        QCOMPARE(nodes[1].doing, QStringLiteral("awaits sleep"));
+        QVERIFY(nodes[1].line > 0);
+        // A group awaited as a whole (gather, TaskGroup) holds its parent's children; finished
+        // tasks leave the tree; at the end nothing is alive.
+        Schedule s;
+        const TaskId main = s.task(QStringLiteral("main"));
+        s.event(EventKind::TaskStarted, main);
+        const TaskId a = s.task(QStringLiteral("a"), main);
+        const TaskId b = s.task(QStringLiteral("b"), main);
+        s.suspend(main, WaitKind::Task, QStringLiteral("gather (2)"));
+        s.event(EventKind::TaskStarted, a).suspend(a, WaitKind::Timer, QStringLiteral("sleep 1 s"), 1);
+        s.event(EventKind::TaskStarted, b).event(EventKind::TaskReturned, b);
+        const SeqNo afterB = s.trace().last().seq;
+        QCOMPARE(formatAwaitTree(s.trace(), awaitTree(s.trace(), afterB)),
+            QStringLiteral("event loop\n└── main — awaits gather (2)\n    └── a — awaits sleep 1 s\n"));
+        s.event(EventKind::TimerFired, a, 1);
+        QCOMPARE(awaitTree(s.trace(), s.trace().last().seq).back().doing, QStringLiteral("ready"));
+        s.event(EventKind::TaskResumed, a).event(EventKind::TaskReturned, a);
+        s.event(EventKind::TaskResumed, main).event(EventKind::TaskReturned, main);
+        QVERIFY(awaitTree(s.trace(), s.trace().last().seq).empty());
     }
 
     void kindsAndOptionsHaveNames()

@@ -1,5 +1,6 @@
 #include "model/tasktablemodel.h"
 #include "model/tracefeed.h"
+#include "panes/awaittreepane.h"
 #include "panes/codeview.h"
 #include "panes/detailspane.h"
 #include "panes/problemspane.h"
@@ -33,6 +34,7 @@
 #include <QTextBlock>
 #include <QTextBrowser>
 #include <QToolButton>
+#include <QTreeWidget>
 #include <QtTest>
 
 using namespace Loopscope;
@@ -333,6 +335,31 @@ private slots:
         problems.table()->setCurrentCell(2, 0);
         QCOMPARE(window.selectedSeq(), problems.findings()[2].seq);
         QCOMPARE(window.diagram()->selectedSeq(), problems.findings()[2].seq);
+    }
+
+    void theAwaitTreeFollowsTheSelectedEvent()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openScenario(QStringLiteral("delegation"), { QStringLiteral("n=3") }));
+        window.session().advance(4);
+        window.selectEvent(11);
+        QTreeWidget *tree = window.awaitTree()->tree();
+        const auto chain = [tree] {
+            QStringList lines;
+            for (QTreeWidgetItem *item = tree->topLevelItem(0); item;
+                 item = item->childCount() > 0 ? item->child(0) : nullptr)
+                lines << item->text(0) + QStringLiteral(": ") + item->text(1);
+            return lines;
+        };
+        // The chain, one level under the other, as the selected event left it.
+        QTRY_COMPARE(chain(),
+            (QStringList { "outer: awaits task level 3", "level 3: awaits task level 2",
+                "level 2: awaits task level 1", "level 1: running" }));
+        QCOMPARE(tree->topLevelItemCount(), 1);
+        window.selectEvent(2);
+        QTRY_COMPARE(chain(), QStringList { "outer: running" });
     }
 
     void stepAdvancesOneActionAndEveryViewAgrees()

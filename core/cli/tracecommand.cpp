@@ -1,5 +1,6 @@
 #include "cli/tracecommand.h"
 
+#include "analysis/awaittree.h"
 #include "cli/terminationsignals.h"
 #include "cli/tracetext.h"
 #include "io/tracefilereader.h"
@@ -142,20 +143,35 @@ int runTraceCommand(const TraceCommandOptions &options, QTextStream &err)
 
 int runShowCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    const QString usage
-        = QStringLiteral("usage: loopscope show TRACE.loopscope [--tasks]\n"
-                         "Prints a saved trace, one event a line (as 'loopscope run' does).\n"
-                         "  --tasks   then every task: its state, time running and waiting, outcome\n");
+    const QString usage = QStringLiteral(
+        "usage: loopscope show TRACE.loopscope [--tasks] [--tree [--at SEQ]]\n"
+        "Prints a saved trace, one event a line (as 'loopscope run' does).\n"
+        "  --tasks      then every task: its state, time running and waiting, outcome\n"
+        "  --tree       instead, who awaits whom at the end (or after event SEQ with --at)\n");
     QStringList files;
     bool tasks = false;
-    for (const QString &arg : args) {
+    bool tree = false;
+    std::optional<SeqNo> at;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &arg = args[i];
         if (arg == u"-h" || arg == u"--help") {
             out << usage;
             return 0;
         }
-        if (arg == u"--tasks")
+        if (arg == u"--tasks") {
             tasks = true;
-        else if (arg.startsWith(u'-')) {
+        } else if (arg == u"--tree") {
+            tree = true;
+        } else if (arg == u"--at") {
+            bool ok = false;
+            const qlonglong seq = i + 1 < args.size() ? args[++i].toLongLong(&ok) : -1;
+            if (!ok || seq < 0) {
+                err << "loopscope show: --at needs an event number (the #N 'loopscope show' prints)\n"
+                    << usage;
+                return 2;
+            }
+            at = static_cast<SeqNo>(seq);
+        } else if (arg.startsWith(u'-')) {
             err << "loopscope show: unknown option '" << arg << "'\n" << usage;
             return 2;
         } else
@@ -163,6 +179,10 @@ int runShowCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     if (files.size() != 1) {
         err << "loopscope show: give one trace file\n" << usage;
+        return 2;
+    }
+    if (at && !tree) {
+        err << "loopscope show: --at goes with --tree\n" << usage;
         return 2;
     }
     LoadedTrace loaded;
@@ -174,6 +194,17 @@ int runShowCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     if (!loaded.metadata.program.isEmpty())
         out << "# " << loaded.metadata.program << '\n';
+    if (tree) {
+        const Trace &trace = *loaded.trace;
+        const SeqNo seq = at.value_or(trace.isEmpty() ? 0 : trace.last().seq);
+        if (at && trace.indexOfSeq(seq) < 0) {
+            err << "loopscope show: the trace has no event #" << seq << " (it has #" << trace.firstSeq()
+                << " to #" << (trace.nextSeq() > 0 ? trace.nextSeq() - 1 : 0) << ")\n";
+            return 2;
+        }
+        out << formatAwaitTree(trace, awaitTree(trace, seq));
+        return 0;
+    }
     printTrace(*loaded.trace, out);
     if (tasks)
         printTasks(*loaded.trace, out);

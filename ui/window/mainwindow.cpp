@@ -1,6 +1,7 @@
 #include "window/mainwindow.h"
 
 #include "model/tracefeed.h"
+#include "panes/awaittreepane.h"
 #include "panes/codeview.h"
 #include "panes/detailspane.h"
 #include "panes/eventspane.h"
@@ -132,6 +133,7 @@ void MainWindow::buildDocks()
     m_retrieval = new RetrievalPanel(this);
     m_runningTime = new RunningTimeView(this);
     m_problems = new ProblemsPane(m_feed, this);
+    m_awaitTree = new AwaitTreePane(m_feed, this);
     m_lesson = new QTextBrowser(this);
     m_lesson->setObjectName(QStringLiteral("lessonText"));
     m_lesson->setFrameShape(QFrame::NoFrame);
@@ -147,6 +149,7 @@ void MainWindow::buildDocks()
     auto *lessonDock = makeDock(tr("Lesson"), QStringLiteral("lesson"), m_lesson, this);
     auto *chartDock = makeDock(tr("Running time"), QStringLiteral("runningTimeDock"), m_runningTime, this);
     auto *problemsDock = makeDock(tr("Problems"), QStringLiteral("problems"), m_problems, this);
+    auto *treeDock = makeDock(tr("Await tree"), QStringLiteral("awaitTreeDock"), m_awaitTree, this);
     connect(m_problems, &ProblemsPane::countChanged, problemsDock, [problemsDock](int count) {
         problemsDock->setWindowTitle(count > 0 ? tr("Problems (%1)").arg(count) : tr("Problems"));
     });
@@ -161,6 +164,7 @@ void MainWindow::buildDocks()
     splitDockWidget(timelineDock, tasksDock, Qt::Horizontal);
     tabifyDockWidget(tasksDock, chartDock);
     tabifyDockWidget(tasksDock, problemsDock);
+    tabifyDockWidget(tasksDock, treeDock);
     tasksDock->raise();
     resizeDocks({ codeDock, eventsDock, detailsDock }, { 340, 300, 200 }, Qt::Vertical);
     resizeDocks({ codeDock }, { 470 }, Qt::Horizontal);
@@ -513,6 +517,7 @@ void MainWindow::selectEvent(SeqNo seq, bool reveal)
     m_tasks->showTask(event.task);
     m_details->showTraceEvent(*trace, m_feed->digest(), event);
     m_code->highlightLine(sourceLineOf(index));
+    m_awaitTree->showAt(seq);
     m_syncingSelection = false;
 }
 

@@ -19,6 +19,7 @@ class RetrievalPanel;
 
 class CodeView;
 class Scenario;
+class AwaitTreePane;
 class ProblemsPane;
 class RunningTimeView;
 class ControlBar;
@@ -78,6 +79,7 @@ public:
     CodeView *code() const { return m_code; }
     RetrievalPanel *retrieval() const { return m_retrieval; }
     ProblemsPane *problems() const { return m_problems; }
+    AwaitTreePane *awaitTree() const { return m_awaitTree; }
     QLineEdit *findField() const;
 
 protected:
@@ -119,6 +121,7 @@ private:
     QLineEdit *m_laneFilter = nullptr;
     RunningTimeView *m_runningTime = nullptr;
     ProblemsPane *m_problems = nullptr;
+    AwaitTreePane *m_awaitTree = nullptr;
     QLabel *m_counts = nullptr;
     SeqNo m_selected = 0;
     bool m_hasSelection = false;
