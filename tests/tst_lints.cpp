@@ -1,5 +1,6 @@
 #include "analysis/awaittree.h"
 #include "analysis/lints.h"
+#include "analysis/tracedigest.h"
 #include "cli/lintcommand.h"
 #include "scenarioplay.h"
 
@@ -282,6 +283,24 @@ private slots:
         s.event(EventKind::TaskResumed, a).event(EventKind::TaskReturned, a);
         s.event(EventKind::TaskResumed, main).event(EventKind::TaskReturned, main);
         QVERIFY(awaitTree(s.trace(), s.trace().last().seq).empty());
+    }
+
+    void readyTimeIsTheSchedulingLatency()
+    {
+        // Checked by hand: "late" sleeps 1 s, its timer fires at 1.000 s, the loop resumes it at
+        // 1.250 s and it runs 50 ms: busy 50 ms, ready 250 ms (plus its start, at once), waiting 1 s.
+        Schedule s;
+        const TaskId late = s.task(QStringLiteral("late"));
+        s.event(EventKind::TaskStarted, late).suspend(late, WaitKind::Timer, QStringLiteral("sleep 1 s"), 1);
+        s.at(1000 * Ms).event(EventKind::TimerFired, late, 1);
+        s.at(1250 * Ms).event(EventKind::TaskResumed, late);
+        s.at(1300 * Ms).event(EventKind::TaskReturned, late);
+        TraceDigest digest;
+        digest.update(s.trace());
+        const TaskSummary &task = digest.task(late);
+        QCOMPARE(digest.busyNs(task), 50 * Ms);
+        QCOMPARE(digest.readyNs(task), 250 * Ms);
+        QCOMPARE(digest.waitingNs(task), 1000 * Ms);
     }
 
     void kindsAndOptionsHaveNames()

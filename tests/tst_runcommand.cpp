@@ -58,14 +58,15 @@ private slots:
 
     void runSummarisesEveryTaskFromTheDigest()
     {
-        // The same digest as the window's task table: states, time running and waiting, outcome.
+        // The same digest as the window's task table: states, time running, ready and waiting, outcome.
         const Outcome o = run({ QStringLiteral("two-coroutines"), QStringLiteral("--tasks") });
         QCOMPARE(o.code, 0);
         const QStringList lines = o.out.trimmed().split(u'\n');
         QCOMPARE(lines.size(), 18 + 3);
-        QCOMPARE(lines.at(18).simplified(), QStringLiteral("id task state busy waiting resumes outcome"));
-        QCOMPARE(lines.at(19).simplified(), QStringLiteral("1 C1 done 0 s 2.000 s 1 1"));
-        QCOMPARE(lines.at(20).simplified(), QStringLiteral("2 C2 done 0 s 2.000 s 1 1"));
+        QCOMPARE(
+            lines.at(18).simplified(), QStringLiteral("id task state busy ready waiting resumes outcome"));
+        QCOMPARE(lines.at(19).simplified(), QStringLiteral("1 C1 done 0 s 0 s 2.000 s 1 1"));
+        QCOMPARE(lines.at(20).simplified(), QStringLiteral("2 C2 done 0 s 0 s 2.000 s 1 1"));
         QCOMPARE(lines.at(19).indexOf(QStringLiteral("done")), lines.at(18).indexOf(QStringLiteral("state")));
     }
 

@@ -46,6 +46,11 @@ std::int64_t TraceDigest::busyNs(const TaskSummary &task) const
     return task.busyNs + (task.state == TaskRunState::Running ? m_endNs - task.stateSinceNs : 0);
 }
 
+std::int64_t TraceDigest::readyNs(const TaskSummary &task) const
+{
+    return task.readyNs + (task.state == TaskRunState::Ready ? m_endNs - task.stateSinceNs : 0);
+}
+
 std::int64_t TraceDigest::waitingNs(const TaskSummary &task) const
 {
     return task.waitingNs + (isAwaiting(task.state) ? m_endNs - task.stateSinceNs : 0);
@@ -112,6 +117,8 @@ void TraceDigest::enter(TaskSummary &task, TaskRunState state, const TraceEvent 
         task.busyNs += spent;
     else if (isAwaiting(task.state))
         task.waitingNs += spent;
+    else if (task.state == TaskRunState::Ready)
+        task.readyNs += spent;
     task.state = state;
     task.stateSinceNs = event.timeNs;
     if (!task.spans.empty() && task.spans.back().startNs == event.timeNs && task.spans.back().state == state)

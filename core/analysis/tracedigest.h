@@ -30,6 +30,7 @@ struct TaskSummary
     std::int64_t stateSinceNs = 0; //!< when the current state began
     std::int64_t busyNs = 0;       //!< time spent Running, excluding the current state
     std::int64_t waitingNs = 0;    //!< time spent Awaiting*, excluding the current state
+    std::int64_t readyNs = 0;      //!< time spent Ready (woken, not yet run: scheduling latency), idem
     std::uint32_t awaitedId = 0;   //!< what it awaits now: task, I/O or timer id (by state)
     LabelId awaitedLabel = NoLabel;
     LabelId outcome = NoLabel; //!< return value or error text once finished
@@ -96,6 +97,8 @@ public:
     //! Busy and waiting time including the ongoing state, measured at endTimeNs().
     std::int64_t busyNs(const TaskSummary &task) const;
     std::int64_t waitingNs(const TaskSummary &task) const;
+    //! Time the task was ready but not running: how long the loop kept it waiting once it could run.
+    std::int64_t readyNs(const TaskSummary &task) const;
     //! Time of the newest consumed event.
     std::int64_t endTimeNs() const { return m_endNs; }
     std::int64_t startTimeNs() const { return m_startNs; }

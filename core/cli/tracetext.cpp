@@ -36,14 +36,15 @@ void printTasks(const Trace &trace, QTextStream &out)
     TraceDigest digest;
     digest.update(trace);
     const QStringList header { QStringLiteral("id"), QStringLiteral("task"), QStringLiteral("state"),
-        QStringLiteral("busy"), QStringLiteral("waiting"), QStringLiteral("resumes"),
+        QStringLiteral("busy"), QStringLiteral("ready"), QStringLiteral("waiting"), QStringLiteral("resumes"),
         QStringLiteral("outcome") };
     QList<QStringList> rows { header };
     for (TaskId id = 1; id <= digest.taskCount(); ++id) {
         const TaskSummary &task = digest.task(id);
         rows.append({ QString::number(id), trace.taskName(id), taskRunStateName(task.state),
-            formatDuration(digest.busyNs(task)), formatDuration(digest.waitingNs(task)),
-            QString::number(task.resumes), trace.labels().text(task.outcome) });
+            formatDuration(digest.busyNs(task)), formatDuration(digest.readyNs(task)),
+            formatDuration(digest.waitingNs(task)), QString::number(task.resumes),
+            trace.labels().text(task.outcome) });
     }
     QList<qsizetype> widths(header.size(), 0);
     for (const QStringList &row : rows) {

@@ -53,7 +53,7 @@ void TaskTableModel::update()
     if (digest.endTimeNs() != m_lastEndNs && m_rows > 0) {
         // The clock moved: time spent in the current state grows for every unfinished task.
         m_lastEndNs = digest.endTimeNs();
-        emit dataChanged(index(0, BusyColumn), index(m_rows - 1, WaitingColumn));
+        emit dataChanged(index(0, BusyColumn), index(m_rows - 1, WaitingColumn)); // Ready is between them
     }
 }
 
@@ -78,6 +78,8 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
             return task.resumes;
         case BusyColumn:
             return formatDuration(digest.busyNs(task));
+        case ReadyColumn:
+            return formatDuration(digest.readyNs(task));
         case WaitingColumn:
             return formatDuration(digest.waitingNs(task));
         case AwaitingColumn:
@@ -99,6 +101,8 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
             return task.resumes;
         case BusyColumn:
             return QVariant::fromValue<qint64>(digest.busyNs(task));
+        case ReadyColumn:
+            return QVariant::fromValue<qint64>(digest.readyNs(task));
         case WaitingColumn:
             return QVariant::fromValue<qint64>(digest.waitingNs(task));
         default:
@@ -109,7 +113,8 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
     case StateRole:
         return int(task.state);
     case Qt::TextAlignmentRole:
-        if (column == IdColumn || column == ResumesColumn || column == BusyColumn || column == WaitingColumn)
+        if (column == IdColumn || column == ResumesColumn || column == BusyColumn || column == ReadyColumn
+            || column == WaitingColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case Qt::ForegroundRole:
@@ -131,6 +136,9 @@ QVariant TaskTableModel::headerData(int section, Qt::Orientation orientation, in
             return tr("How often the loop resumed the task after it awaited");
         case BusyColumn:
             return tr("Time the task held the thread");
+        case ReadyColumn:
+            return tr(
+                "Time the task was ready to run but the loop ran something else: its scheduling latency");
         case WaitingColumn:
             return tr("Time the task spent awaiting I/O, timers, other tasks or events");
         default:
@@ -150,6 +158,8 @@ QVariant TaskTableModel::headerData(int section, Qt::Orientation orientation, in
         return tr("Resumes");
     case BusyColumn:
         return tr("Busy");
+    case ReadyColumn:
+        return tr("Ready");
     case WaitingColumn:
         return tr("Waiting");
     case AwaitingColumn:

@@ -23,6 +23,7 @@ public:
         StateColumn,
         ResumesColumn,
         BusyColumn,
+        ReadyColumn,
         WaitingColumn,
         AwaitingColumn,
         ResultColumn,
