@@ -544,6 +544,9 @@ def install(recorder):
     known = _library_codes.get
     in_main = _main_codes.get
     yield_label = recorder.label("sleep(0)")
+    # The hot path's constants as locals of this closure: no global look-ups per step.
+    resumed, suspended, returned, yielded = TASK_RESUMED, TASK_SUSPENDED, TASK_RETURNED, WAIT_YIELD
+    slow, flush_at = SLOW_NS, FLUSH_EVENTS
     coroutine = types.CoroutineType
     callback_labels_get = recorder.callbacks.get
     timed_callbacks = recorder.timed_callbacks
@@ -554,9 +557,9 @@ def install(recorder):
         if owner is not None:
             tid = tasks.get(owner)
             if tid is not None:
-                if tid in pending_io:
+                if pending_io and tid in pending_io:
                     return recorder.task_step(self, owner, tid, handle_run)
-                kind = TASK_RESUMED if tid in started else recorder.first_step(owner, tid)
+                kind = resumed if tid in started else recorder.first_step(owner, tid)
                 mark = len(queue)
                 t0 = now()
                 try:
@@ -574,7 +577,7 @@ def install(recorder):
                         # The step recorded things of its own (tasks it created...): its start goes first.
                         queue.insert(mark, recorder.start_record(kind, tid, t0))
                         recorder.task_step_end(owner, tid, t0, t1)
-                    elif t1 - t0 > SLOW_NS or owner._fut_waiter is not None:
+                    elif t1 - t0 > slow or owner._fut_waiter is not None:
                         recorder.step_started(kind, tid, t0)
                         recorder.task_step_end(owner, tid, t0, t1)
                     # The common cases, kept lean: a step that yields (sleep(0)) or returns None.
@@ -590,16 +593,16 @@ def install(recorder):
                         else:
                             line = _await_line(coro)
                         append(pack_step(kind, lane, 0, tid, 0, 0, t0 - base,
-                                         TASK_SUSPENDED, lane | WAIT_YIELD, line, tid, 0, yield_label, t1 - base))
+                                         suspended, lane | yielded, line, tid, 0, yield_label, t1 - base))
                     elif owner._result is None and owner._exception is None and not owner.cancelled():
                         append(pack_step(kind, lane, 0, tid, 0, 0, t0 - base,
-                                         TASK_RETURNED, lane, 0, tid, 0, 0, t1 - base))
+                                         returned, lane, 0, tid, 0, 0, t1 - base))
                         del tasks[owner]
                         started.discard(tid)
                     else:
                         recorder.step_started(kind, tid, t0)
                         recorder.task_step_end(owner, tid, t0, t1)
-                    if len(queue) >= FLUSH_EVENTS:
+                    if len(queue) >= flush_at:
                         recorder.flush()
                 return
         if timers and self in timers:
