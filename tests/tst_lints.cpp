@@ -303,6 +303,27 @@ private slots:
         QCOMPARE(digest.waitingNs(task), 1000 * Ms);
     }
 
+    void aLiveSessionFindsWhatTheWholeTraceHas()
+    {
+        // Fed a growing trace a few events at a time, the session agrees with linting the trace as
+        // it stands at every point: blocking steps as they happen, pending tasks until they end.
+        for (const char *scenario : { "callback-blocking", "polling-loop", "producer-consumer" }) {
+            const auto played = play(QString::fromLatin1(scenario));
+            const Trace &whole = played.trace();
+            Trace growing;
+            growing.copyRecordsFrom(whole);
+            LintSession session(growing);
+            for (qsizetype i = 0; i < whole.size(); ++i) {
+                growing.appendEvent(whole.at(i));
+                if (i % 7 != 6 && i + 1 != whole.size())
+                    continue;
+                QCOMPARE(
+                    kindsAndTasks(growing, session.update()), kindsAndTasks(growing, lintTrace(growing)));
+            }
+            QCOMPARE(kindsAndTasks(growing, session.update()), kindsAndTasks(whole, lintTrace(whole)));
+        }
+    }
+
     void kindsAndOptionsHaveNames()
     {
         for (const FindingKind kind : allFindingKinds())

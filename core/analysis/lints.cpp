@@ -72,27 +72,37 @@ bool canStillWake(WaitKind wait)
 class Linter
 {
 public:
-    Linter(const Trace &trace, const LintOptions &options)
+    Linter(const Trace &trace, LintOptions options)
         : m_trace(trace)
-        , m_options(options)
+        , m_options(std::move(options))
+        , m_nextSeq(trace.firstSeq())
     {
         m_tasks.resize(static_cast<std::size_t>(std::max<TaskId>(trace.taskCount(), 1)));
     }
 
-    std::vector<Finding> run()
+    std::vector<Finding> update()
     {
-        for (qsizetype i = 0; i < m_trace.size(); ++i)
-            read(m_trace.at(i));
+        // Only the events appended since the last update are read; what is judged at the end of a
+        // trace (pending tasks, starvation, polling) is worked out again from the state kept.
+        qsizetype from = m_nextSeq < m_trace.firstSeq() ? 0 : m_trace.indexOfSeq(m_nextSeq);
+        if (from >= 0) {
+            for (; from < m_trace.size(); ++from)
+                read(m_trace.at(from));
+            m_nextSeq = m_trace.nextSeq();
+        }
+        const std::size_t streamed = m_findings.size();
         finish();
-        std::stable_sort(m_findings.begin(), m_findings.end(),
-            [](const Finding &a, const Finding &b) { return a.seq < b.seq; });
+        std::vector<Finding> result = m_findings;
+        m_findings.resize(streamed);
+        std::stable_sort(
+            result.begin(), result.end(), [](const Finding &a, const Finding &b) { return a.seq < b.seq; });
         if (!m_options.only.empty()) {
-            std::erase_if(m_findings, [this](const Finding &f) {
+            std::erase_if(result, [this](const Finding &f) {
                 return std::find(m_options.only.begin(), m_options.only.end(), f.kind)
                     == m_options.only.end();
             });
         }
-        return std::move(m_findings);
+        return result;
     }
 
 private:
@@ -367,7 +377,8 @@ private:
     }
 
     const Trace &m_trace;
-    const LintOptions &m_options;
+    const LintOptions m_options;
+    SeqNo m_nextSeq = 0;
     std::vector<TaskState> m_tasks;
     std::array<YieldRun, MaxThreadLanes> m_yieldRuns {};
     std::unordered_multimap<TaskId, TaskId> m_waiters; //!< awaited -> waiter, for waits by id still open
@@ -427,7 +438,23 @@ QString LintOptions::validate() const
 
 std::vector<Finding> lintTrace(const Trace &trace, const LintOptions &options)
 {
-    return Linter(trace, options).run();
+    return Linter(trace, options).update();
+}
+
+struct LintSession::State : Linter
+{
+    using Linter::Linter;
+};
+
+LintSession::LintSession(const Trace &trace, LintOptions options)
+    : m_state(std::make_unique<State>(trace, std::move(options)))
+{ }
+
+LintSession::~LintSession() = default;
+
+std::vector<Finding> LintSession::update()
+{
+    return m_state->update();
 }
 
 } // namespace Loopscope

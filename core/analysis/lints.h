@@ -2,6 +2,7 @@
 
 #include "trace/trace.h"
 
+#include <memory>
 #include <optional>
 #include <QString>
 #include <vector>
@@ -57,5 +58,25 @@ struct LintOptions
  * events they point at.
  */
 std::vector<Finding> lintTrace(const Trace &trace, const LintOptions &options = {});
+
+/*!
+ * The lints of a trace that grows (a live run): update() reads only the events appended since the
+ * previous call and gives every finding so far, as lintTrace() would for the trace as it is now.
+ * The trace must outlive the session.
+ */
+class LintSession
+{
+public:
+    explicit LintSession(const Trace &trace, LintOptions options = {});
+    ~LintSession();
+    LintSession(const LintSession &) = delete;
+    LintSession &operator=(const LintSession &) = delete;
+
+    std::vector<Finding> update();
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
 
 } // namespace Loopscope

@@ -41,7 +41,10 @@ ProblemsPane::ProblemsPane(TraceFeed *feed, QWidget *parent)
     m_refresh.setSingleShot(true);
     m_refresh.setInterval(300);
     connect(&m_refresh, &QTimer::timeout, this, &ProblemsPane::refresh);
-    connect(feed, &TraceFeed::traceReset, this, &ProblemsPane::refresh);
+    connect(feed, &TraceFeed::traceReset, this, [this] {
+        m_session.reset(); // another trace (or the same one, cleared): lint it from its start
+        refresh();
+    });
     connect(feed, &TraceFeed::updated, this, [this] {
         if (!m_refresh.isActive())
             m_refresh.start();
@@ -56,7 +59,14 @@ ProblemsPane::ProblemsPane(TraceFeed *feed, QWidget *parent)
 void ProblemsPane::refresh()
 {
     const Trace *trace = m_feed ? m_feed->trace() : nullptr;
-    m_findings = trace ? lintTrace(*trace) : std::vector<Finding> {};
+    if (!trace) {
+        m_session.reset();
+        m_lintedTrace = nullptr;
+    } else if (trace != m_lintedTrace || !m_session) {
+        m_session = std::make_unique<LintSession>(*trace);
+        m_lintedTrace = trace;
+    }
+    m_findings = m_session ? m_session->update() : std::vector<Finding> {};
     const QSignalBlocker quiet(m_table);
     m_table->setRowCount(static_cast<int>(m_findings.size()));
     for (int row = 0; row < m_table->rowCount(); ++row) {

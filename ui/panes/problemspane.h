@@ -27,7 +27,7 @@ public:
 
     const std::vector<Finding> &findings() const { return m_findings; }
     QTableWidget *table() const { return m_table; }
-    //! Lints the trace now (normally done shortly after it changes).
+    //! Lints what the trace gained since the last time, now (normally done shortly after it changes).
     void refresh();
 
 signals:
@@ -39,6 +39,8 @@ private:
     QTableWidget *m_table = nullptr;
     QLabel *m_summary = nullptr;
     QTimer m_refresh;
+    std::unique_ptr<LintSession> m_session; //!< reads only what the run appended since the last time
+    const Trace *m_lintedTrace = nullptr;
     std::vector<Finding> m_findings;
 };
 
