@@ -331,6 +331,27 @@ private slots:
         auto *dock = window.findChild<QDockWidget *>(QStringLiteral("problems"));
         QVERIFY(dock);
         QCOMPARE(dock->windowTitle(), QStringLiteral("Problems (4)"));
+        // Each problem is marked on its task's lifeline, at its event's row: a warning colour there.
+        SequenceView &diagram = *window.diagram();
+        const SequenceLayout &layout = diagram.layout();
+        const Finding &first = problems.findings().front();
+        diagram.setFollowing(false);
+        diagram.setSelectedSeq(first.seq);
+        QApplication::processEvents();
+        const qsizetype row = window.session().trace()->indexOfSeq(first.seq);
+        const QPoint mark = diagram.mapFromDiagram(QPointF(
+            layout.laneCenter(layout.laneOfTask(first.task)) - SequenceLayout::ActivationHalfWidth - 8,
+            layout.rowTop(row) + 7));
+        const QImage picture = diagram.viewport()->grab().toImage();
+        const QColor warning = ViewPalette::fromPalette(diagram.palette()).warning;
+        bool marked = false;
+        for (int dx = -4; dx <= 4 && !marked; ++dx) {
+            for (int dy = -4; dy <= 4 && !marked; ++dy) {
+                const QPoint at = (mark + QPoint(dx, dy)) * picture.devicePixelRatio();
+                marked = picture.rect().contains(at) && picture.pixelColor(at) == warning;
+            }
+        }
+        QVERIFY2(marked, "no warning sign where the first problem is");
         // Choosing a problem selects its event everywhere.
         problems.table()->setCurrentCell(2, 0);
         QCOMPARE(window.selectedSeq(), problems.findings()[2].seq);

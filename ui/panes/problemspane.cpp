@@ -42,8 +42,10 @@ ProblemsPane::ProblemsPane(TraceFeed *feed, QWidget *parent)
     m_refresh.setInterval(300);
     connect(&m_refresh, &QTimer::timeout, this, &ProblemsPane::refresh);
     connect(feed, &TraceFeed::traceReset, this, [this] {
-        m_session.reset(); // another trace (or the same one, cleared): lint it from its start
-        refresh();
+        // Another trace (or the same one, cleared): linted from its start once every view has
+        // switched to it, so that the marks they get are for it.
+        m_session.reset();
+        m_refresh.start();
     });
     connect(feed, &TraceFeed::updated, this, [this] {
         if (!m_refresh.isActive())

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <QPainter>
+#include <QPolygonF>
 
 namespace Loopscope {
 
@@ -103,6 +104,38 @@ void SequenceRenderer::paint(QPainter &painter, const QRectF &visibleArea, Paint
     paintFrame(painter, f);
 }
 
+void SequenceRenderer::setProblemMarks(std::vector<std::pair<SeqNo, TaskId>> marks)
+{
+    std::sort(marks.begin(), marks.end());
+    m_problemMarks = std::move(marks);
+}
+
+void SequenceRenderer::paintProblemMarks(QPainter &p, const Frame &f) const
+{
+    if (m_problemMarks.empty() || f.firstRow > f.lastRow)
+        return;
+    const SeqNo first = m_trace.at(f.firstRow).seq;
+    const SeqNo last = m_trace.at(f.lastRow).seq;
+    auto it = std::lower_bound(m_problemMarks.begin(), m_problemMarks.end(), std::pair(first, TaskId(0)));
+    const double size = std::clamp(m_layout.rowHeight() * 0.55, 7.0, 14.0);
+    for (; it != m_problemMarks.end() && it->first <= last; ++it) {
+        const qsizetype row = m_trace.indexOfSeq(it->first);
+        const int lane = it->second != NoTask ? m_layout.laneOfTask(it->second) : SequenceLayout::LoopLane;
+        if (row < 0 || lane < f.firstLane || lane > f.lastLane)
+            continue;
+        // A small warning sign left of the lifeline, above the row's arrow: a problem was found here.
+        const double x = m_layout.laneCenter(lane) - SequenceLayout::ActivationHalfWidth - size - 2;
+        const double y = m_layout.rowTop(row) + size / 2 + 2;
+        QPolygonF sign;
+        sign << QPointF(x + size / 2, y - size / 2) << QPointF(x + size, y + size / 2)
+             << QPointF(x, y + size / 2);
+        p.setPen(QPen(m_palette.warning.darker(130), 1));
+        p.setBrush(m_palette.warning);
+        p.drawPolygon(sign);
+        p.setBrush(Qt::NoBrush);
+    }
+}
+
 void SequenceRenderer::paintFrame(QPainter &p, const Frame &f) const
 {
     p.save();
@@ -122,6 +155,7 @@ void SequenceRenderer::paintFrame(QPainter &p, const Frame &f) const
         paintActivations(p, f);
         paintMessages(p, f);
     }
+    paintProblemMarks(p, f);
     if (footer)
         p.restore();
     if (f.gutterLeft + SequenceLayout::GutterWidth > f.area.left()) {

@@ -6,6 +6,8 @@
 #include "style/viewpalette.h"
 
 #include <QFont>
+#include <utility>
+#include <vector>
 
 class QPainter;
 
@@ -69,6 +71,8 @@ public:
     QString laneSubtitle(int lane) const { return m_chrome.laneSubtitle(lane); }
     //! Highlights the rows of events [firstSeq, endSeq) as the current step (empty range: none).
     void setCurrentStep(SeqNo firstSeq, SeqNo endSeq);
+    //! Marks the events problems were found at (a warning sign on the task's lifeline, at its row).
+    void setProblemMarks(std::vector<std::pair<SeqNo, TaskId>> marks);
     //! Highlights the event `seq`; clearSelection() removes it.
     void setSelectedSeq(SeqNo seq);
     void clearSelection() { m_hasSelection = false; }
@@ -96,6 +100,7 @@ private:
     void paintMessage(QPainter &p, const Frame &f, qsizetype row, const TraceEvent &event) const;
     QColor rowFill(SeqNo seq) const;
     void paintDensity(QPainter &p, const Frame &f) const;
+    void paintProblemMarks(QPainter &p, const Frame &f) const;
     void paintFrame(QPainter &p, const Frame &f) const;
     qsizetype rowOfSeq(SeqNo seq, bool clampToEnd) const;
 
@@ -109,6 +114,7 @@ private:
     SeqNo m_stepEnd = 0;
     SeqNo m_selected = 0;
     bool m_hasSelection = false;
+    std::vector<std::pair<SeqNo, TaskId>> m_problemMarks; //!< sorted by seq
 };
 
 } // namespace Loopscope

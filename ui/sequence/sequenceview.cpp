@@ -83,6 +83,14 @@ void SequenceView::setIoLaneMode(SequenceLayout::IoLaneMode mode)
     relayLanes();
 }
 
+void SequenceView::setProblemMarks(std::vector<std::pair<SeqNo, TaskId>> marks)
+{
+    if (!m_renderer)
+        return;
+    m_renderer->setProblemMarks(std::move(marks));
+    viewport()->update();
+}
+
 void SequenceView::relayLanes()
 {
     fitLanes();

@@ -54,6 +54,8 @@ public:
 
     bool isFollowing() const { return m_following; }
     void setFollowing(bool follow);
+    //! Events problems were found at, with the task each is about (see SequenceRenderer).
+    void setProblemMarks(std::vector<std::pair<SeqNo, TaskId>> marks);
     //! Scrolls so that `row` is visible (centred if it was not).
     void ensureRowVisible(qsizetype row);
     //! Only tasks whose name contains `text` (case-insensitive) keep a lane of their own; the others

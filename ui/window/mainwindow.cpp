@@ -150,8 +150,12 @@ void MainWindow::buildDocks()
     auto *chartDock = makeDock(tr("Running time"), QStringLiteral("runningTimeDock"), m_runningTime, this);
     auto *problemsDock = makeDock(tr("Problems"), QStringLiteral("problems"), m_problems, this);
     auto *treeDock = makeDock(tr("Await tree"), QStringLiteral("awaitTreeDock"), m_awaitTree, this);
-    connect(m_problems, &ProblemsPane::countChanged, problemsDock, [problemsDock](int count) {
+    connect(m_problems, &ProblemsPane::countChanged, problemsDock, [this, problemsDock](int count) {
         problemsDock->setWindowTitle(count > 0 ? tr("Problems (%1)").arg(count) : tr("Problems"));
+        std::vector<std::pair<SeqNo, TaskId>> marks;
+        for (const Finding &finding : m_problems->findings())
+            marks.emplace_back(finding.seq, finding.task);
+        m_diagram->setProblemMarks(std::move(marks));
     });
     addDockWidget(Qt::RightDockWidgetArea, codeDock);
     addDockWidget(Qt::RightDockWidgetArea, eventsDock);
