@@ -3,6 +3,8 @@
 #include "analysis/tracedigest.h"
 #include "cli/lintcommand.h"
 #include "scenarioplay.h"
+#include "scheduler/awaitables.h"
+#include "scheduler/errors.h"
 
 #include <QTemporaryDir>
 #include <QTextStream>
@@ -322,6 +324,44 @@ private slots:
             }
             QCOMPARE(kindsAndTasks(growing, session.update()), kindsAndTasks(whole, lintTrace(whole)));
         }
+    }
+
+    void aCancellationCaughtAndIgnoredIsSwallowed()
+    {
+        // On Loopscope's scheduler: one task catches the CancelledError and sleeps on, one honours it.
+        Scheduler s;
+        const auto stubborn = s.spawn(
+            []() -> Task<void> {
+                try {
+                    co_await sleep(std::chrono::seconds(1));
+                } catch (const CancelledError &) { }
+                co_await sleep(std::chrono::seconds(1));
+            }(),
+            QStringLiteral("stubborn"));
+        const auto polite = s.spawn(
+            []() -> Task<void> { co_await sleep(std::chrono::seconds(1)); }(), QStringLiteral("polite"));
+        s.spawn(
+            [](Scheduler &loop, TaskId a, TaskId b) -> Task<void> {
+                co_await yieldNow();
+                loop.cancel(a);
+                loop.cancel(b);
+            }(s, stubborn.id(), polite.id()),
+            QStringLiteral("canceller"));
+        s.runUntilIdle();
+        const std::vector<Finding> findings = lintTrace(s.trace());
+        QCOMPARE(kindsAndTasks(s.trace(), findings), (QStringList { "swallowed-cancellation stubborn" }));
+        QVERIFY2(findings[0].message.startsWith(QStringLiteral("stubborn was asked to cancel (#")),
+            qPrintable(findings[0].message));
+        QVERIFY(findings[0].message.contains(QStringLiteral("awaited sleep")));
+        // The request is in the trace, from the task that asked.
+        bool asked = false;
+        for (qsizetype i = 0; i < s.trace().size(); ++i) {
+            const TraceEvent e = s.trace().at(i);
+            asked = asked
+                || (e.kind == EventKind::CancelRequested && s.trace().taskName(e.task) == u"stubborn"
+                    && s.trace().taskName(e.other) == u"canceller");
+        }
+        QVERIFY(asked);
     }
 
     void kindsAndOptionsHaveNames()

@@ -8,7 +8,7 @@ namespace Loopscope {
 
 namespace {
 
-constexpr std::array<std::pair<FindingKind, QLatin1StringView>, 8> KindNames { {
+constexpr std::array<std::pair<FindingKind, QLatin1StringView>, 9> KindNames { {
     { FindingKind::BlockingStep, QLatin1StringView("blocking-step") },
     { FindingKind::NeverYields, QLatin1StringView("never-yields") },
     { FindingKind::BusyPolling, QLatin1StringView("busy-polling") },
@@ -17,6 +17,7 @@ constexpr std::array<std::pair<FindingKind, QLatin1StringView>, 8> KindNames { {
     { FindingKind::LeftPending, QLatin1StringView("left-pending") },
     { FindingKind::Starved, QLatin1StringView("starved") },
     { FindingKind::UnboundedFanOut, QLatin1StringView("unbounded-fan-out") },
+    { FindingKind::SwallowedCancellation, QLatin1StringView("swallowed-cancellation") },
 } };
 
 //! Steps in a row of one task that resumed after only a yield.
@@ -58,6 +59,9 @@ struct TaskState
     SeqNo failSeq = 0;
     std::int64_t failNs = 0;
     LabelId failLabel = NoLabel;
+    bool cancelPending = false; //!< asked to cancel and not yet ended
+    bool cancelSeen = false;    //!< it ran since it was asked (the CancelledError reached it)
+    SeqNo cancelSeq = 0;
     bool awaitedById = false;    //!< another task awaited it by id
     bool awaitedAsGroup = false; //!< it awaited a group (gather, TaskGroup, wait): its children are retrieved
 };
@@ -168,6 +172,13 @@ private:
                 polled.lastPollSeq = e.seq;
             }
             break;
+        case EventKind::CancelRequested: {
+            TaskState &t = task(e.task);
+            t.cancelPending = true;
+            t.cancelSeen = t.running; // a task that cancels itself meets the error at its next await
+            t.cancelSeq = e.seq;
+            break;
+        }
         case EventKind::LoopStopped:
             m_loopStopped = true;
             // A task of no parent whose failure stopped the loop was awaited by whoever ran the loop
@@ -191,6 +202,7 @@ private:
         TaskState &t = task(e.task);
         t.started = true;
         t.running = true;
+        t.cancelSeen = t.cancelSeen || t.cancelPending;
         ++t.steps;
         t.stepStartNs = e.timeNs;
         t.stepSeq = e.seq;
@@ -234,9 +246,25 @@ private:
         }
     }
 
+    //! A task asked to cancel met the CancelledError and went on (awaited again, or returned).
+    void cancellationSwallowed(TaskState &t, const TraceEvent &e, const QString &how)
+    {
+        if (!t.cancelPending || !t.cancelSeen)
+            return;
+        t.cancelPending = false;
+        add(FindingKind::SwallowedCancellation, e, e.task,
+            QStringLiteral("%1 was asked to cancel (#%2) and went on: it caught the cancellation and %3; "
+                           "whoever cancelled it waits in vain, and its work goes on")
+                .arg(name(e.task))
+                .arg(t.cancelSeq)
+                .arg(how));
+    }
+
     void suspended(const TraceEvent &e, std::optional<WaitKind> as = std::nullopt)
     {
         TaskState &t = task(e.task);
+        if (e.kind == EventKind::TaskSuspended)
+            cancellationSwallowed(t, e, QStringLiteral("awaited %1").arg(label(e.detail)));
         t.wait = as.value_or(e.wait());
         t.other = e.other;
         t.label = e.detail;
@@ -256,6 +284,9 @@ private:
     {
         TaskState &t = task(e.task);
         t.ended = true;
+        if (e.kind == EventKind::TaskReturned)
+            cancellationSwallowed(t, e, QStringLiteral("returned as if nothing happened"));
+        t.cancelPending = false;
         if (e.kind == EventKind::TaskFailed) {
             t.failed = true;
             t.failSeq = e.seq;

@@ -19,6 +19,7 @@ enum class FindingKind : std::uint8_t {
     LeftPending,           //!< a task had not finished when the loop stopped
     Starved,               //!< a task was ready longer than the threshold before it was resumed
     UnboundedFanOut,       //!< more I/O in flight at once than the threshold
+    SwallowedCancellation, //!< a task asked to cancel went on instead of ending
 };
 
 //! "blocking-step", "never-yields", ...: how the command line and the window name a kind.

@@ -309,6 +309,9 @@ private:
         case EventKind::Message:
             instant(e.task, detail, "output", QString());
             break;
+        case EventKind::CancelRequested:
+            instant(e.task, QStringLiteral("cancel requested"), "task", QString());
+            break;
         case EventKind::ValueYielded:
             instant(e.task, QStringLiteral("yield"), "task", detail);
             break;

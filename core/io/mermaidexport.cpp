@@ -213,6 +213,9 @@ private:
         case EventKind::Message:
             note(participant(e.task), m_trace.detailText(e));
             break;
+        case EventKind::CancelRequested:
+            note(participant(e.task), QStringLiteral("asked to cancel"));
+            break;
         case EventKind::LoopStarted:
         case EventKind::LoopStopped:
         case EventKind::TaskDelegated:

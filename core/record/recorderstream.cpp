@@ -21,7 +21,7 @@ T readLittleEndian(const unsigned char *at)
 
 bool isEventKind(std::uint8_t kind)
 {
-    return kind <= static_cast<std::uint8_t>(EventKind::Message);
+    return kind < static_cast<std::uint8_t>(EventKindCount);
 }
 
 // Events whose `other` names a task (the parent of a created task, the task a suspension awaits).

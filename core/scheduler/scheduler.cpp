@@ -166,6 +166,8 @@ bool Scheduler::cancelCore(detail::TaskCore &core)
 
 void Scheduler::requestCancel(detail::PromiseBase &root)
 {
+    if (!root.cancelRequested)
+        record(EventKind::CancelRequested, root.id, currentTask(), NoLabel, 0);
     root.cancelRequested = true;
     detail::WaitNode *node = root.currentWait();
     if (node && node->isWaiting()) {

@@ -28,6 +28,7 @@ constexpr std::array<QLatin1StringView, EventKindCount> kindNames {
     QLatin1StringView("timer_fired"),
     QLatin1StringView("slow_step"),
     QLatin1StringView("message"),
+    QLatin1StringView("cancel_requested"),
 };
 
 constexpr std::array<QLatin1StringView, WaitKindCount> waitNames {

@@ -238,6 +238,10 @@ QString Trace::describe(const TraceEvent &event) const
     case EventKind::Message:
         what = QStringLiteral("%1: %2").arg(who, detail);
         break;
+    case EventKind::CancelRequested:
+        what = event.other ? QStringLiteral("%1 asks %2 to cancel").arg(other, who)
+                           : QStringLiteral("%1 is asked to cancel").arg(who);
+        break;
     }
     return QStringLiteral("#%1 t=%2 %3").arg(event.seq).arg(formatDuration(event.timeNs), what);
 }

@@ -81,6 +81,11 @@ SequenceMessage sequenceMessage(const SequenceLayout &layout, const TraceEvent &
         if (e.other != NoTask && task >= 0 && layout.laneOfTask(e.other) >= 0)
             return arrow(Shape::Call, task, layout.laneOfTask(e.other));
         return note(task >= 0 ? task : loop, Tone::Normal);
+    case EventKind::CancelRequested:
+        // From the task that asks, when it is known: an arrow to the one that is to stop.
+        if (e.other != NoTask && task >= 0 && layout.laneOfTask(e.other) >= 0)
+            return arrow(Shape::Call, layout.laneOfTask(e.other), task, Tone::Warning);
+        return note(task >= 0 ? task : loop, Tone::Warning);
     }
     return note(loop, Tone::Muted, Shape::Marker);
 }
@@ -141,6 +146,8 @@ QString sequenceLabel(const Trace &trace, const TraceDigest &digest, const Trace
         return QStringLiteral("slow step: ran %1 without yielding").arg(detail);
     case EventKind::Message:
         return detail;
+    case EventKind::CancelRequested:
+        return QStringLiteral("cancel %1").arg(who);
     }
     return {};
 }
