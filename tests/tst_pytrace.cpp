@@ -3,6 +3,7 @@
 // kinds, task names, wait labels, the program's source lines), against what the programs printed.
 // Source lines are looked up in the programs' text, so that editing a program's docstring does not
 // break a test. No check depends on how fast the machine is.
+#include "analysis/lints.h"
 #include "io/tracefilereader.h"
 #include "net/demoserver.h"
 #include "trace/trace.h"
@@ -1454,6 +1455,35 @@ private slots:
             const TraceEvent e = trace.at(i);
             if (e.kind == EventKind::TimerFired && e.other == 1)
                 QCOMPARE(trace.taskName(e.task), QStringLiteral("block() 1"));
+        }
+    }
+
+    void aSwallowedCancellationIsRecordedAndLinted()
+    {
+        // The task catches its CancelledError and sleeps on: the request is in the trace, just
+        // before the wait it went on to, and the lints report it. Cancellations that asyncio takes
+        // back itself (a TaskGroup waiting for its children, wait_for's timeout) are not reported.
+        const QString program = QStringLiteral("swallowed_cancel.py");
+        const Traced &run = traced(program);
+        VERIFY_RECORDED(run, program, QStringList(), 0, "exited with status 0");
+        const Trace &trace = run.trace();
+        const QStringList all = briefs(trace);
+        VERIFY_EMPTY(notInOrder(all,
+            { QStringLiteral("stubborn: task_resumed"), QStringLiteral("stubborn: cancel_requested"),
+                QStringLiteral("stubborn: task_suspended timer #3 [sleep 0.02 s] @%1")
+                    .arg(lineOf(QStringLiteral("swallowed_cancel.py"),
+                        QStringLiteral("await asyncio.sleep(0.02)"))) }));
+        const std::vector<Finding> findings = lintTrace(trace);
+        QCOMPARE(findings.size(), 1u);
+        QCOMPARE(findings[0].kind, FindingKind::SwallowedCancellation);
+        QCOMPARE(trace.taskName(findings[0].task), QStringLiteral("stubborn"));
+        for (const QString &program :
+            { QStringLiteral("gather_taskgroup.py"), QStringLiteral("wait_for_timeout.py") }) {
+            const Traced &clean = traced(program);
+            QVERIFY(clean.loaded.trace);
+            for (const Finding &f : lintTrace(clean.trace()))
+                QVERIFY2(f.kind != FindingKind::SwallowedCancellation,
+                    qPrintable(program + QStringLiteral(": ") + f.message));
         }
     }
 };

@@ -181,10 +181,6 @@ private:
         }
         case EventKind::LoopStopped:
             m_loopStopped = true;
-            // A task of no parent whose failure stopped the loop was awaited by whoever ran the loop
-            // (asyncio.run, run_until_complete): its error went to them.
-            if (m_rootFailure != NoTask)
-                task(m_rootFailure).awaitedById = true;
             [[fallthrough]];
         case EventKind::LoopWaiting:
             m_yieldRuns[e.thread] = YieldRun {}; // the loop slept or stopped: no busy loop across it
@@ -196,7 +192,6 @@ private:
 
     void stepBegins(const TraceEvent &e)
     {
-        m_rootFailure = NoTask;
         if (e.kind == EventKind::TaskStarted && e.other != NoTask)
             return; // a delegated child runs inside its parent's step
         TaskState &t = task(e.task);
@@ -292,7 +287,6 @@ private:
             t.failSeq = e.seq;
             t.failNs = e.timeNs;
             t.failLabel = e.detail;
-            m_rootFailure = t.parent == NoTask ? e.task : NoTask;
         }
         // Whoever awaited it by id is ready now.
         const auto [first, last] = m_waiters.equal_range(e.task);
@@ -359,7 +353,9 @@ private:
                         .arg(name(id), how)
                         .arg(qRound(100.0 * wasted / wakes)));
             }
-            if (t.failed && !t.awaitedById && !parentAwaitedGroup(t)) {
+            // A task of no parent was started by whoever runs the loop (asyncio.run, the harness):
+            // its error goes to them. Tasks that tasks start are the ones that get forgotten.
+            if (t.failed && t.parent != NoTask && !t.awaitedById && !parentAwaitedGroup(t)) {
                 add(FindingKind::FailureNeverRetrieved, t.failSeq, t.failNs, id,
                     QStringLiteral("%1 failed (%2) and nothing awaited it: the error went unnoticed")
                         .arg(name(id), label(t.failLabel)));
@@ -419,7 +415,6 @@ private:
     bool m_fanOutReported = false;
     std::size_t m_fanOutAt = 0;
     bool m_loopStopped = false;
-    TaskId m_rootFailure = NoTask; //!< a task of no parent that failed, if nothing ran since
     std::int64_t m_lastNs = 0;
     SeqNo m_lastSeq = 0;
 };

@@ -15,7 +15,7 @@ enum class FindingKind : std::uint8_t {
     NeverYields,  //!< the loop resumed one task many steps in a row, each after only a yield (a busy loop)
     BusyPolling,  //!< a task mostly woke itself (yield loops) or was polled for nothing
     LostWakeup,   //!< at the loop's stop a task awaits something nothing can complete any more
-    FailureNeverRetrieved, //!< a task failed and nothing awaited it
+    FailureNeverRetrieved, //!< a task started by a task failed, and nothing awaited it
     LeftPending,           //!< a task had not finished when the loop stopped
     Starved,               //!< a task was ready longer than the threshold before it was resumed
     UnboundedFanOut,       //!< more I/O in flight at once than the threshold

@@ -59,7 +59,7 @@ LOOP_STARTED, LOOP_STOPPED, LOOP_WAITING = 0, 1, 2
 TASK_CREATED, TASK_STARTED, TASK_SUSPENDED, TASK_RESUMED = 4, 5, 6, 7
 TASK_RETURNED, TASK_FAILED, TASK_CANCELLED = 10, 11, 12
 IO_SUBMITTED, IO_COMPLETED, IO_FAILED = 13, 14, 15
-TIMER_ARMED, TIMER_FIRED, SLOW_STEP, MESSAGE = 16, 17, 18, 19
+TIMER_ARMED, TIMER_FIRED, SLOW_STEP, MESSAGE, CANCEL_REQUESTED = 16, 17, 18, 19, 20
 LABEL, TASK, INFO = 200, 201, 202
 
 # What a suspended task waits for (WaitKind in core/trace/traceevent.h).
@@ -255,7 +255,7 @@ class Recorder:
         if task.done():
             self.task_ended(task, tid, t1)
         else:
-            self.task_suspended(task, tid, t1)
+            self.task_suspended(task, tid, t1, t0 if task.cancelling() > 0 else None)
         if t1 - t0 > SLOW_NS:
             self.emit(SLOW_STEP, tid, 0, min((t1 - t0) // 1000, NO_WAIT - 1), t=t1)
 
@@ -273,9 +273,14 @@ class Recorder:
         result = task.result()
         self.emit(TASK_RETURNED, tid, 0, self.label(_short(result)) if result is not None else 0, t=t)
 
-    def task_suspended(self, task, tid, t):
+    def task_suspended(self, task, tid, t, cancel_asked_at=None):
         waiter = task._fut_waiter
         line, frame, elsewhere = _await_site(task.get_coro())
+        # Asked to cancel and still going after this step: the request (C Task.cancel cannot be
+        # hooked) shows in cancelling(), which asyncio.timeout brings back to 0 at once and a
+        # TaskGroup once its children are done (it waits for them in __aexit__ meanwhile).
+        if cancel_asked_at is not None and (frame is None or frame.f_code is not _TASKGROUP_EXIT_CODE):
+            self.emit(CANCEL_REQUESTED, tid, t=cancel_asked_at)
         if waiter is None:  # a bare yield to the loop: asyncio.sleep(0), nearly always
             label = self.label("sleep(0) (%s)" % elsewhere if elsewhere else "sleep(0)")
             self.emit(TASK_SUSPENDED, tid, 0, label, line, WAIT_YIELD, t)
@@ -457,6 +462,7 @@ def _wait_sites():
 
 _WAIT_SITES = _wait_sites()
 _WAIT_FOR_CODE = _code(_tasks, "wait_for")
+_TASKGROUP_EXIT_CODE = _code(__import__("asyncio.taskgroups").taskgroups.TaskGroup, "__aexit__")
 
 
 def _await_site(coro):
