@@ -330,14 +330,14 @@ private slots:
     {
         // On Loopscope's scheduler: one task catches the CancelledError and sleeps on, one honours it.
         Scheduler s;
-        const auto stubborn = s.spawn(
+        const auto headstrong = s.spawn(
             []() -> Task<void> {
                 try {
                     co_await sleep(std::chrono::seconds(1));
                 } catch (const CancelledError &) { }
                 co_await sleep(std::chrono::seconds(1));
             }(),
-            QStringLiteral("stubborn"));
+            QStringLiteral("headstrong"));
         const auto polite = s.spawn(
             []() -> Task<void> { co_await sleep(std::chrono::seconds(1)); }(), QStringLiteral("polite"));
         s.spawn(
@@ -345,12 +345,12 @@ private slots:
                 co_await yieldNow();
                 loop.cancel(a);
                 loop.cancel(b);
-            }(s, stubborn.id(), polite.id()),
+            }(s, headstrong.id(), polite.id()),
             QStringLiteral("canceller"));
         s.runUntilIdle();
         const std::vector<Finding> findings = lintTrace(s.trace());
-        QCOMPARE(kindsAndTasks(s.trace(), findings), (QStringList { "swallowed-cancellation stubborn" }));
-        QVERIFY2(findings[0].message.startsWith(QStringLiteral("stubborn was asked to cancel (#")),
+        QCOMPARE(kindsAndTasks(s.trace(), findings), (QStringList { "swallowed-cancellation headstrong" }));
+        QVERIFY2(findings[0].message.startsWith(QStringLiteral("headstrong was asked to cancel (#")),
             qPrintable(findings[0].message));
         QVERIFY(findings[0].message.contains(QStringLiteral("awaited sleep")));
         // The request is in the trace, from the task that asked.
@@ -358,7 +358,7 @@ private slots:
         for (qsizetype i = 0; i < s.trace().size(); ++i) {
             const TraceEvent e = s.trace().at(i);
             asked = asked
-                || (e.kind == EventKind::CancelRequested && s.trace().taskName(e.task) == u"stubborn"
+                || (e.kind == EventKind::CancelRequested && s.trace().taskName(e.task) == u"headstrong"
                     && s.trace().taskName(e.other) == u"canceller");
         }
         QVERIFY(asked);

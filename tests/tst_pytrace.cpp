@@ -1469,14 +1469,14 @@ private slots:
         const Trace &trace = run.trace();
         const QStringList all = briefs(trace);
         VERIFY_EMPTY(notInOrder(all,
-            { QStringLiteral("stubborn: task_resumed"), QStringLiteral("stubborn: cancel_requested"),
-                QStringLiteral("stubborn: task_suspended timer #3 [sleep 0.02 s] @%1")
+            { QStringLiteral("headstrong: task_resumed"), QStringLiteral("headstrong: cancel_requested"),
+                QStringLiteral("headstrong: task_suspended timer #3 [sleep 0.02 s] @%1")
                     .arg(lineOf(QStringLiteral("swallowed_cancel.py"),
                         QStringLiteral("await asyncio.sleep(0.02)"))) }));
         const std::vector<Finding> findings = lintTrace(trace);
         QCOMPARE(findings.size(), 1u);
         QCOMPARE(findings[0].kind, FindingKind::SwallowedCancellation);
-        QCOMPARE(trace.taskName(findings[0].task), QStringLiteral("stubborn"));
+        QCOMPARE(trace.taskName(findings[0].task), QStringLiteral("headstrong"));
         for (const QString &program :
             { QStringLiteral("gather_taskgroup.py"), QStringLiteral("wait_for_timeout.py") }) {
             const Traced &clean = traced(program);

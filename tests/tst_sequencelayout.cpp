@@ -35,6 +35,24 @@ QString shapeName(Shape shape)
     return {};
 }
 
+//! `count` tasks that each read once ("op 1", "op 2"...), laid out with a budget of 64 task lanes.
+struct ManyTasks
+{
+    Scheduler scheduler;
+    TraceDigest digest;
+    SequenceLayout layout;
+
+    explicit ManyTasks(int count)
+    {
+        for (int i = 0; i < count; ++i)
+            scheduler.spawn(readRecord(QStringLiteral("op %1").arg(i + 1)));
+        scheduler.runUntilIdle();
+        digest.update(scheduler.trace());
+        layout.setMaxTaskLanes(64);
+        layout.update(digest, scheduler.trace().size());
+    }
+};
+
 } // namespace
 
 class TestSequenceLayout : public QObject
@@ -197,15 +215,8 @@ private slots:
 
     void thousandsOfTasksShareAGroupLane()
     {
-        Scheduler s;
-        for (int i = 0; i < 2000; ++i)
-            s.spawn(readRecord(QString::number(i)));
-        s.runUntilIdle();
-        TraceDigest digest;
-        digest.update(s.trace());
-        SequenceLayout layout;
-        layout.setMaxTaskLanes(64);
-        layout.update(digest, s.trace().size());
+        ManyTasks many(2000);
+        const SequenceLayout &layout = many.layout;
         QCOMPARE(layout.laneCount(), 1 + 64 + 1); // loop, 63 tasks + a group, I/O
         QCOMPARE(layout.lane(63).kind, LaneKind::Task);
         QCOMPARE(layout.lane(64).kind, LaneKind::TaskGroup);
@@ -371,15 +382,8 @@ private slots:
 
     void anExpandedGroupOpensWhereItsLaneWas()
     {
-        Scheduler s;
-        for (int i = 0; i < 300; ++i)
-            s.spawn(readRecord(QStringLiteral("op %1").arg(i + 1)));
-        s.runUntilIdle();
-        TraceDigest digest;
-        digest.update(s.trace());
-        SequenceLayout layout;
-        layout.setMaxTaskLanes(64);
-        layout.update(digest, s.trace().size());
+        ManyTasks many(300);
+        SequenceLayout &layout = many.layout;
         const int group = layout.laneOfTask(300);
         QCOMPARE(layout.lane(group).kind, LaneKind::TaskGroup);
         QCOMPARE(layout.lane(group).id, 64u);
@@ -404,15 +408,8 @@ private slots:
 
     void anExpandedGroupHasALimit()
     {
-        Scheduler s;
-        for (int i = 0; i < 2000; ++i)
-            s.spawn(readRecord(QString::number(i)));
-        s.runUntilIdle();
-        TraceDigest digest;
-        digest.update(s.trace());
-        SequenceLayout layout;
-        layout.setMaxTaskLanes(64);
-        layout.update(digest, s.trace().size());
+        ManyTasks many(2000);
+        SequenceLayout &layout = many.layout;
         layout.setExpandedTasks(64, 2000);
         const TaskId lastOwn = 63 + SequenceLayout::MaxExpandedLanes;
         QCOMPARE(layout.lane(layout.laneOfTask(lastOwn)).kind, LaneKind::Task);

@@ -36,7 +36,6 @@ struct TaskState
     bool started = false;
     bool running = false;
     bool ended = false;
-    int steps = 0;
     std::int64_t stepStartNs = 0;
     SeqNo stepSeq = 0;
     // Its last suspension: what it waits for.
@@ -198,7 +197,6 @@ private:
         t.started = true;
         t.running = true;
         t.cancelSeen = t.cancelSeen || t.cancelPending;
-        ++t.steps;
         t.stepStartNs = e.timeNs;
         t.stepSeq = e.seq;
         YieldRun &run = m_yieldRuns[e.thread];

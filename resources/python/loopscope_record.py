@@ -153,7 +153,7 @@ class Recorder:
         self.callbacks = {}    # code of a callback -> its name label (0: asyncio's own, not recorded)
         self.callback_runs = {}  # name label -> how many runs of it were created
         self.timed_callbacks = {}  # TimerHandle of a program callback -> the task of that run
-        self.last_timer = {}   # task id -> the timer it armed last
+        self.last_armed = (0, 0)  # (task, timer) of the newest timer: a sleep arms it in the step it suspends
         self.running_callback = 0  # the program's callback running now (its lane), if any
         self.loop_lanes = {}   # thread id -> lane
         self.open_loops = set()  # loops started and not closed yet
@@ -303,7 +303,8 @@ class Recorder:
         if site is not None:
             wait, describe = site
             if wait == WAIT_TIMER:
-                return WAIT_TIMER, self.last_timer.get(tid, 0), describe(frame.f_locals)
+                armer, timer = self.last_armed
+                return WAIT_TIMER, timer if armer == tid else 0, describe(frame.f_locals)
             inner = frame.f_locals.get("fut") if frame.f_code is _WAIT_FOR_CODE else None
             if isinstance(inner, _tasks.Task) and inner in self.tasks:
                 # wait_for(task): the task it waits for, and for how long at most
@@ -333,7 +334,7 @@ class Recorder:
             self.timed_callbacks[handle] = target
         timer = next(self.timer_ids)
         self.timers[handle] = (timer, target)
-        self.last_timer[armer] = timer
+        self.last_armed = (armer, timer)
         self.emit(TIMER_ARMED, armer, timer, max(0, min(int(delay * 1e6), NO_WAIT - 1)))
 
     def timer_fired(self, handle):
@@ -628,7 +629,7 @@ def install(recorder):
                 raise
             except BaseException as error:
                 _report_callback_error(self, error)
-        if len(queue) >= FLUSH_EVENTS:
+        if len(queue) >= flush_at:
             recorder.flush()
 
     _events.Handle._run = _run

@@ -3,17 +3,17 @@ swallowed, and whoever cancelled it waits for work that goes on."""
 import asyncio
 
 
-async def stubborn():
+async def headstrong():
     try:
         await asyncio.sleep(1)
     except asyncio.CancelledError:
-        print("stubborn: cancelled, but carrying on", flush=True)
+        print("headstrong: cancelled, but carrying on", flush=True)
     await asyncio.sleep(0.02)  # goes on after the cancellation
-    print("stubborn: done anyway", flush=True)
+    print("headstrong: done anyway", flush=True)
 
 
 async def main():
-    task = asyncio.create_task(stubborn(), name="stubborn")
+    task = asyncio.create_task(headstrong(), name="headstrong")
     await asyncio.sleep(0.01)
     task.cancel()
     await task
