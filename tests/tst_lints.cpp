@@ -127,6 +127,15 @@ private slots:
         const auto threads = play(QStringLiteral("threads"), { QStringLiteral("loops=3") });
         QCOMPARE(kindsAndTasks(threads.trace(), lintTrace(threads.trace())),
             (QStringList { "blocking-step L0 crunch" }));
+        // Loops on threads stop one after the other: one stopping leaves the others' tasks alone.
+        Trace halfway;
+        halfway.copyRecordsFrom(threads.trace());
+        for (qsizetype i = 0; i < threads.trace().size(); ++i) {
+            halfway.appendEvent(threads.trace().at(i));
+            if (threads.trace().at(i).kind == EventKind::LoopStopped)
+                break;
+        }
+        QCOMPARE(kindsAndTasks(halfway, lintTrace(halfway)), (QStringList { "blocking-step L0 crunch" }));
     }
 
     void thePollingLoopWastesItsPolls()

@@ -33,6 +33,7 @@ struct YieldRun
 struct TaskState
 {
     TaskId parent = NoTask;
+    std::uint8_t thread = 0; //!< the loop lane it runs on
     bool started = false;
     bool running = false;
     bool ended = false;
@@ -133,6 +134,7 @@ private:
         switch (e.kind) {
         case EventKind::TaskCreated:
             task(e.task).parent = e.other;
+            task(e.task).thread = e.thread;
             break;
         case EventKind::TaskStarted:
         case EventKind::TaskResumed:
@@ -179,7 +181,7 @@ private:
             break;
         }
         case EventKind::LoopStopped:
-            m_loopStopped = true;
+            m_loopStopped[e.thread] = true;
             [[fallthrough]];
         case EventKind::LoopWaiting:
             m_yieldRuns[e.thread] = YieldRun {}; // the loop slept or stopped: no busy loop across it
@@ -194,6 +196,7 @@ private:
         if (e.kind == EventKind::TaskStarted && e.other != NoTask)
             return; // a delegated child runs inside its parent's step
         TaskState &t = task(e.task);
+        t.thread = e.thread;
         t.started = true;
         t.running = true;
         t.cancelSeen = t.cancelSeen || t.cancelPending;
@@ -358,7 +361,9 @@ private:
                     QStringLiteral("%1 failed (%2) and nothing awaited it: the error went unnoticed")
                         .arg(name(id), label(t.failLabel)));
             }
-            if (!m_loopStopped || t.ended)
+            // Judged only once its own loop has stopped: with loops on several threads, one stopping
+            // says nothing of the tasks of the others.
+            if (!m_loopStopped[t.thread] || t.ended)
                 continue;
             if (!t.started) {
                 add(FindingKind::LeftPending, m_lastSeq, m_lastNs, id,
@@ -412,7 +417,7 @@ private:
     int m_maxInFlight = 0;
     bool m_fanOutReported = false;
     std::size_t m_fanOutAt = 0;
-    bool m_loopStopped = false;
+    std::array<bool, MaxThreadLanes> m_loopStopped {};
     std::int64_t m_lastNs = 0;
     SeqNo m_lastSeq = 0;
 };
