@@ -1,4 +1,5 @@
 #include "analysis/awaittree.h"
+#include "analysis/latency.h"
 #include "analysis/lints.h"
 #include "analysis/tracedigest.h"
 #include "cli/lintcommand.h"
@@ -312,6 +313,102 @@ private slots:
         QCOMPARE(digest.busyNs(task), 50 * Ms);
         QCOMPARE(digest.readyNs(task), 250 * Ms);
         QCOMPARE(digest.waitingNs(task), 1000 * Ms);
+    }
+
+    void histogramsCountIntoReadableBuckets()
+    {
+        QCOMPARE(DurationHistogram::bucketOf(0), 0);
+        QCOMPARE(DurationHistogram::bucketOf(999), 0);
+        QCOMPARE(DurationHistogram::bucketOf(1000), 1); // [1 µs, 2 µs)
+        QCOMPARE(DurationHistogram::bucketOf(4999), 2);
+        QCOMPARE(DurationHistogram::bucketOf(5000), 3);
+        QCOMPARE(DurationHistogram::lowerNs(3), 5000);
+        QCOMPARE(DurationHistogram::upperNs(3), 10'000);
+        QCOMPARE(DurationHistogram::bucketOf(250 * Ms), DurationHistogram::bucketOf(200 * Ms));
+        QCOMPARE(DurationHistogram::upperNs(DurationHistogram::bucketOf(250 * Ms)), 500 * Ms);
+        QCOMPARE(
+            DurationHistogram::bucketOf(std::int64_t(5000) * 1000 * Ms), DurationHistogram::BucketCount - 1);
+        DurationHistogram h;
+        QCOMPARE(h.percentileNs(0.5), 0);
+        QVERIFY(h.usedBuckets().first > h.usedBuckets().second);
+        for (int i = 0; i < 98; ++i)
+            h.add(3 * Ms); // [2 ms, 5 ms)
+        h.add(30 * Ms);
+        h.add(70 * Ms);
+        QCOMPARE(h.count(), 100u);
+        QCOMPARE(h.percentileNs(0.5), 5 * Ms);
+        QCOMPARE(h.percentileNs(0.99), 50 * Ms);
+        QCOMPARE(h.percentileNs(1.0), 70 * Ms); // the last bucket's edge is above the longest: the longest
+        QCOMPARE(h.maxNs(), 70 * Ms);
+        QCOMPARE(h.totalNs(), 98 * 3 * Ms + 100 * Ms);
+        QCOMPARE(h.usedBuckets(),
+            std::pair(DurationHistogram::bucketOf(3 * Ms), DurationHistogram::bucketOf(70 * Ms)));
+    }
+
+    void latencyFiguresMatchTheScheduleByHand()
+    {
+        // "a" starts at once and runs 10 ms before its first await (a 100 ms timer), is woken at
+        // 110 ms but resumed only at 140 ms because "b" holds the loop from 100 ms to 140 ms, then
+        // runs 5 ms and ends. "b" starts at 100 ms (ready 100 ms since its creation) and runs 40 ms.
+        Schedule s;
+        const TaskId a = s.task(QStringLiteral("a"));
+        const TaskId b = s.task(QStringLiteral("b"));
+        s.event(EventKind::LoopStarted, NoTask);
+        s.event(EventKind::TaskStarted, a);
+        s.at(10 * Ms)
+            .event(EventKind::TimerArmed, a, 1, 100'000)
+            .suspend(a, WaitKind::Timer, QStringLiteral("sleep"), 1);
+        s.event(EventKind::LoopWaiting, NoTask, 0, 90'000);
+        s.at(100 * Ms).event(EventKind::TaskStarted, b);
+        s.at(110 * Ms).event(EventKind::TimerFired, a, 1);
+        s.at(140 * Ms).event(EventKind::TaskReturned, b);
+        s.event(EventKind::TaskResumed, a);
+        s.at(145 * Ms)
+            .event(EventKind::IoSubmitted, a, 7)
+            .suspend(a, WaitKind::Io, QStringLiteral("read"), 7);
+        s.event(EventKind::LoopWaiting, NoTask, 0, 1000);
+        s.at(345 * Ms).event(EventKind::IoCompleted, a, 7).event(EventKind::TaskResumed, a);
+        s.at(350 * Ms).event(EventKind::TaskReturned, a);
+        s.event(EventKind::LoopStopped, NoTask);
+        TraceDigest digest;
+        digest.update(s.trace());
+        const TaskLatency la = taskLatency(digest.task(a));
+        QCOMPARE(la.steps.count(), 3u);
+        QCOMPARE(la.steps.totalNs(), 10 * Ms + 5 * Ms + 5 * Ms);
+        QCOMPARE(la.steps.maxNs(), 10 * Ms);
+        QCOMPARE(la.wakeToResume.count(), 3u); // its start (at once), the timer (30 ms), the read (at once)
+        QCOMPARE(la.wakeToResume.totalNs(), 30 * Ms);
+        QCOMPARE(la.wakeToResume.countIn(0), 2u);
+        QCOMPARE(la.wakeToResume.countIn(DurationHistogram::bucketOf(30 * Ms)), 1u);
+        const TaskLatency lb = taskLatency(digest.task(b));
+        QCOMPARE(lb.steps.count(), 1u);
+        QCOMPARE(lb.steps.maxNs(), 40 * Ms);
+        QCOMPARE(lb.wakeToResume.maxNs(), 100 * Ms);
+        // The loop: running 10 + 40 + 5 + 5 = 60 ms, idle until the timer 90 ms (nothing in flight),
+        // waiting for the read 200 ms; its own work the rest of the 350 ms (none here).
+        const std::vector<LoopShare> shares = loopShares(s.trace());
+        QCOMPARE(shares.size(), 1u);
+        QCOMPARE(shares[0].runningNs, 60 * Ms);
+        QCOMPARE(shares[0].idleNs, 90 * Ms);
+        QCOMPARE(shares[0].waitingIoNs, 200 * Ms);
+        QCOMPARE(shares[0].ownNs, 0);
+        QCOMPARE(shares[0].totalNs(), 350 * Ms);
+        QCOMPARE(formatLoopShare(shares[0]),
+            QStringLiteral("running tasks 17.1%, waiting for I/O 57.1%, idle 25.7%, its own work 0.0%"));
+        // A task still running has no whole step yet; an empty trace has no loop.
+        QVERIFY(loopShares(Trace()).empty());
+    }
+
+    void loopsOnSeveralThreadsEachHaveTheirShare()
+    {
+        const auto played = play(QStringLiteral("threads"), { QStringLiteral("loops=3") });
+        const std::vector<LoopShare> shares = loopShares(played.trace());
+        QCOMPARE(shares.size(), 3u);
+        for (std::size_t i = 0; i < shares.size(); ++i) {
+            QCOMPARE(shares[i].thread, static_cast<std::uint8_t>(i));
+            QVERIFY(shares[i].totalNs() > 0);
+            QVERIFY(shares[i].runningNs + shares[i].waitingIoNs + shares[i].idleNs > 0);
+        }
     }
 
     void aLiveSessionFindsWhatTheWholeTraceHas()

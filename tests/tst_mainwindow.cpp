@@ -51,6 +51,19 @@ QToolButton *buttonFor(MainWindow &window, QAction *action)
     return nullptr;
 }
 
+//! Whether `picture` has exactly `colour` within 4 px of `point` (logical pixels).
+bool hasColourNear(const QImage &picture, QPoint point, const QColor &colour)
+{
+    for (int dx = -4; dx <= 4; ++dx) {
+        for (int dy = -4; dy <= 4; ++dy) {
+            const QPoint at = (point + QPoint(dx, dy)) * picture.devicePixelRatio();
+            if (picture.rect().contains(at) && picture.pixelColor(at) == colour)
+                return true;
+        }
+    }
+    return false;
+}
+
 //! Shows the window active on `scenario` and presses Right twice in the diagram: two steps.
 bool showAndStepTwiceByKeyboard(MainWindow &window, const QString &scenario)
 {
@@ -342,16 +355,36 @@ private slots:
         const QPoint mark = diagram.mapFromDiagram(QPointF(
             layout.laneCenter(layout.laneOfTask(first.task)) - SequenceLayout::ActivationHalfWidth - 8,
             layout.rowTop(row) + 7));
-        const QImage picture = diagram.viewport()->grab().toImage();
         const QColor warning = ViewPalette::fromPalette(diagram.palette()).warning;
-        bool marked = false;
-        for (int dx = -4; dx <= 4 && !marked; ++dx) {
-            for (int dy = -4; dy <= 4 && !marked; ++dy) {
-                const QPoint at = (mark + QPoint(dx, dy)) * picture.devicePixelRatio();
-                marked = picture.rect().contains(at) && picture.pixelColor(at) == warning;
-            }
-        }
-        QVERIFY2(marked, "no warning sign where the first problem is");
+        QVERIFY2(hasColourNear(diagram.viewport()->grab().toImage(), mark, warning),
+            "no warning sign where the first problem is");
+        // ... and on its task's lane in the timeline, above the bar at the event's time.
+        TimelineView &timeline = *window.timeline();
+        timeline.fit();
+        QApplication::processEvents();
+        const TimelineLayout &lanes = timeline.layout();
+        QCOMPARE(lanes.axis(), TimelineLayout::Axis::Time);
+        const QPoint sign(qRound(lanes.mapTimeToX(static_cast<double>(first.timeNs))),
+            qRound(lanes.laneTop(static_cast<int>(first.task) - 1) + 4)
+                - timeline.verticalScrollBar()->value());
+        QVERIFY2(hasColourNear(timeline.viewport()->grab().toImage(), sign, warning),
+            "no warning sign on the timeline where the first problem is");
+        // The details of the task's event show how its steps and wake-ups were spread; those of
+        // a loop's event, where the loop's time went.
+        window.selectEvent(first.seq);
+        const QString taskDetails = window.details()->toPlainText();
+        QVERIFY2(taskDetails.contains(QStringLiteral("Steps"))
+                && taskDetails.contains(QStringLiteral("Wake to resume"))
+                && taskDetails.contains(QStringLiteral("longest")),
+            qPrintable(taskDetails));
+        const Trace &trace = *window.session().trace();
+        qsizetype loopEvent = 0;
+        while (loopEvent < trace.size() && trace.at(loopEvent).task != NoTask)
+            ++loopEvent;
+        QVERIFY(loopEvent < trace.size());
+        window.selectEvent(trace.at(loopEvent).seq);
+        QVERIFY2(window.details()->toPlainText().contains(QStringLiteral("running tasks")),
+            qPrintable(window.details()->toPlainText()));
         // Choosing a problem selects its event everywhere.
         problems.table()->setCurrentCell(2, 0);
         QCOMPARE(window.selectedSeq(), problems.findings()[2].seq);

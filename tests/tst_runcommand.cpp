@@ -62,12 +62,16 @@ private slots:
         const Outcome o = run({ QStringLiteral("two-coroutines"), QStringLiteral("--tasks") });
         QCOMPARE(o.code, 0);
         const QStringList lines = o.out.trimmed().split(u'\n');
-        QCOMPARE(lines.size(), 18 + 3);
+        QCOMPARE(lines.size(), 18 + 3 + 1);
         QCOMPARE(
             lines.at(18).simplified(), QStringLiteral("id task state busy ready waiting resumes outcome"));
         QCOMPARE(lines.at(19).simplified(), QStringLiteral("1 C1 done 0 s 0 s 2.000 s 1 1"));
         QCOMPARE(lines.at(20).simplified(), QStringLiteral("2 C2 done 0 s 0 s 2.000 s 1 1"));
         QCOMPARE(lines.at(19).indexOf(QStringLiteral("done")), lines.at(18).indexOf(QStringLiteral("state")));
+        // Both reads are in flight while the loop waits its two seconds.
+        QCOMPARE(lines.at(21),
+            QStringLiteral("loop 0 (2.000 s): running tasks 0.0%, waiting for I/O 100.0%, idle 0.0%, its own "
+                           "work 0.0%"));
     }
 
     void runTakesParametersAndAStepLimit()

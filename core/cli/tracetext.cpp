@@ -1,5 +1,6 @@
 #include "cli/tracetext.h"
 
+#include "analysis/latency.h"
 #include "analysis/tracedigest.h"
 
 #include <QTextStream>
@@ -57,6 +58,9 @@ void printTasks(const Trace &trace, QTextStream &out)
             line += row[column].leftJustified(column + 1 < row.size() ? widths[column] + 2 : 0);
         out << line.trimmed() << '\n';
     }
+    for (const LoopShare &share : loopShares(trace))
+        out << "loop " << share.thread << " (" << formatDuration(share.totalNs())
+            << "): " << formatLoopShare(share) << '\n';
 }
 
 } // namespace Loopscope

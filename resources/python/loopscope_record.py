@@ -157,7 +157,10 @@ class Recorder:
         self.running_callback = 0  # the program's callback running now (its lane), if any
         self.loop_lanes = {}   # thread id -> lane
         self.open_loops = set()  # loops started and not closed yet
-        self.default_names = {}  # task id -> (default name, parent), until it first runs
+        # Until a task first runs: its default name, and its parent. Two dicts of strings and ints,
+        # not one of tuples: a tuple per task is one more object for the program's garbage collector.
+        self.default_names = {}
+        self.default_parents = {}
         self.thread_lane = 0
         self.closed = False
         sink.write(MAGIC)
@@ -214,7 +217,8 @@ class Recorder:
         number = 0
         if name.startswith("Task-") and name[5:].isdigit():
             # asyncio.create_task(coro, name=...) names the task after creating it: look again when it starts.
-            self.default_names[tid] = (name, parent_id)
+            self.default_names[tid] = name
+            self.default_parents[tid] = parent_id
             number = int(name[5:])
             name = getattr(coro, "__qualname__", None) or type(coro).__name__
         name_label = self.labels.get(name) or self.label(name)
@@ -227,8 +231,10 @@ class Recorder:
         """A task's first step begins: it is started, not resumed, and may have been renamed."""
         self.started.add(tid)
         created = self.default_names.pop(tid, None)
-        if created is not None and task.get_name() != created[0]:
-            self.queue.append(_pack(TASK, 0, 0, tid, created[1], self.label(task.get_name()), 0))
+        if created is not None:
+            parent = self.default_parents.pop(tid)
+            if task.get_name() != created:
+                self.queue.append(_pack(TASK, 0, 0, tid, parent, self.label(task.get_name()), 0))
         return TASK_STARTED
 
 

@@ -1,8 +1,10 @@
 #include "panes/detailspane.h"
 
+#include "analysis/latency.h"
 #include "analysis/tracedigest.h"
 #include "model/eventlistmodel.h"
 #include "sequence/sequencemessage.h"
+#include "style/viewpalette.h"
 
 namespace Loopscope {
 
@@ -40,6 +42,55 @@ void addIoRows(Rows &rows, const Trace &trace, const TraceDigest &digest, std::u
             rows.add(QStringLiteral("Error"), record->error.toHtmlEscaped());
     } else if (const IoOperation *op = digest.io(id)) {
         rows.add(QStringLiteral("Operation"), trace.labels().text(op->detail).toHtmlEscaped());
+    }
+}
+
+//! "2–5 ms", "< 1 µs", "≥ 1000.000 s": the durations a bucket holds.
+QString bucketRange(int bucket)
+{
+    if (bucket == 0)
+        return QStringLiteral("< ") + formatDuration(DurationHistogram::upperNs(0));
+    if (bucket == DurationHistogram::BucketCount - 1)
+        return QStringLiteral("≥ ") + formatDuration(DurationHistogram::lowerNs(bucket));
+    return QStringLiteral("%1 – %2").arg(formatDuration(DurationHistogram::lowerNs(bucket)),
+        formatDuration(DurationHistogram::upperNs(bucket)));
+}
+
+//! A bar `share` (0..1) of `width` pixels long, as a one-cell table of that colour.
+QString bar(double share, int width, const QString &colour)
+{
+    return QStringLiteral("<table cellspacing='0' cellpadding='0' style='margin-top:3px'><tr>"
+                          "<td width='%1' height='9' bgcolor='%2'></td></tr></table>")
+        .arg(std::max(2, static_cast<int>(share * width + 0.5)))
+        .arg(colour);
+}
+
+//! A histogram as rows of the details table: its summary ("12 steps: median ≤ 2 ms..."), then a
+//! bar per bucket in use.
+void addHistogramRows(Rows &rows, const QString &title, const QString &counted,
+    const DurationHistogram &histogram, const QString &colour)
+{
+    if (histogram.count() == 0)
+        return;
+    rows.add(title,
+        QStringLiteral("%1 %2: median ≤ %3, 99th percentile ≤ %4, longest %5")
+            .arg(QString::number(histogram.count()), counted, formatDuration(histogram.percentileNs(0.5)),
+                formatDuration(histogram.percentileNs(0.99)), formatDuration(histogram.maxNs()))
+            .toHtmlEscaped());
+    std::uint64_t most = 0;
+    const auto [low, high] = histogram.usedBuckets();
+    for (int bucket = low; bucket <= high; ++bucket)
+        most = std::max(most, histogram.countIn(bucket));
+    for (int bucket = low; bucket <= high; ++bucket) {
+        const std::uint64_t count = histogram.countIn(bucket);
+        rows.html
+            += QStringLiteral("<tr><td style='padding-left:12px; color:%1'>%2</td>"
+                              "<td><table cellspacing='0' cellpadding='0'><tr><td>%3</td>"
+                              "<td style='padding-left:6px'>%4</td></tr></table></td></tr>")
+                   .arg(rows.muted, bucketRange(bucket).toHtmlEscaped(),
+                       count > 0 ? bar(static_cast<double>(count) / static_cast<double>(most), 140, colour)
+                                 : QString())
+                   .arg(count);
     }
 }
 
@@ -84,9 +135,10 @@ void DetailsPane::showTraceEvent(const Trace &trace, const TraceDigest &digest, 
             now += QStringLiteral(" → ") + trace.labels().text(task.outcome);
         rows.add(tr("Task now"), now.toHtmlEscaped());
         rows.add(tr("Resumes"), QString::number(task.resumes));
-        rows.add(tr("Busy / waiting"),
-            QStringLiteral("%1 / %2").arg(
-                formatDuration(digest.busyNs(task)), formatDuration(digest.waitingNs(task))));
+        rows.add(tr("Busy / ready / waiting"),
+            QStringLiteral("%1 / %2 / %3")
+                .arg(formatDuration(digest.busyNs(task)), formatDuration(digest.readyNs(task)),
+                    formatDuration(digest.waitingNs(task))));
     }
     switch (e.kind) {
     case EventKind::IoSubmitted:
@@ -113,6 +165,24 @@ void DetailsPane::showTraceEvent(const Trace &trace, const TraceDigest &digest, 
         rows.add(tr("Source line"), QString::number(e.line));
     if (e.thread > 0)
         rows.add(tr("Thread lane"), QString::number(e.thread));
+    if (e.task != NoTask) {
+        // How this task's steps and wake-ups were spread, so far.
+        const TaskLatency latency = taskLatency(digest.task(e.task));
+        const ViewPalette colours = ViewPalette::fromPalette(palette());
+        addHistogramRows(rows, tr("Steps"), latency.steps.count() == 1 ? tr("step") : tr("steps"),
+            latency.steps, colours.stateColor(TaskRunState::Running).name());
+        addHistogramRows(rows, tr("Wake to resume"),
+            latency.wakeToResume.count() == 1 ? tr("wake-up") : tr("wake-ups"), latency.wakeToResume,
+            colours.selection.name());
+    } else {
+        for (const LoopShare &share : loopShares(trace)) {
+            if (share.thread == e.thread)
+                rows.add(tr("Loop's time"),
+                    QStringLiteral("%1 in all: %2")
+                        .arg(formatDuration(share.totalNs()), formatLoopShare(share))
+                        .toHtmlEscaped());
+        }
+    }
     setHtml(head + rows.html + QStringLiteral("</table>"));
 }
 

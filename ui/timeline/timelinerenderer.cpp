@@ -56,6 +56,76 @@ void TimelineRenderer::setSelection(std::int64_t timeNs, TaskId task)
     m_hasSelection = true;
 }
 
+void TimelineRenderer::setProblemMarks(std::vector<std::pair<SeqNo, TaskId>> marks)
+{
+    m_problemMarks.clear();
+    m_problemMarks.reserve(marks.size());
+    for (const auto &[seq, task] : marks)
+        m_problemMarks.emplace_back(task, seq);
+    std::sort(m_problemMarks.begin(), m_problemMarks.end());
+}
+
+void TimelineRenderer::paintWarningSign(QPainter &p, double x, double bottom) const
+{
+    constexpr double Size = 9;
+    const QPolygonF sign { QPointF(x, bottom - Size), QPointF(x + Size / 2 + 0.5, bottom),
+        QPointF(x - Size / 2 - 0.5, bottom) };
+    p.setPen(QPen(m_palette.warning.darker(150), 1));
+    p.setBrush(m_palette.warning);
+    p.drawPolygon(sign);
+    p.setBrush(Qt::NoBrush);
+}
+
+double TimelineRenderer::markX(SeqNo seq) const
+{
+    const qsizetype index = m_trace.indexOfSeq(seq);
+    if (index < 0)
+        return std::numeric_limits<double>::quiet_NaN(); // dropped from a capped trace
+    const double position = m_layout.axis() == TimelineLayout::Axis::Events
+        ? static_cast<double>(seq)
+        : static_cast<double>(m_trace.at(index).timeNs);
+    return std::round(m_layout.mapTimeToX(position)) + 0.5;
+}
+
+void TimelineRenderer::paintLoopProblemMarks(QPainter &p, const QRectF &area) const
+{
+    // Problems of the loop itself (no task) stand on the bottom edge of the axis.
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setClipRect(QRectF(TimelineLayout::LabelWidth, area.top(), area.width(), TimelineLayout::AxisHeight));
+    for (auto it = m_problemMarks.begin(); it != m_problemMarks.end() && it->first == NoTask; ++it) {
+        const double x = markX(it->second);
+        if (!std::isnan(x))
+            paintWarningSign(p, x, area.top() + TimelineLayout::AxisHeight - 1);
+    }
+    p.restore();
+}
+
+void TimelineRenderer::paintProblemMarks(QPainter &p, const QRectF &area, int firstLane, int lastLane) const
+{
+    if (m_problemMarks.empty())
+        return;
+    const double left = std::max(area.left(), TimelineLayout::LabelWidth);
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setClipRect(QRectF(left - 6, area.top(), area.right() - left + 6, area.height()));
+    // On the lane of each task a problem was found for, standing on top of its bar; signs closer
+    // than a few pixels are one sign.
+    for (int lane = firstLane; lane <= lastLane; ++lane) {
+        const auto task = static_cast<TaskId>(lane + 1);
+        auto it = std::lower_bound(m_problemMarks.begin(), m_problemMarks.end(), std::pair(task, SeqNo(0)));
+        double lastX = -std::numeric_limits<double>::infinity();
+        for (; it != m_problemMarks.end() && it->first == task; ++it) {
+            const double x = markX(it->second);
+            if (std::isnan(x) || x < left - 5 || x > area.right() + 5 || x - lastX < 4)
+                continue;
+            paintWarningSign(p, x, m_layout.laneTop(lane) + 7);
+            lastX = x;
+        }
+    }
+    p.restore();
+}
+
 void TimelineRenderer::paint(QPainter &painter, const QRectF &area) const
 {
     QPainter &p = painter;
@@ -93,8 +163,10 @@ void TimelineRenderer::paint(QPainter &painter, const QRectF &area) const
         p.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()));
     }
     p.restore();
+    paintProblemMarks(p, area, firstLane, lastLane);
     paintLabels(p, area, firstLane, lastLane);
     paintAxis(p, area);
+    paintLoopProblemMarks(p, area);
     paintLegend(p, area);
     p.restore();
 }

@@ -4,6 +4,8 @@
 #include "timeline/timelinelayout.h"
 
 #include <QFont>
+#include <utility>
+#include <vector>
 
 class QPainter;
 
@@ -34,6 +36,9 @@ public:
     //! Marks the time of the selected event and its task's lane (task 0: no lane).
     void setSelection(std::int64_t timeNs, TaskId task);
     void clearSelection() { m_hasSelection = false; }
+    //! Warning signs where problems were found: (event, task) pairs, on the task's lane (task 0: on
+    //! the axis, a problem of the loop's).
+    void setProblemMarks(std::vector<std::pair<SeqNo, TaskId>> marks);
 
     void paint(QPainter &painter, const QRectF &visibleArea) const;
 
@@ -45,6 +50,11 @@ private:
     void paintLabels(QPainter &p, const QRectF &area, int firstLane, int lastLane) const;
     void paintAxis(QPainter &p, const QRectF &area) const;
     void paintLegend(QPainter &p, const QRectF &area) const;
+    //! Where event `seq` is on the axis, in viewport pixels; NaN if the trace no longer holds it.
+    double markX(SeqNo seq) const;
+    void paintProblemMarks(QPainter &p, const QRectF &area, int firstLane, int lastLane) const;
+    void paintLoopProblemMarks(QPainter &p, const QRectF &area) const;
+    void paintWarningSign(QPainter &p, double x, double bottom) const;
 
     const Trace &m_trace;
     const TraceDigest &m_digest;
@@ -55,6 +65,7 @@ private:
     std::int64_t m_selectedTime = 0;
     TaskId m_selectedTask = NoTask;
     bool m_hasSelection = false;
+    std::vector<std::pair<TaskId, SeqNo>> m_problemMarks; //!< sorted by task, then event
 };
 
 } // namespace Loopscope

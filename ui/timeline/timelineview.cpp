@@ -154,6 +154,14 @@ void TimelineView::setSelection(std::int64_t timeNs, TaskId task, SeqNo seq)
     viewport()->update();
 }
 
+void TimelineView::setProblemMarks(std::vector<std::pair<SeqNo, TaskId>> marks)
+{
+    if (!m_renderer)
+        return;
+    m_renderer->setProblemMarks(std::move(marks));
+    viewport()->update();
+}
+
 void TimelineView::clearSelection()
 {
     m_hasSelection = false;

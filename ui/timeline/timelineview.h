@@ -34,6 +34,8 @@ public:
     //! Marks the event `seq` of `task` at `timeNs` (its seq places it when no time passed).
     void setSelection(std::int64_t timeNs, TaskId task, SeqNo seq);
     void clearSelection();
+    //! Warning signs where problems were found: (event, task) pairs.
+    void setProblemMarks(std::vector<std::pair<SeqNo, TaskId>> marks);
     bool hasSelection() const { return m_hasSelection; }
     TaskId selectedTask() const { return m_selectedTask; }
     std::int64_t selectedTime() const { return m_selectedTime; }

@@ -155,6 +155,7 @@ void MainWindow::buildDocks()
         std::vector<std::pair<SeqNo, TaskId>> marks;
         for (const Finding &finding : m_problems->findings())
             marks.emplace_back(finding.seq, finding.task);
+        m_timeline->setProblemMarks(marks);
         m_diagram->setProblemMarks(std::move(marks));
     });
     addDockWidget(Qt::RightDockWidgetArea, codeDock);
