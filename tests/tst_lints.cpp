@@ -240,9 +240,25 @@ private slots:
         QVERIFY2(
             findings[0].message.contains(QStringLiteral("was ready for 250 ms before the loop resumed it")),
             qPrintable(findings[0].message));
+        QCOMPARE(findings[0].timeNs, 1250 * Ms);
         LintOptions lenient;
         lenient.maxReadyNs = 300 * Ms;
         QVERIFY(lintTrace(s.trace(), lenient).empty());
+        // A timer the loop fires late, because a step held it, made its task ready when it was
+        // due: "patient" sleeps 10 ms, "crunch" blocks from 5 ms to 155 ms, the timer fires then.
+        Schedule blocked;
+        const TaskId patient = blocked.task(QStringLiteral("patient"));
+        const TaskId crunch = blocked.task(QStringLiteral("crunch"));
+        blocked.event(EventKind::TaskStarted, patient).event(EventKind::TimerArmed, patient, 1, 10'000);
+        blocked.suspend(patient, WaitKind::Timer, QStringLiteral("sleep 0.01 s"), 1);
+        blocked.at(5 * Ms).event(EventKind::TaskStarted, crunch);
+        blocked.at(155 * Ms).event(EventKind::TaskReturned, crunch).event(EventKind::TimerFired, patient, 1);
+        blocked.at(156 * Ms).event(EventKind::TaskResumed, patient).event(EventKind::TaskReturned, patient);
+        const std::vector<Finding> starved = lintTrace(blocked.trace());
+        QCOMPARE(kindsAndTasks(blocked.trace(), starved),
+            (QStringList { "blocking-step crunch", "starved patient" }));
+        QVERIFY2(starved[1].message.contains(QStringLiteral("was ready for 146 ms")),
+            qPrintable(starved[1].message));
     }
 
     void tooMuchInFlightIsAnUnboundedFanOut()

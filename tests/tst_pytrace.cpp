@@ -1458,6 +1458,48 @@ private slots:
         }
     }
 
+    void theLintsFindEachMistakeOfARecordedProgram()
+    {
+        // One of each: a yield loop, a blocking step and the task it starved, a failure nobody
+        // awaits, and a wait on an Event nobody sets when the loop is closed.
+        const QString program = QStringLiteral("lint_mistakes.py");
+        const Traced &run = traced(program);
+        VERIFY_RECORDED(run, program, QStringList(), 0, "exited with status 0");
+        const Trace &trace = run.trace();
+        const std::vector<Finding> findings = lintTrace(trace);
+        QStringList found;
+        for (const Finding &f : findings) {
+            found << QStringLiteral("%1 %2").arg(findingKindName(f.kind), trace.taskName(f.task));
+            QVERIFY2(f.timeNs > 0, qPrintable(f.message)); // every finding says when
+        }
+        QCOMPARE(found,
+            (QStringList { QStringLiteral("never-yields spin 2"), QStringLiteral("busy-polling spin 2"),
+                QStringLiteral("blocking-step crunch 4"), QStringLiteral("starved patient 3"),
+                QStringLiteral("failure-never-retrieved doomed 5"),
+                QStringLiteral("lost-wakeup forgotten 6") }));
+        const auto message = [&findings](FindingKind kind) {
+            return std::find_if(findings.begin(), findings.end(), [kind](const Finding &f) {
+                return f.kind == kind;
+            })->message;
+        };
+        QVERIFY2(message(FindingKind::NeverYields).contains(QStringLiteral("ran 150 steps in a row")),
+            qPrintable(message(FindingKind::NeverYields)));
+        QVERIFY2(
+            message(FindingKind::FailureNeverRetrieved).contains(QStringLiteral("ValueError: no page 7")),
+            qPrintable(message(FindingKind::FailureNeverRetrieved)));
+        QVERIFY2(message(FindingKind::LostWakeup).contains(QStringLiteral("awaits event")),
+            qPrintable(message(FindingKind::LostWakeup)));
+        // The clean programs stay clean of all but what they show on purpose.
+        for (const QString &clean : { QStringLiteral("two_coroutines.py"),
+                 QStringLiteral("staggered_sleeps.py"), QStringLiteral("producer_consumer.py") }) {
+            const Traced &cleanRun = traced(clean);
+            QVERIFY(cleanRun.loaded.trace);
+            const std::vector<Finding> none = lintTrace(cleanRun.trace());
+            QVERIFY2(none.empty(),
+                qPrintable(clean + QStringLiteral(": ") + (none.empty() ? QString() : none[0].message)));
+        }
+    }
+
     void aSwallowedCancellationIsRecordedAndLinted()
     {
         // The task catches its CancelledError and sleeps on: the request is in the trace, just

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <unordered_map>
 
 namespace Loopscope {
@@ -155,13 +156,25 @@ private:
             stepEnds(e);
             ended(e);
             break;
-        case EventKind::TimerFired:
+        case EventKind::TimerArmed:
+            if (e.detail != std::numeric_limits<std::uint32_t>::max())
+                m_timersDueNs[e.other] = e.timeNs + std::int64_t(e.detail) * 1000;
+            break;
+        case EventKind::TimerFired: {
+            // A timer the loop fires late (it was busy) made its task ready when it was due.
+            const auto due = m_timersDueNs.find(e.other);
+            if (e.task != NoTask)
+                task(e.task).readySinceNs
+                    = due != m_timersDueNs.end() ? std::min(due->second, e.timeNs) : e.timeNs;
+            if (due != m_timersDueNs.end())
+                m_timersDueNs.erase(due);
+            break;
+        }
         case EventKind::IoCompleted:
         case EventKind::IoFailed:
             if (e.task != NoTask)
                 task(e.task).readySinceNs = e.timeNs;
-            if (e.kind != EventKind::TimerFired)
-                ioEnds();
+            ioEnds();
             break;
         case EventKind::IoSubmitted:
             ioBegins(e);
@@ -324,7 +337,7 @@ private:
         for (TaskId id = 1; id < m_tasks.size(); ++id) {
             const TaskState &t = m_tasks[id];
             if (t.worstReadyNs > m_options.maxReadyNs) {
-                add(FindingKind::Starved, t.worstReadySeq, 0, id,
+                add(FindingKind::Starved, t.worstReadySeq, timeOf(t.worstReadySeq), id,
                     QStringLiteral(
                         "%1 was ready for %2 before the loop resumed it (over %3): other work kept "
                         "the loop busy")
@@ -348,7 +361,8 @@ private:
                     : QStringLiteral("woke itself %1 of its %2 resumptions (yield loops)")
                           .arg(wasted)
                           .arg(wakes);
-                add(FindingKind::BusyPolling, std::max(t.lastPollSeq, t.stepSeq), 0, id,
+                add(FindingKind::BusyPolling, std::max(t.lastPollSeq, t.stepSeq),
+                    timeOf(std::max(t.lastPollSeq, t.stepSeq)), id,
                     QStringLiteral("%1 %2: %3% of its wake-ups did no work; awaiting what it needs would let "
                                    "the loop sleep")
                         .arg(name(id), how)
@@ -372,7 +386,7 @@ private:
                 add(FindingKind::LeftPending, m_lastSeq, m_lastNs, id,
                     QStringLiteral("%1 was still running when the trace ended").arg(name(id)));
             } else if (!canStillWake(t.wait) && !awaitsSomethingAlive(t)) {
-                add(FindingKind::LostWakeup, t.suspendSeq, 0, id,
+                add(FindingKind::LostWakeup, t.suspendSeq, timeOf(t.suspendSeq), id,
                     QStringLiteral("%1 will never be resumed: it awaits %2, which nothing can set any more "
                                    "(the loop has stopped)")
                         .arg(name(id), describeWait(t)));
@@ -382,6 +396,13 @@ private:
                         .arg(name(id), describeWait(t)));
             }
         }
+    }
+
+    //! When event `seq` happened (0 once a capped trace has dropped it).
+    std::int64_t timeOf(SeqNo seq) const
+    {
+        const qsizetype index = m_trace.indexOfSeq(seq);
+        return index >= 0 ? m_trace.at(index).timeNs : 0;
     }
 
     bool parentAwaitedGroup(const TaskState &t) const
@@ -412,6 +433,8 @@ private:
     std::vector<TaskState> m_tasks;
     std::array<YieldRun, MaxThreadLanes> m_yieldRuns {};
     std::unordered_multimap<TaskId, TaskId> m_waiters; //!< awaited -> waiter, for waits by id still open
+    std::unordered_map<std::uint32_t, std::int64_t>
+        m_timersDueNs; //!< timer id -> when it is due, until it fires
     std::vector<Finding> m_findings;
     int m_inFlight = 0;
     int m_maxInFlight = 0;
