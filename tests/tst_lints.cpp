@@ -293,6 +293,17 @@ private slots:
         QCOMPARE(nodes[0].doing, QStringLiteral("running"));
         QCOMPARE(nodes[1].doing, QStringLiteral("awaits sleep"));
         QVERIFY(nodes[1].line > 0);
+        // While the loop waits in sequential-vs-concurrent: the sequential task on its one
+        // request, the concurrent one through gather on its operations.
+        const auto both = play(QStringLiteral("sequential-vs-concurrent"));
+        QCOMPARE(formatAwaitTree(both.trace(), awaitTree(both.trace(), 23)),
+            QStringLiteral("event loop\n"
+                           "├── sequential — awaits request (line 32)\n"
+                           "├── concurrent — awaits task gather\n"
+                           "│   └── gather — awaits task op 1\n"
+                           "│       └── op 1 — awaits request (line 23)\n"
+                           "├── op 2 — awaits request (line 23)\n"
+                           "└── op 3 — awaits request (line 23)\n"));
         // A group awaited as a whole (gather, TaskGroup) holds its parent's children; finished
         // tasks leave the tree; at the end nothing is alive.
         Schedule s;
