@@ -1,5 +1,6 @@
 #include "net/demohttp.h"
 #include "net/demoserver.h"
+#include "net/demotls.h"
 #include "net/httpclient.h"
 #include "net/httpresponseparser.h"
 #include "scheduler/awaitables.h"
@@ -7,8 +8,11 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSslKey>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace Loopscope;
@@ -63,6 +67,51 @@ public:
 private:
     QByteArray m_target;
 };
+
+//! The demo API over https, and the demo CA written where a client can be told to trust it.
+struct TlsDemo
+{
+    DemoServer server;
+    QTemporaryDir dir;
+    QString caFile = dir.filePath(QStringLiteral("demo-ca.pem"));
+
+    TlsDemo()
+    {
+        DemoServer::Options options;
+        options.tls = true;
+        server.setOptions(options);
+        server.listen();
+        DemoTls::writeCaFile(caFile);
+    }
+};
+
+//! Fetches pages first..first+count-1 of 5 items one after the other; how many items came.
+Task<int> fetchPages(HttpClient &client, QUrl base, int first, int count)
+{
+    int items = 0;
+    for (int page = first; page < first + count; ++page) {
+        QUrl url = base;
+        url.setQuery(QStringLiteral("from=%1&limit=5").arg(page * 5));
+        const HttpResponse response = co_await client.get(url);
+        items += static_cast<int>(
+            QJsonDocument::fromJson(response.body).object().value(QStringLiteral("items")).toArray().size());
+    }
+    co_return items;
+}
+
+//! Expects `request` to throw an HttpError of `kind` whose message contains `words`.
+template<typename Run>
+void expectHttpError(Run request, HttpError::Kind kind, const QString &words, int attempts = 1)
+{
+    try {
+        request();
+        QFAIL("the request must fail");
+    } catch (const HttpError &error) {
+        QVERIFY2(error.kind() == kind, qPrintable(error.message()));
+        QVERIFY2(error.message().contains(words), qPrintable(error.message()));
+        QCOMPARE(error.attempts(), attempts);
+    }
+}
 
 } // namespace
 
@@ -339,6 +388,102 @@ private slots:
             QCOMPARE(error.kind(), HttpError::Kind::Timeout);
             QVERIFY2(error.message().contains(QStringLiteral("within 150 ms")), qPrintable(error.message()));
         }
+    }
+
+    void fetchesOverTlsWithTheCaItIsGiven()
+    {
+        TlsDemo demo;
+        QVERIFY(demo.server.isListening());
+        QCOMPARE(demo.server.itemsUrl().scheme(), QStringLiteral("https"));
+        Scheduler s(realClock());
+        HttpClientOptions options = quickRetries();
+        options.caFile = demo.caFile;
+        HttpClient client(options);
+        // 40 pages by 8 workers of 5 pages each: every item arrives, on 8 kept-alive TLS connections.
+        auto fetchAll = [](HttpClient &c, QUrl base) -> Task<int> {
+            std::vector<Task<int>> workers;
+            for (int first = 0; first < 40; first += 5)
+                workers.push_back(fetchPages(c, base, first, 5));
+            int items = 0;
+            for (const int count : co_await whenAll(std::move(workers)))
+                items += count;
+            co_return items;
+        };
+        QCOMPARE(s.runUntilComplete(fetchAll(client, demo.server.itemsUrl())), 200);
+        QCOMPARE(client.statistics().connectionsOpened, qint64(8));
+        QCOMPARE(demo.server.statistics().connectionsAccepted, qint64(8));
+        // localhost is in the certificate too.
+        QUrl local = demo.server.itemsUrl();
+        local.setHost(QStringLiteral("localhost"));
+        QCOMPARE(s.runUntilComplete(client.get(local)).status, 200);
+    }
+
+    void refusesCertificatesItCannotTrust()
+    {
+        TlsDemo demo;
+        Scheduler s(realClock());
+        // The system's CAs do not know the demo CA: refused at once, never retried.
+        HttpClient strict(quickRetries(4));
+        expectHttpError([&] { s.runUntilComplete(strict.get(demo.server.itemsUrl())); }, HttpError::Kind::Tls,
+            QStringLiteral("--ca-file"));
+        QCOMPARE(strict.statistics().retries, qint64(0));
+        // --insecure accepts it.
+        HttpClientOptions insecure = quickRetries();
+        insecure.insecure = true;
+        HttpClient lenient(insecure);
+        QCOMPARE(s.runUntilComplete(lenient.get(demo.server.itemsUrl())).status, 200);
+        // A certificate of the trusted CA for another host name.
+        QSslServer other;
+        QSslConfiguration configuration = DemoTls::serverConfiguration();
+        QFile certificate(QStringLiteral(TLS_TESTS_DIR "/other-host.pem"));
+        QFile key(QStringLiteral(TLS_TESTS_DIR "/other-host-key.pem"));
+        QVERIFY(certificate.open(QIODevice::ReadOnly) && key.open(QIODevice::ReadOnly));
+        configuration.setLocalCertificate(QSslCertificate(certificate.readAll()));
+        configuration.setPrivateKey(QSslKey(key.readAll(), QSsl::Ec));
+        other.setSslConfiguration(configuration);
+        QVERIFY(other.listen(QHostAddress::LocalHost));
+        HttpClientOptions trusting = quickRetries();
+        trusting.caFile = demo.caFile;
+        HttpClient client(trusting);
+        expectHttpError(
+            [&] {
+                s.runUntilComplete(
+                    client.get(QUrl(QStringLiteral("https://127.0.0.1:%1/").arg(other.serverPort()))));
+            },
+            HttpError::Kind::Tls, QStringLiteral("host name"));
+    }
+
+    void timesOutAHandshakeThatNeverEnds()
+    {
+        // A server that accepts the connection and never answers the TLS hello.
+        QTcpServer mute;
+        QVERIFY(mute.listen(QHostAddress::LocalHost));
+        Scheduler s(realClock());
+        HttpClientOptions options = quickRetries(2);
+        options.timeout = 150ms;
+        options.insecure = true;
+        HttpClient client(options);
+        expectHttpError(
+            [&] {
+                s.runUntilComplete(
+                    client.get(QUrl(QStringLiteral("https://127.0.0.1:%1/").arg(mute.serverPort()))));
+            },
+            HttpError::Kind::Timeout, QStringLiteral("the TLS handshake timed out after 150 ms"), 2);
+    }
+
+    void refusesCaFilesWithoutCertificates()
+    {
+        QTemporaryDir dir;
+        HttpClientOptions options;
+        options.caFile = dir.filePath(QStringLiteral("missing.pem"));
+        QVERIFY2(options.validate().contains(QStringLiteral("no CA file")), qPrintable(options.validate()));
+        QFile empty(dir.filePath(QStringLiteral("empty.pem")));
+        QVERIFY(empty.open(QIODevice::WriteOnly) && empty.write("not a certificate\n") > 0);
+        empty.close();
+        options.caFile = empty.fileName();
+        QVERIFY2(options.validate().contains(QStringLiteral("holds no PEM certificate")),
+            qPrintable(options.validate()));
+        QVERIFY_THROWS_EXCEPTION(HttpError, HttpClient client(options));
     }
 
     void followsRedirects()

@@ -75,6 +75,9 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
         { QStringLiteral("trace"), QStringLiteral("save the trace: .loopscope, .json (Perfetto) or .har"),
             QStringLiteral("file") },
         { QStringLiteral("quiet"), QStringLiteral("no progress line") },
+        { QStringLiteral("ca-file"), QStringLiteral("https: also trust the CAs of this PEM file"),
+            QStringLiteral("pem") },
+        { QStringLiteral("insecure"), QStringLiteral("https: accept any certificate (no verification)") },
     };
     parser.addOptions(options);
     const QCommandLineOption help(
@@ -131,6 +134,8 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
     line.retrieval.http.timeout = std::chrono::milliseconds(timeout);
     line.retrieval.http.maxAttempts = int(attempts);
     line.retrieval.http.seed = quint64(seed);
+    line.retrieval.http.caFile = parser.value(QStringLiteral("ca-file"));
+    line.retrieval.http.insecure = parser.isSet(QStringLiteral("insecure"));
     if (parser.isSet(QStringLiteral("strategy"))) {
         const auto strategy = fetchStrategyFromName(parser.value(QStringLiteral("strategy")));
         if (!strategy) {
@@ -209,6 +214,9 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         out << line->help;
         return 0;
     }
+    if (line->retrieval.http.insecure)
+        err << "loopscope fetch: warning: --insecure accepts any certificate: anyone between you and "
+            << line->retrieval.url.host() << " can read and change what is fetched\n";
     SchedulerRun run(SchedulerOptions { ClockMode::Real });
     const QDateTime started = QDateTime::currentDateTimeUtc();
     std::optional<Retrieval> wired;

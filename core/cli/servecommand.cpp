@@ -3,11 +3,13 @@
 #include "cli/terminationsignals.h"
 
 #include "net/demoserver.h"
+#include "net/demotls.h"
 
 #include <limits>
 #include <memory>
 #include <optional>
 #include <QCommandLineParser>
+#include <QDir>
 #include <QEventLoop>
 #include <QSocketNotifier>
 #include <QTextStream>
@@ -65,7 +67,13 @@ int runServeCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     const QCommandLineOption seed(QStringLiteral("seed"),
         QStringLiteral("Seed of the jitter and random faults."), QStringLiteral("S"),
         QString::number(defaults.seed));
-    parser.addOptions({ help, port, items, pageSize, latency, jitter, errorRate, faults, seed });
+    const QCommandLineOption tls(QStringLiteral("tls"),
+        QStringLiteral("Serve https with the demo certificate (for 127.0.0.1 and localhost); its CA is "
+                       "written to --ca-out for clients to trust."));
+    const QCommandLineOption caOut(QStringLiteral("ca-out"),
+        QStringLiteral("Where --tls writes the demo CA certificate (PEM)."), QStringLiteral("FILE"),
+        QDir::temp().filePath(QStringLiteral("loopscope-demo-ca.pem")));
+    parser.addOptions({ help, port, items, pageSize, latency, jitter, errorRate, faults, seed, tls, caOut });
 
     if (!parser.parse(QStringList { QStringLiteral("loopscope serve") } + args)) {
         return fail(parser.errorText(), 2);
@@ -115,10 +123,16 @@ int runServeCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                                  "malformed or slow")
                       .arg(name.trimmed());
     }
+    options.tls = parser.isSet(tls);
     if (problem.isEmpty())
         problem = DemoServer::validateOptions(options);
     if (!problem.isEmpty())
         return fail(problem, 2);
+    if (options.tls) {
+        problem = DemoTls::writeCaFile(parser.value(caOut));
+        if (!problem.isEmpty())
+            return fail(problem, 1);
+    }
 
     DemoServer server;
     server.setOptions(options);
@@ -133,6 +147,9 @@ int runServeCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         stopSignal = termination.takeSignal();
         loop.quit();
     });
+    if (options.tls)
+        out << "demo CA certificate (trust it with: loopscope fetch --ca-file " << parser.value(caOut)
+            << ")\n";
     out << "serving " << options.items << " items on " << server.itemsUrl().toString() << Qt::endl;
     loop.exec();
 

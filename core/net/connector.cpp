@@ -265,7 +265,7 @@ Task<bool> Connector::fetchPage(qint64 page, QUrl url, QUrl *next)
         response = co_await m_client.get(url);
     } catch (const HttpError &e) {
         error = e.message();
-        record.attempts = m_client.options().maxAttempts;
+        record.attempts = e.attempts();
     }
     --m_progress.inFlight;
     if (error.isEmpty()) {

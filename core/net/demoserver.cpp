@@ -1,7 +1,9 @@
 #include "net/demoserverparts.h"
+#include "net/demotls.h"
 #include "scheduler/errors.h"
 
 #include <QHostAddress>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QTimer>
 
@@ -16,10 +18,23 @@ using namespace DemoServerLimits;
 
 DemoServer::DemoServer(QObject *parent)
     : QObject(parent)
-    , m_server(new QTcpServer(this))
     , m_random(m_options.seed)
 {
-    connect(m_server, &QTcpServer::newConnection, this, &DemoServer::acceptConnections);
+    makeServer();
+}
+
+void DemoServer::makeServer()
+{
+    delete m_server;
+    if (m_options.tls) {
+        auto *server = new QSslServer(this);
+        server->setSslConfiguration(DemoTls::serverConfiguration());
+        m_server = server;
+    } else {
+        m_server = new QTcpServer(this);
+    }
+    // A TLS connection is pending once its handshake is done, after newConnection.
+    connect(m_server, &QTcpServer::pendingConnectionAvailable, this, &DemoServer::acceptConnections);
 }
 
 DemoServer::~DemoServer()
@@ -82,6 +97,8 @@ bool DemoServer::setOptions(const Options &options, QString *error)
 bool DemoServer::listen(quint16 port, QString *error)
 {
     QString problem;
+    if (!m_server->isListening() && m_options.tls != (qobject_cast<QSslServer *>(m_server) != nullptr))
+        makeServer();
     if (m_server->isListening())
         problem
             = QStringLiteral("the demo server is already listening on port %1").arg(m_server->serverPort());
@@ -119,12 +136,12 @@ quint16 DemoServer::port() const
 
 QUrl DemoServer::baseUrl() const
 {
-    return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port()));
+    return QUrl(QStringLiteral("%1://127.0.0.1:%2").arg(m_options.tls ? "https" : "http").arg(port()));
 }
 
 QUrl DemoServer::itemsUrl() const
 {
-    return QUrl(QStringLiteral("http://127.0.0.1:%1/api/items").arg(port()));
+    return QUrl(baseUrl().toString() + QStringLiteral("/api/items"));
 }
 
 void DemoServer::resetStatistics()

@@ -75,6 +75,8 @@ public:
         int slowMs = 2000;
         //! Retry-After of a 429 when the request does not say retry_after.
         int retryAfterSeconds = 1;
+        //! Serve https with the demo certificate (DemoTls); takes effect at the next listen().
+        bool tls = false;
     };
 
     struct Statistics
@@ -129,6 +131,7 @@ private:
     struct Query;
 
     void acceptConnections();
+    void makeServer();
     Connection *connectionFor(QTcpSocket *socket) const;
     void readFrom(Connection &connection);
     void processInput(Connection &connection);

@@ -3,17 +3,39 @@
 #include "scheduler/awaitables.h"
 #include "scheduler/qtbridge.h"
 
-#include <QCoroNetworkReply>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
+#include <QFileInfo>
+#include <QSslCertificate>
 
 namespace Loopscope {
 
 namespace {
 
+bool isHttps(const QUrl &url)
+{
+    return url.scheme() == QLatin1String("https");
+}
+
+quint16 portOf(const QUrl &url)
+{
+    return static_cast<quint16>(url.port(isHttps(url) ? 443 : 80));
+}
+
 QString key(const QUrl &url)
 {
-    return QStringLiteral("%1:%2").arg(url.host()).arg(url.port(80));
+    return QStringLiteral("%1://%2:%3").arg(url.scheme(), url.host()).arg(portOf(url));
+}
+
+//! The certificates of a PEM file, or why there are none.
+QList<QSslCertificate> readCaFile(const QString &path, QString *problem)
+{
+    if (!QFileInfo(path).isFile()) {
+        *problem = QStringLiteral("no CA file %1").arg(path);
+        return {};
+    }
+    QList<QSslCertificate> certificates = QSslCertificate::fromPath(path, QSsl::Pem);
+    if (certificates.isEmpty())
+        *problem = QStringLiteral("the CA file %1 holds no PEM certificate").arg(path);
+    return certificates;
 }
 
 bool isRedirect(int status)
@@ -59,6 +81,12 @@ QString HttpClientOptions::validate() const
         return QStringLiteral("the back-off must satisfy 0 <= base <= max");
     if (maxRedirects < 0 || maxRedirects > 50)
         return QStringLiteral("redirects must be between 0 and 50, got %1").arg(maxRedirects);
+    if (!caFile.isEmpty()) {
+        QString problem;
+        readCaFile(caFile, &problem);
+        if (!problem.isEmpty())
+            return problem;
+    }
     return {};
 }
 
@@ -82,6 +110,17 @@ HttpClient::HttpClient(HttpClientOptions options, QObject *parent)
     const QString problem = m_options.validate();
     if (!problem.isEmpty())
         throw HttpError(HttpError::Kind::Usage, problem);
+    // TLS: the system's CAs plus the ones asked for; session tickets kept, so that the pool's
+    // next connections resume the first one's session instead of a full handshake.
+    m_tls = QSslConfiguration::defaultConfiguration();
+    m_tls.setProtocol(QSsl::TlsV1_2OrLater);
+    if (!m_options.caFile.isEmpty()) {
+        QString ignored;
+        m_tls.addCaCertificates(readCaFile(m_options.caFile, &ignored));
+    }
+    if (m_options.insecure)
+        m_tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+    m_tls.setSslOption(QSsl::SslOptionDisableSessionPersistence, false);
 }
 
 HttpClient::~HttpClient() = default;
@@ -123,22 +162,35 @@ HttpConnection *HttpClient::acquire(const QUrl &url, const HttpConnection::Clock
             return connection;
         connection->deleteLater();
     }
+    return open(url, clock);
+}
+
+HttpConnection *HttpClient::open(const QUrl &url, const HttpConnection::Clock &clock)
+{
     ++m_stats.connectionsOpened;
-    return new HttpConnection(url.host(), static_cast<quint16>(url.port(80)), clock, this);
+    if (!isHttps(url))
+        return new HttpConnection(url.host(), portOf(url), clock, this);
+    QSslConfiguration tls = m_tls;
+    tls.setSessionTicket(m_sessionTickets.value(key(url)));
+    return new HttpConnection(url.host(), portOf(url), clock, tls, this);
 }
 
 void HttpClient::release(HttpConnection *connection, const QUrl &url)
 {
-    if (connection->isOpen())
-        m_idle[key(url)].append(connection);
-    else
+    if (!connection->isOpen()) {
         connection->deleteLater();
+        return;
+    }
+    if (connection->isTls() && !m_sessionTickets.contains(key(url))) {
+        const QByteArray ticket = connection->sessionTicket();
+        if (!ticket.isEmpty())
+            m_sessionTickets.insert(key(url), ticket);
+    }
+    m_idle[key(url)].append(connection);
 }
 
 QCoro::Task<HttpResponse> HttpClient::exchangeOnce(HttpRequest request, HttpConnection::Clock clock)
 {
-    if (request.url.scheme() == QLatin1String("https"))
-        co_return co_await attemptWithNetworkManager(std::move(request), std::move(clock));
     HttpConnection *connection = acquire(request.url, clock);
     const bool reused = connection->exchangeCount() > 0;
     try {
@@ -152,9 +204,7 @@ QCoro::Task<HttpResponse> HttpClient::exchangeOnce(HttpRequest request, HttpConn
         if (!reused || error.kind() != HttpError::Kind::Connection)
             throw;
     }
-    ++m_stats.connectionsOpened;
-    auto *fresh
-        = new HttpConnection(request.url.host(), static_cast<quint16>(request.url.port(80)), clock, this);
+    HttpConnection *fresh = open(request.url, clock);
     try {
         HttpResponse response = co_await fresh->exchange(request, m_options.timeout);
         release(fresh, request.url);
@@ -163,37 +213,6 @@ QCoro::Task<HttpResponse> HttpClient::exchangeOnce(HttpRequest request, HttpConn
         fresh->deleteLater();
         throw;
     }
-}
-
-QCoro::Task<HttpResponse> HttpClient::attemptWithNetworkManager(
-    HttpRequest request, HttpConnection::Clock clock)
-{
-    if (!m_networkManager) {
-        m_networkManager = new QNetworkAccessManager(this); // long-lived: see QCoro 0.8's reply caveat
-        m_networkManager->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
-    }
-    QNetworkRequest networkRequest(request.url);
-    networkRequest.setTransferTimeout(static_cast<int>(m_options.timeout.count()));
-    for (const auto &[name, value] : request.headers)
-        networkRequest.setRawHeader(name, value);
-    QNetworkReply *reply = m_networkManager->sendCustomRequest(networkRequest, request.method, request.body);
-    co_await qCoro(reply).waitForFinished();
-    reply->deleteLater();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (reply->error() != QNetworkReply::NoError && status == 0) {
-        const bool timedOut = reply->error() == QNetworkReply::OperationCanceledError
-            || reply->error() == QNetworkReply::TimeoutError;
-        throw HttpError(
-            timedOut ? HttpError::Kind::Timeout : HttpError::Kind::Connection, reply->errorString());
-    }
-    HttpResponse response;
-    response.status = status;
-    response.reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
-    for (const auto &pair : reply->rawHeaderPairs())
-        response.headers.append(pair);
-    response.body = reply->readAll();
-    response.endNs = clock();
-    co_return response;
 }
 
 std::chrono::milliseconds HttpClient::backoff(int attempt)
@@ -269,7 +288,12 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
         if (failure) {
             if (!retryable || attempt >= m_options.maxAttempts) {
                 ++m_stats.failures;
-                std::rethrow_exception(failure);
+                try {
+                    std::rethrow_exception(failure);
+                } catch (HttpError &error) {
+                    error.setAttempts(attempt);
+                    throw;
+                }
             }
             ++m_stats.retries;
             co_await sleep(backoff(attempt), line);

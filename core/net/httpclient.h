@@ -11,8 +11,6 @@
 #include <chrono>
 #include <random>
 
-class QNetworkAccessManager;
-
 namespace Loopscope {
 
 struct HttpClientOptions
@@ -22,7 +20,9 @@ struct HttpClientOptions
     std::chrono::milliseconds backoffBase { 200 }; //!< first retry waits about this long, doubling after
     std::chrono::milliseconds backoffMax { 10'000 };
     int maxRedirects = 5;
-    quint64 seed = 1; //!< for the jitter of back-offs (deterministic)
+    quint64 seed = 1;      //!< for the jitter of back-offs (deterministic)
+    QString caFile;        //!< https: a PEM file of CAs to trust besides the system's
+    bool insecure = false; //!< https: accept any certificate (no verification at all)
 
     //! Why the options are unusable, or an empty string.
     QString validate() const;
@@ -46,10 +46,11 @@ struct HttpClientStatistics
  * jitter on connection errors, time-outs, 5xx and 429 (honouring Retry-After), never on other
  * 4xx; redirects are followed up to a limit.
  *
- * http:// goes through a keep-alive pool of raw sockets with no per-host connection cap, so a
+ * http:// and https:// go through a keep-alive pool of sockets (QSslSocket for https: the
+ * certificate and host name verified against the system's CAs and HttpClientOptions::caFile,
+ * sessions resumed from the host's first ticket) with no per-host connection cap, so a
  * concurrency of C really puts C requests on the wire (Qt 6.4's QNetworkAccessManager allows 6
- * per host); https:// falls back to QNetworkAccessManager. Needs a real-clock scheduler. Keep the
- * client alive while requests run.
+ * per host). Needs a real-clock scheduler. Keep the client alive while requests run.
  */
 class HttpClient : public QObject
 {
@@ -73,8 +74,8 @@ public:
 
 private:
     QCoro::Task<HttpResponse> exchangeOnce(HttpRequest request, HttpConnection::Clock clock);
-    QCoro::Task<HttpResponse> attemptWithNetworkManager(HttpRequest request, HttpConnection::Clock clock);
     HttpConnection *acquire(const QUrl &url, const HttpConnection::Clock &clock);
+    HttpConnection *open(const QUrl &url, const HttpConnection::Clock &clock);
     void release(HttpConnection *connection, const QUrl &url);
     std::chrono::milliseconds backoff(int attempt);
     std::chrono::milliseconds retryDelay(const HttpResponse &response, int attempt);
@@ -82,7 +83,8 @@ private:
     HttpClientOptions m_options;
     HttpClientStatistics m_stats;
     QHash<QString, QList<HttpConnection *>> m_idle;
-    QNetworkAccessManager *m_networkManager = nullptr;
+    QSslConfiguration m_tls;
+    QHash<QString, QByteArray> m_sessionTickets; //!< per scheme://host:port
     std::mt19937_64 m_random;
 };
 

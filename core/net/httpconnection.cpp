@@ -1,6 +1,7 @@
 #include "net/httpconnection.h"
 
 #include <QCoroSignal>
+#include <QSslSocket>
 #include <QTcpSocket>
 
 namespace Loopscope {
@@ -12,13 +13,36 @@ HttpConnection::HttpConnection(QString host, quint16 port, Clock clock, QObject 
     , m_clock(std::move(clock))
     , m_socket(new QTcpSocket(this))
 {
+    watchSocket();
+    connect(m_socket, &QTcpSocket::connected, this, &HttpConnection::connectEnded);
+}
+
+HttpConnection::HttpConnection(
+    QString host, quint16 port, Clock clock, const QSslConfiguration &tls, QObject *parent)
+    : QObject(parent)
+    , m_host(std::move(host))
+    , m_port(port)
+    , m_clock(std::move(clock))
+    , m_tls(true)
+{
+    auto *socket = new QSslSocket(this);
+    socket->setSslConfiguration(tls);
+    m_socket = socket;
+    watchSocket();
+    // Connected means encrypted here: the handshake is part of connecting.
+    connect(socket, &QSslSocket::encrypted, this, &HttpConnection::connectEnded);
+    connect(socket, &QSslSocket::sslErrors, this,
+        [this](const QList<QSslError> &errors) { m_sslErrors = errors; });
+}
+
+void HttpConnection::watchSocket()
+{
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::readAvailable);
     connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::peerClosed);
     connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
         emit connectEnded();
         peerClosed();
     });
-    connect(m_socket, &QTcpSocket::connected, this, &HttpConnection::connectEnded);
 }
 
 HttpConnection::~HttpConnection() = default;
@@ -30,7 +54,22 @@ QString HttpConnection::endpoint() const
 
 bool HttpConnection::isOpen() const
 {
-    return m_socket->state() == QAbstractSocket::ConnectedState;
+    return m_socket->state() == QAbstractSocket::ConnectedState
+        && (!m_tls || static_cast<QSslSocket *>(m_socket)->isEncrypted());
+}
+
+QByteArray HttpConnection::sessionTicket() const
+{
+    return m_tls ? static_cast<QSslSocket *>(m_socket)->sslConfiguration().sessionTicket() : QByteArray();
+}
+
+QString HttpConnection::certificateProblem() const
+{
+    QStringList reasons;
+    for (const QSslError &error : m_sslErrors)
+        reasons << error.errorString();
+    reasons.removeDuplicates();
+    return reasons.join(QStringLiteral("; "));
 }
 
 void HttpConnection::close()
@@ -80,17 +119,32 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(HttpRequest request, std::chr
 
     if (!isOpen()) {
         m_socket->abort();
-        m_socket->connectToHost(m_host, m_port);
-        if (m_socket->state() != QAbstractSocket::ConnectedState
-            && m_socket->state() != QAbstractSocket::UnconnectedState)
+        m_sslErrors.clear();
+        if (m_tls)
+            static_cast<QSslSocket *>(m_socket)->connectToHostEncrypted(m_host, m_port);
+        else
+            m_socket->connectToHost(m_host, m_port);
+        if (!isOpen() && m_socket->state() != QAbstractSocket::UnconnectedState)
             co_await qCoro(this, &HttpConnection::connectEnded, timeout);
-        if (m_socket->state() != QAbstractSocket::ConnectedState) {
+        if (!isOpen()) {
             const bool timedOut = m_socket->error() == QAbstractSocket::UnknownSocketError;
-            const QString why = timedOut ? QStringLiteral("timed out after %1 ms").arg(timeout.count())
-                                         : m_socket->errorString();
+            const bool connected = m_socket->state() == QAbstractSocket::ConnectedState;
+            const QString certificate = certificateProblem();
             m_socket->abort();
-            throw HttpError(timedOut ? HttpError::Kind::Timeout : HttpError::Kind::Connection,
-                QStringLiteral("cannot connect to %1: %2").arg(endpoint(), why));
+            if (!certificate.isEmpty())
+                throw HttpError(HttpError::Kind::Tls,
+                    QStringLiteral("the certificate of %1 was refused: %2 (give the CA that signed it with "
+                                   "--ca-file, or skip verification with --insecure)")
+                        .arg(endpoint(), certificate));
+            if (timedOut)
+                throw HttpError(HttpError::Kind::Timeout,
+                    QStringLiteral("cannot connect to %1: %2 timed out after %3 ms")
+                        .arg(endpoint(),
+                            connected && m_tls ? QStringLiteral("the TLS handshake")
+                                               : QStringLiteral("connecting"))
+                        .arg(timeout.count()));
+            throw HttpError(HttpError::Kind::Connection,
+                QStringLiteral("cannot connect to %1: %2").arg(endpoint(), m_socket->errorString()));
         }
         m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     }

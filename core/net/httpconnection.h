@@ -4,6 +4,8 @@
 
 #include <QCoroTask>
 #include <QObject>
+#include <QSslConfiguration>
+#include <QSslError>
 
 #include <chrono>
 #include <functional>
@@ -13,9 +15,11 @@ class QTcpSocket;
 namespace Loopscope {
 
 /*!
- * One keep-alive HTTP/1.1 connection to host:port over a QTcpSocket, carrying one exchange at a
- * time. exchange() connects if needed (a QCoro await), writes the request and completes when the
- * response is complete, failed or timed out. Responses are parsed as bytes arrive.
+ * One keep-alive HTTP/1.1 connection to host:port over a QTcpSocket, or over a QSslSocket when
+ * given a TLS configuration (https), carrying one exchange at a time. exchange() connects if
+ * needed (a QCoro await; for TLS until the handshake is done and the certificate verified),
+ * writes the request and completes when the response is complete, failed or timed out. Responses
+ * are parsed as bytes arrive.
  */
 class HttpConnection : public QObject
 {
@@ -24,10 +28,17 @@ public:
     using Clock = std::function<std::int64_t()>;
 
     HttpConnection(QString host, quint16 port, Clock clock, QObject *parent = nullptr);
+    //! A TLS connection: `tls` says which CAs to trust, whether to verify, and may carry a session
+    //! ticket to resume.
+    HttpConnection(
+        QString host, quint16 port, Clock clock, const QSslConfiguration &tls, QObject *parent = nullptr);
     ~HttpConnection() override;
 
     QString endpoint() const;
     bool isOpen() const;
+    bool isTls() const { return m_tls; }
+    //! After a TLS handshake: the session ticket the server gave, to resume with (may be empty).
+    QByteArray sessionTicket() const;
     bool isBusy() const { return m_busy; }
     //! How many exchanges this connection has completed (0: fresh).
     int exchangeCount() const { return m_exchanges; }
@@ -46,11 +57,15 @@ private:
     void readAvailable();
     void peerClosed();
     void endExchange();
+    void watchSocket();
+    QString certificateProblem() const;
 
     QString m_host;
     quint16 m_port;
     Clock m_clock;
     QTcpSocket *m_socket;
+    bool m_tls = false;
+    QList<QSslError> m_sslErrors; //!< of the last handshake
     HttpResponseParser m_parser;
     std::int64_t m_firstByteNs = -1;
     int m_exchanges = 0;

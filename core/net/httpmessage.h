@@ -49,13 +49,19 @@ QString formatForTrace(const HttpResponse &response);
 class HttpError : public Error
 {
 public:
-    enum class Kind { Connection, Timeout, Protocol, Usage };
+    //! Tls: the server's certificate was refused (not trusted, wrong host name): asking again
+    //! would meet the same certificate, so it is not retried.
+    enum class Kind { Connection, Timeout, Protocol, Usage, Tls };
     HttpError(Kind kind, const QString &message);
     Kind kind() const { return m_kind; }
-    bool isRetryable() const { return m_kind != Kind::Usage; }
+    bool isRetryable() const { return m_kind != Kind::Usage && m_kind != Kind::Tls; }
+    //! How many attempts were made before giving up (HttpClient::send() sets it).
+    int attempts() const { return m_attempts; }
+    void setAttempts(int attempts) { m_attempts = attempts; }
 
 private:
     Kind m_kind;
+    int m_attempts = 1;
 };
 
 } // namespace Loopscope
