@@ -1,13 +1,19 @@
 #include "cli/fetchcommand.h"
 #include "net/connector.h"
+#include "net/demoitems.h"
 #include "net/demoserver.h"
+#include "net/demotls.h"
 #include "net/retrieval.h"
 #include "scheduler/scheduler.h"
 #include "trace/tracestats.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 using namespace Loopscope;
@@ -57,19 +63,27 @@ struct Fixture
     DemoServer server;
     QTemporaryDir dir;
     explicit Fixture(qint64 items, int latencyMs = 0, int jitterMs = 0)
+        : Fixture([&] {
+            DemoServer::Options options;
+            options.items = items;
+            options.latencyMs = latencyMs;
+            options.jitterMs = jitterMs;
+            return options;
+        }())
+    { }
+    explicit Fixture(const DemoServer::Options &options)
     {
-        DemoServer::Options options;
-        options.items = items;
-        options.latencyMs = latencyMs;
-        options.jitterMs = jitterMs;
         server.setOptions(options);
         server.listen();
+        if (options.tls)
+            DemoTls::writeCaFile(caFile());
     }
     QString out() const { return dir.filePath(QStringLiteral("items.jsonl")); }
+    QString caFile() const { return dir.filePath(QStringLiteral("demo-ca.pem")); }
 };
 
 FetchSummary fetch(const FetchOptions &options, const QString &out, HttpClientOptions http = {},
-    int *traceInFlight = nullptr)
+    int *traceInFlight = nullptr, const std::function<void(const Trace &)> &inspect = {})
 {
     http.backoffBase = 5ms;
     http.backoffMax = 20ms;
@@ -80,8 +94,56 @@ FetchSummary fetch(const FetchOptions &options, const QString &out, HttpClientOp
     FetchSummary summary = scheduler.runUntilComplete(connector.run());
     if (traceInFlight)
         *traceInFlight = peakIoInFlight(scheduler.trace());
+    if (inspect)
+        inspect(scheduler.trace());
     return summary;
 }
+
+/*!
+ * Pages of 50 items by number (?page=1...) and no total: pages 1-8 full and at once, page 9 short
+ * (20 items) after 150 ms, pages past it empty after 5 s, so that a run that waits for them shows.
+ */
+class PagesEndingLate : public QTcpServer
+{
+public:
+    PagesEndingLate()
+    {
+        connect(this, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = nextPendingConnection())
+                connect(socket, &QTcpSocket::readyRead, socket, [this, socket] { answer(socket); });
+        });
+        listen(QHostAddress::LocalHost);
+    }
+    QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1/api/items").arg(serverPort())); }
+
+private:
+    void answer(QTcpSocket *socket)
+    {
+        QByteArray &input = m_input[socket];
+        input += socket->readAll();
+        const qsizetype end = input.indexOf("\r\n\r\n");
+        if (end < 0)
+            return;
+        const QByteArray line = input.left(input.indexOf("\r\n"));
+        input.remove(0, end + 4);
+        const qsizetype at = line.indexOf("page=");
+        const qint64 page = at < 0 ? 1 : line.mid(at + 5).split('&').first().split(' ').first().toLongLong();
+        const qint64 index = page - 1;
+        const int count = index < 8 ? 50 : index == 8 ? 20 : 0;
+        QByteArray body = R"({"page":)" + QByteArray::number(page) + R"(,"data":[)";
+        for (int i = 0; i < count; ++i)
+            body += (i ? "," : "") + DemoItems::item(index * 50 + i);
+        body += "]}";
+        const QByteArray response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+            + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+        QTimer::singleShot(index < 8 ? 0
+                : index == 8         ? 150
+                                     : 5000,
+            socket, [socket, response] { socket->write(response); });
+    }
+
+    QHash<QTcpSocket *, QByteArray> m_input;
+};
 
 } // namespace
 
@@ -120,6 +182,182 @@ private slots:
             QCOMPARE(summary.progress.peakInFlight, 24); // everything after the first page at once
         if (FetchStrategy(strategy) == FetchStrategy::Adaptive)
             QVERIFY(summary.peakLimit > concurrency);
+    }
+
+    void everyShapeLandsEachItemOnce_data()
+    {
+        QTest::addColumn<int>("shape");
+        QTest::addColumn<bool>("tls");
+        QTest::addColumn<QStringList>("faults");
+        for (const bool tls : { false, true }) {
+            const char *scheme = tls ? "https" : "http";
+            QTest::addRow("items %s", scheme) << int(DemoServer::Shape::Items) << tls << QStringList();
+            QTest::addRow("drf %s", scheme) << int(DemoServer::Shape::Drf) << tls << QStringList();
+            QTest::addRow("github %s", scheme) << int(DemoServer::Shape::Github) << tls << QStringList();
+            QTest::addRow("stripe %s", scheme) << int(DemoServer::Shape::Stripe) << tls << QStringList();
+            QTest::addRow("page %s", scheme) << int(DemoServer::Shape::Page) << tls << QStringList();
+        }
+        // Faults on every shape: 500, 429 and resets are retried; nothing lands twice or goes missing.
+        const QStringList faults { QStringLiteral("500"), QStringLiteral("429"), QStringLiteral("drop"),
+            QStringLiteral("truncate"), QStringLiteral("malformed") };
+        QTest::addRow("page https with faults") << int(DemoServer::Shape::Page) << true << faults;
+        QTest::addRow("stripe http with faults") << int(DemoServer::Shape::Stripe) << false << faults;
+        QTest::addRow("drf https with faults") << int(DemoServer::Shape::Drf) << true << faults;
+    }
+    void everyShapeLandsEachItemOnce()
+    {
+        QFETCH(int, shape);
+        QFETCH(bool, tls);
+        QFETCH(QStringList, faults);
+        DemoServer::Options serverOptions;
+        serverOptions.items = 1234;
+        serverOptions.shape = DemoServer::Shape(shape);
+        serverOptions.tls = tls;
+        serverOptions.latencyMs = 2;
+        if (!faults.isEmpty()) {
+            serverOptions.errorRate = 0.2;
+            serverOptions.retryAfterSeconds = 0;
+            serverOptions.randomFaults.clear();
+            for (const QString &name : faults)
+                serverOptions.randomFaults.append(*DemoServer::faultFromName(name.toLatin1()));
+        }
+        Fixture f(serverOptions);
+        FetchOptions options;
+        options.url = f.server.itemsUrl();
+        options.concurrency = 6;
+        switch (DemoServer::Shape(shape)) {
+        case DemoServer::Shape::Items:
+            break;
+        case DemoServer::Shape::Drf:
+            options.style = PaginationStyle::NextLink; // its body's "next"; items under "results"
+            options.limitParam = QStringLiteral("page_size");
+            break;
+        case DemoServer::Shape::Github:
+            options.style = PaginationStyle::NextLink; // the Link header; a bare array
+            options.limitParam = QStringLiteral("per_page");
+            break;
+        case DemoServer::Shape::Stripe:
+            options.style = PaginationStyle::Cursor;
+            options.cursorParam = QStringLiteral("starting_after");
+            options.format.cursorFromItem = JsonPointer { "id" };
+            options.format.hasMore = JsonPointer { "has_more" };
+            break;
+        case DemoServer::Shape::Page:
+            options.style = PaginationStyle::Page; // no total: pages until a short one
+            options.limitParam = QStringLiteral("per_page");
+            break;
+        }
+        HttpClientOptions http;
+        http.caFile = tls ? f.caFile() : QString();
+        http.maxAttempts = 12;
+        const FetchSummary summary = fetch(options, f.out(), http);
+        QCOMPARE(summary.progress.pagesFailed, 0);
+        QCOMPARE(summary.progress.items, 1234);
+        QCOMPARE(summary.progress.pagesLanded, 25);
+        const Landed landed = readLanded(f.out());
+        QVERIFY(!landed.tornLine);
+        QVERIFY(exactlyOnce(landed.ids, 1234));
+        if (!faults.isEmpty())
+            QVERIFY(summary.progress.retries > 0);
+        const QString expectedKey = DemoServer::Shape(shape) == DemoServer::Shape::Drf
+            ? QStringLiteral("results")
+            : DemoServer::Shape(shape) == DemoServer::Shape::Github ? QString()
+            : DemoServer::Shape(shape) == DemoServer::Shape::Items  ? QStringLiteral("items")
+                                                                    : QStringLiteral("data");
+        QCOMPARE(summary.itemsKey, expectedKey);
+    }
+
+    void theFirstWindowGoesOutAtOnceWhenTheSizeIsUnknown()
+    {
+        // No total in the pages: the first C pages are asked for together, not the first alone.
+        DemoServer::Options serverOptions;
+        serverOptions.items = 8 * 50 + 20;
+        serverOptions.shape = DemoServer::Shape::Page;
+        serverOptions.latencyMs = 20;
+        Fixture f(serverOptions);
+        FetchOptions options;
+        options.url = f.server.itemsUrl();
+        options.style = PaginationStyle::Page;
+        options.limitParam = QStringLiteral("per_page");
+        options.concurrency = 9;
+        const FetchSummary first = fetch(options, f.out());
+        QCOMPARE(first.progress.items, 420);
+        QCOMPARE(first.progress.pagesLanded, 9);
+        QCOMPARE(first.progress.pagesFailed, 0);
+        QCOMPARE(f.server.statistics().peakOpenRequests, 9); // the first window at once
+        QVERIFY(exactlyOnce(readLanded(f.out()).ids, 420));
+
+        // Pages 1-8 come at once and the short page 9 late: the workers meanwhile ask for pages
+        // past it (answered only after 5 s). Once page 9 is in, those requests are cancelled, so
+        // the run does not wait for them, and they are not landed.
+        PagesEndingLate late;
+        options.url = late.url();
+        QFile::remove(f.out());
+        QFile::remove(LandingZone::manifestPathFor(f.out()));
+        QStringList cancelled;
+        QStringList landedPages;
+        const FetchSummary summary = fetch(options, f.out(), {}, nullptr, [&](const Trace &trace) {
+            for (qsizetype i = 0; i < trace.size(); ++i) {
+                const TraceEvent e = trace.at(i);
+                if (e.kind == EventKind::TaskCancelled
+                    && trace.taskName(e.task).startsWith(QStringLiteral("page")))
+                    cancelled << trace.taskName(e.task);
+                else if (e.kind == EventKind::TaskReturned
+                    && trace.taskName(e.task).startsWith(QStringLiteral("page")))
+                    landedPages << trace.taskName(e.task);
+            }
+        });
+        QCOMPARE(summary.progress.items, 420);
+        QCOMPARE(summary.progress.pagesLanded, 9);
+        QCOMPARE(summary.progress.pagesFailed, 0);
+        QVERIFY(exactlyOnce(readLanded(f.out()).ids, 420));
+        QVERIFY2(cancelled.size() >= 8, qPrintable(cancelled.join(u',')));
+        for (const QString &name : cancelled)
+            QVERIFY2(name.section(u' ', 1).toInt() >= 9, qPrintable(name));
+        for (const QString &name : landedPages)
+            QVERIFY2(name.section(u' ', 1).toInt() < 9, qPrintable(name));
+    }
+
+    void itemsAreFoundWhereThePathSays()
+    {
+        HttpResponse response;
+        response.url = QUrl(QStringLiteral("http://example/api"));
+        response.body
+            = R"({"hits":{"total":{"value":3},"hits":[{"id":1},{"id":2},{"id":3}]},"data":[{"id":9}]})";
+        PageFormat format;
+        format.items = JsonPointer { "hits", "hits" };
+        format.total = JsonPointer { "hits", "total", "value" };
+        QString error;
+        const auto page = parsePage(response, format, &error);
+        QVERIFY2(page, qPrintable(error));
+        QCOMPARE(page->items, (QList<QByteArray> { R"({"id":1})", R"({"id":2})", R"({"id":3})" }));
+        QCOMPARE(page->total, 3);
+        QVERIFY(page->itemsKey.isEmpty());
+        // Without a path, the usual key: "data".
+        const auto detected = parsePage(response, PageFormat {}, &error);
+        QVERIFY(detected);
+        QCOMPARE(detected->itemsKey, QStringLiteral("data"));
+        QCOMPARE(detected->items.size(), 1);
+        // No array anywhere usual: the error names the keys the page has.
+        response.body = R"({"rows":[1,2],"meta":{"cursor":"abc"}})";
+        QVERIFY(!parsePage(response, PageFormat {}, &error));
+        QVERIFY2(error.contains(QStringLiteral("\"rows\", \"meta\""))
+                && error.contains(QStringLiteral("--items-path")),
+            qPrintable(error));
+        format = PageFormat {};
+        format.items = JsonPointer { "rows" };
+        format.cursor = JsonPointer { "meta", "cursor" };
+        const auto rows = parsePage(response, format, &error);
+        QVERIFY(rows);
+        QCOMPARE(rows->cursor, QStringLiteral("abc"));
+        format.items = JsonPointer { "nope" };
+        QVERIFY(!parsePage(response, format, &error));
+        QVERIFY2(error.contains(QStringLiteral("no array at /nope (--items-path)")), qPrintable(error));
+        // JSON Pointers: escapes, the whole document, and what is not one.
+        QCOMPARE(*parseJsonPointer(QStringLiteral("/a~1b/c~0d"), &error), (JsonPointer { "a/b", "c~d" }));
+        QCOMPARE(*parseJsonPointer(QString(), &error), JsonPointer {});
+        QVERIFY(!parseJsonPointer(QStringLiteral("data"), &error));
+        QVERIFY2(error.contains(QStringLiteral("must start with /")), qPrintable(error));
     }
 
     void boundedConcurrencyIsExactlyC()
@@ -359,6 +597,20 @@ private slots:
                                     << "not an http(s) URL";
         QTest::newRow("bad trace") << QStringList { "http://127.0.0.1:1/", "--out", "x", "--trace", "t.txt" }
                                    << "--trace must name a .loopscope, .json (Perfetto) or .har file";
+        QTest::newRow("bad style") << QStringList { "http://127.0.0.1:1/", "--out", "x", "--style", "link" }
+                                   << "unknown style \"link\": use offset, page, next or cursor";
+        QTest::newRow("items path not a pointer") << QStringList { "http://127.0.0.1:1/", "--out", "x",
+            "--items-path", "data" } << "--items-path: \"data\" is not a JSON Pointer: it must start with /";
+        QTest::newRow("cursor without a parameter") << QStringList {
+            "http://127.0.0.1:1/", "--out", "x", "--style", "cursor", "--cursor-path", "/next"
+        } << "the cursor style needs the parameter the cursor is sent in (--cursor-param)";
+        QTest::newRow("cursor without a place") << QStringList { "http://127.0.0.1:1/", "--out", "x",
+            "--style", "cursor", "--cursor-param", "after" }
+                                                << "the cursor style needs where the cursor is";
+        QTest::newRow("negative first page") << QStringList { "http://127.0.0.1:1/", "--out", "x", "--style",
+            "page", "--first-page", "-1" } << "--first-page must be a whole number between 0 and 1000000000";
+        QTest::newRow("missing CA file") << QStringList { "https://127.0.0.1:1/", "--out", "x", "--ca-file",
+            "/nonexistent/ca.pem" } << "no CA file /nonexistent/ca.pem";
     }
     void fetchCommandRejectsBadArguments()
     {

@@ -62,7 +62,39 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
             QStringLiteral("c") },
         { QStringLiteral("strategy"), QStringLiteral("sequential, unbounded, bounded (default) or adaptive"),
             QStringLiteral("name") },
-        { QStringLiteral("style"), QStringLiteral("offset (default) or next"), QStringLiteral("style") },
+        { QStringLiteral("style"),
+            QStringLiteral("offset (default: ?from=N), page (?page=N), next (a link in the page or the Link "
+                           "header) or cursor"),
+            QStringLiteral("style") },
+        { QStringLiteral("page-param"),
+            QStringLiteral("page style: the page number's parameter (default page)"),
+            QStringLiteral("name") },
+        { QStringLiteral("first-page"), QStringLiteral("page style: the first page's number (default 1)"),
+            QStringLiteral("n") },
+        { QStringLiteral("items-path"),
+            QStringLiteral(
+                "JSON Pointer to the items array, as /data or /hits/hits (default: the page itself if "
+                "it is an array, else the first of items, data, results, records, value, entries)"),
+            QStringLiteral("pointer") },
+        { QStringLiteral("total-path"),
+            QStringLiteral("JSON Pointer to the collection's size (default /total)"),
+            QStringLiteral("pointer") },
+        { QStringLiteral("next-path"),
+            QStringLiteral(
+                "next style: JSON Pointer to the next page's link (default /next; else the Link header)"),
+            QStringLiteral("pointer") },
+        { QStringLiteral("cursor-path"),
+            QStringLiteral("cursor style: JSON Pointer to the next cursor in the page"),
+            QStringLiteral("pointer") },
+        { QStringLiteral("cursor-from-item"),
+            QStringLiteral(
+                "cursor style: JSON Pointer into the page's last item whose value is the cursor (as /id)"),
+            QStringLiteral("pointer") },
+        { QStringLiteral("cursor-param"), QStringLiteral("cursor style: the parameter the cursor is sent in"),
+            QStringLiteral("name") },
+        { QStringLiteral("has-more-path"),
+            QStringLiteral("JSON Pointer to a true/false that says whether pages follow (as /has_more)"),
+            QStringLiteral("pointer") },
         { QStringLiteral("offset-param"), QStringLiteral("offset parameter (default from)"),
             QStringLiteral("name") },
         { QStringLiteral("limit-param"), QStringLiteral("page size parameter (default limit; empty: none)"),
@@ -145,13 +177,50 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
         }
         line.retrieval.fetch.strategy = *strategy;
     }
-    const QString style = parser.value(QStringLiteral("style"));
-    if (style == QLatin1String("next"))
-        line.retrieval.fetch.style = PaginationStyle::NextLink;
-    else if (!style.isEmpty() && style != QLatin1String("offset")) {
-        error = QStringLiteral("unknown style \"%1\": use offset or next").arg(style);
-        return std::nullopt;
+    if (parser.isSet(QStringLiteral("style"))) {
+        const auto style = paginationStyleFromName(parser.value(QStringLiteral("style")));
+        if (!style) {
+            error = QStringLiteral("unknown style \"%1\": use offset, page, next or cursor")
+                        .arg(parser.value(QStringLiteral("style")));
+            return std::nullopt;
+        }
+        line.retrieval.fetch.style = *style;
     }
+    FetchOptions &fetch = line.retrieval.fetch;
+    if (parser.isSet(QStringLiteral("page-param")))
+        fetch.pageParam = parser.value(QStringLiteral("page-param"));
+    qint64 firstPage = fetch.firstPage;
+    if (!parseNumber(parser, QStringLiteral("first-page"), 0, 1'000'000'000, firstPage, error))
+        return std::nullopt;
+    fetch.firstPage = firstPage;
+    fetch.cursorParam = parser.value(QStringLiteral("cursor-param"));
+    // Each pointer option: parsed, or a clear error naming the option.
+    const auto pointer = [&parser, &error](const char *name) -> std::optional<std::optional<JsonPointer>> {
+        const QString option = QString::fromLatin1(name);
+        if (!parser.isSet(option))
+            return std::optional<JsonPointer> {};
+        QString problem;
+        const auto parsed = parseJsonPointer(parser.value(option), &problem);
+        if (!parsed) {
+            error = QStringLiteral("--%1: %2").arg(option, problem);
+            return std::nullopt;
+        }
+        return parsed;
+    };
+    const auto items = pointer("items-path");
+    const auto total = pointer("total-path");
+    const auto next = pointer("next-path");
+    const auto cursor = pointer("cursor-path");
+    const auto cursorFromItem = pointer("cursor-from-item");
+    const auto hasMore = pointer("has-more-path");
+    if (!items || !total || !next || !cursor || !cursorFromItem || !hasMore)
+        return std::nullopt;
+    fetch.format.items = *items;
+    fetch.format.total = total->value_or(fetch.format.total);
+    fetch.format.next = next->value_or(fetch.format.next);
+    fetch.format.cursor = *cursor;
+    fetch.format.cursorFromItem = *cursorFromItem;
+    fetch.format.hasMore = *hasMore;
     if (parser.isSet(QStringLiteral("offset-param")))
         line.retrieval.fetch.offsetParam = parser.value(QStringLiteral("offset-param"));
     if (parser.isSet(QStringLiteral("limit-param")))
@@ -278,6 +347,9 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                .arg(p.peakInFlight)
                .arg(p.retries)
                .arg(p.pagesFailed);
+    if (!summary.itemsKey.isEmpty())
+        out << "items found under \"" << summary.itemsKey
+            << "\" (--items-path says where, if that is not them)\n";
     for (const PageRecord &failure : summary.failures)
         out << "  page " << failure.page << " failed after " << failure.attempts
             << " attempts: " << failure.error << '\n';

@@ -73,7 +73,13 @@ int runServeCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     const QCommandLineOption caOut(QStringLiteral("ca-out"),
         QStringLiteral("Where --tls writes the demo CA certificate (PEM)."), QStringLiteral("FILE"),
         QDir::temp().filePath(QStringLiteral("loopscope-demo-ca.pem")));
-    parser.addOptions({ help, port, items, pageSize, latency, jitter, errorRate, faults, seed, tls, caOut });
+    const QCommandLineOption shape(QStringLiteral("shape"),
+        QStringLiteral("How pages look: items (?from=N, the default), drf (?page=N, {count, next, results}), "
+                       "github (?page=N, a bare array and a Link header), stripe (?starting_after=ID, {data, "
+                       "has_more}) or page (?page=N, {page, data}: no total)."),
+        QStringLiteral("SHAPE"), QStringLiteral("items"));
+    parser.addOptions(
+        { help, port, items, pageSize, latency, jitter, errorRate, faults, seed, tls, caOut, shape });
 
     if (!parser.parse(QStringList { QStringLiteral("loopscope serve") } + args)) {
         return fail(parser.errorText(), 2);
@@ -124,6 +130,11 @@ int runServeCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                       .arg(name.trimmed());
     }
     options.tls = parser.isSet(tls);
+    if (const auto chosen = DemoServer::shapeFromName(parser.value(shape).toLatin1()))
+        options.shape = *chosen;
+    else if (problem.isEmpty())
+        problem = QStringLiteral("unknown --shape '%1': expected items, drf, github, stripe or page")
+                      .arg(parser.value(shape));
     if (problem.isEmpty())
         problem = DemoServer::validateOptions(options);
     if (!problem.isEmpty())

@@ -67,6 +67,31 @@ std::optional<FetchStrategy> fetchStrategyFromName(const QString &name)
     return std::nullopt;
 }
 
+QString paginationStyleName(PaginationStyle style)
+{
+    switch (style) {
+    case PaginationStyle::Offset:
+        return QStringLiteral("offset");
+    case PaginationStyle::NextLink:
+        return QStringLiteral("next");
+    case PaginationStyle::Page:
+        return QStringLiteral("page");
+    case PaginationStyle::Cursor:
+        return QStringLiteral("cursor");
+    }
+    return {};
+}
+
+std::optional<PaginationStyle> paginationStyleFromName(const QString &name)
+{
+    for (PaginationStyle s : { PaginationStyle::Offset, PaginationStyle::NextLink, PaginationStyle::Page,
+             PaginationStyle::Cursor }) {
+        if (paginationStyleName(s) == name)
+            return s;
+    }
+    return std::nullopt;
+}
+
 QString FetchOptions::validate() const
 {
     if (!url.isValid() || url.host().isEmpty()
@@ -82,6 +107,15 @@ QString FetchOptions::validate() const
             .arg(concurrency);
     if (style == PaginationStyle::Offset && offsetParam.isEmpty())
         return QStringLiteral("the offset parameter name is empty");
+    if (style == PaginationStyle::Page && pageParam.isEmpty())
+        return QStringLiteral("the page parameter name is empty");
+    if (style == PaginationStyle::Page && firstPage < 0)
+        return QStringLiteral("the first page number cannot be negative, got %1").arg(firstPage);
+    if (style == PaginationStyle::Cursor && cursorParam.isEmpty())
+        return QStringLiteral("the cursor style needs the parameter the cursor is sent in (--cursor-param)");
+    if (style == PaginationStyle::Cursor && !format.cursor && !format.cursorFromItem)
+        return QStringLiteral("the cursor style needs where the cursor is: --cursor-path (in the page) or "
+                              "--cursor-from-item (a value of the last item)");
     if (maxPages < 0)
         return QStringLiteral("the page limit cannot be negative");
     return {};
@@ -89,9 +123,10 @@ QString FetchOptions::validate() const
 
 RetrievalIdentity FetchOptions::identity() const
 {
-    return RetrievalIdentity { url.toString(), pageSize,
-        style == PaginationStyle::Offset ? QStringLiteral("offset") : QStringLiteral("next"), offsetParam,
-        limitParam };
+    const QString param = style == PaginationStyle::Page ? pageParam
+        : style == PaginationStyle::Cursor               ? cursorParam
+                                                         : offsetParam;
+    return RetrievalIdentity { url.toString(), pageSize, paginationStyleName(style), param, limitParam };
 }
 
 Connector::Connector(HttpClient &client, FetchOptions options, LandingZone &zone)
@@ -113,7 +148,7 @@ Task<FetchSummary> Connector::run()
     m_progress.pagesResumed = m_zone.resumedPages();
     m_progress.pagesLanded = m_zone.resumedPages();
     m_progress.items = m_zone.itemsLanded();
-    if (m_options.style == PaginationStyle::Offset)
+    if (m_options.style == PaginationStyle::Offset || m_options.style == PaginationStyle::Page)
         co_await fetchOffsetPages();
     else
         co_await fetchNextLinkPages();
@@ -121,6 +156,7 @@ Task<FetchSummary> Connector::run()
     FetchSummary summary;
     summary.progress = m_progress;
     summary.failures = m_failures;
+    summary.itemsKey = m_itemsKey;
     summary.peakLimit = m_adaptive ? m_adaptive->peakLimit() : m_progress.limit;
     co_return summary;
 }
@@ -137,10 +173,14 @@ qint64 Connector::pageLimit() const
     return limit;
 }
 
+bool Connector::extentKnown() const
+{
+    return m_zone.total() || m_zone.endPage() || m_options.maxPages > 0;
+}
+
 std::optional<qint64> Connector::takeNextPage()
 {
-    const bool extentKnown = m_zone.total() || m_zone.endPage() || m_options.maxPages > 0;
-    if (!extentKnown && m_consecutiveFailures >= m_failureStop)
+    if (!extentKnown() && (m_consecutiveFailures >= m_failureStop || m_firstPageFailed))
         return std::nullopt;
     while (m_nextPage < pageLimit()) {
         const qint64 page = m_nextPage++;
@@ -152,12 +192,15 @@ std::optional<qint64> Connector::takeNextPage()
 
 Task<void> Connector::fetchOffsetPages()
 {
-    // The first page tells how big the collection is, which decides how far to fan out.
-    if (!m_zone.total() && !m_zone.endPage() && !m_zone.hasLanded(0)) {
-        const bool landed = co_await fetchPage(0,
-            pageUrl(m_options.url, 0, m_options.pageSize, m_options.offsetParam, m_options.limitParam),
-            nullptr);
-        if (!landed && !m_zone.total() && m_options.maxPages == 0)
+    // The size of the collection may be unknown. Bounded: the first window of pages is asked for
+    // at once (not the first page alone, a whole latency lost), and the end is where a page says
+    // so (total), comes back empty or short; pages asked for past it are dropped. Unbounded and
+    // adaptive fan out to the size of the collection: the first page tells it.
+    const bool probeFirst
+        = m_options.strategy == FetchStrategy::Unbounded || m_options.strategy == FetchStrategy::Adaptive;
+    if (probeFirst && !extentKnown() && !m_zone.hasLanded(0)) {
+        const bool landed = co_await fetchPage(0, numberedPageUrl(0), nullptr);
+        if (!landed && !extentKnown())
             co_return; // without the first page nothing says how far the collection goes
     }
     if (m_zone.total())
@@ -206,15 +249,38 @@ Task<void> Connector::fetchOffsetPages()
         }
         std::rethrow_exception(failure);
     }
+    // Pages past the end that failed (APIs that answer 404 there) were never part of it; when the
+    // first page failed too, nothing says where the end is: its failure is the one to report.
+    const qint64 limit = extentKnown() || m_zone.hasLanded(0) ? pageLimit() : 1;
+    const qsizetype before = m_failures.size();
+    m_failures.removeIf([limit](const PageRecord &record) { return record.page >= limit; });
+    m_progress.pagesFailed -= before - m_failures.size();
 }
 
 Task<void> Connector::worker()
 {
     while (const auto page = takeNextPage()) {
-        const QUrl url = pageUrl(m_options.url, *page * m_options.pageSize, m_options.pageSize,
-            m_options.offsetParam, m_options.limitParam);
-        if (!m_adaptive) {
+        const QUrl url = numberedPageUrl(*page);
+        if (!m_adaptive && extentKnown()) {
             co_await fetchPage(*page, url, nullptr);
+            continue;
+        }
+        if (!m_adaptive) {
+            // Asked for before the end is known: a task of its own, cancelled if the end turns out
+            // to be before it, so that no one waits a whole latency for a page past the end.
+            TaskHandle<bool> request
+                = m_scheduler->spawn(fetchPage(*page, url, nullptr), QStringLiteral("page %1").arg(*page));
+            m_speculative.emplace(*page, request);
+            try {
+                co_await request;
+            } catch (const CancelledError &) {
+                if (!m_dropped.contains(*page)) {
+                    m_speculative.erase(*page);
+                    m_scheduler->cancel(request); // this worker was cancelled: its request goes with it
+                    throw;
+                }
+            }
+            m_speculative.erase(*page);
             continue;
         }
         co_await m_adaptive->acquire();
@@ -231,9 +297,51 @@ Task<void> Connector::worker()
     }
 }
 
+void Connector::dropPagesPastTheEnd()
+{
+    if (m_speculative.empty() || !extentKnown())
+        return;
+    const qint64 limit = pageLimit();
+    for (const auto &[page, request] : m_speculative) {
+        if (page >= limit && m_dropped.insert(page).second)
+            m_scheduler->cancel(request);
+    }
+}
+
+QUrl Connector::numberedPageUrl(qint64 page) const
+{
+    if (m_options.style == PaginationStyle::Page) {
+        const QUrl url
+            = withParameter(m_options.url, m_options.pageParam, QString::number(m_options.firstPage + page));
+        return m_options.limitParam.isEmpty()
+            ? url
+            : withParameter(url, m_options.limitParam, QString::number(m_options.pageSize));
+    }
+    return pageUrl(m_options.url, page * m_options.pageSize, m_options.pageSize, m_options.offsetParam,
+        m_options.limitParam);
+}
+
+QUrl Connector::linkAfter(const Page &parsed) const
+{
+    if (parsed.items.isEmpty() || parsed.hasMore == false)
+        return {};
+    if (m_options.style != PaginationStyle::Cursor)
+        return parsed.next;
+    if (parsed.cursor.isEmpty())
+        return {};
+    return withParameter(firstLinkedPage(), m_options.cursorParam, parsed.cursor);
+}
+
+QUrl Connector::firstLinkedPage() const
+{
+    if (m_options.style == PaginationStyle::Cursor && !m_options.limitParam.isEmpty())
+        return withParameter(m_options.url, m_options.limitParam, QString::number(m_options.pageSize));
+    return m_options.url;
+}
+
 Task<void> Connector::fetchNextLinkPages()
 {
-    QUrl url = m_options.url;
+    QUrl url = firstLinkedPage();
     qint64 page = 0;
     if (!m_zone.landedPages().isEmpty()) {
         const PageRecord &last = m_zone.landedPages().last();
@@ -260,59 +368,81 @@ Task<bool> Connector::fetchPage(qint64 page, QUrl url, QUrl *next)
     record.url = url.toString();
     HttpResponse response;
     QString error;
-    m_progress.peakInFlight = std::max(m_progress.peakInFlight, ++m_progress.inFlight);
-    try {
-        response = co_await m_client.get(url);
-    } catch (const HttpError &e) {
-        error = e.message();
-        record.attempts = e.attempts();
-    }
-    --m_progress.inFlight;
-    if (error.isEmpty()) {
-        record.attempts = response.attempts;
+    std::optional<Page> parsed;
+    // A page that arrives damaged (half a JSON document) is asked for again, within the client's
+    // attempts: it is the transfer that failed, not the page.
+    for (int tries = 0; !parsed && tries < m_client.options().maxAttempts; ++tries) {
+        if (tries > 0)
+            ++m_parseRetries;
+        error.clear();
+        m_progress.peakInFlight = std::max(m_progress.peakInFlight, ++m_progress.inFlight);
+        try {
+            response = co_await m_client.get(url);
+        } catch (const HttpError &e) {
+            error = e.message();
+            record.attempts += e.attempts();
+        } catch (...) {
+            --m_progress.inFlight; // cancelled
+            throw;
+        }
+        --m_progress.inFlight;
+        if (!error.isEmpty())
+            break; // the client already tried as often as it may
+        record.attempts += response.attempts;
         record.status = response.status;
         record.bytes = response.body.size();
         m_progress.bytes += response.body.size();
-        if (!response.isSuccess())
+        if (!response.isSuccess()) {
             error
                 = QStringLiteral("HTTP %1 %2").arg(response.status).arg(QString::fromLatin1(response.reason));
+            break;
+        }
+        parsed = parsePage(response, m_options.format, &error);
     }
-    std::optional<Page> parsed;
-    if (error.isEmpty())
-        parsed = parsePage(response, &error);
+    if (parsed && m_itemsKey.isEmpty())
+        m_itemsKey = parsed->itemsKey;
+    const bool numbered
+        = m_options.style == PaginationStyle::Offset || m_options.style == PaginationStyle::Page;
+    if (parsed && parsed->items.isEmpty() && page >= pageLimit() && numbered) {
+        notePageDone(); // asked for before the end was known: past it
+        co_return true;
+    }
     if (!parsed) {
         record.error = error;
         m_zone.recordFailure(record);
         m_failures.append(record);
         ++m_progress.pagesFailed;
         ++m_consecutiveFailures;
+        m_firstPageFailed = m_firstPageFailed || page == 0;
         notePageDone();
         co_return false;
     }
     record.total = parsed->total;
-    record.next = parsed->next.toString();
+    const QUrl after = linkAfter(*parsed);
+    record.next = after.toString();
     m_consecutiveFailures = 0;
     const bool fresh = !m_zone.hasLanded(page);
     m_zone.land(record, parsed->items);
-    if (fresh) {
+    if (fresh && !parsed->items.isEmpty()) { // an empty page only marks the end
         ++m_progress.pagesLanded;
         m_progress.items += parsed->items.size();
     }
     if (parsed->total && m_progress.pagesTotal < 0)
         m_progress.pagesTotal = pageLimit();
     if (next)
-        *next = parsed->next;
+        *next = after;
     notePageDone();
     co_return true;
 }
 
 void Connector::notePageDone()
 {
-    m_progress.retries = m_client.statistics().retries;
+    m_progress.retries = m_client.statistics().retries + m_parseRetries;
     if (m_scheduler)
         m_progress.elapsedSeconds = double(m_scheduler->now() - m_startNs) / 1e9;
     if (m_zone.endPage() && m_progress.pagesTotal < 0)
         m_progress.pagesTotal = pageLimit();
+    dropPagesPastTheEnd();
     if (progressChanged)
         progressChanged(m_progress);
 }

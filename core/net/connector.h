@@ -2,18 +2,26 @@
 
 #include "net/httpclient.h"
 #include "net/landingzone.h"
+#include "net/page.h"
 
 #include "scheduler/taskhandle.h"
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <set>
 
 namespace Loopscope {
 
 class AdaptiveLimiter;
 
 enum class FetchStrategy { Sequential, Unbounded, Bounded, Adaptive };
-enum class PaginationStyle { Offset, NextLink };
+//! How pages are asked for: `?from=N` (offset), `?page=N` (page numbers), by following a next link,
+//! or by passing a cursor the previous page gave.
+enum class PaginationStyle { Offset, NextLink, Page, Cursor };
+
+QString paginationStyleName(PaginationStyle style);
+std::optional<PaginationStyle> paginationStyleFromName(const QString &name);
 
 QString fetchStrategyName(FetchStrategy strategy);
 std::optional<FetchStrategy> fetchStrategyFromName(const QString &name);
@@ -25,6 +33,10 @@ struct FetchOptions
     int pageSize = 50;
     QString offsetParam = QStringLiteral("from");
     QString limitParam = QStringLiteral("limit"); //!< empty: do not send a page size
+    QString pageParam = QStringLiteral("page");   //!< page style: the page number's parameter
+    qint64 firstPage = 1;                         //!< page style: the first page's number
+    QString cursorParam;                          //!< cursor style: the parameter the cursor goes in
+    PageFormat format;                            //!< where pages keep items, total, next, cursor...
     FetchStrategy strategy = FetchStrategy::Bounded;
     int concurrency = 8;       //!< bounded: the limit; adaptive: the starting limit
     int maxConcurrency = 1000; //!< adaptive and unbounded-without-total: the ceiling
@@ -59,6 +71,7 @@ struct FetchProgress
 struct FetchSummary
 {
     FetchProgress progress;
+    QString itemsKey; //!< the usual key the items were found under, when no items path was given
     QList<PageRecord> failures;
     int peakLimit = 0;
 };
@@ -70,11 +83,11 @@ QString formatForTrace(const FetchSummary &summary);
  * The data connector: retrieves every page of a paginated collection with the chosen strategy
  * (sequential, unbounded, bounded by C, or adaptive) on the scheduler and lands it in a
  * LandingZone. Offset style asks for `?from=N` pages until the announced total or the first
- * empty page; next-link style follows "next" (JSON field or Link header) one page at a time.
- * A page that still fails after the client's retries is listed in the summary (and manifest);
- * the others go on. While the size of the collection is unknown, failures hide where it ends:
- * if the first page fails, or as many pages in a row as there are workers (at least 3), no
- * further pages are asked for.
+ * empty or short page (bounded: the first C pages at once, before the size is known); next-link style follows
+ * "next" (JSON field or Link header) one page at a time. A page that still fails after the client's retries
+ * is listed in the summary (and manifest); the others go on. While the size of the collection is unknown,
+ * failures hide where it ends: if the first page fails, or as many pages in a row as there are workers (at
+ * least 3), no further pages are asked for.
  */
 class Connector
 {
@@ -92,8 +105,19 @@ private:
     Task<void> fetchOffsetPages();
     Task<void> fetchNextLinkPages();
     Task<void> worker();
+    //! Cancels the requests for pages now known to be past the end.
+    void dropPagesPastTheEnd();
     Task<bool> fetchPage(qint64 page, QUrl url, QUrl *next);
+    //! The address of page `page` (0-based) in the offset and page styles.
+    QUrl numberedPageUrl(qint64 page) const;
+    //! The link to the page after `parsed` in the next-link and cursor styles (empty: the last).
+    QUrl linkAfter(const Page &parsed) const;
+    //! The first page in the next-link and cursor styles: the collection's URL (with the page
+    //! size when a cursor style sends one).
+    QUrl firstLinkedPage() const;
     std::optional<qint64> takeNextPage();
+    //! Whether the end of the collection is known (a total, an end page or a page limit).
+    bool extentKnown() const;
     qint64 pageLimit() const;
     void notePageDone();
 
@@ -102,10 +126,15 @@ private:
     LandingZone &m_zone;
     FetchProgress m_progress;
     QList<PageRecord> m_failures;
+    QString m_itemsKey;
+    std::map<qint64, TaskHandle<bool>> m_speculative; //!< requests made before the end was known
+    std::set<qint64> m_dropped;                       //!< of those, the ones cancelled as past the end
     std::unique_ptr<AdaptiveLimiter> m_adaptive;
     qint64 m_nextPage = 0;
     qint64 m_consecutiveFailures = 0;
     qint64 m_failureStop = 3;
+    bool m_firstPageFailed = false;
+    qint64 m_parseRetries = 0; //!< pages asked for again because they arrived damaged
     std::int64_t m_startNs = 0;
     Scheduler *m_scheduler = nullptr;
 };

@@ -57,6 +57,17 @@ class DemoServer : public QObject
 public:
     enum class Fault { ServerError, TooManyRequests, Drop, Truncate, Malformed, Slow };
     Q_ENUM(Fault)
+    /*!
+     * How /api/items pages look, as common APIs have them:
+     * - Items: `?from=N&limit=M` → {"items":[...],"from","count","total","next"} and a Link header;
+     * - Drf (Django REST framework): `?page=N&page_size=M` (from 1) → {"count","next","previous","results"};
+     * - Github: `?page=N&per_page=M` (from 1) → a bare array, the next page in the Link header;
+     * - Stripe: `?limit=M&starting_after=ID` → {"object":"list","data":[...],"has_more"};
+     * - Page: `?page=N&per_page=M` (from 1) → {"page","per_page","data":[...]}: no total, no link.
+     */
+    enum class Shape { Items, Drf, Github, Stripe, Page };
+    static QByteArray shapeName(Shape shape);
+    static std::optional<Shape> shapeFromName(QByteArrayView name);
 
     static constexpr qsizetype MaxHeadBytes = 16 * 1024;
 
@@ -77,6 +88,7 @@ public:
         int retryAfterSeconds = 1;
         //! Serve https with the demo certificate (DemoTls); takes effect at the next listen().
         bool tls = false;
+        Shape shape = Shape::Items;
     };
 
     struct Statistics
@@ -158,6 +170,8 @@ private:
     Statistics m_stats;
     //! Keep-alive responses of rendered pages, keyed by (from, limit), with their head size.
     QHash<std::pair<qint64, int>, std::pair<QByteArray, qsizetype>> m_pageCache;
+    //! The page (from, limit) in the shape of the options, and its extra headers (a Link).
+    std::pair<QByteArray, QByteArray> shapedPage(qint64 from, int limit) const;
     //! How many faulted requests each fault_times key has seen.
     QHash<QByteArray, int> m_faultCounts;
     std::unordered_map<QTcpSocket *, std::unique_ptr<Connection>> m_connections;

@@ -22,7 +22,8 @@ constexpr qsizetype PageCacheLimit = 4096;
 
 struct DemoServer::Query
 {
-    std::optional<QByteArrayView> from, limit, fault, faultTimes, retryAfter, slowMs;
+    std::optional<QByteArrayView> from, limit, fault, faultTimes, retryAfter, slowMs, page, pageSize,
+        startingAfter;
 
     explicit Query(QByteArrayView query)
     {
@@ -39,6 +40,12 @@ struct DemoServer::Query
                 retryAfter = value;
             else if (name == "slow_ms")
                 slowMs = value;
+            else if (name == "page")
+                page = value;
+            else if (name == "page_size" || name == "per_page")
+                pageSize = value;
+            else if (name == "starting_after")
+                startingAfter = value;
         });
     }
 };

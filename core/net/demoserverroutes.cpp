@@ -1,6 +1,8 @@
 // DemoServer's API: the routes, the item pages and the faults injected on demand.
 #include "net/demoserverparts.h"
 
+#include <limits>
+
 namespace Loopscope {
 
 using namespace DemoHttp;
@@ -68,31 +70,132 @@ void DemoServer::handleRequest(Connection &c, const RequestHead &request)
     enqueue(c, std::move(response));
 }
 
+QByteArray DemoServer::shapeName(Shape shape)
+{
+    switch (shape) {
+    case Shape::Items:
+        return "items";
+    case Shape::Drf:
+        return "drf";
+    case Shape::Github:
+        return "github";
+    case Shape::Stripe:
+        return "stripe";
+    case Shape::Page:
+        return "page";
+    }
+    return {};
+}
+
+std::optional<DemoServer::Shape> DemoServer::shapeFromName(QByteArrayView name)
+{
+    for (Shape shape : { Shape::Items, Shape::Drf, Shape::Github, Shape::Stripe, Shape::Page }) {
+        if (shapeName(shape) == name)
+            return shape;
+    }
+    return std::nullopt;
+}
+
+std::pair<QByteArray, QByteArray> DemoServer::shapedPage(qint64 from, int limit) const
+{
+    const qint64 count = m_items.pageCount(from, limit);
+    const bool more = count > 0 && from + count < m_items.total();
+    const qint64 pageNumber = from / limit + 1;
+    const QByteArray sizeName = m_options.shape == Shape::Drf ? "page_size" : "per_page";
+    const QByteArray nextPath = m_items.basePath() + "?page=" + QByteArray::number(pageNumber + 1) + '&'
+        + sizeName + '=' + QByteArray::number(limit);
+    const auto items = [&] {
+        QByteArray out = "[";
+        for (qint64 i = 0; i < count; ++i) {
+            if (i > 0)
+                out += ',';
+            DemoItems::appendItem(out, from + i);
+        }
+        return out + ']';
+    };
+    switch (m_options.shape) {
+    case Shape::Items: {
+        const QByteArray next = m_items.nextPath(from, limit);
+        return { m_items.page(from, limit),
+            next.isEmpty() ? QByteArray() : "Link: <" + next + ">; rel=\"next\"\r\n" };
+    }
+    case Shape::Drf: {
+        // Django REST framework answers with absolute links.
+        const QByteArray base = baseUrl().toEncoded();
+        const QByteArray previous = pageNumber > 1 ? '"' + base + m_items.basePath() + "?page="
+                + QByteArray::number(pageNumber - 1) + "&page_size=" + QByteArray::number(limit) + '"'
+                                                   : QByteArray("null");
+        return { R"({"count":)" + QByteArray::number(m_items.total()) + R"(,"next":)"
+                + (more ? '"' + base + nextPath + '"' : QByteArray("null")) + R"(,"previous":)" + previous
+                + R"(,"results":)" + items() + '}',
+            {} };
+    }
+    case Shape::Github:
+        return { items(),
+            more ? "Link: <" + baseUrl().toEncoded() + nextPath + ">; rel=\"next\"\r\n" : QByteArray() };
+    case Shape::Stripe:
+        return { R"({"object":"list","url":")" + m_items.basePath() + R"(","has_more":)"
+                + (more ? "true" : "false") + R"(,"data":)" + items() + '}',
+            {} };
+    case Shape::Page:
+        return { R"({"page":)" + QByteArray::number(pageNumber) + R"(,"per_page":)"
+                + QByteArray::number(limit) + R"(,"data":)" + items() + '}',
+            {} };
+    }
+    return {};
+}
+
 QByteArray DemoServer::itemsResponse(const Query &query, bool keepAlive, PendingResponse &response)
 {
     qint64 from = 0;
     int limit = m_options.pageSize;
-    if (query.from) {
-        const auto value = parseCount(*query.from);
-        if (!value)
-            return "invalid 'from' parameter " + quoted(*query.from) + ": expected a non-negative integer";
-        from = *value;
+    const auto count = [](std::optional<QByteArrayView> text, const char *name, qint64 min, qint64 max,
+                           auto &out) -> QByteArray {
+        if (!text)
+            return {};
+        const auto value = parseCount(*text);
+        if (!value || *value < min || *value > max)
+            return "invalid '" + QByteArray(name) + "' parameter " + quoted(*text)
+                + ": expected an integer from " + QByteArray::number(min) + " to " + QByteArray::number(max);
+        out = static_cast<std::remove_reference_t<decltype(out)>>(*value);
+        return {};
+    };
+    constexpr qint64 Huge = std::numeric_limits<qint64>::max() / 2;
+    QByteArray error;
+    switch (m_options.shape) {
+    case Shape::Items:
+        error = count(query.from, "from", 0, Huge, from);
+        if (error.isEmpty())
+            error = count(query.limit, "limit", 1, DemoItems::MaxPageSize, limit);
+        break;
+    case Shape::Drf:
+    case Shape::Github:
+    case Shape::Page: {
+        qint64 page = 1;
+        error = count(query.page, "page", 1, Huge / DemoItems::MaxPageSize, page);
+        if (error.isEmpty())
+            error = count(query.pageSize, m_options.shape == Shape::Drf ? "page_size" : "per_page", 1,
+                DemoItems::MaxPageSize, limit);
+        from = (page - 1) * limit;
+        break;
     }
-    if (query.limit) {
-        const auto value = parseCount(*query.limit);
-        if (!value || *value < 1 || *value > DemoItems::MaxPageSize)
-            return "invalid 'limit' parameter " + quoted(*query.limit) + ": expected an integer from 1 to "
-                + QByteArray::number(DemoItems::MaxPageSize);
-        limit = static_cast<int>(*value);
+    case Shape::Stripe: {
+        qint64 after = -1;
+        error = count(query.limit, "limit", 1, DemoItems::MaxPageSize, limit);
+        if (error.isEmpty())
+            error = count(query.startingAfter, "starting_after", 0, Huge, after);
+        from = after + 1;
+        break;
     }
+    }
+    if (!error.isEmpty())
+        return error;
     auto it = m_pageCache.constFind({ from, limit });
     if (it == m_pageCache.cend()) {
         if (m_pageCache.size() >= PageCacheLimit)
             m_pageCache.clear(); // a crawl of distinct pages: start over rather than grow without bound
-        const QByteArray body = m_items.page(from, limit);
-        const QByteArray next = m_items.nextPath(from, limit);
-        const QByteArray link = next.isEmpty() ? QByteArray() : "Link: <" + next + ">; rel=\"next\"\r\n";
-        const QByteArray bytes = buildResponse(200, body, true, link);
+        const auto [body, headers] = shapedPage(from, limit);
+        const QByteArray bytes = buildResponse(200, body, true, headers);
         it = m_pageCache.insert({ from, limit }, { bytes, bytes.size() - body.size() });
     }
     response.status = 200;

@@ -72,7 +72,97 @@ QString decodeString(QByteArrayView raw)
     return out + QString::fromUtf8(utf8);
 }
 
+//! Stands for "an element of an array" in the path: no member name is this (raw NUL is not JSON).
+const QByteArrayView ArrayElement("\0[]", 3);
+
 } // namespace
+
+std::optional<JsonPointer> parseJsonPointer(const QString &text, QString *error)
+{
+    if (text.isEmpty())
+        return JsonPointer {};
+    if (!text.startsWith(u'/')) {
+        *error = QStringLiteral(
+            "\"%1\" is not a JSON Pointer: it must start with / (as /data or /meta/next_cursor)")
+                     .arg(text);
+        return std::nullopt;
+    }
+    JsonPointer pointer;
+    for (const QString &token : text.mid(1).split(u'/')) {
+        QString name = token;
+        name.replace(QStringLiteral("~1"), QStringLiteral("/"))
+            .replace(QStringLiteral("~0"), QStringLiteral("~"));
+        pointer.append(name.toUtf8());
+    }
+    return pointer;
+}
+
+const QList<QByteArray> &JsonPageScan::itemsKeys()
+{
+    static const QList<QByteArray> keys { "items", "data", "results", "records", "value", "entries" };
+    return keys;
+}
+
+bool JsonPageScan::atPath(const JsonPointer &pointer) const
+{
+    if (pointer.size() != m_path.size())
+        return false;
+    for (qsizetype i = 0; i < pointer.size(); ++i) {
+        if (m_path[i] != QByteArrayView(pointer[i]))
+            return false;
+    }
+    return true;
+}
+
+bool JsonPageScan::atItems(QByteArrayView name) const
+{
+    if (m_itemsPointer)
+        return atPath(*m_itemsPointer);
+    return m_path.size() == 1 && !m_hasItems && itemsKeys().contains(name);
+}
+
+std::optional<JsonPageScan::Span> JsonPageScan::value(qsizetype watched) const
+{
+    return watched >= 0 && watched < m_values.size() ? m_values[watched] : std::nullopt;
+}
+
+std::optional<double> JsonPageScan::number(Span span) const
+{
+    const QByteArrayView text = m_json.sliced(span.begin, span.end - span.begin);
+    if (text.isEmpty() || (!isDigit(text[0]) && text[0] != '-'))
+        return std::nullopt;
+    return text.toByteArray().toDouble();
+}
+
+std::optional<QString> JsonPageScan::string(Span span) const
+{
+    if (span.end - span.begin < 2 || m_json[span.begin] != '"')
+        return std::nullopt;
+    return decodeString(m_json.sliced(span.begin + 1, span.end - span.begin - 2));
+}
+
+std::optional<bool> JsonPageScan::boolean(Span span) const
+{
+    const QByteArrayView text = m_json.sliced(span.begin, span.end - span.begin);
+    if (text == "true")
+        return true;
+    if (text == "false")
+        return false;
+    return std::nullopt;
+}
+
+std::optional<JsonPageScan::Span> JsonPageScan::find(Span span, const JsonPointer &pointer) const
+{
+    JsonPageScan inner;
+    inner.setItemsPointer(JsonPointer { QByteArray("\0none", 5) }); // no items wanted
+    inner.setWatched({ pointer });
+    if (!inner.scan(m_json.sliced(span.begin, span.end - span.begin)))
+        return std::nullopt;
+    const auto found = inner.value(0);
+    if (!found)
+        return std::nullopt;
+    return Span { found->begin + span.begin, found->end + span.begin };
+}
 
 bool JsonPageScan::fail(const char *what)
 {
@@ -92,21 +182,24 @@ bool JsonPageScan::scan(QByteArrayView json)
     m_pos = 0;
     m_error.clear();
     m_items.clear();
-    m_total.reset();
-    m_next.reset();
+    m_itemsKey.clear();
+    m_topKeys.clear();
+    m_path.clear();
+    m_values = QList<std::optional<Span>>(m_watched.size());
     m_hasItems = false;
     skipSpace();
     if (m_pos >= m_json.size())
         return fail("empty document");
     m_topIsArray = m_json[m_pos] == '[';
-    const bool ok
-        = m_topIsArray ? array(0, true) : (m_json[m_pos] == '{' ? object(0, true) : value(0, false));
+    // A top-level array is the items unless a pointer says they are elsewhere.
+    const bool topItems = m_topIsArray && (!m_itemsPointer || m_itemsPointer->isEmpty());
+    const bool ok = m_topIsArray ? array(0, topItems) : value(0, false);
     if (!ok)
         return false;
     skipSpace();
     if (m_pos != m_json.size())
         return fail("unexpected data after the document");
-    m_hasItems = m_hasItems || m_topIsArray;
+    m_hasItems = m_hasItems || topItems;
     return true;
 }
 
@@ -119,7 +212,7 @@ bool JsonPageScan::value(int depth, bool collect)
         return fail("unexpected end of data");
     switch (m_json[m_pos]) {
     case '{':
-        return object(depth + 1, false);
+        return object(depth + 1);
     case '[':
         return array(depth + 1, collect);
     case '"':
@@ -135,7 +228,7 @@ bool JsonPageScan::value(int depth, bool collect)
     }
 }
 
-bool JsonPageScan::object(int depth, bool topLevel)
+bool JsonPageScan::object(int depth)
 {
     ++m_pos; // '{'
     skipSpace();
@@ -157,19 +250,23 @@ bool JsonPageScan::object(int depth, bool topLevel)
         skipSpace();
         const QByteArrayView name = m_json.sliced(key.begin, key.end - key.begin);
         const qsizetype valueStart = m_pos;
-        const bool isItems = topLevel && name == "items";
-        if (isItems && m_pos < m_json.size() && m_json[m_pos] == '[') {
+        m_path.append(name);
+        if (m_path.size() == 1)
+            m_topKeys.append(name.toByteArray());
+        if (m_pos < m_json.size() && m_json[m_pos] == '[' && !m_hasItems && atItems(name)) {
             m_hasItems = true;
+            if (!m_itemsPointer)
+                m_itemsKey = name.toByteArray();
             if (!array(depth + 1, true))
                 return false;
         } else if (!value(depth, false)) {
             return false;
         }
-        if (topLevel && name == "total" && (isDigit(m_json[valueStart]) || m_json[valueStart] == '-')) {
-            m_total = m_json.sliced(valueStart, m_pos - valueStart).toByteArray().toDouble();
-        } else if (topLevel && name == "next" && m_json[valueStart] == '"') {
-            m_next = decodeString(m_json.sliced(valueStart + 1, m_pos - valueStart - 2));
+        for (qsizetype i = 0; i < m_watched.size(); ++i) {
+            if (!m_values[i] && atPath(m_watched[i]))
+                m_values[i] = Span { valueStart, m_pos };
         }
+        m_path.removeLast();
         skipSpace();
         if (m_pos >= m_json.size())
             return fail("unexpected end of data in an object");
@@ -196,7 +293,10 @@ bool JsonPageScan::array(int depth, bool collectElements)
     for (;;) {
         skipSpace();
         const qsizetype start = m_pos;
-        if (!value(depth, false))
+        m_path.append(ArrayElement);
+        const bool ok = value(depth, false);
+        m_path.removeLast();
+        if (!ok)
             return false;
         if (collectElements)
             m_items.append(Span { start, m_pos });

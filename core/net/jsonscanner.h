@@ -9,12 +9,24 @@
 
 namespace Loopscope {
 
+//! A JSON Pointer (RFC 6901) as its reference tokens: "/hits/hits" is {"hits", "hits"}, "" the
+//! whole document.
+using JsonPointer = QList<QByteArray>;
+
+//! Parses a JSON Pointer ("/data", "/meta/next_cursor", "" for the document); nullopt with a message
+//! for anything else.
+std::optional<JsonPointer> parseJsonPointer(const QString &text, QString *error);
+
 /*!
  * A strict, allocation-light JSON validator that also finds what a page connector needs without
- * building a document: the elements of the top-level "items" array (or of a top-level array) as
- * byte ranges, and the top-level "total" number and "next" string. Elements can then be copied
- * out compactly (whitespace outside strings removed), ready to be one line of JSON Lines.
+ * building a document: the elements of the items array as byte ranges, and the values at the
+ * pointers it is asked to watch (a total, a next link, a cursor, has_more). Elements can then be
+ * copied out compactly (whitespace outside strings removed), ready to be one line of JSON Lines.
  * Much cheaper than parsing into QJsonDocument and serialising every item again.
+ *
+ * The items are the array at setItemsPointer(); without one, the top-level array, or else the
+ * first array among the usual top-level keys (itemsKeys(): "items", "data", "results"...). Member
+ * names are compared as they are written (a name with escapes matches only written the same way).
  */
 class JsonPageScan
 {
@@ -25,6 +37,13 @@ public:
         qsizetype end = 0;
     };
 
+    //! The top-level keys looked for when no items pointer is given, in this order of preference.
+    static const QList<QByteArray> &itemsKeys();
+
+    void setItemsPointer(std::optional<JsonPointer> pointer) { m_itemsPointer = std::move(pointer); }
+    //! Values to find; after scan(), value(i) is where watched[i] is (if it is in the document).
+    void setWatched(QList<JsonPointer> watched) { m_watched = std::move(watched); }
+
     //! Validates `json` and records the spans; false with a message (byte offset included) if invalid.
     bool scan(QByteArrayView json);
 
@@ -32,16 +51,27 @@ public:
     bool isArray() const { return m_topIsArray; }
     bool hasItems() const { return m_hasItems; }
     const QList<Span> &items() const { return m_items; }
-    std::optional<double> total() const { return m_total; }
-    //! The decoded "next" string, if present and a string.
-    std::optional<QString> next() const { return m_next; }
+    //! The top-level key the items were found under without a pointer ("data"), or empty.
+    const QByteArray &itemsKey() const { return m_itemsKey; }
+    //! The top-level member names of an object document, in order (for messages).
+    const QList<QByteArray> &topLevelKeys() const { return m_topKeys; }
+
+    std::optional<Span> value(qsizetype watched) const;
+    //! A value's meaning, for a span of this document: a number, a string (decoded), true/false.
+    std::optional<double> number(Span span) const;
+    std::optional<QString> string(Span span) const;
+    std::optional<bool> boolean(Span span) const;
+    //! The first value at `pointer` inside `span` (an item: "/id" of the last one, for cursors).
+    std::optional<Span> find(Span span, const JsonPointer &pointer) const;
 
     //! The element as compact JSON (no whitespace outside strings).
     QByteArray compact(Span span) const;
 
 private:
     bool value(int depth, bool collect);
-    bool object(int depth, bool topLevel);
+    bool object(int depth);
+    bool atItems(QByteArrayView name) const;
+    bool atPath(const JsonPointer &pointer) const;
     bool array(int depth, bool collectElements);
     bool string(Span *contents = nullptr);
     bool number();
@@ -55,8 +85,12 @@ private:
     bool m_topIsArray = false;
     bool m_hasItems = false;
     QList<Span> m_items;
-    std::optional<double> m_total;
-    std::optional<QString> m_next;
+    QByteArray m_itemsKey;
+    QList<QByteArray> m_topKeys;
+    std::optional<JsonPointer> m_itemsPointer;
+    QList<JsonPointer> m_watched;
+    QList<std::optional<Span>> m_values;
+    QList<QByteArrayView> m_path; //!< member names from the top down to where the scan is
 };
 
 } // namespace Loopscope

@@ -133,6 +133,21 @@ void LandingZone::noteLanded(const PageRecord &record)
         m_endPage = record.page;
     if (record.total)
         m_total = record.total;
+    // A page shorter than the fullest one is the last: pages run full until the end. Pages land
+    // in any order, so a page that turns out short once a fuller one lands ends it then.
+    if (record.items > m_fullPageItems) {
+        m_fullPageItems = record.items;
+        for (const PageRecord &landed : std::as_const(m_landed))
+            noteIfShort(landed);
+    } else {
+        noteIfShort(record);
+    }
+}
+
+void LandingZone::noteIfShort(const PageRecord &record)
+{
+    if (record.items > 0 && record.items < m_fullPageItems && (!m_endPage || record.page + 1 < *m_endPage))
+        m_endPage = record.page + 1;
 }
 
 void LandingZone::appendManifest(const QByteArray &line)

@@ -60,7 +60,8 @@ public:
     //! Pages that landed in earlier runs (and this one), by page number.
     const QMap<qint64, PageRecord> &landedPages() const { return m_landed; }
     bool hasLanded(qint64 page) const { return m_landed.contains(page); }
-    //! The first page known to be empty (the end of the collection), if any.
+    //! The page the collection ends before, if known: the first empty page, or the one after the
+    //! first page shorter than the fullest.
     std::optional<qint64> endPage() const { return m_endPage; }
     std::optional<qint64> total() const { return m_total; }
     qint64 itemsLanded() const { return m_items; }
@@ -77,12 +78,14 @@ private:
     void openData();
     void appendManifest(const QByteArray &line);
     void noteLanded(const PageRecord &record);
+    void noteIfShort(const PageRecord &record);
 
     QString m_dataPath;
     QFile m_data;
     QFile m_manifest;
     QMap<qint64, PageRecord> m_landed;
     std::optional<qint64> m_endPage;
+    qint64 m_fullPageItems = 0; //!< the most items a page had
     std::optional<qint64> m_total;
     qint64 m_dataEnd = 0;
     qint64 m_items = 0;

@@ -25,31 +25,96 @@ QUrl nextFromLinkHeader(const QByteArray &link)
 
 } // namespace
 
-std::optional<Page> parsePage(const HttpResponse &response, QString *error)
+QString pointerText(const JsonPointer &pointer)
 {
+    QString text;
+    for (const QByteArray &token : pointer)
+        text += u'/'
+            + QString::fromUtf8(token)
+                  .replace(u'~', QStringLiteral("~0"))
+                  .replace(u'/', QStringLiteral("~1"));
+    return text;
+}
+
+QString noItemsMessage(const JsonPageScan &scan, const PageFormat &format)
+{
+    QStringList keys;
+    for (const QByteArray &key : scan.topLevelKeys())
+        keys << QStringLiteral("\"%1\"").arg(QString::fromUtf8(key));
+    const QString has = scan.isArray() ? QStringLiteral("it is an array")
+        : keys.isEmpty()               ? QStringLiteral("it has no keys")
+                         : QStringLiteral("its keys are %1").arg(keys.join(QStringLiteral(", ")));
+    if (format.items)
+        return QStringLiteral("the page has no array at %1 (--items-path): %2")
+            .arg(pointerText(*format.items), has);
+    QStringList usual;
+    for (const QByteArray &key : JsonPageScan::itemsKeys())
+        usual << QString::fromLatin1(key);
+    return QStringLiteral(
+        "the page has no array of items under any usual key (%1): %2; say where they are with "
+        "--items-path, as /hits/hits")
+        .arg(usual.join(QStringLiteral(", ")), has);
+}
+
+std::optional<Page> parsePage(const HttpResponse &response, const PageFormat &format, QString *error)
+{
+    enum Watched { Total, Next, Cursor, HasMore };
     JsonPageScan scan;
+    scan.setItemsPointer(format.items);
+    // Unset pointers watch a path no document has (a NUL name).
+    const JsonPointer nowhere { QByteArray("\0", 1) };
+    scan.setWatched(
+        { format.total, format.next, format.cursor.value_or(nowhere), format.hasMore.value_or(nowhere) });
     if (!scan.scan(response.body)) {
         *error = scan.error();
         return std::nullopt;
     }
     if (!scan.hasItems()) {
-        *error = QStringLiteral("the page has no \"items\" array");
+        *error = noItemsMessage(scan, format);
         return std::nullopt;
     }
     Page page;
+    page.itemsKey = QString::fromUtf8(scan.itemsKey());
     page.items.reserve(scan.items().size());
     for (const JsonPageScan::Span &span : scan.items())
         page.items.append(scan.compact(span));
-    if (const auto total = scan.total(); total && *total >= 0)
-        page.total = static_cast<qint64>(*total);
-    if (const auto next = scan.next(); next && !next->isEmpty())
-        page.next = response.url.resolved(QUrl(*next));
+    if (const auto span = scan.value(Total)) {
+        if (const auto total = scan.number(*span); total && *total >= 0)
+            page.total = static_cast<qint64>(*total);
+    }
+    if (const auto span = scan.value(Next)) {
+        if (const auto next = scan.string(*span); next && !next->isEmpty())
+            page.next = response.url.resolved(QUrl(*next));
+    }
+    if (const auto span = scan.value(HasMore))
+        page.hasMore = scan.boolean(*span);
+    std::optional<JsonPageScan::Span> cursor = scan.value(Cursor);
+    if (format.cursorFromItem && !scan.items().isEmpty())
+        cursor = scan.find(scan.items().last(), *format.cursorFromItem);
+    if (cursor) {
+        // A cursor is a string or a number ("starting_after": "cus_123", or an id).
+        if (const auto text = scan.string(*cursor))
+            page.cursor = *text;
+        else if (scan.number(*cursor))
+            page.cursor
+                = QString::fromLatin1(response.body.sliced(cursor->begin, cursor->end - cursor->begin));
+    }
     if (page.next.isEmpty()) {
         const QUrl link = nextFromLinkHeader(response.header("Link"));
         if (!link.isEmpty())
             page.next = response.url.resolved(link);
     }
     return page;
+}
+
+QUrl withParameter(const QUrl &url, const QString &name, const QString &value)
+{
+    QUrl result = url;
+    QUrlQuery query(result);
+    query.removeAllQueryItems(name);
+    query.addQueryItem(name, value);
+    result.setQuery(query);
+    return result;
 }
 
 QUrl pageUrl(const QUrl &collection, qint64 offset, int pageSize, const QString &offsetParam,
