@@ -99,6 +99,17 @@ Task<int> fetchPages(HttpClient &client, QUrl base, int first, int count)
     co_return items;
 }
 
+//! 1 if getting `url` fails with an HttpError, else 0.
+Task<int> refused(HttpClient &client, QUrl url)
+{
+    try {
+        co_await client.get(url);
+    } catch (const HttpError &) {
+        co_return 1;
+    }
+    co_return 0;
+}
+
 //! Expects `request` to throw an HttpError of `kind` whose message contains `words`.
 template<typename Run>
 void expectHttpError(Run request, HttpError::Kind kind, const QString &words, int attempts = 1)
@@ -427,6 +438,17 @@ private slots:
         expectHttpError([&] { s.runUntilComplete(strict.get(demo.server.itemsUrl())); }, HttpError::Kind::Tls,
             QStringLiteral("--ca-file"));
         QCOMPARE(strict.statistics().retries, qint64(0));
+        // Refusals leave the server serving: more of them at once than Qt's default pending limit (30).
+        auto refuseMany = [](HttpClient &c, QUrl url) -> Task<int> {
+            std::vector<Task<int>> tries;
+            for (int i = 0; i < 40; ++i)
+                tries.push_back(refused(c, url));
+            int count = 0;
+            for (const int one : co_await whenAll(std::move(tries)))
+                count += one;
+            co_return count;
+        };
+        QCOMPARE(s.runUntilComplete(refuseMany(strict, demo.server.itemsUrl())), 40);
         // --insecure accepts it.
         HttpClientOptions insecure = quickRetries();
         insecure.insecure = true;

@@ -7,6 +7,8 @@
 #include <QTcpServer>
 #include <QTimer>
 
+#include <limits>
+
 #ifdef Q_OS_UNIX
 #include <sys/socket.h>
 #endif
@@ -29,6 +31,10 @@ void DemoServer::makeServer()
     if (m_options.tls) {
         auto *server = new QSslServer(this);
         server->setSslConfiguration(DemoTls::serverConfiguration());
+        // Sockets still in their handshake count as pending connections: at Qt's default limit
+        // (30) it stops accepting, and after clients that refused the certificate it never resumes.
+        // Handshakes cost the server nothing while they wait; the kernel backlog is the bound.
+        server->setMaxPendingConnections(std::numeric_limits<int>::max());
         m_server = server;
     } else {
         m_server = new QTcpServer(this);
@@ -158,6 +164,7 @@ void DemoServer::acceptConnections()
         auto owned = std::make_unique<Connection>();
         Connection *connection = owned.get();
         connection->socket = socket;
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1); // TLS answers in several records
         m_connections.emplace(socket, std::move(owned));
         ++m_stats.connectionsAccepted;
         m_stats.peakOpenConnections = qMax(m_stats.peakOpenConnections, ++m_stats.openConnections);

@@ -120,6 +120,9 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(HttpRequest request, std::chr
     if (!isOpen()) {
         m_socket->abort();
         m_sslErrors.clear();
+        // No Nagle from the first byte: a TLS handshake's last flight and the request right after it
+        // would otherwise wait for a delayed ACK.
+        m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         if (m_tls)
             static_cast<QSslSocket *>(m_socket)->connectToHostEncrypted(m_host, m_port);
         else
@@ -146,7 +149,6 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(HttpRequest request, std::chr
             throw HttpError(HttpError::Kind::Connection,
                 QStringLiteral("cannot connect to %1: %2").arg(endpoint(), m_socket->errorString()));
         }
-        m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     }
     m_parser.reset(request.method == "HEAD");
     m_firstByteNs = -1;

@@ -6,11 +6,14 @@
 #include "benchutil.h"
 
 #include "net/connector.h"
+#include "net/demotls.h"
 #include "scheduler/combinators.h"
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 
 #include <sys/resource.h>
@@ -29,12 +32,29 @@ struct Measurement
     QString note;
 };
 
-QList<QUrl> pageUrls(quint16 port, int pages)
+//! The collection at `port`: http, or https when a CA file is given.
+QUrl collectionUrl(quint16 port, const QString &caFile)
+{
+    return QUrl(
+        QStringLiteral("%1://127.0.0.1:%2/api/items").arg(caFile.isEmpty() ? "http" : "https").arg(port));
+}
+
+QList<QUrl> pageUrls(const QUrl &collection, int pages)
 {
     QList<QUrl> urls;
-    for (int i = 0; i < pages; ++i)
-        urls << QUrl(QStringLiteral("http://127.0.0.1:%1/api/items?from=%2").arg(port).arg(i * 50));
+    for (int i = 0; i < pages; ++i) {
+        QUrl url = collection;
+        url.setQuery(QStringLiteral("from=%1").arg(i * 50));
+        urls << url;
+    }
     return urls;
+}
+
+HttpClientOptions clientOptions(const QString &caFile)
+{
+    HttpClientOptions options;
+    options.caFile = caFile;
+    return options;
 }
 
 Task<void> fetchWorker(HttpClient &client, const QList<QUrl> &urls, qsizetype &next, qint64 &ok)
@@ -46,10 +66,10 @@ Task<void> fetchWorker(HttpClient &client, const QList<QUrl> &urls, qsizetype &n
     }
 }
 
-Measurement runOurs(const QList<QUrl> &urls, int concurrency)
+Measurement runOurs(const QList<QUrl> &urls, int concurrency, const QString &caFile = {})
 {
     Scheduler scheduler(SchedulerOptions { ClockMode::Real });
-    HttpClient client;
+    HttpClient client(clientOptions(caFile));
     qsizetype next = 0;
     Measurement m { QStringLiteral("loopscope") };
     const double cpu = Bench::ownCpuSeconds();
@@ -73,15 +93,15 @@ Measurement runOurs(const QList<QUrl> &urls, int concurrency)
     return m;
 }
 
-Measurement runConnector(quint16 port, int pages, int concurrency)
+Measurement runConnector(quint16 port, int pages, int concurrency, const QString &caFile = {})
 {
     QTemporaryDir dir;
     FetchOptions options;
-    options.url = QUrl(QStringLiteral("http://127.0.0.1:%1/api/items").arg(port));
+    options.url = collectionUrl(port, caFile);
     options.concurrency = concurrency;
     options.maxPages = pages;
     Scheduler scheduler(SchedulerOptions { ClockMode::Real });
-    HttpClient client;
+    HttpClient client(clientOptions(caFile));
     LandingZone zone(dir.filePath(QStringLiteral("items.jsonl")), options.identity());
     Connector connector(client, options, zone);
     Measurement m { QStringLiteral("loopscope fetch") };
@@ -132,7 +152,7 @@ Measurement runPeer(const QString &name, const QString &program, const QStringLi
     return m;
 }
 
-Measurement runCurl(const QList<QUrl> &urls, int concurrency, const QString &dir)
+Measurement runCurl(const QList<QUrl> &urls, int concurrency, const QString &dir, const QString &caFile = {})
 {
     QFile config(dir + QStringLiteral("/curl.cfg"));
     config.open(QIODevice::WriteOnly);
@@ -143,6 +163,7 @@ Measurement runCurl(const QList<QUrl> &urls, int concurrency, const QString &dir
     Measurement m = runPeer(QStringLiteral("curl --parallel"), QStringLiteral("curl"),
         { QStringLiteral("--parallel"), QStringLiteral("--parallel-immediate"),
             QStringLiteral("--parallel-max"), QString::number(parallel), QStringLiteral("-s"),
+            QStringLiteral("--cacert"), caFile.isEmpty() ? QStringLiteral("/dev/null") : caFile,
             QStringLiteral("-K"), config.fileName() },
         false);
     m.ok = m.seconds > 0 ? urls.size() : 0;
@@ -198,9 +219,70 @@ Promise.all(Array.from({length: c}, worker)).then(() => console.log((performance
         true);
 }
 
+//! nghttp2's h2load speaking HTTP/1.1 over TLS, C connections, each page once; it times itself.
+Measurement runH2load(const QList<QUrl> &urls, int concurrency, const QString &dir)
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("h2load")).isEmpty())
+        return Measurement { QStringLiteral("h2load"), -1, -1, 0, -1,
+            QStringLiteral("not installed (apt-get install nghttp2-client)") };
+    QFile list(dir + QStringLiteral("/h2load-urls.txt"));
+    list.open(QIODevice::WriteOnly);
+    for (const QUrl &url : urls)
+        list.write(url.toEncoded() + '\n');
+    list.close();
+    QProcess process;
+    const double cpu = childrenCpuSeconds();
+    process.start(QStringLiteral("taskset"),
+        { QStringLiteral("-c"), QStringLiteral("1"), QStringLiteral("h2load"), QStringLiteral("--h1"),
+            QStringLiteral("-n"), QString::number(urls.size()), QStringLiteral("-c"),
+            QString::number(concurrency), QStringLiteral("-i"), list.fileName() });
+    Measurement m { QStringLiteral("h2load --h1") };
+    if (!process.waitForFinished(600'000) || process.exitCode() != 0) {
+        m.seconds = -1;
+        m.note = QStringLiteral("failed: %1")
+                     .arg(QString::fromLocal8Bit(process.readAllStandardError()).left(200));
+        return m;
+    }
+    m.cpuSeconds = childrenCpuSeconds() - cpu;
+    const QString output = QString::fromLocal8Bit(process.readAllStandardOutput());
+    // "finished in 1.16s, 862.07 req/s, ..." and "requests: 1000 total, ... 1000 succeeded, ..."
+    const QRegularExpressionMatch finished
+        = QRegularExpression(QStringLiteral("finished in ([0-9.]+)(ms|s)")).match(output);
+    const QRegularExpressionMatch succeeded
+        = QRegularExpression(QStringLiteral("(\\d+) succeeded")).match(output);
+    if (finished.hasMatch())
+        m.seconds
+            = finished.captured(1).toDouble() / (finished.captured(2) == QLatin1String("ms") ? 1000.0 : 1.0);
+    m.ok = succeeded.hasMatch() ? succeeded.captured(1).toLongLong() : 0;
+    return m;
+}
+
 QString ratio(double peer, double ours)
 {
     return peer > 0 && ours > 0 ? QString::number(peer / ours, 'f', 2) : QStringLiteral("n/a");
+}
+
+//! The table of one size: each client's wall time, CPU per request, pages answered, peak in flight.
+void printRuns(QTextStream &out, const QString &title, int pages, const QList<Measurement> &runs)
+{
+    out << title;
+    out << QStringLiteral("  %1 %2 %3 %4 %5\n")
+               .arg(QStringLiteral("client"), -18)
+               .arg(QStringLiteral("wall s"), 8)
+               .arg(QStringLiteral("CPU ms/req"), 11)
+               .arg(QStringLiteral("ok"), 7)
+               .arg(QStringLiteral("peak in flight"), 15);
+    for (const Measurement &m : runs) {
+        out << QStringLiteral("  %1 %2 %3 %4 %5  %6\n")
+                   .arg(m.client, -18)
+                   .arg(m.seconds > 0 ? QString::number(m.seconds, 'f', 3) : QStringLiteral("-"), 8)
+                   .arg(m.cpuSeconds >= 0 ? QString::number(m.cpuSeconds * 1000.0 / pages, 'f', 3)
+                                          : QStringLiteral("?"),
+                       11)
+                   .arg(m.ok, 7)
+                   .arg(m.peakInFlight >= 0 ? QString::number(m.peakInFlight) : QStringLiteral("-"), 15)
+                   .arg(m.note);
+    }
 }
 
 } // namespace
@@ -212,59 +294,90 @@ int benchHttp(const QStringList &args)
     const int latency = Bench::intOption(args, QStringLiteral("--latency"), 100);
     const bool peers = !args.contains(QStringLiteral("--no-peers"));
     const QList<std::pair<int, int>> sizes { { 10'000, 1'000 }, { 1'000, 100 } };
-
-    Bench::ServerProcess server(10'000 * 50, latency);
+    QStringList results;
+    QTemporaryDir dir;
+    {
+        Bench::ServerProcess server(10'000 * 50, latency);
+        if (!server.start(err))
+            return 1;
+        if (server.pinned() && !Bench::pinToCpu(1, err))
+            return 1;
+        out << "http: demo server in its own process"
+            << (server.pinned() ? " on CPU 0, clients on CPU 1" : "") << ", " << latency
+            << " ms per response\n";
+        const QUrl collection = collectionUrl(server.port(), {});
+        for (const auto &[pages, concurrency] : sizes) {
+            const QList<QUrl> urls = pageUrls(collection, pages);
+            const double floor = std::ceil(double(pages) / concurrency) * latency / 1000.0;
+            runOurs(pageUrls(collection, std::min(pages, 2 * concurrency)),
+                concurrency); // warm the server's page cache
+            QList<Measurement> runs;
+            runs << runOurs(urls, concurrency) << runConnector(server.port(), pages, concurrency);
+            if (peers)
+                runs << runCurl(urls, concurrency, dir.path())
+                     << runAiohttp(server.port(), pages, concurrency)
+                     << runNode(server.port(), pages, concurrency);
+            printRuns(out,
+                QStringLiteral("\n%1 pages, %2 in flight (floor %3 s)\n")
+                    .arg(pages)
+                    .arg(concurrency)
+                    .arg(floor, 0, 'f', 2),
+                pages, runs);
+            const double ours = runs[0].seconds;
+            const auto peer = [&runs](int index) { return index < runs.size() ? runs[index].seconds : -1.0; };
+            results << QStringLiteral(
+                "RESULT http pages=%1 c=%2 wall_s=%3 vs_limit=%4 vs_curl=%5 vs_aiohttp=%6 vs_node=%7 "
+                "cpu_ms_per_req=%8 peak_in_flight=%9 connector_vs_client=%10")
+                           .arg(pages)
+                           .arg(concurrency)
+                           .arg(ours, 0, 'f', 3)
+                           .arg(ours / floor, 0, 'f', 3)
+                           .arg(ratio(peer(2), ours), ratio(peer(3), ours), ratio(peer(4), ours))
+                           .arg(runs[0].cpuSeconds * 1000.0 / pages, 0, 'f', 3)
+                           .arg(runs[0].peakInFlight)
+                           .arg(runs[1].seconds / ours, 0, 'f', 3);
+        }
+    }
+    // The same over TLS: our pool of QSslSockets (a full handshake per connection, then keep-alive)
+    // against curl and h2load on a server with the demo certificate.
+    Bench::ServerProcess server(10'000 * 50, latency, true);
     if (!server.start(err))
         return 1;
-    if (server.pinned() && !Bench::pinToCpu(1, err))
+    const QString caFile = dir.filePath(QStringLiteral("demo-ca.pem"));
+    if (const QString problem = DemoTls::writeCaFile(caFile); !problem.isEmpty()) {
+        err << problem << '\n';
         return 1;
-    QTemporaryDir dir;
-    out << "http: demo server in its own process" << (server.pinned() ? " on CPU 0, clients on CPU 1" : "")
-        << ", " << latency << " ms per response\n";
-    QStringList results;
-    for (const auto &[pages, concurrency] : sizes) {
-        const QList<QUrl> urls = pageUrls(server.port(), pages);
+    }
+    out << "\nhttps: the same server with the demo certificate (ECDSA P-256), TLS 1.3\n";
+    const QUrl collection = collectionUrl(server.port(), caFile);
+    for (const auto &[pages, concurrency] : { std::pair { 1'000, 100 }, std::pair { 10'000, 1'000 } }) {
+        const QList<QUrl> urls = pageUrls(collection, pages);
         const double floor = std::ceil(double(pages) / concurrency) * latency / 1000.0;
-        runOurs(pageUrls(server.port(), std::min(pages, 2 * concurrency)),
-            concurrency); // warm the server's page cache
+        runOurs(
+            pageUrls(collection, std::min(pages, 2 * concurrency)), concurrency, caFile); // warm the cache
         QList<Measurement> runs;
-        runs << runOurs(urls, concurrency) << runConnector(server.port(), pages, concurrency);
+        runs << runOurs(urls, concurrency, caFile) << runConnector(server.port(), pages, concurrency, caFile);
         if (peers)
-            runs << runCurl(urls, concurrency, dir.path()) << runAiohttp(server.port(), pages, concurrency)
-                 << runNode(server.port(), pages, concurrency);
-        out << QStringLiteral("\n%1 pages, %2 in flight (floor %3 s)\n")
-                   .arg(pages)
-                   .arg(concurrency)
-                   .arg(floor, 0, 'f', 2);
-        out << QStringLiteral("  %1 %2 %3 %4 %5\n")
-                   .arg(QStringLiteral("client"), -18)
-                   .arg(QStringLiteral("wall s"), 8)
-                   .arg(QStringLiteral("CPU ms/req"), 11)
-                   .arg(QStringLiteral("ok"), 7)
-                   .arg(QStringLiteral("peak in flight"), 15);
-        for (const Measurement &m : runs) {
-            out << QStringLiteral("  %1 %2 %3 %4 %5  %6\n")
-                       .arg(m.client, -18)
-                       .arg(m.seconds > 0 ? QString::number(m.seconds, 'f', 3) : QStringLiteral("failed"), 8)
-                       .arg(m.cpuSeconds >= 0 ? QString::number(m.cpuSeconds * 1000.0 / pages, 'f', 3)
-                                              : QStringLiteral("?"),
-                           11)
-                       .arg(m.ok, 7)
-                       .arg(m.peakInFlight >= 0 ? QString::number(m.peakInFlight) : QStringLiteral("-"), 15)
-                       .arg(m.note);
-        }
+            runs << runCurl(urls, concurrency, dir.path(), caFile)
+                 << runH2load(urls, concurrency, dir.path());
+        printRuns(out,
+            QStringLiteral("\n%1 pages over TLS, %2 in flight (floor %3 s)\n")
+                .arg(pages)
+                .arg(concurrency)
+                .arg(floor, 0, 'f', 2),
+            pages, runs);
         const double ours = runs[0].seconds;
         const auto peer = [&runs](int index) { return index < runs.size() ? runs[index].seconds : -1.0; };
         results << QStringLiteral(
-            "RESULT http pages=%1 c=%2 wall_s=%3 vs_limit=%4 vs_curl=%5 vs_aiohttp=%6 vs_node=%7 "
-            "cpu_ms_per_req=%8 peak_in_flight=%9")
+            "RESULT http_tls pages=%1 c=%2 wall_s=%3 vs_limit=%4 vs_h2load=%5 vs_curl=%6 "
+            "cpu_ms_per_req=%7 connector_vs_client=%8")
                        .arg(pages)
                        .arg(concurrency)
                        .arg(ours, 0, 'f', 3)
                        .arg(ours / floor, 0, 'f', 3)
-                       .arg(ratio(peer(2), ours), ratio(peer(3), ours), ratio(peer(4), ours))
+                       .arg(ratio(peer(3), ours), ratio(peer(2), ours))
                        .arg(runs[0].cpuSeconds * 1000.0 / pages, 0, 'f', 3)
-                       .arg(runs[0].peakInFlight);
+                       .arg(runs[1].seconds / ours, 0, 'f', 3);
     }
     out << '\n';
     for (const QString &line : results)

@@ -41,6 +41,7 @@ struct BenchOptions
     int pipeline = 1;
     int maxSeconds = 60;
     int latencyMs = 0;
+    bool tls = false;
 };
 
 struct LoadResult
@@ -63,6 +64,7 @@ int serveOnly(const BenchOptions &options)
     DemoServer::Options serverOptions;
     serverOptions.items = options.items;
     serverOptions.latencyMs = options.latencyMs;
+    serverOptions.tls = options.tls;
     QString error;
     if (!server.setOptions(serverOptions, &error) || !server.listen(options.port, &error)) {
         err << "bench server: " << error << '\n';
@@ -196,8 +198,10 @@ bool parseOptions(const QStringList &args, BenchOptions &options, QTextStream &e
         QStringLiteral("S"), QStringLiteral("60"));
     const QCommandLineOption latency(QStringLiteral("latency"),
         QStringLiteral("Response delay of --serve-only (ms)."), QStringLiteral("MS"), QStringLiteral("0"));
+    const QCommandLineOption tls(
+        QStringLiteral("tls"), QStringLiteral("--serve-only over https (the demo certificate)."));
     parser.addOptions(
-        { serveOnlyOption, port, cpu, items, requests, connections, pipeline, seconds, latency });
+        { serveOnlyOption, port, cpu, items, requests, connections, pipeline, seconds, latency, tls });
     if (!parser.parse(QStringList { QStringLiteral("loopscope-bench server") } + args)) {
         err << "server benchmark: " << parser.errorText() << '\n';
         return false;
@@ -222,6 +226,7 @@ bool parseOptions(const QStringList &args, BenchOptions &options, QTextStream &e
     options.pipeline = static_cast<int>(number(pipeline, 1, 64));
     options.maxSeconds = static_cast<int>(number(seconds, 1, 3600));
     options.latencyMs = static_cast<int>(number(latency, 0, 60'000));
+    options.tls = parser.isSet(tls);
     return allOk;
 }
 

@@ -60,9 +60,10 @@ double processCpuSeconds(qint64 pid)
         / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-ServerProcess::ServerProcess(qint64 items, int latencyMs)
+ServerProcess::ServerProcess(qint64 items, int latencyMs, bool tls)
     : m_items(items)
     , m_latencyMs(latencyMs)
+    , m_tls(tls)
 { }
 
 ServerProcess::~ServerProcess()
@@ -83,6 +84,8 @@ bool ServerProcess::start(QTextStream &err)
         QString::number(m_items), QStringLiteral("--latency"), QString::number(m_latencyMs) };
     if (m_pin)
         args << QStringLiteral("--cpu") << QStringLiteral("0");
+    if (m_tls)
+        args << QStringLiteral("--tls");
     m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     m_process.start(QCoreApplication::applicationFilePath(), args);
     while (m_process.state() != QProcess::NotRunning && !m_process.canReadLine())

@@ -42,7 +42,7 @@ double processCpuSeconds(qint64 pid);
 class ServerProcess
 {
 public:
-    ServerProcess(qint64 items, int latencyMs);
+    ServerProcess(qint64 items, int latencyMs, bool tls = false);
     ~ServerProcess();
     ServerProcess(const ServerProcess &) = delete;
     ServerProcess &operator=(const ServerProcess &) = delete;
@@ -57,6 +57,7 @@ private:
     QProcess m_process;
     qint64 m_items;
     int m_latencyMs;
+    bool m_tls;
     quint16 m_port = 0;
     bool m_pin = false;
 };
