@@ -566,6 +566,69 @@ private slots:
         QVERIFY(bytes.contains("api/items?from=100"));
     }
 
+    void headersAreSentAndSecretsNeverWrittenDown()
+    {
+        DemoServer::Options serverOptions;
+        serverOptions.items = 120;
+        serverOptions.token = "s3cr3t-token-value";
+        Fixture f(serverOptions);
+        qputenv("LOOPSCOPE_TEST_TOKEN", "Bearer s3cr3t-token-value");
+        for (const QString &file : { QStringLiteral("run.har"), QStringLiteral("run.loopscope") }) {
+            const QString tracePath = f.dir.filePath(file);
+            QFile::remove(f.out());
+            QFile::remove(LandingZone::manifestPathFor(f.out()));
+            QString outText, errText;
+            QTextStream out(&outText), err(&errText);
+            QCOMPARE(
+                runFetchCommand(
+                    { f.server.itemsUrl().toString(), QStringLiteral("--out"), f.out(),
+                        QStringLiteral("--quiet"), QStringLiteral("--trace"), tracePath,
+                        QStringLiteral("--header-env"), QStringLiteral("Authorization=LOOPSCOPE_TEST_TOKEN"),
+                        QStringLiteral("--header"), QStringLiteral("X-Api-Key: another-secret"),
+                        QStringLiteral("--header"), QStringLiteral("Accept: application/json") },
+                    out, err),
+                0);
+            QVERIFY(exactlyOnce(readLanded(f.out()).ids, 120)); // the server let the token through
+            QFile saved(tracePath);
+            QVERIFY(saved.open(QIODevice::ReadOnly));
+            const QByteArray bytes = saved.readAll();
+            QVERIFY2(!bytes.contains("s3cr3t") && !bytes.contains("another-secret"), qPrintable(file));
+            QVERIFY2(bytes.contains("[redacted]") && bytes.contains("application/json"), qPrintable(file));
+            for (const QString &text : { outText, errText })
+                QVERIFY(!text.contains(QStringLiteral("s3cr3t")));
+            QFile manifest(LandingZone::manifestPathFor(f.out()));
+            QVERIFY(manifest.open(QIODevice::ReadOnly));
+            QVERIFY(!manifest.readAll().contains("s3cr3t"));
+        }
+        // Without the token: 401, said plainly, and not retried.
+        QFile::remove(f.out());
+        QFile::remove(LandingZone::manifestPathFor(f.out()));
+        QString outText, errText;
+        QTextStream out(&outText), err(&errText);
+        QCOMPARE(runFetchCommand({ f.server.itemsUrl().toString(), QStringLiteral("--out"), f.out(),
+                                     QStringLiteral("--quiet") },
+                     out, err),
+            1);
+        QVERIFY2(outText.contains(QStringLiteral("HTTP 401")), qPrintable(outText));
+        // An unset variable, or a header that is not one, is refused before anything is fetched.
+        qunsetenv("LOOPSCOPE_TEST_TOKEN");
+        QCOMPARE(runFetchCommand({ f.server.itemsUrl().toString(), QStringLiteral("--out"), f.out(),
+                                     QStringLiteral("--header-env"),
+                                     QStringLiteral("Authorization=LOOPSCOPE_TEST_TOKEN") },
+                     out, err),
+            2);
+        err.flush();
+        QVERIFY2(errText.contains(QStringLiteral("the environment variable LOOPSCOPE_TEST_TOKEN is not set")),
+            qPrintable(errText));
+        QCOMPARE(runFetchCommand({ f.server.itemsUrl().toString(), QStringLiteral("--out"), f.out(),
+                                     QStringLiteral("--header"), QStringLiteral("no colon here") },
+                     out, err),
+            2);
+        err.flush();
+        QVERIFY2(errText.contains(QStringLiteral("is not a header: write it as \"Name: value\"")),
+            qPrintable(errText));
+    }
+
     void fetchCommandExitsNonZeroOnFailures()
     {
         Fixture f(100);

@@ -107,6 +107,16 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
         { QStringLiteral("trace"), QStringLiteral("save the trace: .loopscope, .json (Perfetto) or .har"),
             QStringLiteral("file") },
         { QStringLiteral("quiet"), QStringLiteral("no progress line") },
+        { QStringLiteral("header"),
+            QStringLiteral(
+                "send this header with every request, as \"Accept: application/json\" (repeatable); "
+                "values of credentials (Authorization, *token*, *key*...) are never written down"),
+            QStringLiteral("header") },
+        { QStringLiteral("header-env"),
+            QStringLiteral(
+                "send header NAME with the value of environment variable VAR (repeatable), so that a "
+                "token is not on the command line; its value is never written down"),
+            QStringLiteral("NAME=VAR") },
         { QStringLiteral("ca-file"), QStringLiteral("https: also trust the CAs of this PEM file"),
             QStringLiteral("pem") },
         { QStringLiteral("insecure"), QStringLiteral("https: accept any certificate (no verification)") },
@@ -166,6 +176,43 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
     line.retrieval.http.timeout = std::chrono::milliseconds(timeout);
     line.retrieval.http.maxAttempts = int(attempts);
     line.retrieval.http.seed = quint64(seed);
+    for (const QString &text : parser.values(QStringLiteral("header"))) {
+        const auto header = parseHeaderLine(text, &error);
+        if (!header) {
+            error = QStringLiteral("--header: ") + error;
+            return std::nullopt;
+        }
+        line.retrieval.fetch.headers.append(*header);
+    }
+    for (const QString &text : parser.values(QStringLiteral("header-env"))) {
+        const qsizetype equals = text.indexOf(u'=');
+        const QString name = text.left(equals).trimmed();
+        const QString variable = text.mid(equals + 1).trimmed();
+        if (equals < 0 || name.isEmpty() || variable.isEmpty()) {
+            error = QStringLiteral(
+                "--header-env takes NAME=VAR (the header, and the environment variable holding "
+                "its value), got \"%1\"")
+                        .arg(text);
+            return std::nullopt;
+        }
+        if (!qEnvironmentVariableIsSet(variable.toLocal8Bit().constData())) {
+            error = QStringLiteral("--header-env %1: the environment variable %2 is not set")
+                        .arg(text, variable);
+            return std::nullopt;
+        }
+        QString problem;
+        const auto header = parseHeaderLine(
+            name + QStringLiteral(": ") + qEnvironmentVariable(variable.toLocal8Bit().constData()), &problem);
+        if (!header) {
+            // Never the value in a message: it is a secret.
+            error = QStringLiteral(
+                "--header-env %1: \"%2\" is not a header name, or the value of %3 has a line break")
+                        .arg(text, name, variable);
+            return std::nullopt;
+        }
+        line.retrieval.fetch.headers.append(*header);
+        line.retrieval.http.secretHeaders.append(header->first);
+    }
     line.retrieval.http.caFile = parser.value(QStringLiteral("ca-file"));
     line.retrieval.http.insecure = parser.isSet(QStringLiteral("insecure"));
     if (parser.isSet(QStringLiteral("strategy"))) {

@@ -78,8 +78,12 @@ int runServeCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                        "github (?page=N, a bare array and a Link header), stripe (?starting_after=ID, {data, "
                        "has_more}) or page (?page=N, {page, data}: no total)."),
         QStringLiteral("SHAPE"), QStringLiteral("items"));
-    parser.addOptions(
-        { help, port, items, pageSize, latency, jitter, errorRate, faults, seed, tls, caOut, shape });
+    const QCommandLineOption tokenEnv(QStringLiteral("token-env"),
+        QStringLiteral(
+            "Answer /api/items only with Authorization: Bearer <the value of environment variable VAR>."),
+        QStringLiteral("VAR"));
+    parser.addOptions({ help, port, items, pageSize, latency, jitter, errorRate, faults, seed, tls, caOut,
+        shape, tokenEnv });
 
     if (!parser.parse(QStringList { QStringLiteral("loopscope serve") } + args)) {
         return fail(parser.errorText(), 2);
@@ -130,6 +134,12 @@ int runServeCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                       .arg(name.trimmed());
     }
     options.tls = parser.isSet(tls);
+    if (parser.isSet(tokenEnv)) {
+        options.token = qgetenv(parser.value(tokenEnv).toLocal8Bit().constData());
+        if (options.token.isEmpty() && problem.isEmpty())
+            problem = QStringLiteral("--token-env: the environment variable %1 is not set")
+                          .arg(parser.value(tokenEnv));
+    }
     if (const auto chosen = DemoServer::shapeFromName(parser.value(shape).toLatin1()))
         options.shape = *chosen;
     else if (problem.isEmpty())

@@ -377,7 +377,7 @@ Task<bool> Connector::fetchPage(qint64 page, QUrl url, QUrl *next)
         error.clear();
         m_progress.peakInFlight = std::max(m_progress.peakInFlight, ++m_progress.inFlight);
         try {
-            response = co_await m_client.get(url);
+            response = co_await m_client.get(url, m_options.headers);
         } catch (const HttpError &e) {
             error = e.message();
             record.attempts += e.attempts();

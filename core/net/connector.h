@@ -37,6 +37,7 @@ struct FetchOptions
     qint64 firstPage = 1;                         //!< page style: the first page's number
     QString cursorParam;                          //!< cursor style: the parameter the cursor goes in
     PageFormat format;                            //!< where pages keep items, total, next, cursor...
+    HttpHeaders headers;                          //!< sent with every request (tokens, Accept...)
     FetchStrategy strategy = FetchStrategy::Bounded;
     int concurrency = 8;       //!< bounded: the limit; adaptive: the starting limit
     int maxConcurrency = 1000; //!< adaptive and unbounded-without-total: the ceiling

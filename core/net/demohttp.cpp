@@ -118,6 +118,10 @@ std::optional<HeadError> parseHead(QByteArrayView head, RequestHead &request)
                 request.keepAlive = false;
             else if (hasToken(value, "keep-alive"))
                 request.keepAlive = true;
+        } else if (name.compare("Authorization", Qt::CaseInsensitive) == 0) {
+            request.authorization = value;
+        } else if (name.compare("Accept-Encoding", Qt::CaseInsensitive) == 0) {
+            request.acceptEncoding = value;
         } else if (name.compare("Expect", Qt::CaseInsensitive) == 0) {
             request.expectContinue = value.compare("100-continue", Qt::CaseInsensitive) == 0;
         } else if (name.compare("Transfer-Encoding", Qt::CaseInsensitive) == 0) {

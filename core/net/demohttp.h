@@ -40,6 +40,8 @@ struct RequestHead
     bool keepAlive = true;
     bool expectContinue = false;
     qint64 contentLength = 0;
+    QByteArrayView authorization;  //!< the Authorization header's value, if any
+    QByteArrayView acceptEncoding; //!< the Accept-Encoding header's value, if any
 };
 
 //! Why a head was refused: the status to answer with and a message for the JSON error body.

@@ -89,6 +89,8 @@ public:
         //! Serve https with the demo certificate (DemoTls); takes effect at the next listen().
         bool tls = false;
         Shape shape = Shape::Items;
+        //! When set, /api/items answers only requests with `Authorization: Bearer <token>` (else 401).
+        QByteArray token;
     };
 
     struct Statistics

@@ -44,7 +44,13 @@ void DemoServer::handleRequest(Connection &c, const RequestHead &request)
             + allowed.toByteArray();
     } else {
         const Query query(queryText);
-        if (route == Route::Items) {
+        if (route == Route::Items && !m_options.token.isEmpty()
+            && request.authorization != QByteArrayView("Bearer " + m_options.token)) {
+            errorStatus = 401;
+            error = request.authorization.isEmpty()
+                ? "this API needs a token: send Authorization: Bearer <token>"
+                : "the token is not valid";
+        } else if (route == Route::Items) {
             error = itemsResponse(query, keepAlive, response);
         } else {
             const QByteArray body = route == Route::Health

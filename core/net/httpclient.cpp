@@ -142,7 +142,14 @@ int HttpClient::idleConnectionCount() const
 
 Task<HttpResponse> HttpClient::get(const QUrl &url, SourceLine line)
 {
-    return send(HttpRequest { "GET", url, {}, {} }, line)
+    return get(url, HttpHeaders {}, line);
+}
+
+Task<HttpResponse> HttpClient::get(const QUrl &url, const HttpHeaders &headers, SourceLine line)
+{
+    // Not a coroutine: the request is built here, outside any co_await expression (GCC 12 destroys
+    // a braced temporary there twice).
+    return send(HttpRequest { "GET", url, headers, {} }, line)
         .named(QStringLiteral("GET %1").arg(url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority)));
 }
 
@@ -252,7 +259,7 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
         record.url = request.url.toString();
         record.attempt = attempt;
         record.requestBytes = request.body.size();
-        record.requestHeaders = request.headers;
+        record.requestHeaders = redactedHeaders(request.headers, m_options.secretHeaders);
         record.startNs = scheduler.now();
         HttpResponse response;
         std::exception_ptr failure;

@@ -20,9 +20,10 @@ struct HttpClientOptions
     std::chrono::milliseconds backoffBase { 200 }; //!< first retry waits about this long, doubling after
     std::chrono::milliseconds backoffMax { 10'000 };
     int maxRedirects = 5;
-    quint64 seed = 1;      //!< for the jitter of back-offs (deterministic)
-    QString caFile;        //!< https: a PEM file of CAs to trust besides the system's
-    bool insecure = false; //!< https: accept any certificate (no verification at all)
+    quint64 seed = 1;                //!< for the jitter of back-offs (deterministic)
+    QList<QByteArray> secretHeaders; //!< names of request headers whose values are never written down
+    QString caFile;                  //!< https: a PEM file of CAs to trust besides the system's
+    bool insecure = false;           //!< https: accept any certificate (no verification at all)
 
     //! Why the options are unusable, or an empty string.
     QString validate() const;
@@ -66,6 +67,8 @@ public:
     //! `line` is the caller's line, recorded with the I/O events (the code pane highlights it).
     Task<HttpResponse> send(HttpRequest request, SourceLine line = {});
     Task<HttpResponse> get(const QUrl &url, SourceLine line = {});
+    //! A GET with these request headers (a token, Accept...).
+    Task<HttpResponse> get(const QUrl &url, const HttpHeaders &headers, SourceLine line = {});
     Task<HttpResponse> post(const QUrl &url, const QByteArray &body,
         const QByteArray &contentType = QByteArrayLiteral("application/json"), SourceLine line = {});
 

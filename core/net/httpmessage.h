@@ -8,6 +8,7 @@
 #include <QUrl>
 
 #include <cstdint>
+#include <optional>
 
 namespace Loopscope {
 
@@ -15,6 +16,20 @@ using HttpHeaders = QList<QPair<QByteArray, QByteArray>>;
 
 //! Value of the first header named `name` (case-insensitive), or an empty array.
 QByteArray headerValue(const HttpHeaders &headers, QByteArrayView name);
+
+//! What a redacted header's value becomes in traces, HAR files and logs.
+inline constexpr QByteArrayView RedactedValue = "[redacted]";
+
+//! Whether a header carries a credential by its name alone: Authorization, Proxy-Authorization,
+//! Cookie, and names with "token", "secret", "key", "password" or "auth" in them (X-Api-Key...).
+bool isSecretHeaderName(QByteArrayView name);
+
+//! `headers` with the values of secret ones (by name, or named in `secretNames`) replaced by
+//! RedactedValue: what may be written down.
+HttpHeaders redactedHeaders(const HttpHeaders &headers, const QList<QByteArray> &secretNames = {});
+
+//! Parses "Name: value" (as curl's -H); an error message for anything else.
+std::optional<QPair<QByteArray, QByteArray>> parseHeaderLine(const QString &line, QString *error);
 
 struct HttpRequest
 {

@@ -1,5 +1,8 @@
 #include "net/httpresponseparser.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace Loopscope {
 
 QByteArray headerValue(const HttpHeaders &headers, QByteArrayView name)
@@ -9,6 +12,49 @@ QByteArray headerValue(const HttpHeaders &headers, QByteArrayView name)
             return value;
     }
     return {};
+}
+
+bool isSecretHeaderName(QByteArrayView name)
+{
+    const QByteArray lower = name.toByteArray().toLower();
+    if (lower == "authorization" || lower == "proxy-authorization" || lower == "cookie")
+        return true;
+    for (const char *word : { "token", "secret", "key", "password", "auth" }) {
+        if (lower.contains(word))
+            return true;
+    }
+    return false;
+}
+
+HttpHeaders redactedHeaders(const HttpHeaders &headers, const QList<QByteArray> &secretNames)
+{
+    HttpHeaders shown = headers;
+    for (auto &[name, value] : shown) {
+        const bool named = std::any_of(secretNames.begin(), secretNames.end(),
+            [&name](const QByteArray &secret) { return secret.compare(name, Qt::CaseInsensitive) == 0; });
+        if (named || isSecretHeaderName(name))
+            value = RedactedValue.toByteArray();
+    }
+    return shown;
+}
+
+std::optional<QPair<QByteArray, QByteArray>> parseHeaderLine(const QString &line, QString *error)
+{
+    const qsizetype colon = line.indexOf(u':');
+    const QByteArray name = line.left(colon).trimmed().toLatin1();
+    const bool token = !name.isEmpty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
+    });
+    if (colon < 0 || !token) {
+        *error = QStringLiteral("\"%1\" is not a header: write it as \"Name: value\"").arg(line);
+        return std::nullopt;
+    }
+    const QString value = line.mid(colon + 1).trimmed();
+    if (value.contains(u'\r') || value.contains(u'\n')) {
+        *error = QStringLiteral("the value of header %1 has a line break").arg(QString::fromLatin1(name));
+        return std::nullopt;
+    }
+    return QPair<QByteArray, QByteArray> { name, value.toUtf8() };
 }
 
 HttpError::HttpError(Kind kind, const QString &message)
