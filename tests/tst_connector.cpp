@@ -10,6 +10,8 @@
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
+#include <QSysInfo>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -627,6 +629,52 @@ private slots:
         err.flush();
         QVERIFY2(errText.contains(QStringLiteral("is not a header: write it as \"Name: value\"")),
             qPrintable(errText));
+    }
+
+    void oneWriterAtATime()
+    {
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("items.jsonl"));
+        FetchOptions options;
+        options.url = QUrl(QStringLiteral("http://127.0.0.1:1/api/items"));
+        {
+            LandingZone first(out, options.identity());
+            try {
+                LandingZone second(out, options.identity());
+                QFAIL("a second writer must be refused");
+            } catch (const Error &error) {
+                QVERIFY2(error.message().contains(
+                             QStringLiteral("is being written by another retrieval (process %1")
+                                 .arg(QCoreApplication::applicationPid())),
+                    qPrintable(error.message()));
+            }
+            QString outText, errText;
+            QTextStream outStream(&outText), errStream(&errText);
+            QCOMPARE(runFetchCommand(
+                         { options.url.toString(), QStringLiteral("--out"), out }, outStream, errStream),
+                2);
+            errStream.flush();
+            QVERIFY2(
+                errText.contains(QStringLiteral("being written by another retrieval")), qPrintable(errText));
+        }
+        // Once the first has ended, the next one may write.
+        {
+            LandingZone again(out, options.identity());
+        }
+        // A lock left by a process that was killed does not block a resume.
+        QProcess killed;
+        killed.start(QStringLiteral("sleep"), { QStringLiteral("30") });
+        QVERIFY(killed.waitForStarted());
+        const qint64 deadPid = killed.processId();
+        killed.kill();
+        killed.waitForFinished();
+        QFile stale(out + QStringLiteral(".lock"));
+        QVERIFY(stale.open(QIODevice::WriteOnly));
+        stale.write(QByteArray::number(deadPid) + "\nloopscope\n" + QSysInfo::machineHostName().toUtf8()
+            + "\n" + QSysInfo::machineUniqueId() + "\n");
+        stale.close();
+        LandingZone resumed(out, options.identity());
+        QVERIFY(resumed.landedPages().isEmpty());
     }
 
     void fetchCommandExitsNonZeroOnFailures()

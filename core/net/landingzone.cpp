@@ -60,8 +60,33 @@ LandingZone::LandingZone(const QString &dataPath, const RetrievalIdentity &ident
     , m_data(dataPath)
     , m_manifest(manifestPathFor(dataPath))
 {
+    lock();
     openManifest(identity);
     openData();
+}
+
+void LandingZone::lock()
+{
+    // One writer per output: a second retrieval into the same file would interleave pages. A lock
+    // left by a process that died is stale (its pid is gone) and taken over.
+    m_lock = std::make_unique<QLockFile>(m_dataPath + QStringLiteral(".lock"));
+    m_lock->setStaleLockTime(0);
+    if (m_lock->tryLock(0))
+        return;
+    if (m_lock->error() == QLockFile::LockFailedError) {
+        qint64 pid = 0;
+        QString host, application;
+        m_lock->getLockInfo(&pid, &host, &application);
+        throw Error(
+            QStringLiteral("%1 is being written by another retrieval (process %2%3%4); wait for it to end, "
+                           "or choose another --out")
+                .arg(m_dataPath)
+                .arg(pid)
+                .arg(host.isEmpty() ? QString() : QStringLiteral(" on ") + host,
+                    application.isEmpty() ? QString() : QStringLiteral(", ") + application));
+    }
+    throw Error(QStringLiteral("cannot lock %1 for writing (%2.lock): check that its folder is writable")
+                    .arg(m_dataPath, m_dataPath));
 }
 
 void LandingZone::openManifest(const RetrievalIdentity &identity)

@@ -3,9 +3,11 @@
 #include <QByteArray>
 #include <QFile>
 #include <QList>
+#include <QLockFile>
 #include <QMap>
 #include <QString>
 
+#include <memory>
 #include <optional>
 
 namespace Loopscope {
@@ -74,6 +76,7 @@ public:
     void recordFailure(const PageRecord &record);
 
 private:
+    void lock();
     void openManifest(const RetrievalIdentity &identity);
     void openData();
     void appendManifest(const QByteArray &line);
@@ -81,6 +84,7 @@ private:
     void noteIfShort(const PageRecord &record);
 
     QString m_dataPath;
+    std::unique_ptr<QLockFile> m_lock; //!< <out>.lock, held while the zone is open: one writer
     QFile m_data;
     QFile m_manifest;
     QMap<qint64, PageRecord> m_landed;
