@@ -191,28 +191,40 @@ private slots:
         QTest::addColumn<int>("shape");
         QTest::addColumn<bool>("tls");
         QTest::addColumn<QStringList>("faults");
+        QTest::addColumn<bool>("gzip");
         for (const bool tls : { false, true }) {
             const char *scheme = tls ? "https" : "http";
-            QTest::addRow("items %s", scheme) << int(DemoServer::Shape::Items) << tls << QStringList();
-            QTest::addRow("drf %s", scheme) << int(DemoServer::Shape::Drf) << tls << QStringList();
-            QTest::addRow("github %s", scheme) << int(DemoServer::Shape::Github) << tls << QStringList();
-            QTest::addRow("stripe %s", scheme) << int(DemoServer::Shape::Stripe) << tls << QStringList();
-            QTest::addRow("page %s", scheme) << int(DemoServer::Shape::Page) << tls << QStringList();
+            QTest::addRow("items %s", scheme)
+                << int(DemoServer::Shape::Items) << tls << QStringList() << false;
+            QTest::addRow("drf %s", scheme) << int(DemoServer::Shape::Drf) << tls << QStringList() << false;
+            QTest::addRow("github %s", scheme)
+                << int(DemoServer::Shape::Github) << tls << QStringList() << false;
+            QTest::addRow("stripe %s", scheme)
+                << int(DemoServer::Shape::Stripe) << tls << QStringList() << false;
+            QTest::addRow("page %s", scheme) << int(DemoServer::Shape::Page) << tls << QStringList() << false;
         }
-        // Faults on every shape: 500, 429 and resets are retried; nothing lands twice or goes missing.
+        // Faults on every shape: 500, 429 and resets are retried; truncated and corrupt (gzip)
+        // bodies are asked for again; nothing lands twice or goes missing.
         const QStringList faults { QStringLiteral("500"), QStringLiteral("429"), QStringLiteral("drop"),
             QStringLiteral("truncate"), QStringLiteral("malformed") };
-        QTest::addRow("page https with faults") << int(DemoServer::Shape::Page) << true << faults;
-        QTest::addRow("stripe http with faults") << int(DemoServer::Shape::Stripe) << false << faults;
-        QTest::addRow("drf https with faults") << int(DemoServer::Shape::Drf) << true << faults;
+        QTest::addRow("page https with faults") << int(DemoServer::Shape::Page) << true << faults << false;
+        QTest::addRow("stripe http with faults")
+            << int(DemoServer::Shape::Stripe) << false << faults << false;
+        QTest::addRow("drf https with faults") << int(DemoServer::Shape::Drf) << true << faults << false;
+        QTest::addRow("items gzip") << int(DemoServer::Shape::Items) << false << QStringList() << true;
+        QTest::addRow("items gzip with faults") << int(DemoServer::Shape::Items) << false << faults << true;
+        QTest::addRow("github https gzip with faults")
+            << int(DemoServer::Shape::Github) << true << faults << true;
     }
     void everyShapeLandsEachItemOnce()
     {
         QFETCH(int, shape);
         QFETCH(bool, tls);
         QFETCH(QStringList, faults);
+        QFETCH(bool, gzip);
         DemoServer::Options serverOptions;
         serverOptions.items = 1234;
+        serverOptions.gzip = gzip;
         serverOptions.shape = DemoServer::Shape(shape);
         serverOptions.tls = tls;
         serverOptions.latencyMs = 2;

@@ -2,6 +2,7 @@
 #include "net/demoserver.h"
 #include "net/demotls.h"
 #include "net/httpclient.h"
+#include "net/httpcompression.h"
 #include "net/httpresponseparser.h"
 #include "scheduler/awaitables.h"
 #include "scheduler/combinators.h"
@@ -506,6 +507,52 @@ private slots:
         QVERIFY2(options.validate().contains(QStringLiteral("holds no PEM certificate")),
             qPrintable(options.validate()));
         QVERIFY_THROWS_EXCEPTION(HttpError, HttpClient client(options));
+    }
+
+    void decodesGzipAndDeflateBodies()
+    {
+        const QByteArray text = QByteArray(R"({"items":[1,2,3]})").repeated(200);
+        QString error;
+        QCOMPARE(*decodeBody("gzip", gzipCompress(text), &error), text);
+        QCOMPARE(*decodeBody("", text, &error), text);
+        QCOMPARE(*decodeBody("identity", text, &error), text);
+        // "deflate" as the standard says (zlib-wrapped), and raw as some servers send it.
+        const QByteArray zlibWrapped = qCompress(text).mid(4); // qCompress prefixes the length
+        QCOMPARE(*decodeBody("deflate", zlibWrapped, &error), text);
+        const QByteArray raw = zlibWrapped.mid(2, zlibWrapped.size() - 6);
+        QCOMPARE(*decodeBody("Deflate", raw, &error), text);
+        // Cut, corrupt, followed by garbage, or not asked for: refused with the reason.
+        const QByteArray gz = gzipCompress(text);
+        QVERIFY(!decodeBody("gzip", gz.first(gz.size() / 2), &error));
+        QVERIFY2(error.contains(QStringLiteral("cut short")), qPrintable(error));
+        QByteArray corrupt = gz;
+        corrupt[corrupt.size() / 2] = char(corrupt[corrupt.size() / 2] ^ 0x55);
+        QVERIFY(!decodeBody("gzip", corrupt, &error));
+        QVERIFY2(error.startsWith(QStringLiteral("gzip body: ")), qPrintable(error));
+        QVERIFY(!decodeBody("gzip", gz + "trailing", &error));
+        QVERIFY2(error.contains(QStringLiteral("data after the end")), qPrintable(error));
+        QVERIFY(!decodeBody("br", gz, &error));
+        QVERIFY2(error.contains(QStringLiteral("\"br\", which was not asked for")), qPrintable(error));
+        // The client asks for them and reads them; a corrupt one is a failed attempt, retried.
+        DemoServer server;
+        DemoServer::Options options;
+        options.gzip = true;
+        server.setOptions(options);
+        QVERIFY(server.listen());
+        Scheduler s(realClock());
+        HttpClient client(quickRetries(3));
+        QUrl url = server.itemsUrl();
+        url.setQuery(QStringLiteral("from=0&fault=malformed&fault_times=1"));
+        const HttpResponse response = s.runUntilComplete(client.get(url));
+        QCOMPARE(response.status, 200);
+        QCOMPARE(response.attempts, 2);
+        QCOMPARE(
+            QJsonDocument::fromJson(response.body).object().value(QStringLiteral("items")).toArray().size(),
+            50);
+        QCOMPARE(headerValue(s.trace().ioRecords().front().requestHeaders, "Accept-Encoding"),
+            QByteArray("gzip, deflate"));
+        QVERIFY2(s.trace().ioRecords().front().error.contains(QStringLiteral("gzip body")),
+            qPrintable(s.trace().ioRecords().front().error));
     }
 
     void followsRedirects()

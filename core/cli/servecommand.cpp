@@ -82,8 +82,10 @@ int runServeCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         QStringLiteral(
             "Answer /api/items only with Authorization: Bearer <the value of environment variable VAR>."),
         QStringLiteral("VAR"));
+    const QCommandLineOption gzip(QStringLiteral("gzip"),
+        QStringLiteral("Compress pages with gzip for clients that accept it (Accept-Encoding)."));
     parser.addOptions({ help, port, items, pageSize, latency, jitter, errorRate, faults, seed, tls, caOut,
-        shape, tokenEnv });
+        shape, tokenEnv, gzip });
 
     if (!parser.parse(QStringList { QStringLiteral("loopscope serve") } + args)) {
         return fail(parser.errorText(), 2);
@@ -134,6 +136,7 @@ int runServeCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                       .arg(name.trimmed());
     }
     options.tls = parser.isSet(tls);
+    options.gzip = parser.isSet(gzip);
     if (parser.isSet(tokenEnv)) {
         options.token = qgetenv(parser.value(tokenEnv).toLocal8Bit().constData());
         if (options.token.isEmpty() && problem.isEmpty())

@@ -96,6 +96,7 @@ bool DemoServer::setOptions(const Options &options, QString *error)
     m_items = DemoItems(options.items, options.pageSize);
     m_random.seed(options.seed);
     m_pageCache.clear();
+    m_gzipPageCache.clear();
     m_faultCounts.clear();
     return true;
 }

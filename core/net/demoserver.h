@@ -91,6 +91,8 @@ public:
         Shape shape = Shape::Items;
         //! When set, /api/items answers only requests with `Authorization: Bearer <token>` (else 401).
         QByteArray token;
+        //! Compress pages with gzip for clients that accept it (Accept-Encoding).
+        bool gzip = false;
     };
 
     struct Statistics
@@ -152,7 +154,7 @@ private:
     bool parseHead(Connection &connection, QByteArrayView head, DemoHttp::RequestHead &request);
     void respondFatal(Connection &connection, int status, const QByteArray &message);
     void handleRequest(Connection &connection, const DemoHttp::RequestHead &request);
-    QByteArray itemsResponse(const Query &query, bool keepAlive, PendingResponse &response);
+    QByteArray itemsResponse(const Query &query, bool keepAlive, bool gzip, PendingResponse &response);
     bool faultFor(QByteArrayView method, QByteArrayView path, QByteArrayView queryText, const Query &query,
         bool randomAllowed, FaultPlan &plan, QByteArray &error);
     void applyFault(const FaultPlan &plan, bool keepAlive, PendingResponse &response);
@@ -172,6 +174,7 @@ private:
     Statistics m_stats;
     //! Keep-alive responses of rendered pages, keyed by (from, limit), with their head size.
     QHash<std::pair<qint64, int>, std::pair<QByteArray, qsizetype>> m_pageCache;
+    QHash<std::pair<qint64, int>, std::pair<QByteArray, qsizetype>> m_gzipPageCache; //!< the same, gzipped
     //! The page (from, limit) in the shape of the options, and its extra headers (a Link).
     std::pair<QByteArray, QByteArray> shapedPage(qint64 from, int limit) const;
     //! How many faulted requests each fault_times key has seen.

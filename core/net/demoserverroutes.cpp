@@ -1,5 +1,6 @@
 // DemoServer's API: the routes, the item pages and the faults injected on demand.
 #include "net/demoserverparts.h"
+#include "net/httpcompression.h"
 
 #include <limits>
 
@@ -51,7 +52,8 @@ void DemoServer::handleRequest(Connection &c, const RequestHead &request)
                 ? "this API needs a token: send Authorization: Bearer <token>"
                 : "the token is not valid";
         } else if (route == Route::Items) {
-            error = itemsResponse(query, keepAlive, response);
+            const bool gzip = m_options.gzip && hasToken(request.acceptEncoding, "gzip");
+            error = itemsResponse(query, keepAlive, gzip, response);
         } else {
             const QByteArray body = route == Route::Health
                 ? QByteArray(R"({"status":"ok"})")
@@ -151,7 +153,7 @@ std::pair<QByteArray, QByteArray> DemoServer::shapedPage(qint64 from, int limit)
     return {};
 }
 
-QByteArray DemoServer::itemsResponse(const Query &query, bool keepAlive, PendingResponse &response)
+QByteArray DemoServer::itemsResponse(const Query &query, bool keepAlive, bool gzip, PendingResponse &response)
 {
     qint64 from = 0;
     int limit = m_options.pageSize;
@@ -196,13 +198,18 @@ QByteArray DemoServer::itemsResponse(const Query &query, bool keepAlive, Pending
     }
     if (!error.isEmpty())
         return error;
-    auto it = m_pageCache.constFind({ from, limit });
-    if (it == m_pageCache.cend()) {
-        if (m_pageCache.size() >= PageCacheLimit)
-            m_pageCache.clear(); // a crawl of distinct pages: start over rather than grow without bound
-        const auto [body, headers] = shapedPage(from, limit);
+    auto &cache = gzip ? m_gzipPageCache : m_pageCache;
+    auto it = cache.constFind({ from, limit });
+    if (it == cache.cend()) {
+        if (cache.size() >= PageCacheLimit)
+            cache.clear(); // a crawl of distinct pages: start over rather than grow without bound
+        auto [body, headers] = shapedPage(from, limit);
+        if (gzip) {
+            body = gzipCompress(body);
+            headers += "Content-Encoding: gzip\r\n";
+        }
         const QByteArray bytes = buildResponse(200, body, true, headers);
-        it = m_pageCache.insert({ from, limit }, { bytes, bytes.size() - body.size() });
+        it = cache.insert({ from, limit }, { bytes, bytes.size() - body.size() });
     }
     response.status = 200;
     response.bytes = it->first;
@@ -286,9 +293,13 @@ void DemoServer::applyFault(const FaultPlan &plan, bool keepAlive, PendingRespon
         response.bytes.truncate(response.headSize + body.size() / 2);
         response.closeAfter = true;
         break;
-    case Fault::Malformed: // a strict prefix of a JSON object is never valid JSON
-        response.bytes = buildResponse(200, body.first(body.size() / 2), keepAlive);
+    case Fault::Malformed: { // a strict prefix of a JSON object (or of a gzip stream) is never valid
+        const bool gzipped
+            = QByteArrayView(response.bytes).first(response.headSize).contains("Content-Encoding: gzip");
+        response.bytes = buildResponse(
+            200, body.first(body.size() / 2), keepAlive, gzipped ? "Content-Encoding: gzip\r\n" : "");
         break;
+    }
     case Fault::Slow:
         response.action = PendingResponse::Action::Slow;
         response.slowMs = plan.slowMs;

@@ -3,6 +3,8 @@
 #include "scheduler/awaitables.h"
 #include "scheduler/qtbridge.h"
 
+#include "net/httpcompression.h"
+
 #include <QFileInfo>
 #include <QSslCertificate>
 
@@ -251,6 +253,8 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
         throw HttpError(
             HttpError::Kind::Usage, QStringLiteral("not an http(s) URL: \"%1\"").arg(request.url.toString()));
     const HttpConnection::Clock clock = [&scheduler] { return scheduler.now(); };
+    if (m_options.acceptCompressed && headerValue(request.headers, "Accept-Encoding").isEmpty())
+        request.headers.append({ "Accept-Encoding", AcceptedEncodings.toByteArray() });
     int redirects = 0;
     for (int attempt = 1;; ++attempt) {
         IoRecord record;

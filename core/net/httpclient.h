@@ -22,6 +22,7 @@ struct HttpClientOptions
     int maxRedirects = 5;
     quint64 seed = 1;                //!< for the jitter of back-offs (deterministic)
     QList<QByteArray> secretHeaders; //!< names of request headers whose values are never written down
+    bool acceptCompressed = true;    //!< ask for gzip and deflate bodies (Accept-Encoding) and decode them
     QString caFile;                  //!< https: a PEM file of CAs to trust besides the system's
     bool insecure = false;           //!< https: accept any certificate (no verification at all)
 

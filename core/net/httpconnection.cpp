@@ -1,5 +1,7 @@
 #include "net/httpconnection.h"
 
+#include "net/httpcompression.h"
+
 #include <QCoroSignal>
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -174,6 +176,17 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(HttpRequest request, std::chr
     ++m_exchanges;
     const bool keepAlive = m_parser.keepAlive();
     HttpResponse response = m_parser.takeResponse();
+    if (const QByteArray encoding = response.header("Content-Encoding"); !encoding.isEmpty()) {
+        // A corrupt or cut stream is the transfer's failure, like a cut body: retried, never used.
+        QString why;
+        std::optional<QByteArray> decoded = decodeBody(encoding, response.body, &why);
+        if (!decoded) {
+            if (!keepAlive)
+                m_socket->disconnectFromHost();
+            throw HttpError(HttpError::Kind::Protocol, QStringLiteral("%1: %2").arg(endpoint(), why));
+        }
+        response.body = std::move(*decoded);
+    }
     response.firstByteNs = m_firstByteNs;
     response.endNs = m_clock();
     if (!keepAlive)
