@@ -732,6 +732,8 @@ private slots:
                                                 << "the cursor style needs where the cursor is";
         QTest::newRow("negative first page") << QStringList { "http://127.0.0.1:1/", "--out", "x", "--style",
             "page", "--first-page", "-1" } << "--first-page must be a whole number between 0 and 1000000000";
+        QTest::newRow("bad rate") << QStringList { "http://127.0.0.1:1/", "--out", "x", "--rate",
+            "fast" } << "--rate takes requests per second or minute, as 10/s or 600/min, got \"fast\"";
         QTest::newRow("missing CA file") << QStringList { "https://127.0.0.1:1/", "--out", "x", "--ca-file",
             "/nonexistent/ca.pem" } << "no CA file /nonexistent/ca.pem";
     }

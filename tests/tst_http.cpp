@@ -555,6 +555,59 @@ private slots:
             qPrintable(s.trace().ioRecords().front().error));
     }
 
+    void pacesRequestsToTheRate()
+    {
+        // The limiter itself, on a clock we drive: 10/s is one start every 100 ms, whoever asks.
+        RateLimiter limiter(10);
+        QCOMPARE(limiter.reserveNs(0, 0), 0);
+        QCOMPARE(limiter.reserveNs(0, 0), 100'000'000);
+        QCOMPARE(limiter.reserveNs(50'000'000, 0), 150'000'000);
+        QCOMPARE(limiter.reserveNs(1'000'000'000, 0), 0); // idle meanwhile: no debt
+        // The server's own budget: spent until its reset, in seconds or as a Unix time.
+        RateLimiter open;
+        open.noteResponse(
+            { { "X-RateLimit-Remaining", "0" }, { "X-RateLimit-Reset", "2" } }, 0, 1'700'000'000);
+        QCOMPARE(open.reserveNs(500'000'000, 1'700'000'000), 1'500'000'000);
+        RateLimiter github;
+        github.noteResponse(
+            { { "X-RateLimit-Remaining", "0" }, { "X-RateLimit-Reset", "1700000003" } }, 0, 1'700'000'000);
+        QCOMPARE(github.reserveNs(0, 1'700'000'000), 3'000'000'000);
+        RateLimiter budgetLeft;
+        budgetLeft.noteResponse({ { "X-RateLimit-Remaining", "5" }, { "X-RateLimit-Reset", "60" } }, 0, 0);
+        QCOMPARE(budgetLeft.reserveNs(0, 0), 0);
+        QCOMPARE(parseRate(QStringLiteral("10/s")), 10.0);
+        QCOMPARE(parseRate(QStringLiteral("600/min")), 10.0);
+        QCOMPARE(parseRate(QStringLiteral("2.5")), 2.5);
+        QCOMPARE(parseRate(QStringLiteral("fast")), -1.0);
+        QCOMPARE(parseRate(QStringLiteral("-3/s")), -1.0);
+        // Through the client: 8 concurrent requests at 40/s start at least 25 ms apart.
+        DemoServer server;
+        QVERIFY(server.listen());
+        Scheduler s(realClock());
+        HttpClientOptions options = quickRetries();
+        options.maxRequestsPerSecond = 40;
+        HttpClient client(options);
+        auto eight = [](HttpClient &c, QUrl url) -> Task<int> {
+            std::vector<Task<HttpResponse>> requests;
+            for (int i = 0; i < 8; ++i)
+                requests.push_back(c.get(url));
+            int ok = 0;
+            for (const HttpResponse &r : co_await whenAll(std::move(requests)))
+                ok += r.status == 200;
+            co_return ok;
+        };
+        QCOMPARE(s.runUntilComplete(eight(client, server.itemsUrl())), 8);
+        std::vector<std::int64_t> starts;
+        for (const IoRecord &record : s.trace().ioRecords())
+            starts.push_back(record.startNs);
+        std::sort(starts.begin(), starts.end());
+        for (std::size_t i = 1; i < starts.size(); ++i)
+            QVERIFY2(starts[i] - starts[i - 1] >= 24'000'000,
+                qPrintable(QString::number(starts[i] - starts[i - 1])));
+        QCOMPARE(client.statistics().rateLimitedStarts, qint64(7));
+        QVERIFY(!HttpClientOptions { .maxRequestsPerSecond = -1 }.validate().isEmpty());
+    }
+
     void followsRedirects()
     {
         DemoServer server;

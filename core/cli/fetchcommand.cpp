@@ -117,6 +117,10 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
                 "send header NAME with the value of environment variable VAR (repeatable), so that a "
                 "token is not on the command line; its value is never written down"),
             QStringLiteral("NAME=VAR") },
+        { QStringLiteral("rate"),
+            QStringLiteral("at most this many requests a second, all together (10/s, 600/min); the server's "
+                           "X-RateLimit-Remaining and -Reset are honoured anyway"),
+            QStringLiteral("rate") },
         { QStringLiteral("ca-file"), QStringLiteral("https: also trust the CAs of this PEM file"),
             QStringLiteral("pem") },
         { QStringLiteral("insecure"), QStringLiteral("https: accept any certificate (no verification)") },
@@ -212,6 +216,16 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
         }
         line.retrieval.fetch.headers.append(*header);
         line.retrieval.http.secretHeaders.append(header->first);
+    }
+    if (parser.isSet(QStringLiteral("rate"))) {
+        const double rate = parseRate(parser.value(QStringLiteral("rate")));
+        if (rate <= 0) {
+            error
+                = QStringLiteral("--rate takes requests per second or minute, as 10/s or 600/min, got \"%1\"")
+                      .arg(parser.value(QStringLiteral("rate")));
+            return std::nullopt;
+        }
+        line.retrieval.http.maxRequestsPerSecond = rate;
     }
     line.retrieval.http.caFile = parser.value(QStringLiteral("ca-file"));
     line.retrieval.http.insecure = parser.isSet(QStringLiteral("insecure"));

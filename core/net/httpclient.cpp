@@ -5,7 +5,10 @@
 
 #include "net/httpcompression.h"
 
+#include <QDateTime>
 #include <QFileInfo>
+
+#include <cmath>
 #include <QSslCertificate>
 
 namespace Loopscope {
@@ -81,6 +84,8 @@ QString HttpClientOptions::validate() const
         return QStringLiteral("attempts must be between 1 and 100, got %1").arg(maxAttempts);
     if (backoffBase.count() < 0 || backoffMax < backoffBase)
         return QStringLiteral("the back-off must satisfy 0 <= base <= max");
+    if (maxRequestsPerSecond < 0 || !std::isfinite(maxRequestsPerSecond))
+        return QStringLiteral("the request rate must be positive, got %1").arg(maxRequestsPerSecond);
     if (maxRedirects < 0 || maxRedirects > 50)
         return QStringLiteral("redirects must be between 0 and 50, got %1").arg(maxRedirects);
     if (!caFile.isEmpty()) {
@@ -107,6 +112,7 @@ QString describeResponse(const HttpResponse &response)
 HttpClient::HttpClient(HttpClientOptions options, QObject *parent)
     : QObject(parent)
     , m_options(options)
+    , m_rate(options.maxRequestsPerSecond)
     , m_random(options.seed)
 {
     const QString problem = m_options.validate();
@@ -257,6 +263,11 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
         request.headers.append({ "Accept-Encoding", AcceptedEncodings.toByteArray() });
     int redirects = 0;
     for (int attempt = 1;; ++attempt) {
+        const std::int64_t pace = m_rate.reserveNs(scheduler.now(), QDateTime::currentSecsSinceEpoch());
+        if (pace > 0) {
+            ++m_stats.rateLimitedStarts;
+            co_await sleep(std::chrono::nanoseconds(pace), line);
+        }
         IoRecord record;
         record.task = scheduler.currentTask();
         record.method = QString::fromLatin1(request.method);
@@ -288,6 +299,8 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
             }
         }
         record.endNs = failure ? scheduler.now() : response.endNs;
+        if (!failure)
+            m_rate.noteResponse(response.headers, scheduler.now(), QDateTime::currentSecsSinceEpoch());
         record.firstByteNs = response.firstByteNs;
         record.status = response.status;
         record.statusText = QString::fromLatin1(response.reason);

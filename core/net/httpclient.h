@@ -1,6 +1,7 @@
 #pragma once
 
 #include "net/httpconnection.h"
+#include "net/ratelimiter.h"
 
 #include "scheduler/sourceline.h"
 #include "scheduler/task.h"
@@ -23,6 +24,7 @@ struct HttpClientOptions
     quint64 seed = 1;                //!< for the jitter of back-offs (deterministic)
     QList<QByteArray> secretHeaders; //!< names of request headers whose values are never written down
     bool acceptCompressed = true;    //!< ask for gzip and deflate bodies (Accept-Encoding) and decode them
+    double maxRequestsPerSecond = 0; //!< pace every request (retries too) to this rate; 0: no pace
     QString caFile;                  //!< https: a PEM file of CAs to trust besides the system's
     bool insecure = false;           //!< https: accept any certificate (no verification at all)
 
@@ -37,6 +39,7 @@ struct HttpClientStatistics
     qint64 redirects = 0;
     qint64 failures = 0; //!< requests that failed after every attempt
     qint64 connectionsOpened = 0;
+    qint64 rateLimitedStarts = 0; //!< requests that waited for the rate limit (--rate, X-RateLimit-*)
     int inFlight = 0;
     int peakInFlight = 0;
 };
@@ -88,6 +91,7 @@ private:
     HttpClientStatistics m_stats;
     QHash<QString, QList<HttpConnection *>> m_idle;
     QSslConfiguration m_tls;
+    RateLimiter m_rate;
     QHash<QString, QByteArray> m_sessionTickets; //!< per scheme://host:port
     std::mt19937_64 m_random;
 };
