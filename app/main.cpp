@@ -3,6 +3,7 @@
 #include "cli/fetchcommand.h"
 #include "cli/lintcommand.h"
 #include "cli/listcommand.h"
+#include "cli/mergecommand.h"
 #include "cli/runcommand.h"
 #include "cli/runtimedirectory.h"
 #include "cli/servecommand.h"
@@ -69,6 +70,7 @@ constexpr Subcommand subcommands[] = {
     { "export", Loopscope::runExportMain }, // pictures need a (offscreen) QGuiApplication
     { "show", inCoreApplication<Loopscope::runShowCommand> },
     { "lint", inCoreApplication<Loopscope::runLintCommand> },
+    { "merge", inCoreApplication<Loopscope::runMergeCommand> },
     { "trace", traceMain },
 };
 

@@ -1,4 +1,5 @@
 #include "cli/fetchcommand.h"
+#include "cli/mergecommand.h"
 #include "net/connector.h"
 #include "net/demoitems.h"
 #include "net/demoserver.h"
@@ -641,6 +642,66 @@ private slots:
         err.flush();
         QVERIFY2(errText.contains(QStringLiteral("is not a header: write it as \"Name: value\"")),
             qPrintable(errText));
+    }
+
+    void shardsSplitACollectionAndMergeBackWhole()
+    {
+        DemoServer::Options serverOptions;
+        serverOptions.items = 1234;
+        serverOptions.shape = DemoServer::Shape::Page; // no total: each shard finds the end itself
+        Fixture f(serverOptions);
+        const auto fetchShard = [&f](const QString &shard, const QString &out, const QStringList &more = {}) {
+            QString outText, errText;
+            QTextStream outStream(&outText), errStream(&errText);
+            return runFetchCommand(QStringList { f.server.itemsUrl().toString(), QStringLiteral("--style"),
+                                       QStringLiteral("page"), QStringLiteral("--limit-param"),
+                                       QStringLiteral("per_page"), QStringLiteral("--shard"), shard,
+                                       QStringLiteral("--out"), out, QStringLiteral("--quiet") }
+                    + more,
+                outStream, errStream);
+        };
+        const auto merge = [](const QStringList &args, QString *message = nullptr) {
+            QString outText, errText;
+            QTextStream outStream(&outText), errStream(&errText);
+            const int status = runMergeCommand(args, outStream, errStream);
+            outStream.flush();
+            errStream.flush();
+            if (message)
+                *message = outText + errText;
+            return status;
+        };
+        QStringList parts;
+        for (int k = 1; k <= 3; ++k) {
+            parts << f.dir.filePath(QStringLiteral("part%1.jsonl").arg(k));
+            QCOMPARE(fetchShard(QStringLiteral("%1/3").arg(k), parts.last()), 0);
+            // Each part holds only its own pages: 0, 3, 6... for the first.
+            for (const qint64 id : readLanded(parts.last()).ids)
+                QCOMPARE((id / 50) % 3, k - 1);
+        }
+        QString message;
+        const QString whole = f.dir.filePath(QStringLiteral("whole.jsonl"));
+        QCOMPARE(merge(QStringList { whole } + parts, &message), 0);
+        QVERIFY2(message.contains(QStringLiteral("merged 25 pages (1234 items) from 3 parts")),
+            qPrintable(message));
+        const Landed landed = readLanded(whole);
+        QVERIFY(exactlyOnce(landed.ids, 1234));
+        QVERIFY(std::is_sorted(landed.ids.begin(), landed.ids.end())); // pages in order
+        // What does not make a whole is refused, and nothing is written.
+        const QString refused = f.dir.filePath(QStringLiteral("refused.jsonl"));
+        QCOMPARE(merge({ refused, parts[0], parts[2] }, &message), 1);
+        QVERIFY2(message.contains(QStringLiteral("shard 2/3 is missing")), qPrintable(message));
+        QCOMPARE(merge({ refused, parts[0], parts[0], parts[2] }, &message), 1);
+        QVERIFY2(message.contains(QStringLiteral("are both shard 1/3")), qPrintable(message));
+        const QString shortPart = f.dir.filePath(QStringLiteral("short2.jsonl"));
+        QCOMPARE(fetchShard(QStringLiteral("2/3"), shortPart,
+                     { QStringLiteral("--max-pages"), QStringLiteral("4") }),
+            0);
+        QCOMPARE(merge({ refused, parts[0], shortPart, parts[2] }, &message), 1);
+        QVERIFY2(message.contains(QStringLiteral("(shard 2/3) has not landed: run that shard again")),
+            qPrintable(message));
+        QVERIFY(!QFile::exists(refused));
+        QCOMPARE(merge({ refused }, &message), 2);
+        QCOMPARE(fetchShard(QStringLiteral("4/3"), f.dir.filePath(QStringLiteral("x.jsonl"))), 2);
     }
 
     void oneWriterAtATime()

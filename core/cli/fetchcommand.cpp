@@ -121,6 +121,11 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
             QStringLiteral("at most this many requests a second, all together (10/s, 600/min); the server's "
                            "X-RateLimit-Remaining and -Reset are honoured anyway"),
             QStringLiteral("rate") },
+        { QStringLiteral("shard"),
+            QStringLiteral(
+                "fetch only slice K of N of the pages (offset and page styles), for N machines to share "
+                "one collection; join the parts with loopscope merge"),
+            QStringLiteral("K/N") },
         { QStringLiteral("ca-file"), QStringLiteral("https: also trust the CAs of this PEM file"),
             QStringLiteral("pem") },
         { QStringLiteral("insecure"), QStringLiteral("https: accept any certificate (no verification)") },
@@ -216,6 +221,20 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
         }
         line.retrieval.fetch.headers.append(*header);
         line.retrieval.http.secretHeaders.append(header->first);
+    }
+    if (parser.isSet(QStringLiteral("shard"))) {
+        const QStringList parts = parser.value(QStringLiteral("shard")).split(u'/');
+        bool okIndex = false, okCount = false;
+        const int index = parts.size() == 2 ? parts[0].toInt(&okIndex) : 0;
+        const int count = parts.size() == 2 ? parts[1].toInt(&okCount) : 0;
+        if (!okIndex || !okCount) {
+            error = QStringLiteral(
+                "--shard takes K/N (this machine's slice and how many there are, as 2/4), got \"%1\"")
+                        .arg(parser.value(QStringLiteral("shard")));
+            return std::nullopt;
+        }
+        line.retrieval.fetch.shardIndex = index;
+        line.retrieval.fetch.shardCount = count;
     }
     if (parser.isSet(QStringLiteral("rate"))) {
         const double rate = parseRate(parser.value(QStringLiteral("rate")));

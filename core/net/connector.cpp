@@ -111,6 +111,12 @@ QString FetchOptions::validate() const
         return QStringLiteral("the page parameter name is empty");
     if (style == PaginationStyle::Page && firstPage < 0)
         return QStringLiteral("the first page number cannot be negative, got %1").arg(firstPage);
+    if (shardCount < 1 || shardCount > 100'000 || shardIndex < 1 || shardIndex > shardCount)
+        return QStringLiteral("a shard is K/N with 1 <= K <= N, got %1/%2").arg(shardIndex).arg(shardCount);
+    if (shardCount > 1 && style != PaginationStyle::Offset && style != PaginationStyle::Page)
+        return QStringLiteral(
+            "--shard splits numbered pages: use it with the offset or page style (a next link or "
+            "a cursor is known only once the page before it has come)");
     if (style == PaginationStyle::Cursor && cursorParam.isEmpty())
         return QStringLiteral("the cursor style needs the parameter the cursor is sent in (--cursor-param)");
     if (style == PaginationStyle::Cursor && !format.cursor && !format.cursorFromItem)
@@ -126,7 +132,8 @@ RetrievalIdentity FetchOptions::identity() const
     const QString param = style == PaginationStyle::Page ? pageParam
         : style == PaginationStyle::Cursor               ? cursorParam
                                                          : offsetParam;
-    return RetrievalIdentity { url.toString(), pageSize, paginationStyleName(style), param, limitParam };
+    return RetrievalIdentity { url.toString(), pageSize, paginationStyleName(style), param, limitParam,
+        shardCount > 1 ? QStringLiteral("%1/%2").arg(shardIndex).arg(shardCount) : QString() };
 }
 
 Connector::Connector(HttpClient &client, FetchOptions options, LandingZone &zone)
@@ -173,6 +180,24 @@ qint64 Connector::pageLimit() const
     return limit;
 }
 
+bool Connector::isOwnPage(qint64 page) const
+{
+    return m_options.shardCount <= 1 || page % m_options.shardCount == m_options.shardIndex - 1;
+}
+
+qint64 Connector::ownPageCount(qint64 pages) const
+{
+    if (m_options.shardCount <= 1)
+        return pages;
+    const qint64 first = firstOwnPage();
+    return pages <= first ? 0 : (pages - first + m_options.shardCount - 1) / m_options.shardCount;
+}
+
+qint64 Connector::firstOwnPage() const
+{
+    return m_options.shardCount <= 1 ? 0 : m_options.shardIndex - 1;
+}
+
 bool Connector::extentKnown() const
 {
     return m_zone.total() || m_zone.endPage() || m_options.maxPages > 0;
@@ -184,7 +209,7 @@ std::optional<qint64> Connector::takeNextPage()
         return std::nullopt;
     while (m_nextPage < pageLimit()) {
         const qint64 page = m_nextPage++;
-        if (!m_zone.hasLanded(page))
+        if (isOwnPage(page) && !m_zone.hasLanded(page))
             return page;
     }
     return std::nullopt;
@@ -198,17 +223,18 @@ Task<void> Connector::fetchOffsetPages()
     // adaptive fan out to the size of the collection: the first page tells it.
     const bool probeFirst
         = m_options.strategy == FetchStrategy::Unbounded || m_options.strategy == FetchStrategy::Adaptive;
-    if (probeFirst && !extentKnown() && !m_zone.hasLanded(0)) {
-        const bool landed = co_await fetchPage(0, numberedPageUrl(0), nullptr);
+    const qint64 first = firstOwnPage();
+    if (probeFirst && !extentKnown() && !m_zone.hasLanded(first)) {
+        const bool landed = co_await fetchPage(first, numberedPageUrl(first), nullptr);
         if (!landed && !extentKnown())
             co_return; // without the first page nothing says how far the collection goes
     }
     if (m_zone.total())
-        m_progress.pagesTotal = pageLimit();
+        m_progress.pagesTotal = ownPageCount(pageLimit());
 
     qint64 remaining = 0;
     for (qint64 page = 0, limit = pageLimit(); page < limit && remaining <= m_options.maxConcurrency; ++page)
-        remaining += !m_zone.hasLanded(page);
+        remaining += isOwnPage(page) && !m_zone.hasLanded(page);
     int workers = 1;
     switch (m_options.strategy) {
     case FetchStrategy::Sequential:
@@ -251,7 +277,7 @@ Task<void> Connector::fetchOffsetPages()
     }
     // Pages past the end that failed (APIs that answer 404 there) were never part of it; when the
     // first page failed too, nothing says where the end is: its failure is the one to report.
-    const qint64 limit = extentKnown() || m_zone.hasLanded(0) ? pageLimit() : 1;
+    const qint64 limit = extentKnown() || m_zone.hasLanded(firstOwnPage()) ? pageLimit() : firstOwnPage() + 1;
     const qsizetype before = m_failures.size();
     m_failures.removeIf([limit](const PageRecord &record) { return record.page >= limit; });
     m_progress.pagesFailed -= before - m_failures.size();
@@ -413,7 +439,7 @@ Task<bool> Connector::fetchPage(qint64 page, QUrl url, QUrl *next)
         m_failures.append(record);
         ++m_progress.pagesFailed;
         ++m_consecutiveFailures;
-        m_firstPageFailed = m_firstPageFailed || page == 0;
+        m_firstPageFailed = m_firstPageFailed || page == firstOwnPage();
         notePageDone();
         co_return false;
     }
@@ -428,7 +454,7 @@ Task<bool> Connector::fetchPage(qint64 page, QUrl url, QUrl *next)
         m_progress.items += parsed->items.size();
     }
     if (parsed->total && m_progress.pagesTotal < 0)
-        m_progress.pagesTotal = pageLimit();
+        m_progress.pagesTotal = ownPageCount(pageLimit());
     if (next)
         *next = after;
     notePageDone();
@@ -441,7 +467,7 @@ void Connector::notePageDone()
     if (m_scheduler)
         m_progress.elapsedSeconds = double(m_scheduler->now() - m_startNs) / 1e9;
     if (m_zone.endPage() && m_progress.pagesTotal < 0)
-        m_progress.pagesTotal = pageLimit();
+        m_progress.pagesTotal = ownPageCount(pageLimit());
     dropPagesPastTheEnd();
     if (progressChanged)
         progressChanged(m_progress);

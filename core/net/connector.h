@@ -38,6 +38,8 @@ struct FetchOptions
     QString cursorParam;                          //!< cursor style: the parameter the cursor goes in
     PageFormat format;                            //!< where pages keep items, total, next, cursor...
     HttpHeaders headers;                          //!< sent with every request (tokens, Accept...)
+    int shardIndex = 1; //!< this retrieval fetches the pages p with p % shardCount == shardIndex - 1
+    int shardCount = 1; //!< 1: every page
     FetchStrategy strategy = FetchStrategy::Bounded;
     int concurrency = 8;       //!< bounded: the limit; adaptive: the starting limit
     int maxConcurrency = 1000; //!< adaptive and unbounded-without-total: the ceiling
@@ -119,6 +121,11 @@ private:
     std::optional<qint64> takeNextPage();
     //! Whether the end of the collection is known (a total, an end page or a page limit).
     bool extentKnown() const;
+    //! Whether page `page` is in this retrieval's shard (every page without shards).
+    bool isOwnPage(qint64 page) const;
+    qint64 firstOwnPage() const;
+    //! How many of pages 0..pages-1 are this retrieval's.
+    qint64 ownPageCount(qint64 pages) const;
     qint64 pageLimit() const;
     void notePageDone();
 

@@ -7,17 +7,18 @@
 
 namespace Loopscope {
 
-namespace {
-
-QJsonObject identityJson(const RetrievalIdentity &identity)
+QJsonObject retrievalIdentityJson(const RetrievalIdentity &identity)
 {
-    return QJsonObject { { QStringLiteral("loopscope_manifest"), 1 }, { QStringLiteral("url"), identity.url },
+    QJsonObject json { { QStringLiteral("loopscope_manifest"), 1 }, { QStringLiteral("url"), identity.url },
         { QStringLiteral("page_size"), identity.pageSize }, { QStringLiteral("style"), identity.style },
         { QStringLiteral("offset_param"), identity.offsetParam },
         { QStringLiteral("limit_param"), identity.limitParam } };
+    if (!identity.shard.isEmpty())
+        json.insert(QStringLiteral("shard"), identity.shard);
+    return json;
 }
 
-QJsonObject recordJson(const PageRecord &r)
+QJsonObject pageRecordJson(const PageRecord &r)
 {
     QJsonObject o { { QStringLiteral("page"), r.page }, { QStringLiteral("url"), r.url },
         { QStringLiteral("status"), r.status }, { QStringLiteral("items"), r.items },
@@ -35,7 +36,7 @@ QJsonObject recordJson(const PageRecord &r)
     return o;
 }
 
-PageRecord recordFromJson(const QJsonObject &o)
+PageRecord pageRecordFromJson(const QJsonObject &o)
 {
     PageRecord r;
     r.page = o.value(QStringLiteral("page")).toInteger(-1);
@@ -52,8 +53,6 @@ PageRecord recordFromJson(const QJsonObject &o)
     r.next = o.value(QStringLiteral("next")).toString();
     return r;
 }
-
-} // namespace
 
 LandingZone::LandingZone(const QString &dataPath, const RetrievalIdentity &identity)
     : m_dataPath(dataPath)
@@ -91,7 +90,7 @@ void LandingZone::lock()
 
 void LandingZone::openManifest(const RetrievalIdentity &identity)
 {
-    const QJsonObject expected = identityJson(identity);
+    const QJsonObject expected = retrievalIdentityJson(identity);
     if (!m_manifest.open(QIODevice::ReadWrite))
         throw Error(QStringLiteral("cannot open the manifest %1: %2")
                         .arg(m_manifest.fileName(), m_manifest.errorString()));
@@ -112,7 +111,7 @@ void LandingZone::openManifest(const RetrievalIdentity &identity)
                         .arg(m_dataPath, object.value(QStringLiteral("url")).toString()));
             first = false;
         } else {
-            const PageRecord record = recordFromJson(object);
+            const PageRecord record = pageRecordFromJson(object);
             if (record.landed())
                 noteLanded(record);
         }
@@ -202,13 +201,13 @@ void LandingZone::land(PageRecord record, const QList<QByteArray> &items)
     if (!lines.isEmpty() && (m_data.write(lines) != lines.size() || !m_data.flush()))
         throw Error(QStringLiteral("cannot write %1: %2").arg(m_dataPath, m_data.errorString()));
     m_dataEnd += lines.size();
-    appendManifest(QJsonDocument(recordJson(record)).toJson(QJsonDocument::Compact));
+    appendManifest(QJsonDocument(pageRecordJson(record)).toJson(QJsonDocument::Compact));
     noteLanded(record);
 }
 
 void LandingZone::recordFailure(const PageRecord &record)
 {
-    appendManifest(QJsonDocument(recordJson(record)).toJson(QJsonDocument::Compact));
+    appendManifest(QJsonDocument(pageRecordJson(record)).toJson(QJsonDocument::Compact));
 }
 
 } // namespace Loopscope

@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QFile>
+#include <QJsonObject>
 #include <QList>
 #include <QLockFile>
 #include <QMap>
@@ -38,7 +39,13 @@ struct RetrievalIdentity
     QString style;
     QString offsetParam;
     QString limitParam;
+    QString shard; //!< "K/N" when this retrieval is one of N slices of the pages; empty otherwise
 };
+
+//! A manifest's lines: its identity line, and a page record as JSON and back.
+QJsonObject retrievalIdentityJson(const RetrievalIdentity &identity);
+QJsonObject pageRecordJson(const PageRecord &record);
+PageRecord pageRecordFromJson(const QJsonObject &object);
 
 /*!
  * Lands pages as JSON Lines (one item per line) next to a manifest of pages

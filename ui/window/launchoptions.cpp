@@ -32,18 +32,19 @@ QtOption qtOption(const QString &argument)
 
 QString LaunchOptions::usage()
 {
-    return QStringLiteral("usage: loopscope [--scenario ID] [--param KEY=VALUE]... [--steps N] [--screenshot "
-                          "FILE.png] [TRACE.loopscope]\n"
-                          "       loopscope <command> [options]     (commands: list, run, fetch, serve, "
-                          "export; see 'loopscope <command> --help')\n"
-                          "       loopscope --version\n"
-                          "\n"
-                          "Opens the Loopscope window on a scenario (by default two-coroutines).\n"
-                          "  --scenario ID        the scenario to open ('loopscope list' shows them)\n"
-                          "  --param KEY=VALUE    a scenario parameter; repeat for several\n"
-                          "  --steps N            take N scheduling steps before showing the window\n"
-                          "  --screenshot FILE    save a picture of the window to FILE (PNG) and exit\n"
-                          "  TRACE.loopscope      open a saved trace instead of a scenario\n");
+    return QStringLiteral(
+        "usage: loopscope [--scenario ID] [--param KEY=VALUE]... [--steps N] [--screenshot "
+        "FILE.png] [TRACE.loopscope]\n"
+        "       loopscope <command> [options]     (commands: list, run, fetch, merge, serve, "
+        "export, trace, show, lint; see 'loopscope <command> --help')\n"
+        "       loopscope --version\n"
+        "\n"
+        "Opens the Loopscope window on a scenario (by default two-coroutines).\n"
+        "  --scenario ID        the scenario to open ('loopscope list' shows them)\n"
+        "  --param KEY=VALUE    a scenario parameter; repeat for several\n"
+        "  --steps N            take N scheduling steps before showing the window\n"
+        "  --screenshot FILE    save a picture of the window to FILE (PNG) and exit\n"
+        "  TRACE.loopscope      open a saved trace instead of a scenario\n");
 }
 
 LaunchOptions LaunchOptions::parse(const QStringList &arguments)
