@@ -4,11 +4,14 @@
 
 #include "trace/tracestats.h"
 
+#include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -18,6 +21,13 @@ class TestRetrievalPanel : public QObject
 {
     Q_OBJECT
 private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(
+            true); // the panel remembers its fields: not in the user's settings
+        QSettings().clear();
+    }
+
     void fetchesTheDemoApiIntoTheViews()
     {
         MainWindow window;
@@ -85,6 +95,60 @@ private slots:
         QVERIFY2(panel->progressText().contains(QStringLiteral("not an http(s) URL")),
             qPrintable(panel->progressText()));
         QCOMPARE(window.session().title(), before);
+    }
+
+    void offersTheConnectorsOptionsRemembersThemAndKeepsSecretsOut()
+    {
+        qputenv("LOOPSCOPE_PANEL_TOKEN", "Bearer panel-secret");
+        {
+            MainWindow window;
+            RetrievalPanel *panel = window.retrieval();
+            const auto edit = [panel](const char *name) {
+                return panel->findChild<QLineEdit *>(QLatin1StringView(name));
+            };
+            auto *style = panel->findChild<QComboBox *>(QStringLiteral("style"));
+            style->setCurrentIndex(style->findText(QStringLiteral("cursor")));
+            QVERIFY(edit("cursorPath")->isEnabled());
+            edit("url")->setText(QStringLiteral("http://127.0.0.1:1/v1/things"));
+            edit("itemsPath")->setText(QStringLiteral("/data"));
+            edit("cursorPath")->setText(QStringLiteral("/meta/next_cursor"));
+            edit("cursorParam")->setText(QStringLiteral("after"));
+            edit("headerEnv")->setText(QStringLiteral("Authorization=LOOPSCOPE_PANEL_TOKEN"));
+            edit("rate")->setText(QStringLiteral("120/min"));
+            QCOMPARE(panel->problem(), QString());
+            const RetrievalSettings settings = panel->settings();
+            QCOMPARE(settings.fetch.style, PaginationStyle::Cursor);
+            QCOMPARE(settings.fetch.format.items, (JsonPointer { "data" }));
+            QCOMPARE(settings.fetch.format.cursor, (JsonPointer { "meta", "next_cursor" }));
+            QCOMPARE(settings.fetch.cursorParam, QStringLiteral("after"));
+            QCOMPARE(settings.http.maxRequestsPerSecond, 2.0);
+            QCOMPARE(headerValue(settings.fetch.headers, "Authorization"), QByteArray("Bearer panel-secret"));
+            QVERIFY(settings.http.secretHeaders.contains("Authorization"));
+            panel->findChild<QPushButton *>(QStringLiteral("fetch"))->click(); // remembered when fetching
+        }
+        // A new window has them back; what was saved names the variable, never its value.
+        MainWindow again;
+        RetrievalPanel *panel = again.retrieval();
+        QCOMPARE(panel->findChild<QLineEdit *>(QStringLiteral("itemsPath"))->text(), QStringLiteral("/data"));
+        QCOMPARE(panel->findChild<QLineEdit *>(QStringLiteral("rate"))->text(), QStringLiteral("120/min"));
+        QCOMPARE(panel->settings().fetch.style, PaginationStyle::Cursor);
+        QSettings saved;
+        for (const QString &key : saved.allKeys())
+            QVERIFY2(!saved.value(key).toString().contains(QStringLiteral("panel-secret")), qPrintable(key));
+        QVERIFY(!panel->findChild<QLabel *>(QStringLiteral("outcome"))
+                     ->text()
+                     .contains(QStringLiteral("panel-secret")));
+        // Bad fields are explained, not run.
+        qunsetenv("LOOPSCOPE_PANEL_TOKEN");
+        QVERIFY2(panel->problem().contains(QStringLiteral("LOOPSCOPE_PANEL_TOKEN is not set")),
+            qPrintable(panel->problem()));
+        panel->findChild<QLineEdit *>(QStringLiteral("headerEnv"))->clear();
+        panel->findChild<QLineEdit *>(QStringLiteral("itemsPath"))->setText(QStringLiteral("data"));
+        QVERIFY2(panel->problem().contains(QStringLiteral("Items path")), qPrintable(panel->problem()));
+        panel->findChild<QLineEdit *>(QStringLiteral("itemsPath"))->clear();
+        panel->findChild<QLineEdit *>(QStringLiteral("rate"))->setText(QStringLiteral("lots"));
+        QVERIFY2(panel->problem().contains(QStringLiteral("Rate")), qPrintable(panel->problem()));
+        QSettings().clear();
     }
 };
 

@@ -8,6 +8,7 @@
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -36,6 +37,13 @@ RetrievalPanel::RetrievalPanel(QWidget *parent)
     , m_pageSize(spinBox(1, 100'000, 50))
     , m_concurrency(spinBox(1, 10'000, 8))
     , m_strategy(new QComboBox)
+    , m_style(new QComboBox)
+    , m_itemsPath(new QLineEdit)
+    , m_cursorPath(new QLineEdit)
+    , m_cursorParam(new QLineEdit)
+    , m_headerEnv(new QLineEdit)
+    , m_rate(new QLineEdit)
+    , m_caFile(new QLineEdit)
     , m_output(new QLineEdit)
     , m_fetch(new QPushButton(tr("Fetch")))
     , m_bar(new QProgressBar)
@@ -50,6 +58,30 @@ RetrievalPanel::RetrievalPanel(QWidget *parent)
     m_concurrency->setObjectName(QStringLiteral("concurrency"));
     m_strategy->setObjectName(QStringLiteral("strategy"));
     m_output->setObjectName(QStringLiteral("output"));
+    m_style->setObjectName(QStringLiteral("style"));
+    m_itemsPath->setObjectName(QStringLiteral("itemsPath"));
+    m_cursorPath->setObjectName(QStringLiteral("cursorPath"));
+    m_cursorParam->setObjectName(QStringLiteral("cursorParam"));
+    m_headerEnv->setObjectName(QStringLiteral("headerEnv"));
+    m_rate->setObjectName(QStringLiteral("rate"));
+    m_caFile->setObjectName(QStringLiteral("caFile"));
+    for (PaginationStyle style : { PaginationStyle::Offset, PaginationStyle::Page, PaginationStyle::NextLink,
+             PaginationStyle::Cursor })
+        m_style->addItem(paginationStyleName(style), int(style));
+    m_style->setToolTip(
+        tr("offset: ?from=N; page: ?page=N; next: a link in the page or the Link header; cursor: "
+           "a cursor from the page"));
+    m_itemsPath->setPlaceholderText(tr("found: items, data, results…"));
+    m_itemsPath->setToolTip(tr("JSON Pointer to the items array, as /data or /hits/hits"));
+    m_cursorPath->setPlaceholderText(tr("/meta/next_cursor"));
+    m_cursorParam->setPlaceholderText(tr("cursor"));
+    m_headerEnv->setPlaceholderText(tr("Authorization=API_TOKEN"));
+    m_headerEnv->setToolTip(
+        tr("A header whose value is read from an environment variable (NAME=VAR), so that a "
+           "token is never typed here, shown, saved or traced"));
+    m_rate->setPlaceholderText(tr("no limit (e.g. 10/s)"));
+    m_caFile->setPlaceholderText(tr("the system's CAs"));
+    m_caFile->setToolTip(tr("https: a PEM file of CAs to trust besides the system's"));
     m_fetch->setObjectName(QStringLiteral("fetch"));
     m_url->setPlaceholderText(tr("built-in demo API (started here)"));
     m_url->setToolTip(tr("The collection's address, e.g. http://127.0.0.1:8080/api/items. "
@@ -78,6 +110,13 @@ RetrievalPanel::RetrievalPanel(QWidget *parent)
     form->addRow(tr("Page size"), m_pageSize);
     form->addRow(tr("Concurrency"), m_concurrency);
     form->addRow(tr("Strategy"), m_strategy);
+    form->addRow(tr("Pagination"), m_style);
+    form->addRow(tr("Items path"), m_itemsPath);
+    form->addRow(tr("Cursor path"), m_cursorPath);
+    form->addRow(tr("Cursor parameter"), m_cursorParam);
+    form->addRow(tr("Header from env"), m_headerEnv);
+    form->addRow(tr("Rate"), m_rate);
+    form->addRow(tr("CA file"), m_caFile);
     form->addRow(tr("Output"), m_output);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -90,7 +129,47 @@ RetrievalPanel::RetrievalPanel(QWidget *parent)
 
     connect(m_fetch, &QPushButton::clicked, this, &RetrievalPanel::requestFetch);
     connect(m_url, &QLineEdit::textChanged, this, &RetrievalPanel::updateDemoFields);
+    connect(m_style, &QComboBox::currentIndexChanged, this, &RetrievalPanel::updateStyleFields);
+    recall();
     updateDemoFields();
+    updateStyleFields();
+}
+
+void RetrievalPanel::updateStyleFields()
+{
+    const bool cursor = PaginationStyle(m_style->currentData().toInt()) == PaginationStyle::Cursor;
+    m_cursorPath->setEnabled(cursor);
+    m_cursorParam->setEnabled(cursor);
+}
+
+void RetrievalPanel::remember() const
+{
+    // Names of environment variables, never their values: nothing secret is saved.
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("retrieval"));
+    for (const QLineEdit *edit :
+        { m_url, m_itemsPath, m_cursorPath, m_cursorParam, m_headerEnv, m_rate, m_caFile, m_output })
+        settings.setValue(edit->objectName(), edit->text());
+    for (const QSpinBox *box : { m_demoItems, m_demoLatency, m_pageSize, m_concurrency })
+        settings.setValue(box->objectName(), box->value());
+    for (const QComboBox *combo : { m_strategy, m_style })
+        settings.setValue(combo->objectName(), combo->currentData());
+}
+
+void RetrievalPanel::recall()
+{
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("retrieval"));
+    for (QLineEdit *edit :
+        { m_url, m_itemsPath, m_cursorPath, m_cursorParam, m_headerEnv, m_rate, m_caFile, m_output })
+        edit->setText(settings.value(edit->objectName(), edit->text()).toString());
+    for (QSpinBox *box : { m_demoItems, m_demoLatency, m_pageSize, m_concurrency })
+        box->setValue(settings.value(box->objectName(), box->value()).toInt());
+    for (QComboBox *combo : { m_strategy, m_style }) {
+        const int index = combo->findData(settings.value(combo->objectName(), combo->currentData()));
+        if (index >= 0)
+            combo->setCurrentIndex(index);
+    }
 }
 
 void RetrievalPanel::updateDemoFields()
@@ -100,8 +179,9 @@ void RetrievalPanel::updateDemoFields()
     m_demoLatency->setEnabled(demo);
 }
 
-RetrievalSettings RetrievalPanel::settings() const
+RetrievalSettings RetrievalPanel::settings(QString *problem) const
 {
+    QString why;
     RetrievalSettings settings;
     const QString url = m_url->text().trimmed();
     if (!url.isEmpty())
@@ -113,12 +193,65 @@ RetrievalSettings RetrievalPanel::settings() const
     settings.fetch.maxConcurrency = std::max(settings.fetch.maxConcurrency, settings.fetch.concurrency);
     settings.fetch.strategy = FetchStrategy(m_strategy->currentData().toInt());
     settings.outputPath = m_output->text().trimmed();
+    FetchOptions &fetch = settings.fetch;
+    fetch.style = PaginationStyle(m_style->currentData().toInt());
+    const auto pointer = [&why](const QLineEdit *edit, const QString &field) -> std::optional<JsonPointer> {
+        const QString text = edit->text().trimmed();
+        if (text.isEmpty())
+            return std::nullopt;
+        QString error;
+        auto parsed = parseJsonPointer(text, &error);
+        if (!parsed && why.isEmpty())
+            why = QStringLiteral("%1: %2").arg(field, error);
+        return parsed;
+    };
+    fetch.format.items = pointer(m_itemsPath, tr("Items path"));
+    if (fetch.style == PaginationStyle::Cursor) {
+        fetch.format.cursor = pointer(m_cursorPath, tr("Cursor path"));
+        fetch.cursorParam = m_cursorParam->text().trimmed();
+    }
+    if (const QString text = m_headerEnv->text().trimmed(); !text.isEmpty()) {
+        const qsizetype equals = text.indexOf(u'=');
+        const QString name = text.left(equals).trimmed();
+        const QByteArray variable = text.mid(equals + 1).trimmed().toLocal8Bit();
+        QString error;
+        const auto header
+            = equals > 0 && !variable.isEmpty() && qEnvironmentVariableIsSet(variable.constData())
+            ? parseHeaderLine(
+                name + QStringLiteral(": ") + qEnvironmentVariable(variable.constData()), &error)
+            : std::nullopt;
+        if (header) {
+            fetch.headers.append(*header);
+            settings.http.secretHeaders.append(header->first);
+        } else if (why.isEmpty()) {
+            why = equals <= 0 || variable.isEmpty() ? tr("Header from env: write NAME=VAR (the header, and "
+                                                         "the environment variable holding its value)")
+                : !qEnvironmentVariableIsSet(variable.constData())
+                ? tr("Header from env: the environment variable %1 is not set")
+                      .arg(QString::fromLocal8Bit(variable))
+                : tr("Header from env: \"%1\" is not a header name").arg(name);
+        }
+    }
+    if (const QString text = m_rate->text().trimmed(); !text.isEmpty()) {
+        settings.http.maxRequestsPerSecond = std::max(0.0, parseRate(text));
+        if (parseRate(text) <= 0 && why.isEmpty())
+            why = tr("Rate: write requests per second or minute, as 10/s or 600/min");
+    }
+    settings.http.caFile = m_caFile->text().trimmed();
+    if (problem)
+        *problem = why;
     return settings;
 }
 
 QString RetrievalPanel::problem() const
 {
-    return settings().validate();
+    QString why;
+    const RetrievalSettings settings = this->settings(&why);
+    if (why.isEmpty())
+        why = settings.validate();
+    if (why.isEmpty())
+        why = settings.http.validate();
+    return why;
 }
 
 QString RetrievalPanel::title() const
@@ -164,6 +297,7 @@ void RetrievalPanel::requestFetch()
         m_status->setText(why);
         return;
     }
+    remember();
     emit fetchRequested();
 }
 

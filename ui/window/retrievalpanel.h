@@ -28,7 +28,9 @@ class RetrievalPanel : public QWidget
 public:
     explicit RetrievalPanel(QWidget *parent = nullptr);
 
-    RetrievalSettings settings() const;
+    //! The settings as the form says; `problem` receives why a field cannot be read (a pointer, a
+    //! rate, an unset environment variable), or stays empty.
+    RetrievalSettings settings(QString *problem = nullptr) const;
     //! Why the current settings are unusable, or an empty string.
     QString problem() const;
     //! Starts a fresh retrieval with the settings as they are when called; reports progress here.
@@ -52,6 +54,9 @@ public slots:
     void showIdle();
 
 private:
+    void remember() const;
+    void recall();
+    void updateStyleFields();
     void requestFetch();
     void updateDemoFields();
 
@@ -61,6 +66,13 @@ private:
     QSpinBox *m_pageSize;
     QSpinBox *m_concurrency;
     QComboBox *m_strategy;
+    QComboBox *m_style;
+    QLineEdit *m_itemsPath;
+    QLineEdit *m_cursorPath;
+    QLineEdit *m_cursorParam;
+    QLineEdit *m_headerEnv;
+    QLineEdit *m_rate;
+    QLineEdit *m_caFile;
     QLineEdit *m_output;
     QPushButton *m_fetch;
     QProgressBar *m_bar;
