@@ -61,6 +61,16 @@ bool exactlyOnce(QList<qint64> ids, qint64 n)
     return true;
 }
 
+//! Checks that a fetch landed all `items` items exactly once, in whole lines, no page failed.
+void verifyLandedWhole(const FetchSummary &summary, const QString &out, qint64 items)
+{
+    QCOMPARE(summary.progress.pagesFailed, 0);
+    QCOMPARE(summary.progress.items, items);
+    const Landed landed = readLanded(out);
+    QVERIFY(!landed.tornLine);
+    QVERIFY(exactlyOnce(landed.ids, items));
+}
+
 struct Fixture
 {
     DemoServer server;
@@ -173,12 +183,8 @@ private slots:
         options.strategy = FetchStrategy(strategy);
         options.concurrency = concurrency;
         const FetchSummary summary = fetch(options, f.out());
-        QCOMPARE(summary.progress.pagesFailed, 0);
-        QCOMPARE(summary.progress.items, 1234);
+        verifyLandedWhole(summary, f.out(), 1234);
         QCOMPARE(summary.progress.pagesTotal, 25);
-        const Landed landed = readLanded(f.out());
-        QVERIFY(!landed.tornLine);
-        QVERIFY(exactlyOnce(landed.ids, 1234));
         if (FetchStrategy(strategy) == FetchStrategy::Sequential)
             QCOMPARE(summary.progress.peakInFlight, 1);
         if (FetchStrategy(strategy) == FetchStrategy::Unbounded)
@@ -266,12 +272,8 @@ private slots:
         http.caFile = tls ? f.caFile() : QString();
         http.maxAttempts = 12;
         const FetchSummary summary = fetch(options, f.out(), http);
-        QCOMPARE(summary.progress.pagesFailed, 0);
-        QCOMPARE(summary.progress.items, 1234);
+        verifyLandedWhole(summary, f.out(), 1234);
         QCOMPARE(summary.progress.pagesLanded, 25);
-        const Landed landed = readLanded(f.out());
-        QVERIFY(!landed.tornLine);
-        QVERIFY(exactlyOnce(landed.ids, 1234));
         if (!faults.isEmpty())
             QVERIFY(summary.progress.retries > 0);
         const QString expectedKey = DemoServer::Shape(shape) == DemoServer::Shape::Drf

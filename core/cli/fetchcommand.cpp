@@ -194,29 +194,10 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
         line.retrieval.fetch.headers.append(*header);
     }
     for (const QString &text : parser.values(QStringLiteral("header-env"))) {
-        const qsizetype equals = text.indexOf(u'=');
-        const QString name = text.left(equals).trimmed();
-        const QString variable = text.mid(equals + 1).trimmed();
-        if (equals < 0 || name.isEmpty() || variable.isEmpty()) {
-            error = QStringLiteral(
-                "--header-env takes NAME=VAR (the header, and the environment variable holding "
-                "its value), got \"%1\"")
-                        .arg(text);
-            return std::nullopt;
-        }
-        if (!qEnvironmentVariableIsSet(variable.toLocal8Bit().constData())) {
-            error = QStringLiteral("--header-env %1: the environment variable %2 is not set")
-                        .arg(text, variable);
-            return std::nullopt;
-        }
         QString problem;
-        const auto header = parseHeaderLine(
-            name + QStringLiteral(": ") + qEnvironmentVariable(variable.toLocal8Bit().constData()), &problem);
+        const auto header = headerFromEnvironment(text, &problem);
         if (!header) {
-            // Never the value in a message: it is a secret.
-            error = QStringLiteral(
-                "--header-env %1: \"%2\" is not a header name, or the value of %3 has a line break")
-                        .arg(text, name, variable);
+            error = QStringLiteral("--header-env %1: %2").arg(text, problem);
             return std::nullopt;
         }
         line.retrieval.fetch.headers.append(*header);

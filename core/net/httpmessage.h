@@ -31,6 +31,11 @@ HttpHeaders redactedHeaders(const HttpHeaders &headers, const QList<QByteArray> 
 //! Parses "Name: value" (as curl's -H); an error message for anything else.
 std::optional<QPair<QByteArray, QByteArray>> parseHeaderLine(const QString &line, QString *error);
 
+//! "NAME=VAR": header NAME with the value of environment variable VAR (a token kept off command
+//! lines and settings). Errors never contain the value.
+std::optional<QPair<QByteArray, QByteArray>> headerFromEnvironment(
+    const QString &nameAndVariable, QString *error);
+
 struct HttpRequest
 {
     QByteArray method = "GET";

@@ -57,6 +57,33 @@ std::optional<QPair<QByteArray, QByteArray>> parseHeaderLine(const QString &line
     return QPair<QByteArray, QByteArray> { name, value.toUtf8() };
 }
 
+std::optional<QPair<QByteArray, QByteArray>> headerFromEnvironment(
+    const QString &nameAndVariable, QString *error)
+{
+    const qsizetype equals = nameAndVariable.indexOf(u'=');
+    const QString name = nameAndVariable.left(equals).trimmed();
+    const QByteArray variable = nameAndVariable.mid(equals + 1).trimmed().toLocal8Bit();
+    if (equals < 0 || name.isEmpty() || variable.isEmpty()) {
+        *error = QStringLiteral(
+            "write NAME=VAR (the header, and the environment variable holding its value), got "
+            "\"%1\"")
+                     .arg(nameAndVariable);
+        return std::nullopt;
+    }
+    if (!qEnvironmentVariableIsSet(variable.constData())) {
+        *error
+            = QStringLiteral("the environment variable %1 is not set").arg(QString::fromLocal8Bit(variable));
+        return std::nullopt;
+    }
+    QString ignored; // it would quote the value
+    auto header
+        = parseHeaderLine(name + QStringLiteral(": ") + qEnvironmentVariable(variable.constData()), &ignored);
+    if (!header)
+        *error = QStringLiteral("\"%1\" is not a header name, or the value of %2 has a line break")
+                     .arg(name, QString::fromLocal8Bit(variable));
+    return header;
+}
+
 HttpError::HttpError(Kind kind, const QString &message)
     : Error(message)
     , m_kind(kind)

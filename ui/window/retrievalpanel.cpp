@@ -211,25 +211,12 @@ RetrievalSettings RetrievalPanel::settings(QString *problem) const
         fetch.cursorParam = m_cursorParam->text().trimmed();
     }
     if (const QString text = m_headerEnv->text().trimmed(); !text.isEmpty()) {
-        const qsizetype equals = text.indexOf(u'=');
-        const QString name = text.left(equals).trimmed();
-        const QByteArray variable = text.mid(equals + 1).trimmed().toLocal8Bit();
         QString error;
-        const auto header
-            = equals > 0 && !variable.isEmpty() && qEnvironmentVariableIsSet(variable.constData())
-            ? parseHeaderLine(
-                name + QStringLiteral(": ") + qEnvironmentVariable(variable.constData()), &error)
-            : std::nullopt;
-        if (header) {
+        if (const auto header = headerFromEnvironment(text, &error)) {
             fetch.headers.append(*header);
             settings.http.secretHeaders.append(header->first);
         } else if (why.isEmpty()) {
-            why = equals <= 0 || variable.isEmpty() ? tr("Header from env: write NAME=VAR (the header, and "
-                                                         "the environment variable holding its value)")
-                : !qEnvironmentVariableIsSet(variable.constData())
-                ? tr("Header from env: the environment variable %1 is not set")
-                      .arg(QString::fromLocal8Bit(variable))
-                : tr("Header from env: \"%1\" is not a header name").arg(name);
+            why = tr("Header from env: %1").arg(error);
         }
     }
     if (const QString text = m_rate->text().trimmed(); !text.isEmpty()) {
