@@ -206,6 +206,12 @@ void HttpClient::release(HttpConnection *connection, const QUrl &url)
 
 QCoro::Task<HttpResponse> HttpClient::exchangeOnce(HttpRequest request, HttpConnection::Clock clock)
 {
+    ++m_stats.exchangesRunning;
+    struct Running
+    {
+        int &count;
+        ~Running() { --count; }
+    } running { m_stats.exchangesRunning };
     HttpConnection *connection = acquire(request.url, clock);
     const bool reused = connection->exchangeCount() > 0;
     try {

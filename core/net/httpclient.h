@@ -41,6 +41,9 @@ struct HttpClientStatistics
     qint64 connectionsOpened = 0;
     qint64 rateLimitedStarts = 0; //!< requests that waited for the rate limit (--rate, X-RateLimit-*)
     int inFlight = 0;
+    //! Exchanges on the wire, also those whose caller was cancelled: they end in the background
+    //! (the response, or the time-out, comes and is dropped).
+    int exchangesRunning = 0;
     int peakInFlight = 0;
 };
 
