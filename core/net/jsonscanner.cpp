@@ -1,5 +1,7 @@
 #include "net/jsonscanner.h"
 
+#include <algorithm>
+
 namespace Loopscope {
 
 namespace {
@@ -105,10 +107,10 @@ const QList<QByteArray> &JsonPageScan::itemsKeys()
 
 bool JsonPageScan::atPath(const JsonPointer &pointer) const
 {
-    if (pointer.size() != m_path.size())
+    if (static_cast<std::size_t>(pointer.size()) != m_path.size())
         return false;
     for (qsizetype i = 0; i < pointer.size(); ++i) {
-        if (m_path[i] != QByteArrayView(pointer[i]))
+        if (m_path[static_cast<std::size_t>(i)] != QByteArrayView(pointer[i]))
             return false;
     }
     return true;
@@ -250,7 +252,7 @@ bool JsonPageScan::object(int depth)
         skipSpace();
         const QByteArrayView name = m_json.sliced(key.begin, key.end - key.begin);
         const qsizetype valueStart = m_pos;
-        m_path.append(name);
+        m_path.push_back(name);
         if (m_path.size() == 1)
             m_topKeys.append(name.toByteArray());
         if (m_pos < m_json.size() && m_json[m_pos] == '[' && !m_hasItems && atItems(name)) {
@@ -266,7 +268,7 @@ bool JsonPageScan::object(int depth)
             if (!m_values[i] && atPath(m_watched[i]))
                 m_values[i] = Span { valueStart, m_pos };
         }
-        m_path.removeLast();
+        m_path.pop_back();
         skipSpace();
         if (m_pos >= m_json.size())
             return fail("unexpected end of data in an object");
@@ -293,9 +295,9 @@ bool JsonPageScan::array(int depth, bool collectElements)
     for (;;) {
         skipSpace();
         const qsizetype start = m_pos;
-        m_path.append(ArrayElement);
+        m_path.push_back(ArrayElement);
         const bool ok = value(depth, false);
-        m_path.removeLast();
+        m_path.pop_back();
         if (!ok)
             return false;
         if (collectElements)
@@ -395,22 +397,28 @@ bool JsonPageScan::literal(QByteArrayView word)
 
 QByteArray JsonPageScan::compact(Span span) const
 {
-    QByteArray out;
-    out.reserve(span.end - span.begin);
+    const QByteArrayView element = m_json.sliced(span.begin, span.end - span.begin);
+    // Most APIs send compact JSON already: then the element is copied whole, in one go.
+    const bool hasSpace = std::any_of(element.begin(), element.end(), [](char c) { return isSpace(c); });
+    if (!hasSpace)
+        return element.toByteArray();
+    QByteArray out(element.size(), Qt::Uninitialized);
+    char *to = out.data();
     bool inString = false;
-    for (qsizetype i = span.begin; i < span.end; ++i) {
-        const char c = m_json[i];
+    for (qsizetype i = 0; i < element.size(); ++i) {
+        const char c = element[i];
         if (inString) {
-            out += c;
+            *to++ = c;
             if (c == '\\')
-                out += m_json[++i];
+                *to++ = element[++i];
             else if (c == '"')
                 inString = false;
         } else if (!isSpace(c)) {
-            out += c;
+            *to++ = c;
             inString = c == '"';
         }
     }
+    out.truncate(to - out.data());
     return out;
 }
 

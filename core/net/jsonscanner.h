@@ -6,6 +6,7 @@
 #include <QString>
 
 #include <optional>
+#include <vector>
 
 namespace Loopscope {
 
@@ -90,7 +91,7 @@ private:
     std::optional<JsonPointer> m_itemsPointer;
     QList<JsonPointer> m_watched;
     QList<std::optional<Span>> m_values;
-    QList<QByteArrayView> m_path; //!< member names from the top down to where the scan is
+    std::vector<QByteArrayView> m_path; //!< member names from the top down to where the scan is
 };
 
 } // namespace Loopscope
