@@ -204,7 +204,8 @@ void HttpClient::release(HttpConnection *connection, const QUrl &url)
     m_idle[key(url)].append(connection);
 }
 
-QCoro::Task<HttpResponse> HttpClient::exchangeOnce(HttpRequest request, HttpConnection::Clock clock)
+QCoro::Task<HttpResponse> HttpClient::exchangeOnce(
+    HttpRequest request, HttpConnection::Clock clock, std::shared_ptr<QPointer<HttpConnection>> current)
 {
     ++m_stats.exchangesRunning;
     struct Running
@@ -213,6 +214,7 @@ QCoro::Task<HttpResponse> HttpClient::exchangeOnce(HttpRequest request, HttpConn
         ~Running() { --count; }
     } running { m_stats.exchangesRunning };
     HttpConnection *connection = acquire(request.url, clock);
+    *current = connection;
     const bool reused = connection->exchangeCount() > 0;
     try {
         HttpResponse response = co_await connection->exchange(request, m_options.timeout);
@@ -226,6 +228,7 @@ QCoro::Task<HttpResponse> HttpClient::exchangeOnce(HttpRequest request, HttpConn
             throw;
     }
     HttpConnection *fresh = open(request.url, clock);
+    *current = fresh;
     try {
         HttpResponse response = co_await fresh->exchange(request, m_options.timeout);
         release(fresh, request.url);
@@ -291,13 +294,21 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
             const QString label = QStringLiteral("%1 %2").arg(
                 record.method, request.url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority));
             try {
-                response = co_await awaitQt(label, exchangeOnce(request, clock),
-                    ExternalHooks<HttpResponse> { [&record, &scheduler](std::uint32_t id) {
-                                                     record.id = id;
-                                                     scheduler.trace().recordIo(record);
-                                                 },
-                        describeResponse },
-                    line);
+                // Cancelled meanwhile: the connection is closed at once, not left to finish unseen.
+                // (Hooks and operation are locals: GCC 12 mishandles braced temporaries in co_await.)
+                const auto current = std::make_shared<QPointer<HttpConnection>>();
+                ExternalHooks<HttpResponse> hooks;
+                hooks.submitted = [&record, &scheduler](std::uint32_t id) {
+                    record.id = id;
+                    scheduler.trace().recordIo(record);
+                };
+                hooks.describe = describeResponse;
+                hooks.abandoned = [current] {
+                    if (*current)
+                        (*current)->cancelExchange();
+                };
+                QCoro::Task<HttpResponse> operation = exchangeOnce(request, clock, current);
+                response = co_await awaitQt(label, std::move(operation), std::move(hooks), line);
             } catch (const HttpError &error) {
                 failure = std::current_exception();
                 retryable = error.isRetryable();

@@ -8,8 +8,10 @@
 
 #include <QHash>
 #include <QObject>
+#include <QPointer>
 
 #include <chrono>
+#include <memory>
 #include <random>
 
 namespace Loopscope {
@@ -83,7 +85,10 @@ public:
     int idleConnectionCount() const;
 
 private:
-    QCoro::Task<HttpResponse> exchangeOnce(HttpRequest request, HttpConnection::Clock clock);
+    //! One attempt on a pooled connection; `current` names the connection in use, so that a
+    //! cancelled caller can close it.
+    QCoro::Task<HttpResponse> exchangeOnce(
+        HttpRequest request, HttpConnection::Clock clock, std::shared_ptr<QPointer<HttpConnection>> current);
     HttpConnection *acquire(const QUrl &url, const HttpConnection::Clock &clock);
     HttpConnection *open(const QUrl &url, const HttpConnection::Clock &clock);
     void release(HttpConnection *connection, const QUrl &url);

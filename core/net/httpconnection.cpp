@@ -79,6 +79,17 @@ void HttpConnection::close()
     m_socket->abort();
 }
 
+void HttpConnection::cancelExchange()
+{
+    if (!m_busy)
+        return;
+    m_cancelled = true;
+    m_socket->abort();
+    if (!m_ended)
+        endExchange();
+    emit connectEnded(); // if it was still connecting
+}
+
 QByteArray HttpConnection::serialize(const HttpRequest &request)
 {
     QByteArray bytes;
@@ -113,6 +124,7 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(HttpRequest request, std::chr
         throw HttpError(
             HttpError::Kind::Usage, QStringLiteral("connection %1 is already busy").arg(endpoint()));
     m_busy = true;
+    m_cancelled = false;
     struct BusyReset
     {
         HttpConnection *connection;
@@ -131,6 +143,8 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(HttpRequest request, std::chr
             m_socket->connectToHost(m_host, m_port);
         if (!isOpen() && m_socket->state() != QAbstractSocket::UnconnectedState)
             co_await qCoro(this, &HttpConnection::connectEnded, timeout);
+        if (m_cancelled)
+            throw HttpError(HttpError::Kind::Usage, QStringLiteral("%1: cancelled").arg(endpoint()));
         if (!isOpen()) {
             const bool timedOut = m_socket->error() == QAbstractSocket::UnknownSocketError;
             const bool connected = m_socket->state() == QAbstractSocket::ConnectedState;
@@ -160,6 +174,8 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(HttpRequest request, std::chr
         readAvailable();
     if (!m_ended) {
         const auto ended = co_await qCoro(this, &HttpConnection::exchangeEnded, timeout);
+        if (m_cancelled)
+            throw HttpError(HttpError::Kind::Usage, QStringLiteral("%1: cancelled").arg(endpoint()));
         if (!ended.has_value() && !m_ended) {
             m_socket->abort();
             throw HttpError(HttpError::Kind::Timeout,

@@ -45,6 +45,9 @@ public:
 
     QCoro::Task<HttpResponse> exchange(HttpRequest request, std::chrono::milliseconds timeout);
     void close();
+    //! Ends the exchange under way (its caller was cancelled): the connection is closed and the
+    //! exchange throws as soon as it resumes.
+    void cancelExchange();
 
     static QByteArray serialize(const HttpRequest &request);
 
@@ -71,6 +74,7 @@ private:
     int m_exchanges = 0;
     bool m_busy = false;
     bool m_ended = false;
+    bool m_cancelled = false;
 };
 
 } // namespace Loopscope

@@ -29,6 +29,7 @@ struct ExternalSlot
     std::optional<ExternalValue<T>> value;
     std::exception_ptr error;
     std::function<QString(const ExternalValue<T> &)> describe;
+    std::function<void()> abandoned; //!< called when the waiting task goes away (cancelled) first
 
     void finish(const QString &outcome, bool failed)
     {
@@ -42,6 +43,8 @@ struct ExternalSlot
         auto *slot = static_cast<ExternalSlot *>(node.owner);
         slot->node = nullptr;
         detail::SchedulerBackend(*slot->scheduler).endExternal();
+        if (slot->abandoned)
+            slot->abandoned(); // the operation may stop early: nobody waits for its result
     }
 };
 
@@ -72,13 +75,14 @@ struct ExternalAwaiter : ParkingAwaiter
 
     ExternalAwaiter(QString l, QCoro::Task<T> op, std::uint16_t line,
         std::function<void(std::uint32_t)> onSubmitted = {},
-        std::function<QString(const ExternalValue<T> &)> describe = {})
+        std::function<QString(const ExternalValue<T> &)> describe = {}, std::function<void()> abandoned = {})
         : label(std::move(l))
         , operation(std::move(op))
         , submitted(std::move(onSubmitted))
     {
         node.line = line;
         slot->describe = std::move(describe);
+        slot->abandoned = std::move(abandoned);
     }
 
     template<typename P>
@@ -117,6 +121,8 @@ struct ExternalHooks
 {
     std::function<void(std::uint32_t ioId)> submitted;
     std::function<QString(const detail::ExternalValue<T> &)> describe;
+    //! The awaiting task was cancelled: the operation may stop (close its connection...).
+    std::function<void()> abandoned;
 };
 
 /*!
@@ -128,8 +134,8 @@ template<typename T>
 detail::ExternalAwaiter<T> awaitQt(
     const QString &label, QCoro::Task<T> operation, ExternalHooks<T> hooks = {}, SourceLine line = {})
 {
-    return detail::ExternalAwaiter<T>(
-        label, std::move(operation), line.value(), std::move(hooks.submitted), std::move(hooks.describe));
+    return detail::ExternalAwaiter<T>(label, std::move(operation), line.value(), std::move(hooks.submitted),
+        std::move(hooks.describe), std::move(hooks.abandoned));
 }
 
 //! Awaits the next emission of a Qt signal through the scheduler.
