@@ -156,9 +156,9 @@ Task<FetchSummary> Connector::run()
     m_progress.pagesLanded = m_zone.resumedPages();
     m_progress.items = m_zone.itemsLanded();
     if (m_options.style == PaginationStyle::Offset || m_options.style == PaginationStyle::Page)
-        co_await fetchOffsetPages();
+        co_await fetchOffsetPages().named(QStringLiteral("numbered pages"));
     else
-        co_await fetchNextLinkPages();
+        co_await fetchNextLinkPages().named(QStringLiteral("linked pages"));
     notePageDone();
     FetchSummary summary;
     summary.progress = m_progress;
