@@ -436,6 +436,27 @@ private slots:
             QVERIFY(shares[i].totalNs() > 0);
             QVERIFY(shares[i].runningNs + shares[i].waitingIoNs + shares[i].idleNs > 0);
         }
+        // Kept up to date a few events at a time, the accounting agrees with the whole trace read
+        // at once at every point.
+        Trace growing;
+        growing.copyRecordsFrom(played.trace());
+        LoopAccounting accounting;
+        const auto sameShares = [](const std::vector<LoopShare> &a, const std::vector<LoopShare> &b) {
+            return a.size() == b.size()
+                && std::equal(a.begin(), a.end(), b.begin(), [](const LoopShare &x, const LoopShare &y) {
+                       return x.thread == y.thread && x.runningNs == y.runningNs
+                           && x.waitingIoNs == y.waitingIoNs && x.idleNs == y.idleNs && x.ownNs == y.ownNs;
+                   });
+        };
+        for (qsizetype i = 0; i < played.trace().size(); ++i) {
+            growing.appendEvent(played.trace().at(i));
+            if (i % 7 == 0 || i + 1 == played.trace().size()) {
+                accounting.update(growing);
+                QVERIFY2(
+                    sameShares(accounting.shares(), loopShares(growing)), qPrintable(QString::number(i)));
+            }
+        }
+        QVERIFY(sameShares(accounting.shares(), shares));
     }
 
     void aLiveSessionFindsWhatTheWholeTraceHas()

@@ -198,25 +198,63 @@ TaskLatency taskLatency(const TaskSummary &task)
     return latency;
 }
 
-std::vector<LoopShare> loopShares(const Trace &trace)
+struct LoopAccounting::State
 {
     std::vector<LoopClock> loops;
-    for (qsizetype i = 0; i < trace.size(); ++i) {
+    SeqNo nextSeq = 0;
+    std::int64_t endNs = 0;
+};
+
+LoopAccounting::LoopAccounting()
+    : m_state(std::make_unique<State>())
+{ }
+
+LoopAccounting::~LoopAccounting() = default;
+
+void LoopAccounting::reset()
+{
+    *m_state = State {};
+}
+
+SeqNo LoopAccounting::nextSeq() const
+{
+    return m_state->nextSeq;
+}
+
+void LoopAccounting::update(const Trace &trace)
+{
+    State &s = *m_state;
+    const qsizetype from = s.nextSeq < trace.firstSeq() ? 0 : trace.indexOfSeq(s.nextSeq);
+    if (from < 0)
+        return; // nothing new
+    std::vector<LoopClock> &loops = s.loops;
+    for (qsizetype i = from; i < trace.size(); ++i) {
         const TraceEvent e = trace.at(i);
-        if (e.thread >= loops.size()) {
-            loops.resize(static_cast<std::size_t>(e.thread) + 1);
-            for (std::size_t lane = 0; lane < loops.size(); ++lane)
-                loops[lane].share.thread = static_cast<std::uint8_t>(lane);
+        while (e.thread >= loops.size()) {
+            loops.emplace_back();
+            loops.back().share.thread = static_cast<std::uint8_t>(loops.size() - 1);
         }
         loops[e.thread].take(e);
+        s.endNs = e.timeNs;
     }
-    const std::int64_t endNs = trace.isEmpty() ? 0 : trace.last().timeNs;
+    s.nextSeq = trace.nextSeq();
+}
+
+std::vector<LoopShare> LoopAccounting::shares() const
+{
     std::vector<LoopShare> shares;
-    for (LoopClock &loop : loops) {
+    for (LoopClock loop : m_state->loops) { // a copy: what is still open is closed at the end so far
         if (loop.active || loop.spanNs > 0)
-            shares.push_back(loop.finish(endNs));
+            shares.push_back(loop.finish(m_state->endNs));
     }
     return shares;
+}
+
+std::vector<LoopShare> loopShares(const Trace &trace)
+{
+    LoopAccounting accounting;
+    accounting.update(trace);
+    return accounting.shares();
 }
 
 QString formatLoopShare(const LoopShare &share)

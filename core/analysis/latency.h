@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace Loopscope {
@@ -65,7 +66,33 @@ struct LoopShare
     std::int64_t totalNs() const { return runningNs + waitingIoNs + idleNs + ownNs; }
 };
 
-//! Each loop's share of time (one per thread lane seen, in lane order), over the whole trace.
+/*!
+ * Where each loop's time went, kept up to date as a trace grows: update() reads only the events
+ * appended since the previous call (a live run's details pane asks at every step).
+ */
+class LoopAccounting
+{
+public:
+    LoopAccounting();
+    ~LoopAccounting();
+    LoopAccounting(const LoopAccounting &) = delete;
+    LoopAccounting &operator=(const LoopAccounting &) = delete;
+
+    //! Forgets everything (for another trace, or a cleared one).
+    void reset();
+    //! Consumes the events of `trace` it has not seen.
+    void update(const Trace &trace);
+    //! The first sequence number not consumed yet.
+    SeqNo nextSeq() const;
+    //! Each loop's share so far (one per thread lane seen, in lane order).
+    std::vector<LoopShare> shares() const;
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
+
+//! Each loop's share of time over the whole trace (LoopAccounting, once).
 std::vector<LoopShare> loopShares(const Trace &trace);
 
 //! "running tasks 40.1%, waiting for I/O 50.2%, idle 8.0%, its own work 1.7%".

@@ -118,6 +118,8 @@ bool JsonPageScan::atPath(const JsonPointer &pointer) const
 
 bool JsonPageScan::atItems(QByteArrayView name) const
 {
+    if (!m_collectItems)
+        return false;
     if (m_itemsPointer)
         return atPath(*m_itemsPointer);
     return m_path.size() == 1 && !m_hasItems && itemsKeys().contains(name);
@@ -156,7 +158,7 @@ std::optional<bool> JsonPageScan::boolean(Span span) const
 std::optional<JsonPageScan::Span> JsonPageScan::find(Span span, const JsonPointer &pointer) const
 {
     JsonPageScan inner;
-    inner.setItemsPointer(JsonPointer { QByteArray("\0none", 5) }); // no items wanted
+    inner.setCollectItems(false);
     inner.setWatched({ pointer });
     if (!inner.scan(m_json.sliced(span.begin, span.end - span.begin)))
         return std::nullopt;
@@ -194,7 +196,7 @@ bool JsonPageScan::scan(QByteArrayView json)
         return fail("empty document");
     m_topIsArray = m_json[m_pos] == '[';
     // A top-level array is the items unless a pointer says they are elsewhere.
-    const bool topItems = m_topIsArray && (!m_itemsPointer || m_itemsPointer->isEmpty());
+    const bool topItems = m_collectItems && m_topIsArray && (!m_itemsPointer || m_itemsPointer->isEmpty());
     const bool ok = m_topIsArray ? array(0, topItems) : value(0, false);
     if (!ok)
         return false;
@@ -265,7 +267,7 @@ bool JsonPageScan::object(int depth)
             return false;
         }
         for (qsizetype i = 0; i < m_watched.size(); ++i) {
-            if (!m_values[i] && atPath(m_watched[i]))
+            if (!m_values[i] && m_watched[i] && atPath(*m_watched[i]))
                 m_values[i] = Span { valueStart, m_pos };
         }
         m_path.pop_back();

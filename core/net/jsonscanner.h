@@ -42,8 +42,10 @@ public:
     static const QList<QByteArray> &itemsKeys();
 
     void setItemsPointer(std::optional<JsonPointer> pointer) { m_itemsPointer = std::move(pointer); }
-    //! Values to find; after scan(), value(i) is where watched[i] is (if it is in the document).
-    void setWatched(QList<JsonPointer> watched) { m_watched = std::move(watched); }
+    //! Whether to look for items at all (false: only the watched values are wanted).
+    void setCollectItems(bool collect) { m_collectItems = collect; }
+    //! Values to find; after scan(), value(i) is where watched[i] is (if it is set and in the document).
+    void setWatched(QList<std::optional<JsonPointer>> watched) { m_watched = std::move(watched); }
 
     //! Validates `json` and records the spans; false with a message (byte offset included) if invalid.
     bool scan(QByteArrayView json);
@@ -89,7 +91,8 @@ private:
     QByteArray m_itemsKey;
     QList<QByteArray> m_topKeys;
     std::optional<JsonPointer> m_itemsPointer;
-    QList<JsonPointer> m_watched;
+    QList<std::optional<JsonPointer>> m_watched;
+    bool m_collectItems = true;
     QList<std::optional<Span>> m_values;
     std::vector<QByteArrayView> m_path; //!< member names from the top down to where the scan is
 };

@@ -61,10 +61,7 @@ std::optional<Page> parsePage(const HttpResponse &response, const PageFormat &fo
     enum Watched { Total, Next, Cursor, HasMore };
     JsonPageScan scan;
     scan.setItemsPointer(format.items);
-    // Unset pointers watch a path no document has (a NUL name).
-    const JsonPointer nowhere { QByteArray("\0", 1) };
-    scan.setWatched(
-        { format.total, format.next, format.cursor.value_or(nowhere), format.hasMore.value_or(nowhere) });
+    scan.setWatched({ format.total, format.next, format.cursor, format.hasMore });
     if (!scan.scan(response.body)) {
         *error = scan.error();
         return std::nullopt;

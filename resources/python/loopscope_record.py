@@ -628,13 +628,7 @@ def install(recorder):
             tid = timed_callbacks.pop(self, 0) if timed_callbacks else 0
             recorder.callback_run(self, tid or recorder.callback_task(label), handle_run)
         else:
-            # asyncio's own callbacks (a gather's bookkeeping, a future's result): run as Handle._run does.
-            try:
-                self._context.run(callback, *self._args)
-            except (SystemExit, KeyboardInterrupt):
-                raise
-            except BaseException as error:
-                _report_callback_error(self, error)
+            handle_run(self)  # asyncio's own callbacks (a gather's bookkeeping, a future's result)
         if len(queue) >= flush_at:
             recorder.flush()
 

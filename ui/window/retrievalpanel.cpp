@@ -220,8 +220,9 @@ RetrievalSettings RetrievalPanel::settings(QString *problem) const
         }
     }
     if (const QString text = m_rate->text().trimmed(); !text.isEmpty()) {
-        settings.http.maxRequestsPerSecond = std::max(0.0, parseRate(text));
-        if (parseRate(text) <= 0 && why.isEmpty())
+        const double rate = parseRate(text);
+        settings.http.maxRequestsPerSecond = std::max(0.0, rate);
+        if (rate <= 0 && why.isEmpty())
             why = tr("Rate: write requests per second or minute, as 10/s or 600/min");
     }
     settings.http.caFile = m_caFile->text().trimmed();
