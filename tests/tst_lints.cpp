@@ -424,6 +424,21 @@ private slots:
             QStringLiteral("running tasks 17.1%, waiting for I/O 57.1%, idle 25.7%, its own work 0.0%"));
         // A task still running has no whole step yet; an empty trace has no loop.
         QVERIFY(loopShares(Trace()).empty());
+        // A loop that does not announce its waits (a run the window drives) waited until what
+        // woke it: without its loop_waiting events the read's 200 ms are still a wait for I/O;
+        // the 90 ms before "b" started, which no completion ended, are the loop's own.
+        Trace unannounced;
+        unannounced.copyRecordsFrom(s.trace());
+        for (qsizetype i = 0; i < s.trace().size(); ++i) {
+            if (s.trace().at(i).kind != EventKind::LoopWaiting)
+                unannounced.appendEvent(s.trace().at(i));
+        }
+        const std::vector<LoopShare> inferred = loopShares(unannounced);
+        QCOMPARE(inferred.size(), 1u);
+        QCOMPARE(inferred[0].runningNs, 60 * Ms);
+        QCOMPARE(inferred[0].idleNs, 0);
+        QCOMPARE(inferred[0].waitingIoNs, 200 * Ms);
+        QCOMPARE(inferred[0].ownNs, 90 * Ms);
     }
 
     void loopsOnSeveralThreadsEachHaveTheirShare()

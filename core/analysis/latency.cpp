@@ -44,6 +44,7 @@ struct LoopClock
     bool waitingForIo = false;
     std::int64_t waitSinceNs = 0;
     std::int64_t ioInFlight = 0;
+    std::int64_t lastNs = 0;
 
     void endWait(std::int64_t ns)
     {
@@ -51,6 +52,16 @@ struct LoopClock
             return;
         (waitingForIo ? share.waitingIoNs : share.idleNs) += ns - waitSinceNs;
         waiting = false;
+    }
+
+    //! A loop that does not say when it waits (a run the window drives) waited all the time
+    //! between its last event and an I/O completion or a timer: what woke it.
+    void noteUnannouncedWait(const TraceEvent &e)
+    {
+        const bool wake = e.kind == EventKind::IoCompleted || e.kind == EventKind::IoFailed
+            || e.kind == EventKind::TimerFired;
+        if (wake && runner == NoTask && e.timeNs > lastNs)
+            (ioInFlight > 0 ? share.waitingIoNs : share.idleNs) += e.timeNs - lastNs;
     }
 
     void endStep(std::int64_t ns)
@@ -66,8 +77,13 @@ struct LoopClock
         if (!active) {
             active = true;
             activeSinceNs = e.timeNs;
+            lastNs = e.timeNs;
         }
-        endWait(e.timeNs);
+        if (waiting)
+            endWait(e.timeNs);
+        else
+            noteUnannouncedWait(e);
+        lastNs = e.timeNs;
         switch (e.kind) {
         case EventKind::TaskStarted:
         case EventKind::TaskResumed:
