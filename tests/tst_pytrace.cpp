@@ -861,10 +861,13 @@ private slots:
         VERIFY_EMPTY(listsDiffer(
             events("t2"), child("t2", 5, "0.01", failSleep, "task_failed [ValueError: t2 failed]")));
         VERIFY_EMPTY(listsDiffer(events("t3"), child("t3", 6, "1", workSleep, "task_cancelled", false)));
-        // The group's children end in this order: the failure first, then the two it cancels.
-        VERIFY_EMPTY(notInOrder(briefs(trace),
-            { "t2: task_failed [ValueError: t2 failed]", "t1: task_cancelled", "t3: task_cancelled",
-                "main 1: task_suspended task [TaskGroup (2)] @" + QString::number(groupLine) }));
+        // The failure ends first, then the two it cancels (in the order of the group's set of
+        // tasks, which CPython does not fix), then main waits for the rest of the group.
+        for (const char *cancelled : { "t1: task_cancelled", "t3: task_cancelled" }) {
+            VERIFY_EMPTY(notInOrder(briefs(trace),
+                { "t2: task_failed [ValueError: t2 failed]", cancelled,
+                    "main 1: task_suspended task [TaskGroup (2)] @" + QString::number(groupLine) }));
+        }
 
         // Children print once woken; main after gather, and after the group's second wait.
         const std::map<QString, std::pair<QString, int>> printers { { "g1", { "work 2", 2 } },

@@ -33,6 +33,12 @@ public:
         m_bytes.append(text);
         return *this;
     }
+    StreamWriter &info(const QByteArray &json)
+    {
+        record(202, 0, 0, 0, static_cast<std::uint32_t>(json.size()), 0, 0);
+        m_bytes.append(json);
+        return *this;
+    }
     StreamWriter &task(std::uint32_t id, std::uint32_t parent, std::uint32_t name, std::int64_t number = 0)
     {
         return record(201, 0, 0, id, parent, name, number);
@@ -42,6 +48,20 @@ public:
     {
         return record(static_cast<std::uint8_t>(kind), static_cast<std::uint8_t>(wait), line, task, other,
             detail, time);
+    }
+    //! A whole step in one record (kind 203): started or resumed, then a yield at `line` or a return.
+    StreamWriter &step(std::uint32_t task, bool resumed, bool returned, std::uint16_t line,
+        std::int64_t start, std::int64_t end, std::uint8_t lane = 0)
+    {
+        char record[24];
+        record[0] = static_cast<char>(203);
+        record[1] = static_cast<char>((lane << 3) | (resumed ? 1 : 0) | (returned ? 2 : 0));
+        std::memcpy(record + 2, &line, 2);
+        std::memcpy(record + 4, &task, 4);
+        std::memcpy(record + 8, &start, 8);
+        std::memcpy(record + 16, &end, 8);
+        m_bytes.append(record, 24);
+        return *this;
     }
     const QByteArray &bytes() const { return m_bytes; }
 
@@ -156,6 +176,71 @@ private slots:
         QCOMPARE(trace.at(2).line, 0);
     }
 
+    void aStepRecordIsItsStartAndItsEnd()
+    {
+        // The recorder's hot path sends a step that yields or returns None as one record.
+        StreamWriter w;
+        w.label(1, "worker").task(1, 0, 1, 3).event(EventKind::TaskCreated, 1, 0, 1, 0, WaitKind::Other, 100);
+        w.event(EventKind::LoopStarted, 0, 0, 0, 0, WaitKind::Other, 150);
+        w.step(1, false, false, 4, 200, 260)
+            .step(1, true, false, 4, 300, 330)
+            .step(1, true, true, 0, 400, 420);
+        Trace trace;
+        RecorderStreamReader reader(trace);
+        QVERIFY2(reader.feed(w.bytes()), qPrintable(reader.error()));
+        QVERIFY(reader.finish());
+        QCOMPARE(trace.size(), 8);
+        QCOMPARE(reader.eventCount(), 8);
+        const std::vector<std::pair<EventKind, std::int64_t>> expected { { EventKind::TaskCreated, 100 },
+            { EventKind::LoopStarted, 150 }, { EventKind::TaskStarted, 200 },
+            { EventKind::TaskSuspended, 260 }, { EventKind::TaskResumed, 300 },
+            { EventKind::TaskSuspended, 330 }, { EventKind::TaskResumed, 400 },
+            { EventKind::TaskReturned, 420 } };
+        for (int i = 0; i < trace.size(); ++i) {
+            QCOMPARE(trace.at(i).kind, expected[i].first);
+            QCOMPARE(trace.at(i).timeNs, expected[i].second);
+            QCOMPARE(trace.at(i).task, i == 1 ? NoTask : 1u);
+        }
+        const TraceEvent yielded = trace.at(3);
+        QCOMPARE(yielded.wait(), WaitKind::Yield);
+        QCOMPARE(yielded.line, 4);
+        QCOMPARE(trace.labels().text(yielded.detail), QStringLiteral("sleep(0)"));
+        // A resumption ends the yield before it, as a bare one does.
+        QCOMPARE(trace.at(4).wait(), WaitKind::Yield);
+        QCOMPARE(trace.at(4).line, 4);
+        QCOMPARE(trace.at(7).detail, NoLabel);
+        QCOMPARE(trace.at(7).line, 0);
+    }
+
+    void timesCountFromTheProgramsOrigin()
+    {
+        // The recorder sends its clock as it reads it; INFO says when the recording began.
+        StreamWriter w;
+        w.info(R"({"program": "p.py --n 2", "script": "/tmp/p.py", "python": "3.11.2", "pid": 42,
+                   "origin_ns": 5000000000000})");
+        w.label(1, "main")
+            .task(1, 0, 1, 1)
+            .event(EventKind::TaskCreated, 1, 0, 1, 0, WaitKind::Other, 5000000000100);
+        w.step(1, false, true, 0, 5000000000200, 5000000000250);
+        Trace trace;
+        RecorderStreamReader reader(trace);
+        QVERIFY2(reader.feed(w.bytes()), qPrintable(reader.error()));
+        QCOMPARE(reader.info().program, QStringLiteral("p.py --n 2"));
+        QCOMPARE(reader.info().pid, 42);
+        QCOMPARE(reader.info().originNs, 5000000000000);
+        QCOMPARE(trace.size(), 3);
+        QCOMPARE(trace.at(0).timeNs, 100);
+        QCOMPARE(trace.at(1).timeNs, 200);
+        QCOMPARE(trace.at(2).timeNs, 250);
+        // An event from before the origin is a broken stream.
+        QVERIFY(!reader.feed(StreamWriter()
+                                 .event(EventKind::LoopStarted, 0, 0, 0, 0, WaitKind::Other, 4)
+                                 .bytes()
+                                 .mid(RecorderStreamReader::Magic.size())));
+        QVERIFY2(reader.error().contains(QStringLiteral("before the recording began")),
+            qPrintable(reader.error()));
+    }
+
     void aRenamedTaskKeepsItsIdAndTakesItsNewName()
     {
         // asyncio.create_task(coro, name="fetch") names the task after creating it.
@@ -204,6 +289,14 @@ private slots:
         QTest::newRow("timer ids skip")
             << StreamWriter().label(1, "a").task(1, 0, 1).event(EventKind::TimerArmed, 1, 7, 10).bytes()
             << "I/O or timer id 7 out of order" << 0;
+        QTest::newRow("step of a task never declared")
+            << StreamWriter().step(2, false, false, 1, 10, 20).bytes() << "task 2, which was never declared"
+            << 0;
+        QTest::newRow("step of no task")
+            << StreamWriter().step(0, false, false, 1, 10, 20).bytes() << "a step of no task" << 0;
+        QTest::newRow("step ending before the start")
+            << StreamWriter().label(1, "a").task(1, 0, 1).step(1, false, true, 0, 10, -20).bytes()
+            << "before the recording began" << 1;
         QTest::newRow("time before the start")
             << StreamWriter().event(EventKind::LoopStarted, 0, 0, 0, 0, WaitKind::Other, -5).bytes()
             << "before the recording began" << 0;

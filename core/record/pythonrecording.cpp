@@ -153,6 +153,12 @@ void PythonRecording::stop()
     m_killTimer.start(3000);
 }
 
+void PythonRecording::readArrived()
+{
+    if (m_socket && m_socket->state() == QLocalSocket::ConnectedState)
+        m_socket->waitForReadyRead(0);
+}
+
 void PythonRecording::waitForMore(int ms)
 {
     if (m_done)

@@ -50,6 +50,8 @@ public:
     void stop();
     //! Runs the calling thread's event loop until the recording grows or is done, at most `ms`.
     void waitForMore(int ms);
+    //! Takes in what the program has sent so far, without waiting.
+    void readArrived();
 
 signals:
     //! Events arrived (the trace has grown).

@@ -9,7 +9,11 @@ namespace Loopscope {
 namespace {
 
 // Records that declare what events refer to (beyond Loopscope's event kinds).
-enum class Declaration : std::uint8_t { Label = 200, Task = 201, Info = 202 };
+enum class Declaration : std::uint8_t { Label = 200, Task = 201, Info = 202, Step = 203 };
+
+// The flags of a Step record, beside its thread lane (bits 3 to 7).
+constexpr std::uint8_t StepResumed = 1;
+constexpr std::uint8_t StepReturned = 2;
 
 template<typename T>
 T readLittleEndian(const unsigned char *at)
@@ -100,6 +104,10 @@ bool RecorderStreamReader::readRecord(const char *at, qsizetype available, qsize
         used = RecordBytes;
         return readEvent(record);
     }
+    if (static_cast<Declaration>(kind) == Declaration::Step) {
+        used = RecordBytes;
+        return readStep(record);
+    }
     const auto task = readLittleEndian<std::uint32_t>(record + 4);
     const auto other = readLittleEndian<std::uint32_t>(record + 8);
     const auto detail = readLittleEndian<std::uint32_t>(record + 12);
@@ -122,6 +130,7 @@ bool RecorderStreamReader::readRecord(const char *at, qsizetype available, qsize
             m_info.script = info.value(QStringLiteral("script")).toString();
             m_info.python = info.value(QStringLiteral("python")).toString();
             m_info.pid = info.value(QStringLiteral("pid")).toInteger();
+            m_info.originNs = info.value(QStringLiteral("origin_ns")).toInteger();
             return true;
         }
         if (detail != m_labels.size())
@@ -130,6 +139,8 @@ bool RecorderStreamReader::readRecord(const char *at, qsizetype available, qsize
         m_labels.push_back(m_trace.intern(text));
         return true;
     }
+    case Declaration::Step:
+        break; // read above: it has a layout of its own
     case Declaration::Task: {
         used = RecordBytes;
         if (task == NoTask || task > MaxTasks || task > m_tasks.size() + 1)
@@ -177,7 +188,48 @@ bool RecorderStreamReader::readEvent(const unsigned char *record)
     event.task = readLittleEndian<std::uint32_t>(record + 4);
     event.other = readLittleEndian<std::uint32_t>(record + 8);
     event.detail = readLittleEndian<std::uint32_t>(record + 12);
-    event.timeNs = readLittleEndian<std::int64_t>(record + 16);
+    event.timeNs = readLittleEndian<std::int64_t>(record + 16) - m_info.originNs;
+    if (eventKindHasLabel(event.kind)) {
+        bool ok = true;
+        event.detail = label(event.detail, ok);
+        if (!ok)
+            return false;
+    }
+    return acceptEvent(event);
+}
+
+bool RecorderStreamReader::readStep(const unsigned char *record)
+{
+    const std::uint8_t flags = record[1];
+    StoredEvent start {};
+    start.kind = (flags & StepResumed) ? EventKind::TaskResumed : EventKind::TaskStarted;
+    start.thread = flags >> 3;
+    start.task = readLittleEndian<std::uint32_t>(record + 4);
+    start.timeNs = readLittleEndian<std::int64_t>(record + 8) - m_info.originNs;
+    if (start.task == NoTask)
+        return fail(QStringLiteral("a step of no task"));
+    if (!acceptEvent(start))
+        return false;
+    StoredEvent end {};
+    end.thread = start.thread;
+    end.task = start.task;
+    end.timeNs = readLittleEndian<std::int64_t>(record + 16) - m_info.originNs;
+    if (flags & StepReturned) {
+        end.kind = EventKind::TaskReturned;
+        end.detail = NoLabel;
+    } else {
+        if (m_yieldLabel == NoLabel)
+            m_yieldLabel = m_trace.intern(QStringLiteral("sleep(0)"));
+        end.kind = EventKind::TaskSuspended;
+        end.waitCode = static_cast<std::uint8_t>(WaitKind::Yield);
+        end.line = readLittleEndian<std::uint16_t>(record + 2);
+        end.detail = m_yieldLabel;
+    }
+    return acceptEvent(end);
+}
+
+bool RecorderStreamReader::acceptEvent(StoredEvent event)
+{
     const auto declared
         = [this](TaskId id) { return id == NoTask || (id <= m_tasks.size() && m_tasks[id - 1]); };
     if (!declared(event.task))
@@ -190,12 +242,6 @@ bool RecorderStreamReader::readEvent(const unsigned char *record)
         if (event.other == 0 || event.other > seen + 1)
             return fail(QStringLiteral("I/O or timer id %1 out of order").arg(event.other));
         seen = std::max(seen, event.other);
-    }
-    if (eventKindHasLabel(event.kind)) {
-        bool ok = true;
-        event.detail = label(event.detail, ok);
-        if (!ok)
-            return false;
     }
     if (event.timeNs < 0)
         return fail(QStringLiteral("an event before the recording began (time %1 ns)").arg(event.timeNs));

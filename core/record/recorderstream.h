@@ -15,12 +15,14 @@ struct RecordedProgramInfo
     QString script;  //!< absolute path of the program's main file (empty for -m)
     QString python;  //!< "3.11.2"
     qint64 pid = 0;
+    qint64 originNs = 0; //!< the program's clock when the recording began: events' time 0
 };
 
 /*!
  * Reads the stream of a program recorder (resources/python/loopscope_record.py documents it):
- * "LOOPSCOPE-PY 1\n", then 24-byte records: events in Loopscope's event model, and the labels,
- * task names and program information they refer to. Bytes arrive in any pieces (feed()); every
+ * "LOOPSCOPE-PY 1\n", then 24-byte records: events in Loopscope's event model, whole steps of the
+ * common shapes (a yield to the loop, a return of None), and the labels, task names and program
+ * information they refer to. Bytes arrive in any pieces (feed()); every
  * whole record is appended to the trace at once. A bare resumption (the recorder keeps its hot
  * path short) gets the wait, id, label and line of the task's last suspension, as Loopscope's own
  * scheduler records them.
@@ -57,6 +59,9 @@ private:
     //! Reads the record at `at` (whole, with any text it carries); false with an error when bad.
     bool readRecord(const char *at, qsizetype available, qsizetype &used);
     bool readEvent(const unsigned char *record);
+    //! A whole step in one record: its start, and its yield to the loop or its return.
+    bool readStep(const unsigned char *record);
+    bool acceptEvent(StoredEvent event);
     LabelId label(std::uint32_t streamId, bool &ok);
 
     Trace &m_trace;
@@ -65,6 +70,7 @@ private:
     QString m_error;
     RecordedProgramInfo m_info;
     std::vector<LabelId> m_labels { NoLabel }; //!< stream label id -> trace label id
+    LabelId m_yieldLabel = NoLabel;            //!< "sleep(0)", for the steps that yield
     std::vector<bool> m_tasks;                 //!< declared task ids
     struct Suspension
     {

@@ -18,6 +18,19 @@ RecordingRun::RecordingRun(PythonCommand command)
 
 RecordingRun::~RecordingRun() = default;
 
+StepResult RecordingRun::step()
+{
+    // What the program sent meanwhile is taken in now and then: a consumer stepping through what
+    // it has, without returning to its event loop, must not leave the program blocked on a full
+    // socket (the kernel holds some 200 KB, a few thousand events).
+    constexpr int ReadEverySteps = 2048;
+    if (++m_stepsSinceRead >= ReadEverySteps) {
+        m_stepsSinceRead = 0;
+        m_recording.readArrived();
+    }
+    return m_replay->step();
+}
+
 qint64 RecordingRun::runToEnd(qint64 maxSteps)
 {
     qint64 steps = 0;

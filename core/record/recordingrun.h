@@ -19,7 +19,7 @@ public:
     ~RecordingRun() override;
 
     const Trace &trace() const override { return m_replay->trace(); }
-    StepResult step() override { return m_replay->step(); }
+    StepResult step() override;
     bool isFinished() const override { return m_replay->isFinished(); }
     //! Waits for the program while nothing new is recorded.
     qint64 runToEnd(qint64 maxSteps = 0) override;
@@ -33,6 +33,7 @@ private:
     PythonRecording m_recording;
     std::unique_ptr<ReplayRun> m_replay;
     mutable TraceMetadata m_metadata;
+    int m_stepsSinceRead = 0;
 };
 
 } // namespace Loopscope

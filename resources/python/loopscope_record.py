@@ -16,13 +16,20 @@ The stream ("LOOPSCOPE-PY 1\\n", then records of 24 bytes, little-endian):
     kind u8 | wait (3 bits) + thread lane (5 bits) u8 | line u16 | task u32 | other u32 |
     detail u32 | time ns i64
 
+Times are the program's time.perf_counter_ns(); the recording begins at INFO's "origin_ns".
+
 Kinds below 200 are Loopscope's event kinds (see EVENT below); for them `detail` is a label id or
 a number, as Loopscope's trace says. A resumption is sent bare: the reader gives it the wait, the
 id, the label and the line of the task's last suspension, which it ends. Kinds from 200 declare things the events refer to:
     200 LABEL  detail = label id, other = length; the UTF-8 text follows
     201 TASK   task = id, other = parent task, detail = name label, time = a number that ends the
                name (0: none): tasks named by asyncio ("Task-7") are "<coroutine> 7", one label for all
-    202 INFO   other = length; a UTF-8 JSON object follows (program, script, python, loop...)
+    202 INFO   other = length; a UTF-8 JSON object follows (program, script, python, pid,
+               origin_ns), before any event
+A whole step of the common shapes is one record of its own layout (the hot path's, half the bytes):
+    203 STEP   kind u8 | flags u8 | line u16 | task u32 | start ns i64 | end ns i64
+               flags: thread lane << 3, 1 = resumed (else started), 2 = returned None (else it
+               yielded to the loop, `await asyncio.sleep(0)`, at `line`)
 
 Nothing is dropped: events are buffered and sent in blocks; when the reader is slower than the
 program, sending blocks and the program waits (it is never cut short and no event is lost).
@@ -39,7 +46,7 @@ import asyncio.runners as _runners
 import asyncio.streams as _streams
 import asyncio.tasks as _tasks
 import atexit
-import collections
+import dis
 import itertools
 import json
 import os
@@ -60,7 +67,8 @@ TASK_CREATED, TASK_STARTED, TASK_SUSPENDED, TASK_RESUMED = 4, 5, 6, 7
 TASK_RETURNED, TASK_FAILED, TASK_CANCELLED = 10, 11, 12
 IO_SUBMITTED, IO_COMPLETED, IO_FAILED = 13, 14, 15
 TIMER_ARMED, TIMER_FIRED, SLOW_STEP, MESSAGE, CANCEL_REQUESTED = 16, 17, 18, 19, 20
-LABEL, TASK, INFO = 200, 201, 202
+LABEL, TASK, INFO, STEP = 200, 201, 202, 203
+STEP_RESUMED, STEP_RETURNED = 1, 2
 
 # What a suspended task waits for (WaitKind in core/trace/traceevent.h).
 WAIT_OTHER, WAIT_YIELD, WAIT_TASK, WAIT_IO, WAIT_TIMER, WAIT_QUEUE, WAIT_SYNC = 0, 1, 2, 3, 4, 5, 6
@@ -68,12 +76,13 @@ WAIT_OTHER, WAIT_YIELD, WAIT_TASK, WAIT_IO, WAIT_TIMER, WAIT_QUEUE, WAIT_SYNC = 
 # A step or callback that holds the loop longer than this is reported (asyncio's own default for
 # slow_callback_duration); LOOPSCOPE_SLOW_MS changes it.
 SLOW_NS = int(float(os.environ.get("LOOPSCOPE_SLOW_MS", "100")) * 1e6)
-FLUSH_EVENTS = 8192
+FLUSH_EVENTS = 1024
 NO_WAIT = 0xFFFFFFFF
 VALUE_CHARS = 60
 
 _pack = struct.Struct("<BBHIIIq").pack
-_pack_step = struct.Struct("<BBHIIIqBBHIIIq").pack  # two events at once: a resumption and its end
+_pack_two = struct.Struct("<BBHIIIqBBHIIIq").pack
+_pack_step = struct.Struct("<BBHIqq").pack  # STEP
 _now = time.perf_counter_ns
 _stdlib_dir = os.path.dirname(os.__file__)
 _own_file = os.path.abspath(__file__)
@@ -92,6 +101,41 @@ def _in_main_file(code, cache=_main_codes):
         known = os.path.abspath(code.co_filename) == _main_file[0]
         cache[code] = known
     return known
+
+
+_await_lines = {}  # code -> the one line all its awaits are on, or 0 when they are on several
+
+
+def _single_await_line(code, cache=_await_lines):
+    """The line of a coroutine's awaits when they all are on one line, read from its bytecode.
+
+    A suspended coroutine's line is otherwise its frame's f_lineno, and reading cr_frame makes
+    CPython build a frame object that then lives as long as the coroutine: one more object per
+    task for the program's garbage collector to walk. Most coroutines await on a single line."""
+    known = cache.get(code)
+    if known is None:
+        lines = {instruction.positions.lineno for instruction in dis.get_instructions(code)
+                 if instruction.opname == "YIELD_VALUE"}
+        known = lines.pop() if len(lines) == 1 and None not in lines else 0
+        cache[code] = known
+    return known
+
+
+class _FastLines(dict):
+    """code -> the line a task of that coroutine is at when it awaits asyncio directly, known
+    without its frame: the one line of its awaits (in the program's main file), 0 (in another
+    file), or -1 (read it from the frame)."""
+
+    def __missing__(self, code):
+        if _is_library(code):
+            line = -1
+        elif not _in_main_file(code):
+            line = 0
+        else:
+            line = _single_await_line(code) or -1
+            line = line if line < 65536 else 0
+        self[code] = line
+        return line
 
 
 def _is_library(code, cache=_library_codes):
@@ -137,9 +181,9 @@ class Recorder:
     def __init__(self, sink, script):
         self.sink = sink
         self.script = os.path.abspath(script) if script else ""
-        self.queue = collections.deque()
+        self.queue = []  # records not sent yet
         self.flush_lock = threading.Lock()
-        self.t0 = _now()
+        self.origin = _now()
         self.labels = {}
         self.label_ids = itertools.count(1)
         self.task_ids = itertools.count(1)
@@ -159,6 +203,7 @@ class Recorder:
         self.open_loops = set()  # loops started and not closed yet
         # Until a task first runs: its default name, and its parent. Two dicts of strings and ints,
         # not one of tuples: a tuple per task is one more object for the program's garbage collector.
+        self.coroutine_labels = {}  # code of a task's coroutine -> its name label, 0 if asyncio's own
         self.default_names = {}
         self.default_parents = {}
         self.thread_lane = 0
@@ -170,7 +215,7 @@ class Recorder:
     def emit(self, kind, task=0, other=0, detail=0, line=0, wait=0, t=None):
         # No flush here: a step's first event may still be inserted before what the step emitted.
         self.queue.append(_pack(kind, wait | (self.thread_lane << 3), line, task, other, detail,
-                                (_now() if t is None else t) - self.t0))
+                                _now() if t is None else t))
 
     def label(self, text):
         known = self.labels.get(text)
@@ -188,11 +233,13 @@ class Recorder:
     def flush(self):
         with self.flush_lock:
             queue = self.queue
-            count = len(queue)
-            if count == 0 or self.closed:
+            if not queue or self.closed:
                 return
-            pop = queue.popleft
-            self.sink.write(b"".join([pop() for _ in range(count)]))
+            # What another thread appends meanwhile stays for the next flush.
+            count = len(queue)
+            block = queue[:count]
+            del queue[:count]
+            self.sink.write(b"".join(block))
 
     def close(self):
         for loop in list(self.open_loops):
@@ -207,25 +254,37 @@ class Recorder:
     def task_created(self, loop, task):
         coro = task.get_coro()
         code = getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)
-        if code is not None and _is_library(code):
+        coroutine_label = self.coroutine_labels.get(code)
+        if coroutine_label is None:
+            coroutine_label = self.coroutine_label(code, coro)
+        if not coroutine_label:
             return 0  # asyncio.run's own housekeeping (shutdown_asyncgens...), not the program's
         tid = next(self.task_ids)
-        self.tasks[task] = tid
-        parent = _tasks.current_task(loop)
-        parent_id = self.tasks.get(parent, 0) if parent is not None else 0
+        tasks = self.tasks
+        tasks[task] = tid
+        parent_id = tasks.get(_tasks.current_task(loop), 0)
         name = task.get_name()
-        number = 0
-        if name.startswith("Task-") and name[5:].isdigit():
+        number = name[5:]
+        if name.startswith("Task-") and number.isdigit():
             # asyncio.create_task(coro, name=...) names the task after creating it: look again when it starts.
             self.default_names[tid] = name
             self.default_parents[tid] = parent_id
-            number = int(name[5:])
-            name = getattr(coro, "__qualname__", None) or type(coro).__name__
-        name_label = self.labels.get(name) or self.label(name)
-        append = self.queue.append
-        append(_pack(TASK, 0, 0, tid, parent_id, name_label, number))
-        append(_pack(TASK_CREATED, self.thread_lane << 3, 0, tid, parent_id, name_label, _now() - self.t0))
+            number = int(number)
+            name_label = coroutine_label
+        else:
+            number = 0
+            name_label = self.labels.get(name) or self.label(name)
+        self.queue.append(_pack_two(TASK, 0, 0, tid, parent_id, name_label, number,
+                                    TASK_CREATED, self.thread_lane << 3, 0, tid, parent_id, name_label, _now()))
         return tid
+
+    def coroutine_label(self, code, coro):
+        """The label of a task's coroutine (cached by its code), or 0 for the standard library's."""
+        if code is None:  # an awaitable of another kind: not cached, the next may be of another type
+            return self.label(getattr(coro, "__qualname__", None) or type(coro).__name__)
+        label = 0 if _is_library(code) else self.label(getattr(coro, "__qualname__", None) or code.co_name)
+        self.coroutine_labels[code] = label
+        return label
 
     def first_step(self, task, tid):
         """A task's first step begins: it is started, not resumed, and may have been renamed."""
@@ -255,7 +314,7 @@ class Recorder:
 
     def start_record(self, kind, tid, t0):
         """step_started()'s record, to be put in place later."""
-        return _pack(kind, self.thread_lane << 3, 0, tid, 0, 0, t0 - self.t0)
+        return _pack(kind, self.thread_lane << 3, 0, tid, 0, 0, t0)
 
     def task_step_end(self, task, tid, t0, t1):
         if task.done():
@@ -510,7 +569,8 @@ def _await_line(coro, known=_library_codes, coroutine=types.CoroutineType):
             library = _is_library(code)
         if library:
             break
-        line = coro.cr_frame.f_lineno if _in_main_file(code) else 0
+        line = (_await_lines.get(code) or _single_await_line(code) or coro.cr_frame.f_lineno) \
+            if _in_main_file(code) else 0
         coro = coro.cr_await
     return line if line < 65536 else 0
 
@@ -552,72 +612,71 @@ def install(recorder):
     queue = recorder.queue
     append = queue.append
     now = _now
-    base = recorder.t0
     pack_step = _pack_step
     known = _library_codes.get
-    in_main = _main_codes.get
-    yield_label = recorder.label("sleep(0)")
     # The hot path's constants as locals of this closure: no global look-ups per step.
-    resumed, suspended, returned, yielded = TASK_RESUMED, TASK_SUSPENDED, TASK_RETURNED, WAIT_YIELD
+    resumed, step, step_resumed, step_returned = TASK_RESUMED, STEP, STEP_RESUMED, STEP_RETURNED
     slow, flush_at = SLOW_NS, FLUSH_EVENTS
     coroutine = types.CoroutineType
+    fast_lines = _FastLines()
     callback_labels_get = recorder.callbacks.get
     timed_callbacks = recorder.timed_callbacks
 
     def _run(self):
         callback = self._callback
-        owner = getattr(callback, "__self__", None)
-        if owner is not None:
-            tid = tasks.get(owner)
-            if tid is not None:
-                if pending_io and tid in pending_io:
-                    return recorder.task_step(self, owner, tid, handle_run)
-                kind = resumed if tid in started else recorder.first_step(owner, tid)
-                mark = len(queue)
-                t0 = now()
+        tid = tasks.get(getattr(callback, "__self__", None))
+        if tid is not None:
+            owner = callback.__self__
+            if pending_io and tid in pending_io:
+                return recorder.task_step(self, owner, tid, handle_run)
+            if tid in started:
+                kind, flags = resumed, step_resumed
+            else:
+                kind, flags = recorder.first_step(owner, tid), 0
+            mark = len(queue)
+            t0 = now()
+            try:
+                # Handle._run's own work, without a second call per step (the hot path's biggest cost).
                 try:
-                    # Handle._run's own work, without a second call per step (the hot path's biggest cost).
+                    self._context.run(callback, *self._args)
+                except (SystemExit, KeyboardInterrupt):
+                    raise
+                except BaseException as error:
+                    _report_callback_error(self, error)
+            finally:
+                t1 = now()
+                if len(queue) != mark:
+                    # The step recorded things of its own (tasks it created...): its start goes first.
+                    queue.insert(mark, recorder.start_record(kind, tid, t0))
+                    recorder.task_step_end(owner, tid, t0, t1)
+                elif t1 - t0 > slow or owner._fut_waiter is not None:
+                    recorder.step_started(kind, tid, t0)
+                    recorder.task_step_end(owner, tid, t0, t1)
+                # The common cases, kept lean: a step that yields (sleep(0)) or returns None.
+                elif not owner.done():
+                    # The line, at once when the task's own coroutine awaits asyncio (sleep(0)) on
+                    # the one line of its awaits; any other shape is followed by _await_line().
+                    coro = owner.get_coro()
                     try:
-                        self._context.run(callback, *self._args)
-                    except (SystemExit, KeyboardInterrupt):
-                        raise
-                    except BaseException as error:
-                        _report_callback_error(self, error)
-                finally:
-                    t1 = now()
-                    lane = recorder.thread_lane << 3
-                    if len(queue) != mark:
-                        # The step recorded things of its own (tasks it created...): its start goes first.
-                        queue.insert(mark, recorder.start_record(kind, tid, t0))
-                        recorder.task_step_end(owner, tid, t0, t1)
-                    elif t1 - t0 > slow or owner._fut_waiter is not None:
-                        recorder.step_started(kind, tid, t0)
-                        recorder.task_step_end(owner, tid, t0, t1)
-                    # The common cases, kept lean: a step that yields (sleep(0)) or returns None.
-                    elif not owner.done():
-                        # The line, at once in the usual shape: the task's own coroutine awaiting
-                        # asyncio (sleep(0)); any other shape is followed by _await_line().
-                        coro = owner.get_coro()
-                        inner = getattr(coro, "cr_await", None)
-                        if in_main(getattr(coro, "cr_code", None)) is True and (
-                                type(inner) is not coroutine or known(inner.cr_code)):
-                            line = coro.cr_frame.f_lineno
-                            line = line if line < 65536 else 0
-                        else:
-                            line = _await_line(coro)
-                        append(pack_step(kind, lane, 0, tid, 0, 0, t0 - base,
-                                         suspended, lane | yielded, line, tid, 0, yield_label, t1 - base))
-                    elif owner._result is None and owner._exception is None and not owner.cancelled():
-                        append(pack_step(kind, lane, 0, tid, 0, 0, t0 - base,
-                                         returned, lane, 0, tid, 0, 0, t1 - base))
-                        del tasks[owner]
-                        started.discard(tid)
-                    else:
-                        recorder.step_started(kind, tid, t0)
-                        recorder.task_step_end(owner, tid, t0, t1)
-                    if len(queue) >= flush_at:
-                        recorder.flush()
-                return
+                        line = fast_lines[coro.cr_code]
+                        inner = coro.cr_await
+                    except AttributeError:  # a generator-based coroutine, or another awaitable
+                        line = inner = -1
+                    if line < 0 or (type(inner) is coroutine and not known(inner.cr_code)):
+                        line = _await_line(coro)
+                    append(pack_step(step, (recorder.thread_lane << 3) | flags, line, tid,
+                                     t0, t1))
+                elif owner._result is None and owner._exception is None and not owner.cancelled():
+                    append(pack_step(step, (recorder.thread_lane << 3) | flags | step_returned, 0, tid,
+                                     t0, t1))
+                    del tasks[owner]
+                    started.discard(tid)
+                else:
+                    recorder.step_started(kind, tid, t0)
+                    recorder.task_step_end(owner, tid, t0, t1)
+                if mark >= flush_at:
+                    recorder.flush()
+            return
         if timers and self in timers:
             recorder.timer_fired(self)
         code = getattr(callback, "__code__", None)
@@ -753,6 +812,7 @@ def _main(argv):
         "script": recorder.script,
         "python": sys.version.split()[0],
         "pid": os.getpid(),
+        "origin_ns": recorder.origin,
     })
     install(recorder)
     atexit.register(recorder.close)
