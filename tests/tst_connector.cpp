@@ -569,7 +569,8 @@ private slots:
     {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QByteArray>("marker");
-        QTest::newRow("native") << "t.loopscope" << QByteArray("\"io_submitted\"");
+        QTest::newRow("native") << "t.loopscope" << QByteArray("\x89LOOPSCOPE");
+        QTest::newRow("native as text") << "t.jsonl" << QByteArray("\"io_submitted\"");
         QTest::newRow("perfetto") << "t.json" << QByteArray("\"traceEvents\"");
         QTest::newRow("har") << "t.har" << QByteArray("\"entries\"");
     }

@@ -343,7 +343,8 @@ private slots:
         QTest::newRow("mermaid") << "mermaid" << QByteArray("sequenceDiagram\n");
         QTest::newRow("perfetto") << "perfetto" << QByteArray("{\"traceEvents\":[");
         QTest::newRow("har") << "har" << QByteArray("{\"log\":{\"version\":\"1.2\"");
-        QTest::newRow("loopscope") << "loopscope" << QByteArray("{\"format\":\"loopscope-trace\"");
+        QTest::newRow("loopscope") << "loopscope" << QByteArray("\x89LOOPSCOPE\r\n\x1a\n\x02\x00");
+        QTest::newRow("loopscope-json") << "loopscope-json" << QByteArray("{\"format\":\"loopscope-trace\"");
     }
     void commandWritesEveryFormat()
     {

@@ -1,6 +1,7 @@
 #include "formatcheckers.h"
 
 #include "io/atomicfile.h"
+#include "io/binarytrace.h"
 #include "io/chrometraceexport.h"
 #include "io/harexport.h"
 #include "io/mermaidexport.h"
@@ -16,6 +17,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -33,7 +35,8 @@ QString mermaid(const Trace &trace)
 
 QList<QByteArray> savedLines(const Trace &trace)
 {
-    QList<QByteArray> lines = TraceFileWriter::toBytes(trace, metadata()).split('\n');
+    QList<QByteArray> lines
+        = TraceFileWriter::toBytes(trace, metadata(), TraceFileFormat::JsonLines).split('\n');
     lines.removeLast(); // after the final newline
     return lines;
 }
@@ -51,6 +54,38 @@ QByteArray replaced(QList<QByteArray> lines, int number, const QByteArray &from,
         qFatal("test data: line %d does not contain %s", number, from.constData());
     line.replace(from, to);
     return joined(lines);
+}
+
+//! Saved in `format`, opened and saved again: the same trace, and the same bytes.
+void checkRoundTrip(const Trace &trace, TraceFileFormat format)
+{
+    QTemporaryDir dir;
+    const QString first = dir.filePath(QStringLiteral("first.loopscope"));
+    TraceFileWriter::save(trace, metadata(), first, format);
+    const LoadedTrace loaded = TraceFileReader::open(first);
+    QCOMPARE(loaded.metadata, metadata());
+    QCOMPARE(loaded.trace->size(), trace.size());
+    QCOMPARE(loaded.trace->droppedCount(), trace.droppedCount());
+    QCOMPARE(loaded.trace->firstSeq(), trace.firstSeq());
+    QCOMPARE(loaded.trace->taskCount(), trace.taskCount());
+    for (TaskId id = 1; id < trace.taskCount(); ++id)
+        QCOMPARE(loaded.trace->taskName(id), trace.taskName(id));
+    for (qsizetype i = 0; i < trace.size(); ++i)
+        QCOMPARE(loaded.trace->describe(loaded.trace->at(i)), trace.describe(trace.at(i)));
+    QCOMPARE(loaded.trace->ioRecords().size(), trace.ioRecords().size());
+    for (const IoRecord &io : trace.ioRecords()) {
+        const IoRecord *back = loaded.trace->io(io.id);
+        QVERIFY(back);
+        QCOMPARE(back->requestHeaders, io.requestHeaders);
+        QCOMPARE(back->url, io.url);
+        QCOMPARE(back->error, io.error);
+    }
+
+    const QString second = dir.filePath(QStringLiteral("second.loopscope"));
+    TraceFileWriter::save(*loaded.trace, loaded.metadata, second, format);
+    QFile a(first), b(second);
+    QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+    QCOMPARE(b.readAll(), a.readAll());
 }
 
 } // namespace
@@ -209,33 +244,11 @@ private slots:
         }
         const Trace &trace = capped ? *capped : scheduler->trace();
 
-        QTemporaryDir dir;
-        const QString first = dir.filePath(QStringLiteral("first.loopscope"));
-        TraceFileWriter::save(trace, metadata(), first);
-        const LoadedTrace loaded = TraceFileReader::open(first);
-        QCOMPARE(loaded.metadata, metadata());
-        QCOMPARE(loaded.trace->size(), trace.size());
-        QCOMPARE(loaded.trace->droppedCount(), trace.droppedCount());
-        QCOMPARE(loaded.trace->firstSeq(), trace.firstSeq());
-        QCOMPARE(loaded.trace->taskCount(), trace.taskCount());
-        for (TaskId id = 1; id < trace.taskCount(); ++id)
-            QCOMPARE(loaded.trace->taskName(id), trace.taskName(id));
-        for (qsizetype i = 0; i < trace.size(); ++i)
-            QCOMPARE(loaded.trace->describe(loaded.trace->at(i)), trace.describe(trace.at(i)));
-        QCOMPARE(loaded.trace->ioRecords().size(), trace.ioRecords().size());
-        for (const IoRecord &io : trace.ioRecords()) {
-            const IoRecord *back = loaded.trace->io(io.id);
-            QVERIFY(back);
-            QCOMPARE(back->requestHeaders, io.requestHeaders);
-            QCOMPARE(back->url, io.url);
-            QCOMPARE(back->error, io.error);
+        for (const TraceFileFormat format : { TraceFileFormat::Binary, TraceFileFormat::JsonLines }) {
+            checkRoundTrip(trace, format);
+            if (QTest::currentTestFailed())
+                return;
         }
-
-        const QString second = dir.filePath(QStringLiteral("second.loopscope"));
-        TraceFileWriter::save(*loaded.trace, loaded.metadata, second);
-        QFile a(first), b(second);
-        QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
-        QCOMPARE(b.readAll(), a.readAll());
     }
 
     void loaderNamesLineAndProblem_data()
@@ -258,8 +271,10 @@ private slots:
         QTest::newRow("wrong format")
             << replaced(lines, 1, "loopscope-trace", "chrome-trace") << 1LL
             << "not a Loopscope trace: format 'chrome-trace' instead of 'loopscope-trace'";
-        QTest::newRow("wrong version") << replaced(lines, 1, "\"version\":1",
-            "\"version\":2") << 1LL << "unsupported trace format version 2 (this Loopscope reads version 1)";
+        QTest::newRow("wrong version") << replaced(lines, 1, "\"version\":1", "\"version\":2") << 1LL
+                                       << "unsupported trace format version 2 (this Loopscope reads version "
+                                          "1 as JSON Lines and version 2 "
+                                          "as binary)";
         QTest::newRow("wrong type in header") << replaced(lines, 1, "\"events\":17",
             "\"events\":\"17\"") << 1LL << "field 'events' of the header must be an integer, not a string";
         QTest::newRow("too many events declared")
@@ -347,7 +362,7 @@ private slots:
             }(sleeper),
             QStringLiteral("main"));
         s.runUntilIdle();
-        QByteArray old = TraceFileWriter::toBytes(s.trace(), metadata());
+        QByteArray old = TraceFileWriter::toBytes(s.trace(), metadata(), TraceFileFormat::JsonLines);
         old.replace(R"(,"wait":"timer")", "")
             .replace(R"(,"wait":"yield")", "")
             .replace(R"(,"wait":"task")", "");
@@ -384,10 +399,19 @@ private slots:
     void loaderCapsWhatItReads()
     {
         const auto s = Fixtures::twoCoroutines();
-        const QByteArray file = TraceFileWriter::toBytes(s->trace(), metadata());
+        const QByteArray file = TraceFileWriter::toBytes(s->trace(), metadata(), TraceFileFormat::JsonLines);
         TraceFileLimits limits;
         limits.maxEvents = 16;
         QVERIFY_THROWS_EXCEPTION(TraceFormatError, TraceFileReader::fromBytes(file, limits));
+        try {
+            TraceFileReader::fromBytes(TraceFileWriter::toBytes(s->trace(), metadata()), limits);
+            QFAIL("a binary trace over the limit was accepted");
+        } catch (const TraceFormatError &error) {
+            QVERIFY2(error.message().contains(
+                         QStringLiteral("the trace declares 17 events; this Loopscope opens at "
+                                        "most 16")),
+                qPrintable(error.message()));
+        }
         limits = {};
         limits.maxLineBytes = 100;
         try {
@@ -557,7 +581,7 @@ private slots:
             QCOMPARE(textFormatNamed(QString(info.name)), &info);
             QCOMPARE(textFormatOfFile(QStringLiteral("/tmp/run.%1").arg(info.suffix)), &info);
         }
-        QCOMPARE(names, QStringList({ "mermaid", "perfetto", "har", "loopscope" }));
+        QCOMPARE(names, QStringList({ "mermaid", "perfetto", "har", "loopscope", "loopscope-json" }));
         QCOMPARE(textFormatNamed(u"png"), nullptr);
         QCOMPARE(textFormatOfFile(u"run.txt"), nullptr);
         QVERIFY(textFormatInfo(TextFormat::Mermaid).ranged && !textFormatInfo(TextFormat::Har).ranged);
@@ -573,6 +597,168 @@ private slots:
         QVERIFY(har.note.contains(QStringLiteral("made no HTTP requests")));
         QCOMPARE(exportText(TextFormat::Loopscope, source).bytes,
             TraceFileWriter::toBytes(s->trace(), metadata()));
+        QCOMPARE(exportText(TextFormat::LoopscopeJson, source).bytes,
+            TraceFileWriter::toBytes(s->trace(), metadata(), TraceFileFormat::JsonLines));
+    }
+
+    void binaryLoaderNamesByteAndProblem_data()
+    {
+        QTest::addColumn<QByteArray>("file");
+        QTest::addColumn<QString>("problem");
+        const auto s = Fixtures::twoCoroutines();
+        const QByteArray whole = TraceFileWriter::toBytes(s->trace(), metadata());
+        const qsizetype meta = BinaryTrace::MagicSize;
+        // Chunk offsets, found by walking the file as a reader does.
+        QList<qsizetype> chunks;
+        for (qsizetype at = meta; at < whole.size();) {
+            chunks << at;
+            at += BinaryTrace::ChunkHeaderSize
+                + ((qFromLittleEndian<quint64>(whole.constData() + at + 8) + 7) & ~7);
+        }
+        QCOMPARE(chunks.size(), 5); // META, LABL, TASK, EVTS, END
+        const qsizetype labels = chunks[1], tasks = chunks[2], events = chunks[3], end = chunks[4];
+        const auto patched = [&whole](qsizetype at, QByteArrayView bytes) {
+            QByteArray file = whole;
+            file.replace(at, bytes.size(), bytes.toByteArray());
+            return file;
+        };
+        const auto u32 = [](quint32 value) {
+            QByteArray bytes(4, '\0');
+            qToLittleEndian(value, bytes.data());
+            return bytes;
+        };
+        const qsizetype firstEvent = events + BinaryTrace::ChunkHeaderSize + 8;
+
+        QTest::newRow("another version")
+            << patched(14, QByteArray("\x07\x00", 2))
+            << "unsupported binary trace version 7 (this Loopscope reads version 2)";
+        QTest::newRow("cut in the magic")
+            << whole.left(10) << "the trace stops inside a chunk: it is truncated";
+        QTest::newRow("no header first") << whole.left(meta) + whole.mid(labels)
+                                         << "the trace starts with a 'LABL' chunk instead of its header";
+        QTest::newRow("unknown chunk") << patched(tasks, "ZZZZ") << "unknown chunk 'ZZZZ'";
+        QTest::newRow("huge chunk") << patched(tasks + 8,
+            QByteArray("\0\0\0\0\0\0\0\x40",
+                8)) << "a 'TASK' chunk of 4611686018427387904 bytes (at most 67108864 are allowed)";
+        QTest::newRow("label out of order") << patched(labels + BinaryTrace::ChunkHeaderSize, u32(5))
+                                            << "labels from id 5 where id 1 was due";
+        QTest::newRow("task from the future")
+            << patched(tasks + BinaryTrace::ChunkHeaderSize, u32(9)) << "tasks from id 9, after 0 tasks";
+        QTest::newRow("task named by no label") << patched(tasks + BinaryTrace::ChunkHeaderSize + 8, u32(999))
+                                                << "task 1 is named by label 999, which does not exist";
+        QTest::newRow("unknown kind")
+            << patched(firstEvent + 20, QByteArray("\xee", 1)) << "event 0 has unknown kind 238";
+        QTest::newRow("unknown task") << patched(firstEvent + 8, u32(77))
+                                      << "event 0 refers to task 77, which the trace does not declare";
+        QTest::newRow("seq gap") << patched(events + BinaryTrace::ChunkHeaderSize, u32(3))
+                                 << "expected event seq 0, found 3 (events must be consecutive)";
+        QTest::newRow("time backwards") << patched(firstEvent + BinaryTrace::EventBytes * 16,
+            QByteArray(8, '\0')) << "event 16: time goes backwards, 0 ns after 2000000000 ns";
+        QTest::newRow("counts that do not match")
+            << patched(end + BinaryTrace::ChunkHeaderSize + 16, u32(99))
+            << "the end marker counts 2 tasks, 0 I/O records and 99 events; "
+               "the trace has 2, 0 and 17";
+        QTest::newRow("no end marker") << whole.left(end)
+                                       << "the trace stops before its end marker: it is truncated, or its "
+                                          "program stopped in the middle";
+        QTest::newRow("cut inside a chunk")
+            << whole.left(events + 100) << "the trace stops inside a chunk: it is truncated";
+        QTest::newRow("after the end")
+            << whole + whole.mid(labels, tasks - labels) << "a 'LABL' chunk after the end marker";
+    }
+    void binaryLoaderNamesByteAndProblem()
+    {
+        QFETCH(QByteArray, file);
+        QFETCH(QString, problem);
+        try {
+            TraceFileReader::fromBytes(file);
+            QFAIL("the file was accepted");
+        } catch (const TraceFormatError &error) {
+            QVERIFY2(error.message().startsWith(QStringLiteral("at byte ")), qPrintable(error.message()));
+            QVERIFY2(error.message().endsWith(problem), qPrintable(error.message()));
+        }
+    }
+
+    void aGrowingTraceStreamsInPiecesOfAnySize()
+    {
+        // A live program sends what is new now and then: tasks it renames and requests that end
+        // after they started are sent again; a reader fed any pieces ends with the same trace.
+        Trace live;
+        BinaryTraceEncoder encoder(live);
+        QByteArray stream;
+        TraceMetadata meta = metadata();
+        encoder.start(stream, meta);
+        live.registerTask(1, live.intern(QStringLiteral("fetch")), NoTask);
+        live.append(EventKind::TaskCreated, 10, 1, 0, live.intern(QStringLiteral("fetch")));
+        IoRecord io;
+        io.id = 1;
+        io.task = 1;
+        io.method = QStringLiteral("GET");
+        io.url = QStringLiteral("http://127.0.0.1/page/1");
+        io.startNs = 20;
+        live.recordIo(io);
+        live.append(EventKind::IoSubmitted, 20, 1, 1, live.intern(QStringLiteral("GET /page/1")));
+        encoder.writeNew(stream);
+        live.registerTask(1, live.intern(QStringLiteral("fetch page 1")), NoTask); // renamed
+        live.registerTask(2, live.intern(QStringLiteral("writer")), 1);
+        io.endNs = 120;
+        io.status = 200;
+        live.recordIo(io);
+        live.append(EventKind::IoCompleted, 120, 1, 1, live.intern(QStringLiteral("200")));
+        live.append(EventKind::TaskCreated, 130, 2, 1, live.intern(QStringLiteral("writer")));
+        encoder.writeNew(stream);
+        encoder.end(stream);
+
+        auto *random = QRandomGenerator::global();
+        for (int round = 0; round < 20; ++round) {
+            Trace read;
+            BinaryTraceDecoder decoder(read);
+            for (qsizetype at = 0; at < stream.size();) {
+                const qsizetype piece = std::min<qsizetype>(stream.size() - at, 1 + random->bounded(64));
+                decoder.feed(QByteArrayView(stream).sliced(at, piece));
+                at += piece;
+            }
+            decoder.finish();
+            QCOMPARE(decoder.metadata(), meta);
+            QCOMPARE(read.size(), live.size());
+            for (qsizetype i = 0; i < live.size(); ++i)
+                QCOMPARE(read.describe(read.at(i)), live.describe(live.at(i)));
+            QCOMPARE(read.taskName(1), QStringLiteral("fetch page 1"));
+            QCOMPARE(read.task(2).parent, 1u);
+            QCOMPARE(read.ioRecords().size(), std::size_t(1));
+            QCOMPARE(read.io(1)->status, 200);
+            QCOMPARE(read.io(1)->endNs, 120);
+        }
+        // Cut anywhere, the reader keeps what came whole and says the stream stopped early.
+        Trace cut;
+        BinaryTraceDecoder partial(cut);
+        partial.feed(QByteArrayView(stream).first(stream.size() - 30));
+        QVERIFY_THROWS_EXCEPTION(TraceFormatError, partial.finish());
+        QVERIFY(cut.size() > 0);
+    }
+
+    void garbageNeverCrashesTheBinaryReader()
+    {
+        // Mutated and random bytes end in an error or a valid trace, never a crash or a hang.
+        const auto s = Fixtures::richTrace();
+        const QByteArray whole = TraceFileWriter::toBytes(s->trace(), metadata());
+        QRandomGenerator random(7);
+        int errors = 0;
+        for (int round = 0; round < 3000; ++round) {
+            QByteArray file = whole;
+            const int flips = 1 + int(random.bounded(8));
+            for (int i = 0; i < flips; ++i)
+                file[random.bounded(file.size())] = char(random.bounded(256));
+            if (round % 10 == 0)
+                file.truncate(random.bounded(file.size()));
+            try {
+                const LoadedTrace loaded = TraceFileReader::fromBytes(file);
+                QVERIFY(loaded.trace->size() <= s->trace().size());
+            } catch (const TraceFormatError &) {
+                ++errors;
+            }
+        }
+        QVERIFY(errors > 1000);
     }
 
     void filesAreWrittenWholeOrNotAtAll()

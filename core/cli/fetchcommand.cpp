@@ -24,7 +24,8 @@ struct FetchCommandLine
     QString help; //!< --help: the text to print instead of fetching
 };
 
-//! The format --trace FILE asks for by its suffix: a .loopscope file, Perfetto's JSON or a HAR.
+//! The format --trace FILE asks for by its suffix: a .loopscope file (or .jsonl, as text), Perfetto's JSON
+//! or a HAR.
 const TextFormatInfo *traceFormatOf(const QString &path)
 {
     const TextFormatInfo *format = textFormatOfFile(path);
@@ -163,7 +164,8 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
     line.quiet = parser.isSet(QStringLiteral("quiet"));
     line.trace = parser.value(QStringLiteral("trace"));
     if (!line.trace.isEmpty() && !traceFormatOf(line.trace)) {
-        error = QStringLiteral("--trace must name a .loopscope, .json (Perfetto) or .har file, got \"%1\"")
+        error = QStringLiteral("--trace must name a .loopscope, .jsonl (the trace as text), .json (Perfetto) "
+                               "or .har file, got \"%1\"")
                     .arg(line.trace);
         return std::nullopt;
     }

@@ -13,7 +13,7 @@ namespace {
 //! Mermaid's default maxTextSize: longer diagrams are refused by Mermaid unless it is raised.
 constexpr qsizetype MermaidMaxTextSize = 50000;
 
-const std::array<TextFormatInfo, 4> formats { {
+const std::array<TextFormatInfo, 5> formats { {
     { TextFormat::Mermaid, QLatin1StringView("mermaid"), QLatin1StringView("mmd"),
         QLatin1StringView("Mermaid sequence diagram"), true },
     { TextFormat::Perfetto, QLatin1StringView("perfetto"), QLatin1StringView("json"),
@@ -22,7 +22,14 @@ const std::array<TextFormatInfo, 4> formats { {
         QLatin1StringView("HTTP Archive of the requests"), false },
     { TextFormat::Loopscope, QLatin1StringView("loopscope"), QLatin1StringView("loopscope"),
         QLatin1StringView("Loopscope trace"), false },
+    { TextFormat::LoopscopeJson, QLatin1StringView("loopscope-json"), QLatin1StringView("jsonl"),
+        QLatin1StringView("Loopscope trace as JSON Lines"), false },
 } };
+
+TraceFileFormat traceFileFormat(TextFormat format)
+{
+    return format == TextFormat::LoopscopeJson ? TraceFileFormat::JsonLines : TraceFileFormat::Binary;
+}
 
 EventRange rangeOf(const TextExportSource &source)
 {
@@ -39,7 +46,7 @@ QDateTime originOf(const TextExportSource &source)
 
 } // namespace
 
-const std::array<TextFormatInfo, 4> &textFormats()
+const std::array<TextFormatInfo, 5> &textFormats()
 {
     return formats;
 }
@@ -92,7 +99,8 @@ TextExport exportText(TextFormat format, const TextExportSource &source)
         break;
     }
     case TextFormat::Loopscope:
-        result.bytes = TraceFileWriter::toBytes(source.trace, source.metadata);
+    case TextFormat::LoopscopeJson:
+        result.bytes = TraceFileWriter::toBytes(source.trace, source.metadata, traceFileFormat(format));
         result.summary = QStringLiteral("%1 events").arg(source.trace.size());
         break;
     }
@@ -101,8 +109,8 @@ TextExport exportText(TextFormat format, const TextExportSource &source)
 
 TextExport saveText(TextFormat format, const TextExportSource &source, const QString &path)
 {
-    if (format == TextFormat::Loopscope) {
-        TraceFileWriter::save(source.trace, source.metadata, path);
+    if (format == TextFormat::Loopscope || format == TextFormat::LoopscopeJson) {
+        TraceFileWriter::save(source.trace, source.metadata, path, traceFileFormat(format));
         return TextExport { {}, QStringLiteral("%1 events").arg(source.trace.size()), {} };
     }
     TextExport exported = exportText(format, source);

@@ -11,10 +11,12 @@ namespace Loopscope {
 
 //! The text formats a trace is exported to.
 enum class TextFormat : std::uint8_t {
-    Mermaid,   //!< a Mermaid sequence diagram
-    Perfetto,  //!< Chrome trace events, for Perfetto and chrome://tracing
-    Har,       //!< an HTTP Archive of the trace's requests
-    Loopscope, //!< the trace itself, as a .loopscope file
+    Mermaid,       //!< a Mermaid sequence diagram
+    Perfetto,      //!< Chrome trace events, for Perfetto and chrome://tracing
+    Har,           //!< an HTTP Archive of the trace's requests
+    Loopscope,     //!< the trace itself, as a .loopscope file (binary)
+    LoopscopeJson, //!< the trace itself as JSON Lines, for people and text tools (opens like a .loopscope
+                   //!< file)
 };
 
 //! One row of the table of text formats, the one place the command line, the window and `fetch`
@@ -28,7 +30,7 @@ struct TextFormatInfo
     bool ranged;                   //!< whether it exports a range of events rather than the whole trace
 };
 
-const std::array<TextFormatInfo, 4> &textFormats();
+const std::array<TextFormatInfo, 5> &textFormats();
 const TextFormatInfo &textFormatInfo(TextFormat format);
 //! The format --format names ("mermaid"...), or nullptr.
 const TextFormatInfo *textFormatNamed(QStringView name);

@@ -1,12 +1,15 @@
 #include "io/tracefilereader.h"
 
+#include "io/binarytrace.h"
 #include "io/tracefieldreader.h"
 #include "io/traceformaterror.h"
+#include "io/tracejsonparts.h"
 #include "io/tracerecordreader.h"
 
 #include <QBuffer>
 #include <QFile>
 #include <QJsonDocument>
+#include <QScopeGuard>
 
 #include <limits>
 
@@ -15,11 +18,6 @@ namespace Loopscope {
 namespace {
 
 using detail::TraceFieldReader;
-
-constexpr std::int64_t MaxU32 = std::numeric_limits<std::uint32_t>::max();
-constexpr std::int64_t MaxI64 = std::numeric_limits<std::int64_t>::max();
-// Sequence numbers and times beyond 2^53 would not survive tools that read JSON numbers as doubles.
-constexpr std::int64_t MaxExact = std::int64_t(1) << 53;
 
 //! Hands out the file's lines one by one with their numbers, never more than the line limit.
 class LineSource
@@ -58,100 +56,38 @@ private:
     qint64 m_number = 0;
 };
 
-QJsonObject parseRecord(const QByteArray &line, qint64 number)
-{
-    if (line.isEmpty())
-        throw TraceFormatError(number, QStringLiteral("empty line"));
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(line, &error);
-    if (error.error != QJsonParseError::NoError) {
-        // Qt's offset is at or just past the offending byte, depending on the error: "near".
-        throw TraceFormatError(number,
-            QStringLiteral("not valid JSON (%1 near column %2)")
-                .arg(error.errorString())
-                .arg(error.offset + 1));
-    }
-    if (!document.isObject())
-        throw TraceFormatError(number, QStringLiteral("a record must be a JSON object"));
-    return document.object();
-}
+} // namespace
 
-struct Header
-{
-    TraceMetadata metadata;
-    std::uint64_t dropped = 0;
-    qint64 tasks = 0;
-    qint64 io = 0;
-    qint64 events = 0;
-};
+namespace {
 
-Header readHeader(const QJsonObject &object, const TraceFileLimits &limits)
+LoadedTrace readBinary(QIODevice &device, const TraceFileLimits &limits)
 {
-    const TraceFieldReader fields(object, 1, QLatin1StringView("the header"));
-    if (!object.contains(QLatin1StringView("format"))) {
-        if (object.contains(QLatin1StringView("type")))
-            fields.fail(QStringLiteral("the header line is missing: the file starts with a record"));
-        fields.fail(QStringLiteral("not a Loopscope trace: the first line has no 'format' field"));
-    }
-    const QString format = fields.string(QLatin1StringView("format"));
-    if (format != TraceFormatName)
-        fields.fail(QStringLiteral("not a Loopscope trace: format '%1' instead of '%2'")
-                        .arg(format.left(64), TraceFormatName));
-    const std::int64_t version = fields.integer(QLatin1StringView("version"), 0, MaxI64);
-    if (version != TraceFormatVersion) {
-        fields.fail(QStringLiteral("unsupported trace format version %1 (this Loopscope reads version %2)")
-                        .arg(version)
-                        .arg(TraceFormatVersion));
-    }
-    fields.allowOnly(
-        { QLatin1StringView("format"), QLatin1StringView("version"), QLatin1StringView("scenario"),
-            QLatin1StringView("params"), QLatin1StringView("clock"), QLatin1StringView("dropped"),
-            QLatin1StringView("tasks"), QLatin1StringView("io"), QLatin1StringView("events"),
-            QLatin1StringView("created"), QLatin1StringView("program"), QLatin1StringView("source") });
-    Header header;
-    header.metadata.scenarioId = fields.string(QLatin1StringView("scenario"));
-    const QJsonObject params = fields.object(QLatin1StringView("params"));
-    for (auto it = params.constBegin(); it != params.constEnd(); ++it) {
-        if (!it.value().isDouble()) {
-            fields.fail(QStringLiteral("parameter '%1' must be a number, not %2")
-                            .arg(it.key().left(64), TraceFieldReader::describeType(it.value())));
+    LoadedTrace loaded { {}, std::make_unique<Trace>() };
+    BinaryTraceDecoder decoder(*loaded.trace, limits);
+    auto *file = qobject_cast<QFile *>(&device);
+    // A file is read in place where it can be mapped; anything else in blocks.
+    if (uchar *mapped = file && file->pos() == 0 ? file->map(0, file->size()) : nullptr) {
+        const auto unmap = qScopeGuard([&] { file->unmap(mapped); });
+        decoder.feed(QByteArrayView(mapped, file->size()));
+    } else {
+        while (!device.atEnd()) {
+            const QByteArray block = device.read(8 << 20);
+            if (block.isEmpty())
+                throw TraceFormatError(QStringLiteral("cannot read the file: %1").arg(device.errorString()));
+            decoder.feed(block);
         }
-        header.metadata.params.insert(it.key(), it.value().toDouble());
     }
-    const QString clock = fields.string(QLatin1StringView("clock"));
-    if (!clockModeFromName(clock, header.metadata.clock))
-        fields.fail(QStringLiteral("unknown clock '%1' (expected 'virtual' or 'real')").arg(clock.left(64)));
-    header.dropped = static_cast<std::uint64_t>(fields.integer(QLatin1StringView("dropped"), 0, MaxExact));
-    header.tasks = fields.integer(QLatin1StringView("tasks"), 0, MaxI64);
-    header.io = fields.integer(QLatin1StringView("io"), 0, MaxI64);
-    header.events = fields.integer(QLatin1StringView("events"), 0, MaxI64);
-    auto checkLimit = [&fields](qint64 count, qint64 limit, const char *what) {
-        if (count > limit) {
-            fields.fail(QStringLiteral("the trace declares %1 %2; this Loopscope opens at most %3")
-                            .arg(count)
-                            .arg(QLatin1StringView(what))
-                            .arg(limit));
-        }
-    };
-    checkLimit(header.tasks, std::min<qint64>(limits.maxTasks, MaxU32 - 1), "tasks");
-    checkLimit(header.io, limits.maxIoRecords, "I/O records");
-    checkLimit(header.events, limits.maxEvents, "events");
-    const QJsonObject created = fields.object(QLatin1StringView("created"));
-    const TraceFieldReader creation(created, 1, QLatin1StringView("the header's 'created'"));
-    creation.allowOnly({ QLatin1StringView("by"), QLatin1StringView("at") });
-    header.metadata.createdBy = creation.string(QLatin1StringView("by"));
-    header.metadata.createdAt = creation.string(QLatin1StringView("at"));
-    if (fields.has(QLatin1StringView("program")))
-        header.metadata.program = fields.string(QLatin1StringView("program"));
-    if (fields.has(QLatin1StringView("source")))
-        header.metadata.sourceFile = fields.string(QLatin1StringView("source"));
-    return header;
+    decoder.finish();
+    loaded.metadata = decoder.metadata();
+    return loaded;
 }
 
 } // namespace
 
 LoadedTrace TraceFileReader::read(QIODevice &device, const TraceFileLimits &limits)
 {
+    if (BinaryTrace::looksBinary(device.peek(BinaryTrace::MagicSize)))
+        return readBinary(device, limits);
     LineSource lines(device, std::max<qsizetype>(limits.maxLineBytes, 64));
     QByteArray line;
     if (!lines.next(line))
@@ -159,12 +95,12 @@ LoadedTrace TraceFileReader::read(QIODevice &device, const TraceFileLimits &limi
             1, QStringLiteral("the file is empty: a Loopscope trace starts with a header line"));
     const QJsonObject first = [&] {
         try {
-            return parseRecord(line, 1);
+            return detail::parseTraceRecord(line, 1);
         } catch (const TraceFormatError &error) {
             throw TraceFormatError(1, QStringLiteral("not a Loopscope trace: %1").arg(error.problem()));
         }
     }();
-    const Header header = readHeader(first, limits);
+    const detail::TraceHeader header = detail::readTraceHeader(first, limits, TraceFormatVersion, 1);
 
     LoadedTrace loaded { header.metadata, std::make_unique<Trace>() };
     Trace &trace = *loaded.trace;
@@ -189,7 +125,7 @@ LoadedTrace TraceFileReader::read(QIODevice &device, const TraceFileLimits &limi
                         .arg(section.count)
                         .arg(QLatin1StringView(section.plural)));
             }
-            const QJsonObject object = parseRecord(line, lines.number());
+            const QJsonObject object = detail::parseTraceRecord(line, lines.number());
             const QJsonValue type = object.value(QLatin1StringView("type"));
             if (!type.isString())
                 throw TraceFormatError(lines.number(), QStringLiteral("the record has no 'type' string"));

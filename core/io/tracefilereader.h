@@ -27,7 +27,9 @@ struct LoadedTrace
 };
 
 /*!
- * Opens `.loopscope` files (the format is described at TraceFileWriter).
+ * Opens `.loopscope` files in either form: binary (io/binarytrace.h; what Loopscope saves, read in
+ * place from a memory-mapped file) or JSON Lines (described at TraceFileWriter; what Loopscope 0.1
+ * saved and `export --format loopscope-json` writes). The first bytes tell which.
  *
  * The reader streams the file line by line and validates every record before it touches the
  * trace: field names, types and ranges, the declared counts, consecutive seq numbers, time that

@@ -49,7 +49,8 @@ void checkTask(const TraceFieldReader &fields, const Trace &trace, QLatin1String
             QStringLiteral("field '%1' refers to task %2, which the file does not declare").arg(key).arg(id));
 }
 
-//! Kinds whose `other` field is a task id (parent, child or polled task) rather than an I/O or timer id.
+} // namespace
+
 bool otherIsTask(EventKind kind)
 {
     switch (kind) {
@@ -65,8 +66,6 @@ bool otherIsTask(EventKind kind)
         return false;
     }
 }
-
-} // namespace
 
 void readTaskRecord(const TraceFieldReader &fields, Trace &trace, TaskId expected)
 {
@@ -84,14 +83,14 @@ void readTaskRecord(const TraceFieldReader &fields, Trace &trace, TaskId expecte
     trace.registerTask(static_cast<TaskId>(id), trace.intern(name), static_cast<TaskId>(parent));
 }
 
-void readIoRecord(const TraceFieldReader &fields, Trace &trace)
+void readIoRecord(const TraceFieldReader &fields, Trace &trace, IoRecordRepeat repeat)
 {
     fields.allowOnly({ "type"_l1, "id"_l1, "task"_l1, "method"_l1, "url"_l1, "status"_l1, "statusText"_l1,
         "requestBytes"_l1, "responseBytes"_l1, "start"_l1, "firstByte"_l1, "end"_l1, "attempt"_l1, "error"_l1,
         "requestHeaders"_l1, "responseHeaders"_l1 });
     IoRecord io;
     io.id = static_cast<std::uint32_t>(fields.integer("id"_l1, 0, MaxU32));
-    if (trace.io(io.id))
+    if (repeat == IoRecordRepeat::IsAnError && trace.io(io.id))
         fields.fail(QStringLiteral("I/O record %1 is declared twice").arg(io.id));
     const std::int64_t task = fields.integer("task"_l1, 0, MaxU32);
     checkTask(fields, trace, "task"_l1, task);

@@ -11,9 +11,11 @@ namespace Loopscope {
 //! A scenario's parameters by key ("n", "latency_ms"...), as runs, files and the command line give them.
 using ScenarioParams = QMap<QString, double>;
 
-//! The `format` value of a `.loopscope` header line and the version this build reads and writes.
+//! The `format` value of a `.loopscope` header, and the versions of the two forms: JSON Lines
+//! (version 1, text) and binary (version 2, what files are saved as; see io/binarytrace.h).
 inline constexpr QLatin1StringView TraceFormatName { "loopscope-trace" };
 inline constexpr int TraceFormatVersion = 1;
+inline constexpr int BinaryTraceFormatVersion = 2;
 
 /*!
  * What a saved trace says about itself besides its events: which scenario produced it with which
