@@ -791,8 +791,9 @@ private slots:
             "fast" } << "unknown strategy \"fast\"";
         QTest::newRow("bad scheme") << QStringList { "ftp://127.0.0.1/", "--out", "x" }
                                     << "not an http(s) URL";
-        QTest::newRow("bad trace") << QStringList { "http://127.0.0.1:1/", "--out", "x", "--trace", "t.txt" }
-                                   << "--trace must name a .loopscope, .json (Perfetto) or .har file";
+        QTest::newRow("bad trace") << QStringList {
+            "http://127.0.0.1:1/", "--out", "x", "--trace", "t.txt"
+        } << "--trace must name a .loopscope, .jsonl (the trace as text), .json (Perfetto) or .har file";
         QTest::newRow("bad style") << QStringList { "http://127.0.0.1:1/", "--out", "x", "--style", "link" }
                                    << "unknown style \"link\": use offset, page, next or cursor";
         QTest::newRow("items path not a pointer") << QStringList { "http://127.0.0.1:1/", "--out", "x",
