@@ -67,11 +67,13 @@ ReplayRun::ReplayRun(const Trace &growing, std::function<bool()> complete)
     m_shown.copyRecordsFrom(growing);
 }
 
-ReplayRun::ReplayRun(std::unique_ptr<Trace> recording, TraceMetadata metadata)
-    : ReplayRun(recording ? std::move(recording) : std::make_unique<Trace>())
+ReplayRun::ReplayRun(std::shared_ptr<const Trace> recording, TraceMetadata metadata)
+    : m_owned(recording ? std::move(recording) : std::make_shared<Trace>())
+    , m_recording(m_owned.get())
+    , m_metadata(std::move(metadata))
+    , m_fromFile(true)
 {
-    m_metadata = std::move(metadata);
-    m_fromFile = true;
+    m_shown.copyRecordsFrom(*m_recording);
 }
 
 ReplayRun::~ReplayRun() = default;

@@ -28,8 +28,9 @@ public:
     //! step only once its end is known (the next step's first event has arrived) and is Blocked
     //! until then, unless `complete()` says nothing more will come.
     ReplayRun(const Trace &growing, std::function<bool()> complete);
-    //! A replay of a saved trace: `recording` (an empty trace if null) and its file's metadata.
-    ReplayRun(std::unique_ptr<Trace> recording, TraceMetadata metadata);
+    //! A replay of a saved trace: `recording` (an empty trace if null) and its file's metadata. The
+    //! recording may be shared with other replays of the same file (stepping back replays it again).
+    ReplayRun(std::shared_ptr<const Trace> recording, TraceMetadata metadata);
     ~ReplayRun() override;
 
     const Trace &trace() const override { return m_shown; }
@@ -49,7 +50,7 @@ private:
     //! recording has not grown that far yet.
     qsizetype stepEnd() const;
 
-    std::unique_ptr<Trace> m_owned;
+    std::shared_ptr<const Trace> m_owned;
     const Trace *m_recording = nullptr;
     std::function<bool()> m_complete; //!< empty: the recording is whole
     Trace m_shown;

@@ -11,3 +11,4 @@ int benchPytrace(const QStringList &args);
 int benchAnalysis(const QStringList &args);
 int benchExport(const QStringList &args);
 int benchRender(const QStringList &args);
+int benchLoad(const QStringList &args);

@@ -27,6 +27,7 @@ int main(int argc, char *argv[])
 #ifdef LOOPSCOPE_BENCH_GUI
         { QStringLiteral("export"), benchExport },
         { QStringLiteral("render"), benchRender },
+        { QStringLiteral("load"), benchLoad },
 #endif
     };
     QStringList args = app.arguments().mid(1);

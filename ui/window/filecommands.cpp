@@ -79,20 +79,19 @@ bool FileCommands::openTrace(const QString &path, QString *error)
             *error = tr("Cannot open %1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
         return false;
     }
-    const QByteArray bytes = file.readAll();
-    auto first = std::make_shared<LoadedTrace>();
+    LoadedTrace loaded;
     try {
-        *first = TraceFileReader::fromBytes(bytes);
+        loaded = TraceFileReader::read(file); // a binary file is read in place, memory-mapped
     } catch (const std::exception &e) {
         if (error)
             *error = tr("%1 is not a trace Loopscope can read: %2")
                          .arg(QFileInfo(path).fileName(), QString::fromUtf8(e.what()));
         return false;
     }
-    // The first run uses the trace just read; replays (Back, Reset) read the bytes again.
-    auto factory = [first, bytes]() -> std::unique_ptr<Run> {
-        LoadedTrace loaded = first->trace ? std::move(*first) : TraceFileReader::fromBytes(bytes);
-        return std::make_unique<ReplayRun>(std::move(loaded.trace), std::move(loaded.metadata));
+    // Every replay (the first, and Back or Reset) plays the one trace read: nothing is read twice.
+    auto recording = std::shared_ptr<const Trace>(std::move(loaded.trace));
+    auto factory = [recording, metadata = loaded.metadata]() -> std::unique_ptr<Run> {
+        return std::make_unique<ReplayRun>(recording, metadata);
     };
     QString failure;
     const auto connection = connect(&m_session, &RunSession::errorOccurred, this,
