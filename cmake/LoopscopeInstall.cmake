@@ -19,7 +19,7 @@ set(LOOPSCOPE_PUBLIC_HEADERS
     scheduler/combinators.h scheduler/event.h scheduler/semaphore.h scheduler/boundedqueue.h
     scheduler/qtbridge.h scheduler/errors.h
     net/httpclient.h net/connector.h net/retrieval.h
-    io/tracefilewriter.h io/tracefilereader.h io/textexport.h)
+    io/tracefilewriter.h io/tracefilereader.h io/textexport.h io/tracestreamer.h)
 set(LOOPSCOPE_INSTALL_INCLUDEDIR ${CMAKE_INSTALL_INCLUDEDIR}/loopscope)
 set(LOOPSCOPE_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/Loopscope)
 

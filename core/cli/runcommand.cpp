@@ -1,5 +1,7 @@
 #include "cli/runcommand.h"
 
+#include "io/tracestreamer.h"
+
 #include "cli/tracetext.h"
 #include "scenarios/runningtimetable.h"
 #include "scenarios/scenarioregistry.h"
@@ -104,6 +106,9 @@ int runRunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 
     try {
         const auto run = registry.get(id).start(params);
+        // LOOPSCOPE_LIVE / LOOPSCOPE_TRACE: the run is also streamed to a window or a file.
+        const auto live
+            = TraceStreamer::fromEnvironment(run->trace(), QStringLiteral("loopscope run %1").arg(id));
         const qint64 steps = run->runToEnd(maxSteps);
         const Trace &trace = run->trace();
         printTrace(trace, out);

@@ -1,5 +1,6 @@
 #include "window/desktopapp.h"
 
+#include "cli/liveprograms.h"
 #include "cli/tracecommand.h"
 #include "record/pythoncommand.h"
 
@@ -145,10 +146,34 @@ int runDesktopApp(int &argc, char **argv)
         window.openLastScenario();
     }
     takeSteps(window.session(), options.steps);
+    std::unique_ptr<LiveListener> listener;
+    if (!options.listen.isEmpty()) {
+        try {
+            listener = std::make_unique<LiveListener>(options.listen);
+        } catch (const std::exception &e) {
+            err << "loopscope: " << e.what() << '\n';
+            return 2;
+        }
+        // Each program that connects becomes the window's run, drawn as its events arrive.
+        QObject::connect(listener.get(), &LiveListener::programConnected, &window,
+            [&window](std::shared_ptr<LiveProgram> program) { window.showLiveProgram(std::move(program)); });
+        err << "loopscope: listening for programs: run them with LOOPSCOPE_LIVE=" << listener->address()
+            << '\n';
+        err.flush();
+    }
     window.show();
 
     if (options.screenshot.isEmpty())
         return QApplication::exec();
+    if (listener) {
+        // Listening, the picture is of the first program, once its stream has ended and been drawn.
+        QObject::connect(listener.get(), &LiveListener::programConnected, &window,
+            [](const std::shared_ptr<LiveProgram> &program) {
+                QObject::connect(program.get(), &LiveProgram::done, qApp,
+                    [] { QTimer::singleShot(500, qApp, &QCoreApplication::quit); });
+            });
+        QApplication::exec();
+    }
     return saveScreenshot(window, options.screenshot, err);
 }
 

@@ -1,5 +1,6 @@
 #include "window/launchoptions.h"
 
+#include "cli/liveprograms.h"
 #include "scheduler/errors.h"
 
 namespace Loopscope {
@@ -34,7 +35,7 @@ QString LaunchOptions::usage()
 {
     return QStringLiteral(
         "usage: loopscope [--scenario ID] [--param KEY=VALUE]... [--steps N] [--screenshot "
-        "FILE.png] [TRACE.loopscope]\n"
+        "FILE.png] [--listen [ADDRESS]] [TRACE.loopscope]\n"
         "       loopscope <command> [options]     (commands: list, run, fetch, merge, serve, "
         "export, trace, show, lint; see 'loopscope <command> --help')\n"
         "       loopscope --version\n"
@@ -44,6 +45,9 @@ QString LaunchOptions::usage()
         "  --param KEY=VALUE    a scenario parameter; repeat for several\n"
         "  --steps N            take N scheduling steps before showing the window\n"
         "  --screenshot FILE    save a picture of the window to FILE (PNG) and exit\n"
+        "  --listen [ADDRESS]   draw programs that stream their traces (LOOPSCOPE_LIVE=ADDRESS) as they\n"
+        "                       run: 127.0.0.1:PORT (default 127.0.0.1:7788), [::1]:PORT or a Unix socket "
+        "path\n"
         "  TRACE.loopscope      open a saved trace instead of a scenario\n");
 }
 
@@ -90,6 +94,15 @@ LaunchOptions LaunchOptions::parse(const QStringList &arguments)
             if (!ok || options.steps < 0)
                 throw Error(QStringLiteral("--steps expects a whole number of steps (0 or more), got '%1'")
                                 .arg(text));
+        } else if (name == QLatin1StringView("--listen")) {
+            // The address is optional: the next argument is one when it looks like an address.
+            const bool next = i + 1 < arguments.size() && !arguments[i + 1].startsWith(u'-')
+                && (arguments[i + 1].contains(u':') || arguments[i + 1].contains(u'/'))
+                && !arguments[i + 1].endsWith(QLatin1StringView(".loopscope"));
+            options.listen = hasValue ? value : next ? arguments[++i] : QString(LiveListener::DefaultAddress);
+            if (options.listen.isEmpty())
+                throw Error(QStringLiteral("--listen needs an address, or none for %1")
+                                .arg(LiveListener::DefaultAddress));
         } else if (name == QLatin1StringView("--screenshot")) {
             options.screenshot = takeValue();
             if (options.screenshot.isEmpty())

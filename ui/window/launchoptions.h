@@ -21,6 +21,7 @@ struct LaunchOptions
     qint64 steps = 0;       //!< steps to take before showing (or taking the screenshot)
     QString screenshot;     //!< save a screenshot of the window here, then exit
     QString traceFile;      //!< a .loopscope file to open instead of a scenario
+    QString listen;         //!< listen for live programs here (LOOPSCOPE_LIVE); empty: do not listen
     bool help = false;
     bool version = false;
 

@@ -1,5 +1,6 @@
 #include "window/mainwindow.h"
 
+#include "cli/liveprograms.h"
 #include "model/tracefeed.h"
 #include "panes/awaittreepane.h"
 #include "panes/codeview.h"
@@ -593,6 +594,18 @@ bool MainWindow::traceProgram(const PythonCommand &command, QString *error)
     m_session->setSpeed(0);
     m_session->startAnimation();
     return true;
+}
+
+void MainWindow::showLiveProgram(std::shared_ptr<LiveProgram> program)
+{
+    // Drawn as its events arrive, like a recorded Python program; the run stays when it ends. The
+    // program names itself in its stream's header, its first bytes: they are waited for briefly.
+    for (int wait = 0; wait < 20 && !program->hasHeader() && !program->isDone(); ++wait)
+        program->waitForMore(50);
+    m_session->open([program] { return std::make_unique<LiveRun>(program); }, program->name());
+    m_controls->setSpeed(0);
+    m_session->setSpeed(0);
+    m_session->startAnimation();
 }
 
 void MainWindow::traceDialog()

@@ -5,6 +5,8 @@
 
 #include <QMainWindow>
 
+#include <memory>
+
 class QLabel;
 class QLineEdit;
 class QTableView;
@@ -16,6 +18,7 @@ namespace Loopscope {
 
 struct PythonCommand;
 class RetrievalPanel;
+class LiveProgram;
 
 class CodeView;
 class Scenario;
@@ -57,6 +60,8 @@ public:
     bool traceProgram(const PythonCommand &command, QString *error = nullptr);
     //! File → Trace a Python Program…
     void traceDialog();
+    //! Draws a program that streams its trace (LOOPSCOPE_LIVE) as it runs; it becomes the window's run.
+    void showLiveProgram(std::shared_ptr<LiveProgram> program);
 
     //! Shares `seq` as the selected event; with `reveal`, views scroll to it.
     void selectEvent(SeqNo seq, bool reveal = true);

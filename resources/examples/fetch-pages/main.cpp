@@ -6,6 +6,7 @@
 //   fetch-pages http://127.0.0.1:8080/api/items run.loopscope
 //   loopscope show run.loopscope
 #include "io/tracefilewriter.h"
+#include "io/tracestreamer.h"
 #include "net/httpclient.h"
 #include "scheduler/combinators.h"
 
@@ -76,6 +77,8 @@ int main(int argc, char *argv[])
     Scheduler loop(SchedulerOptions { ClockMode::Real }); // real I/O needs the real clock
     HttpClient http;
     try {
+        // The one call that lets `loopscope --listen` draw this program live (LOOPSCOPE_LIVE).
+        const auto live = TraceStreamer::fromEnvironment(loop.trace(), QStringLiteral("fetch-pages"));
         const int items = loop.runUntilComplete(fetchAll(http, collection), QStringLiteral("fetch all"));
         TraceFileWriter::save(loop.trace(),
             TraceMetadata::recordedNow(QStringLiteral("fetch-pages"), {}, ClockMode::Real), tracePath);

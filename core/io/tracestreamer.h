@@ -1,0 +1,52 @@
+#pragma once
+
+#include "io/binarytrace.h"
+
+#include <QIODevice>
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace Loopscope {
+
+/*!
+ * Streams a growing trace, in the binary trace format, to a device: a file, or a socket to a
+ * Loopscope window that listens (`loopscope --listen`). What the trace publishes is sent in blocks,
+ * at most 50 ms after it happened or at once past 65,536 events; the destructor sends the rest and
+ * the end marker, so that the reader can tell a finished program from one that stopped mid-stream.
+ *
+ * Nothing is dropped: writing waits until the device has taken each block (a program that records
+ * faster than the window reads is slowed down, never cut short). When the device fails (the window
+ * went away), streaming stops with a warning on stderr and the program goes on.
+ */
+class TraceStreamer : public QObject
+{
+    Q_OBJECT
+public:
+    TraceStreamer(const Trace &trace, const TraceMetadata &metadata, std::unique_ptr<QIODevice> device);
+    ~TraceStreamer() override;
+
+    //! The one call a program makes: streams `trace` where the environment says, or returns null.
+    //! LOOPSCOPE_LIVE=127.0.0.1:PORT (or [::1]:PORT, or the path of a Unix socket) streams to a
+    //! listening window; LOOPSCOPE_TRACE=FILE writes the same stream to a file. Throws Error with a
+    //! message for the user when the variable is malformed or its target cannot be reached.
+    static std::unique_ptr<TraceStreamer> fromEnvironment(const Trace &trace, const QString &programName);
+
+    //! Sends what the trace holds and has not been sent yet.
+    void flush();
+    bool isStreaming() const { return m_device != nullptr; }
+    qint64 eventsSent() const { return m_encoder.eventsWritten(); }
+
+private:
+    void appended();
+    void send(const QByteArray &bytes);
+
+    const Trace &m_trace;
+    BinaryTraceEncoder m_encoder;
+    std::unique_ptr<QIODevice> m_device;
+    QTimer m_timer;
+    QByteArray m_buffer;
+};
+
+} // namespace Loopscope
