@@ -12,3 +12,4 @@ int benchAnalysis(const QStringList &args);
 int benchExport(const QStringList &args);
 int benchRender(const QStringList &args);
 int benchLoad(const QStringList &args);
+int benchStream(const QStringList &args);

@@ -24,6 +24,7 @@ int main(int argc, char *argv[])
         { QStringLiteral("http"), benchHttp },
         { QStringLiteral("pytrace"), benchPytrace },
         { QStringLiteral("analysis"), benchAnalysis },
+        { QStringLiteral("stream"), benchStream },
 #ifdef LOOPSCOPE_BENCH_GUI
         { QStringLiteral("export"), benchExport },
         { QStringLiteral("render"), benchRender },
