@@ -1,3 +1,4 @@
+#include "io/tracestreamer.h"
 #include "model/tasktablemodel.h"
 #include "model/tracefeed.h"
 #include "panes/awaittreepane.h"
@@ -30,6 +31,7 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTextBlock>
 #include <QTextBrowser>
@@ -131,6 +133,38 @@ private slots:
         QCoreApplication::setOrganizationName(QStringLiteral("LoopscopeTests"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
         QSettings().clear();
+    }
+
+    void aListeningWindowDrawsAProgramThatStreamsToIt()
+    {
+        MainWindow window;
+        QVERIFY(!window.listen(QStringLiteral("192.0.2.1:7788"))); // not loopback: refused
+        QVERIFY(window.listenAddress().isEmpty());
+        QVERIFY(window.listen(QStringLiteral("127.0.0.1:0")));
+        QVERIFY(window.actions().listen->text().contains(window.listenAddress()));
+        QSignalSpy shown(&window, &MainWindow::liveProgramShown);
+        // A program on the scheduler streams its trace (LOOPSCOPE_LIVE) and ends.
+        const ScenarioRegistry registry;
+        const auto run = registry.get(QStringLiteral("two-coroutines")).start({});
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, window.listenAddress().section(u':', -1).toUShort());
+        QVERIFY(socket->waitForConnected(5000));
+        TraceMetadata metadata = TraceMetadata::recordedNow(QString(), {}, ClockMode::Virtual);
+        metadata.program = QStringLiteral("streamer (pid 1)");
+        {
+            TraceStreamer streamer(run->trace(), metadata, std::move(socket));
+            run->runToEnd();
+        } // the end marker goes out
+        QTRY_COMPARE(shown.count(), 1);
+        QCOMPARE(window.session().title(), QStringLiteral("streamer (pid 1)"));
+        QTRY_VERIFY(window.session().isFinished());
+        const auto lines = [](const Trace &trace) {
+            QStringList all;
+            for (qsizetype i = 0; i < trace.size(); ++i)
+                all << trace.describe(trace.at(i));
+            return all;
+        };
+        QCOMPARE(lines(*window.session().trace()), lines(run->trace()));
     }
 
     void theDiagramFollowsTheCurrentEventSideways_data()

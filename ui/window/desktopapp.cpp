@@ -146,18 +146,13 @@ int runDesktopApp(int &argc, char **argv)
         window.openLastScenario();
     }
     takeSteps(window.session(), options.steps);
-    std::unique_ptr<LiveListener> listener;
     if (!options.listen.isEmpty()) {
-        try {
-            listener = std::make_unique<LiveListener>(options.listen);
-        } catch (const std::exception &e) {
-            err << "loopscope: " << e.what() << '\n';
+        // Each program that connects becomes the window's run, drawn as its events arrive.
+        if (!window.listen(options.listen, &error)) {
+            err << "loopscope: " << error << '\n';
             return 2;
         }
-        // Each program that connects becomes the window's run, drawn as its events arrive.
-        QObject::connect(listener.get(), &LiveListener::programConnected, &window,
-            [&window](std::shared_ptr<LiveProgram> program) { window.showLiveProgram(std::move(program)); });
-        err << "loopscope: listening for programs: run them with LOOPSCOPE_LIVE=" << listener->address()
+        err << "loopscope: listening for programs: run them with LOOPSCOPE_LIVE=" << window.listenAddress()
             << '\n';
         err.flush();
     }
@@ -165,13 +160,15 @@ int runDesktopApp(int &argc, char **argv)
 
     if (options.screenshot.isEmpty())
         return QApplication::exec();
-    if (listener) {
+    if (!options.listen.isEmpty()) {
         // Listening, the picture is of the first program, once its stream has ended and been drawn.
-        QObject::connect(listener.get(), &LiveListener::programConnected, &window,
-            [](const std::shared_ptr<LiveProgram> &program) {
-                QObject::connect(program.get(), &LiveProgram::done, qApp,
-                    [] { QTimer::singleShot(500, qApp, &QCoreApplication::quit); });
-            });
+        QObject::connect(&window, &MainWindow::liveProgramShown, qApp, [](LiveProgram *program) {
+            const auto quitSoon = [] { QTimer::singleShot(500, qApp, &QCoreApplication::quit); };
+            if (program->isDone())
+                quitSoon(); // a short program's whole stream came with its header
+            else
+                QObject::connect(program, &LiveProgram::done, qApp, quitSoon);
+        });
         QApplication::exec();
     }
     return saveScreenshot(window, options.screenshot, err);

@@ -30,6 +30,7 @@
 #include <QAction>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -184,6 +185,7 @@ void MainWindow::buildMenus()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_actions->openTrace);
     file->addAction(m_actions->traceProgram);
+    file->addAction(m_actions->listen);
     file->addAction(m_actions->saveTrace);
     file->addAction(m_actions->exportDiagram);
     file->addSeparator();
@@ -231,6 +233,7 @@ void MainWindow::connectActions()
     connect(m_actions->stepBack, &QAction::triggered, m_session, &RunSession::stepBack);
     connect(m_actions->reset, &QAction::triggered, m_session, &RunSession::reset);
     connect(m_actions->traceProgram, &QAction::triggered, this, &MainWindow::traceDialog);
+    connect(m_actions->listen, &QAction::triggered, this, &MainWindow::listenDialog);
     connect(m_actions->stopProgram, &QAction::triggered, this, [this] {
         m_session->stopProgram();
         statusBar()->showMessage(tr("Stopping the program; what it recorded stays."), 5000);
@@ -603,9 +606,46 @@ void MainWindow::showLiveProgram(std::shared_ptr<LiveProgram> program)
     for (int wait = 0; wait < 20 && !program->hasHeader() && !program->isDone(); ++wait)
         program->waitForMore(50);
     m_session->open([program] { return std::make_unique<LiveRun>(program); }, program->name());
+    emit liveProgramShown(program.get());
     m_controls->setSpeed(0);
     m_session->setSpeed(0);
     m_session->startAnimation();
+}
+
+bool MainWindow::listen(const QString &address, QString *error)
+{
+    try {
+        auto listener = std::make_unique<LiveListener>(address);
+        connect(listener.get(), &LiveListener::programConnected, this, &MainWindow::showLiveProgram);
+        m_listener = std::move(listener); // one address at a time: the previous one is closed
+    } catch (const std::exception &e) {
+        if (error)
+            *error = QString::fromUtf8(e.what());
+        return false;
+    }
+    m_actions->listen->setText(tr("&Listening on %1…").arg(m_listener->address()));
+    statusBar()->showMessage(
+        tr("Listening: run a program with LOOPSCOPE_LIVE=%1 to draw it here").arg(m_listener->address()));
+    return true;
+}
+
+QString MainWindow::listenAddress() const
+{
+    return m_listener ? m_listener->address() : QString();
+}
+
+void MainWindow::listenDialog()
+{
+    bool ok = false;
+    const QString address = QInputDialog::getText(this, tr("Listen for Programs"),
+        tr("Programs that set LOOPSCOPE_LIVE to this address are drawn as they run\n"
+           "(127.0.0.1:PORT, [::1]:PORT, or the path of a Unix socket):"),
+        QLineEdit::Normal, m_listener ? m_listener->address() : QString(LiveListener::DefaultAddress), &ok);
+    if (!ok)
+        return;
+    QString error;
+    if (!listen(address.trimmed(), &error))
+        QMessageBox::warning(this, tr("Listen for Programs"), error);
 }
 
 void MainWindow::traceDialog()

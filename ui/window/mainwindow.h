@@ -19,6 +19,7 @@ namespace Loopscope {
 struct PythonCommand;
 class RetrievalPanel;
 class LiveProgram;
+class LiveListener;
 
 class CodeView;
 class Scenario;
@@ -62,6 +63,12 @@ public:
     void traceDialog();
     //! Draws a program that streams its trace (LOOPSCOPE_LIVE) as it runs; it becomes the window's run.
     void showLiveProgram(std::shared_ptr<LiveProgram> program);
+    //! Listens for such programs at `address` (instead of any address before); false with `error`.
+    bool listen(const QString &address, QString *error = nullptr);
+    //! File → Listen for Programs…
+    void listenDialog();
+    //! Where programs connect (LOOPSCOPE_LIVE), or empty when the window does not listen.
+    QString listenAddress() const;
 
     //! Shares `seq` as the selected event; with `reveal`, views scroll to it.
     void selectEvent(SeqNo seq, bool reveal = true);
@@ -86,6 +93,10 @@ public:
     ProblemsPane *problems() const { return m_problems; }
     AwaitTreePane *awaitTree() const { return m_awaitTree; }
     QLineEdit *findField() const;
+
+signals:
+    //! A live program became the window's run (it goes on streaming until it is done()).
+    void liveProgramShown(Loopscope::LiveProgram *program);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -122,6 +133,7 @@ private:
     DetailsPane *m_details = nullptr;
     CodeView *m_code = nullptr;
     RetrievalPanel *m_retrieval = nullptr;
+    std::unique_ptr<LiveListener> m_listener; //!< programs streaming to this window, when asked
     QTextBrowser *m_lesson = nullptr;
     QLineEdit *m_laneFilter = nullptr;
     RunningTimeView *m_runningTime = nullptr;

@@ -14,6 +14,8 @@ MainWindowActions::MainWindowActions(QObject *parent)
     traceProgram = make(tr("&Trace a Python Program…"), QString(),
         tr("Run a Python asyncio program under the recorder and watch its schedule live"));
     traceProgram->setShortcut(QKeySequence(QStringLiteral("Ctrl+T")));
+    listen = make(tr("&Listen for Programs…"), QString(),
+        tr("Draw C++ programs that stream their traces (LOOPSCOPE_LIVE) as they run"));
     stopProgram = make(tr("Stop"), QStringLiteral("stop"),
         tr("End the recorded program now; what it recorded stays (Ctrl+.)"));
     stopProgram->setShortcut(QKeySequence(QStringLiteral("Ctrl+.")));

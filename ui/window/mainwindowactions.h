@@ -22,6 +22,7 @@ public:
 
     QAction *openTrace = nullptr;
     QAction *traceProgram = nullptr;
+    QAction *listen = nullptr;
     QAction *stopProgram = nullptr;
     QAction *saveTrace = nullptr;
     QAction *exportDiagram = nullptr;
