@@ -23,6 +23,7 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QScrollBar>
 #include <QSettings>
@@ -165,6 +166,27 @@ private slots:
             return all;
         };
         QCOMPARE(lines(*window.session().trace()), lines(run->trace()));
+
+        // A second program takes the window; the first stays at hand in File → Live Programs.
+        auto second = std::make_unique<QTcpSocket>();
+        second->connectToHost(QHostAddress::LocalHost, window.listenAddress().section(u':', -1).toUShort());
+        QVERIFY(second->waitForConnected(5000));
+        second->write(QByteArray("not a trace"));
+        QVERIFY(second->waitForBytesWritten(5000));
+        QTRY_COMPARE(shown.count(), 2);
+        const auto picks = [&window] {
+            QStringList texts;
+            for (const QMenu *menu : window.findChildren<QMenu *>()) {
+                if (menu->title() == QStringLiteral("Live &Programs")) {
+                    for (const QAction *action : menu->actions())
+                        texts << action->text();
+                }
+            }
+            return texts;
+        };
+        QTRY_COMPARE(picks(),
+            QStringList(
+                { QStringLiteral("streamer (pid 1) — ended"), QStringLiteral("a program — cut short") }));
     }
 
     void theDiagramFollowsTheCurrentEventSideways_data()

@@ -26,6 +26,8 @@
 #include "window/tablekeyguard.h"
 #include "window/tracedialog.h"
 
+#include <algorithm>
+
 #include <QAbstractItemView>
 #include <QAction>
 #include <QCloseEvent>
@@ -186,6 +188,9 @@ void MainWindow::buildMenus()
     file->addAction(m_actions->openTrace);
     file->addAction(m_actions->traceProgram);
     file->addAction(m_actions->listen);
+    m_programsMenu = file->addMenu(tr("Live &Programs"));
+    m_programsMenu->setToolTip(tr("The programs that streamed to this window: pick one to show it again"));
+    m_programsMenu->setEnabled(false);
     file->addAction(m_actions->saveTrace);
     file->addAction(m_actions->exportDiagram);
     file->addSeparator();
@@ -605,6 +610,25 @@ void MainWindow::showLiveProgram(std::shared_ptr<LiveProgram> program)
     // program names itself in its stream's header, its first bytes: they are waited for briefly.
     for (int wait = 0; wait < 20 && !program->hasHeader() && !program->isDone(); ++wait)
         program->waitForMore(50);
+    if (std::find(m_programs.begin(), m_programs.end(), program) == m_programs.end()) {
+        // Every program that connected stays at hand (File → Live Programs), ended or not, to be
+        // shown again, stepped through and saved; the newest is shown.
+        m_programs.push_back(program);
+        QAction *pick = m_programsMenu->addAction(program->name());
+        connect(pick, &QAction::triggered, this, [this, weak = std::weak_ptr<LiveProgram>(program)] {
+            if (const auto shown = weak.lock())
+                showLiveProgram(shown);
+        });
+        const auto describe = [pick, program = program.get()] {
+            if (program->isDone()) {
+                pick->setText(program->problem().isEmpty() ? tr("%1 — ended").arg(program->name())
+                                                           : tr("%1 — cut short").arg(program->name()));
+            }
+        };
+        describe();
+        connect(program.get(), &LiveProgram::done, pick, describe);
+        m_programsMenu->setEnabled(true);
+    }
     m_session->open([program] { return std::make_unique<LiveRun>(program); }, program->name());
     emit liveProgramShown(program.get());
     m_controls->setSpeed(0);

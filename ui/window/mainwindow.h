@@ -8,6 +8,7 @@
 #include <memory>
 
 class QLabel;
+class QMenu;
 class QLineEdit;
 class QTableView;
 
@@ -133,7 +134,9 @@ private:
     DetailsPane *m_details = nullptr;
     CodeView *m_code = nullptr;
     RetrievalPanel *m_retrieval = nullptr;
-    std::unique_ptr<LiveListener> m_listener; //!< programs streaming to this window, when asked
+    std::unique_ptr<LiveListener> m_listener;             //!< programs streaming to this window, when asked
+    std::vector<std::shared_ptr<LiveProgram>> m_programs; //!< every program that streamed here
+    QMenu *m_programsMenu = nullptr;
     QTextBrowser *m_lesson = nullptr;
     QLineEdit *m_laneFilter = nullptr;
     RunningTimeView *m_runningTime = nullptr;
