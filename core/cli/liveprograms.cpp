@@ -1,6 +1,7 @@
 #include "cli/liveprograms.h"
 
 #include "io/traceformaterror.h"
+#include "run/waitforsignals.h"
 #include "scheduler/errors.h"
 
 #include <QEventLoop>
@@ -81,16 +82,8 @@ void LiveProgram::finish(const QString &problem)
 
 void LiveProgram::waitForMore(int ms)
 {
-    if (m_done)
-        return;
-    QEventLoop loop;
-    QTimer timeout;
-    timeout.setSingleShot(true);
-    connect(&timeout, &QTimer::timeout, &loop, &QEventLoop::quit);
-    connect(this, &LiveProgram::grew, &loop, &QEventLoop::quit);
-    connect(this, &LiveProgram::done, &loop, &QEventLoop::quit);
-    timeout.start(ms);
-    loop.exec();
+    if (!m_done)
+        waitForSignals(ms, this, &LiveProgram::grew, &LiveProgram::done);
 }
 
 // ---- LiveRun ----

@@ -68,6 +68,7 @@ public:
     StepResult step() override { return m_replay->step(); }
     bool isFinished() const override { return m_replay->isFinished(); }
     qint64 runToEnd(qint64 maxSteps = 0) override;
+    //! Real: the run follows a stream as it arrives (recordedMetadata() has the program's own clock).
     ClockMode clockMode() const override { return ClockMode::Real; }
     const TraceMetadata *recordedMetadata() const override;
     LiveProgram &program() const { return *m_program; }

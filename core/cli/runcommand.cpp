@@ -107,8 +107,8 @@ int runRunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     try {
         const auto run = registry.get(id).start(params);
         // LOOPSCOPE_LIVE / LOOPSCOPE_TRACE: the run is also streamed to a window or a file.
-        const auto live
-            = TraceStreamer::fromEnvironment(run->trace(), QStringLiteral("loopscope run %1").arg(id));
+        const auto live = TraceStreamer::fromEnvironment(
+            run->trace(), QStringLiteral("loopscope run %1").arg(id), run->clockMode());
         const qint64 steps = run->runToEnd(maxSteps);
         const Trace &trace = run->trace();
         printTrace(trace, out);

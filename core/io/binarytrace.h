@@ -67,6 +67,8 @@ public:
     void end(QByteArray &out);
     //! Events written so far.
     qint64 eventsWritten() const { return m_eventsWritten; }
+    //! The seq of the next event to write.
+    SeqNo nextSeq() const { return m_nextSeq; }
 
 private:
     void writeLabels(QByteArray &out);

@@ -79,13 +79,14 @@ TraceStreamer::~TraceStreamer()
         m_device->close();
 }
 
-std::unique_ptr<TraceStreamer> TraceStreamer::fromEnvironment(const Trace &trace, const QString &programName)
+std::unique_ptr<TraceStreamer> TraceStreamer::fromEnvironment(
+    const Trace &trace, const QString &programName, ClockMode clock)
 {
     const QString live = qEnvironmentVariable("LOOPSCOPE_LIVE");
     const QString file = qEnvironmentVariable("LOOPSCOPE_TRACE");
     if (live.isEmpty() && file.isEmpty())
         return nullptr;
-    TraceMetadata metadata = TraceMetadata::recordedNow(QString(), {}, ClockMode::Real);
+    TraceMetadata metadata = TraceMetadata::recordedNow(QString(), {}, clock);
     metadata.program = QStringLiteral("%1 (pid %2)").arg(programName).arg(QCoreApplication::applicationPid());
     std::unique_ptr<QIODevice> device;
     if (!live.isEmpty()) {
@@ -101,7 +102,7 @@ std::unique_ptr<TraceStreamer> TraceStreamer::fromEnvironment(const Trace &trace
 
 void TraceStreamer::appended()
 {
-    if (m_trace.nextSeq() - m_encoder.eventsWritten() - m_trace.firstSeq() >= FlushAfterEvents)
+    if (m_trace.nextSeq() - m_encoder.nextSeq() >= FlushAfterEvents)
         flush();
     else if (!m_timer.isActive())
         m_timer.start();

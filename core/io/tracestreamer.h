@@ -29,9 +29,11 @@ public:
 
     //! The one call a program makes: streams `trace` where the environment says, or returns null.
     //! LOOPSCOPE_LIVE=127.0.0.1:PORT (or [::1]:PORT, or the path of a Unix socket) streams to a
-    //! listening window; LOOPSCOPE_TRACE=FILE writes the same stream to a file. Throws Error with a
-    //! message for the user when the variable is malformed or its target cannot be reached.
-    static std::unique_ptr<TraceStreamer> fromEnvironment(const Trace &trace, const QString &programName);
+    //! listening window; LOOPSCOPE_TRACE=FILE writes the same stream to a file. `clock` is the
+    //! scheduler's. Throws Error with a message for the user when the variable is malformed or its
+    //! target cannot be reached.
+    static std::unique_ptr<TraceStreamer> fromEnvironment(
+        const Trace &trace, const QString &programName, ClockMode clock = ClockMode::Real);
 
     //! Sends what the trace holds and has not been sent yet.
     void flush();

@@ -1,5 +1,7 @@
 #include "record/pythonrecording.h"
 
+#include "run/waitforsignals.h"
+
 #include <csignal>
 #include <QEventLoop>
 #include <QFile>
@@ -161,16 +163,8 @@ void PythonRecording::readArrived()
 
 void PythonRecording::waitForMore(int ms)
 {
-    if (m_done)
-        return;
-    QEventLoop loop;
-    QTimer timeout;
-    timeout.setSingleShot(true);
-    connect(&timeout, &QTimer::timeout, &loop, &QEventLoop::quit);
-    connect(this, &PythonRecording::grew, &loop, &QEventLoop::quit);
-    connect(this, &PythonRecording::done, &loop, &QEventLoop::quit);
-    timeout.start(ms);
-    loop.exec();
+    if (!m_done)
+        waitForSignals(ms, this, &PythonRecording::grew, &PythonRecording::done);
 }
 
 } // namespace Loopscope
