@@ -1,6 +1,7 @@
 #include "cli/liveprograms.h"
 
 #include "io/traceformaterror.h"
+#include "io/tracestreamer.h"
 #include "run/waitforsignals.h"
 #include "scheduler/errors.h"
 
@@ -120,8 +121,9 @@ const TraceMetadata *LiveRun::recordedMetadata() const
 LiveListener::LiveListener(const QString &address, QObject *parent)
     : QObject(parent)
 {
-    if (address.contains(u'/')) {
-        m_path = address;
+    const LiveAddress where = LiveAddress::parse(address, tr("the address to listen on"), true);
+    if (!where.socketPath.isEmpty()) {
+        m_path = where.socketPath;
         QLocalServer::removeServer(address); // a socket file left by a listener that was killed
         m_local.setSocketOptions(QLocalServer::UserAccessOption);
         if (!m_local.listen(address))
@@ -132,20 +134,7 @@ LiveListener::LiveListener(const QString &address, QObject *parent)
         });
         return;
     }
-    const qsizetype colon = address.lastIndexOf(u':');
-    bool ok = false;
-    const int port = colon > 0 ? address.sliced(colon + 1).toInt(&ok) : -1;
-    QString host = colon > 0 ? address.first(colon) : QString();
-    if (host.startsWith(u'[') && host.endsWith(u']'))
-        host = host.sliced(1, host.size() - 2);
-    const QHostAddress where(host);
-    if (!ok || port < 0 || port > 65535 || where.isNull())
-        throw Error(
-            tr("listen on 127.0.0.1:PORT, [::1]:PORT or the path of a Unix socket, not \"%1\"").arg(address));
-    if (!where.isLoopback())
-        throw Error(
-            tr("%1 is not a loopback address: Loopscope only listens to programs on this machine").arg(host));
-    if (!m_tcp.listen(where, static_cast<quint16>(port)))
+    if (!m_tcp.listen(where.host, where.port))
         throw Error(tr("cannot listen on %1: %2").arg(address, m_tcp.errorString()));
     connect(&m_tcp, &QTcpServer::newConnection, this, [this] {
         while (QTcpSocket *socket = m_tcp.nextPendingConnection())

@@ -20,40 +20,53 @@ constexpr int ConnectTimeoutMs = 3000;
 
 std::unique_ptr<QIODevice> connectToWindow(const QString &address)
 {
-    if (address.contains(u'/')) {
+    const LiveAddress where = LiveAddress::parse(address, QStringLiteral("LOOPSCOPE_LIVE"), false);
+    std::unique_ptr<QIODevice> device;
+    if (!where.socketPath.isEmpty()) {
         auto socket = std::make_unique<QLocalSocket>();
-        socket->connectToServer(address, QIODevice::WriteOnly);
-        if (!socket->waitForConnected(ConnectTimeoutMs))
-            throw Error(
-                QStringLiteral("LOOPSCOPE_LIVE: nothing listens on %1: %2 (start `loopscope --listen %1`)")
-                    .arg(address, socket->errorString()));
-        return socket;
+        socket->connectToServer(where.socketPath, QIODevice::WriteOnly);
+        if (socket->waitForConnected(ConnectTimeoutMs))
+            return socket;
+        device = std::move(socket);
+    } else {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(where.host, where.port, QIODevice::WriteOnly);
+        if (socket->waitForConnected(ConnectTimeoutMs))
+            return socket;
+        device = std::move(socket);
     }
-    const qsizetype colon = address.lastIndexOf(u':');
-    bool ok = false;
-    const int port = colon > 0 ? address.sliced(colon + 1).toInt(&ok) : 0;
-    QString host = colon > 0 ? address.first(colon) : QString();
-    if (host.startsWith(u'[') && host.endsWith(u']'))
-        host = host.sliced(1, host.size() - 2);
-    const QHostAddress where(host);
-    if (!ok || port <= 0 || port > 65535 || where.isNull())
-        throw Error(QStringLiteral("LOOPSCOPE_LIVE must be 127.0.0.1:PORT, [::1]:PORT or the path of a Unix "
-                                   "socket, not \"%1\"")
-                        .arg(address));
-    if (!where.isLoopback())
-        throw Error(QStringLiteral("LOOPSCOPE_LIVE: %1 is not this machine; a trace is only streamed over "
-                                   "loopback or a Unix socket")
-                        .arg(host));
-    auto socket = std::make_unique<QTcpSocket>();
-    socket->connectToHost(where, static_cast<quint16>(port), QIODevice::WriteOnly);
-    if (!socket->waitForConnected(ConnectTimeoutMs))
-        throw Error(
-            QStringLiteral("LOOPSCOPE_LIVE: nothing listens on %1: %2 (start `loopscope --listen %1`)")
-                .arg(address, socket->errorString()));
-    return socket;
+    throw Error(QStringLiteral("LOOPSCOPE_LIVE: nothing listens on %1: %2 (start `loopscope --listen %1`)")
+                    .arg(address, device->errorString()));
 }
 
 } // namespace
+
+LiveAddress LiveAddress::parse(const QString &text, const QString &what, bool anyPort)
+{
+    LiveAddress address;
+    if (text.contains(u'/')) {
+        address.socketPath = text;
+        return address;
+    }
+    const qsizetype colon = text.lastIndexOf(u':');
+    bool ok = false;
+    const int port = colon > 0 ? text.sliced(colon + 1).toInt(&ok) : -1;
+    QString host = colon > 0 ? text.first(colon) : QString();
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.sliced(1, host.size() - 2);
+    address.host = QHostAddress(host);
+    if (!ok || port < (anyPort ? 0 : 1) || port > 65535 || address.host.isNull())
+        throw Error(
+            QStringLiteral("%1 must be 127.0.0.1:PORT, [::1]:PORT or the path of a Unix socket, not \"%2\"")
+                .arg(what, text));
+    if (!address.host.isLoopback())
+        throw Error(
+            QStringLiteral("%1: %2 is not this machine; a trace is only streamed over loopback or a Unix "
+                           "socket")
+                .arg(what, host));
+    address.port = static_cast<quint16>(port);
+    return address;
+}
 
 TraceStreamer::TraceStreamer(
     const Trace &trace, const TraceMetadata &metadata, std::unique_ptr<QIODevice> device)

@@ -2,6 +2,7 @@
 
 #include "io/binarytrace.h"
 
+#include <QHostAddress>
 #include <QIODevice>
 #include <QObject>
 #include <QTimer>
@@ -9,6 +10,19 @@
 #include <memory>
 
 namespace Loopscope {
+
+//! Where live programs and a listening window meet: a Unix socket's path, or a loopback address
+//! and port (nothing else: a trace never leaves the machine).
+struct LiveAddress
+{
+    QString socketPath; //!< set for a Unix socket
+    QHostAddress host;
+    quint16 port = 0;
+
+    //! Parses "127.0.0.1:PORT", "[::1]:PORT" or a path (anything with a '/'); port 0 only when
+    //! `anyPort` (a listener picks one). Throws Error naming `what` ("LOOPSCOPE_LIVE") and the problem.
+    static LiveAddress parse(const QString &text, const QString &what, bool anyPort);
+};
 
 /*!
  * Streams a growing trace, in the binary trace format, to a device: a file, or a socket to a
