@@ -288,7 +288,7 @@ void BinaryTraceDecoder::feed(QByteArrayView bytes)
     qsizetype at = 0;
     m_chunkOffset = m_offset;
     if (!m_magicRead) {
-        const QByteArrayView expected(BinaryTrace::magic());
+        const QByteArray expected = BinaryTrace::magic();
         const qsizetype seen = std::min(data.size(), expected.size());
         if (data.first(std::min(seen, MagicTextSize)) != expected.first(std::min(seen, MagicTextSize)))
             fail(QStringLiteral("not a binary Loopscope trace"));
