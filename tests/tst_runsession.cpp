@@ -1,3 +1,4 @@
+#include "run/replayrun.h"
 #include "run/runsession.h"
 #include "run/schedulerrun.h"
 #include "scenarios/scenarioregistry.h"
@@ -78,6 +79,63 @@ private slots:
         QTest::newRow("delegation") << "delegation" << 6;
         QTest::newRow("producer-consumer") << "producer-consumer" << 25;
     }
+    void aSavedTraceOpensAtItsEndInOneGo_data()
+    {
+        QTest::addColumn<QString>("scenario");
+        QTest::addColumn<bool>("cut"); // a recording that stops mid-run: its last step is not the loop's end
+        for (const char *id : { "two-coroutines", "threads", "delegation", "callback-blocking",
+                 "paginated-http", "producer-consumer" }) {
+            QTest::newRow(id) << QString::fromLatin1(id) << false;
+            QTest::newRow(qPrintable(QStringLiteral("%1, cut").arg(QLatin1StringView(id))))
+                << QString::fromLatin1(id) << true;
+        }
+    }
+    void aSavedTraceOpensAtItsEndInOneGo()
+    {
+        // advance() to the end of a replay takes every step in one pass (ReplayRun::skipToEnd):
+        // the same steps, trace and last step as taking them one by one, and stepping back works.
+        QFETCH(QString, scenario);
+        QFETCH(bool, cut);
+        const ScenarioRegistry registry;
+        const auto recorded = registry.get(scenario).start({});
+        recorded->runToEnd();
+        std::unique_ptr<Trace> whole = recorded->trace().copy();
+        if (cut) {
+            auto prefix = std::make_unique<Trace>();
+            prefix->copyRecordsFrom(*whole);
+            prefix->appendRange(*whole, 0, whole->size() * 2 / 3);
+            whole = std::move(prefix);
+        }
+        std::shared_ptr<const Trace> recording = std::move(whole);
+        const auto replay = [recording] { return std::make_unique<ReplayRun>(recording, TraceMetadata {}); };
+        RunSession atOnce, oneByOne;
+        QVERIFY(atOnce.open(replay, QStringLiteral("file")));
+        QVERIFY(oneByOne.open(replay, QStringLiteral("file")));
+        QSignalSpy stepped(&atOnce, &RunSession::stepped);
+        QSignalSpy finished(&atOnce, &RunSession::finished);
+        const qint64 taken = atOnce.advance(std::numeric_limits<qint64>::max());
+        while (!oneByOne.isFinished())
+            oneByOne.advance(1);
+        QVERIFY(atOnce.isFinished());
+        QCOMPARE(stepped.count(), 1);
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(taken, oneByOne.stepCount());
+        QCOMPARE(atOnce.stepCount(), oneByOne.stepCount());
+        const StepResult a = atOnce.lastStep(), b = oneByOne.lastStep();
+        QCOMPARE(a.action, b.action);
+        QCOMPARE(a.task, b.task);
+        QCOMPARE(a.firstSeq, b.firstSeq);
+        QCOMPARE(a.endSeq, b.endSeq);
+        QCOMPARE(Testing::eventLines(*atOnce.trace()), Testing::eventLines(*oneByOne.trace()));
+        QCOMPARE(Testing::eventLines(*atOnce.trace()), Testing::eventLines(*recording));
+        for (int back = 0; back < 3; ++back) {
+            atOnce.stepBack();
+            oneByOne.stepBack();
+            QCOMPARE(atOnce.stepCount(), oneByOne.stepCount());
+            QCOMPARE(Testing::eventLines(*atOnce.trace()), Testing::eventLines(*oneByOne.trace()));
+        }
+    }
+
     void stepBackReturnsToTheIdenticalState()
     {
         QFETCH(QString, scenario);

@@ -103,6 +103,41 @@ qsizetype ReplayRun::stepEnd() const
     return isComplete() ? size : -1;
 }
 
+StepResult ReplayRun::resultOf(qsizetype from, qsizetype end) const
+{
+    const SeqNo first = m_recording->at(from).seq;
+    StepResult result { StepAction::StartedTask, NoTask, first, m_recording->at(end - 1).seq + 1 };
+    for (qsizetype index = from; index < end; ++index) {
+        const TraceEvent event = m_recording->at(index);
+        if (startsAction(event)) {
+            result.action = actionOf(event.kind);
+            result.task = event.task;
+            break;
+        }
+    }
+    // The final loop_stopped ends the run, as a live step that finds nothing left to do.
+    if (end == m_recording->size() && m_recording->at(end - 1).kind == EventKind::LoopStopped)
+        result = StepResult { StepAction::Idle, NoTask, first, result.endSeq };
+    return result;
+}
+
+std::optional<StepResult> ReplayRun::skipToEnd(std::vector<SeqNo> &starts)
+{
+    if (m_complete)
+        return std::nullopt; // a recording that still grows is followed step by step
+    const qsizetype from = m_cursor;
+    std::optional<StepResult> last;
+    while (m_cursor < m_recording->size()) {
+        const qsizetype end = stepEnd();
+        last = resultOf(m_cursor, end);
+        starts.push_back(last->firstSeq);
+        m_cursor = end;
+    }
+    m_shown.appendRange(*m_recording, from, m_cursor - from);
+    m_shown.publish();
+    return last;
+}
+
 StepResult ReplayRun::step()
 {
     const SeqNo first = m_shown.nextSeq();

@@ -35,6 +35,8 @@ public:
 
     const Trace &trace() const override { return m_shown; }
     StepResult step() override;
+    //! A whole recording: its steps found in one pass and its events copied at once.
+    std::optional<StepResult> skipToEnd(std::vector<SeqNo> &starts) override;
     bool isFinished() const override { return m_cursor >= m_recording->size() && isComplete(); }
     //! The whole recording, whatever has been replayed so far.
     const Trace &recording() const { return *m_recording; }
@@ -49,6 +51,8 @@ private:
     //! Where the step that begins at m_cursor ends (one past its last event), or -1 when the
     //! recording has not grown that far yet.
     qsizetype stepEnd() const;
+    //! What the step made of the recording's events [from, end) did, as step() reports it.
+    StepResult resultOf(qsizetype from, qsizetype end) const;
 
     std::shared_ptr<const Trace> m_owned;
     const Trace *m_recording = nullptr;

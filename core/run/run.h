@@ -1,5 +1,8 @@
 #pragma once
 
+#include <optional>
+#include <vector>
+
 #include "run/tracemetadata.h"
 #include "scheduler/scheduler.h"
 
@@ -34,6 +37,14 @@ public:
     virtual const TraceMetadata *recordedMetadata() const { return nullptr; }
     //! Runs to the end (or until `maxSteps` steps, if > 0); returns the number of steps taken.
     virtual qint64 runToEnd(qint64 maxSteps = 0);
+    //! Takes every remaining step at once when the run can do it faster than step by step (a
+    //! replay of a whole recording): the same steps, appending each one's first seq to `starts`,
+    //! and the last one's result. nullopt when the run cannot (then nothing was taken).
+    virtual std::optional<StepResult> skipToEnd(std::vector<SeqNo> &starts)
+    {
+        Q_UNUSED(starts);
+        return std::nullopt;
+    }
 };
 
 } // namespace Loopscope

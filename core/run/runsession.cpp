@@ -186,6 +186,15 @@ qint64 RunSession::advance(qint64 count)
     // One notification for the whole batch: views catch up once, however many steps were taken.
     const bool wasFinished = isFinished();
     qint64 taken = 0;
+    if (count == std::numeric_limits<qint64>::max() && m_run && !m_pausedLiveRun) {
+        // To the end at once, when the run can (opening a saved trace shows its end).
+        const std::size_t before = m_stepStarts.size();
+        if (const std::optional<StepResult> last = m_run->skipToEnd(m_stepStarts)) {
+            taken = static_cast<qint64>(m_stepStarts.size() - before);
+            m_steps += taken;
+            m_lastStep = *last;
+        }
+    }
     while (taken < count && m_run && !isFinished()) {
         if (stepOnce().action == StepAction::Blocked)
             break;

@@ -1,5 +1,8 @@
 #include "trace/trace.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include <cstdlib>
 #include <new>
 
@@ -52,6 +55,22 @@ Trace::ChunkPtr Trace::allocateChunk()
 void Trace::ChunkDeleter::operator()(Chunk *chunk) const
 {
     std::free(chunk);
+}
+
+void Trace::appendRange(const Trace &other, qsizetype first, qsizetype count)
+{
+    while (count > 0) {
+        if (!hasRoom())
+            startChunk();
+        const auto chunk = static_cast<std::size_t>(first / ChunkSize);
+        const qsizetype offset = first % ChunkSize;
+        const qsizetype n = std::min({ count, ChunkSize - offset, qsizetype(m_chunkEnd - m_cursor) });
+        std::memcpy(
+            m_cursor, other.m_chunks[chunk]->events.data() + offset, std::size_t(n) * sizeof(StoredEvent));
+        m_cursor += n;
+        first += n;
+        count -= n;
+    }
 }
 
 void Trace::publish()

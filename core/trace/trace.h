@@ -88,6 +88,8 @@ public:
     //! appendEvent(), when hasRoom().
     void appendUnchecked(const StoredEvent &event) { *m_cursor++ = event; }
 
+    //! Appends `count` events of `other` from its index `first` as they are (a replay catching up).
+    void appendRange(const Trace &other, qsizetype first, qsizetype count);
     //! Emits eventsAppended() for the events appended since the last call, if any.
     void publish();
 
