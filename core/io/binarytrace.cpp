@@ -166,15 +166,14 @@ void BinaryTraceEncoder::writeLabels(QByteArray &out)
 
 void BinaryTraceEncoder::writeTasks(QByteArray &out)
 {
+    // Runs of consecutive tasks that are new (named or not: the reader must know them before their
+    // events) or renamed, one chunk each.
     const TaskId count = m_trace.taskCount();
-    if (m_taskNames.empty())
-        m_taskNames.push_back(NoLabel); // task 0 is the loop: never written
-    // Runs of consecutive tasks that are new or renamed, one chunk each.
+    const auto changed = [this](TaskId task) {
+        return task >= m_taskNames.size() || m_taskNames[task] != m_trace.task(task).name;
+    };
     TaskId id = 1;
     while (id < count) {
-        const auto changed = [this](TaskId task) {
-            return task >= m_taskNames.size() || m_taskNames[task] != m_trace.task(task).name;
-        };
         if (!changed(id)) {
             ++id;
             continue;
@@ -192,19 +191,6 @@ void BinaryTraceEncoder::writeTasks(QByteArray &out)
             m_taskNames[id] = task.name;
         }
         chunk.close(id - first);
-    }
-    // Tasks registered without a name still count: the reader must know them before their events.
-    if (m_taskNames.size() < count) {
-        ChunkWriter chunk(out, TasksTag);
-        const auto first = static_cast<TaskId>(m_taskNames.size());
-        put(out, quint32(first));
-        put(out, quint32(0));
-        for (TaskId task = first; task < count; ++task) {
-            put(out, quint32(m_trace.task(task).name));
-            put(out, quint32(m_trace.task(task).parent));
-        }
-        m_taskNames.resize(count, NoLabel);
-        chunk.close(count - first);
     }
 }
 
@@ -263,7 +249,6 @@ qsizetype BinaryTraceEncoder::writeEvents(QByteArray &out, qsizetype maxEvents)
     }
     chunk.close(static_cast<quint32>(count));
     m_nextSeq += static_cast<SeqNo>(count);
-    m_eventsWritten += count;
     return count;
 }
 

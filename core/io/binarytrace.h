@@ -65,8 +65,6 @@ public:
     //! events not written yet (all of them when 0). Returns whether events remain to be written.
     bool writeNew(QByteArray &out, qsizetype maxEvents = 0);
     void end(QByteArray &out);
-    //! Events written so far.
-    qint64 eventsWritten() const { return m_eventsWritten; }
     //! The seq of the next event to write.
     SeqNo nextSeq() const { return m_nextSeq; }
 
@@ -87,11 +85,10 @@ private:
     };
 
     const Trace &m_trace;
-    qsizetype m_labelsWritten = 1;    //!< label 0, the empty text, is never written
-    std::vector<LabelId> m_taskNames; //!< by task id: the name written
-    std::vector<IoSent> m_ioSent;     //!< by index of Trace::ioRecords()
+    qsizetype m_labelsWritten = 1;                //!< label 0, the empty text, is never written
+    std::vector<LabelId> m_taskNames { NoLabel }; //!< by task id: the name written (0, the loop, never is)
+    std::vector<IoSent> m_ioSent;                 //!< by index of Trace::ioRecords()
     SeqNo m_nextSeq = 0;
-    qint64 m_eventsWritten = 0;
 };
 
 /*!
@@ -115,7 +112,6 @@ public:
     bool hasMetadata() const { return m_metaRead; }
     const TraceMetadata &metadata() const { return m_metadata; }
     bool ended() const { return m_ended; }
-    qint64 bytesRead() const { return m_offset; }
 
 private:
     //! Reads the chunk at `at` if it is whole: its size, or 0 when more bytes are needed.

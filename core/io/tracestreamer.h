@@ -51,8 +51,6 @@ public:
 
     //! Sends what the trace holds and has not been sent yet.
     void flush();
-    bool isStreaming() const { return m_device != nullptr; }
-    qint64 eventsSent() const { return m_encoder.eventsWritten(); }
 
 private:
     void appended();

@@ -103,28 +103,22 @@ def _in_main_file(code, cache=_main_codes):
     return known
 
 
-_await_lines = {}  # code -> the one line all its awaits are on, or 0 when they are on several
+def _single_await_line(code):
+    """The line of a coroutine's awaits when they all are on one line, read from its bytecode
+    (0 when they are on several)."""
+    lines = {instruction.positions.lineno for instruction in dis.get_instructions(code)
+             if instruction.opname == "YIELD_VALUE"}
+    return lines.pop() if len(lines) == 1 and None not in lines else 0
 
 
-def _single_await_line(code, cache=_await_lines):
-    """The line of a coroutine's awaits when they all are on one line, read from its bytecode.
+class _FastLines(dict):
+    """code -> the line a coroutine of that code is at when it awaits, known without its frame:
+    the one line of its awaits (in the program's main file), 0 (in another file), or -1 (read it
+    from the frame: its awaits are on several lines, or it is the standard library's).
 
     A suspended coroutine's line is otherwise its frame's f_lineno, and reading cr_frame makes
     CPython build a frame object that then lives as long as the coroutine: one more object per
     task for the program's garbage collector to walk. Most coroutines await on a single line."""
-    known = cache.get(code)
-    if known is None:
-        lines = {instruction.positions.lineno for instruction in dis.get_instructions(code)
-                 if instruction.opname == "YIELD_VALUE"}
-        known = lines.pop() if len(lines) == 1 and None not in lines else 0
-        cache[code] = known
-    return known
-
-
-class _FastLines(dict):
-    """code -> the line a task of that coroutine is at when it awaits asyncio directly, known
-    without its frame: the one line of its awaits (in the program's main file), 0 (in another
-    file), or -1 (read it from the frame)."""
 
     def __missing__(self, code):
         if _is_library(code):
@@ -136,6 +130,9 @@ class _FastLines(dict):
             line = line if line < 65536 else 0
         self[code] = line
         return line
+
+
+_fast_lines = _FastLines()
 
 
 def _is_library(code, cache=_library_codes):
@@ -569,8 +566,9 @@ def _await_line(coro, known=_library_codes, coroutine=types.CoroutineType):
             library = _is_library(code)
         if library:
             break
-        line = (_await_lines.get(code) or _single_await_line(code) or coro.cr_frame.f_lineno) \
-            if _in_main_file(code) else 0
+        line = _fast_lines[code]
+        if line < 0:
+            line = coro.cr_frame.f_lineno
         coro = coro.cr_await
     return line if line < 65536 else 0
 
@@ -618,7 +616,7 @@ def install(recorder):
     resumed, step, step_resumed, step_returned = TASK_RESUMED, STEP, STEP_RESUMED, STEP_RETURNED
     slow, flush_at = SLOW_NS, FLUSH_EVENTS
     coroutine = types.CoroutineType
-    fast_lines = _FastLines()
+    fast_lines = _fast_lines
     callback_labels_get = recorder.callbacks.get
     timed_callbacks = recorder.timed_callbacks
 

@@ -9,6 +9,8 @@
 #include "net/demotls.h"
 #include "scheduler/combinators.h"
 
+#include <functional>
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QProcess>
@@ -285,6 +287,34 @@ void printRuns(QTextStream &out, const QString &title, int pages, const QList<Me
     }
 }
 
+//! One size against one server: its page cache warmed, then our client, the connector and the
+//! peers `runPeers` adds, as a table. runs[0] is our client, runs[1] the connector.
+struct SizeRuns
+{
+    double floor = 0; //!< the latency bound: rounds of `concurrency` pages, one latency each
+    QList<Measurement> runs;
+};
+
+SizeRuns measureSize(QTextStream &out, const QString &what, const QUrl &collection, quint16 port, int pages,
+    int concurrency, int latency, const QString &caFile,
+    const std::function<QList<Measurement>(const QList<QUrl> &)> &runPeers)
+{
+    SizeRuns size;
+    const QList<QUrl> urls = pageUrls(collection, pages);
+    size.floor = std::ceil(double(pages) / concurrency) * latency / 1000.0;
+    runOurs(pageUrls(collection, std::min(pages, 2 * concurrency)), concurrency, caFile); // warm the cache
+    size.runs << runOurs(urls, concurrency, caFile) << runConnector(port, pages, concurrency, caFile)
+              << runPeers(urls);
+    printRuns(out,
+        QStringLiteral("\n%1 %2, %3 in flight (floor %4 s)\n")
+            .arg(pages)
+            .arg(what)
+            .arg(concurrency)
+            .arg(size.floor, 0, 'f', 2),
+        pages, size.runs);
+    return size;
+}
+
 } // namespace
 
 int benchHttp(const QStringList &args)
@@ -307,22 +337,14 @@ int benchHttp(const QStringList &args)
             << " ms per response\n";
         const QUrl collection = collectionUrl(server.port(), {});
         for (const auto &[pages, concurrency] : sizes) {
-            const QList<QUrl> urls = pageUrls(collection, pages);
-            const double floor = std::ceil(double(pages) / concurrency) * latency / 1000.0;
-            runOurs(pageUrls(collection, std::min(pages, 2 * concurrency)),
-                concurrency); // warm the server's page cache
-            QList<Measurement> runs;
-            runs << runOurs(urls, concurrency) << runConnector(server.port(), pages, concurrency);
-            if (peers)
-                runs << runCurl(urls, concurrency, dir.path())
-                     << runAiohttp(server.port(), pages, concurrency)
-                     << runNode(server.port(), pages, concurrency);
-            printRuns(out,
-                QStringLiteral("\n%1 pages, %2 in flight (floor %3 s)\n")
-                    .arg(pages)
-                    .arg(concurrency)
-                    .arg(floor, 0, 'f', 2),
-                pages, runs);
+            const auto [floor, runs] = measureSize(out, QStringLiteral("pages"), collection, server.port(),
+                pages, concurrency, latency, {}, [&](const QList<QUrl> &urls) {
+                    if (!peers)
+                        return QList<Measurement> {};
+                    return QList<Measurement> { runCurl(urls, concurrency, dir.path()),
+                        runAiohttp(server.port(), pages, concurrency),
+                        runNode(server.port(), pages, concurrency) };
+                });
             const double ours = runs[0].seconds;
             const auto peer = [&runs](int index) { return index < runs.size() ? runs[index].seconds : -1.0; };
             results << QStringLiteral(
@@ -351,21 +373,13 @@ int benchHttp(const QStringList &args)
     out << "\nhttps: the same server with the demo certificate (ECDSA P-256), TLS 1.3\n";
     const QUrl collection = collectionUrl(server.port(), caFile);
     for (const auto &[pages, concurrency] : { std::pair { 1'000, 100 }, std::pair { 10'000, 1'000 } }) {
-        const QList<QUrl> urls = pageUrls(collection, pages);
-        const double floor = std::ceil(double(pages) / concurrency) * latency / 1000.0;
-        runOurs(
-            pageUrls(collection, std::min(pages, 2 * concurrency)), concurrency, caFile); // warm the cache
-        QList<Measurement> runs;
-        runs << runOurs(urls, concurrency, caFile) << runConnector(server.port(), pages, concurrency, caFile);
-        if (peers)
-            runs << runCurl(urls, concurrency, dir.path(), caFile)
-                 << runH2load(urls, concurrency, dir.path());
-        printRuns(out,
-            QStringLiteral("\n%1 pages over TLS, %2 in flight (floor %3 s)\n")
-                .arg(pages)
-                .arg(concurrency)
-                .arg(floor, 0, 'f', 2),
-            pages, runs);
+        const auto [floor, runs] = measureSize(out, QStringLiteral("pages over TLS"), collection,
+            server.port(), pages, concurrency, latency, caFile, [&](const QList<QUrl> &urls) {
+                if (!peers)
+                    return QList<Measurement> {};
+                return QList<Measurement> { runCurl(urls, concurrency, dir.path(), caFile),
+                    runH2load(urls, concurrency, dir.path()) };
+            });
         const double ours = runs[0].seconds;
         const auto peer = [&runs](int index) { return index < runs.size() ? runs[index].seconds : -1.0; };
         results << QStringLiteral(

@@ -3,14 +3,13 @@
 // form timed in the same run.
 
 #include "bench.h"
+#include "benchtraces.h"
 #include "benchutil.h"
 
 #include "io/textexport.h"
 #include "io/tracefilereader.h"
 #include "io/tracefilewriter.h"
 #include "run/runsession.h"
-#include "scheduler/awaitables.h"
-#include "scheduler/scheduler.h"
 #include "window/filecommands.h"
 #include "window/mainwindow.h"
 
@@ -22,24 +21,6 @@
 using namespace Loopscope;
 
 namespace {
-
-Task<void> worker(int rounds, int salt)
-{
-    for (int i = 0; i < rounds; ++i)
-        co_await io(QStringLiteral("read %1").arg(i % 7), std::chrono::milliseconds(5 + (salt * 7 + i) % 40));
-}
-
-//! About `events` events: 1,000 tasks that each await I/O over and over, interleaved.
-std::unique_ptr<Scheduler> makeTrace(qint64 events)
-{
-    constexpr int Tasks = 1000;
-    const int rounds = static_cast<int>(std::max<qint64>(1, (events / Tasks - 4) / 4));
-    auto scheduler = std::make_unique<Scheduler>();
-    for (int t = 0; t < Tasks; ++t)
-        scheduler->spawn(worker(rounds, t), QStringLiteral("worker %1").arg(t + 1));
-    scheduler->runUntilIdle();
-    return scheduler;
-}
 
 struct Opened
 {
@@ -93,7 +74,7 @@ int benchLoad(const QStringList &args)
     const bool json = !args.contains(QStringLiteral("--no-json"));
     QTemporaryDir dir;
     const auto makeStart = Bench::Clock::now();
-    const auto scheduler = makeTrace(wanted);
+    const auto scheduler = Bench::makeIoTrace(wanted);
     const Trace &trace = scheduler->trace();
     out << "load: " << trace.size() << " events of " << trace.taskCount() - 1 << " tasks, made in "
         << QString::number(Bench::secondsSince(makeStart), 'f', 2) << " s\n";

@@ -8,9 +8,9 @@
 #include "analysis/tracedigest.h"
 #include "bench.h"
 #include "bench_uiblocking.h"
+#include "benchtraces.h"
 #include "benchutil.h"
 #include "scenarios/scenarioregistry.h"
-#include "scheduler/awaitables.h"
 #include "sequence/sequencerenderer.h"
 #include "timeline/timelinerenderer.h"
 
@@ -26,25 +26,6 @@ using namespace Loopscope;
 namespace {
 
 constexpr QSize FrameSize(1600, 1000);
-
-Task<void> worker(int rounds, int salt)
-{
-    for (int i = 0; i < rounds; ++i)
-        co_await io(
-            QStringLiteral("request %1").arg(i % 7), std::chrono::milliseconds(5 + (salt * 7 + i) % 40));
-}
-
-//! A trace of about `events` events: tasks that each await I/O many times, interleaved.
-std::unique_ptr<Scheduler> makeTrace(qsizetype events)
-{
-    const int tasks = static_cast<int>(std::clamp<qsizetype>(events / 1000, 10, 1000));
-    const int rounds = static_cast<int>(std::max<qsizetype>(1, (events / tasks - 4) / 4));
-    auto scheduler = std::make_unique<Scheduler>();
-    for (int t = 0; t < tasks; ++t)
-        scheduler->spawn(worker(rounds, t), QStringLiteral("worker %1").arg(t + 1));
-    scheduler->runUntilIdle();
-    return scheduler;
-}
 
 struct Stats
 {
@@ -178,7 +159,7 @@ SizeResult measureTrace(const QString &name, const Trace &trace, int positions, 
 
 SizeResult measure(const QString &name, qsizetype wanted, int positions, QTextStream &out)
 {
-    const auto scheduler = makeTrace(wanted);
+    const auto scheduler = Bench::makeIoTrace(wanted);
     return measureTrace(name, scheduler->trace(), positions, out);
 }
 
