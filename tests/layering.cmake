@@ -13,7 +13,8 @@ set(layer_probes
     "io:scenarios/scenarioregistry.h"
     "scenarios:cli/runcommand.h"
     "run:record/recordingrun.h"
-    "record:io/tracefilewriter.h")
+    "io:record/recordingrun.h"
+    "record:scenarios/scenarioregistry.h")
 foreach(probe IN LISTS layer_probes)
     string(REPLACE ":" ";" parts "${probe}")
     list(GET parts 0 lower)

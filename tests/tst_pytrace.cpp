@@ -4,6 +4,7 @@
 // Source lines are looked up in the programs' text, so that editing a program's docstring does not
 // break a test. No check depends on how fast the machine is.
 #include "analysis/lints.h"
+#include "cli/liveprograms.h"
 #include "io/tracefilereader.h"
 #include "net/demoserver.h"
 #include "trace/trace.h"
@@ -30,7 +31,14 @@ namespace {
 
 const QString Binary = QStringLiteral(LOOPSCOPE_BINARY);
 const QString ProgramsDir = QStringLiteral(PYTHON_TESTS_DIR);
+const QString Recorder = QStringLiteral(RECORDER_PY);
 constexpr int TimeoutMs = 60'000;
+
+//! Whether `process` has ended, waiting for it at most TimeoutMs (it may have ended already).
+bool hasEnded(QProcess &process)
+{
+    return process.state() == QProcess::NotRunning || process.waitForFinished(TimeoutMs);
+}
 
 QString programPath(const QString &program)
 {
@@ -480,6 +488,28 @@ class TestPyTrace : public QObject
             record(program, args, *run);
         }
         return *run;
+    }
+
+    //! Starts the recorder on its own (`python3 loopscope_record.py PROGRAM`, not under `loopscope
+    //! trace`) with `variables` set, as a user who streams to a window or a file does.
+    void startRecorder(QProcess &process, const QString &program, const QMap<QString, QString> &variables)
+    {
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        for (auto it = variables.begin(); it != variables.end(); ++it)
+            environment.insert(it.key(), it.value());
+        process.setProcessEnvironment(environment);
+        process.setWorkingDirectory(m_dir.path());
+        process.start(QStringLiteral("python3"), { Recorder, programPath(program) });
+    }
+
+    //! A listener that keeps the last program that connected in `program`.
+    static std::unique_ptr<LiveListener> listenFor(
+        const QString &address, std::shared_ptr<LiveProgram> &program)
+    {
+        auto listener = std::make_unique<LiveListener>(address);
+        QObject::connect(listener.get(), &LiveListener::programConnected, listener.get(),
+            [&program](std::shared_ptr<LiveProgram> connected) { program = std::move(connected); });
+        return listener;
     }
 
     //! `loopscope trace --no-window --out FILE -- WORDS`, which must refuse to start (status 2).
@@ -1269,6 +1299,111 @@ private slots:
         QCOMPARE(lastBriefs(trace, 2),
             (QStringList { QStringLiteral("loop: message [the program was stopped]"),
                 QStringLiteral("loop: loop_stopped [the program ended]") }));
+    }
+
+    void aProgramOnItsOwnStreamsToAListeningWindow_data()
+    {
+        QTest::addColumn<bool>("unixSocket");
+        QTest::newRow("loopback") << false;
+        QTest::newRow("unix socket") << true;
+    }
+    void aProgramOnItsOwnStreamsToAListeningWindow()
+    {
+        // LOOPSCOPE_LIVE, as for a program on Loopscope's scheduler: the window sees the same run.
+        QFETCH(bool, unixSocket);
+        std::shared_ptr<LiveProgram> program;
+        const auto listener = listenFor(
+            unixSocket ? m_dir.filePath(QStringLiteral("live.sock")) : QStringLiteral("127.0.0.1:0"),
+            program);
+        const QString name = QStringLiteral("staggered_sleeps.py");
+        QProcess process;
+        startRecorder(process, name, { { QStringLiteral("LOOPSCOPE_LIVE"), listener->address() } });
+        QVERIFY(process.waitForStarted(10'000));
+        const qint64 pid = process.processId();
+        QTRY_VERIFY_WITH_TIMEOUT(program && program->isDone(), TimeoutMs);
+        QVERIFY(hasEnded(process));
+        QCOMPARE(process.exitCode(), 0);
+        QCOMPARE(process.readAllStandardError(), QByteArray());
+        QCOMPARE(program->problem(), QString());
+        QCOMPARE(program->name(), QStringLiteral("%1 (pid %2)").arg(programPath(name)).arg(pid));
+        QCOMPARE(program->metadata().sourceFile, QFileInfo(programPath(name)).absoluteFilePath());
+        QCOMPARE(program->metadata().clock, ClockMode::Real);
+        // What `loopscope trace` records, but its note of how the program ended.
+        const QStringList recorded = briefs(traced(name).trace());
+        VERIFY_EMPTY(listsDiffer(briefs(program->trace()), recorded.mid(0, recorded.size() - 1)));
+        VERIFY_EMPTY(inconsistency(program->trace()));
+
+        LiveRun run(program);
+        run.runToEnd();
+        QVERIFY(run.isFinished());
+        QCOMPARE(run.trace().size(), program->trace().size());
+        QCOMPARE(run.recordedMetadata()->sourceFile, program->metadata().sourceFile);
+    }
+
+    void aKilledProgramLeavesALiveTraceThatSaysSo()
+    {
+        std::shared_ptr<LiveProgram> program;
+        const auto listener = listenFor(QStringLiteral("127.0.0.1:0"), program);
+        QProcess process;
+        startRecorder(process, QStringLiteral("runs_forever.py"),
+            { { QStringLiteral("LOOPSCOPE_LIVE"), listener->address() } });
+        const auto ticked = [&program] {
+            return program && briefs(program->trace()).contains(QStringLiteral("ticker: timer_fired #2"));
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(ticked(), TimeoutMs);
+        process.kill();
+        QVERIFY(hasEnded(process));
+        QTRY_VERIFY_WITH_TIMEOUT(program->isDone(), TimeoutMs);
+        QCOMPARE(program->problem(), QStringLiteral("the program went away while its event loop ran"));
+        const Trace &trace = program->trace();
+        QCOMPARE(trace.last().kind, EventKind::Message);
+        QCOMPARE(trace.labels().text(trace.last().detail), program->problem());
+    }
+
+    void aProgramOnItsOwnRecordsToAFileLoopscopeOpens()
+    {
+        const QString name = QStringLiteral("staggered_sleeps.py");
+        const QString file = m_dir.filePath(QStringLiteral("on-its-own.loopscope"));
+        QProcess process;
+        startRecorder(process, name, { { QStringLiteral("LOOPSCOPE_TRACE"), file } });
+        QVERIFY(hasEnded(process));
+        QCOMPARE(process.exitCode(), 0);
+        const LoadedTrace loaded = TraceFileReader::open(file);
+        const QStringList recorded = briefs(traced(name).trace());
+        VERIFY_EMPTY(listsDiffer(briefs(*loaded.trace), recorded.mid(0, recorded.size() - 1)));
+        QVERIFY2(loaded.metadata.program.startsWith(programPath(name) + QStringLiteral(" (pid ")),
+            qPrintable(loaded.metadata.program));
+        QCOMPARE(loaded.metadata.sourceFile, QFileInfo(programPath(name)).absoluteFilePath());
+    }
+
+    void anUnreachableWindowIsNamedAndTheProgramDoesNotRun_data()
+    {
+        QTest::addColumn<QString>("address");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("nobody listens")
+            << QStringLiteral("127.0.0.1:1")
+            << QStringLiteral("LOOPSCOPE_LIVE: nothing listens on 127.0.0.1:1: Connection refused (start "
+                              "`loopscope --listen 127.0.0.1:1`)");
+        QTest::newRow("another machine")
+            << QStringLiteral("192.0.2.7:7788")
+            << QStringLiteral("LOOPSCOPE_LIVE: 192.0.2.7 is not this machine; a trace is only streamed over "
+                              "loopback or a Unix socket");
+        QTest::newRow("no port") << QStringLiteral("127.0.0.1")
+                                 << QStringLiteral("LOOPSCOPE_LIVE must be 127.0.0.1:PORT, [::1]:PORT or the "
+                                                   "path of a Unix socket, not \"127.0.0.1\"");
+    }
+    void anUnreachableWindowIsNamedAndTheProgramDoesNotRun()
+    {
+        QFETCH(QString, address);
+        QFETCH(QString, message);
+        QProcess process;
+        startRecorder(process, QStringLiteral("staggered_sleeps.py"),
+            { { QStringLiteral("LOOPSCOPE_LIVE"), address } });
+        QVERIFY(hasEnded(process));
+        QCOMPARE(process.exitCode(), 2);
+        QCOMPARE(QString::fromUtf8(process.readAllStandardError()),
+            QStringLiteral("loopscope_record: %1\n").arg(message));
+        QCOMPARE(process.readAllStandardOutput(), QByteArray()); // the program did not run unrecorded
     }
 
     void customLoopIsNamedAndLeftUnrecorded()

@@ -1,4 +1,6 @@
-#include "record/recorderstream.h"
+#include "io/recorderstream.h"
+#include "io/tracefilereader.h"
+#include "io/traceformaterror.h"
 
 #include <QRandomGenerator>
 #include <QtTest>
@@ -335,6 +337,52 @@ private slots:
         Trace empty;
         RecorderStreamReader nothing(empty);
         QVERIFY(nothing.finish()); // a program that never started its loop sends nothing: not an error
+    }
+
+    void aRecordingFileOpensAsATrace()
+    {
+        // What the recorder writes to LOOPSCOPE_TRACE opens as any saved trace does.
+        const QByteArray program = R"({"program": "two.py --fast", "script": "/home/me/two.py", )"
+                                   R"("python": "3.11.2", "pid": 42, "origin_ns": 0})";
+        const QByteArray bytes = StreamWriter().info(program).bytes()
+            + twoTasks().bytes().sliced(RecorderStreamReader::Magic.size());
+        Trace direct;
+        RecorderStreamReader reader(direct);
+        QVERIFY(reader.feed(bytes));
+        const LoadedTrace loaded = TraceFileReader::fromBytes(bytes);
+        QCOMPARE(described(*loaded.trace), described(direct));
+        QCOMPARE(loaded.metadata.program, QStringLiteral("two.py --fast (pid 42)"));
+        QCOMPARE(loaded.metadata.sourceFile, QStringLiteral("/home/me/two.py"));
+        QCOMPARE(loaded.metadata.clock, ClockMode::Real);
+
+        // Cut between records while the loop ran (the program was killed): kept, and it says so.
+        const LoadedTrace killed = TraceFileReader::fromBytes(bytes.left(bytes.size() - 24));
+        QCOMPARE(killed.trace->size(), direct.size());
+        QCOMPARE(killed.trace->last().kind, EventKind::Message);
+        QCOMPARE(killed.trace->labels().text(killed.trace->last().detail),
+            QStringLiteral("the recording ends while the program's event loop ran"));
+
+        // Cut inside a record, or broken: an error that says where.
+        try {
+            TraceFileReader::fromBytes(bytes.left(bytes.size() - 10));
+            QFAIL("a recording cut inside a record was read");
+        } catch (const TraceFormatError &error) {
+            QVERIFY2(
+                error.message().contains(QStringLiteral("the Python recording cannot be read: the stream "
+                                                        "stopped in the middle of a record")),
+                qPrintable(error.message()));
+        }
+        QByteArray broken = bytes;
+        broken[RecorderStreamReader::Magic.size() + 24 + program.size()] = char(199);
+        try {
+            TraceFileReader::fromBytes(broken);
+            QFAIL("a recording with an unknown record was read");
+        } catch (const TraceFormatError &error) {
+            QVERIFY2(
+                error.message().contains(QStringLiteral("at byte %1 of the recorder's stream")
+                                             .arg(RecorderStreamReader::Magic.size() + 24 + program.size())),
+                qPrintable(error.message()));
+        }
     }
 
     void aClockThatGoesBackIsHeld()

@@ -1,10 +1,13 @@
 #include "cli/liveprograms.h"
 
+#include "io/binarytrace.h"
+#include "io/recorderstream.h"
 #include "io/traceformaterror.h"
 #include "io/tracestreamer.h"
 #include "run/waitforsignals.h"
 #include "scheduler/errors.h"
 
+#include <optional>
 #include <QEventLoop>
 #include <QHostAddress>
 #include <QLocalSocket>
@@ -15,10 +18,82 @@ namespace Loopscope {
 
 // ---- LiveProgram ----
 
+//! Reads one kind of stream into the program's trace.
+class LiveProgram::Decoder
+{
+public:
+    virtual ~Decoder() = default;
+    //! Reads what `bytes` completes. Throws TraceFormatError when the stream is malformed.
+    virtual void feed(QByteArrayView bytes) = 0;
+    //! The stream's end marker arrived.
+    virtual bool ended() const = 0;
+    //! The connection closed: why the stream is not whole, or empty when it is.
+    virtual QString closed() = 0;
+    //! The program's name and clock, once the stream said them (null before).
+    virtual std::optional<TraceMetadata> metadata() const = 0;
+};
+
+namespace {
+
+//! A program on Loopscope's scheduler: the binary trace format (io/binarytrace.h).
+class BinaryDecoder final : public LiveProgram::Decoder
+{
+public:
+    explicit BinaryDecoder(Trace &trace)
+        : m_decoder(trace)
+    { }
+    void feed(QByteArrayView bytes) override { m_decoder.feed(bytes); }
+    bool ended() const override { return m_decoder.ended(); }
+    QString closed() override
+    {
+        return ended() ? QString() : LiveProgram::tr("the program went away before the end of its stream");
+    }
+    std::optional<TraceMetadata> metadata() const override
+    {
+        return m_decoder.hasMetadata() ? std::optional(m_decoder.metadata()) : std::nullopt;
+    }
+
+private:
+    BinaryTraceDecoder m_decoder;
+};
+
+//! A Python program under the recorder: its stream has no end marker, so it is whole when it
+//! closes between records with every event loop stopped.
+class RecorderDecoder final : public LiveProgram::Decoder
+{
+public:
+    explicit RecorderDecoder(Trace &trace)
+        : m_reader(trace)
+    { }
+    void feed(QByteArrayView bytes) override
+    {
+        if (!m_reader.feed(bytes))
+            throw TraceFormatError(m_reader.error());
+    }
+    bool ended() const override { return false; }
+    QString closed() override
+    {
+        if (!m_reader.finish())
+            return LiveProgram::tr("the program went away in the middle of its stream: %1")
+                .arg(m_reader.error());
+        if (m_reader.openLoops() > 0)
+            return LiveProgram::tr("the program went away while its event loop ran");
+        return QString();
+    }
+    std::optional<TraceMetadata> metadata() const override
+    {
+        return m_reader.hasInfo() ? std::optional(m_reader.metadata()) : std::nullopt;
+    }
+
+private:
+    RecorderStreamReader m_reader;
+};
+
+} // namespace
+
 LiveProgram::LiveProgram(QIODevice *connection, QObject *parent)
     : QObject(parent)
     , m_connection(connection)
-    , m_decoder(m_trace)
 {
     connection->setParent(this);
     connect(connection, &QIODevice::readyRead, this, &LiveProgram::read);
@@ -29,9 +104,11 @@ LiveProgram::LiveProgram(QIODevice *connection, QObject *parent)
     QTimer::singleShot(0, this, &LiveProgram::read); // bytes that came with the connection
 }
 
+LiveProgram::~LiveProgram() = default;
+
 QString LiveProgram::name() const
 {
-    const QString program = m_decoder.metadata().program;
+    const QString program = m_metadata.program;
     return program.isEmpty() ? tr("a program") : program;
 }
 
@@ -43,8 +120,20 @@ void LiveProgram::read()
     if (bytes.isEmpty())
         return;
     const qsizetype before = m_trace.size();
+    if (!m_decoder) {
+        if (RecorderStreamReader::looksRecorded(bytes))
+            m_decoder = std::make_unique<RecorderDecoder>(m_trace);
+        else
+            m_decoder = std::make_unique<BinaryDecoder>(m_trace);
+    }
     try {
-        m_decoder.feed(bytes);
+        m_decoder->feed(bytes);
+        if (!m_hasHeader) {
+            if (std::optional<TraceMetadata> metadata = m_decoder->metadata()) {
+                m_metadata = *std::move(metadata);
+                m_hasHeader = true;
+            }
+        }
     } catch (const TraceFormatError &error) {
         finish(
             tr("the stream was not a trace Loopscope can read, so it was closed: %1").arg(error.message()));
@@ -52,7 +141,7 @@ void LiveProgram::read()
     }
     if (m_trace.size() != before)
         emit grew();
-    if (m_decoder.ended())
+    if (m_decoder->ended())
         finish(QString());
 }
 
@@ -60,7 +149,7 @@ void LiveProgram::ended()
 {
     read();
     if (!m_done)
-        finish(tr("the program went away before the end of its stream"));
+        finish(m_decoder ? m_decoder->closed() : tr("the program went away before it sent anything"));
 }
 
 void LiveProgram::finish(const QString &problem)

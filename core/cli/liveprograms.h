@@ -1,7 +1,7 @@
 #pragma once
 
-#include "io/binarytrace.h"
 #include "run/replayrun.h"
+#include "run/tracemetadata.h"
 
 #include <QLocalServer>
 #include <QObject>
@@ -13,24 +13,31 @@
 namespace Loopscope {
 
 /*!
- * A program that streams its trace to this process (TraceStreamer, LOOPSCOPE_LIVE), read as the
- * bytes arrive. A stream that turns out malformed (garbage, a hostile length, another version) is
- * closed with the reader's message; one that stops before its end marker (the program was killed)
- * is kept and says so with a final message event. Either way what arrived whole stays.
+ * A program that streams its trace to this process, read as the bytes arrive: a program on
+ * Loopscope's scheduler (TraceStreamer, LOOPSCOPE_LIVE) in the binary trace format, or a Python
+ * program under the recorder (resources/python/loopscope_record.py, LOOPSCOPE_LIVE too) in the
+ * recorder's stream; the first byte tells which, and both become the same trace. A stream that turns out
+ * malformed (garbage, a hostile length, another version) is closed with the reader's message; one that stops
+ * before its end marker (the program was killed) is kept and says so with a final message event. Either way
+ * what arrived whole stays.
  */
 class LiveProgram : public QObject
 {
     Q_OBJECT
 public:
     //! Reads from `connection`, which it takes over.
+    //! Reads one kind of stream (defined where it is used).
+    class Decoder;
+
     explicit LiveProgram(QIODevice *connection, QObject *parent = nullptr);
+    ~LiveProgram() override;
 
     const Trace &trace() const { return m_trace; }
     //! "fetch-pages (pid 4242)", as the program named itself, once its header arrived.
     QString name() const;
-    const TraceMetadata &metadata() const { return m_decoder.metadata(); }
+    const TraceMetadata &metadata() const { return m_metadata; }
     //! Whether the stream's header (the program's name and clock) has arrived.
-    bool hasHeader() const { return m_decoder.hasMetadata(); }
+    bool hasHeader() const { return m_hasHeader; }
     //! The stream ended: whole, cut short, or refused.
     bool isDone() const { return m_done; }
     //! Why the stream ended early (empty when it ended whole or goes on).
@@ -49,7 +56,9 @@ private:
 
     QPointer<QIODevice> m_connection;
     Trace m_trace;
-    BinaryTraceDecoder m_decoder;
+    std::unique_ptr<Decoder> m_decoder; //!< chosen by the stream's first byte
+    TraceMetadata m_metadata;
+    bool m_hasHeader = false;
     bool m_done = false;
     QString m_problem;
 };

@@ -1,6 +1,7 @@
 #include "io/tracefilereader.h"
 
 #include "io/binarytrace.h"
+#include "io/recorderstream.h"
 #include "io/tracefieldreader.h"
 #include "io/traceformaterror.h"
 #include "io/tracejsonparts.h"
@@ -82,12 +83,48 @@ LoadedTrace readBinary(QIODevice &device, const TraceFileLimits &limits)
     return loaded;
 }
 
+// What the Python recorder wrote to a file (LOOPSCOPE_TRACE, LOOPSCOPE_RECORD_FILE).
+LoadedTrace readRecorded(QIODevice &device, const TraceFileLimits &limits)
+{
+    LoadedTrace loaded { {}, std::make_unique<Trace>() };
+    RecorderStreamReader reader(*loaded.trace);
+    const auto failed = [&reader] {
+        throw TraceFormatError(QStringLiteral("the Python recording cannot be read: %1").arg(reader.error()));
+    };
+    while (!device.atEnd()) {
+        const QByteArray block = device.read(1 << 20);
+        if (block.isEmpty())
+            throw TraceFormatError(QStringLiteral("cannot read the file: %1").arg(device.errorString()));
+        if (!reader.feed(block))
+            failed();
+        if (reader.eventCount() > limits.maxEvents)
+            throw TraceFormatError(
+                QStringLiteral("the recording holds more than %1 events, the limit").arg(limits.maxEvents));
+    }
+    if (!reader.finish())
+        failed();
+    loaded.metadata = reader.metadata();
+    if (reader.openLoops() > 0) {
+        // The program was killed while its loop ran: what it recorded stays, and says so.
+        const Trace &trace = *loaded.trace;
+        const std::int64_t end = trace.isEmpty() ? 0 : trace.last().timeNs;
+        loaded.trace->append(EventKind::Message, end, NoTask, 0,
+            loaded.trace->intern(QStringLiteral("the recording ends while the program's event loop ran")));
+        loaded.trace->publish();
+    }
+    return loaded;
+}
+
 } // namespace
 
 LoadedTrace TraceFileReader::read(QIODevice &device, const TraceFileLimits &limits)
 {
-    if (BinaryTrace::looksBinary(device.peek(BinaryTrace::MagicSize)))
+    const QByteArray opening
+        = device.peek(std::max(BinaryTrace::MagicSize, RecorderStreamReader::Magic.size()));
+    if (BinaryTrace::looksBinary(opening))
         return readBinary(device, limits);
+    if (opening.size() >= RecorderStreamReader::Magic.size() && RecorderStreamReader::looksRecorded(opening))
+        return readRecorded(device, limits);
     LineSource lines(device, std::max<qsizetype>(limits.maxLineBytes, 64));
     QByteArray line;
     if (!lines.next(line))

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "io/recorderstream.h"
 #include "record/pythoncommand.h"
-#include "record/recorderstream.h"
 
 #include <memory>
 #include <QLocalServer>

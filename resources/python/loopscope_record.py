@@ -8,8 +8,11 @@ with the standard asyncio event loop instrumented, and streams what the loop doe
 tasks created, started, suspended (awaiting what, at which line of the program), resumed,
 returned, failed, cancelled; the loop waiting in select(); timers armed and fired; I/O awaited and
 completed; plain callbacks and slow steps. `loopscope trace -- python3 SCRIPT` starts it; the
-stream goes to the Unix socket named by LOOPSCOPE_RECORD_SOCKET, or to the file named by
-LOOPSCOPE_RECORD_FILE. Standard library only; Python 3.11 and newer.
+stream goes to the Unix socket named by LOOPSCOPE_RECORD_SOCKET. Run on its own, the recorder
+streams where programs on Loopscope's scheduler do: to a window that listens (`loopscope --listen`)
+at LOOPSCOPE_LIVE (127.0.0.1:PORT, [::1]:PORT or a Unix socket's path), or to the file named by
+LOOPSCOPE_TRACE (or LOOPSCOPE_RECORD_FILE), which Loopscope opens like a saved trace. Standard
+library only; Python 3.11 and newer.
 
 The stream ("LOOPSCOPE-PY 1\\n", then records of 24 bytes, little-endian):
 
@@ -47,6 +50,7 @@ import asyncio.streams as _streams
 import asyncio.tasks as _tasks
 import atexit
 import dis
+import ipaddress
 import itertools
 import json
 import os
@@ -145,31 +149,85 @@ def _is_library(code, cache=_library_codes):
     return known
 
 
+class _SinkError(Exception):
+    """The stream cannot go where the environment says."""
+
+
+def _connect_to_window(address):
+    """A socket to a window that listens (`loopscope --listen ADDRESS`), as LOOPSCOPE_LIVE names it."""
+    if "/" in address:
+        family, target = socket.AF_UNIX, address
+    else:
+        host, _, port = address.rpartition(":")
+        if host.startswith("[") and host.endswith("]"):
+            host = host[1:-1]
+        try:
+            ip, port = ipaddress.ip_address(host), int(port)
+        except ValueError:
+            ip = None
+        if ip is None or not 1 <= port <= 65535:
+            raise _SinkError('LOOPSCOPE_LIVE must be 127.0.0.1:PORT, [::1]:PORT or the path of a Unix '
+                             'socket, not "%s"' % address)
+        if not ip.is_loopback:
+            raise _SinkError("LOOPSCOPE_LIVE: %s is not this machine; a trace is only streamed over "
+                             "loopback or a Unix socket" % host)
+        family, target = (socket.AF_INET6 if ip.version == 6 else socket.AF_INET), (host, port)
+    connection = socket.socket(family, socket.SOCK_STREAM)
+    connection.settimeout(3)
+    try:
+        connection.connect(target)
+    except OSError as error:
+        connection.close()
+        raise _SinkError("LOOPSCOPE_LIVE: nothing listens on %s: %s (start `loopscope --listen %s`)"
+                         % (address, error.strerror or error, address)) from None
+    connection.settimeout(None)
+    return connection
+
+
 class _Sink:
-    """Where the stream goes: a Unix socket, a file, or nowhere (then recording is off)."""
+    """Where the stream goes: the socket of `loopscope trace` (LOOPSCOPE_RECORD_SOCKET), a window
+    that listens (LOOPSCOPE_LIVE, as for programs on Loopscope's own scheduler), a file
+    (LOOPSCOPE_TRACE, or LOOPSCOPE_RECORD_FILE), or nowhere (then recording is off). Raises
+    _SinkError when the place named cannot be reached."""
 
     def __init__(self):
         self.socket = None
         self.file = None
-        path = os.environ.pop("LOOPSCOPE_RECORD_SOCKET", "")
-        out = os.environ.pop("LOOPSCOPE_RECORD_FILE", "")
-        if path:
+        private = os.environ.pop("LOOPSCOPE_RECORD_SOCKET", "")
+        live = os.environ.get("LOOPSCOPE_LIVE", "")
+        # The file is this program's: a child program must not write over it.
+        out = os.environ.pop("LOOPSCOPE_RECORD_FILE", "") or os.environ.pop("LOOPSCOPE_TRACE", "")
+        if private:
             self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            self.socket.connect(path)
+            self.socket.connect(private)
+        elif live:
+            self.socket = _connect_to_window(live)
         elif out:
-            self.file = open(out, "wb")
+            try:
+                self.file = open(out, "wb")
+            except OSError as error:
+                raise _SinkError("LOOPSCOPE_TRACE: cannot write %s: %s" % (out, error.strerror)) from None
 
     def write(self, data):
-        if self.socket is not None:
-            self.socket.sendall(data)
-        elif self.file is not None:
-            self.file.write(data)
+        try:
+            if self.socket is not None:
+                self.socket.sendall(data)
+            elif self.file is not None:
+                self.file.write(data)
+        except OSError as error:
+            # The window went away or the disk filled: the program goes on, unrecorded from here.
+            print("loopscope_record: the recording stopped: %s" % (error.strerror or error), file=sys.stderr)
+            self.close()
+            self.socket = self.file = None
 
     def close(self):
         if self.socket is not None:
             self.socket.close()
         if self.file is not None:
-            self.file.close()
+            try:
+                self.file.close()
+            except OSError:
+                pass
 
 
 class Recorder:
@@ -803,7 +861,11 @@ def _main(argv):
             return 1
         script = spec.origin if spec.origin.endswith(".py") else ""
     _main_file[0] = os.path.abspath(script) if script else ""
-    sink = _Sink()
+    try:
+        sink = _Sink()
+    except _SinkError as error:
+        print("loopscope_record: %s" % error, file=sys.stderr)
+        return 2
     recorder = Recorder(sink, script)
     recorder.info({
         "program": " ".join(["-m " + module if module else script] + args),

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "run/tracemetadata.h"
 #include "trace/trace.h"
 
 #include <QByteArray>
@@ -42,6 +43,9 @@ public:
 
     explicit RecorderStreamReader(Trace &trace);
 
+    //! Whether `firstBytes` (any prefix of a stream or a file, not empty) begin as the stream does.
+    static bool looksRecorded(QByteArrayView firstBytes);
+
     //! Reads the records `bytes` completes; false once the stream is found malformed.
     bool feed(QByteArrayView bytes);
     //! The stream ended: false (with error()) if it stopped inside a record.
@@ -49,6 +53,10 @@ public:
     bool hasError() const { return !m_error.isEmpty(); }
     const QString &error() const { return m_error; }
     const RecordedProgramInfo &info() const { return m_info; }
+    //! Whether the stream has said what program it records (its INFO record arrived).
+    bool hasInfo() const { return m_infoRead; }
+    //! The program as a trace's metadata: real clock, "connector.py --pages 20 (pid 42)", its main file.
+    TraceMetadata metadata() const;
     qint64 eventCount() const { return m_events; }
     //! Loops that started and have not stopped yet.
     int openLoops() const { return m_openLoops; }
@@ -67,6 +75,7 @@ private:
     Trace &m_trace;
     QByteArray m_pending;
     bool m_headerRead = false;
+    bool m_infoRead = false;
     QString m_error;
     RecordedProgramInfo m_info;
     std::vector<LabelId> m_labels { NoLabel }; //!< stream label id -> trace label id

@@ -1,4 +1,4 @@
-#include "record/recorderstream.h"
+#include "io/recorderstream.h"
 
 #include <cstring>
 #include <QJsonDocument>
@@ -41,6 +41,21 @@ static_assert(std::endian::native == std::endian::little, "the recorder stream i
 RecorderStreamReader::RecorderStreamReader(Trace &trace)
     : m_trace(trace)
 { }
+
+bool RecorderStreamReader::looksRecorded(QByteArrayView firstBytes)
+{
+    return !firstBytes.isEmpty()
+        && Magic.startsWith(firstBytes.first(std::min(firstBytes.size(), Magic.size())));
+}
+
+TraceMetadata RecorderStreamReader::metadata() const
+{
+    TraceMetadata metadata = TraceMetadata::recordedNow(QString(), {}, ClockMode::Real);
+    metadata.program
+        = m_info.pid > 0 ? QStringLiteral("%1 (pid %2)").arg(m_info.program).arg(m_info.pid) : m_info.program;
+    metadata.sourceFile = m_info.script;
+    return metadata;
+}
 
 bool RecorderStreamReader::fail(const QString &why)
 {
@@ -131,6 +146,7 @@ bool RecorderStreamReader::readRecord(const char *at, qsizetype available, qsize
             m_info.python = info.value(QStringLiteral("python")).toString();
             m_info.pid = info.value(QStringLiteral("pid")).toInteger();
             m_info.originNs = info.value(QStringLiteral("origin_ns")).toInteger();
+            m_infoRead = true;
             return true;
         }
         if (detail != m_labels.size())
