@@ -30,6 +30,9 @@ void printStatistics(const DemoServer::Statistics &stats, QTextStream &out)
     if (stats.responsesByStatus.isEmpty())
         out << " none";
     out << "\nfaults injected: " << stats.faultsInjected << '\n';
+    if (stats.peakWorking > 0)
+        out << "capacity: peak " << stats.peakWorking << " served at once, " << stats.overloadRefused
+            << " refused with 429, " << stats.overloadQueued << " queued\n";
 }
 
 } // namespace
@@ -84,8 +87,16 @@ int runServeCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         QStringLiteral("VAR"));
     const QCommandLineOption gzip(QStringLiteral("gzip"),
         QStringLiteral("Compress pages with gzip for clients that accept it (Accept-Encoding)."));
+    const QCommandLineOption maxInFlight(QStringLiteral("max-in-flight"),
+        QStringLiteral("Serve at most N /api/items requests at once, or a limit that changes: 40,10@3s,40@6s "
+                       "(times from the start)."),
+        QStringLiteral("N"));
+    const QCommandLineOption overload(QStringLiteral("overload"),
+        QStringLiteral("What becomes of a request beyond --max-in-flight: 429 (refused at once, without "
+                       "Retry-After; the default) or queue (served when a worker is free)."),
+        QStringLiteral("429|queue"), QStringLiteral("429"));
     parser.addOptions({ help, port, items, pageSize, latency, jitter, errorRate, faults, seed, tls, caOut,
-        shape, tokenEnv, gzip });
+        shape, tokenEnv, gzip, maxInFlight, overload });
 
     if (!parser.parse(QStringList { QStringLiteral("loopscope serve") } + args)) {
         return fail(parser.errorText(), 2);
@@ -148,6 +159,18 @@ int runServeCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     else if (problem.isEmpty())
         problem = QStringLiteral("unknown --shape '%1': expected items, drf, github, stripe or page")
                       .arg(parser.value(shape));
+    if (parser.isSet(maxInFlight) && problem.isEmpty()) {
+        QString why;
+        if (const auto capacity = DemoServer::parseCapacity(parser.value(maxInFlight), &why))
+            options.capacity = *capacity;
+        else
+            problem = QStringLiteral("--max-in-flight: %1").arg(why);
+    }
+    if (parser.value(overload) == QLatin1StringView("queue"))
+        options.overload = DemoServer::Overload::Queue;
+    else if (parser.value(overload) != QLatin1StringView("429") && problem.isEmpty())
+        problem
+            = QStringLiteral("unknown --overload '%1': expected 429 or queue").arg(parser.value(overload));
     if (problem.isEmpty())
         problem = DemoServer::validateOptions(options);
     if (!problem.isEmpty())
@@ -174,7 +197,11 @@ int runServeCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     if (options.tls)
         out << "demo CA certificate (trust it with: loopscope fetch --ca-file " << parser.value(caOut)
             << ")\n";
-    out << "serving " << options.items << " items on " << server.itemsUrl().toString() << Qt::endl;
+    out << "serving " << options.items << " items on " << server.itemsUrl().toString();
+    if (!options.capacity.isEmpty())
+        out << ", at most " << parser.value(maxInFlight) << " at once ("
+            << (options.overload == DemoServer::Overload::Queue ? "more are queued" : "more get 429") << ')';
+    out << Qt::endl;
     loop.exec();
 
     out << "\nstopped by " << (stopSignal == SIGTERM ? "SIGTERM" : "SIGINT") << '\n';

@@ -73,6 +73,15 @@ QString DemoServer::validateOptions(const Options &options)
             .arg(options.errorRate);
     if (options.retryAfterSeconds < 0)
         return QStringLiteral("Retry-After must not be negative, got %1").arg(options.retryAfterSeconds);
+    for (qsizetype i = 0; i < options.capacity.size(); ++i) {
+        const CapacityStep &step = options.capacity[i];
+        if (step.limit < 0 || step.atMs < 0)
+            return QStringLiteral("a capacity must be a number of requests from a time on, both at least 0");
+        if (i > 0 && step.atMs <= options.capacity[i - 1].atMs)
+            return QStringLiteral("the capacity's times must increase, got %1 ms after %2 ms")
+                .arg(step.atMs)
+                .arg(options.capacity[i - 1].atMs);
+    }
     return {};
 }
 
@@ -113,6 +122,14 @@ bool DemoServer::listen(quint16 port, QString *error)
     // 1,000 at once), and each dropped SYN costs that client a 1 s retransmission.
     else if (m_server->setListenBacklogSize(4096); !m_server->listen(QHostAddress::LocalHost, port))
         problem = QStringLiteral("cannot listen on 127.0.0.1:%1: %2").arg(port).arg(m_server->errorString());
+    if (problem.isEmpty()) {
+        m_listening.start();
+        // A capacity that grows frees workers for what is queued.
+        for (const CapacityStep &step : m_options.capacity) {
+            if (step.atMs > 0)
+                QTimer::singleShot(step.atMs, m_server, [this] { admitWaiting(); });
+        }
+    }
     if (error)
         *error = problem;
     return problem.isEmpty();
@@ -127,8 +144,10 @@ void DemoServer::close()
         socket->deleteLater();
     }
     m_connections.clear();
+    m_waiting.clear();
     m_stats.openConnections = 0;
     m_stats.openRequests = 0;
+    m_stats.working = 0;
 }
 
 bool DemoServer::isListening() const
@@ -285,7 +304,7 @@ void DemoServer::respondFatal(Connection &c, int status, const QByteArray &messa
 
 void DemoServer::enqueue(Connection &c, PendingResponse &&response)
 {
-    const int delay = nextDelayMs();
+    const int delay = response.ready ? 0 : nextDelayMs(); // a refusal is answered at once
     response.ready = delay == 0;
     const quint64 seq = c.frontSeq + c.queue.size();
     c.queue.push_back(std::move(response));
@@ -303,7 +322,12 @@ void DemoServer::markReady(QTcpSocket *socket, quint64 seq)
     // A seq before frontSeq wraps to a huge index: its request was discarded when the connection closed.
     if (!c || seq - c->frontSeq >= c->queue.size())
         return;
-    c->queue[seq - c->frontSeq].ready = true;
+    PendingResponse &response = c->queue[seq - c->frontSeq];
+    response.ready = true;
+    if (std::exchange(response.holdsWorker, false)) {
+        --m_stats.working;
+        admitWaiting();
+    }
     flushResponses(*c);
     if (!c->dead)
         socket->flush();
@@ -371,6 +395,113 @@ void DemoServer::sendSlowPiece(QTcpSocket *socket)
         socket->flush();
 }
 
+std::optional<QList<DemoServer::CapacityStep>> DemoServer::parseCapacity(const QString &text, QString *error)
+{
+    QList<CapacityStep> steps;
+    for (const QString &part : text.split(u',')) {
+        const QString item = part.trimmed();
+        const qsizetype at = item.indexOf(u'@');
+        bool limitOk = false;
+        const int limit = item.first(at < 0 ? item.size() : at).toInt(&limitOk);
+        CapacityStep step { 0, limit };
+        bool timeOk = at < 0;
+        if (at >= 0) {
+            const QString when = item.sliced(at + 1);
+            const bool inMs = when.endsWith(QLatin1StringView("ms"));
+            const double value = when.chopped(inMs ? 2 : (when.endsWith(u's') ? 1 : 0)).toDouble(&timeOk)
+                * (inMs ? 1 : 1000);
+            timeOk = timeOk && value >= 0 && value <= std::numeric_limits<int>::max() && !when.isEmpty()
+                && (inMs || when.endsWith(u's'));
+            step.atMs = timeOk ? static_cast<int>(value) : 0;
+        }
+        if (!limitOk || limit < 0 || !timeOk || (steps.isEmpty() != (at < 0))) {
+            if (error)
+                *error = QStringLiteral(
+                    "the capacity \"%1\" is not N or N,N@TIME,... (for example 40,10@3s,40@6s): "
+                    "\"%2\" is not %3")
+                             .arg(text, item,
+                                 steps.isEmpty()
+                                     ? QStringLiteral("a number of requests")
+                                     : QStringLiteral("a number of requests from a time on (10@3s)"));
+            return std::nullopt;
+        }
+        steps.append(step);
+    }
+    Options probe;
+    probe.capacity = steps;
+    if (const QString problem = validateOptions(probe); !problem.isEmpty()) {
+        if (error)
+            *error = problem;
+        return std::nullopt;
+    }
+    return steps;
+}
+
+int DemoServer::capacity() const
+{
+    int limit = 0;
+    const qint64 now = m_listening.isValid() ? m_listening.elapsed() : 0;
+    for (const CapacityStep &step : m_options.capacity) {
+        if (step.atMs <= now)
+            limit = step.limit;
+    }
+    return limit;
+}
+
+bool DemoServer::takeWorker(Connection &c, bool keepAlive, PendingResponse &response)
+{
+    const int limit = capacity();
+    if (limit > 0 && m_stats.working >= limit) {
+        if (m_options.overload == Overload::Queue) {
+            ++m_stats.overloadQueued;
+            m_waiting.emplace_back(c.socket, c.frontSeq + c.queue.size());
+            return false;
+        }
+        // Refused at once, without Retry-After: the client has to find the limit by itself.
+        ++m_stats.overloadRefused;
+        const QByteArray body = R"({"error":"too many requests at once: this API serves )"
+            + QByteArray::number(limit) + R"("})";
+        response = {};
+        response.status = 429;
+        response.bytes = DemoHttp::buildResponse(429, body, keepAlive);
+        response.ready = true;
+        response.closeAfter = !keepAlive;
+        return true;
+    }
+    response.holdsWorker = true;
+    m_stats.peakWorking = std::max(m_stats.peakWorking, ++m_stats.working);
+    return true;
+}
+
+void DemoServer::admitWaiting()
+{
+    while (!m_waiting.empty() && (capacity() == 0 || m_stats.working < capacity())) {
+        const auto [socket, seq] = m_waiting.front();
+        m_waiting.pop_front();
+        Connection *c = socket ? connectionFor(socket) : nullptr;
+        if (!c || c->dead || seq - c->frontSeq >= c->queue.size())
+            continue; // its connection went away meanwhile
+        c->queue[seq - c->frontSeq].holdsWorker = true;
+        m_stats.peakWorking = std::max(m_stats.peakWorking, ++m_stats.working);
+        // Its latency starts now; a timer even for none, as markReady() may be what called here.
+        QTimer::singleShot(nextDelayMs(), Qt::PreciseTimer, socket.data(),
+            [this, socket = socket.data(), seq] { markReady(socket, seq); });
+    }
+}
+
+void DemoServer::releaseWorkers(const std::deque<PendingResponse> &abandoned)
+{
+    bool freed = false;
+    for (const PendingResponse &response : abandoned) {
+        if (response.holdsWorker) {
+            --m_stats.working;
+            freed = true;
+        }
+    }
+    if (freed)
+        QTimer::singleShot(0, m_server, [this] { admitWaiting(); });
+}
+
 void DemoServer::finishRequest(int status)
 {
     --m_stats.openRequests;
@@ -385,6 +516,7 @@ void DemoServer::closeGracefully(Connection &c)
     c.closing = true;
     m_stats.openRequests -= static_cast<int>(c.queue.size());
     c.frontSeq += c.queue.size();
+    releaseWorkers(c.queue);
     c.queue.clear();
     c.socket->flush();
     if (c.dead)
@@ -415,6 +547,7 @@ void DemoServer::onDisconnected(Connection &c)
     c.dead = true;
     --m_stats.openConnections;
     m_stats.openRequests -= static_cast<int>(c.queue.size()) + (c.slowActive ? 1 : 0);
+    releaseWorkers(c.queue);
     c.queue.clear();
     c.slowActive = false;
     c.socket->deleteLater();

@@ -2,13 +2,16 @@
 
 #include "net/demoitems.h"
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QList>
 #include <QMap>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QUrl>
 #include <random>
@@ -49,6 +52,11 @@ struct RequestHead;
  * announces the full Content-Length but sends half the body and closes, `malformed` answers 200 with
  * half a JSON document, `slow` sends the body in small pieces spread over slow_ms.
  *
+ * A source's limits can be played too (Options::capacity): /api/items serves at most N requests at
+ * once, a number that may change on a schedule, and one more is either refused at once with
+ * `429 Too Many Requests` without Retry-After, or queued until a worker frees (its latency starts
+ * then), as APIs behind a fixed pool of workers do.
+ *
  * A DemoServer belongs to the thread that created it.
  */
 class DemoServer : public QObject
@@ -70,6 +78,18 @@ public:
     static std::optional<Shape> shapeFromName(QByteArrayView name);
 
     static constexpr qsizetype MaxHeadBytes = 16 * 1024;
+
+    //! From `atMs` after listen() on, /api/items serves at most `limit` requests at once (0: any number).
+    struct CapacityStep
+    {
+        int atMs = 0;
+        int limit = 0;
+        friend bool operator==(const CapacityStep &, const CapacityStep &) = default;
+    };
+    //! What becomes of a request beyond the capacity.
+    enum class Overload { Refuse, Queue };
+    //! Parses "20" or "40,10@3s,40@6s" (a limit, then limits from a time on: "@3s", "@2.5s", "@500ms").
+    static std::optional<QList<CapacityStep>> parseCapacity(const QString &text, QString *error);
 
     struct Options
     {
@@ -93,6 +113,9 @@ public:
         QByteArray token;
         //! Compress pages with gzip for clients that accept it (Accept-Encoding).
         bool gzip = false;
+        //! How many /api/items requests are served at once, over time (empty: any number).
+        QList<CapacityStep> capacity;
+        Overload overload = Overload::Refuse;
     };
 
     struct Statistics
@@ -108,6 +131,12 @@ public:
         int peakOpenRequests = 0;
         int openConnections = 0;
         int peakOpenConnections = 0;
+        //! /api/items requests being served (within the capacity), and the most at once.
+        int working = 0;
+        int peakWorking = 0;
+        //! Requests beyond the capacity: refused with 429, or queued for a worker.
+        qint64 overloadRefused = 0;
+        qint64 overloadQueued = 0;
     };
 
     explicit DemoServer(QObject *parent = nullptr);
@@ -126,6 +155,8 @@ public:
 
     //! Listens on 127.0.0.1 only; port 0 picks any free port.
     bool listen(quint16 port = 0, QString *error = nullptr);
+    //! The capacity now (0: any number).
+    int capacity() const;
     //! Stops listening and drops every connection and pending response.
     void close();
     bool isListening() const;
@@ -163,12 +194,22 @@ private:
     void flushResponses(Connection &connection);
     void sendSlowPiece(QTcpSocket *socket);
     void finishRequest(int status);
+    //! Takes a worker for an /api/items request, or refuses or queues it when all are busy; false
+    //! when the request was queued (it is answered once admitWaiting() gives it a worker).
+    bool takeWorker(Connection &connection, bool keepAlive, PendingResponse &response);
+    //! Gives queued requests the workers that are free.
+    void admitWaiting();
+    //! Frees the workers of responses that will never be sent (their connection closed).
+    void releaseWorkers(const std::deque<PendingResponse> &abandoned);
     void closeGracefully(Connection &connection);
     void onDisconnected(Connection &connection);
     int nextDelayMs();
 
     Options m_options;
     DemoItems m_items;
+    QElapsedTimer m_listening; //!< since listen(): the clock of the capacity's schedule
+    //! Requests queued for a worker (Overload::Queue), oldest first: their connection and seq.
+    std::deque<std::pair<QPointer<QTcpSocket>, quint64>> m_waiting;
     QTcpServer *m_server = nullptr;
     std::mt19937_64 m_random;
     Statistics m_stats;

@@ -67,6 +67,7 @@ struct DemoServer::PendingResponse
     Action action = Action::Send;
     bool closeAfter = false;
     bool ready = false;
+    bool holdsWorker = false; //!< counted in Statistics::working until it is ready
     int slowMs = 0;
 };
 

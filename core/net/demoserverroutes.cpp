@@ -75,6 +75,11 @@ void DemoServer::handleRequest(Connection &c, const RequestHead &request)
     }
     response.closeAfter = response.closeAfter || !keepAlive;
     c.closing = c.closing || response.closeAfter; // nothing after this request will be answered
+    if (route == Route::Items && response.status == 200 && response.action == PendingResponse::Action::Send
+        && !takeWorker(c, keepAlive, response)) {
+        c.queue.push_back(std::move(response)); // answered once a worker is free
+        return;
+    }
     enqueue(c, std::move(response));
 }
 
