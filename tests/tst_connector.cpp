@@ -1,5 +1,6 @@
 #include "cli/fetchcommand.h"
 #include "cli/mergecommand.h"
+#include "net/adaptivelimiter.h"
 #include "net/connector.h"
 #include "net/demoitems.h"
 #include "net/demoserver.h"
@@ -200,6 +201,170 @@ private slots:
             QCOMPARE(summary.progress.peakInFlight, 24); // everything after the first page at once
         if (FetchStrategy(strategy) == FetchStrategy::Adaptive)
             QVERIFY(summary.peakLimit > concurrency);
+    }
+
+    void theEstimateCutsToWhatARefusalSays()
+    {
+        using Answer = ConcurrencyEstimate::Answer;
+        ConcurrencyEstimate estimate(16, 100);
+        QCOMPARE(estimate.limit(), 16);
+        QVERIFY(estimate.isProbing());
+        // Served without queueing while the limit holds requests back: it grows 0.4 an answer.
+        for (int i = 0; i < 10; ++i)
+            estimate.observe({ Answer::Served, 16, 16, i * 1000, i * 1000 + 100'000'000 });
+        QCOMPARE(estimate.limit(), 20);
+        // A program with little to send (2 in flight under 20) does not make it grow.
+        estimate.observe({ Answer::Served, 2, 20, 20'000, 100'020'000 });
+        QCOMPARE(estimate.limit(), 20);
+        // Refused with 19 in flight: the source takes 18 at most.
+        estimate.observe({ Answer::Overloaded, 19, 20, 30'000, 101'000'000 });
+        QCOMPARE(estimate.limit(), 18);
+        QVERIFY(!estimate.isProbing());
+        // A refusal of a request sent before that cut says nothing new.
+        estimate.observe({ Answer::Overloaded, 5, 20, 40'000, 102'000'000 });
+        QCOMPARE(estimate.limit(), 18);
+        // One sent after it does: the source's limit fell.
+        estimate.observe({ Answer::Overloaded, 9, 18, 101'500'000, 102'500'000 });
+        QCOMPARE(estimate.limit(), 8);
+        // Never below one, never above the ceiling.
+        estimate.observe({ Answer::Overloaded, 1, 8, 103'000'000, 103'100'000 });
+        QCOMPARE(estimate.limit(), 1);
+        ConcurrencyEstimate low(500, 40);
+        QCOMPARE(low.limit(), 40);
+    }
+
+    void theEstimateStopsProbingWhenAnswersQueue()
+    {
+        using Answer = ConcurrencyEstimate::Answer;
+        ConcurrencyEstimate estimate(16, 1000);
+        std::int64_t now = 0;
+        // A source of 20 workers, 100 ms each: beyond 20 in flight, answers wait their turn.
+        const auto answer = [&](int inFlight) {
+            const std::int64_t latency = std::max<std::int64_t>(100'000'000, 100'000'000LL * inFlight / 20);
+            estimate.observe({ Answer::Served, inFlight, estimate.limit(), now, now + latency });
+            now += 1'000'000;
+        };
+        int answers = 0;
+        while (estimate.isProbing() && answers < 1000) {
+            answer(estimate.limit());
+            ++answers;
+        }
+        QVERIFY2(!estimate.isProbing(), "a queueing source was never noticed");
+        QVERIFY2(
+            estimate.limit() >= 20 && estimate.limit() <= 30, qPrintable(QString::number(estimate.limit())));
+        // Then it stays near the workers: a queue of α to 2α requests beyond them.
+        for (int i = 0; i < 2000; ++i)
+            answer(estimate.limit());
+        QVERIFY2(
+            estimate.limit() >= 21 && estimate.limit() <= 30, qPrintable(QString::number(estimate.limit())));
+    }
+
+    void adaptiveFindsAHardLimitAndLosesNoPage()
+    {
+        DemoServer::Options source;
+        source.items = 3000;
+        source.pageSize = 10;
+        source.latencyMs = 30;
+        source.capacity = { { 0, 8 } };
+        Fixture f(source);
+        FetchOptions options;
+        options.url = f.server.itemsUrl();
+        options.pageSize = 10;
+        options.makeAdaptive(60);
+        HttpClientOptions http;
+        http.maxAttempts = 2; // saturation must not use up the tries
+        const FetchSummary summary = fetch(options, f.out(), http);
+        verifyLandedWhole(summary, f.out(), 3000);
+        QVERIFY(f.server.statistics().overloadRefused > 0);
+        QVERIFY(summary.progress.overloadRetries >= f.server.statistics().overloadRefused);
+        QCOMPARE(f.server.statistics().peakWorking, 8);
+        // It settles at the source's limit: a refusal costs one request, not half the limit.
+        const int last = summary.limitHistory.back().second;
+        QVERIFY2(last >= 6 && last <= 10, qPrintable(QString::number(last)));
+        QVERIFY(summary.progress.limitAdapts);
+        QVERIFY(summary.progress.describe().contains(QStringLiteral(" · limit ")));
+    }
+
+    void adaptiveKeepsAQueueingSourceBusyButNotFlooded()
+    {
+        DemoServer::Options source;
+        source.items = 3000;
+        source.pageSize = 10;
+        source.latencyMs = 30;
+        source.capacity = { { 0, 8 } };
+        source.overload = DemoServer::Overload::Queue;
+        Fixture f(source);
+        FetchOptions options;
+        options.url = f.server.itemsUrl();
+        options.pageSize = 10;
+        options.makeAdaptive(60);
+        const FetchSummary summary = fetch(options, f.out());
+        verifyLandedWhole(summary, f.out(), 3000);
+        QCOMPARE(f.server.statistics().peakWorking, 8);
+        // Without the latency signal it would go to the ceiling, 60.
+        QVERIFY2(
+            summary.progress.peakInFlight <= 16, qPrintable(QString::number(summary.progress.peakInFlight)));
+        QVERIFY(summary.progress.peakInFlight >= 8);
+    }
+
+    void adaptiveFollowsALimitThatChanges()
+    {
+        DemoServer::Options source;
+        source.items = 25'000;
+        source.pageSize = 10;
+        source.latencyMs = 20;
+        source.capacity = { { 0, 16 }, { 1500, 4 }, { 3000, 16 } };
+        Fixture f(source);
+        FetchOptions options;
+        options.url = f.server.itemsUrl();
+        options.pageSize = 10;
+        options.makeAdaptive(40);
+        const FetchSummary summary = fetch(options, f.out());
+        verifyLandedWhole(summary, f.out(), 25'000);
+        // Down to the 4 workers in the middle, and up again after (the source's clock starts a
+        // little before the retrieval's).
+        const std::int64_t start = summary.limitHistory.front().first;
+        int lowest = 1000, highestAfter = 0;
+        for (const auto &[timeNs, limit] : summary.limitHistory) {
+            const double at = double(timeNs - start) / 1e9;
+            if (at > 1.3 && at < 3.0)
+                lowest = std::min(lowest, limit);
+            if (at > 3.1)
+                highestAfter = std::max(highestAfter, limit);
+        }
+        QVERIFY2(lowest <= 5, qPrintable(QString::number(lowest)));
+        QVERIFY2(highestAfter >= 12, qPrintable(QString::number(highestAfter)));
+    }
+
+    void boundedAboveTheLimitWaitsOutRefusals()
+    {
+        DemoServer::Options source;
+        source.items = 1000;
+        source.pageSize = 10;
+        source.latencyMs = 20;
+        source.capacity = { { 0, 5 } };
+        Fixture f(source);
+        FetchOptions options;
+        options.url = f.server.itemsUrl();
+        options.pageSize = 10;
+        options.concurrency = 25;
+        HttpClientOptions http;
+        http.maxAttempts = 2;
+        const FetchSummary summary = fetch(options, f.out(), http);
+        verifyLandedWhole(summary, f.out(), 1000);
+        QVERIFY(summary.progress.overloadRetries > 20); // far more than the 2 tries a page has
+        QVERIFY(summary.progress.describe().contains(QStringLiteral("refusals waited out")));
+    }
+
+    void demoCapacityRefusesOrQueuesBeyondItsWorkers()
+    {
+        QString error;
+        QCOMPARE(DemoServer::parseCapacity(QStringLiteral("40,10@3s,40@6500ms"), &error),
+            (QList<DemoServer::CapacityStep> { { 0, 40 }, { 3000, 10 }, { 6500, 40 } }));
+        for (const char *bad : { "x", "10@3s", "40,10", "40,10@3", "40,10@-1s", "40,10@3s,5@2s" }) {
+            QVERIFY2(!DemoServer::parseCapacity(QString::fromLatin1(bad), &error), bad);
+            QVERIFY2(!error.isEmpty(), bad);
+        }
     }
 
     void everyShapeLandsEachItemOnce_data()

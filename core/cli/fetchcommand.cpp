@@ -59,7 +59,8 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
         { QStringLiteral("out"), QStringLiteral("JSON Lines file to land the items in"),
             QStringLiteral("file") },
         { QStringLiteral("page-size"), QStringLiteral("items per page (default 50)"), QStringLiteral("n") },
-        { QStringLiteral("concurrency"), QStringLiteral("requests in flight (default 8)"),
+        { QStringLiteral("concurrency"),
+            QStringLiteral("requests in flight (default 8); adaptive: the most it may try (default 100)"),
             QStringLiteral("c") },
         { QStringLiteral("strategy"), QStringLiteral("sequential, unbounded, bounded (default) or adaptive"),
             QStringLiteral("name") },
@@ -240,6 +241,11 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
         }
         line.retrieval.fetch.strategy = *strategy;
     }
+    if (line.retrieval.fetch.strategy == FetchStrategy::Adaptive) {
+        // --concurrency is the most adaptive may try; it starts lower and finds the source's limit.
+        line.retrieval.fetch.makeAdaptive(
+            parser.isSet(QStringLiteral("concurrency")) ? int(concurrency) : FetchOptions::AdaptiveCeiling);
+    }
     if (parser.isSet(QStringLiteral("style"))) {
         const auto style = paginationStyleFromName(parser.value(QStringLiteral("style")));
         if (!style) {
@@ -410,6 +416,11 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                .arg(p.peakInFlight)
                .arg(p.retries)
                .arg(p.pagesFailed);
+    if (p.overloadRetries > 0)
+        out << "the source was saturated: " << p.overloadRetries
+            << " refusals (429/503 without Retry-After) were waited out and retried\n";
+    if (p.limitAdapts)
+        out << "adaptive limit: " << summary.peakLimit << " at most, " << p.limit << " at the end\n";
     if (!summary.itemsKey.isEmpty())
         out << "items found under \"" << summary.itemsKey
             << "\" (--items-path says where, if that is not them)\n";

@@ -2,60 +2,118 @@
 
 #include "scheduler/awaitables.h"
 
-#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <vector>
 
 namespace Loopscope {
 
 /*!
- * A concurrency limit that adapts (additive increase, multiplicative decrease): each success
- * whose latency stays within `tolerance` of the best seen raises the limit by one; an error or a
- * 429 halves it. acquire() suspends while `limit()` slots are taken, like a semaphore.
+ * How many requests a source takes at once, learnt from its answers alone, in the family of TCP's
+ * congestion control and TCP Vegas (as Netflix's concurrency-limits and Envoy's adaptive
+ * concurrency filter use them):
+ *
+ * - **Probing** (TCP's slow start): from the initial limit, the limit grows by 0.4 of a request
+ *   per answer served (× 1.4 per round trip) until two answers (or a twentieth of the limit) of one
+ *   round say they queued (a queue above α / 2), so that a source that queues is found before about
+ *   1.5 times its workers are in flight.
+ * - **Overload** (a 429 or 503): the source refused a request that was sent with n in flight, so it
+ *   takes fewer than n: the limit drops to n − 1 at once. Refusals come back at once, so a source
+ *   whose limit falls is followed down within milliseconds. Refusals of requests sent before the
+ *   last cut say nothing new and are ignored.
+ * - **Queueing** (Vegas): once per round trip, the requests the source holds in its queue are
+ *   estimated from latency, as in flight × (1 − fastest round trip / this round trip's average).
+ *   Fewer than α (3·log10 of the limit, at least 2) and the limit grows by one; more than β (twice
+ *   α) and it shrinks by one; probing ends at the first queue above α.
+ * - **Failures** (timeouts, broken connections): the limit shrinks by a quarter, once per round trip.
+ */
+class ConcurrencyEstimate
+{
+public:
+    enum class Answer { Served, Overloaded, Failed };
+    struct Sample
+    {
+        Answer answer = Answer::Served;
+        int inFlight = 1;        //!< requests in flight when this one was sent, itself included
+        int limitAtSend = 1;     //!< the limit then
+        std::int64_t sentNs = 0; //!< the scheduler's clock
+        std::int64_t answeredNs = 0;
+    };
+
+    ConcurrencyEstimate(int initial, int ceiling);
+
+    void observe(const Sample &sample);
+    int limit() const { return static_cast<int>(m_limit + 1e-9); } // 0.4 × 10 is 4, not 3.999…
+    int ceiling() const { return m_ceiling; }
+    bool isProbing() const { return m_probing; }
+    //! The fastest round trip seen (-1 before the first answer served).
+    std::int64_t fastestNs() const { return m_fastestNs; }
+
+private:
+    void served(const Sample &sample);
+    void endRound();
+    void resetRound();
+    void cut(double to, std::int64_t nowNs);
+    double alpha() const;
+
+    double m_limit;
+    int m_ceiling;
+    bool m_probing = true;
+    std::int64_t m_fastestNs = -1;
+    std::int64_t m_lastCutNs = std::numeric_limits<std::int64_t>::min();
+    // The round trip being measured: answers served since it began.
+    int m_roundAnswers = 0;
+    int m_roundQueued = 0; //!< answers of the round that queued (probing)
+    double m_roundLatencyNs = 0;
+    double m_roundInFlight = 0;
+};
+
+/*!
+ * A concurrency limit that adapts (ConcurrencyEstimate): acquire() suspends while limit() requests
+ * are in flight, like a semaphore whose size moves; release() tells it how the request went. Every
+ * change of the limit is kept with its time (history()), for the trace's counter track, the
+ * retrieval view's chart and the progress line.
  */
 class AdaptiveLimiter
 {
 public:
-    AdaptiveLimiter(int initial, int maximum, double tolerance = 1.5)
-        : m_limit(std::clamp(initial, 1, maximum))
-        , m_maximum(maximum)
-        , m_tolerance(tolerance)
-        , m_peakLimit(m_limit)
-    { }
+    //! A granted request: how many were in flight with it (itself included) under which limit, and
+    //! when it started.
+    struct Slot
+    {
+        int inFlight = 0;
+        int limit = 0;
+        std::int64_t sentNs = 0;
+    };
+    struct Change
+    {
+        std::int64_t timeNs = 0;
+        int limit = 0;
+    };
 
-    int limit() const { return m_limit; }
+    //! Starts at `initial` (at most `ceiling`), at `nowNs` on the scheduler's clock.
+    AdaptiveLimiter(int initial, int ceiling, std::int64_t nowNs = 0);
+
+    int limit() const { return m_estimate.limit(); }
     int peakLimit() const { return m_peakLimit; }
     int inUse() const { return m_inUse; }
+    const ConcurrencyEstimate &estimate() const { return m_estimate; }
+    const std::vector<Change> &history() const { return m_history; }
 
-    void release(bool success, std::int64_t latencyNs)
-    {
-        --m_inUse;
-        if (!success) {
-            m_limit = std::max(1, m_limit / 2);
-        } else {
-            if (m_bestLatencyNs < 0 || latencyNs < m_bestLatencyNs)
-                m_bestLatencyNs = latencyNs;
-            if (double(latencyNs) <= m_tolerance * double(m_bestLatencyNs) && m_limit < m_maximum)
-                m_peakLimit = std::max(m_peakLimit, ++m_limit);
-        }
-        while (m_inUse < m_limit) {
-            detail::WaitNode *node = m_waiters.popFront();
-            if (!node)
-                break;
-            ++m_inUse;
-            detail::SchedulerBackend(*node->promise->scheduler).makeReady(*node);
-        }
-    }
+    //! Ends `slot`'s request, answered at `nowNs` with `answer`, and wakes who may start now.
+    void release(const Slot &slot, ConcurrencyEstimate::Answer answer, std::int64_t nowNs);
 
     struct AcquireAwaiter : detail::ParkingAwaiter
     {
         AdaptiveLimiter &limiter;
-        explicit AcquireAwaiter(AdaptiveLimiter &l, std::uint16_t line)
+        AcquireAwaiter(AdaptiveLimiter &l, std::uint16_t line)
             : limiter(l)
         {
             node.line = line;
         }
         bool await_ready()
         {
-            if (limiter.m_inUse < limiter.m_limit && limiter.m_waiters.isEmpty()) {
+            if (limiter.m_inUse < limiter.limit() && limiter.m_waiters.isEmpty()) {
                 ++limiter.m_inUse;
                 return true;
             }
@@ -66,36 +124,40 @@ public:
         {
             detail::SchedulerBackend scheduler(*handle.promise().scheduler);
             node.wait = WaitKind::Sync;
-            node.label = scheduler.intern(QStringLiteral("adaptive limit %1").arg(limiter.m_limit));
+            node.label = scheduler.intern(QStringLiteral("adaptive limit %1").arg(limiter.limit()));
             if (!scheduler.suspend(handle.promise(), handle, node))
                 return false;
             limiter.m_waiters.pushBack(node);
             return true;
         }
-        void await_resume()
+        Slot await_resume()
         {
-            if (!node.promise)
-                return;
-            const bool handed = node.outcome == detail::WaitNode::Outcome::Ready;
-            try {
-                detail::ParkingAwaiter::await_resume();
-            } catch (...) {
-                if (handed)
-                    --limiter.m_inUse; // cancelled after the slot arrived: give it back
-                throw;
+            if (node.promise) {
+                const bool handed = node.outcome == detail::WaitNode::Outcome::Ready;
+                try {
+                    detail::ParkingAwaiter::await_resume();
+                } catch (...) {
+                    if (handed)
+                        limiter.giveBack(); // cancelled after the slot arrived
+                    throw;
+                }
             }
+            return Slot { limiter.m_inUse, limiter.limit(), 0 };
         }
     };
 
+    //! Waits for room; the caller fills the Slot's sentNs (the scheduler's now()).
     AcquireAwaiter acquire(SourceLine line = {}) { return AcquireAwaiter(*this, line.value()); }
+    //! A slot given back unused (the caller was cancelled).
+    void giveBack();
 
 private:
-    int m_limit;
-    int m_maximum;
-    double m_tolerance;
+    void wakeWaiters();
+
+    ConcurrencyEstimate m_estimate;
     int m_peakLimit;
     int m_inUse = 0;
-    std::int64_t m_bestLatencyNs = -1;
+    std::vector<Change> m_history;
     detail::WaitList m_waiters;
 };
 

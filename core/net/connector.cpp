@@ -5,6 +5,8 @@
 
 #include "scheduler/combinators.h"
 
+#include <QScopeGuard>
+
 #include <cmath>
 
 namespace Loopscope {
@@ -32,14 +34,26 @@ QString formatForTrace(const FetchSummary &summary)
 
 QString FetchProgress::describe() const
 {
-    return QStringLiteral("pages %1/%2 · items %3 · in flight %4 (peak %5) · errors %6 · %7 pages/s")
+    const QString limited = limitAdapts ? QStringLiteral(" · limit %1").arg(limit) : QString();
+    const QString saturated
+        = overloadRetries > 0 ? QStringLiteral(" · %1 refusals waited out").arg(overloadRetries) : QString();
+    return QStringLiteral("pages %1/%2 · items %3 · in flight %4 (peak %5)%6 · errors %7%8 · %9 pages/s")
         .arg(pagesLanded)
         .arg(pagesTotal >= 0 ? QString::number(pagesTotal) : QStringLiteral("?"))
         .arg(items)
         .arg(inFlight)
         .arg(peakInFlight)
+        .arg(limited)
         .arg(pagesFailed)
+        .arg(saturated)
         .arg(pagesPerSecond(), 0, 'f', 0);
+}
+
+void FetchOptions::makeAdaptive(int ceiling)
+{
+    strategy = FetchStrategy::Adaptive;
+    maxConcurrency = std::max(1, ceiling);
+    concurrency = std::min(maxConcurrency, AdaptiveStart);
 }
 
 QString fetchStrategyName(FetchStrategy strategy)
@@ -165,6 +179,10 @@ Task<FetchSummary> Connector::run()
     summary.failures = m_failures;
     summary.itemsKey = m_itemsKey;
     summary.peakLimit = m_adaptive ? m_adaptive->peakLimit() : m_progress.limit;
+    if (m_adaptive) {
+        for (const AdaptiveLimiter::Change &change : m_adaptive->history())
+            summary.limitHistory.emplace_back(change.timeNs, change.limit);
+    }
     co_return summary;
 }
 
@@ -219,10 +237,10 @@ Task<void> Connector::fetchOffsetPages()
 {
     // The size of the collection may be unknown. Bounded: the first window of pages is asked for
     // at once (not the first page alone, a whole latency lost), and the end is where a page says
-    // so (total), comes back empty or short; pages asked for past it are dropped. Unbounded and
-    // adaptive fan out to the size of the collection: the first page tells it.
-    const bool probeFirst
-        = m_options.strategy == FetchStrategy::Unbounded || m_options.strategy == FetchStrategy::Adaptive;
+    // so (total), comes back empty or short; pages asked for past it are dropped; adaptive does
+    // the same under its limit. Unbounded fans out to the size of the collection: the first page
+    // tells it.
+    const bool probeFirst = m_options.strategy == FetchStrategy::Unbounded;
     const qint64 first = firstOwnPage();
     if (probeFirst && !extentKnown() && !m_zone.hasLanded(first)) {
         const bool landed = co_await fetchPage(first, numberedPageUrl(first), nullptr);
@@ -248,13 +266,18 @@ Task<void> Connector::fetchOffsetPages()
         break;
     case FetchStrategy::Adaptive:
         workers = m_options.maxConcurrency;
-        m_adaptive = std::make_unique<AdaptiveLimiter>(m_options.concurrency, m_options.maxConcurrency);
+        m_adaptive = std::make_unique<AdaptiveLimiter>(
+            m_options.concurrency, m_options.maxConcurrency, m_scheduler->now());
         break;
     }
     workers = static_cast<int>(std::max<qint64>(1, std::min<qint64>(workers, remaining)));
     m_failureStop = std::max(3, workers);
     m_progress.limit = m_adaptive ? m_adaptive->limit() : workers;
+    m_progress.limitAdapts = m_adaptive != nullptr;
 
+    // Adaptive: the client's every attempt (retries too) waits for room under the limit.
+    m_client.setLimiter(m_adaptive.get());
+    const auto noLimiter = qScopeGuard([this] { m_client.setLimiter(nullptr); });
     std::vector<TaskHandle<void>> handles;
     for (int i = 0; i < workers; ++i)
         handles.push_back(m_scheduler->spawn(worker(), QStringLiteral("worker %1").arg(i + 1)));
@@ -287,11 +310,11 @@ Task<void> Connector::worker()
 {
     while (const auto page = takeNextPage()) {
         const QUrl url = numberedPageUrl(*page);
-        if (!m_adaptive && extentKnown()) {
+        if (extentKnown()) {
             co_await fetchPage(*page, url, nullptr);
             continue;
         }
-        if (!m_adaptive) {
+        {
             // Asked for before the end is known: a task of its own, cancelled if the end turns out
             // to be before it, so that no one waits a whole latency for a page past the end.
             TaskHandle<bool> request
@@ -307,19 +330,7 @@ Task<void> Connector::worker()
                 }
             }
             m_speculative.erase(*page);
-            continue;
         }
-        co_await m_adaptive->acquire();
-        const std::int64_t start = m_scheduler->now();
-        bool ok = false;
-        try {
-            ok = co_await fetchPage(*page, url, nullptr);
-        } catch (...) {
-            m_adaptive->release(false, 0);
-            throw;
-        }
-        m_adaptive->release(ok, m_scheduler->now() - start);
-        m_progress.limit = m_adaptive->limit();
     }
 }
 
@@ -464,6 +475,13 @@ Task<bool> Connector::fetchPage(qint64 page, QUrl url, QUrl *next)
 void Connector::notePageDone()
 {
     m_progress.retries = m_client.statistics().retries + m_parseRetries;
+    m_progress.overloadRetries = m_client.statistics().overloadRetries;
+    if (m_adaptive) {
+        // Requests on the wire: the workers beyond the limit wait for room and are not in flight.
+        m_progress.limit = m_adaptive->limit();
+        m_progress.inFlight = m_client.statistics().inFlight;
+        m_progress.peakInFlight = m_client.statistics().peakInFlight;
+    }
     if (m_scheduler)
         m_progress.elapsedSeconds = double(m_scheduler->now() - m_startNs) / 1e9;
     if (m_zone.endPage() && m_progress.pagesTotal < 0)

@@ -45,6 +45,12 @@ struct FetchOptions
     int maxConcurrency = 1000; //!< adaptive and unbounded-without-total: the ceiling
     qint64 maxPages = 0;       //!< 0: the whole collection
 
+    //! Adaptive, trying at most `ceiling` requests at once: it starts at AdaptiveStart (or the
+    //! ceiling, if lower) and finds the source's limit by itself.
+    void makeAdaptive(int ceiling);
+    static constexpr int AdaptiveStart = 16;
+    static constexpr int AdaptiveCeiling = 100; //!< when none is asked for
+
     QString validate() const;
     RetrievalIdentity identity() const;
 };
@@ -59,8 +65,10 @@ struct FetchProgress
     qint64 bytes = 0;
     int inFlight = 0;
     int peakInFlight = 0;
-    int limit = 0; //!< the concurrency limit in force (adaptive: current)
+    int limit = 0;            //!< the concurrency limit in force (adaptive: current)
+    bool limitAdapts = false; //!< the strategy is adaptive
     qint64 retries = 0;
+    qint64 overloadRetries = 0; //!< refusals of a saturated source (429/503 without Retry-After) waited out
     double elapsedSeconds = 0;
 
     //! Pages landed per second by this run (pages resumed from an earlier run do not count).
@@ -77,6 +85,8 @@ struct FetchSummary
     QString itemsKey; //!< the usual key the items were found under, when no items path was given
     QList<PageRecord> failures;
     int peakLimit = 0;
+    //! Adaptive: the limit from the start, and at each change (the scheduler's ns, the limit).
+    std::vector<std::pair<std::int64_t, int>> limitHistory;
 };
 
 //! A retrieval's result as its trace shows it: "40 pages, 2000 items, 0 failed, 3 retries".

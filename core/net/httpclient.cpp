@@ -3,10 +3,12 @@
 #include "scheduler/awaitables.h"
 #include "scheduler/qtbridge.h"
 
+#include "net/adaptivelimiter.h"
 #include "net/httpcompression.h"
 
 #include <QDateTime>
 #include <QFileInfo>
+#include <QScopeGuard>
 
 #include <cmath>
 #include <QSslCertificate>
@@ -257,6 +259,13 @@ std::chrono::milliseconds HttpClient::retryDelay(const HttpResponse &response, i
     return backoff(attempt);
 }
 
+std::chrono::milliseconds HttpClient::overloadPause()
+{
+    const std::int64_t base = std::max<std::int64_t>(8, m_options.backoffBase.count() / 4);
+    std::uniform_int_distribution<std::int64_t> jitter(base / 2, base);
+    return std::chrono::milliseconds(jitter(m_random));
+}
+
 Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
 {
     Scheduler &scheduler = co_await thisScheduler();
@@ -271,12 +280,25 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
     if (m_options.acceptCompressed && headerValue(request.headers, "Accept-Encoding").isEmpty())
         request.headers.append({ "Accept-Encoding", AcceptedEncodings.toByteArray() });
     int redirects = 0;
+    int overloadTries = 0;
+    std::chrono::milliseconds overloadWaited { 0 };
     for (int attempt = 1;; ++attempt) {
         const std::int64_t pace = m_rate.reserveNs(scheduler.now(), QDateTime::currentSecsSinceEpoch());
         if (pace > 0) {
             ++m_stats.rateLimitedStarts;
             co_await sleep(std::chrono::nanoseconds(pace), line);
         }
+        // Room under the adaptive limit, if any; a cancelled attempt gives its room back unjudged.
+        AdaptiveLimiter *const limiter = m_limiter;
+        AdaptiveLimiter::Slot slot;
+        if (limiter) {
+            slot = co_await limiter->acquire(line);
+            slot.sentNs = scheduler.now();
+        }
+        auto giveBack = qScopeGuard([limiter] {
+            if (limiter)
+                limiter->giveBack();
+        });
         IoRecord record;
         record.task = scheduler.currentTask();
         record.method = QString::fromLatin1(request.method);
@@ -325,6 +347,15 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
         record.responseHeaders = response.headers;
         if (record.id)
             scheduler.trace().recordIo(record);
+        const bool overloaded = !failure && (response.status == 429 || response.status == 503);
+        if (limiter) {
+            giveBack.dismiss();
+            using Answer = ConcurrencyEstimate::Answer;
+            const Answer answer = overloaded        ? Answer::Overloaded
+                : failure || response.status >= 500 ? Answer::Failed
+                                                    : Answer::Served;
+            limiter->release(slot, answer, scheduler.now());
+        }
 
         if (failure) {
             if (!retryable || attempt >= m_options.maxAttempts) {
@@ -350,6 +381,16 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
                 request.body.clear();
             }
             --attempt; // a redirect is not a failed try
+            continue;
+        }
+        if (overloaded && response.header("Retry-After").trimmed().isEmpty()
+            && overloadWaited < m_options.overloadPatience) {
+            // Saturation, not a failed try: wait it out (longer each time, when no limiter shrinks).
+            const std::chrono::milliseconds pause = limiter ? overloadPause() : backoff(++overloadTries);
+            overloadWaited += pause;
+            ++m_stats.overloadRetries;
+            --attempt;
+            co_await sleep(pause, line);
             continue;
         }
         if ((response.status == 429 || response.status >= 500) && attempt < m_options.maxAttempts) {

@@ -16,6 +16,8 @@
 
 namespace Loopscope {
 
+class AdaptiveLimiter;
+
 struct HttpClientOptions
 {
     std::chrono::milliseconds timeout { 30'000 };  //!< per attempt: connect + full response
@@ -23,6 +25,9 @@ struct HttpClientOptions
     std::chrono::milliseconds backoffBase { 200 }; //!< first retry waits about this long, doubling after
     std::chrono::milliseconds backoffMax { 10'000 };
     int maxRedirects = 5;
+    //! How long one request may wait out a saturated source (429/503 without Retry-After) in
+    //! back-offs before such answers count as failed tries.
+    std::chrono::milliseconds overloadPatience { 120'000 };
     quint64 seed = 1;                //!< for the jitter of back-offs (deterministic)
     QList<QByteArray> secretHeaders; //!< names of request headers whose values are never written down
     bool acceptCompressed = true;    //!< ask for gzip and deflate bodies (Accept-Encoding) and decode them
@@ -42,6 +47,8 @@ struct HttpClientStatistics
     qint64 failures = 0; //!< requests that failed after every attempt
     qint64 connectionsOpened = 0;
     qint64 rateLimitedStarts = 0; //!< requests that waited for the rate limit (--rate, X-RateLimit-*)
+    //! Tries again after a 429 or 503 without Retry-After (a saturated source), not counted as failed tries.
+    qint64 overloadRetries = 0;
     int inFlight = 0;
     //! Exchanges on the wire, also those whose caller was cancelled: they end in the background
     //! (the response, or the time-out, comes and is dropped).
@@ -54,7 +61,10 @@ struct HttpClientStatistics
  * (submitted with method and URL, completed with status and size, or failed with the reason) and
  * its details land in the trace's IoRecords (for HAR). Retries with exponential back-off and
  * jitter on connection errors, time-outs, 5xx and 429 (honouring Retry-After), never on other
- * 4xx; redirects are followed up to a limit.
+ * 4xx; redirects are followed up to a limit. A 429 or 503 without Retry-After says the source is
+ * saturated, not that the request is bad: it is tried again after a back-off with jitter that
+ * does not count against maxAttempts, for as long as HttpClientOptions::overloadPatience allows.
+ * With a limiter (setLimiter()) every attempt waits for its room and tells it how it went.
  *
  * http:// and https:// go through a keep-alive pool of sockets (QSslSocket for https: the
  * certificate and host name verified against the system's CAs and HttpClientOptions::caFile,
@@ -81,6 +91,10 @@ public:
     Task<HttpResponse> post(const QUrl &url, const QByteArray &body,
         const QByteArray &contentType = QByteArrayLiteral("application/json"), SourceLine line = {});
 
+    //! Every attempt from now on waits for room in `limiter` and reports to it (null: none). The
+    //! limiter must outlive the requests that use it.
+    void setLimiter(AdaptiveLimiter *limiter) { m_limiter = limiter; }
+
     //! Idle keep-alive connections currently pooled.
     int idleConnectionCount() const;
 
@@ -94,6 +108,9 @@ private:
     void release(HttpConnection *connection, const QUrl &url);
     std::chrono::milliseconds backoff(int attempt);
     std::chrono::milliseconds retryDelay(const HttpResponse &response, int attempt);
+    //! Before a request refused by a saturated source is tried again under a limiter: short, as
+    //! the limiter has already shrunk, with jitter so that the refused do not return together.
+    std::chrono::milliseconds overloadPause();
 
     HttpClientOptions m_options;
     HttpClientStatistics m_stats;
@@ -102,6 +119,7 @@ private:
     RateLimiter m_rate;
     QHash<QString, QByteArray> m_sessionTickets; //!< per scheme://host:port
     std::mt19937_64 m_random;
+    AdaptiveLimiter *m_limiter = nullptr;
 };
 
 //! "200 OK · 3.8 KB" for traces and progress lines.

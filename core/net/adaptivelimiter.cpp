@@ -1,0 +1,151 @@
+#include "net/adaptivelimiter.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace Loopscope {
+
+// ---- ConcurrencyEstimate ----
+
+namespace {
+
+// Per answer while probing: a round trip of answers multiplies the limit by 1.4.
+constexpr double ProbeGrowth = 0.4;
+
+} // namespace
+
+ConcurrencyEstimate::ConcurrencyEstimate(int initial, int ceiling)
+    : m_limit(std::clamp(initial, 1, std::max(1, ceiling)))
+    , m_ceiling(std::max(1, ceiling))
+{ }
+
+double ConcurrencyEstimate::alpha() const
+{
+    return std::max(2.0, 3.0 * std::log10(std::max(1.0, m_limit)));
+}
+
+void ConcurrencyEstimate::observe(const Sample &sample)
+{
+    switch (sample.answer) {
+    case Answer::Served:
+        served(sample);
+        return;
+    case Answer::Overloaded: {
+        if (sample.sentNs < m_lastCutNs)
+            return; // sent before the last cut: it says nothing the cut did not take into account
+        // Refusals come back at once, so a source whose limit fell is followed down in a few
+        // milliseconds, one refusal (and one request less) at a time.
+        cut(sample.inFlight - 1, sample.answeredNs);
+        return;
+    }
+    case Answer::Failed:
+        if (sample.sentNs >= m_lastCutNs)
+            cut(m_limit * 0.75, sample.answeredNs);
+        return;
+    }
+}
+
+void ConcurrencyEstimate::served(const Sample &sample)
+{
+    const std::int64_t latency = std::max<std::int64_t>(1, sample.answeredNs - sample.sentNs);
+    if (m_fastestNs < 0 || latency < m_fastestNs)
+        m_fastestNs = latency;
+    if (sample.sentNs < m_lastCutNs)
+        return; // measured under the load before the cut
+    if (m_probing) {
+        // Probing ends as soon as a few answers of this round say they queued: waiting for the
+        // round's end would let the limit grow another half beyond the source's workers.
+        const double queued = sample.inFlight * (1.0 - double(m_fastestNs) / double(latency));
+        if (queued > alpha() / 2 && ++m_roundQueued >= std::max(2, limit() / 20)) {
+            m_probing = false;
+            m_limit = std::clamp(sample.inFlight - queued + alpha(), 1.0, m_limit);
+            resetRound();
+            return;
+        }
+        // Growth only while the limit is what holds requests back (not a program with little to send).
+        if (sample.inFlight >= sample.limitAtSend - 1)
+            m_limit = std::min<double>(m_ceiling, m_limit + ProbeGrowth);
+    }
+    ++m_roundAnswers;
+    m_roundLatencyNs += double(latency);
+    m_roundInFlight += sample.inFlight;
+    if (m_roundAnswers >= std::max(1, limit()))
+        endRound();
+}
+
+void ConcurrencyEstimate::endRound()
+{
+    const double latency = m_roundLatencyNs / m_roundAnswers;
+    const double inFlight = m_roundInFlight / m_roundAnswers;
+    const double queued = inFlight * (1.0 - double(m_fastestNs) / latency);
+    const double a = alpha();
+    resetRound();
+    if (m_probing) {
+        if (queued > a) {
+            m_probing = false;
+            m_limit = std::clamp(inFlight - queued + a, 1.0, m_limit);
+        }
+        return;
+    }
+    if (queued < a && inFlight >= std::floor(m_limit) - 1)
+        m_limit = std::min<double>(m_ceiling, std::floor(m_limit) + 1);
+    else if (queued > 2 * a)
+        m_limit = std::max(1.0, std::floor(m_limit) - 1);
+}
+
+void ConcurrencyEstimate::cut(double to, std::int64_t nowNs)
+{
+    m_probing = false;
+    m_limit = std::clamp(std::floor(to), 1.0, m_limit);
+    m_lastCutNs = nowNs;
+    resetRound();
+}
+
+void ConcurrencyEstimate::resetRound()
+{
+    m_roundAnswers = 0;
+    m_roundQueued = 0;
+    m_roundLatencyNs = 0;
+    m_roundInFlight = 0;
+}
+
+// ---- AdaptiveLimiter ----
+
+AdaptiveLimiter::AdaptiveLimiter(int initial, int ceiling, std::int64_t nowNs)
+    : m_estimate(initial, ceiling)
+    , m_peakLimit(m_estimate.limit())
+    , m_history { Change { nowNs, m_estimate.limit() } }
+{ }
+
+void AdaptiveLimiter::release(const Slot &slot, ConcurrencyEstimate::Answer answer, std::int64_t nowNs)
+{
+    --m_inUse;
+    m_estimate.observe({ answer, slot.inFlight, slot.limit, slot.sentNs, nowNs });
+    if (limit() != m_history.back().limit) {
+        if (m_history.back().timeNs == nowNs)
+            m_history.back().limit = limit();
+        else
+            m_history.push_back({ nowNs, limit() });
+        m_peakLimit = std::max(m_peakLimit, limit());
+    }
+    wakeWaiters();
+}
+
+void AdaptiveLimiter::giveBack()
+{
+    --m_inUse;
+    wakeWaiters();
+}
+
+void AdaptiveLimiter::wakeWaiters()
+{
+    while (m_inUse < limit()) {
+        detail::WaitNode *node = m_waiters.popFront();
+        if (!node)
+            break;
+        ++m_inUse;
+        detail::SchedulerBackend(*node->promise->scheduler).makeReady(*node);
+    }
+}
+
+} // namespace Loopscope
