@@ -13,3 +13,4 @@ int benchExport(const QStringList &args);
 int benchRender(const QStringList &args);
 int benchLoad(const QStringList &args);
 int benchStream(const QStringList &args);
+int benchAdaptive(const QStringList &args);

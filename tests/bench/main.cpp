@@ -22,6 +22,7 @@ int main(int argc, char *argv[])
         { QStringLiteral("scheduler"), benchScheduler },
         { QStringLiteral("server"), benchServer },
         { QStringLiteral("http"), benchHttp },
+        { QStringLiteral("adaptive"), benchAdaptive },
         { QStringLiteral("pytrace"), benchPytrace },
         { QStringLiteral("analysis"), benchAnalysis },
         { QStringLiteral("stream"), benchStream },
