@@ -1,5 +1,7 @@
 #include "cli/fetchcommand.h"
 #include "cli/mergecommand.h"
+#include "io/chrometraceexport.h"
+#include "io/eventrange.h"
 #include "net/adaptivelimiter.h"
 #include "net/connector.h"
 #include "net/demoitems.h"
@@ -10,6 +12,7 @@
 #include "trace/tracestats.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -273,7 +276,28 @@ private slots:
         options.makeAdaptive(60);
         HttpClientOptions http;
         http.maxAttempts = 2; // saturation must not use up the tries
-        const FetchSummary summary = fetch(options, f.out(), http);
+        std::vector<int> traceCounter;
+        std::size_t chromeCounter = 0;
+        const FetchSummary summary = fetch(options, f.out(), http, nullptr, [&](const Trace &trace) {
+            for (qsizetype i = 0; i < trace.size(); ++i) {
+                const TraceEvent e = trace.at(i);
+                if (e.kind == EventKind::CounterSet
+                    && trace.labels().text(e.detail) == AdaptiveLimiter::CounterName)
+                    traceCounter.push_back(int(e.other));
+            }
+            const QJsonArray events = QJsonDocument::fromJson(
+                ChromeTraceExport::toJson(trace, EventRange::all(trace), QStringLiteral("fetch")))
+                                          .object()
+                                          .value(QStringLiteral("traceEvents"))
+                                          .toArray();
+            for (const QJsonValue &event : events) {
+                const QJsonObject o = event.toObject();
+                if (o.value(QStringLiteral("ph")).toString() == QStringLiteral("C")
+                    && o.value(QStringLiteral("name")).toString() == AdaptiveLimiter::CounterName)
+                    chromeCounter
+                        += o.value(QStringLiteral("args")).toObject().contains(QStringLiteral("value"));
+            }
+        });
         verifyLandedWhole(summary, f.out(), 3000);
         QVERIFY(f.server.statistics().overloadRefused > 0);
         QVERIFY(summary.progress.overloadRetries >= f.server.statistics().overloadRefused);
@@ -283,6 +307,12 @@ private slots:
         QVERIFY2(last >= 6 && last <= 10, qPrintable(QString::number(last)));
         QVERIFY(summary.progress.limitAdapts);
         QVERIFY(summary.progress.describe().contains(QStringLiteral(" · limit ")));
+        // Each change is in the trace, and Perfetto draws them as a counter track.
+        std::vector<int> limits;
+        for (const auto &change : summary.limitHistory)
+            limits.push_back(change.second);
+        QCOMPARE(traceCounter, limits);
+        QCOMPARE(chromeCounter, summary.limitHistory.size());
     }
 
     void adaptiveKeepsAQueueingSourceBusyButNotFlooded()

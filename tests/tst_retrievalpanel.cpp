@@ -1,4 +1,6 @@
+#include "net/adaptivelimiter.h"
 #include "panes/codeview.h"
+#include "panes/counterchart.h"
 #include "window/mainwindow.h"
 #include "window/retrievalpanel.h"
 
@@ -52,6 +54,48 @@ private slots:
         QFile landed(out);
         QVERIFY(landed.open(QIODevice::ReadOnly));
         QCOMPARE(landed.readAll().count('\n'), 500);
+    }
+
+    void anAdaptiveFetchChartsItsLimit()
+    {
+        MainWindow window;
+        RetrievalPanel *panel = window.retrieval();
+        QTemporaryDir dir;
+        panel->findChild<QSpinBox *>(QStringLiteral("demoItems"))->setValue(3000);
+        panel->findChild<QSpinBox *>(QStringLiteral("demoLatency"))->setValue(20);
+        panel->findChild<QSpinBox *>(QStringLiteral("pageSize"))->setValue(10);
+        panel->findChild<QSpinBox *>(QStringLiteral("concurrency"))->setValue(40);
+        auto *strategy = panel->findChild<QComboBox *>(QStringLiteral("strategy"));
+        strategy->setCurrentIndex(strategy->findText(QStringLiteral("adaptive")));
+        panel->findChild<QLineEdit *>(QStringLiteral("output"))
+            ->setText(dir.filePath(QStringLiteral("i.jsonl")));
+        // The concurrency is adaptive's ceiling; it starts lower.
+        QCOMPARE(panel->settings().fetch.maxConcurrency, 40);
+        QCOMPARE(panel->settings().fetch.concurrency, FetchOptions::AdaptiveStart);
+
+        panel->findChild<QPushButton *>(QStringLiteral("fetch"))->click();
+        QTRY_VERIFY_WITH_TIMEOUT(window.session().isFinished(), 20000);
+        const CounterChart &chart = panel->limitChart();
+        QVERIFY(chart.isVisibleTo(panel));
+        // The chart holds what the trace says: every counter_set of the limit, in order.
+        std::vector<std::uint32_t> traced;
+        const Trace &trace = *window.session().trace();
+        for (qsizetype i = 0; i < trace.size(); ++i) {
+            const TraceEvent e = trace.at(i);
+            if (e.kind == EventKind::CounterSet
+                && trace.labels().text(e.detail) == AdaptiveLimiter::CounterName)
+                traced.push_back(e.other);
+        }
+        QVERIFY(traced.size() > 2); // a source with no limit: it grows
+        QCOMPARE(traced.front(), std::uint32_t(FetchOptions::AdaptiveStart));
+        QCOMPARE(chart.points().size(), traced.size());
+        QCOMPARE(chart.points().back().value, traced.back());
+        QVERIFY2(chart.summary().startsWith(
+                     QStringLiteral("adaptive limit %1 (from 16, peak ").arg(traced.back())),
+            qPrintable(chart.summary()));
+        QVERIFY(panel->progressText().contains(QStringLiteral(" · limit ")));
+        const QImage picture = const_cast<CounterChart &>(chart).grab().toImage();
+        QVERIFY(!picture.isNull());
     }
 
     void anUnreachableSourceEndsWithAMessageNotABusyBar()

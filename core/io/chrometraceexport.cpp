@@ -146,6 +146,22 @@ private:
         add(e.timeNs, nextOrder(), std::move(buffer));
     }
 
+    //! A counter track of the process (Perfetto draws it as a chart): `name` is `value` from now on.
+    void counter(const QString &name, std::uint32_t value)
+    {
+        if (!m_emitting)
+            return;
+        const TraceEvent &e = m_trace.at(m_index);
+        QByteArray buffer;
+        JsonWriter json = begin(buffer, "C", name, "counter", NoTask, e.timeNs);
+        json.key(QLatin1StringView("args"))
+            .beginObject()
+            .member(QLatin1StringView("value"), std::uint64_t(value))
+            .endObject()
+            .endObject();
+        add(e.timeNs, nextOrder(), std::move(buffer));
+    }
+
     void startRunning(TaskId task, std::int64_t time)
     {
         Running &running = m_running[task];
@@ -311,6 +327,9 @@ private:
             break;
         case EventKind::CancelRequested:
             instant(e.task, QStringLiteral("cancel requested"), "task", QString());
+            break;
+        case EventKind::CounterSet:
+            counter(detail, e.other);
             break;
         case EventKind::ValueYielded:
             instant(e.task, QStringLiteral("yield"), "task", detail);

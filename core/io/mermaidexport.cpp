@@ -216,6 +216,9 @@ private:
         case EventKind::CancelRequested:
             note(participant(e.task), QStringLiteral("asked to cancel"));
             break;
+        case EventKind::CounterSet:
+            note(participant(e.task), QStringLiteral("%1 = %2").arg(m_trace.detailText(e)).arg(e.other));
+            break;
         case EventKind::LoopStarted:
         case EventKind::LoopStopped:
         case EventKind::TaskDelegated:

@@ -117,11 +117,12 @@ AdaptiveLimiter::AdaptiveLimiter(int initial, int ceiling, std::int64_t nowNs)
     , m_history { Change { nowNs, m_estimate.limit() } }
 { }
 
-void AdaptiveLimiter::release(const Slot &slot, ConcurrencyEstimate::Answer answer, std::int64_t nowNs)
+bool AdaptiveLimiter::release(const Slot &slot, ConcurrencyEstimate::Answer answer, std::int64_t nowNs)
 {
     --m_inUse;
     m_estimate.observe({ answer, slot.inFlight, slot.limit, slot.sentNs, nowNs });
-    if (limit() != m_history.back().limit) {
+    const bool changed = limit() != m_history.back().limit;
+    if (changed) {
         if (m_history.back().timeNs == nowNs)
             m_history.back().limit = limit();
         else
@@ -129,6 +130,7 @@ void AdaptiveLimiter::release(const Slot &slot, ConcurrencyEstimate::Answer answ
         m_peakLimit = std::max(m_peakLimit, limit());
     }
     wakeWaiters();
+    return changed;
 }
 
 void AdaptiveLimiter::giveBack()

@@ -100,8 +100,12 @@ public:
     const ConcurrencyEstimate &estimate() const { return m_estimate; }
     const std::vector<Change> &history() const { return m_history; }
 
+    //! The name of the trace's counter that follows limit() (EventKind::CounterSet).
+    static constexpr QLatin1StringView CounterName { "adaptive limit" };
+
     //! Ends `slot`'s request, answered at `nowNs` with `answer`, and wakes who may start now.
-    void release(const Slot &slot, ConcurrencyEstimate::Answer answer, std::int64_t nowNs);
+    //! Returns whether the limit changed.
+    bool release(const Slot &slot, ConcurrencyEstimate::Answer answer, std::int64_t nowNs);
 
     struct AcquireAwaiter : detail::ParkingAwaiter
     {

@@ -268,6 +268,8 @@ Task<void> Connector::fetchOffsetPages()
         workers = m_options.maxConcurrency;
         m_adaptive = std::make_unique<AdaptiveLimiter>(
             m_options.concurrency, m_options.maxConcurrency, m_scheduler->now());
+        m_scheduler->setCounter(
+            AdaptiveLimiter::CounterName, static_cast<std::uint32_t>(m_adaptive->limit()));
         break;
     }
     workers = static_cast<int>(std::max<qint64>(1, std::min<qint64>(workers, remaining)));

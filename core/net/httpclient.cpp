@@ -354,7 +354,9 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
             const Answer answer = overloaded        ? Answer::Overloaded
                 : failure || response.status >= 500 ? Answer::Failed
                                                     : Answer::Served;
-            limiter->release(slot, answer, scheduler.now());
+            if (limiter->release(slot, answer, scheduler.now()))
+                scheduler.setCounter(
+                    AdaptiveLimiter::CounterName, static_cast<std::uint32_t>(limiter->limit()));
         }
 
         if (failure) {

@@ -139,6 +139,11 @@ public:
     {
         record(EventKind::Message, currentTask(), 0, intern(text), line);
     }
+    //! Records that the counter `name` (an adaptive limit) is `value` from now on.
+    void setCounter(const QString &name, std::uint32_t value)
+    {
+        record(EventKind::CounterSet, currentTask(), value, intern(name));
+    }
 
 signals:
     //! A spawned task ended with an exception nobody had awaited yet.

@@ -29,6 +29,7 @@ constexpr std::array<QLatin1StringView, EventKindCount> kindNames {
     QLatin1StringView("slow_step"),
     QLatin1StringView("message"),
     QLatin1StringView("cancel_requested"),
+    QLatin1StringView("counter_set"),
 };
 
 constexpr std::array<QLatin1StringView, WaitKindCount> waitNames {

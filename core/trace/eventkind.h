@@ -32,9 +32,10 @@ enum class EventKind : std::uint8_t {
     SlowStep,        //!< a task ran longer than the threshold without yielding; detail: microseconds
     Message,         //!< a line of output a scenario produced; detail: label with the text
     CancelRequested, //!< a task was asked to cancel; other: the task that asked (0: the loop or outside)
+    CounterSet, //!< a named value changed (an adaptive limit); other: the value; detail: label with the name
 };
 
-inline constexpr int EventKindCount = static_cast<int>(EventKind::CancelRequested) + 1;
+inline constexpr int EventKindCount = static_cast<int>(EventKind::CounterSet) + 1;
 
 //! Stable machine name of a kind ("task_resumed"), used by trace files and the CLI.
 QLatin1StringView eventKindName(EventKind kind);

@@ -261,6 +261,9 @@ QString Trace::describe(const TraceEvent &event) const
         what = event.other ? QStringLiteral("%1 asks %2 to cancel").arg(other, who)
                            : QStringLiteral("%1 is asked to cancel").arg(who);
         break;
+    case EventKind::CounterSet:
+        what = QStringLiteral("%1 = %2").arg(detail).arg(event.other);
+        break;
     }
     return QStringLiteral("#%1 t=%2 %3").arg(event.seq).arg(formatDuration(event.timeNs), what);
 }

@@ -86,6 +86,8 @@ SequenceMessage sequenceMessage(const SequenceLayout &layout, const TraceEvent &
         if (e.other != NoTask && task >= 0 && layout.laneOfTask(e.other) >= 0)
             return arrow(Shape::Call, layout.laneOfTask(e.other), task, Tone::Warning);
         return note(task >= 0 ? task : loop, Tone::Warning);
+    case EventKind::CounterSet:
+        return note(task >= 0 ? task : loop, Tone::Muted);
     }
     return note(loop, Tone::Muted, Shape::Marker);
 }
@@ -148,6 +150,8 @@ QString sequenceLabel(const Trace &trace, const TraceDigest &digest, const Trace
         return detail;
     case EventKind::CancelRequested:
         return QStringLiteral("cancel %1").arg(who);
+    case EventKind::CounterSet:
+        return QStringLiteral("%1 → %2").arg(detail).arg(e.other);
     }
     return {};
 }

@@ -1,5 +1,8 @@
 #include "window/retrievalpanel.h"
 
+#include "net/adaptivelimiter.h"
+#include "panes/counterchart.h"
+
 #include <QComboBox>
 #include <QDir>
 #include <QFormLayout>
@@ -50,7 +53,10 @@ RetrievalPanel::RetrievalPanel(QWidget *parent)
     , m_status(new QLabel)
     , m_outcome(new QLabel)
     , m_where(new QLabel)
+    , m_limitChart(new CounterChart(AdaptiveLimiter::CounterName))
 {
+    m_limitChart->setObjectName(QStringLiteral("limitChart"));
+    m_limitChart->setVisible(false); // until an adaptive retrieval runs
     m_url->setObjectName(QStringLiteral("url"));
     m_demoItems->setObjectName(QStringLiteral("demoItems"));
     m_demoLatency->setObjectName(QStringLiteral("demoLatency"));
@@ -123,6 +129,7 @@ RetrievalPanel::RetrievalPanel(QWidget *parent)
     layout->addWidget(m_fetch);
     layout->addWidget(m_bar);
     layout->addWidget(m_status);
+    layout->addWidget(m_limitChart);
     layout->addWidget(m_outcome);
     layout->addWidget(m_where);
     layout->addStretch();
@@ -192,6 +199,8 @@ RetrievalSettings RetrievalPanel::settings(QString *problem) const
     settings.fetch.concurrency = m_concurrency->value();
     settings.fetch.maxConcurrency = std::max(settings.fetch.maxConcurrency, settings.fetch.concurrency);
     settings.fetch.strategy = FetchStrategy(m_strategy->currentData().toInt());
+    if (settings.fetch.strategy == FetchStrategy::Adaptive)
+        settings.fetch.makeAdaptive(m_concurrency->value()); // the concurrency is its ceiling
     settings.outputPath = m_output->text().trimmed();
     FetchOptions &fetch = settings.fetch;
     fetch.style = PaginationStyle(m_style->currentData().toInt());
@@ -269,6 +278,8 @@ RunSession::RunFactory RetrievalPanel::runFactory()
             },
             &output);
         if (panel) {
+            panel->m_limitChart->follow(&run->trace());
+            panel->m_limitChart->setVisible(settings.fetch.strategy == FetchStrategy::Adaptive);
             panel->m_landing = output;
             panel->m_where->setText(tr("Items land in <a href=\"%1\">%2</a>")
                                         .arg(QUrl::fromLocalFile(output).toString(),

@@ -16,6 +16,8 @@ class QSpinBox;
 
 namespace Loopscope {
 
+class CounterChart;
+
 /*!
  * The HTTP retrieval panel: where to fetch from (by default the built-in demo API, started in
  * this process), page size, concurrency, strategy and output, a Fetch button and live progress.
@@ -39,6 +41,8 @@ public:
     QString progressText() const;
     //! How the last retrieval ended, in words (empty while one runs or after another run took over).
     QString outcomeText() const;
+    //! The adaptive limit over the current or last retrieval.
+    const CounterChart &limitChart() const { return *m_limitChart; }
     //! Where the items of the current or last retrieval land.
     QString outputPath() const { return m_landing; }
 
@@ -79,6 +83,7 @@ private:
     QLabel *m_status;
     QLabel *m_outcome;
     QLabel *m_where;
+    CounterChart *m_limitChart;
     QString m_landing;
     QElapsedTimer m_sinceRedraw;
 };
