@@ -31,11 +31,13 @@ void CounterChart::follow(const Trace *trace)
             m_points.clear();
             m_peak = 0;
             update();
+            emit pointsChanged();
         });
         if (!trace->isEmpty())
             take(trace->firstSeq(), trace->nextSeq() - 1);
     }
     update();
+    emit pointsChanged();
 }
 
 void CounterChart::take(SeqNo first, SeqNo last)
@@ -44,8 +46,8 @@ void CounterChart::take(SeqNo first, SeqNo last)
         return;
     const Trace &trace = *m_trace;
     const qsizetype from = std::max<qsizetype>(0, trace.indexOfSeq(first));
-    const qsizetype to
-        = std::min(trace.size() - 1, trace.indexOfSeq(last) < 0 ? trace.size() - 1 : trace.indexOfSeq(last));
+    const qsizetype to = trace.indexOfSeq(last) < 0 ? trace.size() - 1 : trace.indexOfSeq(last);
+    const std::size_t before = m_points.size();
     for (qsizetype i = from; i <= to; ++i) {
         const TraceEvent e = trace.at(i);
         if (e.kind == EventKind::CounterSet && trace.labels().text(e.detail) == m_counter) {
@@ -56,6 +58,8 @@ void CounterChart::take(SeqNo first, SeqNo last)
     if (to >= 0)
         m_endNs = trace.at(to).timeNs;
     update();
+    if (m_points.size() != before)
+        emit pointsChanged();
 }
 
 QString CounterChart::summary() const
@@ -89,7 +93,8 @@ void CounterChart::paintEvent(QPaintEvent *)
             tr("%1: none yet (adaptive strategy only)").arg(m_counter));
         return;
     }
-    painter.drawText(rect().adjusted(2, 0, 0, 0), Qt::AlignLeft | Qt::AlignTop, summary());
+    painter.drawText(rect().adjusted(2, 0, 0, 0), Qt::AlignLeft | Qt::AlignTop,
+        fontMetrics().elidedText(summary(), Qt::ElideRight, width() - 4));
     const std::int64_t start = m_points.front().timeNs;
     const double span = double(std::max<std::int64_t>(1, std::max(m_endNs, m_points.back().timeNs) - start));
     const double top = double(m_peak) * 1.15 + 1;

@@ -34,6 +34,10 @@ public:
 
     QSize sizeHint() const override;
 
+signals:
+    //! The values shown changed (a new trace, a new value, or none any more).
+    void pointsChanged();
+
 protected:
     void paintEvent(QPaintEvent *event) override;
 

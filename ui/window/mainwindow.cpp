@@ -431,6 +431,7 @@ void MainWindow::onRunReplaced()
         m_retrieval->showIdle();
     }
     m_feed->setTrace(m_session->trace());
+    m_retrieval->followTrace(m_session->trace());
     const Scenario *scenario = m_session->scenario();
     QString scenarioId;
     if (scenario) {

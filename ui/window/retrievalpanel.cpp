@@ -56,7 +56,9 @@ RetrievalPanel::RetrievalPanel(QWidget *parent)
     , m_limitChart(new CounterChart(AdaptiveLimiter::CounterName))
 {
     m_limitChart->setObjectName(QStringLiteral("limitChart"));
-    m_limitChart->setVisible(false); // until an adaptive retrieval runs
+    m_limitChart->setVisible(false); // until a trace with an adaptive limit is shown
+    connect(m_limitChart, &CounterChart::pointsChanged, this,
+        [this] { m_limitChart->setVisible(!m_limitChart->points().empty()); });
     m_url->setObjectName(QStringLiteral("url"));
     m_demoItems->setObjectName(QStringLiteral("demoItems"));
     m_demoLatency->setObjectName(QStringLiteral("demoLatency"));
@@ -278,8 +280,6 @@ RunSession::RunFactory RetrievalPanel::runFactory()
             },
             &output);
         if (panel) {
-            panel->m_limitChart->follow(&run->trace());
-            panel->m_limitChart->setVisible(settings.fetch.strategy == FetchStrategy::Adaptive);
             panel->m_landing = output;
             panel->m_where->setText(tr("Items land in <a href=\"%1\">%2</a>")
                                         .arg(QUrl::fromLocalFile(output).toString(),
@@ -332,6 +332,11 @@ void RetrievalPanel::showFinished(const Trace &trace)
     m_bar->setRange(0, 1);
     m_bar->setValue(1);
     m_outcome->setText(result);
+}
+
+void RetrievalPanel::followTrace(const Trace *trace)
+{
+    m_limitChart->follow(trace);
 }
 
 void RetrievalPanel::showIdle()

@@ -17,6 +17,7 @@ class QSpinBox;
 namespace Loopscope {
 
 class CounterChart;
+class Trace;
 
 /*!
  * The HTTP retrieval panel: where to fetch from (by default the built-in demo API, started in
@@ -56,6 +57,8 @@ public slots:
     void showFinished(const Loopscope::Trace &trace);
     //! Another run took the window's place: nothing here is in progress any more.
     void showIdle();
+    //! Charts the adaptive limit of the trace the window shows (of a retrieval run here, or opened).
+    void followTrace(const Loopscope::Trace *trace);
 
 private:
     void remember() const;
