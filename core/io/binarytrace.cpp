@@ -8,12 +8,24 @@
 
 #include <QtEndian>
 
+#include <algorithm>
+#include <bit>
+#include <cstddef>
 #include <cstring>
 #include <optional>
 
 namespace Loopscope {
 
 namespace {
+
+// An event record is a StoredEvent as it lies in memory (the wait and lane byte: lane in the low 5
+// bits, as GCC and Clang lay out the bit-fields on little-endian machines; the round-trip tests
+// read every field back): the encoder copies the trace's events whole.
+static_assert(std::endian::native == std::endian::little);
+static_assert(sizeof(StoredEvent) == BinaryTrace::EventBytes);
+static_assert(offsetof(StoredEvent, timeNs) == 0 && offsetof(StoredEvent, task) == 8
+    && offsetof(StoredEvent, other) == 12 && offsetof(StoredEvent, detail) == 16
+    && offsetof(StoredEvent, kind) == 20 && offsetof(StoredEvent, line) == 22);
 
 constexpr char MagicText[] = "\x89LOOPSCOPE\r\n\x1a\n";
 constexpr qsizetype MagicTextSize = sizeof MagicText - 1; // 14, then the version
@@ -167,30 +179,36 @@ void BinaryTraceEncoder::writeLabels(QByteArray &out)
 void BinaryTraceEncoder::writeTasks(QByteArray &out)
 {
     // Runs of consecutive tasks that are new (named or not: the reader must know them before their
-    // events) or renamed, one chunk each.
+    // events) or renamed since the last call, one chunk each. Only those are looked at: a stream
+    // of a program with 100,000 tasks is not scanned whole at every flush.
     const TaskId count = m_trace.taskCount();
-    const auto changed = [this](TaskId task) {
-        return task >= m_taskNames.size() || m_taskNames[task] != m_trace.task(task).name;
-    };
-    TaskId id = 1;
-    while (id < count) {
-        if (!changed(id)) {
-            ++id;
-            continue;
-        }
+    std::vector<TaskId> changed;
+    const std::vector<TaskId> &renamed = m_trace.renamedTasks();
+    for (; m_renamesSeen < renamed.size(); ++m_renamesSeen) {
+        const TaskId id = renamed[m_renamesSeen];
+        if (id < m_taskNames.size() && m_taskNames[id] != m_trace.task(id).name)
+            changed.push_back(id);
+    }
+    std::sort(changed.begin(), changed.end());
+    changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+    const auto firstNew = static_cast<TaskId>(m_taskNames.size());
+    if (count > firstNew)
+        m_taskNames.resize(count, NoLabel);
+    for (TaskId id = firstNew; id < count; ++id)
+        changed.push_back(id);
+    for (std::size_t at = 0; at < changed.size();) {
         ChunkWriter chunk(out, TasksTag);
-        put(out, quint32(id));
+        put(out, quint32(changed[at]));
         put(out, quint32(0));
-        const TaskId first = id;
-        for (; id < count && changed(id); ++id) {
-            const TaskRecord &task = m_trace.task(id);
+        const std::size_t first = at;
+        do {
+            const TaskRecord &task = m_trace.task(changed[at]);
             put(out, quint32(task.name));
             put(out, quint32(task.parent));
-            if (id >= m_taskNames.size())
-                m_taskNames.resize(id + 1, NoLabel);
-            m_taskNames[id] = task.name;
-        }
-        chunk.close(id - first);
+            m_taskNames[changed[at]] = task.name;
+            ++at;
+        } while (at < changed.size() && changed[at] == changed[at - 1] + 1);
+        chunk.close(static_cast<quint32>(at - first));
     }
 }
 
@@ -236,16 +254,13 @@ qsizetype BinaryTraceEncoder::writeEvents(QByteArray &out, qsizetype maxEvents)
     put(out, quint64(m_nextSeq));
     const qsizetype at = out.size();
     out.resize(at + count * BinaryTrace::EventBytes);
+    // The stored events are the format's records (checked below), so whole runs are copied.
     char *record = out.data() + at;
-    for (qsizetype i = 0; i < count; ++i, record += BinaryTrace::EventBytes) {
-        const TraceEvent event = m_trace.at(first + i);
-        qToLittleEndian(std::int64_t(event.timeNs), record);
-        qToLittleEndian(quint32(event.task), record + 8);
-        qToLittleEndian(quint32(event.other), record + 12);
-        qToLittleEndian(quint32(event.detail), record + 16);
-        record[20] = char(event.kind);
-        record[21] = char(event.thread | (event.waitCode << 5));
-        qToLittleEndian(quint16(event.line), record + 22);
+    for (qsizetype done = 0; done < count;) {
+        const std::span<const StoredEvent> run = m_trace.storedRun(first + done, count - done);
+        std::memcpy(record, run.data(), run.size_bytes());
+        record += run.size_bytes();
+        done += static_cast<qsizetype>(run.size());
     }
     chunk.close(static_cast<quint32>(count));
     m_nextSeq += static_cast<SeqNo>(count);

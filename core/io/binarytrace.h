@@ -88,6 +88,7 @@ private:
     qsizetype m_labelsWritten = 1;                //!< label 0, the empty text, is never written
     std::vector<LabelId> m_taskNames { NoLabel }; //!< by task id: the name written (0, the loop, never is)
     std::vector<IoSent> m_ioSent;                 //!< by index of Trace::ioRecords()
+    std::size_t m_renamesSeen = 0;                //!< of Trace::renamedTasks()
     SeqNo m_nextSeq = 0;
 };
 

@@ -8,7 +8,18 @@
 #include <QLocalSocket>
 #include <QTcpSocket>
 
+#include <cerrno>
+#include <condition_variable>
 #include <cstdio>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace Loopscope {
 
@@ -39,7 +50,131 @@ std::unique_ptr<QIODevice> connectToWindow(const QString &address)
                     .arg(address, device->errorString()));
 }
 
+//! The descriptor `device` writes to, or -1 when it has none (a buffer in memory).
+int descriptorOf(QIODevice &device)
+{
+    if (auto *socket = qobject_cast<QAbstractSocket *>(&device))
+        return static_cast<int>(socket->socketDescriptor());
+    if (auto *socket = qobject_cast<QLocalSocket *>(&device))
+        return static_cast<int>(socket->socketDescriptor());
+    if (auto *file = qobject_cast<QFileDevice *>(&device))
+        return file->handle();
+    return -1;
+}
+
 } // namespace
+
+/*!
+ * Writes blocks to a descriptor on a thread of its own, in order, waiting for a non-blocking
+ * socket when it is full. The first failure stops it; error() says why.
+ */
+class TraceStreamer::Sender
+{
+public:
+    explicit Sender(int fd)
+        : m_fd(fd)
+    {
+        struct stat info
+        {
+        };
+        m_socket = fstat(fd, &info) == 0 && S_ISSOCK(info.st_mode);
+        m_thread = std::thread([this] { run(); });
+    }
+    ~Sender() { finish(); }
+
+    //! Writes what is queued, ends the thread and says what went wrong, if anything.
+    QString finish()
+    {
+        if (m_thread.joinable()) {
+            {
+                const std::lock_guard lock(m_mutex);
+                m_closing = true;
+            }
+            m_wake.notify_one();
+            m_thread.join();
+        }
+        return error();
+    }
+
+    //! Queues `bytes`; waits while MaxQueuedBytes are queued. False once sending has failed.
+    bool push(QByteArray bytes)
+    {
+        std::unique_lock lock(m_mutex);
+        m_room.wait(lock, [this] { return m_queued < MaxQueuedBytes || !m_error.isEmpty(); });
+        if (!m_error.isEmpty())
+            return false;
+        m_queued += bytes.size();
+        m_queue.push_back(std::move(bytes));
+        lock.unlock();
+        m_wake.notify_one();
+        return true;
+    }
+    QString error() const
+    {
+        const std::lock_guard lock(m_mutex);
+        return m_error;
+    }
+
+private:
+    void run()
+    {
+        std::unique_lock lock(m_mutex);
+        for (;;) {
+            m_wake.wait(lock, [this] { return !m_queue.empty() || m_closing; });
+            if (m_queue.empty())
+                return; // closing, and everything is written
+            const QByteArray block = m_queue.front();
+            lock.unlock();
+            const QString failure = write(block);
+            lock.lock();
+            m_queue.pop_front();
+            m_queued -= block.size();
+            if (!failure.isEmpty()) {
+                m_error = failure;
+                m_queue.clear();
+                m_queued = 0;
+            }
+            m_room.notify_all();
+            if (!m_error.isEmpty())
+                return;
+        }
+    }
+
+    QString write(const QByteArray &block) const
+    {
+        qsizetype done = 0;
+        while (done < block.size()) {
+            const auto *data = block.constData() + done;
+            const auto size = static_cast<std::size_t>(block.size() - done);
+            const ssize_t n = m_socket ? ::send(m_fd, data, size, MSG_NOSIGNAL) : ::write(m_fd, data, size);
+            if (n > 0) {
+                done += n;
+                continue;
+            }
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                pollfd ready { m_fd, POLLOUT, 0 };
+                if (::poll(&ready, 1, 30'000) == 0)
+                    return QStringLiteral("the reader took nothing for 30 s");
+                continue;
+            }
+            return QString::fromLocal8Bit(std::strerror(n < 0 ? errno : EIO));
+        }
+        return {};
+    }
+
+    int m_fd;
+    bool m_socket = false;
+    std::thread m_thread;
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::condition_variable m_room;
+    std::deque<QByteArray> m_queue;
+    qint64 m_queued = 0;
+    bool m_closing = false;
+    QString m_error;
+};
 
 LiveAddress LiveAddress::parse(const QString &text, const QString &what, bool anyPort)
 {
@@ -78,6 +213,8 @@ TraceStreamer::TraceStreamer(
     m_timer.setInterval(FlushAfterMs);
     connect(&m_timer, &QTimer::timeout, this, &TraceStreamer::flush);
     connect(&m_trace, &Trace::eventsAppended, this, &TraceStreamer::appended);
+    if (const int fd = descriptorOf(*m_device); fd >= 0)
+        m_sender = std::make_unique<Sender>(fd);
     m_encoder.start(m_buffer, metadata);
     send(std::exchange(m_buffer, {}));
 }
@@ -88,6 +225,12 @@ TraceStreamer::~TraceStreamer()
         return;
     m_encoder.end(m_buffer);
     send(std::exchange(m_buffer, {}));
+    if (m_sender) {
+        if (const QString failure = m_sender->finish(); !failure.isEmpty()) {
+            stopStreaming(failure);
+            return;
+        }
+    }
     if (m_device)
         m_device->close();
 }
@@ -133,15 +276,23 @@ void TraceStreamer::flush()
     }
 }
 
-void TraceStreamer::send(const QByteArray &bytes)
+void TraceStreamer::stopStreaming(const QString &why)
+{
+    std::fprintf(stderr, "loopscope: the trace stream stopped: %s\n", qPrintable(why));
+    m_sender.reset();
+    m_device.reset();
+}
+
+void TraceStreamer::send(QByteArray bytes)
 {
     if (!m_device || bytes.isEmpty())
         return;
-    const auto failed = [this] {
-        std::fprintf(
-            stderr, "loopscope: the trace stream stopped: %s\n", qPrintable(m_device->errorString()));
-        m_device.reset();
-    };
+    if (m_sender) {
+        if (!m_sender->push(std::move(bytes)))
+            stopStreaming(m_sender->error());
+        return;
+    }
+    const auto failed = [this] { stopStreaming(m_device->errorString()); };
     if (m_device->write(bytes) != bytes.size())
         return failed();
     if (auto *file = qobject_cast<QFileDevice *>(m_device.get())) {

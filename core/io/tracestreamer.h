@@ -26,13 +26,17 @@ struct LiveAddress
 
 /*!
  * Streams a growing trace, in the binary trace format, to a device: a file, or a socket to a
- * Loopscope window that listens (`loopscope --listen`). What the trace publishes is sent in blocks,
- * at most 50 ms after it happened or at once past 65,536 events; the destructor sends the rest and
- * the end marker, so that the reader can tell a finished program from one that stopped mid-stream.
+ * Loopscope window that listens (`loopscope --listen`). What the trace publishes is encoded in
+ * blocks, at most 50 ms after it happened or at once past 65,536 events; the destructor sends the
+ * rest and the end marker, so that the reader can tell a finished program from one that stopped
+ * mid-stream.
  *
- * Nothing is dropped: writing waits until the device has taken each block (a program that records
- * faster than the window reads is slowed down, never cut short). When the device fails (the window
- * went away), streaming stops with a warning on stderr and the program goes on.
+ * The program's thread only encodes (the events are copied whole); a sender thread of the
+ * streamer's own writes the blocks to the device's descriptor, so that the program runs on while a
+ * slower reader takes them in. Nothing is dropped: up to MaxQueuedBytes wait to be sent, and past
+ * that the program waits for the sender (it is slowed down, never cut short); the destructor
+ * waits until everything is written. When the device fails (the window went away), streaming
+ * stops with a warning on stderr and the program goes on.
  */
 class TraceStreamer : public QObject
 {
@@ -52,13 +56,20 @@ public:
     //! Sends what the trace holds and has not been sent yet.
     void flush();
 
+    //! What may wait for the sender before the program waits too.
+    static constexpr qint64 MaxQueuedBytes = 256 << 20;
+
 private:
+    class Sender;
+
     void appended();
-    void send(const QByteArray &bytes);
+    void send(QByteArray bytes);
+    void stopStreaming(const QString &why);
 
     const Trace &m_trace;
     BinaryTraceEncoder m_encoder;
     std::unique_ptr<QIODevice> m_device;
+    std::unique_ptr<Sender> m_sender; //!< null for a device without a descriptor: written in place
     QTimer m_timer;
     QByteArray m_buffer;
 };

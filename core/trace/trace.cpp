@@ -87,8 +87,8 @@ void Trace::registerTask(TaskId id, LabelId name, TaskId parent)
 {
     if (id >= m_tasks.size())
         m_tasks.resize(id + 1);
-    else if (m_tasks[id].name != NoLabel && m_tasks[id].name != name)
-        m_renamed.push_back(id);
+    else if (m_tasks[id].name != name)
+        m_renamed.push_back(id); // renamed, or named after a later id was registered
     m_tasks[id] = TaskRecord { name, parent };
 }
 

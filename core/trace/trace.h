@@ -8,8 +8,10 @@
 #include <QPair>
 #include <QString>
 
+#include <algorithm>
 #include <array>
 #include <memory>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -109,6 +111,9 @@ public:
     }
 
     void registerTask(TaskId id, LabelId name, TaskId parent);
+    //! Tasks registered again under another name (or named after a later id was), in the order it
+    //! happened (ids may repeat).
+    const std::vector<TaskId> &renamedTasks() const { return m_renamed; }
     const TaskRecord &task(TaskId id) const;
     QString taskName(TaskId id) const;
     TaskId taskCount() const { return static_cast<TaskId>(m_tasks.size()); }
@@ -133,6 +138,15 @@ public:
             firstSeq() + static_cast<SeqNo>(index) };
     }
     TraceEvent last() const { return at(size() - 1); }
+    //! The stored events from `index` on that lie in one chunk, at most `count` of them: a run to
+    //! copy whole (seqs follow from `index`).
+    std::span<const StoredEvent> storedRun(qsizetype index, qsizetype count) const
+    {
+        const qsizetype offset = index % ChunkSize;
+        const qsizetype n = std::min({ count, ChunkSize - offset, size() - index });
+        return { m_chunks[static_cast<std::size_t>(index / ChunkSize)]->events.data() + offset,
+            static_cast<std::size_t>(std::max<qsizetype>(0, n)) };
+    }
     //! Sequence number of at(0): events before it were dropped (or loaded as dropped).
     SeqNo firstSeq() const { return m_dropped; }
     SeqNo nextSeq() const { return m_dropped + static_cast<SeqNo>(size()); }
