@@ -147,6 +147,32 @@ bool BinaryTraceEncoder::writeNew(QByteArray &out, qsizetype maxEvents)
     return m_nextSeq < m_trace.nextSeq();
 }
 
+void BinaryTraceEncoder::writeNewPieces(std::vector<BinaryTracePiece> &pieces)
+{
+    QByteArray bytes;
+    writeLabels(bytes);
+    writeTasks(bytes);
+    writeIoRecords(bytes);
+    m_nextSeq = std::max(m_nextSeq, m_trace.firstSeq());
+    for (qsizetype first = m_trace.indexOfSeq(m_nextSeq); first >= 0; first = m_trace.indexOfSeq(m_nextSeq)) {
+        const qsizetype count = std::min(BinaryTrace::EventsPerChunk, m_trace.size() - first);
+        // The chunk's header and first seq; its records (8 + 24 n bytes: no padding) follow as runs.
+        put(bytes, static_cast<quint32>(EventsTag));
+        put(bytes, quint32(count));
+        put(bytes, quint64(8 + count * BinaryTrace::EventBytes));
+        put(bytes, quint64(m_nextSeq));
+        pieces.push_back({ std::exchange(bytes, {}), {} });
+        for (qsizetype done = 0; done < count;) {
+            const std::span<const StoredEvent> run = m_trace.storedRun(first + done, count - done);
+            pieces.push_back({ {}, run });
+            done += static_cast<qsizetype>(run.size());
+        }
+        m_nextSeq += static_cast<SeqNo>(count);
+    }
+    if (!bytes.isEmpty())
+        pieces.push_back({ std::move(bytes), {} });
+}
+
 void BinaryTraceEncoder::end(QByteArray &out)
 {
     writeNew(out);

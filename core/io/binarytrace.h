@@ -7,6 +7,7 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
+#include <span>
 #include <vector>
 
 namespace Loopscope {
@@ -50,10 +51,21 @@ QByteArray magic();
 bool looksBinary(QByteArrayView start);
 } // namespace BinaryTrace
 
+//! A piece of a binary trace stream: bytes of its own, or a run of events left where the trace
+//! keeps them (their records are the stored events as they are).
+struct BinaryTracePiece
+{
+    QByteArray bytes;
+    std::span<const StoredEvent> events;
+
+    qsizetype size() const { return bytes.size() + static_cast<qsizetype>(events.size_bytes()); }
+};
+
 /*!
  * Writes a growing trace in the binary format: start() once, then writeNew() whenever the trace
  * has grown (each call sends what is new: labels, new or renamed tasks, new or changed I/O
- * records, events), then end(). A file is the same with one writeNew().
+ * records, events), then end(). A file is the same with one writeNew(). writeNewPieces() does
+ * what writeNew() does without copying the events.
  */
 class BinaryTraceEncoder
 {
@@ -64,6 +76,10 @@ public:
     //! Appends labels, tasks and I/O records that are new or changed, then up to `maxEvents` of the
     //! events not written yet (all of them when 0). Returns whether events remain to be written.
     bool writeNew(QByteArray &out, qsizetype maxEvents = 0);
+    //! writeNew() of every new event, with the events left in the trace: `pieces` gets the bytes
+    //! and the runs of events in stream order. The runs stay valid while the trace keeps those
+    //! events (it is not cleared, and has no capacity that drops old ones).
+    void writeNewPieces(std::vector<BinaryTracePiece> &pieces);
     void end(QByteArray &out);
     //! The seq of the next event to write.
     SeqNo nextSeq() const { return m_nextSeq; }

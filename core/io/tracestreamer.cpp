@@ -96,18 +96,24 @@ public:
         return error();
     }
 
-    //! Queues `bytes`; waits while MaxQueuedBytes are queued. False once sending has failed.
-    bool push(QByteArray bytes)
+    //! Queues `piece`; waits while MaxQueuedBytes are queued. False once sending has failed.
+    bool push(BinaryTracePiece piece)
     {
         std::unique_lock lock(m_mutex);
         m_room.wait(lock, [this] { return m_queued < MaxQueuedBytes || !m_error.isEmpty(); });
         if (!m_error.isEmpty())
             return false;
-        m_queued += bytes.size();
-        m_queue.push_back(std::move(bytes));
+        m_queued += piece.size();
+        m_queue.push_back(std::move(piece));
         lock.unlock();
         m_wake.notify_one();
         return true;
+    }
+    //! Waits until everything queued is written (or sending failed).
+    void drain()
+    {
+        std::unique_lock lock(m_mutex);
+        m_room.wait(lock, [this] { return m_queue.empty() || !m_error.isEmpty(); });
     }
     QString error() const
     {
@@ -123,12 +129,14 @@ private:
             m_wake.wait(lock, [this] { return !m_queue.empty() || m_closing; });
             if (m_queue.empty())
                 return; // closing, and everything is written
-            const QByteArray block = m_queue.front();
+            const BinaryTracePiece piece = m_queue.front();
             lock.unlock();
-            const QString failure = write(block);
+            const QString failure = piece.bytes.isEmpty()
+                ? write(reinterpret_cast<const char *>(piece.events.data()), piece.size())
+                : write(piece.bytes.constData(), piece.size());
             lock.lock();
             m_queue.pop_front();
-            m_queued -= block.size();
+            m_queued -= piece.size();
             if (!failure.isEmpty()) {
                 m_error = failure;
                 m_queue.clear();
@@ -140,12 +148,12 @@ private:
         }
     }
 
-    QString write(const QByteArray &block) const
+    QString write(const char *block, qsizetype length) const
     {
         qsizetype done = 0;
-        while (done < block.size()) {
-            const auto *data = block.constData() + done;
-            const auto size = static_cast<std::size_t>(block.size() - done);
+        while (done < length) {
+            const auto *data = block + done;
+            const auto size = static_cast<std::size_t>(length - done);
             const ssize_t n = m_socket ? ::send(m_fd, data, size, MSG_NOSIGNAL) : ::write(m_fd, data, size);
             if (n > 0) {
                 done += n;
@@ -170,7 +178,7 @@ private:
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     std::condition_variable m_room;
-    std::deque<QByteArray> m_queue;
+    std::deque<BinaryTracePiece> m_queue;
     qint64 m_queued = 0;
     bool m_closing = false;
     QString m_error;
@@ -213,6 +221,10 @@ TraceStreamer::TraceStreamer(
     m_timer.setInterval(FlushAfterMs);
     connect(&m_timer, &QTimer::timeout, this, &TraceStreamer::flush);
     connect(&m_trace, &Trace::eventsAppended, this, &TraceStreamer::appended);
+    connect(&m_trace, &Trace::aboutToClear, this, [this] {
+        if (m_sender)
+            m_sender->drain(); // the events it is sending are about to be freed
+    });
     if (const int fd = descriptorOf(*m_device); fd >= 0)
         m_sender = std::make_unique<Sender>(fd);
     m_encoder.start(m_buffer, metadata);
@@ -221,6 +233,9 @@ TraceStreamer::TraceStreamer(
 
 TraceStreamer::~TraceStreamer()
 {
+    if (!m_device)
+        return;
+    flush();
     if (!m_device)
         return;
     m_encoder.end(m_buffer);
@@ -269,6 +284,19 @@ void TraceStreamer::flush()
     m_timer.stop();
     if (!m_device)
         return;
+    if (m_sender && m_trace.capacity() == 0) {
+        // The events are sent from where the trace keeps them (a trace with a capacity recycles
+        // its oldest chunks, so that one is copied); a trace about to be cleared waits for them.
+        std::vector<BinaryTracePiece> pieces;
+        m_encoder.writeNewPieces(pieces);
+        for (BinaryTracePiece &piece : pieces) {
+            if (!m_sender->push(std::move(piece))) {
+                stopStreaming(m_sender->error());
+                return;
+            }
+        }
+        return;
+    }
     bool more = true;
     while (more) {
         more = m_encoder.writeNew(m_buffer, BinaryTrace::EventsPerChunk);
@@ -288,7 +316,7 @@ void TraceStreamer::send(QByteArray bytes)
     if (!m_device || bytes.isEmpty())
         return;
     if (m_sender) {
-        if (!m_sender->push(std::move(bytes)))
+        if (!m_sender->push({ std::move(bytes), {} }))
             stopStreaming(m_sender->error());
         return;
     }

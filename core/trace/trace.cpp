@@ -270,6 +270,7 @@ QString Trace::describe(const TraceEvent &event) const
 
 void Trace::clear()
 {
+    emit aboutToClear();
     m_chunks.clear();
     m_cursor = m_chunkEnd = nullptr;
     m_publishedSeq = 0;

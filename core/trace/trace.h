@@ -182,6 +182,8 @@ public:
 signals:
     //! Events with sequence numbers [first, last] were appended (one signal per publish()).
     void eventsAppended(Loopscope::SeqNo first, Loopscope::SeqNo last);
+    //! The trace is about to be emptied (its events' memory freed).
+    void aboutToClear();
     //! The trace was emptied.
     void cleared();
 
