@@ -24,7 +24,7 @@ void Trace::setCapacity(qsizetype maxEvents)
 void Trace::startChunk()
 {
     const bool overCapacity = m_capacity > 0 && size() >= m_capacity + ChunkSize && m_chunks.size() > 1;
-    if (overCapacity) {
+    if (overCapacity && m_chunks.front().use_count() == 1) {
         // Recycle the oldest chunk as the new tail: a capped trace allocates nothing once full.
         auto oldest = std::move(m_chunks.front());
         m_chunks.erase(m_chunks.begin());
@@ -49,7 +49,7 @@ Trace::ChunkPtr Trace::allocateChunk()
     // Best effort: one huge page per chunk instead of 512 small page faults.
     madvise(memory, hugePage, MADV_HUGEPAGE);
 #endif
-    return ChunkPtr(static_cast<Chunk *>(memory)); // trivially constructible: no zeroing
+    return ChunkPtr(static_cast<Chunk *>(memory), ChunkDeleter {}); // trivially constructible: no zeroing
 }
 
 void Trace::ChunkDeleter::operator()(Chunk *chunk) const
@@ -59,7 +59,17 @@ void Trace::ChunkDeleter::operator()(Chunk *chunk) const
 
 void Trace::appendRange(const Trace &other, qsizetype first, qsizetype count)
 {
+    const bool sharable = m_capacity == 0 && other.m_capacity == 0;
     while (count > 0) {
+        const auto whole = static_cast<std::size_t>(first / ChunkSize);
+        const bool aligned = !hasRoom() && first % ChunkSize == 0 && size() % ChunkSize == 0;
+        if (sharable && aligned && count >= ChunkSize && first + ChunkSize <= other.size()) {
+            m_chunks.push_back(other.m_chunks[whole]); // full: nobody writes it again
+            m_cursor = m_chunkEnd = m_chunks.back()->events.data() + ChunkSize;
+            first += ChunkSize;
+            count -= ChunkSize;
+            continue;
+        }
         if (!hasRoom())
             startChunk();
         const auto chunk = static_cast<std::size_t>(first / ChunkSize);
@@ -163,8 +173,7 @@ std::unique_ptr<Trace> Trace::copy() const
     auto result = std::make_unique<Trace>();
     result->copyRecordsFrom(*this);
     result->setThreadLane(m_thread);
-    for (qsizetype i = 0; i < size(); ++i)
-        result->appendEvent(at(i));
+    result->appendRange(*this, 0, size());
     result->m_publishedSeq = result->nextSeq();
     return result;
 }

@@ -91,6 +91,8 @@ public:
     void appendUnchecked(const StoredEvent &event) { *m_cursor++ = event; }
 
     //! Appends `count` events of `other` from its index `first` as they are (a replay catching up).
+    //! Where both traces keep whole chunks of them at the same places (a replay from the start of
+    //! a trace without a capacity), the chunks are shared, not copied.
     void appendRange(const Trace &other, qsizetype first, qsizetype count);
     //! Emits eventsAppended() for the events appended since the last call, if any.
     void publish();
@@ -196,7 +198,9 @@ private:
     {
         void operator()(Chunk *chunk) const;
     };
-    using ChunkPtr = std::unique_ptr<Chunk, ChunkDeleter>;
+    //! Shared: a full chunk never changes again, so a replay of this trace holds the same chunk
+    //! instead of a copy (appendRange()); only a chunk nobody else holds is written or recycled.
+    using ChunkPtr = std::shared_ptr<Chunk>;
 
     void startChunk();
     static ChunkPtr allocateChunk();
