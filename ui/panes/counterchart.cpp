@@ -13,7 +13,7 @@ CounterChart::CounterChart(const QString &counter, QWidget *parent)
     : QWidget(parent)
     , m_counter(counter)
 {
-    setMinimumHeight(60);
+    setMinimumHeight(90);
     setToolTip(tr("The %1 over the run: each change is a counter_set event in the trace").arg(counter));
 }
 
@@ -75,7 +75,7 @@ QString CounterChart::summary() const
 
 QSize CounterChart::sizeHint() const
 {
-    return { 240, 80 };
+    return { 240, 110 };
 }
 
 void CounterChart::paintEvent(QPaintEvent *)
@@ -108,8 +108,20 @@ void CounterChart::paintEvent(QPaintEvent *)
         steps.lineTo(x(m_points[i].timeNs), y(m_points[i].value));
     }
     steps.lineTo(x(start + std::int64_t(span)), y(m_points.back().value));
+    // The area under the steps, faint, then the steps; the peak as a dashed line with its value.
+    QPainterPath under = steps;
+    under.lineTo(x(start + std::int64_t(span)), y(0));
+    under.lineTo(x(start), y(0));
+    under.closeSubpath();
+    painter.fillPath(under, colours.faded(colours.accents[0], 0.8));
     painter.setPen(QPen(colours.accents[0], 1.5));
     painter.drawPath(steps);
+    painter.setPen(QPen(colours.mutedText, 1, Qt::DashLine));
+    painter.drawLine(QPointF(x(start), y(m_peak)), QPointF(x(start + std::int64_t(span)), y(m_peak)));
+    painter.setPen(colours.mutedText);
+    painter.drawText(
+        QRectF(area.left(), y(m_peak) - fontMetrics().height(), area.width() - 4, fontMetrics().height()),
+        Qt::AlignRight | Qt::AlignBottom, QString::number(m_peak));
 }
 
 } // namespace Loopscope
