@@ -9,8 +9,8 @@ namespace Loopscope {
 
 namespace {
 
-// Per answer while probing: a round trip of answers multiplies the limit by 1.4.
-constexpr double ProbeGrowth = 0.4;
+// Per answer while probing: a round trip of answers multiplies the limit by 1.35.
+constexpr double ProbeGrowth = 0.35;
 
 } // namespace
 
@@ -87,8 +87,8 @@ void ConcurrencyEstimate::endRound()
         }
         return;
     }
-    if (queued < a && inFlight >= std::floor(m_limit) - 1)
-        m_limit = std::min<double>(m_ceiling, std::floor(m_limit) + 1);
+    if (queued < a && inFlight >= std::floor(m_limit) - 1) // room: a tenth more (at least one)
+        m_limit = std::min<double>(m_ceiling, std::floor(m_limit) + std::max(1.0, std::floor(m_limit / 10)));
     else if (queued > 2 * a)
         m_limit = std::max(1.0, std::floor(m_limit) - 1);
 }

@@ -13,18 +13,18 @@ namespace Loopscope {
  * congestion control and TCP Vegas (as Netflix's concurrency-limits and Envoy's adaptive
  * concurrency filter use them):
  *
- * - **Probing** (TCP's slow start): from the initial limit, the limit grows by 0.4 of a request
- *   per answer served (× 1.4 per round trip) until two answers (or a twentieth of the limit) of one
- *   round say they queued (a queue above α / 2), so that a source that queues is found before about
- *   1.5 times its workers are in flight.
+ * - **Probing** (TCP's slow start): from the initial limit, the limit grows by 0.35 of a request
+ *   per answer served (× 1.35 per round trip) while the limit holds requests back, until two answers (or a
+ * twentieth of the limit) of one round say they queued (a queue above α / 2), so that a source that queues is
+ * found before about 1.5 times its workers are in flight.
  * - **Overload** (a 429 or 503): the source refused a request that was sent with n in flight, so it
  *   takes fewer than n: the limit drops to n − 1 at once. Refusals come back at once, so a source
  *   whose limit falls is followed down within milliseconds. Refusals of requests sent before the
  *   last cut say nothing new and are ignored.
  * - **Queueing** (Vegas): once per round trip, the requests the source holds in its queue are
  *   estimated from latency, as in flight × (1 − fastest round trip / this round trip's average).
- *   Fewer than α (3·log10 of the limit, at least 2) and the limit grows by one; more than β (twice
- *   α) and it shrinks by one; probing ends at the first queue above α.
+ *   Fewer than α (3·log10 of the limit, at least 2) and the limit grows by a tenth (at least one);
+ *   more than β (twice α) and it shrinks by one; probing ends at the first queue above α.
  * - **Failures** (timeouts, broken connections): the limit shrinks by a quarter, once per round trip.
  */
 class ConcurrencyEstimate
@@ -43,7 +43,7 @@ public:
     ConcurrencyEstimate(int initial, int ceiling);
 
     void observe(const Sample &sample);
-    int limit() const { return static_cast<int>(m_limit + 1e-9); } // 0.4 × 10 is 4, not 3.999…
+    int limit() const { return static_cast<int>(m_limit + 1e-9); } // 16 + 12 × 0.35 is 20.2, 20
     int ceiling() const { return m_ceiling; }
     bool isProbing() const { return m_probing; }
     //! The fastest round trip seen (-1 before the first answer served).
