@@ -99,6 +99,29 @@ struct Fixture
     QString caFile() const { return dir.filePath(QStringLiteral("demo-ca.pem")); }
 };
 
+//! A demo source of `items` items, ten a page, `latencyMs` a page, that serves `capacity` at once.
+DemoServer::Options limitedSource(qint64 items, int latencyMs,
+    const QList<DemoServer::CapacityStep> &capacity,
+    DemoServer::Overload overload = DemoServer::Overload::Refuse)
+{
+    DemoServer::Options source;
+    source.items = items;
+    source.pageSize = 10;
+    source.latencyMs = latencyMs;
+    source.capacity = capacity;
+    source.overload = overload;
+    return source;
+}
+
+//! Fetching `f`'s collection ten items a page.
+FetchOptions pagesOfTen(const Fixture &f)
+{
+    FetchOptions options;
+    options.url = f.server.itemsUrl();
+    options.pageSize = 10;
+    return options;
+}
+
 FetchSummary fetch(const FetchOptions &options, const QString &out, HttpClientOptions http = {},
     int *traceInFlight = nullptr, const std::function<void(const Trace &)> &inspect = {})
 {
@@ -264,15 +287,8 @@ private slots:
 
     void adaptiveFindsAHardLimitAndLosesNoPage()
     {
-        DemoServer::Options source;
-        source.items = 3000;
-        source.pageSize = 10;
-        source.latencyMs = 30;
-        source.capacity = { { 0, 8 } };
-        Fixture f(source);
-        FetchOptions options;
-        options.url = f.server.itemsUrl();
-        options.pageSize = 10;
+        Fixture f(limitedSource(3000, 30, { { 0, 8 } }));
+        FetchOptions options = pagesOfTen(f);
         options.makeAdaptive(60);
         HttpClientOptions http;
         http.maxAttempts = 2; // saturation must not use up the tries
@@ -317,16 +333,8 @@ private slots:
 
     void adaptiveKeepsAQueueingSourceBusyButNotFlooded()
     {
-        DemoServer::Options source;
-        source.items = 3000;
-        source.pageSize = 10;
-        source.latencyMs = 30;
-        source.capacity = { { 0, 8 } };
-        source.overload = DemoServer::Overload::Queue;
-        Fixture f(source);
-        FetchOptions options;
-        options.url = f.server.itemsUrl();
-        options.pageSize = 10;
+        Fixture f(limitedSource(3000, 30, { { 0, 8 } }, DemoServer::Overload::Queue));
+        FetchOptions options = pagesOfTen(f);
         options.makeAdaptive(60);
         const FetchSummary summary = fetch(options, f.out());
         verifyLandedWhole(summary, f.out(), 3000);
@@ -339,15 +347,8 @@ private slots:
 
     void adaptiveFollowsALimitThatChanges()
     {
-        DemoServer::Options source;
-        source.items = 25'000;
-        source.pageSize = 10;
-        source.latencyMs = 20;
-        source.capacity = { { 0, 16 }, { 1500, 4 }, { 3000, 16 } };
-        Fixture f(source);
-        FetchOptions options;
-        options.url = f.server.itemsUrl();
-        options.pageSize = 10;
+        Fixture f(limitedSource(25'000, 20, { { 0, 16 }, { 1500, 4 }, { 3000, 16 } }));
+        FetchOptions options = pagesOfTen(f);
         options.makeAdaptive(40);
         const FetchSummary summary = fetch(options, f.out());
         verifyLandedWhole(summary, f.out(), 25'000);
@@ -368,15 +369,8 @@ private slots:
 
     void boundedAboveTheLimitWaitsOutRefusals()
     {
-        DemoServer::Options source;
-        source.items = 1000;
-        source.pageSize = 10;
-        source.latencyMs = 20;
-        source.capacity = { { 0, 5 } };
-        Fixture f(source);
-        FetchOptions options;
-        options.url = f.server.itemsUrl();
-        options.pageSize = 10;
+        Fixture f(limitedSource(1000, 20, { { 0, 5 } }));
+        FetchOptions options = pagesOfTen(f);
         options.concurrency = 25;
         HttpClientOptions http;
         http.maxAttempts = 2;
