@@ -141,6 +141,34 @@ private slots:
         QCOMPARE(run.recordedMetadata()->program, program->name());
     }
 
+    void theProgramGoesOnWhenTheWindowGoesAway()
+    {
+        auto listener = std::make_unique<LiveListener>(QStringLiteral("127.0.0.1:0"));
+        std::shared_ptr<LiveProgram> program;
+        connect(listener.get(), &LiveListener::programConnected, this,
+            [&program](std::shared_ptr<LiveProgram> connected) { program = std::move(connected); });
+        Trace trace;
+        const auto record = [&trace](int events) {
+            for (int i = 0; i < events; ++i)
+                trace.append(EventKind::Message, trace.size(), NoTask);
+            trace.publish(); // a flush every 65,536 events, as a running program has them
+        };
+        {
+            const ScopedEnvironment live("LOOPSCOPE_LIVE", listener->address().toUtf8());
+            const auto streamer = TraceStreamer::fromEnvironment(trace, QStringLiteral("leaving"));
+            QTRY_VERIFY(program);
+            record(100'000);
+            program.reset(); // the window closes, and its end of the connection with it
+            listener.reset();
+            // The program records on, far more than the socket holds, and is neither stopped nor hung.
+            for (int round = 0; round < 10; ++round) {
+                record(100'000);
+                QTest::qWait(20);
+            }
+        }
+        QCOMPARE(trace.size(), 1'100'000);
+    }
+
     void aProgramThatStopsMidStreamLeavesATraceThatSaysSo()
     {
         LiveListener listener(QStringLiteral("127.0.0.1:0"));

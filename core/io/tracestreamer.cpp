@@ -71,8 +71,11 @@ int descriptorOf(QIODevice &device)
 class TraceStreamer::Sender
 {
 public:
+    //! Writes to a duplicate of `fd`: the device may close its own (a socket whose peer went away)
+    //! without the sender writing to whatever reuses that number.
     explicit Sender(int fd)
-        : m_fd(fd)
+        : m_fd(::dup(fd))
+        , m_dupError(m_fd < 0 ? errno : 0)
     {
         struct stat info
         {
@@ -80,7 +83,12 @@ public:
         m_socket = fstat(fd, &info) == 0 && S_ISSOCK(info.st_mode);
         m_thread = std::thread([this] { run(); });
     }
-    ~Sender() { finish(); }
+    ~Sender()
+    {
+        finish();
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
 
     //! Writes what is queued, ends the thread and says what went wrong, if anything.
     QString finish()
@@ -125,6 +133,11 @@ private:
     void run()
     {
         std::unique_lock lock(m_mutex);
+        if (m_fd < 0) {
+            m_error = QString::fromLocal8Bit(std::strerror(m_dupError));
+            m_room.notify_all();
+            return;
+        }
         for (;;) {
             m_wake.wait(lock, [this] { return !m_queue.empty() || m_closing; });
             if (m_queue.empty())
@@ -167,12 +180,18 @@ private:
                     return QStringLiteral("the reader took nothing for 30 s");
                 continue;
             }
-            return QString::fromLocal8Bit(std::strerror(n < 0 ? errno : EIO));
+            const int error = n < 0 ? errno : EIO;
+            const QString reason = QString::fromLocal8Bit(std::strerror(error));
+            if (m_socket && (error == EPIPE || error == ECONNRESET))
+                return QStringLiteral("the window went away (%1); the program goes on unrecorded")
+                    .arg(reason);
+            return reason;
         }
         return {};
     }
 
     int m_fd;
+    int m_dupError;
     bool m_socket = false;
     std::thread m_thread;
     mutable std::mutex m_mutex;
