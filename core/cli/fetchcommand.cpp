@@ -418,7 +418,7 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                .arg(p.pagesFailed);
     if (p.overloadRetries > 0)
         out << "the source was saturated: " << p.overloadRetries
-            << " refusals (429/503 without Retry-After) were waited out and retried\n";
+            << " refusals (429 without Retry-After) were waited out and retried\n";
     if (p.limitAdapts)
         out << "adaptive limit: " << summary.peakLimit << " at most, " << p.limit << " at the end\n";
     if (!summary.itemsKey.isEmpty())

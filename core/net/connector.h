@@ -68,7 +68,7 @@ struct FetchProgress
     int limit = 0;            //!< the concurrency limit in force (adaptive: current)
     bool limitAdapts = false; //!< the strategy is adaptive
     qint64 retries = 0;
-    qint64 overloadRetries = 0; //!< refusals of a saturated source (429/503 without Retry-After) waited out
+    qint64 overloadRetries = 0; //!< refusals of a saturated source (429 without Retry-After) waited out
     double elapsedSeconds = 0;
 
     //! Pages landed per second by this run (pages resumed from an earlier run do not count).

@@ -385,7 +385,9 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
             --attempt; // a redirect is not a failed try
             continue;
         }
-        if (overloaded && response.header("Retry-After").trimmed().isEmpty()
+        // A 429 without Retry-After: the source is saturated. (A 503 may be a source that is down,
+        // so it keeps to the tries; the limiter, if any, has shrunk for it all the same.)
+        if (response.status == 429 && response.header("Retry-After").trimmed().isEmpty()
             && overloadWaited < m_options.overloadPatience) {
             // Saturation, not a failed try: wait it out (longer each time, when no limiter shrinks).
             const std::chrono::milliseconds pause = limiter ? overloadPause() : backoff(++overloadTries);

@@ -25,7 +25,7 @@ struct HttpClientOptions
     std::chrono::milliseconds backoffBase { 200 }; //!< first retry waits about this long, doubling after
     std::chrono::milliseconds backoffMax { 10'000 };
     int maxRedirects = 5;
-    //! How long one request may wait out a saturated source (429/503 without Retry-After) in
+    //! How long one request may wait out a saturated source (429 without Retry-After) in
     //! back-offs before such answers count as failed tries.
     std::chrono::milliseconds overloadPatience { 120'000 };
     quint64 seed = 1;                //!< for the jitter of back-offs (deterministic)
@@ -47,7 +47,7 @@ struct HttpClientStatistics
     qint64 failures = 0; //!< requests that failed after every attempt
     qint64 connectionsOpened = 0;
     qint64 rateLimitedStarts = 0; //!< requests that waited for the rate limit (--rate, X-RateLimit-*)
-    //! Tries again after a 429 or 503 without Retry-After (a saturated source), not counted as failed tries.
+    //! Tries again after a 429 without Retry-After (a saturated source), not counted as failed tries.
     qint64 overloadRetries = 0;
     int inFlight = 0;
     //! Exchanges on the wire, also those whose caller was cancelled: they end in the background
@@ -61,7 +61,7 @@ struct HttpClientStatistics
  * (submitted with method and URL, completed with status and size, or failed with the reason) and
  * its details land in the trace's IoRecords (for HAR). Retries with exponential back-off and
  * jitter on connection errors, time-outs, 5xx and 429 (honouring Retry-After), never on other
- * 4xx; redirects are followed up to a limit. A 429 or 503 without Retry-After says the source is
+ * 4xx; redirects are followed up to a limit. A 429 without Retry-After says the source is
  * saturated, not that the request is bad: it is tried again after a back-off with jitter that
  * does not count against maxAttempts, for as long as HttpClientOptions::overloadPatience allows.
  * With a limiter (setLimiter()) every attempt waits for its room and tells it how it went.
