@@ -6,6 +6,7 @@
 #include "io/tracejsonparts.h"
 #include "io/tracerecordreader.h"
 
+#include <QScopeGuard>
 #include <QtEndian>
 
 #include <algorithm>
@@ -131,7 +132,7 @@ void BinaryTraceEncoder::start(QByteArray &out, const TraceMetadata &metadata)
     chunk.close(1);
 }
 
-bool BinaryTraceEncoder::writeNew(QByteArray &out, qsizetype maxEvents)
+bool BinaryTraceEncoder::writeNew(QByteArray &out, qsizetype maxEvents, qsizetype eventsPerChunk)
 {
     writeLabels(out);
     writeTasks(out);
@@ -139,7 +140,7 @@ bool BinaryTraceEncoder::writeNew(QByteArray &out, qsizetype maxEvents)
     const qsizetype limit = maxEvents > 0 ? maxEvents : std::numeric_limits<qsizetype>::max();
     qsizetype written = 0;
     while (written < limit) {
-        const qsizetype chunk = writeEvents(out, std::min(limit - written, BinaryTrace::EventsPerChunk));
+        const qsizetype chunk = writeEvents(out, std::min(limit - written, eventsPerChunk));
         if (chunk == 0)
             break;
         written += chunk;
@@ -303,6 +304,17 @@ BinaryTraceDecoder::BinaryTraceDecoder(Trace &trace, const TraceFileLimits &limi
 void BinaryTraceDecoder::fail(const QString &problem) const
 {
     throw TraceFormatError(QStringLiteral("at byte %1: %2").arg(m_chunkOffset).arg(problem));
+}
+
+void BinaryTraceDecoder::feedMapped(QByteArrayView bytes, std::shared_ptr<const void> owner)
+{
+    m_mapping = std::move(owner);
+    m_mapped = bytes;
+    const auto forget = qScopeGuard([this] {
+        m_mapping.reset();
+        m_mapped = {};
+    });
+    feed(bytes);
 }
 
 void BinaryTraceDecoder::feed(QByteArrayView bytes)
@@ -517,6 +529,11 @@ void BinaryTraceDecoder::readEvents(QByteArrayView payload, quint32 items)
     const TaskId tasks = m_trace.taskCount();
     const auto labels = static_cast<std::uint32_t>(m_trace.labels().size());
     const char *record = payload.data() + 8;
+    // A whole chunk of the trace's memory that lies in a mapped file is checked and used there.
+    const bool inPlace = m_mapping && items == Trace::ChunkSize && record >= m_mapped.data()
+        && record + qsizetype(items) * BinaryTrace::EventBytes <= m_mapped.data() + m_mapped.size()
+        && !m_trace.hasRoom() && m_trace.size() % Trace::ChunkSize == 0 && m_trace.capacity() == 0
+        && reinterpret_cast<std::uintptr_t>(record) % alignof(StoredEvent) == 0;
     for (quint32 i = 0; i < items; ++i, record += BinaryTrace::EventBytes) {
         StoredEvent event {};
         event.timeNs = get<std::int64_t>(record);
@@ -528,7 +545,7 @@ void BinaryTraceDecoder::readEvents(QByteArrayView payload, quint32 items)
         event.line = get<quint16>(record + 22);
         event.thread = laneAndWait & 0x1f;
         event.waitCode = laneAndWait >> 5;
-        const auto where = [&] { return QStringLiteral("event %1").arg(m_trace.nextSeq()); };
+        const auto where = [&] { return QStringLiteral("event %1").arg(firstSeq + i); };
         if (kind >= EventKindCount)
             fail(QStringLiteral("%1 has unknown kind %2").arg(where()).arg(kind));
         event.kind = static_cast<EventKind>(kind);
@@ -553,8 +570,12 @@ void BinaryTraceDecoder::readEvents(QByteArrayView payload, quint32 items)
                      .arg(event.timeNs)
                      .arg(last));
         last = event.timeNs;
-        m_trace.appendEvent(event);
+        if (!inPlace)
+            m_trace.appendEvent(event);
     }
+    if (inPlace && !m_trace.adoptChunk(reinterpret_cast<const StoredEvent *>(payload.data() + 8), m_mapping))
+        fail(
+            QStringLiteral("an event chunk that could not be used in place")); // checked above: cannot happen
 }
 
 void BinaryTraceDecoder::readEnd(QByteArrayView payload)

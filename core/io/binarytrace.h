@@ -42,6 +42,9 @@ inline constexpr qsizetype ChunkHeaderSize = 16;
 inline constexpr qsizetype EventBytes = 24;
 //! Events per EVTS chunk the writer makes (1.5 MB): small enough to stream, large enough to be cheap.
 inline constexpr qsizetype EventsPerChunk = 65536;
+//! Events per chunk in files: a chunk of the trace's memory, so that a mapped file's events are
+//! used where they lie.
+inline constexpr qsizetype FileEventsPerChunk = Trace::ChunkSize;
 //! The largest chunk a reader accepts, so that a hostile length never becomes an allocation.
 inline constexpr quint64 MaxChunkBytes = 64 << 20;
 
@@ -75,7 +78,8 @@ public:
     void start(QByteArray &out, const TraceMetadata &metadata);
     //! Appends labels, tasks and I/O records that are new or changed, then up to `maxEvents` of the
     //! events not written yet (all of them when 0). Returns whether events remain to be written.
-    bool writeNew(QByteArray &out, qsizetype maxEvents = 0);
+    bool writeNew(
+        QByteArray &out, qsizetype maxEvents = 0, qsizetype eventsPerChunk = BinaryTrace::EventsPerChunk);
     //! writeNew() of every new event, with the events left in the trace: `pieces` gets the bytes
     //! and the runs of events in stream order. The runs stay valid while the trace keeps those
     //! events (it is not cleared, and has no capacity that drops old ones).
@@ -125,6 +129,9 @@ public:
     void feed(QByteArrayView bytes);
     //! The source ended: throws TraceFormatError when it stopped before END.
     void finish() const;
+    //! `bytes` are fed whole from memory that `owner` keeps (a mapped file): whole chunks of
+    //! events are checked there and used in place (Trace::adoptChunk()) rather than copied.
+    void feedMapped(QByteArrayView bytes, std::shared_ptr<const void> owner);
 
     bool hasMetadata() const { return m_metaRead; }
     const TraceMetadata &metadata() const { return m_metadata; }
@@ -143,6 +150,8 @@ private:
 
     Trace &m_trace;
     TraceFileLimits m_limits;
+    std::shared_ptr<const void> m_mapping; //!< while feedMapped() reads in place
+    QByteArrayView m_mapped;
     QByteArray m_pending;
     qint64 m_offset = 0; //!< stream bytes consumed before m_pending (for messages)
     qint64 m_chunkOffset = 0;

@@ -61,15 +61,43 @@ private:
 
 namespace {
 
+//! A file mapped privately (pages the trace might write are copied, never the file), unmapped
+//! when the last user lets go.
+class MappedFile
+{
+public:
+    static std::shared_ptr<const MappedFile> open(const QString &path)
+    {
+        auto file = std::make_unique<QFile>(path);
+        if (!file->open(QIODevice::ReadOnly) || file->size() == 0)
+            return nullptr;
+        uchar *data = file->map(0, file->size(), QFileDevice::MapPrivateOption);
+        if (!data)
+            return nullptr;
+        return std::shared_ptr<const MappedFile>(new MappedFile(std::move(file), data));
+    }
+    ~MappedFile() { m_file->unmap(m_data); }
+    QByteArrayView bytes() const { return QByteArrayView(m_data, m_file->size()); }
+
+private:
+    MappedFile(std::unique_ptr<QFile> file, uchar *data)
+        : m_file(std::move(file))
+        , m_data(data)
+    { }
+    std::unique_ptr<QFile> m_file;
+    uchar *m_data;
+};
+
 LoadedTrace readBinary(QIODevice &device, const TraceFileLimits &limits)
 {
     LoadedTrace loaded { {}, std::make_unique<Trace>() };
     BinaryTraceDecoder decoder(*loaded.trace, limits);
     auto *file = qobject_cast<QFile *>(&device);
-    // A file is read in place where it can be mapped; anything else in blocks.
-    if (uchar *mapped = file && file->pos() == 0 ? file->map(0, file->size()) : nullptr) {
-        const auto unmap = qScopeGuard([&] { file->unmap(mapped); });
-        decoder.feed(QByteArrayView(mapped, file->size()));
+    // A file is read in place where it can be mapped, and its events stay there (the trace keeps
+    // the mapping while it uses them); anything else is read in blocks.
+    if (auto mapping = file && file->pos() == 0 ? MappedFile::open(file->fileName()) : nullptr) {
+        const QByteArrayView bytes = mapping->bytes();
+        decoder.feedMapped(bytes, std::move(mapping));
     } else {
         while (!device.atEnd()) {
             const QByteArray block = device.read(8 << 20);

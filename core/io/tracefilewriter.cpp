@@ -48,10 +48,10 @@ void flush(QByteArray &buffer, QIODevice &device)
 void writeBinary(const Trace &trace, const TraceMetadata &metadata, QIODevice &device)
 {
     QByteArray buffer;
-    buffer.reserve(BinaryTrace::EventsPerChunk * BinaryTrace::EventBytes + 4096);
+    buffer.reserve(BinaryTrace::FileEventsPerChunk * BinaryTrace::EventBytes + 4096);
     BinaryTraceEncoder encoder(trace);
     encoder.start(buffer, metadata);
-    while (encoder.writeNew(buffer, BinaryTrace::EventsPerChunk))
+    while (encoder.writeNew(buffer, BinaryTrace::FileEventsPerChunk, BinaryTrace::FileEventsPerChunk))
         flush(buffer, device);
     encoder.end(buffer);
     flush(buffer, device);

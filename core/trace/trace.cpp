@@ -24,7 +24,8 @@ void Trace::setCapacity(qsizetype maxEvents)
 void Trace::startChunk()
 {
     const bool overCapacity = m_capacity > 0 && size() >= m_capacity + ChunkSize && m_chunks.size() > 1;
-    if (overCapacity && m_chunks.front().use_count() == 1) {
+    if (overCapacity && m_chunks.front().use_count() == 1
+        && std::get_deleter<ChunkDeleter>(m_chunks.front())) {
         // Recycle the oldest chunk as the new tail: a capped trace allocates nothing once full.
         auto oldest = std::move(m_chunks.front());
         m_chunks.erase(m_chunks.begin());
@@ -55,6 +56,18 @@ Trace::ChunkPtr Trace::allocateChunk()
 void Trace::ChunkDeleter::operator()(Chunk *chunk) const
 {
     std::free(chunk);
+}
+
+bool Trace::adoptChunk(const StoredEvent *events, const std::shared_ptr<const void> &owner)
+{
+    if (hasRoom() || size() % ChunkSize != 0 || m_capacity != 0
+        || reinterpret_cast<std::uintptr_t>(events) % alignof(StoredEvent) != 0)
+        return false;
+    // Shares `owner`'s lifetime. A full chunk is never written; were it recycled (a capacity set
+    // later), a private mapping copies the page it writes.
+    m_chunks.push_back(ChunkPtr(owner, reinterpret_cast<Chunk *>(const_cast<StoredEvent *>(events))));
+    m_cursor = m_chunkEnd = m_chunks.back()->events.data() + ChunkSize;
+    return true;
 }
 
 void Trace::appendRange(const Trace &other, qsizetype first, qsizetype count)
