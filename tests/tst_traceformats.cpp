@@ -761,6 +761,64 @@ private slots:
         QVERIFY(errors > 1000);
     }
 
+    void aMappedFilesEventsAreUsedWhereTheyLie()
+    {
+        // Two whole chunks of the trace's memory and a part: the whole ones are checked and used in
+        // the mapped file, the rest copied; either way the same trace, saved again byte for byte.
+        Trace trace;
+        trace.registerTask(1, trace.intern(QStringLiteral("worker")), NoTask);
+        const qsizetype events = 2 * Trace::ChunkSize + 1234;
+        for (qsizetype i = 0; i < events; ++i)
+            trace.append(i % 3 ? EventKind::TaskResumed : EventKind::Message, i * 10, i % 3 ? 1 : NoTask, 0,
+                0, std::uint16_t(i % 500));
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("big.loopscope"));
+        TraceFileWriter::save(trace, metadata(), path);
+        const QByteArray saved = [&] {
+            QFile file(path);
+            return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+        }();
+        std::shared_ptr<const Trace> loaded = TraceFileReader::open(path).trace;
+        QCOMPARE(loaded->size(), events);
+        for (const qsizetype i : { qsizetype(0), Trace::ChunkSize - 1, Trace::ChunkSize, events - 1 })
+            QCOMPARE(loaded->at(i), trace.at(i));
+        QCOMPARE(TraceFileWriter::toBytes(*loaded, metadata()), saved);
+        // Chunks the trace allocates start on a 2 MiB boundary; the events of the whole chunks
+        // start inside the mapped file, after its header, so they are not copies.
+        const auto start = [&](qsizetype index) {
+            return reinterpret_cast<quintptr>(loaded->storedRun(index, 1).data()) % (2 << 20);
+        };
+        QVERIFY(start(0) != 0);
+        QVERIFY(start(Trace::ChunkSize) != 0);
+        QCOMPARE(start(2 * Trace::ChunkSize), quintptr(0)); // the part: copied
+        // The file may go (the mapping keeps what the trace uses), and a replay shares the chunks.
+        QVERIFY(QFile::remove(path));
+        ReplayRun replay(loaded, metadata());
+        std::vector<SeqNo> starts;
+        QVERIFY(replay.skipToEnd(starts));
+        QCOMPARE(replay.trace().size(), events);
+        QCOMPARE(replay.trace().at(events - 1), trace.at(events - 1));
+        QCOMPARE(replay.trace().at(Trace::ChunkSize + 7), trace.at(Trace::ChunkSize + 7));
+
+        // A bad event inside a chunk used in place is found as in any other.
+        QByteArray broken = saved;
+        const qsizetype firstEvents = broken.indexOf("EVTS");
+        QVERIFY(firstEvents > 0);
+        const qsizetype record = firstEvents + 16 + 8 + 5 * BinaryTrace::EventBytes; // event 5
+        broken[record + 20] = char(200);                                             // its kind
+        QFile bad(path);
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write(broken);
+        bad.close();
+        try {
+            TraceFileReader::open(path);
+            QFAIL("a bad kind in a mapped chunk was read");
+        } catch (const TraceFormatError &error) {
+            QVERIFY2(error.message().contains(QStringLiteral("event 5 has unknown kind 200")),
+                qPrintable(error.message()));
+        }
+    }
+
     void filesAreWrittenWholeOrNotAtAll()
     {
         QTemporaryDir dir;
