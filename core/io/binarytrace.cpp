@@ -154,21 +154,11 @@ void BinaryTraceEncoder::writeNewPieces(std::vector<BinaryTracePiece> &pieces)
     writeLabels(bytes);
     writeTasks(bytes);
     writeIoRecords(bytes);
-    m_nextSeq = std::max(m_nextSeq, m_trace.firstSeq());
-    for (qsizetype first = m_trace.indexOfSeq(m_nextSeq); first >= 0; first = m_trace.indexOfSeq(m_nextSeq)) {
-        const qsizetype count = std::min(BinaryTrace::EventsPerChunk, m_trace.size() - first);
-        // The chunk's header and first seq; its records (8 + 24 n bytes: no padding) follow as runs.
-        put(bytes, static_cast<quint32>(EventsTag));
-        put(bytes, quint32(count));
-        put(bytes, quint64(8 + count * BinaryTrace::EventBytes));
-        put(bytes, quint64(m_nextSeq));
+    std::vector<std::span<const StoredEvent>> runs;
+    while (takeEvents(bytes, BinaryTrace::EventsPerChunk, runs) > 0) {
         pieces.push_back({ std::exchange(bytes, {}), {} });
-        for (qsizetype done = 0; done < count;) {
-            const std::span<const StoredEvent> run = m_trace.storedRun(first + done, count - done);
+        for (const std::span<const StoredEvent> run : runs)
             pieces.push_back({ {}, run });
-            done += static_cast<qsizetype>(run.size());
-        }
-        m_nextSeq += static_cast<SeqNo>(count);
     }
     if (!bytes.isEmpty())
         pieces.push_back({ std::move(bytes), {} });
@@ -268,8 +258,10 @@ void BinaryTraceEncoder::writeIoRecords(QByteArray &out)
         chunk->close(items);
 }
 
-qsizetype BinaryTraceEncoder::writeEvents(QByteArray &out, qsizetype maxEvents)
+qsizetype BinaryTraceEncoder::takeEvents(
+    QByteArray &out, qsizetype maxEvents, std::vector<std::span<const StoredEvent>> &runs)
 {
+    runs.clear();
     // Events the trace dropped (a capacity) before they were written are gone: the next chunk
     // says where it starts.
     m_nextSeq = std::max(m_nextSeq, m_trace.firstSeq());
@@ -277,20 +269,26 @@ qsizetype BinaryTraceEncoder::writeEvents(QByteArray &out, qsizetype maxEvents)
     if (first < 0)
         return 0;
     const qsizetype count = std::min(maxEvents, m_trace.size() - first);
-    ChunkWriter chunk(out, EventsTag);
+    // The chunk's header and first seq; its records (8 + 24 n bytes: no padding) are the runs.
+    put(out, static_cast<quint32>(EventsTag));
+    put(out, quint32(count));
+    put(out, quint64(8 + count * BinaryTrace::EventBytes));
     put(out, quint64(m_nextSeq));
-    const qsizetype at = out.size();
-    out.resize(at + count * BinaryTrace::EventBytes);
-    // The stored events are the format's records (checked below), so whole runs are copied.
-    char *record = out.data() + at;
     for (qsizetype done = 0; done < count;) {
-        const std::span<const StoredEvent> run = m_trace.storedRun(first + done, count - done);
-        std::memcpy(record, run.data(), run.size_bytes());
-        record += run.size_bytes();
-        done += static_cast<qsizetype>(run.size());
+        runs.push_back(m_trace.storedRun(first + done, count - done));
+        done += static_cast<qsizetype>(runs.back().size());
     }
-    chunk.close(static_cast<quint32>(count));
     m_nextSeq += static_cast<SeqNo>(count);
+    return count;
+}
+
+qsizetype BinaryTraceEncoder::writeEvents(QByteArray &out, qsizetype maxEvents)
+{
+    // The stored events are the format's records (checked above), so whole runs are copied.
+    std::vector<std::span<const StoredEvent>> runs;
+    const qsizetype count = takeEvents(out, maxEvents, runs);
+    for (const std::span<const StoredEvent> run : runs)
+        out.append(reinterpret_cast<const char *>(run.data()), static_cast<qsizetype>(run.size_bytes()));
     return count;
 }
 
@@ -530,10 +528,10 @@ void BinaryTraceDecoder::readEvents(QByteArrayView payload, quint32 items)
     const auto labels = static_cast<std::uint32_t>(m_trace.labels().size());
     const char *record = payload.data() + 8;
     // A whole chunk of the trace's memory that lies in a mapped file is checked and used there.
+    const auto *events = reinterpret_cast<const StoredEvent *>(record);
     const bool inPlace = m_mapping && items == Trace::ChunkSize && record >= m_mapped.data()
         && record + qsizetype(items) * BinaryTrace::EventBytes <= m_mapped.data() + m_mapped.size()
-        && !m_trace.hasRoom() && m_trace.size() % Trace::ChunkSize == 0 && m_trace.capacity() == 0
-        && reinterpret_cast<std::uintptr_t>(record) % alignof(StoredEvent) == 0;
+        && m_trace.canAdoptChunk(events);
     for (quint32 i = 0; i < items; ++i, record += BinaryTrace::EventBytes) {
         StoredEvent event {};
         event.timeNs = get<std::int64_t>(record);
@@ -573,9 +571,8 @@ void BinaryTraceDecoder::readEvents(QByteArrayView payload, quint32 items)
         if (!inPlace)
             m_trace.appendEvent(event);
     }
-    if (inPlace && !m_trace.adoptChunk(reinterpret_cast<const StoredEvent *>(payload.data() + 8), m_mapping))
-        fail(
-            QStringLiteral("an event chunk that could not be used in place")); // checked above: cannot happen
+    if (inPlace)
+        m_trace.adoptChunk(events, m_mapping);
 }
 
 void BinaryTraceDecoder::readEnd(QByteArrayView payload)

@@ -93,6 +93,10 @@ private:
     void writeTasks(QByteArray &out);
     void writeIoRecords(QByteArray &out);
     qsizetype writeEvents(QByteArray &out, qsizetype maxEvents);
+    //! Appends the header of the next event chunk (at most `maxEvents`) to `out` and gives its
+    //! records as runs of the trace's memory; returns how many events (0: none are new).
+    qsizetype takeEvents(
+        QByteArray &out, qsizetype maxEvents, std::vector<std::span<const StoredEvent>> &runs);
 
     struct IoSent
     {

@@ -309,10 +309,8 @@ void TraceStreamer::flush()
         std::vector<BinaryTracePiece> pieces;
         m_encoder.writeNewPieces(pieces);
         for (BinaryTracePiece &piece : pieces) {
-            if (!m_sender->push(std::move(piece))) {
-                stopStreaming(m_sender->error());
+            if (!queue(std::move(piece)))
                 return;
-            }
         }
         return;
     }
@@ -321,6 +319,14 @@ void TraceStreamer::flush()
         more = m_encoder.writeNew(m_buffer, BinaryTrace::EventsPerChunk);
         send(std::exchange(m_buffer, {}));
     }
+}
+
+bool TraceStreamer::queue(BinaryTracePiece piece)
+{
+    if (m_sender->push(std::move(piece)))
+        return true;
+    stopStreaming(m_sender->error());
+    return false;
 }
 
 void TraceStreamer::stopStreaming(const QString &why)
@@ -335,8 +341,7 @@ void TraceStreamer::send(QByteArray bytes)
     if (!m_device || bytes.isEmpty())
         return;
     if (m_sender) {
-        if (!m_sender->push({ std::move(bytes), {} }))
-            stopStreaming(m_sender->error());
+        queue({ std::move(bytes), {} });
         return;
     }
     const auto failed = [this] { stopStreaming(m_device->errorString()); };

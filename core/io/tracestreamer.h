@@ -64,6 +64,8 @@ private:
 
     void appended();
     void send(QByteArray bytes);
+    //! Hands `piece` to the sender; false (streaming stopped) once sending has failed.
+    bool queue(BinaryTracePiece piece);
     void stopStreaming(const QString &why);
 
     const Trace &m_trace;

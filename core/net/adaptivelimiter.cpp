@@ -113,7 +113,6 @@ void ConcurrencyEstimate::resetRound()
 
 AdaptiveLimiter::AdaptiveLimiter(int initial, int ceiling, std::int64_t nowNs)
     : m_estimate(initial, ceiling)
-    , m_peakLimit(m_estimate.limit())
     , m_history { Change { nowNs, m_estimate.limit() } }
 { }
 
@@ -127,10 +126,16 @@ bool AdaptiveLimiter::release(const Slot &slot, ConcurrencyEstimate::Answer answ
             m_history.back().limit = limit();
         else
             m_history.push_back({ nowNs, limit() });
-        m_peakLimit = std::max(m_peakLimit, limit());
     }
     wakeWaiters();
     return changed;
+}
+
+int AdaptiveLimiter::peakLimit() const
+{
+    return std::max_element(m_history.begin(), m_history.end(), [](const Change &a, const Change &b) {
+        return a.limit < b.limit;
+    })->limit;
 }
 
 void AdaptiveLimiter::giveBack()

@@ -95,7 +95,7 @@ public:
     AdaptiveLimiter(int initial, int ceiling, std::int64_t nowNs = 0);
 
     int limit() const { return m_estimate.limit(); }
-    int peakLimit() const { return m_peakLimit; }
+    int peakLimit() const;
     int inUse() const { return m_inUse; }
     const ConcurrencyEstimate &estimate() const { return m_estimate; }
     const std::vector<Change> &history() const { return m_history; }
@@ -159,7 +159,6 @@ private:
     void wakeWaiters();
 
     ConcurrencyEstimate m_estimate;
-    int m_peakLimit;
     int m_inUse = 0;
     std::vector<Change> m_history;
     detail::WaitList m_waiters;

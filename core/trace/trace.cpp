@@ -58,16 +58,19 @@ void Trace::ChunkDeleter::operator()(Chunk *chunk) const
     std::free(chunk);
 }
 
-bool Trace::adoptChunk(const StoredEvent *events, const std::shared_ptr<const void> &owner)
+bool Trace::canAdoptChunk(const StoredEvent *events) const
 {
-    if (hasRoom() || size() % ChunkSize != 0 || m_capacity != 0
-        || reinterpret_cast<std::uintptr_t>(events) % alignof(StoredEvent) != 0)
-        return false;
+    return !hasRoom() && size() % ChunkSize == 0 && m_capacity == 0
+        && reinterpret_cast<std::uintptr_t>(events) % alignof(StoredEvent) == 0;
+}
+
+void Trace::adoptChunk(const StoredEvent *events, const std::shared_ptr<const void> &owner)
+{
+    Q_ASSERT(canAdoptChunk(events));
     // Shares `owner`'s lifetime. A full chunk is never written; were it recycled (a capacity set
     // later), a private mapping copies the page it writes.
     m_chunks.push_back(ChunkPtr(owner, reinterpret_cast<Chunk *>(const_cast<StoredEvent *>(events))));
     m_cursor = m_chunkEnd = m_chunks.back()->events.data() + ChunkSize;
-    return true;
 }
 
 void Trace::appendRange(const Trace &other, qsizetype first, qsizetype count)

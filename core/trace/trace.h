@@ -96,10 +96,13 @@ public:
     void appendRange(const Trace &other, qsizetype first, qsizetype count);
     //! Emits eventsAppended() for the events appended since the last call, if any.
     void publish();
+    //! Whether adoptChunk() can take `events`: the trace ends at a chunk boundary, has no capacity,
+    //! and `events` are aligned.
+    bool canAdoptChunk(const StoredEvent *events) const;
     //! Takes ChunkSize events that lie in memory `owner` keeps (a mapped trace file) as the next
-    //! chunk, in place, when the trace ends at a chunk boundary (false otherwise: nothing is taken).
-    //! The events must be valid, and must stay as they are while `owner` lives.
-    bool adoptChunk(const StoredEvent *events, const std::shared_ptr<const void> &owner);
+    //! chunk, in place (canAdoptChunk() must hold). The events must be valid, and must stay as they
+    //! are while `owner` lives.
+    void adoptChunk(const StoredEvent *events, const std::shared_ptr<const void> &owner);
 
     //! The lane of the events appended from now on; below MaxThreadLanes.
     void setThreadLane(std::uint8_t lane)
