@@ -1,3 +1,4 @@
+#include "analysis/idindex.h"
 #include "analysis/intervalindex.h"
 
 #include <QRandomGenerator>
@@ -80,6 +81,40 @@ private slots:
             const SeqNo last = first + random.bounded(60);
             QCOMPARE(index.between(first, last), bruteForce(index, first, last));
         }
+    }
+
+    void idIndexFindsIdsHandedOutInOrderAndScatteredOnes()
+    {
+        IdIndex index;
+        index.insert(50'000, 0); // far ahead of the count at first: kept aside
+        for (std::uint32_t id = 1; id <= 30'000; ++id)
+            index.insert(id, qsizetype(id) * 2); // in order: the array grows past 50,000
+        index.insert(4'000'000'000u, 7);
+        index.insert(123'456'789u, 8);
+        index.insert(30'001, 9);
+        QCOMPARE(index.find(50'000), qsizetype(0));
+        QCOMPARE(index.find(1), qsizetype(2));
+        QCOMPARE(index.find(30'000), qsizetype(60'000));
+        QCOMPARE(index.find(30'001), qsizetype(9));
+        QCOMPARE(index.find(4'000'000'000u), qsizetype(7));
+        QCOMPARE(index.find(123'456'789u), qsizetype(8));
+        for (const std::uint32_t unknown : { 0u, 30'002u, 49'999u, 3'999'999'999u, 0xffffffffu })
+            QCOMPARE(index.find(unknown), qsizetype(-1));
+        QVERIFY(index.contains(17));
+        QVERIFY(!index.contains(40'000));
+    }
+
+    void reservingKeepsEveryInterval()
+    {
+        IntervalIndex index;
+        index.close(index.open(1), 4);
+        index.reserveMore(1000);
+        const qsizetype open = index.open(2);
+        index.reserveMore(10); // less than there is room for: nothing moves
+        index.close(index.open(5), 6);
+        QCOMPARE(index.size(), qsizetype(3));
+        QCOMPARE(index.between(3, 5), (std::vector<qsizetype> { 0, 1, 2 }));
+        QCOMPARE(index.end(open), IntervalIndex::OpenEnd);
     }
 };
 

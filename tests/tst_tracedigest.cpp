@@ -1,3 +1,4 @@
+#include "analysis/latency.h"
 #include "analysis/tracedigest.h"
 #include "scenarioplay.h"
 #include "scheduler/awaitables.h"
@@ -51,6 +52,53 @@ Task<int> chain(int depth)
         co_return 7;
     }
     co_return co_await chain(depth - 1).named(QStringLiteral("link %1").arg(depth - 1));
+}
+
+Task<void> rounds(int count)
+{
+    for (int i = 0; i < count; ++i) {
+        co_await yieldNow();
+        co_await io(QStringLiteral("read"), 2ms);
+        co_await sleep(1ms);
+    }
+}
+
+//! Everything a digest says about `trace`, as text to compare.
+QStringList described(const Trace &trace, const TraceDigest &digest)
+{
+    QStringList out = activations(trace, digest);
+    for (TaskId id = 1; id <= digest.taskCount(); ++id) {
+        const TaskSummary &task = digest.task(id);
+        QString line = QStringLiteral("task %1 parent %2 resumes %3 busy %4 ready %5 waiting %6 spans")
+                           .arg(id)
+                           .arg(task.parent)
+                           .arg(task.resumes)
+                           .arg(digest.busyNs(task))
+                           .arg(digest.readyNs(task))
+                           .arg(digest.waitingNs(task));
+        for (const TaskStateSpan &span : task.spans)
+            line += QStringLiteral(" %1@%2").arg(int(span.state)).arg(span.startSeq);
+        out << line;
+    }
+    for (qsizetype i = 0; i < digest.ioCount(); ++i)
+        out << QStringLiteral("io %1 task %2 %3-%4")
+                   .arg(digest.ioOperations()[std::size_t(i)].id)
+                   .arg(digest.ioOperations()[std::size_t(i)].task)
+                   .arg(digest.ioFlights().start(i))
+                   .arg(digest.ioFlights().end(i));
+    for (std::size_t i = 0; i < digest.timers().size(); ++i)
+        out << QStringLiteral("timer %1 %2-%3")
+                   .arg(digest.timers()[i].id)
+                   .arg(digest.timerFlights().start(qsizetype(i)))
+                   .arg(digest.timerFlights().end(qsizetype(i)));
+    for (const LoopShare &share : digest.loopShares())
+        out << QStringLiteral("loop %1: %2 %3 %4 %5")
+                   .arg(share.thread)
+                   .arg(share.runningNs)
+                   .arg(share.waitingIoNs)
+                   .arg(share.idleNs)
+                   .arg(share.ownNs);
+    return out;
 }
 
 } // namespace
@@ -357,6 +405,47 @@ private slots:
             QCOMPARE(incremental.waitingNs(incremental.task(id)), once.waitingNs(once.task(id)));
         }
         QCOMPARE(activations(stepped.trace(), incremental), activations(whole.trace(), once));
+    }
+
+    void aLongTraceDigestsTheSameAtOnceInBatchesAndEventByEvent()
+    {
+        // Over 100,000 new events at once, the digest sizes its lists first: that must change
+        // nothing, whatever the batches (a trace opened whole, a background digest in slices).
+        SchedulerOptions options;
+        options.clock = ClockMode::Virtual;
+        Scheduler s(options);
+        for (int i = 0; i < 300; ++i)
+            s.spawn(rounds(60), QStringLiteral("w%1").arg(i));
+        s.spawn(chain(3), QStringLiteral("outer"));
+        s.runUntilIdle();
+        const Trace &trace = s.trace();
+        QVERIFY2(trace.size() > 150'000, qPrintable(QString::number(trace.size())));
+        TraceDigest once;
+        once.update(trace);
+        TraceDigest batches;
+        qsizetype end = 0;
+        for (const qsizetype batch : { 1, 7, 120'000, 1'000, 40'000 }) {
+            end = std::min(trace.size(), end + batch);
+            batches.updateUntil(trace, end);
+            QCOMPARE(batches.nextSeq(), trace.firstSeq() + SeqNo(end));
+        }
+        const TraceDigest::Change rest = batches.update(trace);
+        QVERIFY(!rest.isEmpty());
+        TraceDigest eventByEvent;
+        for (qsizetype i = 0; i < trace.size(); ++i)
+            eventByEvent.add(trace.at(i));
+        const QStringList expected = described(trace, eventByEvent);
+        QCOMPARE(described(trace, once), expected);
+        QCOMPARE(described(trace, batches), expected);
+        QCOMPARE(once.ioCount(), qsizetype(300 * 60));
+        // The loop's time, kept by the digest, is what a pass of its own finds.
+        const std::vector<LoopShare> shares = once.loopShares();
+        const std::vector<LoopShare> own = loopShares(trace);
+        QCOMPARE(shares.size(), own.size());
+        QCOMPARE(shares.front().runningNs, own.front().runningNs);
+        QCOMPARE(shares.front().waitingIoNs, own.front().waitingIoNs);
+        QCOMPARE(shares.front().idleNs, own.front().idleNs);
+        QVERIFY(shares.front().waitingIoNs > 0);
     }
 
     void updateReportsTheTasksThatChanged()

@@ -1,7 +1,9 @@
+#include "model/backgrounddigest.h"
 #include "model/eventlistmodel.h"
 #include "model/eventsearch.h"
 #include "model/tasktablemodel.h"
 #include "model/tracefeed.h"
+#include "run/replayrun.h"
 #include "scheduler/awaitables.h"
 
 #include <QAbstractItemModelTester>
@@ -20,6 +22,45 @@ Task<int> worker(nanoseconds latency, int yields)
         co_await yieldNow();
     co_await io(QStringLiteral("fetch"), latency);
     co_return yields;
+}
+
+Task<void> rounds(int count)
+{
+    for (int i = 0; i < count; ++i) {
+        co_await yieldNow();
+        co_await io(QStringLiteral("read"), 2ms);
+    }
+}
+
+//! A recording long enough for the feed to digest its replay in the background.
+std::shared_ptr<const Trace> longRecording()
+{
+    Scheduler s;
+    for (int i = 0; i < 2'000; ++i)
+        s.spawn(rounds(90), QStringLiteral("w%1").arg(i));
+    s.runUntilIdle();
+    return s.trace().copy();
+}
+
+//! What a digest says about each task and activation, to compare two digests.
+QStringList summaries(const TraceDigest &digest)
+{
+    QStringList out;
+    for (TaskId id = 1; id <= digest.taskCount(); ++id) {
+        const TaskSummary &task = digest.task(id);
+        out << QStringLiteral("%1 %2 %3 %4 %5 %6")
+                   .arg(id)
+                   .arg(int(task.state))
+                   .arg(task.resumes)
+                   .arg(digest.busyNs(task))
+                   .arg(digest.waitingNs(task))
+                   .arg(task.spans.size());
+    }
+    out << QStringLiteral("activations %1, I/O %2, until %3")
+               .arg(digest.activationIntervals().size())
+               .arg(digest.ioCount())
+               .arg(digest.nextSeq());
+    return out;
 }
 
 void spawnWorkers(Scheduler &s, int n)
@@ -70,6 +111,74 @@ private slots:
         QCOMPARE(resets.count(), 2);
         QCOMPARE(feed.rowCount(), 0);
         QCOMPARE(feed.digest().taskCount(), TaskId(0));
+    }
+
+    void aReplayShownWholeTakesTheDigestWorkedOutInTheBackground()
+    {
+        const std::shared_ptr<const Trace> recording = longRecording();
+        QVERIFY(recording->size() >= TraceFeed::BackgroundFromEvents);
+        TraceDigest direct;
+        direct.update(*recording);
+
+        ReplayRun whole(recording, TraceMetadata {});
+        ReplayRun partly(recording, TraceMetadata {});
+        std::vector<SeqNo> starts;
+        whole.skipToEnd(starts);
+        for (int i = 0; i < 5; ++i)
+            partly.step();
+        BackgroundDigest background(recording);
+        QVERIFY(background.covers(whole.trace()));
+        QVERIFY(!background.covers(partly.trace()));
+        TraceDigest::Change change;
+        const TraceDigest taken = background.take(&change);
+        QCOMPARE(summaries(taken), summaries(direct));
+        QCOMPARE(change.first, TaskId(1));
+        QCOMPARE(change.last, direct.taskCount());
+
+        // Through the feed: the replay shown whole gets it; one shown a step at a time digests
+        // its own events, and a digest no longer wanted is dropped without waiting for it.
+        TraceFeed feed;
+        ReplayRun opened(recording, TraceMetadata {});
+        feed.expectReplayOf(recording);
+        feed.setTrace(&opened.trace());
+        opened.skipToEnd(starts);
+        feed.flush();
+        QCOMPARE(summaries(feed.digest()), summaries(direct));
+        QCOMPARE(feed.rowCount(), recording->size());
+        QCOMPARE(feed.lastChange().last, direct.taskCount());
+
+        ReplayRun stepped(recording, TraceMetadata {});
+        feed.expectReplayOf(recording);
+        feed.setTrace(&stepped.trace());
+        for (int i = 0; i < 5; ++i)
+            stepped.step();
+        feed.flush();
+        TraceDigest ofTheSteps;
+        ofTheSteps.update(stepped.trace());
+        QCOMPARE(summaries(feed.digest()), summaries(ofTheSteps));
+        feed.expectReplayOf(recording);
+        feed.expectReplayOf(nullptr); // the file did not open after all
+    }
+
+    void theFirstRowsOfATraceArriveAsOneResetThenAsInsertions()
+    {
+        Scheduler s;
+        spawnWorkers(s, 6);
+        TraceFeed feed;
+        EventListModel model(&feed);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        feed.setTrace(&s.trace());
+        QCOMPARE(model.rowCount(), 6);
+        QCOMPARE(inserted.count(), 0);
+        const int resetsAfterFirst = int(resets.count());
+        s.step();
+        feed.flush();
+        QCOMPARE(resets.count(), resetsAfterFirst);
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(inserted.first().at(1).toInt(), 6);
+        QCOMPARE(model.rowCount(), int(s.trace().size()));
     }
 
     void eventListFollowsTheTraceAndPassesTheModelTester()

@@ -27,6 +27,17 @@ void IntervalIndex::close(qsizetype index, SeqNo end)
     }
 }
 
+void IntervalIndex::reserveMore(qsizetype count)
+{
+    const std::size_t wanted = m_starts.size() + static_cast<std::size_t>(std::max<qsizetype>(0, count));
+    if (wanted <= m_starts.capacity())
+        return;
+    const std::size_t capacity = std::max(wanted, 2 * m_starts.capacity()); // batch after batch: linear
+    m_starts.reserve(capacity);
+    m_ends.reserve(capacity);
+    m_maxEndSoFar.reserve(capacity);
+}
+
 void IntervalIndex::clear()
 {
     m_starts.clear();

@@ -25,6 +25,8 @@ public:
     SeqNo start(qsizetype index) const { return m_starts[static_cast<std::size_t>(index)]; }
     SeqNo end(qsizetype index) const { return m_ends[static_cast<std::size_t>(index)]; }
     qsizetype size() const { return static_cast<qsizetype>(m_starts.size()); }
+    //! Makes room for `count` more intervals.
+    void reserveMore(qsizetype count);
     void clear();
 
     //! Indices of the intervals overlapping [first, last], in start order.

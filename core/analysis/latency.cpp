@@ -226,6 +226,8 @@ LoopAccounting::LoopAccounting()
 { }
 
 LoopAccounting::~LoopAccounting() = default;
+LoopAccounting::LoopAccounting(LoopAccounting &&) noexcept = default;
+LoopAccounting &LoopAccounting::operator=(LoopAccounting &&) noexcept = default;
 
 void LoopAccounting::reset()
 {
@@ -243,17 +245,22 @@ void LoopAccounting::update(const Trace &trace)
     const qsizetype from = s.nextSeq < trace.firstSeq() ? 0 : trace.indexOfSeq(s.nextSeq);
     if (from < 0)
         return; // nothing new
-    std::vector<LoopClock> &loops = s.loops;
-    for (qsizetype i = from; i < trace.size(); ++i) {
-        const TraceEvent e = trace.at(i);
-        while (e.thread >= loops.size()) {
-            loops.emplace_back();
-            loops.back().share.thread = static_cast<std::uint8_t>(loops.size() - 1);
-        }
-        loops[e.thread].take(e);
-        s.endNs = e.timeNs;
-    }
+    for (qsizetype i = from; i < trace.size(); ++i)
+        add(trace.at(i));
     s.nextSeq = trace.nextSeq();
+}
+
+void LoopAccounting::add(const TraceEvent &e)
+{
+    State &s = *m_state;
+    std::vector<LoopClock> &loops = s.loops;
+    while (e.thread >= loops.size()) {
+        loops.emplace_back();
+        loops.back().share.thread = static_cast<std::uint8_t>(loops.size() - 1);
+    }
+    loops[e.thread].take(e);
+    s.endNs = e.timeNs;
+    s.nextSeq = e.seq + 1;
 }
 
 std::vector<LoopShare> LoopAccounting::shares() const

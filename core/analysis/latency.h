@@ -75,13 +75,15 @@ class LoopAccounting
 public:
     LoopAccounting();
     ~LoopAccounting();
-    LoopAccounting(const LoopAccounting &) = delete;
-    LoopAccounting &operator=(const LoopAccounting &) = delete;
+    LoopAccounting(LoopAccounting &&) noexcept;
+    LoopAccounting &operator=(LoopAccounting &&) noexcept;
 
     //! Forgets everything (for another trace, or a cleared one).
     void reset();
     //! Consumes the events of `trace` it has not seen.
     void update(const Trace &trace);
+    //! Consumes one event, the next of the trace.
+    void add(const TraceEvent &event);
     //! The first sequence number not consumed yet.
     SeqNo nextSeq() const;
     //! Each loop's share so far (one per thread lane seen, in lane order).

@@ -1,12 +1,14 @@
 #pragma once
 
+#include "analysis/idindex.h"
 #include "analysis/intervalindex.h"
+#include "analysis/latency.h"
 #include "analysis/taskrunstate.h"
 #include "trace/trace.h"
 
 #include <limits>
 #include <optional>
-#include <unordered_map>
+#include <stop_token>
 #include <vector>
 
 namespace Loopscope {
@@ -36,9 +38,6 @@ struct TaskSummary
     LabelId outcome = NoLabel; //!< return value or error text once finished
     SeqNo lastSeq = 0;         //!< the newest event about this task
     std::vector<TaskStateSpan> spans;
-    // Its I/O operation and timer in flight (indices into the digest's lists, -1 for none).
-    qsizetype openIo = -1;
-    qsizetype openTimer = -1;
 };
 
 //! A task held the thread between two events (an activation bar in the diagram); its seq range
@@ -76,12 +75,21 @@ public:
         TaskId last = 0;
         TaskId taskCountBefore = 0;
         bool isEmpty() const { return first > last; }
+        //! This change followed by `later`.
+        void append(const Change &later)
+        {
+            first = std::min(first, later.first);
+            last = std::max(last, later.last);
+        }
     };
 
     //! Forgets everything (for a new or cleared trace).
     void reset();
     //! Consumes the events appended to `trace` since the previous call.
     Change update(const Trace &trace);
+    //! update() up to, not including, the event at index `end` of `trace`. Once `stop` is
+    //! requested it gives up, between two chunks of the trace: the digest is then to be dropped.
+    Change updateUntil(const Trace &trace, qsizetype end, std::stop_token stop = {});
     //! Consumes one event, the next of the trace: update() for readers that walk a trace event by
     //! event themselves and ask, between two events, what holds (the exports).
     void add(const TraceEvent &event);
@@ -128,6 +136,8 @@ public:
     const std::vector<IoOperation> &timers() const { return m_timers; }
     const IntervalIndex &timerFlights() const { return m_timerSeqs; }
     bool hasTimers() const { return !m_timers.empty(); }
+    //! Where each loop's time went so far (one share per thread lane, in lane order).
+    std::vector<LoopShare> loopShares() const { return m_loopTime.shares(); }
 
 private:
     TaskSummary &touch(TaskId id, SeqNo seq, Change &change);
@@ -137,8 +147,23 @@ private:
     void closeActivations(SeqNo seq, std::uint8_t thread);
     void closeActivation(TaskId task, SeqNo seq, std::uint8_t thread);
     void take(const TraceEvent &event, Change &change);
+    // The two independent halves of take(): task states and activations; flights and loop time.
+    void takeTaskEvent(const TraceEvent &event, Change &change);
+    void takeFlight(const TraceEvent &event);
+    void consumeFlight(const TraceEvent &event);
+    void reserveFor(const Trace &trace, qsizetype from, qsizetype to);
     void consume(const TraceEvent &event, Change &change);
     void suspend(TaskSummary &task, const TraceEvent &event);
+
+    static constexpr qsizetype ReserveFromEvents = 100'000;
+    static constexpr qsizetype ParallelFromEvents = 200'000;
+
+    //! A task's I/O operation and timer in flight (indices into the lists, -1 for none).
+    struct OpenFlights
+    {
+        qsizetype io = -1;
+        qsizetype timer = -1;
+    };
 
     std::vector<TaskSummary> m_tasks; // index = id - 1
     std::vector<Activation> m_activations;
@@ -148,8 +173,10 @@ private:
     IntervalIndex m_ioSeqs;
     std::vector<IoOperation> m_timers;
     IntervalIndex m_timerSeqs;
-    std::unordered_map<std::uint32_t, qsizetype> m_ioIndex;
-    std::unordered_map<std::uint32_t, qsizetype> m_timerIndex;
+    IdIndex m_ioIndex;
+    IdIndex m_timerIndex;
+    std::vector<OpenFlights> m_openFlights; // index = task id - 1
+    LoopAccounting m_loopTime;
     SeqNo m_nextSeq = 0;
     int m_loopCount = 1;
     std::int64_t m_startNs = 0;

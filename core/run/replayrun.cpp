@@ -8,7 +8,7 @@ namespace {
 
 // Kinds with which a scheduler step begins: a task run, a delivery, the loop waiting, polling or
 // stopping. Creations and the loop's start belong to the step after them, as they do live.
-bool startsAction(const TraceEvent &event)
+bool startsAction(const StoredEvent &event)
 {
     switch (event.kind) {
     case EventKind::TaskStarted:
@@ -84,20 +84,29 @@ qsizetype ReplayRun::stepEnd() const
     // until the next event that acts or an event of another loop (lane); or, when the recording's
     // own step boundaries are known, exactly up to the next of them.
     const qsizetype size = m_recording->size();
-    bool acted = false;
-    for (qsizetype index = m_cursor; index < size; ++index) {
-        const TraceEvent event = m_recording->at(index);
-        acted = acted || startsAction(event);
-        if (index + 1 == size)
-            break;
-        const TraceEvent next = m_recording->at(index + 1);
-        if (!m_stepStarts.empty()) {
-            if (std::binary_search(m_stepStarts.begin(), m_stepStarts.end(), next.seq))
-                return index + 1;
-            continue;
+    if (m_cursor >= size)
+        return isComplete() ? size : -1;
+    if (!m_stepStarts.empty()) {
+        const SeqNo seq = m_recording->at(m_cursor).seq;
+        const auto next = std::upper_bound(m_stepStarts.begin(), m_stepStarts.end(), seq);
+        const qsizetype end = next == m_stepStarts.end() ? -1 : m_recording->indexOfSeq(*next);
+        if (end >= 0)
+            return end;
+    } else {
+        // Each event is looked at once, a chunk's run at a time: opening a saved trace walks
+        // every step of it.
+        const std::uint8_t thread = m_recording->at(m_cursor).thread;
+        bool acted = false;
+        for (qsizetype index = m_cursor; index < size;) {
+            const std::span<const StoredEvent> run = m_recording->storedRun(index, size - index);
+            for (const StoredEvent &event : run) {
+                const bool acts = startsAction(event);
+                if (index > m_cursor && (event.thread != thread || (acted && acts)))
+                    return index;
+                acted = acted || acts;
+                ++index;
+            }
         }
-        if (next.thread != event.thread || (acted && startsAction(next)))
-            return index + 1;
     }
     // The recording ends inside this step: it is whole only if nothing more will come.
     return isComplete() ? size : -1;
@@ -129,8 +138,9 @@ std::optional<StepResult> ReplayRun::skipToEnd(std::vector<SeqNo> &starts)
     std::optional<StepResult> last;
     while (m_cursor < m_recording->size()) {
         const qsizetype end = stepEnd();
-        last = resultOf(m_cursor, end);
-        starts.push_back(last->firstSeq);
+        starts.push_back(m_recording->firstSeq() + static_cast<SeqNo>(m_cursor));
+        if (end == m_recording->size())
+            last = resultOf(m_cursor, end); // what the view reports is the last step
         m_cursor = end;
     }
     m_shown.appendRange(*m_recording, from, m_cursor - from);

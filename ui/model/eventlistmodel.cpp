@@ -48,6 +48,14 @@ void EventListModel::appendRows(qsizetype, qsizetype count)
     const int rows = clampRows(count);
     if (rows <= m_rows)
         return;
+    if (m_rows == 0) {
+        // The first rows of a trace, maybe millions of an opened file: a reset lets the views size
+        // them all at once, where an insertion would go through them one by one.
+        beginResetModel();
+        m_rows = rows;
+        endResetModel();
+        return;
+    }
     beginInsertRows({}, m_rows, rows - 1);
     m_rows = rows;
     endInsertRows();

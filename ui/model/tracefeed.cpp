@@ -22,6 +22,13 @@ void TraceFeed::setTrace(const Trace *trace)
     restart();
 }
 
+void TraceFeed::expectReplayOf(std::shared_ptr<const Trace> recording)
+{
+    m_expected.reset();
+    if (recording && recording->size() >= BackgroundFromEvents)
+        m_expected = std::make_unique<BackgroundDigest>(std::move(recording));
+}
+
 void TraceFeed::schedule()
 {
     if (!m_timer.isActive())
@@ -53,7 +60,11 @@ void TraceFeed::flush()
     const qsizetype size = m_trace->size();
     if (size == m_rows)
         return;
-    m_lastChange = m_digest.update(*m_trace);
+    if (m_expected && m_rows == 0 && m_expected->covers(*m_trace))
+        m_digest = m_expected->take(&m_lastChange);
+    else
+        m_lastChange = m_digest.update(*m_trace);
+    m_expected.reset(); // the first events decide: the replay is shown whole or the work is moot
     const qsizetype first = m_rows;
     m_rows = size;
     emit updated(first, size);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis/tracedigest.h"
+#include "model/backgrounddigest.h"
 
 #include <chrono>
 #include <QObject>
@@ -26,6 +27,11 @@ public:
 
     //! Follows `trace` (may be null); the trace must outlive the feed or be replaced first.
     void setTrace(const Trace *trace);
+    //! The trace followed next (or this one, cleared) will show `recording`'s events from its
+    //! start, all at once: its digest is worked out meanwhile on another thread.
+    void expectReplayOf(std::shared_ptr<const Trace> recording);
+    //! Recordings from this long on are digested in the background (shorter ones take no time).
+    static constexpr qsizetype BackgroundFromEvents = 1'000'000;
     const Trace *trace() const { return m_trace; }
     const TraceDigest &digest() const { return m_digest; }
     //! Rows the views have been told about (events delivered so far).
@@ -52,6 +58,7 @@ private:
 
     QPointer<const Trace> m_trace;
     TraceDigest m_digest;
+    std::unique_ptr<BackgroundDigest> m_expected;
     TraceDigest::Change m_lastChange;
     QTimer m_timer;
     qsizetype m_rows = 0;

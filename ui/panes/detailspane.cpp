@@ -175,12 +175,7 @@ void DetailsPane::showTraceEvent(const Trace &trace, const TraceDigest &digest, 
             latency.wakeToResume.count() == 1 ? tr("wake-up") : tr("wake-ups"), latency.wakeToResume,
             colours.selection.name());
     } else {
-        if (&trace != m_accountedTrace || trace.nextSeq() < m_loops.nextSeq()) {
-            m_loops.reset(); // another trace, or this one cleared
-            m_accountedTrace = &trace;
-        }
-        m_loops.update(trace);
-        for (const LoopShare &share : m_loops.shares()) {
+        for (const LoopShare &share : digest.loopShares()) {
             if (share.thread == e.thread)
                 rows.add(tr("Loop's time"),
                     QStringLiteral("%1 in all: %2")

@@ -1,6 +1,5 @@
 #pragma once
 
-#include "analysis/latency.h"
 #include "trace/traceevent.h"
 
 #include <QTextBrowser>
@@ -30,8 +29,6 @@ public:
 
 private:
     qint64 m_seq = -1;
-    LoopAccounting m_loops; //!< the loops' shares of time, kept up to date as the trace grows
-    const Trace *m_accountedTrace = nullptr;
 };
 
 } // namespace Loopscope

@@ -90,6 +90,7 @@ bool FileCommands::openTrace(const QString &path, QString *error)
     }
     // Every replay (the first, and Back or Reset) plays the one trace read: nothing is read twice.
     auto recording = std::shared_ptr<const Trace>(std::move(loaded.trace));
+    emit aboutToReplay(recording);
     auto factory = [recording, metadata = loaded.metadata]() -> std::unique_ptr<Run> {
         return std::make_unique<ReplayRun>(recording, metadata);
     };
@@ -99,6 +100,7 @@ bool FileCommands::openTrace(const QString &path, QString *error)
     const bool opened = m_session.open(factory, QFileInfo(path).fileName());
     disconnect(connection);
     if (!opened) {
+        emit aboutToReplay({});
         if (error)
             *error = failure;
         return false;

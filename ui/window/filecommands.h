@@ -2,6 +2,7 @@
 
 #include "run/tracemetadata.h"
 
+#include <memory>
 #include <QObject>
 #include <QString>
 
@@ -10,6 +11,7 @@ class QWidget;
 namespace Loopscope {
 
 class RunSession;
+class Trace;
 
 /*!
  * Open, Save and Export for the main window: file dialogs, the folders they start in, and the
@@ -55,6 +57,8 @@ public slots:
 signals:
     //! Something worth a line in the status bar ("Saved …").
     void reported(const QString &message);
+    //! A trace was read and is about to be replayed whole in the session (null: it could not be).
+    void aboutToReplay(std::shared_ptr<const Trace> recording);
 
 private:
     QString suggestedName() const;

@@ -229,6 +229,7 @@ void MainWindow::connectActions()
     connect(m_actions->openTrace, &QAction::triggered, m_files, &FileCommands::openDialog);
     connect(m_actions->saveTrace, &QAction::triggered, m_files, &FileCommands::saveDialog);
     connect(m_actions->exportDiagram, &QAction::triggered, m_files, &FileCommands::exportDialog);
+    connect(m_files, &FileCommands::aboutToReplay, m_feed, &TraceFeed::expectReplayOf);
     connect(m_files, &FileCommands::reported, this,
         [this](const QString &message) { statusBar()->showMessage(message, 5000); });
     connect(m_actions->quit, &QAction::triggered, this, &QWidget::close);
