@@ -423,6 +423,13 @@ private slots:
         };
         QCOMPARE(s.runUntilComplete(fetchAll(client, demo.server.itemsUrl())), 200);
         QCOMPARE(client.statistics().connectionsOpened, qint64(8));
+        // The CA file is trusted besides the system's CAs, not instead of them.
+        const QList<QSslCertificate> trusted = client.tlsConfiguration().caCertificates();
+        const QList<QSslCertificate> system = QSslConfiguration::systemCaCertificates();
+        for (const QSslCertificate &ca : system)
+            QVERIFY2(trusted.contains(ca), qPrintable(ca.subjectDisplayName()));
+        QVERIFY(trusted.contains(QSslCertificate(DemoTls::caPem())));
+        QCOMPARE(trusted.size(), system.size() + 1);
         QCOMPARE(demo.server.statistics().connectionsAccepted, qint64(8));
         // localhost is in the certificate too.
         QUrl local = demo.server.itemsUrl();

@@ -81,6 +81,8 @@ public:
 
     const HttpClientOptions &options() const { return m_options; }
     const HttpClientStatistics &statistics() const { return m_stats; }
+    //! What https connections are set up with: the CAs trusted, the verification, the protocols.
+    const QSslConfiguration &tlsConfiguration() const { return m_tls; }
     void resetStatistics();
 
     //! `line` is the caller's line, recorded with the I/O events (the code pane highlights it).
