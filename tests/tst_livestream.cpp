@@ -6,6 +6,7 @@
 #include "io/traceformaterror.h"
 #include "io/tracestreamer.h"
 #include "scheduler/errors.h"
+#include "testlib/sampletasks.h"
 #include "tracefixtures.h"
 
 #include <QBuffer>
@@ -139,6 +140,26 @@ private slots:
         QVERIFY(run.isFinished());
         QCOMPARE(described(run.trace()), described(s->trace()));
         QCOMPARE(run.recordedMetadata()->program, program->name());
+    }
+
+    void whatARunningProgramRecordsReachesTheWindowWhileItRuns()
+    {
+        // The sender writes in batches, but none waits long: a program that records a little and
+        // then idles has it in the window while it still runs.
+        LiveListener listener(QStringLiteral("127.0.0.1:0"));
+        std::shared_ptr<LiveProgram> program;
+        connect(&listener, &LiveListener::programConnected, this,
+            [&program](std::shared_ptr<LiveProgram> connected) { program = std::move(connected); });
+        Scheduler s;
+        const ScopedEnvironment live("LOOPSCOPE_LIVE", listener.address().toUtf8());
+        const auto streamer = TraceStreamer::fromEnvironment(s.trace(), QStringLiteral("idler"));
+        s.spawn(Testing::readRecord(QStringLiteral("a")), QStringLiteral("C1"));
+        for (int i = 0; i < 3; ++i)
+            s.step();
+        QTRY_VERIFY(program);
+        QTRY_COMPARE_WITH_TIMEOUT(program->trace().size(), s.trace().size(), 10'000);
+        QVERIFY(!program->isDone());
+        QCOMPARE(described(program->trace()), described(s.trace()));
     }
 
     void theProgramGoesOnWhenTheWindowGoesAway()

@@ -9,6 +9,7 @@
 #include <QTcpSocket>
 
 #include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
@@ -17,6 +18,7 @@
 #include <thread>
 
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,6 +28,9 @@ namespace Loopscope {
 namespace {
 
 constexpr int FlushAfterMs = 50;
+constexpr int SenderNiceness = 10; // about a tenth of a core against the program's threads
+constexpr qint64 BatchBytes = 64 << 20;
+constexpr auto BatchAtMost = std::chrono::milliseconds(100);
 constexpr qint64 FlushAfterEvents = BinaryTrace::EventsPerChunk;
 constexpr int ConnectTimeoutMs = 3000;
 
@@ -111,6 +116,8 @@ public:
         m_room.wait(lock, [this] { return m_queued < MaxQueuedBytes || !m_error.isEmpty(); });
         if (!m_error.isEmpty())
             return false;
+        if (m_queue.empty())
+            m_oldestQueued = std::chrono::steady_clock::now();
         m_queued += piece.size();
         m_queue.push_back(std::move(piece));
         lock.unlock();
@@ -121,7 +128,10 @@ public:
     void drain()
     {
         std::unique_lock lock(m_mutex);
+        ++m_draining;
+        m_wake.notify_one();
         m_room.wait(lock, [this] { return m_queue.empty() || !m_error.isEmpty(); });
+        --m_draining;
     }
     QString error() const
     {
@@ -132,6 +142,9 @@ public:
 private:
     void run()
     {
+        // The program comes first: writing its trace out may lag (the listener keeps up within the
+        // second), taking a core from it may not. A thread of its own can only lower its own priority.
+        setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), SenderNiceness);
         std::unique_lock lock(m_mutex);
         if (m_fd < 0) {
             m_error = QString::fromLocal8Bit(std::strerror(m_dupError));
@@ -140,8 +153,15 @@ private:
         }
         for (;;) {
             m_wake.wait(lock, [this] { return !m_queue.empty() || m_closing; });
-            if (m_queue.empty())
-                return; // closing, and everything is written
+            // Written in batches: a busy program is not interrupted by every piece it queues, nor
+            // is the window woken for each. A batch waits until it is large, or old enough.
+            m_wake.wait_until(lock, m_oldestQueued + BatchAtMost,
+                [this] { return m_queued >= BatchBytes || m_closing || m_draining > 0 || m_queue.empty(); });
+            if (m_queue.empty()) {
+                if (m_closing)
+                    return; // closing, and everything is written
+                continue;
+            }
             const BinaryTracePiece piece = m_queue.front();
             lock.unlock();
             const QString failure = piece.bytes.isEmpty()
@@ -199,6 +219,8 @@ private:
     std::condition_variable m_room;
     std::deque<BinaryTracePiece> m_queue;
     qint64 m_queued = 0;
+    std::chrono::steady_clock::time_point m_oldestQueued; // when the queue last stopped being empty
+    int m_draining = 0;
     bool m_closing = false;
     QString m_error;
 };
