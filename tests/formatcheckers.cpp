@@ -256,7 +256,12 @@ QStringList har(const QByteArray &json)
                 const double v = t.value(QString::fromLatin1(key)).toDouble(-2);
                 if (v < -1)
                     problems << where + QStringLiteral(".timings.%1 is below -1").arg(QLatin1StringView(key));
-                sum += std::max(v, 0.0);
+                // HAR 1.2: the TLS handshake ("ssl") is also counted in "connect", not twice in "time".
+                if (qstrcmp(key, "ssl") != 0)
+                    sum += std::max(v, 0.0);
+                else if (v > std::max(t.value(QStringLiteral("connect")).toDouble(-1), 0.0) + 1e-3)
+                    problems << where
+                            + QStringLiteral(".timings.ssl is longer than connect, which includes it");
             }
             if (std::abs(sum - entry.value(QStringLiteral("time")).toDouble()) > 1e-3)
                 problems << where + QStringLiteral(": time is not the sum of the timings");

@@ -6,6 +6,7 @@
 #include "net/httpresponseparser.h"
 #include "scheduler/awaitables.h"
 #include "scheduler/combinators.h"
+#include "trace/requestphases.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -617,6 +618,97 @@ private slots:
                                .arg(starts[i] - starts[0])));
         QCOMPARE(client.statistics().rateLimitedStarts, qint64(7));
         QVERIFY(!HttpClientOptions { .maxRequestsPerSecond = -1 }.validate().isEmpty());
+    }
+
+    void recordsThePhasesOfEachAttempt()
+    {
+        // Over TLS: the first request opens a connection (connect, handshake), the second reuses
+        // it; a retried request's attempts share their request number; a paced one waited first.
+        TlsDemo demo;
+        Scheduler s(realClock());
+        HttpClientOptions options = quickRetries();
+        options.caFile = demo.caFile;
+        options.maxRequestsPerSecond = 20;
+        HttpClient client(options);
+        QUrl faulty = demo.server.itemsUrl();
+        faulty.setQuery(QStringLiteral("from=0&fault=500&fault_times=1"));
+        auto three = [](HttpClient &c, QUrl url, QUrl retried) -> Task<int> {
+            int ok = (co_await c.get(url)).status == 200;
+            ok += (co_await c.get(url)).status == 200;
+            ok += (co_await c.get(retried)).status == 200;
+            co_return ok;
+        };
+        QCOMPARE(s.runUntilComplete(three(client, demo.server.itemsUrl(), faulty)), 3);
+        const std::vector<IoRecord> &records = s.trace().ioRecords();
+        QCOMPARE(records.size(), std::size_t(4));
+        const IoRecord &fresh = records[0];
+        QVERIFY(fresh.connectNs >= fresh.startNs);
+        QVERIFY(fresh.connectEndNs >= fresh.connectNs);
+        QVERIFY(fresh.tlsEndNs >= fresh.connectEndNs);
+        QVERIFY(fresh.sentNs >= fresh.tlsEndNs);
+        QVERIFY(fresh.firstByteNs >= fresh.sentNs);
+        QVERIFY(fresh.endNs >= fresh.firstByteNs);
+        QCOMPARE(fresh.connection, 1);
+        const IoRecord &reused = records[1];
+        QCOMPARE(reused.connectNs, std::int64_t(-1));
+        QCOMPARE(reused.connection, 1);
+        QVERIFY(reused.queuedNs < reused.startNs); // 20 a second: it waited its turn
+        QCOMPARE(records[2].request, records[3].request);
+        QVERIFY(records[1].request != records[2].request);
+        QCOMPARE(records[2].status, 500);
+        QCOMPARE(records[3].attempt, 2);
+
+        const auto phaseNames = [](const IoRecord &io) {
+            QStringList names;
+            std::int64_t at = requestBeganNs(io);
+            for (const RequestPhaseSpan &span : requestPhases(io, io.endNs)) {
+                names << QString::fromLatin1(requestPhaseName(span.phase));
+                if (span.startNs != at || span.endNs <= span.startNs)
+                    names << QStringLiteral("(not contiguous)");
+                at = span.endNs;
+            }
+            if (at != io.endNs)
+                names << QStringLiteral("(does not reach the end)");
+            return names;
+        };
+        QStringList first = phaseNames(fresh);
+        first.removeAll(QStringLiteral("DNS")); // 127.0.0.1: resolving takes no time, or nearly none
+        first.removeAll(QStringLiteral("send"));
+        QCOMPARE(first.join(u' '), QStringLiteral("connect TLS wait receive"));
+        QStringList second = phaseNames(reused);
+        second.removeAll(QStringLiteral("send"));
+        QCOMPARE(second, (QStringList { "queued", "wait", "receive" }));
+    }
+
+    void phasesOfPartialAndInFlightAttempts()
+    {
+        IoRecord io;
+        io.url = QStringLiteral("https://example.org/");
+        io.queuedNs = 100;
+        io.startNs = 150;
+        io.connectNs = 160;
+        io.connectEndNs = 200;
+        // The handshake never finished: the attempt failed at 400.
+        io.endNs = 400;
+        const std::vector<RequestPhaseSpan> failed = requestPhases(io, 1'000);
+        QCOMPARE(failed.size(), std::size_t(3));
+        QCOMPARE(failed[0].phase, RequestPhase::Queued);
+        QCOMPARE(failed[0].endNs, std::int64_t(150));
+        QCOMPARE(failed[1].phase, RequestPhase::Connect);
+        QCOMPARE(failed[2].phase, RequestPhase::Tls);
+        QCOMPARE(failed[2].endNs, std::int64_t(400));
+        // In flight, handed to the network: waiting for the answer until now.
+        io.tlsEndNs = 250;
+        io.sentNs = 260;
+        io.endNs = -1;
+        const std::vector<RequestPhaseSpan> flying = requestPhases(io, 1'000);
+        QCOMPARE(flying.back().phase, RequestPhase::Wait);
+        QCOMPARE(flying.back().endNs, std::int64_t(1'000));
+        // Moments out of order are clamped, never a negative phase.
+        io.firstByteNs = 240;
+        io.endNs = 900;
+        for (const RequestPhaseSpan &span : requestPhases(io, 1'000))
+            QVERIFY(span.endNs >= span.startNs);
     }
 
     void followsRedirects()

@@ -11,6 +11,7 @@
 #include "io/traceformaterror.h"
 #include "run/replayrun.h"
 #include "scheduler/awaitables.h"
+#include "trace/requestphases.h"
 #include "tracefixtures.h"
 
 #include <QDir>
@@ -556,6 +557,80 @@ private slots:
         QByteArray broken = har.json;
         broken.replace("\"wait\":40", "\"wait\":-5");
         QVERIFY(!FormatCheck::har(broken).isEmpty());
+    }
+
+    void harTimingsAreTheRecordedPhasesAndFilesKeepThem()
+    {
+        const auto s = Fixtures::richTrace();
+        IoRecord io = *s->trace().io(7);
+        io.id = 11;
+        const auto ms = [](std::int64_t n) { return n * 1'000'000; };
+        io.queuedNs = ms(100);
+        io.startNs = ms(105);
+        io.connectNs = ms(105);
+        io.dnsEndNs = ms(106);
+        io.connectEndNs = ms(108);
+        io.tlsEndNs = ms(111);
+        io.sentNs = ms(112);
+        io.firstByteNs = ms(142);
+        io.endNs = ms(151);
+        io.url = QStringLiteral("https://example.org/api?page=2");
+        io.connection = 4;
+        io.request = 2;
+        s->trace().recordIo(io);
+
+        // Each phase once, in order, end to end.
+        QStringList phases;
+        std::int64_t total = 0;
+        for (const RequestPhaseSpan &span : requestPhases(io, io.endNs)) {
+            phases
+                << QStringLiteral("%1 %2").arg(requestPhaseName(span.phase)).arg(span.durationNs() / ms(1));
+            total += span.durationNs();
+        }
+        QCOMPARE(phases.join(QStringLiteral(", ")),
+            QStringLiteral("queued 5, DNS 1, connect 2, TLS 3, send 1, wait 30, receive 9"));
+        QCOMPARE(total, io.endNs - io.queuedNs);
+
+        // HAR says the same: its "connect" holds the handshake, which "ssl" repeats.
+        const HarExport::Result har
+            = HarExport::toJson(s->trace(), QDateTime(QDate(2025, 1, 31), QTime(12, 0), Qt::UTC));
+        const QStringList problems = FormatCheck::har(har.json);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
+        QJsonObject entry;
+        for (const QJsonValue value : QJsonDocument::fromJson(har.json)
+                                          .object()[QStringLiteral("log")][QStringLiteral("entries")]
+                                          .toArray()) {
+            if (value[QStringLiteral("_ioId")].toInt() == 11)
+                entry = value.toObject();
+        }
+        QCOMPARE(
+            entry[QStringLiteral("startedDateTime")].toString(), QStringLiteral("2025-01-31T12:00:00.100Z"));
+        QCOMPARE(entry[QStringLiteral("time")].toDouble(), 51.0);
+        const QJsonObject timings = entry[QStringLiteral("timings")].toObject();
+        QCOMPARE(timings[QStringLiteral("blocked")].toDouble(), 5.0);
+        QCOMPARE(timings[QStringLiteral("dns")].toDouble(), 1.0);
+        QCOMPARE(timings[QStringLiteral("connect")].toDouble(), 5.0);
+        QCOMPARE(timings[QStringLiteral("ssl")].toDouble(), 3.0);
+        QCOMPARE(timings[QStringLiteral("send")].toDouble(), 1.0);
+        QCOMPARE(timings[QStringLiteral("wait")].toDouble(), 30.0);
+        QCOMPARE(timings[QStringLiteral("receive")].toDouble(), 9.0);
+        QCOMPARE(entry[QStringLiteral("connection")].toString(), QStringLiteral("4"));
+
+        // Both file forms keep every moment, byte for byte again when saved again.
+        for (const TraceFileFormat format : { TraceFileFormat::Binary, TraceFileFormat::JsonLines }) {
+            checkRoundTrip(s->trace(), format);
+            const LoadedTrace loaded
+                = TraceFileReader::fromBytes(TraceFileWriter::toBytes(s->trace(), metadata(), format));
+            const IoRecord *back = loaded.trace->io(11);
+            QVERIFY(back);
+            QCOMPARE(requestPhases(*back, 0).size(), std::size_t(7));
+            QCOMPARE(back->queuedNs, io.queuedNs);
+            QCOMPARE(back->dnsEndNs, io.dnsEndNs);
+            QCOMPARE(back->tlsEndNs, io.tlsEndNs);
+            QCOMPARE(back->sentNs, io.sentNs);
+            QCOMPARE(back->connection, 4);
+            QCOMPARE(back->request, std::uint32_t(2));
+        }
     }
 
     void harWithoutHttpRecordsIsEmpty()

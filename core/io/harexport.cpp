@@ -2,11 +2,13 @@
 
 #include "io/jsonwriter.h"
 #include "run/tracemetadata.h"
+#include "trace/requestphases.h"
 
 #include <QUrl>
 #include <QUrlQuery>
 
 #include <algorithm>
+#include <array>
 
 namespace Loopscope {
 
@@ -89,31 +91,49 @@ void writeEntry(JsonWriter &json, const Trace &trace, const IoRecord &io, const 
 {
     // Unknown ends count as "still waiting at the last event of the trace".
     const std::int64_t traceEnd = trace.isEmpty() ? io.startNs : trace.last().timeNs;
-    const std::int64_t end = std::max(io.startNs, io.endNs >= 0 ? io.endNs : traceEnd);
-    const std::int64_t firstByte = io.firstByteNs >= 0 ? std::clamp(io.firstByteNs, io.startNs, end) : end;
-    const QDateTime started = origin.addMSecs(io.startNs / 1'000'000);
+    const std::int64_t began = requestBeganNs(io);
+    // HAR's phases are ours, but for "connect", which includes the TLS handshake ("ssl" again).
+    std::array<std::int64_t, RequestPhaseCount> spent {};
+    std::int64_t end = began;
+    for (const RequestPhaseSpan &span : requestPhases(io, traceEnd)) {
+        spent[static_cast<std::size_t>(span.phase)] += span.durationNs();
+        end = span.endNs;
+    }
+    const auto of = [&spent](RequestPhase phase) { return spent[static_cast<std::size_t>(phase)]; };
+    const bool connected = io.connectNs >= 0;
+    const QDateTime started = origin.addMSecs(began / 1'000'000);
     json.beginObject()
         .member(QLatin1StringView("startedDateTime"), started.toString(Qt::ISODateWithMs))
         .key(QLatin1StringView("time"))
-        .decimal(millis(end - io.startNs), 6);
+        .decimal(millis(end - began), 6);
     writeRequest(json, io);
     writeResponse(json, io);
     json.key(QLatin1StringView("cache")).beginObject().endObject();
-    json.key(QLatin1StringView("timings"))
-        .beginObject()
-        .member(QLatin1StringView("blocked"), -1)
-        .member(QLatin1StringView("dns"), -1)
-        .member(QLatin1StringView("connect"), -1)
-        .member(QLatin1StringView("send"), 0)
-        .key(QLatin1StringView("wait"))
-        .decimal(millis(firstByte - io.startNs), 6)
-        .key(QLatin1StringView("receive"))
-        .decimal(millis(end - firstByte), 6)
-        .member(QLatin1StringView("ssl"), -1)
-        .endObject();
+    // -1: not applicable (a reused connection has no DNS, connect or TLS step).
+    const auto timing = [&json](const char *key, bool applies, std::int64_t ns) {
+        json.key(QLatin1StringView(key));
+        if (applies)
+            json.decimal(millis(ns), 6);
+        else
+            json.value(-1);
+    };
+    const bool https = io.url.startsWith(QLatin1String("https:"));
+    json.key(QLatin1StringView("timings")).beginObject();
+    timing("blocked", true, of(RequestPhase::Queued));
+    timing("dns", connected, of(RequestPhase::Dns));
+    timing("connect", connected, of(RequestPhase::Connect) + of(RequestPhase::Tls));
+    timing("send", true, of(RequestPhase::Send));
+    timing("wait", true, of(RequestPhase::Wait));
+    timing("receive", true, of(RequestPhase::Receive));
+    timing("ssl", connected && https, of(RequestPhase::Tls));
+    json.endObject();
+    if (io.connection > 0)
+        json.member(QLatin1StringView("connection"), QString::number(io.connection));
     json.member(QLatin1StringView("_task"), trace.taskName(io.task))
         .member(QLatin1StringView("_ioId"), io.id)
         .member(QLatin1StringView("_attempt"), io.attempt);
+    if (io.request > 0)
+        json.member(QLatin1StringView("_request"), io.request);
     if (!io.error.isEmpty())
         json.member(QLatin1StringView("_error"), io.error);
     json.endObject();
@@ -129,7 +149,7 @@ HarExport::Result HarExport::toJson(const Trace &trace, const QDateTime &origin)
             http.push_back(&io);
     }
     std::stable_sort(http.begin(), http.end(),
-        [](const IoRecord *a, const IoRecord *b) { return a->startNs < b->startNs; });
+        [](const IoRecord *a, const IoRecord *b) { return requestBeganNs(*a) < requestBeganNs(*b); });
 
     Result result;
     JsonWriter json(result.json);

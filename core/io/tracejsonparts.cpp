@@ -80,6 +80,20 @@ void writeIoRecord(JsonWriter &json, const IoRecord &io)
         .member(QLatin1StringView("end"), io.endNs)
         .member(QLatin1StringView("attempt"), io.attempt)
         .member(QLatin1StringView("error"), io.error);
+    // The phases of an HTTP attempt, when recorded (Loopscope 0.3 on).
+    const std::pair<QLatin1StringView, std::int64_t> moments[]
+        = { { QLatin1StringView("queued"), io.queuedNs }, { QLatin1StringView("connect"), io.connectNs },
+              { QLatin1StringView("dnsEnd"), io.dnsEndNs },
+              { QLatin1StringView("connectEnd"), io.connectEndNs },
+              { QLatin1StringView("tlsEnd"), io.tlsEndNs }, { QLatin1StringView("sent"), io.sentNs } };
+    for (const auto &[key, ns] : moments) {
+        if (ns >= 0)
+            json.member(key, ns);
+    }
+    if (io.connection > 0)
+        json.member(QLatin1StringView("connection"), io.connection);
+    if (io.request > 0)
+        json.member(QLatin1StringView("request"), io.request);
     writeHeaderPairs(json, QLatin1StringView("requestHeaders"), io.requestHeaders);
     writeHeaderPairs(json, QLatin1StringView("responseHeaders"), io.responseHeaders);
     json.endObject().raw(QLatin1StringView("\n"));

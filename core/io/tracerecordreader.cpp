@@ -87,7 +87,8 @@ void readIoRecord(const TraceFieldReader &fields, Trace &trace, IoRecordRepeat r
 {
     fields.allowOnly({ "type"_l1, "id"_l1, "task"_l1, "method"_l1, "url"_l1, "status"_l1, "statusText"_l1,
         "requestBytes"_l1, "responseBytes"_l1, "start"_l1, "firstByte"_l1, "end"_l1, "attempt"_l1, "error"_l1,
-        "requestHeaders"_l1, "responseHeaders"_l1 });
+        "requestHeaders"_l1, "responseHeaders"_l1, "queued"_l1, "connect"_l1, "dnsEnd"_l1, "connectEnd"_l1,
+        "tlsEnd"_l1, "sent"_l1, "connection"_l1, "request"_l1 });
     IoRecord io;
     io.id = static_cast<std::uint32_t>(fields.integer("id"_l1, 0, MaxU32));
     if (repeat == IoRecordRepeat::IsAnError && trace.io(io.id))
@@ -106,6 +107,20 @@ void readIoRecord(const TraceFieldReader &fields, Trace &trace, IoRecordRepeat r
     io.endNs = fields.integer("end"_l1, -1, MaxExact);
     io.attempt = static_cast<int>(fields.integer("attempt"_l1, 0, 1'000'000));
     io.error = fields.string("error"_l1);
+    const auto moment = [&fields](QLatin1StringView key) {
+        return fields.has(key) ? fields.integer(key, 0, MaxExact) : std::int64_t(-1);
+    };
+    io.queuedNs = moment("queued"_l1);
+    io.connectNs = moment("connect"_l1);
+    io.dnsEndNs = moment("dnsEnd"_l1);
+    io.connectEndNs = moment("connectEnd"_l1);
+    io.tlsEndNs = moment("tlsEnd"_l1);
+    io.sentNs = moment("sent"_l1);
+    io.connection = fields.has("connection"_l1)
+        ? static_cast<int>(fields.integer("connection"_l1, 0, std::numeric_limits<int>::max()))
+        : 0;
+    io.request
+        = fields.has("request"_l1) ? static_cast<std::uint32_t>(fields.integer("request"_l1, 0, MaxU32)) : 0;
     io.requestHeaders = readHeaderPairs(fields, "requestHeaders"_l1);
     io.responseHeaders = readHeaderPairs(fields, "responseHeaders"_l1);
     trace.recordIo(io);

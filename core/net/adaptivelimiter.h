@@ -97,6 +97,8 @@ public:
     int limit() const { return m_estimate.limit(); }
     int peakLimit() const;
     int inUse() const { return m_inUse; }
+    //! Whether acquire() would go through at once.
+    bool hasRoom() const { return m_inUse < limit() && m_waiters.isEmpty(); }
     const ConcurrencyEstimate &estimate() const { return m_estimate; }
     const std::vector<Change> &history() const { return m_history; }
 
@@ -117,7 +119,7 @@ public:
         }
         bool await_ready()
         {
-            if (limiter.m_inUse < limiter.limit() && limiter.m_waiters.isEmpty()) {
+            if (limiter.hasRoom()) {
                 ++limiter.m_inUse;
                 return true;
             }

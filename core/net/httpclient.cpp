@@ -189,11 +189,12 @@ HttpConnection *HttpClient::acquire(const QUrl &url, const HttpConnection::Clock
 HttpConnection *HttpClient::open(const QUrl &url, const HttpConnection::Clock &clock)
 {
     ++m_stats.connectionsOpened;
+    const int number = ++m_connectionsNumbered;
     if (!isHttps(url))
-        return new HttpConnection(url.host(), portOf(url), clock, this);
+        return new HttpConnection(url.host(), portOf(url), clock, number, this);
     QSslConfiguration tls = m_tls;
     tls.setSessionTicket(m_sessionTickets.value(key(url)));
-    return new HttpConnection(url.host(), portOf(url), clock, tls, this);
+    return new HttpConnection(url.host(), portOf(url), clock, tls, number, this);
 }
 
 void HttpClient::release(HttpConnection *connection, const QUrl &url)
@@ -210,8 +211,8 @@ void HttpClient::release(HttpConnection *connection, const QUrl &url)
     m_idle[key(url)].append(connection);
 }
 
-QCoro::Task<HttpResponse> HttpClient::exchangeOnce(
-    HttpRequest request, HttpConnection::Clock clock, std::shared_ptr<QPointer<HttpConnection>> current)
+QCoro::Task<HttpResponse> HttpClient::exchangeOnce(HttpRequest request, HttpConnection::Clock clock,
+    std::shared_ptr<QPointer<HttpConnection>> current, std::shared_ptr<ExchangeTimings> timings)
 {
     ++m_stats.exchangesRunning;
     struct Running
@@ -223,7 +224,7 @@ QCoro::Task<HttpResponse> HttpClient::exchangeOnce(
     *current = connection;
     const bool reused = connection->exchangeCount() > 0;
     try {
-        HttpResponse response = co_await connection->exchange(request, m_options.timeout);
+        HttpResponse response = co_await connection->exchange(request, m_options.timeout, timings.get());
         release(connection, request.url);
         co_return response;
     } catch (const HttpError &error) {
@@ -236,7 +237,7 @@ QCoro::Task<HttpResponse> HttpClient::exchangeOnce(
     HttpConnection *fresh = open(request.url, clock);
     *current = fresh;
     try {
-        HttpResponse response = co_await fresh->exchange(request, m_options.timeout);
+        HttpResponse response = co_await fresh->exchange(request, m_options.timeout, timings.get());
         release(fresh, request.url);
         co_return response;
     } catch (...) {
@@ -286,8 +287,11 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
     int redirects = 0;
     int overloadTries = 0;
     std::chrono::milliseconds overloadWaited { 0 };
+    const std::uint32_t requestNumber = ++m_requestsSent;
     for (int attempt = 1;; ++attempt) {
+        const std::int64_t queuedNs = scheduler.now();
         const std::int64_t pace = m_rate.reserveNs(scheduler.now(), QDateTime::currentSecsSinceEpoch());
+        bool waitedTurn = pace > 0;
         if (pace > 0) {
             ++m_stats.rateLimitedStarts;
             co_await sleep(std::chrono::nanoseconds(pace), line);
@@ -296,6 +300,7 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
         AdaptiveLimiter *const limiter = m_limiter;
         AdaptiveLimiter::Slot slot;
         if (limiter) {
+            waitedTurn = waitedTurn || !limiter->hasRoom();
             slot = co_await limiter->acquire(line);
             slot.sentNs = scheduler.now();
         }
@@ -311,6 +316,9 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
         record.requestBytes = request.body.size();
         record.requestHeaders = redactedHeaders(request.headers, m_options.secretHeaders);
         record.startNs = scheduler.now();
+        record.queuedNs = waitedTurn ? queuedNs : -1;
+        record.request = requestNumber;
+        const auto timings = std::make_shared<ExchangeTimings>();
         HttpResponse response;
         std::exception_ptr failure;
         bool retryable = false;
@@ -333,7 +341,7 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
                     if (*current)
                         (*current)->cancelExchange();
                 };
-                QCoro::Task<HttpResponse> operation = exchangeOnce(request, clock, current);
+                QCoro::Task<HttpResponse> operation = exchangeOnce(request, clock, current, timings);
                 response = co_await awaitQt(label, std::move(operation), std::move(hooks), line);
             } catch (const HttpError &error) {
                 failure = std::current_exception();
@@ -345,6 +353,12 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
         if (!failure)
             m_rate.noteResponse(response.headers, scheduler.now(), QDateTime::currentSecsSinceEpoch());
         record.firstByteNs = response.firstByteNs;
+        record.connection = timings->connection;
+        record.connectNs = timings->connectNs;
+        record.dnsEndNs = timings->dnsEndNs;
+        record.connectEndNs = timings->connectEndNs;
+        record.tlsEndNs = timings->tlsEndNs;
+        record.sentNs = timings->sentNs;
         record.status = response.status;
         record.statusText = QString::fromLatin1(response.reason);
         record.responseBytes = response.body.size();

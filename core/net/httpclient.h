@@ -103,8 +103,8 @@ public:
 private:
     //! One attempt on a pooled connection; `current` names the connection in use, so that a
     //! cancelled caller can close it.
-    QCoro::Task<HttpResponse> exchangeOnce(
-        HttpRequest request, HttpConnection::Clock clock, std::shared_ptr<QPointer<HttpConnection>> current);
+    QCoro::Task<HttpResponse> exchangeOnce(HttpRequest request, HttpConnection::Clock clock,
+        std::shared_ptr<QPointer<HttpConnection>> current, std::shared_ptr<ExchangeTimings> timings);
     HttpConnection *acquire(const QUrl &url, const HttpConnection::Clock &clock);
     HttpConnection *open(const QUrl &url, const HttpConnection::Clock &clock);
     void release(HttpConnection *connection, const QUrl &url);
@@ -122,6 +122,8 @@ private:
     QHash<QString, QByteArray> m_sessionTickets; //!< per scheme://host:port
     std::mt19937_64 m_random;
     AdaptiveLimiter *m_limiter = nullptr;
+    std::uint32_t m_requestsSent = 0; //!< numbers each send(): its attempts share it in the trace
+    int m_connectionsNumbered = 0;    //!< numbers each connection, for the trace
 };
 
 //! "200 OK · 3.8 KB" for traces and progress lines.

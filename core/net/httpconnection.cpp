@@ -8,11 +8,12 @@
 
 namespace Loopscope {
 
-HttpConnection::HttpConnection(QString host, quint16 port, Clock clock, QObject *parent)
+HttpConnection::HttpConnection(QString host, quint16 port, Clock clock, int number, QObject *parent)
     : QObject(parent)
     , m_host(std::move(host))
     , m_port(port)
     , m_clock(std::move(clock))
+    , m_number(number)
     , m_socket(new QTcpSocket(this))
 {
     watchSocket();
@@ -20,11 +21,12 @@ HttpConnection::HttpConnection(QString host, quint16 port, Clock clock, QObject 
 }
 
 HttpConnection::HttpConnection(
-    QString host, quint16 port, Clock clock, const QSslConfiguration &tls, QObject *parent)
+    QString host, quint16 port, Clock clock, const QSslConfiguration &tls, int number, QObject *parent)
     : QObject(parent)
     , m_host(std::move(host))
     , m_port(port)
     , m_clock(std::move(clock))
+    , m_number(number)
     , m_tls(true)
 {
     auto *socket = new QSslSocket(this);
@@ -32,6 +34,10 @@ HttpConnection::HttpConnection(
     m_socket = socket;
     watchSocket();
     // Connected means encrypted here: the handshake is part of connecting.
+    connect(socket, &QSslSocket::encrypted, this, [this] {
+        if (m_timings)
+            m_timings->tlsEndNs = m_clock();
+    });
     connect(socket, &QSslSocket::encrypted, this, &HttpConnection::connectEnded);
     connect(socket, &QSslSocket::sslErrors, this,
         [this](const QList<QSslError> &errors) { m_sslErrors = errors; });
@@ -40,6 +46,14 @@ HttpConnection::HttpConnection(
 void HttpConnection::watchSocket()
 {
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::readAvailable);
+    connect(m_socket, &QAbstractSocket::stateChanged, this, [this](QAbstractSocket::SocketState state) {
+        if (!m_timings)
+            return;
+        if (state == QAbstractSocket::ConnectingState && m_timings->dnsEndNs < 0)
+            m_timings->dnsEndNs = m_clock();
+        else if (state == QAbstractSocket::ConnectedState && m_timings->connectEndNs < 0)
+            m_timings->connectEndNs = m_clock();
+    });
     connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::peerClosed);
     connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
         emit connectEnded();
@@ -118,7 +132,8 @@ QByteArray HttpConnection::serialize(const HttpRequest &request)
     return bytes;
 }
 
-QCoro::Task<HttpResponse> HttpConnection::exchange(HttpRequest request, std::chrono::milliseconds timeout)
+QCoro::Task<HttpResponse> HttpConnection::exchange(
+    HttpRequest request, std::chrono::milliseconds timeout, ExchangeTimings *timings)
 {
     if (m_busy)
         throw HttpError(
@@ -128,8 +143,15 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(HttpRequest request, std::chr
     struct BusyReset
     {
         HttpConnection *connection;
-        ~BusyReset() { connection->m_busy = false; }
+        ~BusyReset()
+        {
+            connection->m_busy = false;
+            connection->m_timings = nullptr;
+        }
     } busyReset { this };
+    m_timings = timings;
+    if (m_timings)
+        *m_timings = ExchangeTimings { m_number };
 
     if (!isOpen()) {
         m_socket->abort();
@@ -137,6 +159,8 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(HttpRequest request, std::chr
         // No Nagle from the first byte: a TLS handshake's last flight and the request right after it
         // would otherwise wait for a delayed ACK.
         m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        if (m_timings)
+            m_timings->connectNs = m_clock();
         if (m_tls)
             static_cast<QSslSocket *>(m_socket)->connectToHostEncrypted(m_host, m_port);
         else
@@ -170,6 +194,9 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(HttpRequest request, std::chr
     m_firstByteNs = -1;
     m_ended = false;
     m_socket->write(serialize(request));
+    m_socket->flush();
+    if (m_timings)
+        m_timings->sentNs = m_clock();
     if (m_socket->bytesAvailable() > 0)
         readAvailable();
     if (!m_ended) {

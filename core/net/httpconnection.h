@@ -27,11 +27,12 @@ class HttpConnection : public QObject
 public:
     using Clock = std::function<std::int64_t()>;
 
-    HttpConnection(QString host, quint16 port, Clock clock, QObject *parent = nullptr);
+    //! `number` names it in traces (its client counts its connections from 1).
+    HttpConnection(QString host, quint16 port, Clock clock, int number = 0, QObject *parent = nullptr);
     //! A TLS connection: `tls` says which CAs to trust, whether to verify, and may carry a session
     //! ticket to resume.
-    HttpConnection(
-        QString host, quint16 port, Clock clock, const QSslConfiguration &tls, QObject *parent = nullptr);
+    HttpConnection(QString host, quint16 port, Clock clock, const QSslConfiguration &tls, int number = 0,
+        QObject *parent = nullptr);
     ~HttpConnection() override;
 
     QString endpoint() const;
@@ -43,7 +44,11 @@ public:
     //! How many exchanges this connection has completed (0: fresh).
     int exchangeCount() const { return m_exchanges; }
 
-    QCoro::Task<HttpResponse> exchange(HttpRequest request, std::chrono::milliseconds timeout);
+    int number() const { return m_number; }
+    //! Sends `request` and completes with the response; `timings`, if given, is filled in as the
+    //! steps happen (it must outlive the exchange).
+    QCoro::Task<HttpResponse> exchange(
+        HttpRequest request, std::chrono::milliseconds timeout, ExchangeTimings *timings = nullptr);
     void close();
     //! Ends the exchange under way (its caller was cancelled): the connection is closed and the
     //! exchange throws as soon as it resumes.
@@ -66,6 +71,8 @@ private:
     QString m_host;
     quint16 m_port;
     Clock m_clock;
+    int m_number = 0;
+    ExchangeTimings *m_timings = nullptr; //!< of the exchange under way
     QTcpSocket *m_socket;
     bool m_tls = false;
     QList<QSslError> m_sslErrors; //!< of the last handshake

@@ -59,6 +59,17 @@ struct HttpResponse
     bool isSuccess() const { return status >= 200 && status < 300; }
 };
 
+//! When the steps of one exchange happened (the scheduler's clock; -1: not needed, or not reached).
+struct ExchangeTimings
+{
+    int connection = 0;             //!< the number of the connection that carried it in its client
+    std::int64_t connectNs = -1;    //!< began opening the connection (-1: an open one was reused)
+    std::int64_t dnsEndNs = -1;     //!< the host's address known
+    std::int64_t connectEndNs = -1; //!< TCP connected
+    std::int64_t tlsEndNs = -1;     //!< TLS handshake done
+    std::int64_t sentNs = -1;       //!< the request handed to the network
+};
+
 //! How a response appears in the trace when a task returns one: "200 OK · 3.8 KB".
 QString formatForTrace(const HttpResponse &response);
 

@@ -34,6 +34,15 @@ struct IoRecord
     std::int64_t startNs = 0;      //!< submitted
     std::int64_t firstByteNs = -1; //!< first response byte, -1 if none
     std::int64_t endNs = -1;       //!< completed or failed, -1 while in flight
+    // How an HTTP attempt spent its time (see requestPhases()); -1 where a step did not happen.
+    std::int64_t queuedNs = -1;     //!< began waiting for its turn (request rate, concurrency limit)
+    std::int64_t connectNs = -1;    //!< began opening a connection (-1: it reused one)
+    std::int64_t dnsEndNs = -1;     //!< the host's address known
+    std::int64_t connectEndNs = -1; //!< TCP connected
+    std::int64_t tlsEndNs = -1;     //!< TLS handshake done (https)
+    std::int64_t sentNs = -1;       //!< the request handed to the network
+    int connection = 0;             //!< which of its client's connections carried it (1, 2, …; 0: none)
+    std::uint32_t request = 0;      //!< the request it is an attempt of: retries and redirects share it
     int attempt = 1;
     QString error; //!< empty on success
     QList<QPair<QByteArray, QByteArray>> requestHeaders;
