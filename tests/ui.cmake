@@ -7,6 +7,7 @@ loopscope_add_test(tst_launchoptions LABEL ui LIBS loopscope_ui)
 loopscope_add_test(tst_viewrenderers LABEL ui LIBS loopscope_ui)
 loopscope_add_test(tst_mainwindow LABEL ui LIBS loopscope_ui)
 loopscope_add_test(tst_retrievalpanel LABEL ui LIBS loopscope_ui)
+loopscope_add_test(tst_networkview LABEL ui LIBS loopscope_ui)
 
 # The real binary on a real (virtual) X display: steps through a scenario and saves a screenshot.
 add_test(NAME smoke_app COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/smoke/run-smoke.sh $<TARGET_FILE:loopscope>

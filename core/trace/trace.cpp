@@ -314,6 +314,15 @@ std::size_t Trace::storageBytes() const
     return m_chunks.size() * sizeof(Chunk);
 }
 
+QString formatBytes(qint64 bytes)
+{
+    if (bytes < 1024)
+        return QStringLiteral("%1 B").arg(bytes);
+    if (bytes < 1024 * 1024)
+        return QStringLiteral("%1 KB").arg(double(bytes) / 1024.0, 0, 'f', 1);
+    return QStringLiteral("%1 MB").arg(double(bytes) / (1024.0 * 1024.0), 0, 'f', 1);
+}
+
 QString formatDuration(std::int64_t ns)
 {
     const double v = static_cast<double>(ns);

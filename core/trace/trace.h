@@ -238,5 +238,7 @@ private:
 
 //! Formats nanoseconds for people: "2.000 s", "350 ms", "12 µs".
 QString formatDuration(std::int64_t ns);
+//! Formats a size for people: "512 B", "3.8 KB", "1.2 MB".
+QString formatBytes(qint64 bytes);
 
 } // namespace Loopscope

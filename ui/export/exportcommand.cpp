@@ -33,7 +33,8 @@ QString usage()
         "                        --format png|svg|pdf|mermaid|perfetto|har|loopscope --out FILE\n"
         "       loopscope export --scenario sequential-vs-concurrent --view chart --format png|svg|pdf --out "
         "FILE\n"
-        "                        [--scale S] [--from SEQ] [--to SEQ] [--view sequence|timeline|chart]\n");
+        "                        [--scale S] [--from SEQ] [--to SEQ] [--view "
+        "sequence|timeline|network|chart]\n");
 }
 
 int badUsage(QTextStream &err, const QString &why)
@@ -124,8 +125,8 @@ int runExportCommand(const QStringList &args, QTextStream &out, QTextStream &err
         QStringLiteral("from"), QStringLiteral("First event seq."), QStringLiteral("SEQ"));
     const QCommandLineOption toOption(
         QStringLiteral("to"), QStringLiteral("Last event seq."), QStringLiteral("SEQ"));
-    const QCommandLineOption viewOption(
-        QStringLiteral("view"), QStringLiteral("sequence or timeline."), QStringLiteral("VIEW"));
+    const QCommandLineOption viewOption(QStringLiteral("view"),
+        QStringLiteral("sequence, timeline, network (the HTTP waterfall) or chart."), QStringLiteral("VIEW"));
     const QCommandLineOption helpOption(
         { QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show this help."));
     parser.addOptions({ scenarioOption, paramOption, traceOption, formatOption, outOption, scaleOption,
@@ -177,10 +178,14 @@ int runExportCommand(const QStringList &args, QTextStream &out, QTextStream &err
         const QString name = parser.value(viewOption);
         if (name == u"chart")
             return exportRunningTimeChart(parser, scenarioOption, paramOption, outPath, out, err);
-        if (name != u"sequence" && name != u"timeline")
-            return badUsage(
-                err, QStringLiteral("unknown view '%1' (expected sequence, timeline or chart)").arg(name));
-        view = name == u"timeline" ? ImageView::Timeline : ImageView::Sequence;
+        if (name == u"timeline")
+            view = ImageView::Timeline;
+        else if (name == u"network")
+            view = ImageView::Network;
+        else if (name != u"sequence")
+            return badUsage(err,
+                QStringLiteral("unknown view '%1' (expected sequence, timeline, network or chart)")
+                    .arg(name));
     }
     const bool ranged = parser.isSet(fromOption) || parser.isSet(toOption);
     if (ranged && textFormat && !textFormat->ranged)

@@ -11,7 +11,7 @@ namespace Loopscope {
 /*!
  * `loopscope export (--scenario ID [--param k=v]... | --trace FILE)
  *                   --format png|svg|pdf|mermaid|perfetto|har|loopscope --out FILE
- *                   [--scale S] [--from SEQ] [--to SEQ] [--view sequence|timeline]`
+ *                   [--scale S] [--from SEQ] [--to SEQ] [--view sequence|timeline|network]`
  *
  * Plays a scenario to its end (or opens a `.loopscope` trace) and writes it in one format:
  * pictures of the whole sequence diagram or the timeline (png, svg, pdf), Mermaid text, Chrome

@@ -1,6 +1,8 @@
 #include "export/imageexport.h"
 
 #include "analysis/tracedigest.h"
+#include "export/exportscene.h"
+#include "export/networkscene.h"
 #include "export/svgcompactor.h"
 #include "io/atomicfile.h"
 #include "io/traceformaterror.h"
@@ -17,11 +19,8 @@
 
 namespace Loopscope {
 
-namespace {
+namespace detail {
 
-constexpr double TimelineWidth = 1400;
-
-//! Exports are documents: always the light look, whatever the desktop theme.
 ViewPalette exportPalette()
 {
     QPalette palette;
@@ -32,29 +31,13 @@ ViewPalette exportPalette()
     return ViewPalette::fromPalette(palette);
 }
 
-} // namespace
-
-namespace detail {
-
-/*!
- * A picture to export: its whole size, how to paint it at (0, 0), and how to cut it into pages of
- * at most a given height with the headers repeated on each.
- */
-class ExportScene
-{
-public:
-    virtual ~ExportScene() = default;
-    virtual QSizeF size() const = 0;
-    virtual void paint(QPainter &painter) const = 0;
-    //! Splits the picture into pages no taller than `maxHeight`; returns their count.
-    virtual int paginate(double maxHeight) = 0;
-    virtual QSizeF pageSize(int page) const = 0;
-    virtual void paintPage(QPainter &painter, int page) const = 0;
-};
-
 } // namespace detail
 
 namespace {
+
+using detail::exportPalette;
+
+constexpr double TimelineWidth = 1400;
 
 class SequenceScene final : public detail::ExportScene
 {
@@ -168,6 +151,19 @@ private:
 
 } // namespace
 
+QString viewName(ImageView view)
+{
+    switch (view) {
+    case ImageView::Sequence:
+        return QStringLiteral("sequence diagram");
+    case ImageView::Timeline:
+        return QStringLiteral("timeline");
+    case ImageView::Network:
+        return QStringLiteral("network waterfall");
+    }
+    return {};
+}
+
 ImageExport::ImageExport(const Trace &trace)
     : m_trace(trace)
     , m_digest(std::make_unique<TraceDigest>())
@@ -243,6 +239,8 @@ std::unique_ptr<detail::ExportScene> ImageExport::makeScene(const EventRange &ra
 {
     if (m_view == ImageView::Sequence)
         return std::make_unique<SequenceScene>(m_trace, *m_digest, range);
+    if (m_view == ImageView::Network)
+        return std::make_unique<NetworkScene>(m_trace, range);
     return std::make_unique<TimelineScene>(m_trace, *m_digest, range);
 }
 
@@ -259,8 +257,7 @@ void ImageExport::writeSvg(QIODevice &device, const EventRange &range)
     generator.setResolution(96);
     generator.setTitle(m_title);
     generator.setDescription(QStringLiteral("Loopscope %1, events %2 to %3")
-                                 .arg(m_view == ImageView::Sequence ? QStringLiteral("sequence diagram")
-                                                                    : QStringLiteral("timeline"))
+                                 .arg(viewName(m_view))
                                  .arg(m_trace.at(range.first).seq)
                                  .arg(m_trace.at(range.last).seq));
     QPainter painter;

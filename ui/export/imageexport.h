@@ -23,7 +23,11 @@ enum class ImageFormat { Png, Svg, Pdf };
 enum class ImageView {
     Sequence, //!< the sequence diagram: lifelines, arrows, activations, notes
     Timeline, //!< one swimlane per task, coloured by state over time
+    Network,  //!< the HTTP requests' waterfall, the connections and the in-flight count
 };
+
+//! "sequence diagram", "timeline", "network waterfall".
+QString viewName(ImageView view);
 
 /*!
  * Pictures of a trace for documents and slides: the WHOLE sequence diagram (or a range of its

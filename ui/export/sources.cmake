@@ -2,6 +2,7 @@
 target_sources(loopscope_ui PRIVATE
     export/exportcommand.cpp
     export/imageexport.cpp
+    export/networkscene.cpp
     export/runningtimechart.cpp
     export/svgcompactor.cpp
 )

@@ -2,6 +2,7 @@
 
 #include "cli/liveprograms.h"
 #include "model/tracefeed.h"
+#include "network/networkpane.h"
 #include "panes/awaittreepane.h"
 #include "panes/codeview.h"
 #include "panes/detailspane.h"
@@ -138,6 +139,7 @@ void MainWindow::buildDocks()
     m_runningTime = new RunningTimeView(this);
     m_problems = new ProblemsPane(m_feed, this);
     m_awaitTree = new AwaitTreePane(m_feed, this);
+    m_network = new NetworkPane(m_feed, this);
     m_lesson = new QTextBrowser(this);
     m_lesson->setObjectName(QStringLiteral("lessonText"));
     m_lesson->setFrameShape(QFrame::NoFrame);
@@ -154,6 +156,7 @@ void MainWindow::buildDocks()
     auto *chartDock = makeDock(tr("Running time"), QStringLiteral("runningTimeDock"), m_runningTime, this);
     auto *problemsDock = makeDock(tr("Problems"), QStringLiteral("problems"), m_problems, this);
     auto *treeDock = makeDock(tr("Await tree"), QStringLiteral("awaitTreeDock"), m_awaitTree, this);
+    auto *networkDock = makeDock(tr("Network"), QStringLiteral("network"), m_network, this);
     connect(m_problems, &ProblemsPane::countChanged, problemsDock, [this, problemsDock](int count) {
         problemsDock->setWindowTitle(count > 0 ? tr("Problems (%1)").arg(count) : tr("Problems"));
         std::vector<std::pair<SeqNo, TaskId>> marks;
@@ -174,6 +177,7 @@ void MainWindow::buildDocks()
     tabifyDockWidget(tasksDock, chartDock);
     tabifyDockWidget(tasksDock, problemsDock);
     tabifyDockWidget(tasksDock, treeDock);
+    tabifyDockWidget(tasksDock, networkDock);
     tasksDock->raise();
     resizeDocks({ codeDock, eventsDock, detailsDock }, { 340, 300, 200 }, Qt::Vertical);
     resizeDocks({ codeDock }, { 470 }, Qt::Horizontal);
@@ -323,6 +327,7 @@ void MainWindow::connectActions()
     connect(m_events->table()->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         [this](const QModelIndex &current) { onEventRowChanged(current.row()); });
     connect(m_problems, &ProblemsPane::findingPicked, this, [this](SeqNo seq) { selectEvent(seq); });
+    connect(m_network, &NetworkPane::eventPicked, this, [this](SeqNo seq) { selectEvent(seq, true); });
     connect(m_tasks, &TasksPane::taskPicked, this, [this](TaskId id) {
         // A task is shown through its newest event.
         selectEvent(m_feed->digest().task(id).lastSeq);
@@ -534,6 +539,7 @@ void MainWindow::selectEvent(SeqNo seq, bool reveal)
     m_details->showTraceEvent(*trace, m_feed->digest(), event);
     m_code->highlightLine(sourceLineOf(index));
     m_awaitTree->showAt(seq);
+    m_network->showEvent(event);
     m_syncingSelection = false;
 }
 

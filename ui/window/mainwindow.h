@@ -25,6 +25,7 @@ class LiveListener;
 class CodeView;
 class Scenario;
 class AwaitTreePane;
+class NetworkPane;
 class ProblemsPane;
 class RunningTimeView;
 class ControlBar;
@@ -88,6 +89,7 @@ public:
     QTableView *eventTable() const;
     TasksPane *tasks() const { return m_tasks; }
     QTableView *taskTable() const;
+    NetworkPane *networkPane() const { return m_network; }
     DetailsPane *details() const { return m_details; }
     CodeView *code() const { return m_code; }
     RetrievalPanel *retrieval() const { return m_retrieval; }
@@ -142,6 +144,7 @@ private:
     RunningTimeView *m_runningTime = nullptr;
     ProblemsPane *m_problems = nullptr;
     AwaitTreePane *m_awaitTree = nullptr;
+    NetworkPane *m_network = nullptr;
     QLabel *m_counts = nullptr;
     SeqNo m_selected = 0;
     bool m_hasSelection = false;
