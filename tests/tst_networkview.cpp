@@ -1,3 +1,4 @@
+#include "analysis/tracedigest.h"
 #include "export/imageexport.h"
 #include "export/networkscene.h"
 #include "io/eventrange.h"
@@ -13,12 +14,16 @@
 #include "run/runsession.h"
 #include "run/tracemetadata.h"
 #include "scheduler/combinators.h"
+#include "timeline/timelinelayout.h"
+#include "timeline/timelinerenderer.h"
 #include "window/filecommands.h"
 #include "window/mainwindow.h"
 
+#include <QDockWidget>
 #include <QPainter>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 using namespace Loopscope;
@@ -28,7 +33,7 @@ namespace {
 
 //! Six pages fetched two at a time at 20 requests a second, 60 ms each; the page from 100 fails
 //! once (500).
-std::unique_ptr<Scheduler> retrieval(DemoServer &server)
+std::unique_ptr<Scheduler> retrieval(DemoServer &server, NetworkLog *follow = nullptr)
 {
     DemoServer::Options source;
     source.latencyMs = 60;          // longer than the pacing: two requests at once need two connections
@@ -59,6 +64,12 @@ std::unique_ptr<Scheduler> retrieval(DemoServer &server)
         }
         co_return ok;
     };
+    // `follow` is brought up to date every few milliseconds while the requests are under way.
+    QTimer ticks;
+    if (follow) {
+        QObject::connect(&ticks, &QTimer::timeout, [follow, &s] { follow->update(s->trace()); });
+        ticks.start(3);
+    }
     if (s->runUntilComplete(all(client, server.itemsUrl())) != 6)
         return nullptr;
     return s;
@@ -121,6 +132,50 @@ private slots:
         QVERIFY(queued);
     }
 
+    void aLogFollowingTheRunEndsAsOneMadeAfterIt()
+    {
+        NetworkLog followed;
+        const auto s = retrieval(m_server, &followed);
+        QVERIFY(s);
+        QVERIFY(followed.requests().size() >= 1); // it saw the run under way
+        followed.update(s->trace());
+        NetworkLog once;
+        once.update(s->trace());
+        const auto describe = [&s](const NetworkLog &log) {
+            QStringList lines;
+            for (const NetworkRequest &r : log.requests()) {
+                QStringList attempts;
+                for (const std::size_t a : r.attempts)
+                    attempts << QString::number(s->trace().ioRecords()[a].id);
+                QStringList connections;
+                for (const int c : r.connections)
+                    connections << QString::number(c);
+                lines << QStringLiteral("%1 %2 %3 %4 %5 [%6] [%7]")
+                             .arg(r.number)
+                             .arg(r.status)
+                             .arg(r.endNs)
+                             .arg(r.failed)
+                             .arg(r.url, attempts.join(u','), connections.join(u','));
+            }
+            for (int c = 1; c <= log.connectionCount(); ++c) {
+                for (const ConnectionUse &use : log.usesOf(c))
+                    lines << QStringLiteral("connection %1: %2 %3-%4")
+                                 .arg(c)
+                                 .arg(use.record)
+                                 .arg(use.startNs)
+                                 .arg(use.endNs);
+            }
+            lines << QStringLiteral("span %1-%2 peak %3")
+                         .arg(log.startNs())
+                         .arg(log.endNs())
+                         .arg(log.peakInFlight());
+            return lines;
+        };
+        QCOMPARE(describe(followed), describe(once));
+        followed.update(s->trace());
+        QVERIFY(followed.changedRequests().empty()); // nothing new since
+    }
+
     void thePaneFiltersAndSortsRequests()
     {
         const auto s = retrieval(m_server);
@@ -128,6 +183,8 @@ private slots:
         TraceFeed feed;
         feed.setTrace(&s->trace());
         NetworkPane pane(&feed);
+        QCOMPARE(pane.table()->model()->rowCount(), 0); // hidden, it does not follow the trace
+        pane.show();
         QCOMPARE(pane.table()->model()->rowCount(), 6);
         pane.setRetriedOnly(true);
         QCOMPARE(pane.table()->model()->rowCount(), 1);
@@ -175,6 +232,48 @@ private slots:
         }
     }
 
+    void theTimelineDrawsTheConnectionsBelowTheTasks()
+    {
+        const auto s = retrieval(m_server);
+        QVERIFY(s);
+        const Trace &trace = s->trace();
+        TraceDigest digest;
+        digest.update(trace);
+        NetworkLog log;
+        log.update(trace);
+        TimelineLayout layout;
+        layout.setWidth(1000);
+        layout.setTimeRange(digest.startTimeNs(), digest.endTimeNs());
+        layout.fit();
+        const int tasks = static_cast<int>(digest.taskCount());
+        QCOMPARE(TimelineRenderer::networkLaneCount(&log, layout), 1 + log.connectionCount());
+        QCOMPARE(TimelineRenderer::networkLaneCount(nullptr, layout), 0);
+        layout.setLaneCount(tasks + TimelineRenderer::networkLaneCount(&log, layout));
+        TimelineRenderer renderer(trace, digest, layout);
+        renderer.setPalette(ViewPalette::fromPalette(QPalette()));
+        renderer.setFont(QFont());
+        renderer.setNetwork(&log);
+        QImage image(1000, int(layout.contentHeight()), QImage::Format_ARGB32_Premultiplied);
+        image.fill(Qt::white);
+        QPainter painter(&image);
+        renderer.paint(painter, QRectF(0, 0, 1000, layout.contentHeight()));
+        painter.end();
+        // Each connection's lane shows its exchanges where they happened on the tasks' time axis.
+        for (int connection = 1; connection <= log.connectionCount(); ++connection) {
+            const double y = layout.laneTop(tasks + connection) + TimelineLayout::LaneHeight / 2;
+            const auto &uses = log.usesOf(connection);
+            for (std::size_t u = 0; u < uses.size(); ++u) {
+                const IoRecord &io = trace.ioRecords()[uses[u].record];
+                const std::int64_t from = uses[u].opened ? io.sentNs : uses[u].startNs;
+                const double x = layout.mapTimeToX(double(from + uses[u].endNs) / 2);
+                const QColor expected = io.status >= 400
+                    ? ViewPalette::fromPalette(QPalette()).error
+                    : NetworkRenderer::phaseColor(u % 2 == 1 ? RequestPhase::Send : RequestPhase::Receive);
+                QCOMPARE(pixel(image, x, y), expected);
+            }
+        }
+    }
+
     void selectionFollowsBothWaysInTheWindow()
     {
         const auto s = retrieval(m_server);
@@ -185,6 +284,8 @@ private slots:
             s->trace(), TraceMetadata::recordedNow(QStringLiteral("retrieval"), {}, ClockMode::Real), path);
         MainWindow window;
         window.resize(1400, 900);
+        window.show();
+        window.findChild<QDockWidget *>(QStringLiteral("network"))->raise(); // the Network tab
         QString error;
         QVERIFY2(window.files().openTrace(path, &error), qPrintable(error));
         window.feed().flush();

@@ -307,9 +307,9 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
         record.requestBytes = request.body.size();
         record.requestHeaders = redactedHeaders(request.headers, m_options.secretHeaders);
         record.startNs = scheduler.now();
-        record.queuedNs = waitedTurn ? queuedNs : -1;
+        record.queuedNs = waitedTurn && m_options.recordPhases ? queuedNs : -1;
         record.request = requestNumber;
-        const auto timings = std::make_shared<ExchangeTimings>();
+        const auto timings = m_options.recordPhases ? std::make_shared<ExchangeTimings>() : nullptr;
         HttpResponse response;
         std::exception_ptr failure;
         bool retryable = false;
@@ -344,12 +344,14 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
         if (!failure)
             m_rate.noteResponse(response.headers, scheduler.now(), QDateTime::currentSecsSinceEpoch());
         record.firstByteNs = response.firstByteNs;
-        record.connection = timings->connection;
-        record.connectNs = timings->connectNs;
-        record.dnsEndNs = timings->dnsEndNs;
-        record.connectEndNs = timings->connectEndNs;
-        record.tlsEndNs = timings->tlsEndNs;
-        record.sentNs = timings->sentNs;
+        if (timings) {
+            record.connection = timings->connection;
+            record.connectNs = timings->connectNs;
+            record.dnsEndNs = timings->dnsEndNs;
+            record.connectEndNs = timings->connectEndNs;
+            record.tlsEndNs = timings->tlsEndNs;
+            record.sentNs = timings->sentNs;
+        }
         record.status = response.status;
         record.statusText = QString::fromLatin1(response.reason);
         record.responseBytes = response.body.size();

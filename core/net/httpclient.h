@@ -31,6 +31,7 @@ struct HttpClientOptions
     quint64 seed = 1;                //!< for the jitter of back-offs (deterministic)
     QList<QByteArray> secretHeaders; //!< names of request headers whose values are never written down
     bool acceptCompressed = true;    //!< ask for gzip and deflate bodies (Accept-Encoding) and decode them
+    bool recordPhases = true;        //!< record when each attempt waited, connected, sent (the Network view)
     double maxRequestsPerSecond = 0; //!< pace every request (retries too) to this rate; 0: no pace
     QString caFile;                  //!< https: a PEM file of CAs to trust besides the system's
     bool insecure = false;           //!< https: accept any certificate (no verification at all)

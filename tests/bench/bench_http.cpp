@@ -68,10 +68,13 @@ Task<void> fetchWorker(HttpClient &client, const QList<QUrl> &urls, qsizetype &n
     }
 }
 
-Measurement runOurs(const QList<QUrl> &urls, int concurrency, const QString &caFile = {})
+Measurement runOurs(
+    const QList<QUrl> &urls, int concurrency, const QString &caFile = {}, bool recordPhases = true)
 {
     Scheduler scheduler(SchedulerOptions { ClockMode::Real });
-    HttpClient client(clientOptions(caFile));
+    HttpClientOptions options = clientOptions(caFile);
+    options.recordPhases = recordPhases;
+    HttpClient client(options);
     qsizetype next = 0;
     Measurement m { QStringLiteral("loopscope") };
     const double cpu = Bench::ownCpuSeconds();
@@ -358,6 +361,41 @@ int benchHttp(const QStringList &args)
                            .arg(runs[0].cpuSeconds * 1000.0 / pages, 0, 'f', 3)
                            .arg(runs[0].peakInFlight)
                            .arg(runs[1].seconds / ours, 0, 'f', 3);
+        }
+        // What recording the phases of every attempt costs (the Network view's data): the same
+        // run with and without, alternated, best of five each.
+        {
+            const int pages = 1'000;
+            const int concurrency = 100;
+            const QList<QUrl> urls = pageUrls(collection, pages);
+            Measurement on { QStringLiteral("phases on") }, off { QStringLiteral("phases off") };
+            on.seconds = off.seconds = on.cpuSeconds = off.cpuSeconds = 1e9;
+            for (int round = 0; round < 5; ++round) {
+                for (const bool record : { true, false }) {
+                    const Measurement m = runOurs(urls, concurrency, {}, record);
+                    Measurement &best = record ? on : off;
+                    best.seconds = std::min(best.seconds, m.seconds);
+                    best.cpuSeconds = std::min(best.cpuSeconds, m.cpuSeconds);
+                }
+            }
+            out << QStringLiteral("\nrecording the phases, %1 pages at C = %2: wall %3 s with, %4 s without; "
+                                  "CPU %5 ms a request with, %6 ms without\n")
+                       .arg(pages)
+                       .arg(concurrency)
+                       .arg(on.seconds, 0, 'f', 3)
+                       .arg(off.seconds, 0, 'f', 3)
+                       .arg(on.cpuSeconds * 1000.0 / pages, 0, 'f', 4)
+                       .arg(off.cpuSeconds * 1000.0 / pages, 0, 'f', 4);
+            results << QStringLiteral(
+                "RESULT http_phases pages=%1 c=%2 wall_on_s=%3 wall_off_s=%4 wall_ratio=%5 "
+                "cpu_ms_per_req_on=%6 cpu_ms_per_req_off=%7 goal_wall_ratio=1.05")
+                           .arg(pages)
+                           .arg(concurrency)
+                           .arg(on.seconds, 0, 'f', 3)
+                           .arg(off.seconds, 0, 'f', 3)
+                           .arg(on.seconds / off.seconds, 0, 'f', 3)
+                           .arg(on.cpuSeconds * 1000.0 / pages, 0, 'f', 4)
+                           .arg(off.cpuSeconds * 1000.0 / pages, 0, 'f', 4);
         }
     }
     // The same over TLS: our pool of QSslSockets (a full handshake per connection, then keep-alive)

@@ -4,12 +4,14 @@
 // diagram; the fitted view, lanes scrolled and zoomed-in windows for the timeline. Also the time to
 // digest each trace (what the views derive from it, done once as events arrive). A case of 100,000
 // lanes (sequential-vs-concurrent n=100000) scrolls down and across its tasks; the diagram scrolls
-// across its lanes every other frame.
+// across its lanes every other frame. The Network view with 10,000 requests, scrolled through.
 #include "analysis/tracedigest.h"
 #include "bench.h"
 #include "bench_uiblocking.h"
 #include "benchtraces.h"
 #include "benchutil.h"
+#include "model/tracefeed.h"
+#include "network/networkpane.h"
 #include "scenarios/scenarioregistry.h"
 #include "sequence/sequencerenderer.h"
 #include "timeline/timelinerenderer.h"
@@ -18,6 +20,8 @@
 #include <QGuiApplication>
 #include <QImage>
 #include <QPainter>
+#include <QScrollBar>
+#include <QTableView>
 #include <QTextStream>
 #include <vector>
 
@@ -175,6 +179,68 @@ SizeResult measureManyLanes(int positions, QTextStream &out)
     return measureTrace(QStringLiteral("lanes100k"), run->trace(), positions, out);
 }
 
+//! 10,000 HTTP requests as a connector at C = 100 makes them, 100 ms each, one in fifty retried
+//! after a 503, on 100 kept-alive connections: the Network view scrolled from top to bottom.
+Stats measureNetwork(int positions, QTextStream &out)
+{
+    constexpr int Requests = 10'000;
+    constexpr int Connections = 100;
+    constexpr std::int64_t Ms = 1'000'000;
+    Trace trace;
+    std::uint32_t id = 0;
+    for (int i = 0; i < Requests; ++i) {
+        const int connection = i % Connections + 1;
+        const std::int64_t round = i / Connections;
+        std::int64_t at = round * 101 * Ms + (i % Connections) * Ms / 100;
+        const bool retried = i % 50 == 7;
+        for (int attempt = 1; attempt <= (retried ? 2 : 1); ++attempt) {
+            IoRecord io;
+            io.id = ++id;
+            io.method = QStringLiteral("GET");
+            io.url = QStringLiteral("http://127.0.0.1:8000/api/items?from=%1").arg(i * 50);
+            io.request = static_cast<std::uint32_t>(i + 1);
+            io.attempt = attempt;
+            io.connection = connection;
+            io.queuedNs = at;
+            io.startNs = at + Ms / 10;
+            if (round == 0 && attempt == 1) {
+                io.connectNs = io.startNs;
+                io.dnsEndNs = io.startNs;
+                io.connectEndNs = io.startNs + Ms / 5;
+            }
+            io.sentNs = (io.connectEndNs >= 0 ? io.connectEndNs : io.startNs) + Ms / 20;
+            io.firstByteNs = io.sentNs + 100 * Ms;
+            io.endNs = io.firstByteNs + Ms / 2;
+            io.status = retried && attempt == 1 ? 503 : 200;
+            io.responseBytes = 3'800;
+            trace.recordIo(io);
+            at = io.endNs + 20 * Ms; // the back-off before the retry
+        }
+    }
+    TraceFeed feed;
+    feed.setTrace(&trace);
+    NetworkPane pane(&feed);
+    pane.resize(FrameSize);
+    pane.show();
+    QCoreApplication::processEvents();
+    QImage frame(FrameSize, QImage::Format_ARGB32_Premultiplied);
+    QScrollBar *scroll = pane.table()->verticalScrollBar();
+    std::vector<double> samples;
+    for (int p = 0; p < positions; ++p) {
+        scroll->setValue(scroll->maximum() * p / std::max(1, positions - 1));
+        QCoreApplication::processEvents();
+        samples.push_back(timeFrame(frame, [&](QPainter &painter) { pane.render(&painter); }));
+    }
+    const Stats s = stats(samples);
+    out << QStringLiteral("network: %1 requests on %2 connections; view median %3 ms, max %4 ms\n")
+               .arg(pane.log().requests().size())
+               .arg(pane.log().connectionCount())
+               .arg(s.median, 0, 'f', 2)
+               .arg(s.max, 0, 'f', 2);
+    out.flush();
+    return s;
+}
+
 } // namespace
 
 int benchRender(const QStringList &args)
@@ -193,13 +259,16 @@ int benchRender(const QStringList &args)
     results.push_back(measure(QStringLiteral("100k"), 100'000, positions, out));
     results.push_back(measureManyLanes(positions, out));
     results.push_back(measure(QStringLiteral("1m"), 1'000'000, positions, out));
+    const Stats network = measureNetwork(positions, out);
     const UiBlockingResult live
         = measureUiBlocking(Bench::intOption(args, QStringLiteral("--live-pages"), 10'000), 100, 20, out);
     out << "RESULT render";
     const SizeResult &big = results.back();
-    out << QStringLiteral(" diagram_ms_1m=%1 timeline_ms_1m=%2")
+    out << QStringLiteral(" diagram_ms_1m=%1 timeline_ms_1m=%2 network_ms_10k=%3 network_max_ms_10k=%4")
                .arg(big.diagram.median, 0, 'f', 2)
-               .arg(big.timeline.median, 0, 'f', 2);
+               .arg(big.timeline.median, 0, 'f', 2)
+               .arg(network.median, 0, 'f', 2)
+               .arg(network.max, 0, 'f', 2);
     for (const SizeResult &r : results) {
         if (&r != &big) // the 1m medians lead the line
             out << QStringLiteral(" diagram_ms_%1=%2 timeline_ms_%1=%3")

@@ -27,9 +27,11 @@ qsizetype NetworkLog::requestOfIo(std::uint32_t ioId) const
 
 void NetworkLog::update(const Trace &trace)
 {
-    if (trace.nextSeq() < m_countersFrom)
+    if (&trace != m_trace || trace.nextSeq() < m_countersFrom || trace.ioRecords().size() < m_recordsSeen)
         reset(); // another trace, or this one cleared
+    m_trace = &trace;
     m_nowNs = trace.isEmpty() ? 0 : trace.last().timeNs;
+    m_changed.clear();
     // The limit is an event (a counter); only the events not searched yet are.
     if (m_limitLabel == NoLabel && !trace.labels().find(QString::fromLatin1(LimitCounter), m_limitLabel))
         m_limitLabel = NoLabel;
@@ -42,68 +44,111 @@ void NetworkLog::update(const Trace &trace)
         }
     }
     m_countersFrom = trace.nextSeq();
-    regroup(trace);
+    // Records change in place until their attempt ends: those seen in flight are looked at again.
+    const std::vector<IoRecord> &records = trace.ioRecords();
+    std::vector<std::size_t> open;
+    for (const std::size_t index : m_open) {
+        take(records, index, false);
+        if (records[index].endNs < 0)
+            open.push_back(index);
+    }
+    for (std::size_t index = m_recordsSeen; index < records.size(); ++index) {
+        if (take(records, index, true) && records[index].endNs < 0)
+            open.push_back(index);
+    }
+    m_recordsSeen = records.size();
+    m_open = std::move(open);
+    std::sort(m_changed.begin(), m_changed.end());
+    m_changed.erase(std::unique(m_changed.begin(), m_changed.end()), m_changed.end());
+    m_inFlightStale = m_inFlightStale || !m_changed.empty() || !m_open.empty();
 }
 
-void NetworkLog::regroup(const Trace &trace)
+bool NetworkLog::take(const std::vector<IoRecord> &records, std::size_t index, bool isNew)
 {
-    // Records change in place as attempts end: the requests are grouped again from all of them
-    // (a few thousand at most a frame, far below the cost of the events).
-    const std::vector<IoRecord> &records = trace.ioRecords();
-    m_requests.clear();
-    m_requestOfIo.clear();
-    m_connections.clear();
-    QHash<std::uint32_t, qsizetype> byNumber;
-    std::vector<std::pair<std::int64_t, int>> changes;
-    m_startNs = 0;
-    m_endNs = 0;
-    bool any = false;
-    for (std::size_t i = 0; i < records.size(); ++i) {
-        const IoRecord &io = records[i];
-        if (io.method.isEmpty())
-            continue; // not HTTP
-        // Records of older traces do not say which request they are an attempt of: each is its own.
-        const std::uint32_t number = io.request > 0 ? io.request : io.id | 0x8000'0000u;
-        qsizetype row = byNumber.value(number, -1);
-        if (row < 0) {
-            row = static_cast<qsizetype>(m_requests.size());
-            byNumber.insert(number, row);
-            NetworkRequest request;
-            request.number = io.request > 0 ? io.request : io.id;
-            request.task = io.task;
-            request.beganNs = requestBeganNs(io);
-            m_requests.push_back(std::move(request));
+    const IoRecord &io = records[index];
+    if (io.method.isEmpty())
+        return false; // not HTTP
+    // Records of older traces do not say which request they are an attempt of: each is its own.
+    const std::uint32_t number = io.request > 0 ? io.request : io.id | 0x8000'0000u;
+    qsizetype row = m_requestOfNumber.value(number, -1);
+    if (row < 0) {
+        row = static_cast<qsizetype>(m_requests.size());
+        m_requestOfNumber.insert(number, row);
+        NetworkRequest request;
+        request.number = io.request > 0 ? io.request : io.id;
+        request.task = io.task;
+        request.beganNs = requestBeganNs(io);
+        m_requests.push_back(std::move(request));
+    }
+    NetworkRequest &request = m_requests[std::size_t(row)];
+    if (isNew) {
+        request.attempts.push_back(index);
+        if (!m_requestOfIo.empty() && m_requestOfIo.back().first > io.id) {
+            m_requestOfIo.insert(
+                std::lower_bound(m_requestOfIo.begin(), m_requestOfIo.end(), std::pair { io.id, row }),
+                { io.id, row });
+        } else {
+            m_requestOfIo.emplace_back(io.id, row);
         }
-        NetworkRequest &request = m_requests[std::size_t(row)];
-        request.attempts.push_back(i);
+        m_startNs = m_any ? std::min(m_startNs, requestBeganNs(io)) : requestBeganNs(io);
+        m_any = true;
+    }
+    if (request.attempts.back() == index) {
+        // The last attempt says how the request went.
         request.method = io.method;
         request.url = io.url;
         request.status = io.status;
         request.bytes = std::max<std::int64_t>(0, io.responseBytes);
         request.endNs = io.endNs;
         request.failed = !io.error.isEmpty() || io.status >= 400 || (io.endNs >= 0 && io.status == 0);
-        m_requestOfIo.emplace_back(io.id, row);
-        const std::int64_t end = io.endNs >= 0 ? io.endNs : m_nowNs;
-        m_startNs = any ? std::min(m_startNs, requestBeganNs(io)) : requestBeganNs(io);
-        m_endNs = any ? std::max(m_endNs, end) : end;
-        any = true;
-        changes.emplace_back(io.startNs, +1);
-        changes.emplace_back(end, -1);
-        if (io.connection > 0) {
-            if (std::find(request.connections.begin(), request.connections.end(), io.connection)
-                == request.connections.end())
-                request.connections.push_back(io.connection);
-            if (static_cast<std::size_t>(io.connection) > m_connections.size())
-                m_connections.resize(static_cast<std::size_t>(io.connection));
-            m_connections[std::size_t(io.connection - 1)].push_back(ConnectionUse {
-                i, std::size_t(row), io.connectNs >= 0 ? io.connectNs : io.startNs, end, io.connectNs >= 0 });
+    }
+    m_changed.push_back(row);
+    if (io.endNs < 0)
+        return true;
+    m_endNs = std::max(m_endNs, io.endNs);
+    if (io.connection > 0) {
+        // The connection is known once the attempt has ended.
+        if (std::find(request.connections.begin(), request.connections.end(), io.connection)
+            == request.connections.end())
+            request.connections.push_back(io.connection);
+        if (static_cast<std::size_t>(io.connection) > m_connections.size())
+            m_connections.resize(static_cast<std::size_t>(io.connection));
+        std::vector<ConnectionUse> &uses = m_connections[std::size_t(io.connection - 1)];
+        const ConnectionUse use { index, std::size_t(row), io.connectNs >= 0 ? io.connectNs : io.startNs,
+            io.endNs, io.connectNs >= 0 };
+        uses.insert(std::upper_bound(uses.begin(), uses.end(), use,
+                        [](const ConnectionUse &a, const ConnectionUse &b) { return a.startNs < b.startNs; }),
+            use);
+    }
+    return true;
+}
+
+const std::vector<std::pair<std::int64_t, int>> &NetworkLog::inFlight() const
+{
+    countInFlight();
+    return m_inFlight;
+}
+
+int NetworkLog::peakInFlight() const
+{
+    countInFlight();
+    return m_peakInFlight;
+}
+
+void NetworkLog::countInFlight() const
+{
+    if (!m_inFlightStale || !m_trace)
+        return;
+    m_inFlightStale = false;
+    // +1 at each start, -1 at each end; an end before a start at the same moment.
+    std::vector<std::pair<std::int64_t, int>> changes;
+    for (const NetworkRequest &request : m_requests) {
+        for (const std::size_t index : request.attempts) {
+            const IoRecord &io = m_trace->ioRecords()[index];
+            changes.emplace_back(io.startNs, +1);
+            changes.emplace_back(io.endNs >= 0 ? io.endNs : m_nowNs, -1);
         }
     }
-    std::sort(m_requestOfIo.begin(), m_requestOfIo.end());
-    for (std::vector<ConnectionUse> &uses : m_connections)
-        std::sort(uses.begin(), uses.end(),
-            [](const ConnectionUse &a, const ConnectionUse &b) { return a.startNs < b.startNs; });
-    // In flight: +1 at each start, -1 at each end; an end before a start at the same moment.
     std::sort(changes.begin(), changes.end());
     m_inFlight.clear();
     m_peakInFlight = 0;

@@ -3,6 +3,7 @@
 #include "trace/requestphases.h"
 #include "trace/trace.h"
 
+#include <QHash>
 #include <QString>
 
 #include <utility>
@@ -58,30 +59,43 @@ public:
     const std::vector<NetworkRequest> &requests() const { return m_requests; }
     //! The request an attempt belongs to (an index into requests()), or -1.
     qsizetype requestOfIo(std::uint32_t ioId) const;
-    //! The time the requests span: from the first one's beginning to the last end (or `nowNs()`).
+    //! The time the requests span: from the first one's beginning to the last end (or nowNs() while
+    //! one is in flight).
     std::int64_t startNs() const { return m_startNs; }
-    std::int64_t endNs() const { return std::max(m_endNs, m_nowNs); }
+    std::int64_t endNs() const { return m_open.empty() ? m_endNs : std::max(m_endNs, m_nowNs); }
     //! The trace's newest time: where attempts still in flight are drawn to.
     std::int64_t nowNs() const { return m_nowNs; }
 
     //! Connections by number (1…count); each one's uses in time order.
     int connectionCount() const { return static_cast<int>(m_connections.size()); }
     const std::vector<ConnectionUse> &usesOf(int connection) const;
-    //! Attempts in flight over time: (time, count from then on), in time order.
-    const std::vector<std::pair<std::int64_t, int>> &inFlight() const { return m_inFlight; }
-    int peakInFlight() const { return m_peakInFlight; }
+    //! Attempts in flight over time: (time, count from then on), in time order (worked out when
+    //! first asked for after a change).
+    const std::vector<std::pair<std::int64_t, int>> &inFlight() const;
+    int peakInFlight() const;
+    //! The requests (indices into requests()) that changed or arrived in the last update(), in order.
+    const std::vector<qsizetype> &changedRequests() const { return m_changed; }
     //! The adaptive limit over time: (time, limit from then on); empty without an adaptive limiter.
     const std::vector<std::pair<std::int64_t, int>> &limit() const { return m_limit; }
 
 private:
-    void regroup(const Trace &trace);
+    //! Takes in record `index`, new or changed since it was last seen; false if it is not HTTP.
+    bool take(const std::vector<IoRecord> &records, std::size_t index, bool isNew);
+    void countInFlight() const;
 
+    const Trace *m_trace = nullptr;
     std::vector<NetworkRequest> m_requests;
+    QHash<std::uint32_t, qsizetype> m_requestOfNumber;
     std::vector<std::pair<std::uint32_t, qsizetype>> m_requestOfIo; // sorted by io id
     std::vector<std::vector<ConnectionUse>> m_connections;
-    std::vector<std::pair<std::int64_t, int>> m_inFlight;
+    std::size_t m_recordsSeen = 0;
+    std::vector<std::size_t> m_open; //!< records still in flight when last seen
+    std::vector<qsizetype> m_changed;
+    mutable std::vector<std::pair<std::int64_t, int>> m_inFlight;
+    mutable int m_peakInFlight = 0;
+    mutable bool m_inFlightStale = false;
     std::vector<std::pair<std::int64_t, int>> m_limit;
-    int m_peakInFlight = 0;
+    bool m_any = false;
     std::int64_t m_startNs = 0;
     std::int64_t m_endNs = 0;
     std::int64_t m_nowNs = 0;

@@ -106,11 +106,12 @@ NetworkPane::NetworkPane(TraceFeed *feed, QWidget *parent)
     m_retriedOnly = new QCheckBox(tr("Retried only"), this);
     m_summary = new QLabel(this);
     m_summary->setTextFormat(Qt::RichText);
+    m_filter->setMinimumWidth(fontMetrics().horizontalAdvance(m_filter->placeholderText()) + 40);
     auto *bar = new QHBoxLayout;
-    bar->addWidget(m_filter, 2);
+    bar->addWidget(m_filter);
     bar->addWidget(m_failedOnly);
     bar->addWidget(m_retriedOnly);
-    bar->addWidget(m_summary, 3);
+    bar->addWidget(m_summary, 1);
 
     auto *table = new DataTableView(this);
     table->setModel(m_proxy);
@@ -154,6 +155,7 @@ NetworkPane::NetworkPane(TraceFeed *feed, QWidget *parent)
     connect(table->horizontalScrollBar(), &QScrollBar::valueChanged, this, &NetworkPane::syncAxis);
     connect(feed, &TraceFeed::traceReset, this, [this] {
         m_log.reset();
+        m_model->refresh(); // even hidden: no row may outlive its request
         refresh();
     });
     connect(feed, &TraceFeed::updated, this, &NetworkPane::refresh);
@@ -181,6 +183,8 @@ void NetworkPane::setRetriedOnly(bool on)
 
 void NetworkPane::refresh()
 {
+    if (!isVisible())
+        return; // caught up when shown
     const Trace *trace = m_feed->trace();
     m_renderer.setTrace(trace);
     if (trace)
@@ -218,12 +222,11 @@ QString NetworkPane::summary() const
                       .arg(NetworkRenderer::phaseColor(phase).name(),
                           QString::fromLatin1(requestPhaseName(phase)));
     }
-    return tr("%1 requests · %2 failed · %3 retried · %4 connections · peak %5 in flight &nbsp; %6")
+    return tr("%1 requests · %2 failed · %3 retried · %4 connections<br>%5")
         .arg(requests.size())
         .arg(failed)
         .arg(retried)
         .arg(m_log.connectionCount())
-        .arg(m_log.peakInFlight())
         .arg(legend);
 }
 
@@ -251,7 +254,13 @@ void NetworkPane::pickRow(int row)
     }
 }
 
-void NetworkPane::showEvent(const TraceEvent &event)
+void NetworkPane::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    refresh();
+}
+
+void NetworkPane::showTraceEvent(const TraceEvent &event)
 {
     qsizetype request = -1;
     const bool aboutIo = event.kind == EventKind::IoSubmitted || event.kind == EventKind::IoCompleted

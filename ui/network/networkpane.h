@@ -57,13 +57,17 @@ public:
     void setRetriedOnly(bool on);
     //! Makes the request `event` is about the current row, without emitting eventPicked(): an I/O
     //! event's request, or the one its task had in flight then.
-    void showEvent(const TraceEvent &event);
+    void showTraceEvent(const TraceEvent &event);
     //! The request at proxy row `row` (-1 if none), for tests.
     qsizetype requestAtRow(int row) const;
 
 signals:
     //! The user picked a request: the event that submitted its last attempt.
     void eventPicked(Loopscope::SeqNo seq);
+
+protected:
+    //! Hidden (behind another tab), the pane does not follow the trace; shown, it catches up.
+    void showEvent(QShowEvent *event) override;
 
 private:
     void refresh();

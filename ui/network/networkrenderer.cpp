@@ -153,16 +153,23 @@ void NetworkRenderer::paintInFlight(
     painter.save();
     painter.setClipRect(rect);
     const auto y = [&](int value) { return rect.bottom() - (rect.height() - 4) * value / double(top); };
-    QPainterPath area(QPointF(axis.x(axis.startNs), rect.bottom()));
-    int value = 0;
-    for (const auto &[ns, count] : flight) {
-        const double x = axis.x(ns);
-        area.lineTo(x, y(value));
-        area.lineTo(x, y(count));
-        value = count;
+    // The most in flight within each pixel column: tens of thousands of changes, a few hundred columns.
+    const int columns = std::max(1, int(std::ceil(axis.width)));
+    std::vector<int> most(std::size_t(columns), 0);
+    const auto column
+        = [&](std::int64_t ns) { return std::clamp(int(axis.x(ns) - axis.left), 0, columns - 1); };
+    for (std::size_t i = 0; i < flight.size(); ++i) {
+        const int from = column(flight[i].first);
+        const int to = i + 1 < flight.size() ? column(flight[i + 1].first) : column(axis.endNs);
+        for (int c = from; c <= to; ++c)
+            most[std::size_t(c)] = std::max(most[std::size_t(c)], flight[i].second);
     }
-    area.lineTo(axis.x(axis.endNs), y(value));
-    area.lineTo(axis.x(axis.endNs), rect.bottom());
+    QPainterPath area(QPointF(axis.left, rect.bottom()));
+    for (int c = 0; c < columns; ++c) {
+        area.lineTo(axis.left + c, y(most[std::size_t(c)]));
+        area.lineTo(axis.left + c + 1, y(most[std::size_t(c)]));
+    }
+    area.lineTo(axis.left + columns, rect.bottom());
     area.closeSubpath();
     QColor fill = phaseColor(RequestPhase::Receive);
     fill.setAlpha(90);
@@ -197,12 +204,8 @@ void NetworkRenderer::paintInFlight(
 void NetworkRenderer::paintConnections(
     QPainter &painter, double top, int first, int count, const NetworkAxis &axis, double labelLeft) const
 {
-    if (!m_trace)
-        return;
     painter.save();
     painter.setFont(m_font);
-    const QFontMetricsF metrics(m_font);
-    const std::vector<IoRecord> &records = m_trace->ioRecords();
     for (int lane = 0; lane < count; ++lane) {
         const int connection = first + lane;
         const double y = top + lane * LaneHeight;
@@ -212,26 +215,41 @@ void NetworkRenderer::paintConnections(
         painter.setPen(m_palette.mutedText);
         painter.drawText(QRectF(labelLeft, y, axis.left - labelLeft - 6, LaneHeight),
             Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("#%1").arg(connection));
-        const std::vector<ConnectionUse> &uses = m_log.usesOf(connection);
-        for (std::size_t u = 0; u < uses.size(); ++u) {
-            const ConnectionUse &use = uses[u];
-            const IoRecord &io = records[use.record];
-            const double left = axis.x(use.startNs);
-            const double right = std::max(left + 1, axis.x(use.endNs));
-            // Opening it (DNS, connect, TLS) in its colours; carrying a request in the request's.
-            const double opened
-                = use.opened && io.sentNs >= 0 ? std::clamp(axis.x(io.sentNs), left, right) : left;
-            if (opened > left) {
-                painter.fillRect(QRectF(left, y + 3, opened - left, LaneHeight - 6),
-                    phaseColor(io.tlsEndNs >= 0 ? RequestPhase::Tls : RequestPhase::Connect));
-            }
-            const bool failed = !io.error.isEmpty() || io.status >= 400;
-            painter.fillRect(QRectF(opened, y + 3, std::max(1.0, right - opened), LaneHeight - 6),
-                failed ? m_palette.error
-                       : phaseColor(u % 2 == 0 ? RequestPhase::Receive : RequestPhase::Send));
-        }
+        paintConnectionLane(painter, QRectF(axis.left, y + 3, axis.width, LaneHeight - 6), connection, axis);
     }
     painter.restore();
+}
+
+void NetworkRenderer::paintConnectionLane(
+    QPainter &painter, const QRectF &lane, int connection, const NetworkAxis &axis) const
+{
+    if (!m_trace)
+        return;
+    const std::vector<IoRecord> &records = m_trace->ioRecords();
+    const std::vector<ConnectionUse> &uses = m_log.usesOf(connection);
+    // On one connection, one exchange at a time: its uses are in order of start and of end alike.
+    const std::int64_t from = axis.timeAt(lane.left());
+    auto it = std::lower_bound(uses.begin(), uses.end(), from,
+        [](const ConnectionUse &use, std::int64_t t) { return use.endNs < t; });
+    for (; it != uses.end(); ++it) {
+        const ConnectionUse &use = *it;
+        const double left = axis.x(use.startNs);
+        if (left > lane.right())
+            break;
+        const IoRecord &io = records[use.record];
+        const double right = std::max(left + 1, axis.x(use.endNs));
+        // Opening it (DNS, connect, TLS) in its colours; carrying a request in the request's.
+        const double opened
+            = use.opened && io.sentNs >= 0 ? std::clamp(axis.x(io.sentNs), left, right) : left;
+        if (opened > left) {
+            painter.fillRect(QRectF(left, lane.top(), opened - left, lane.height()),
+                phaseColor(io.tlsEndNs >= 0 ? RequestPhase::Tls : RequestPhase::Connect));
+        }
+        const bool failed = !io.error.isEmpty() || io.status >= 400;
+        const bool odd = (it - uses.begin()) % 2 == 1;
+        painter.fillRect(QRectF(opened, lane.top(), std::max(1.0, right - opened), lane.height()),
+            failed ? m_palette.error : phaseColor(odd ? RequestPhase::Send : RequestPhase::Receive));
+    }
 }
 
 double NetworkRenderer::connectionsHeight() const

@@ -65,6 +65,9 @@ public:
     //! Connections [first, first + count) as lanes from `top` down, their names left of `axis`.
     void paintConnections(
         QPainter &painter, double top, int first, int count, const NetworkAxis &axis, double labelLeft) const;
+    //! Connection `connection`'s uses inside `lane` (bars only, no label, no background).
+    void paintConnectionLane(
+        QPainter &painter, const QRectF &lane, int connection, const NetworkAxis &axis) const;
     //! Height of the in-flight chart and every connection lane below it.
     double connectionsHeight() const;
 

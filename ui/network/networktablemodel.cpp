@@ -49,8 +49,18 @@ void NetworkTableModel::refresh()
         endResetModel();
         return;
     }
-    if (m_rows > 0)
-        emit dataChanged(index(0, 0), index(m_rows - 1, ColumnCount - 1));
+    // Only the requests that changed are said to have (a whole table of them would be sorted again).
+    const std::vector<qsizetype> &changed = m_log.changedRequests();
+    for (std::size_t i = 0; i < changed.size();) {
+        std::size_t j = i;
+        while (j + 1 < changed.size() && changed[j + 1] == changed[j] + 1)
+            ++j;
+        const int first = static_cast<int>(changed[i]);
+        const int last = std::min(static_cast<int>(changed[j]), m_rows - 1);
+        if (first < m_rows)
+            emit dataChanged(index(first, 0), index(last, ColumnCount - 1));
+        i = j + 1;
+    }
     if (rows > m_rows) {
         beginInsertRows({}, m_rows, rows - 1);
         m_rows = rows;

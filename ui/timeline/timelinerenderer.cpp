@@ -1,6 +1,7 @@
 #include "timeline/timelinerenderer.h"
 
 #include "analysis/tracedigest.h"
+#include "network/networkrenderer.h"
 #include "style/nameelision.h"
 
 #include <algorithm>
@@ -35,6 +36,8 @@ void TimelineRenderer::setFont(const QFont &font)
     m_font = font;
     m_smallFont = font;
     m_smallFont.setPointSizeF(std::max(7.0, font.pointSizeF() * 0.82));
+    if (m_network)
+        m_network->setFont(m_smallFont);
 }
 
 double TimelineRenderer::position(const TaskStateSpan &span) const
@@ -63,6 +66,59 @@ void TimelineRenderer::setProblemMarks(std::vector<std::pair<SeqNo, TaskId>> mar
     for (const auto &[seq, task] : marks)
         m_problemMarks.emplace_back(task, seq);
     std::sort(m_problemMarks.begin(), m_problemMarks.end());
+}
+
+TimelineRenderer::~TimelineRenderer() = default;
+
+void TimelineRenderer::setPalette(const ViewPalette &palette)
+{
+    m_palette = palette;
+    if (m_network)
+        m_network->setPalette(palette);
+}
+
+int TimelineRenderer::networkLaneCount(const NetworkLog *log, const TimelineLayout &layout)
+{
+    if (!log || log->connectionCount() == 0 || layout.axis() != TimelineLayout::Axis::Time)
+        return 0;
+    return 1 + log->connectionCount();
+}
+
+void TimelineRenderer::setNetwork(const NetworkLog *log)
+{
+    m_networkLog = log;
+    m_network.reset();
+    if (!log)
+        return;
+    m_network = std::make_unique<NetworkRenderer>(*log);
+    m_network->setTrace(&m_trace);
+    m_network->setPalette(m_palette);
+    m_network->setFont(m_smallFont);
+}
+
+int TimelineRenderer::taskLaneCount() const
+{
+    return m_layout.laneCount() - networkLaneCount(m_networkLog, m_layout);
+}
+
+void TimelineRenderer::paintNetworkLane(QPainter &p, int lane, double left, double right) const
+{
+    if (!m_network)
+        return;
+    const NetworkAxis axis { static_cast<std::int64_t>(m_layout.viewStart()),
+        std::max(static_cast<std::int64_t>(m_layout.viewEnd()),
+            static_cast<std::int64_t>(m_layout.viewStart()) + 1),
+        TimelineLayout::LabelWidth, m_layout.plotWidth() };
+    const int index = lane - taskLaneCount();
+    const double top = m_layout.laneTop(lane);
+    if (index == 0) {
+        // Attempts in flight: its caption is the lane's label.
+        m_network->paintInFlight(
+            p, QRectF(left, top + 1, right - left, TimelineLayout::LaneHeight - 2), axis, left);
+        return;
+    }
+    m_network->paintConnectionLane(
+        p, QRectF(left, top + 5, right - left, TimelineLayout::LaneHeight - 10), index, axis);
 }
 
 void TimelineRenderer::paintWarningSign(QPainter &p, double x, double bottom) const
@@ -211,6 +267,10 @@ void TimelineRenderer::paintLegend(QPainter &p, const QRectF &area) const
 
 void TimelineRenderer::paintLane(QPainter &p, int lane, double left, double right) const
 {
+    if (lane >= taskLaneCount()) {
+        paintNetworkLane(p, lane, left, right);
+        return;
+    }
     const TaskSummary &task = m_digest.task(static_cast<TaskId>(lane + 1));
     const auto &spans = task.spans;
     if (spans.empty())
@@ -293,9 +353,21 @@ void TimelineRenderer::paintLabels(QPainter &p, const QRectF &area, int firstLan
     p.drawLine(QPointF(column.right() - 0.5, column.top()), QPointF(column.right() - 0.5, column.bottom()));
     const QFontMetricsF metrics(m_font);
     p.setFont(m_font);
+    const int tasks = taskLaneCount();
     for (int lane = firstLane; lane <= lastLane; ++lane) {
         const auto id = static_cast<TaskId>(lane + 1);
         const double top = m_layout.laneTop(lane);
+        if (lane >= tasks) {
+            // The network's lanes: what is in flight, then each connection.
+            p.fillRect(QRectF(column.left() + 6, top + 4, 4, TimelineLayout::LaneHeight - 8),
+                NetworkRenderer::phaseColor(RequestPhase::Receive));
+            p.setPen(m_palette.text);
+            p.drawText(QRectF(column.left() + 16, top, column.width() - 20, TimelineLayout::LaneHeight),
+                Qt::AlignLeft | Qt::AlignVCenter,
+                lane == tasks ? QStringLiteral("in flight (peak %1)").arg(m_networkLog->peakInFlight())
+                              : QStringLiteral("connection #%1").arg(lane - tasks));
+            continue;
+        }
         p.fillRect(
             QRectF(column.left() + 6, top + 4, 4, TimelineLayout::LaneHeight - 8), m_palette.taskAccent(id));
         const QString name = elideName(m_trace.taskName(id), metrics, column.width() - 24);

@@ -3,6 +3,7 @@
 #include "style/viewpalette.h"
 #include "timeline/timelinelayout.h"
 
+#include <memory>
 #include <QFont>
 #include <utility>
 #include <vector>
@@ -11,6 +12,8 @@ class QPainter;
 
 namespace Loopscope {
 
+class NetworkLog;
+class NetworkRenderer;
 class Trace;
 class TraceDigest;
 struct TaskStateSpan;
@@ -30,8 +33,9 @@ class TimelineRenderer
 {
 public:
     TimelineRenderer(const Trace &trace, const TraceDigest &digest, const TimelineLayout &layout);
+    ~TimelineRenderer();
 
-    void setPalette(const ViewPalette &palette) { m_palette = palette; }
+    void setPalette(const ViewPalette &palette);
     void setFont(const QFont &font);
     //! Marks the time of the selected event and its task's lane (task 0: no lane).
     void setSelection(std::int64_t timeNs, TaskId task);
@@ -39,6 +43,11 @@ public:
     //! Warning signs where problems were found: (event, task) pairs, on the task's lane (task 0: on
     //! the axis, a problem of the loop's).
     void setProblemMarks(std::vector<std::pair<SeqNo, TaskId>> marks);
+    //! The HTTP side of the run, drawn below the tasks on the same time axis: a lane of attempts in
+    //! flight, then one lane per connection (lanes from networkLaneCount() on). Null: none.
+    void setNetwork(const NetworkLog *log);
+    //! How many lanes the network adds below the tasks (0 without connections, or without time).
+    static int networkLaneCount(const NetworkLog *log, const TimelineLayout &layout);
 
     void paint(QPainter &painter, const QRectF &visibleArea) const;
 
@@ -55,10 +64,14 @@ private:
     void paintProblemMarks(QPainter &p, const QRectF &area, int firstLane, int lastLane) const;
     void paintLoopProblemMarks(QPainter &p, const QRectF &area) const;
     void paintWarningSign(QPainter &p, double x, double bottom) const;
+    void paintNetworkLane(QPainter &p, int lane, double left, double right) const;
+    int taskLaneCount() const;
 
     const Trace &m_trace;
     const TraceDigest &m_digest;
     const TimelineLayout &m_layout;
+    const NetworkLog *m_networkLog = nullptr;
+    std::unique_ptr<NetworkRenderer> m_network;
     ViewPalette m_palette;
     QFont m_font;
     QFont m_smallFont;

@@ -39,12 +39,14 @@ TimelineView::~TimelineView() = default;
 void TimelineView::rebuild()
 {
     m_renderer.reset();
+    m_network.reset();
     m_hasSelection = false;
     m_layout.fit();
     if (m_feed && m_feed->trace()) {
         m_renderer = std::make_unique<TimelineRenderer>(*m_feed->trace(), m_feed->digest(), m_layout);
         m_renderer->setPalette(ViewPalette::fromPalette(palette()));
         m_renderer->setFont(font());
+        m_renderer->setNetwork(&m_network);
     }
     syncRange();
 }
@@ -72,7 +74,10 @@ void TimelineView::syncRange()
                 static_cast<std::int64_t>(trace->firstSeq()), static_cast<std::int64_t>(digest.nextSeq()));
         else
             m_layout.setTimeRange(digest.startTimeNs(), digest.endTimeNs());
-        m_layout.setLaneCount(static_cast<int>(digest.taskCount()));
+        if (trace)
+            m_network.update(*trace);
+        m_layout.setLaneCount(
+            static_cast<int>(digest.taskCount()) + TimelineRenderer::networkLaneCount(&m_network, m_layout));
         if (m_renderer && m_hasSelection)
             m_renderer->setSelection(selectionPosition(), m_selectedTask);
     }

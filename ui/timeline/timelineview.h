@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis/tracedigest.h"
+#include "network/networklog.h"
 #include "timeline/timelinelayout.h"
 #include "timeline/timelinerenderer.h"
 
@@ -70,6 +71,7 @@ private:
     QPointer<TraceFeed> m_feed;
     TimelineLayout m_layout;
     std::unique_ptr<TimelineRenderer> m_renderer;
+    NetworkLog m_network; //!< the HTTP requests, drawn as lanes below the tasks
     std::int64_t m_selectedTime = 0;
     SeqNo m_selectedSeq = 0;
     TaskId m_selectedTask = NoTask;

@@ -539,7 +539,7 @@ void MainWindow::selectEvent(SeqNo seq, bool reveal)
     m_details->showTraceEvent(*trace, m_feed->digest(), event);
     m_code->highlightLine(sourceLineOf(index));
     m_awaitTree->showAt(seq);
-    m_network->showEvent(event);
+    m_network->showTraceEvent(event);
     m_syncingSelection = false;
 }
 
