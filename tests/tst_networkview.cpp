@@ -103,6 +103,12 @@ private slots:
         QCOMPARE(retried->attempts.size(), std::size_t(2));
         QCOMPARE(retried->status, 200);
         QVERIFY(!retried->failed);
+        // Its tooltip tells both attempts apart: why the first failed, the wait, how the second went.
+        const QString told = log.describe(std::size_t(retried - log.requests().begin()));
+        QVERIFY2(told.contains(QStringLiteral("attempt 1: 500")), qPrintable(told));
+        QVERIFY2(told.contains(QStringLiteral("then waited")), qPrintable(told));
+        QVERIFY2(told.contains(QStringLiteral("attempt 2: 200 OK on connection #")), qPrintable(told));
+        QVERIFY2(told.contains(QStringLiteral("wait ")), qPrintable(told));
         QVERIFY(retried->url.contains(QStringLiteral("from=100")));
         // Two at a time: two connections, kept alive, carrying every attempt between them.
         QCOMPARE(log.connectionCount(), 2);

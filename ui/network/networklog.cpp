@@ -1,6 +1,7 @@
 #include "network/networklog.h"
 
 #include <QHash>
+#include <QStringList>
 
 #include <algorithm>
 
@@ -121,6 +122,38 @@ bool NetworkLog::take(const std::vector<IoRecord> &records, std::size_t index, b
             use);
     }
     return true;
+}
+
+QString NetworkLog::describe(std::size_t index) const
+{
+    if (!m_trace || index >= m_requests.size())
+        return {};
+    const NetworkRequest &request = m_requests[index];
+    const std::vector<IoRecord> &records = m_trace->ioRecords();
+    QStringList lines { QStringLiteral("%1 %2").arg(request.method, request.url) };
+    for (std::size_t a = 0; a < request.attempts.size(); ++a) {
+        const IoRecord &io = records[request.attempts[a]];
+        if (a > 0) {
+            const IoRecord &before = records[request.attempts[a - 1]];
+            if (before.endNs >= 0)
+                lines << QStringLiteral("  then waited %1")
+                             .arg(formatDuration(requestBeganNs(io) - before.endNs));
+        }
+        const QString outcome = !io.error.isEmpty() ? io.error
+            : io.endNs < 0                          ? QStringLiteral("in flight")
+                           : QStringLiteral("%1 %2").arg(io.status).arg(io.statusText);
+        QStringList phases;
+        for (const RequestPhaseSpan &span : requestPhases(io, m_nowNs))
+            phases << QStringLiteral("%1 %2").arg(
+                QLatin1String(requestPhaseName(span.phase)), formatDuration(span.durationNs()));
+        lines << QStringLiteral("attempt %1: %2%3")
+                     .arg(a + 1)
+                     .arg(outcome,
+                         io.connection > 0 ? QStringLiteral(" on connection #%1").arg(io.connection)
+                                           : QString());
+        lines << QStringLiteral("  ") + phases.join(QStringLiteral(", "));
+    }
+    return lines.join(u'\n');
 }
 
 const std::vector<std::pair<std::int64_t, int>> &NetworkLog::inFlight() const

@@ -57,6 +57,10 @@ public:
     void update(const Trace &trace);
 
     const std::vector<NetworkRequest> &requests() const { return m_requests; }
+    //! The trace the log follows (null before the first update()).
+    const Trace *trace() const { return m_trace; }
+    //! Request `index`'s attempts for people: each one's outcome and phases, and the waits between.
+    QString describe(std::size_t index) const;
     //! The request an attempt belongs to (an index into requests()), or -1.
     qsizetype requestOfIo(std::uint32_t ioId) const;
     //! The time the requests span: from the first one's beginning to the last end (or nowNs() while

@@ -97,6 +97,8 @@ QVariant NetworkTableModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::ToolTipRole && index.column() == UrlColumn)
         return request.url;
+    if (role == Qt::ToolTipRole && index.column() == WaterfallColumn)
+        return m_log.describe(std::size_t(index.row()));
     if (role == Qt::ForegroundRole && index.column() == StatusColumn && request.failed)
         return QColor(0xc6, 0x28, 0x28);
     if (role == Qt::TextAlignmentRole && index.column() != UrlColumn && index.column() != MethodColumn)
