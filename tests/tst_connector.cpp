@@ -667,6 +667,56 @@ private slots:
         QVERIFY(exactlyOnce(readLanded(f.out()).ids, 1000));
     }
 
+    void batchedPagesAreWrittenTogetherItemsBeforeTheirRecords()
+    {
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("batched.jsonl"));
+        FetchOptions options;
+        options.url = QUrl(QStringLiteral("http://127.0.0.1:1/api/items"));
+        const auto page = [](qint64 number) {
+            PageRecord record;
+            record.page = number;
+            record.url = QStringLiteral("http://127.0.0.1:1/api/items?from=%1").arg(number * 2);
+            record.status = 200;
+            record.attempts = 1;
+            return record;
+        };
+        const auto items = [](qint64 number) {
+            return QList<QByteArray> { QByteArray("{\"id\":") + QByteArray::number(number * 2) + '}',
+                QByteArray("{\"id\":") + QByteArray::number(number * 2 + 1) + '}' };
+        };
+        const auto lines = [](const QString &path) {
+            QFile file(path);
+            return file.open(QIODevice::ReadOnly) ? file.readAll().count('\n') : qsizetype(-1);
+        };
+        const QString manifest = LandingZone::manifestPathFor(out);
+        {
+            LandingZone zone(out, options.identity());
+            zone.setBatched(true);
+            zone.land(page(0), items(0));
+            zone.land(page(1), items(1));
+            QCOMPARE(lines(out), qsizetype(0));      // kept until the event loop runs
+            QCOMPARE(lines(manifest), qsizetype(1)); // the identity line only
+            QCoreApplication::processEvents();
+            QCOMPARE(lines(out), qsizetype(4));
+            QCOMPARE(lines(manifest), qsizetype(3));
+            zone.land(page(2), items(2));
+            PageRecord failed = page(3);
+            failed.error = QStringLiteral("500 after 3 attempts");
+            zone.recordFailure(failed);
+            zone.commit(); // at once, when asked
+            QCOMPARE(lines(out), qsizetype(6));
+            QCOMPARE(lines(manifest), qsizetype(5));
+            zone.land(page(4), items(4)); // left for the zone's end to write
+        }
+        QCOMPARE(lines(out), qsizetype(8));
+        // Reopened, every page landed resumes, each where its record says.
+        LandingZone again(out, options.identity());
+        QCOMPARE(again.landedPages().size(), 4);
+        QCOMPARE(again.itemsLanded(), qint64(8));
+        QCOMPARE(again.discardedBytes(), qint64(0));
+    }
+
     void refusesAnotherRetrievalsOutput()
     {
         Fixture f(100);

@@ -169,10 +169,13 @@ Task<FetchSummary> Connector::run()
     m_progress.pagesResumed = m_zone.resumedPages();
     m_progress.pagesLanded = m_zone.resumedPages();
     m_progress.items = m_zone.itemsLanded();
+    // The pages of a loop turn land together: two writes a turn, not two a page.
+    m_zone.setBatched(true);
     if (m_options.style == PaginationStyle::Offset || m_options.style == PaginationStyle::Page)
         co_await fetchOffsetPages().named(QStringLiteral("numbered pages"));
     else
         co_await fetchNextLinkPages().named(QStringLiteral("linked pages"));
+    m_zone.setBatched(false); // everything written, or the write's failure thrown
     notePageDone();
     FetchSummary summary;
     summary.progress = m_progress;

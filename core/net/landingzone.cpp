@@ -174,11 +174,71 @@ void LandingZone::noteIfShort(const PageRecord &record)
         m_endPage = record.page + 1;
 }
 
+LandingZone::~LandingZone()
+{
+    if (m_pendingData.isEmpty() && m_pendingManifest.isEmpty())
+        return;
+    write(); // a failure here loses nothing recorded: the pages are not in the manifest
+    if (!m_writeError.isEmpty())
+        qWarning("loopscope: %s", qPrintable(m_writeError));
+}
+
+void LandingZone::setBatched(bool batched)
+{
+    if (!batched)
+        commit();
+    m_batched = batched;
+    if (batched && !m_writeSoon) {
+        m_writeSoon = std::make_unique<QTimer>();
+        m_writeSoon->setSingleShot(true);
+        m_writeSoon->setInterval(0);
+        QObject::connect(m_writeSoon.get(), &QTimer::timeout, [this] { write(); });
+    }
+}
+
+void LandingZone::commit()
+{
+    write();
+    throwIfFailed();
+}
+
+void LandingZone::throwIfFailed() const
+{
+    if (!m_writeError.isEmpty())
+        throw Error(m_writeError);
+}
+
+void LandingZone::write()
+{
+    if (m_writeSoon)
+        m_writeSoon->stop();
+    if (!m_writeError.isEmpty())
+        return; // the first failure stands; nothing after it is written
+    // Items first: a manifest line never names bytes that are not in the data file.
+    if (!m_pendingData.isEmpty()
+        && (m_data.write(m_pendingData) != m_pendingData.size() || !m_data.flush())) {
+        m_writeError = QStringLiteral("cannot write %1: %2").arg(m_dataPath, m_data.errorString());
+        return;
+    }
+    m_pendingData.clear();
+    if (!m_pendingManifest.isEmpty()
+        && (m_manifest.write(m_pendingManifest) != m_pendingManifest.size() || !m_manifest.flush())) {
+        m_writeError = QStringLiteral("cannot write the manifest %1: %2")
+                           .arg(m_manifest.fileName(), m_manifest.errorString());
+        return;
+    }
+    m_pendingManifest.clear();
+}
+
 void LandingZone::appendManifest(const QByteArray &line)
 {
-    if (m_manifest.write(line + '\n') != line.size() + 1 || !m_manifest.flush())
-        throw Error(QStringLiteral("cannot write the manifest %1: %2")
-                        .arg(m_manifest.fileName(), m_manifest.errorString()));
+    throwIfFailed();
+    m_pendingManifest += line;
+    m_pendingManifest += '\n';
+    if (!m_batched || m_pendingData.size() + m_pendingManifest.size() >= BatchBytes)
+        commit();
+    else if (!m_writeSoon->isActive())
+        m_writeSoon->start();
 }
 
 void LandingZone::land(PageRecord record, const QList<QByteArray> &items)
@@ -198,8 +258,8 @@ void LandingZone::land(PageRecord record, const QList<QByteArray> &items)
     record.fileLength = lines.size();
     record.items = items.size();
     record.error.clear();
-    if (!lines.isEmpty() && (m_data.write(lines) != lines.size() || !m_data.flush()))
-        throw Error(QStringLiteral("cannot write %1: %2").arg(m_dataPath, m_data.errorString()));
+    throwIfFailed();
+    m_pendingData += lines;
     m_dataEnd += lines.size();
     appendManifest(QJsonDocument(pageRecordJson(record)).toJson(QJsonDocument::Compact));
     noteLanded(record);

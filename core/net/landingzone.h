@@ -7,6 +7,7 @@
 #include <QLockFile>
 #include <QMap>
 #include <QString>
+#include <QTimer>
 
 #include <memory>
 #include <optional>
@@ -82,7 +83,25 @@ public:
     void land(PageRecord record, const QList<QByteArray> &items);
     void recordFailure(const PageRecord &record);
 
+    /*!
+     * Batched, pages are kept until the event loop next runs (or BatchBytes of them), then written
+     * with one write to each file, the items before the manifest lines that record them: a busy
+     * retrieval spends two writes per loop turn, not two per page. Off by default (each page is
+     * written at once). A write that fails later is thrown by the next land(), recordFailure() or
+     * commit().
+     */
+    void setBatched(bool batched);
+    //! Writes what is kept (batched), now; throws if a write failed.
+    void commit();
+    ~LandingZone();
+    LandingZone(const LandingZone &) = delete;
+    LandingZone &operator=(const LandingZone &) = delete;
+
 private:
+    static constexpr qsizetype BatchBytes = 4 << 20;
+
+    void write();
+    void throwIfFailed() const;
     void lock();
     void openManifest(const RetrievalIdentity &identity);
     void openData();
@@ -94,6 +113,11 @@ private:
     std::unique_ptr<QLockFile> m_lock; //!< <out>.lock, held while the zone is open: one writer
     QFile m_data;
     QFile m_manifest;
+    QByteArray m_pendingData;     //!< items landed, not yet written
+    QByteArray m_pendingManifest; //!< their manifest lines (and failures'), written after them
+    bool m_batched = false;
+    std::unique_ptr<QTimer> m_writeSoon; //!< batched: writes when the event loop next runs
+    QString m_writeError;                //!< a batched write that failed
     QMap<qint64, PageRecord> m_landed;
     std::optional<qint64> m_endPage;
     qint64 m_fullPageItems = 0; //!< the most items a page had
