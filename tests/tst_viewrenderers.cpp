@@ -7,6 +7,7 @@
 #include "sequence/sequenceshapes.h"
 #include "sequence/sequenceview.h"
 #include "style/nameelision.h"
+#include "style/stripfill.h"
 #include "timeline/timelinerenderer.h"
 #include "twocoroutinesfixture.h"
 
@@ -52,6 +53,74 @@ class TestViewRenderers : public QObject
 {
     Q_OBJECT
 private slots:
+    void concurrentFlightsOnALaneAreOneLayer()
+    {
+        // Thirty reads in flight at once share the I/O lane: one busy bar, not thirty layers of it.
+        Scheduler s;
+        for (int i = 0; i < 30; ++i)
+            s.spawn(readRecord(QString::number(i)), QStringLiteral("t%1").arg(i));
+        s.runUntilIdle();
+        TraceDigest digest;
+        digest.update(s.trace());
+        SequenceLayout layout;
+        layout.update(digest, s.trace().size());
+        SequenceRenderer renderer(s.trace(), digest, layout);
+        const ViewPalette colours = lightPalette();
+        renderer.setPalette(colours);
+        qsizetype lastSubmitted = -1;
+        std::uint32_t io = 0;
+        for (qsizetype row = 0; row < s.trace().size(); ++row) {
+            if (s.trace().at(row).kind == EventKind::IoSubmitted) {
+                lastSubmitted = row;
+                io = s.trace().at(row).other;
+            }
+        }
+        QVERIFY(lastSubmitted > 0);
+        const double x = layout.laneCenter(layout.laneOfIo(io));
+        const double y = layout.arrowY(lastSubmitted) + 3; // every read is in flight here
+        const QRectF area(0, y - 200, std::max(x + 100, 900.0), 400); // below the pinned header
+        QImage image(area.size().toSize(), QImage::Format_ARGB32);
+        QPainter painter(&image);
+        painter.translate(-area.topLeft());
+        renderer.paint(painter, area);
+        painter.end();
+        const QColor under = pixel(image, x - 8, y - area.top());
+        QColor flight = colours.stateColor(TaskRunState::AwaitingIo);
+        flight.setAlphaF(0.55f);
+        QImage once(1, 1, QImage::Format_ARGB32);
+        once.fill(under);
+        QPainter layer(&once);
+        layer.fillRect(QRectF(0, 0, 1, 1), flight);
+        layer.end();
+        QVERIFY2(distance(pixel(image, x - 1.6, y - area.top()), once.pixelColor(0, 0)) < 6,
+            qPrintable(QStringLiteral("%1 against %2")
+                           .arg(pixel(image, x - 1.6, y - area.top()).name(), once.pixelColor(0, 0).name())));
+    }
+
+    void aFillInStripsLooksLikeOneFill()
+    {
+        // Tall fills go in short strips (Qt would otherwise hand them to its thread pool): the
+        // picture must not show where one strip ends, with or without antialiasing.
+        for (const bool antialiased : { false, true }) {
+            for (const QRectF &rect :
+                { QRectF(3.5, 10.5, 4, 300.25), QRectF(0, 0, 40, 64), QRectF(1.25, 2.75, 90, 1000) }) {
+                QImage once(100, 1010, QImage::Format_ARGB32_Premultiplied);
+                QImage strips = once;
+                for (QImage *image : { &once, &strips }) {
+                    image->fill(Qt::white);
+                    QPainter painter(image);
+                    painter.setRenderHint(QPainter::Antialiasing, antialiased);
+                    const QColor colour(40, 90, 200, 140);
+                    if (image == &once)
+                        painter.fillRect(rect, colour);
+                    else
+                        fillInStrips(painter, rect, colour);
+                }
+                QCOMPARE(strips, once);
+            }
+        }
+    }
+
     void diagramLanesShowWholeTaskNamesAndFitTheView()
     {
         const QString longName = QStringLiteral("fetch page 12 of the customer orders");

@@ -3,6 +3,7 @@
 #include "analysis/tracedigest.h"
 #include "sequence/timemarks.h"
 #include "style/nameelision.h"
+#include "style/stripfill.h"
 
 #include <algorithm>
 #include <cmath>
@@ -210,7 +211,7 @@ void SequenceChrome::paintGutter(QPainter &p, const QRectF &area, double left, q
 {
     const double width = SequenceLayout::GutterWidth;
     const QRectF gutter(left, area.top(), width, area.height());
-    p.fillRect(gutter, m_palette.alternate);
+    fillInStrips(p, gutter, m_palette.alternate);
     p.setPen(QPen(m_palette.grid, 1));
     p.drawLine(QPointF(gutter.right() - 0.5, gutter.top()), QPointF(gutter.right() - 0.5, gutter.bottom()));
     if (firstRow > lastRow)
@@ -225,7 +226,7 @@ void SequenceChrome::paintGutter(QPainter &p, const QRectF &area, double left, q
         if (a >= 0 && a <= b) {
             QColor mark = m_palette.currentStep;
             mark.setAlphaF(1.0f);
-            p.fillRect(QRectF(left, m_layout.rowTop(a), 4, (b - a + 1) * h), mark);
+            fillInStrips(p, QRectF(left, m_layout.rowTop(a), 4, (b - a + 1) * h), mark);
         }
     }
     if (m_layout.detail() == SequenceLayout::Detail::Density) {

@@ -1,5 +1,7 @@
 #include "sequence/sequencerenderer.h"
 
+#include "style/stripfill.h"
+
 #include "analysis/tracedigest.h"
 #include "sequence/sequencemessage.h"
 #include "sequence/timemarks.h"
@@ -8,6 +10,7 @@
 #include <cmath>
 #include <QPainter>
 #include <QPolygonF>
+#include <tuple>
 
 namespace Loopscope {
 
@@ -174,7 +177,7 @@ void SequenceRenderer::paintFrame(QPainter &p, const Frame &f) const
 
 void SequenceRenderer::paintBackground(QPainter &p, const Frame &f) const
 {
-    p.fillRect(f.area, m_palette.background);
+    fillInStrips(p, f.area, m_palette.background);
     if (f.firstRow > f.lastRow)
         return;
     const double left = f.area.left();
@@ -184,7 +187,7 @@ void SequenceRenderer::paintBackground(QPainter &p, const Frame &f) const
         const qsizetype a = std::max(f.firstRow, rowOfSeq(m_stepFirst, false));
         const qsizetype b = std::min(f.lastRow, rowOfSeq(m_stepEnd - 1, true));
         if (a >= 0 && a <= b)
-            p.fillRect(QRectF(left, m_layout.rowTop(a), width, (b - a + 1) * h), m_palette.currentStep);
+            fillInStrips(p, QRectF(left, m_layout.rowTop(a), width, (b - a + 1) * h), m_palette.currentStep);
     }
     if (m_hasSelection) {
         const qsizetype row = m_trace.indexOfSeq(m_selected);
@@ -263,18 +266,25 @@ void SequenceRenderer::paintActivations(QPainter &p, const Frame &f) const
                                                                        : rowOfSeq(seqs.end(index), true);
         const QRectF rect = m_layout.activationRect(from, to, lane, static_cast<int>(a.depth));
         const QColor accent = m_palette.taskAccent(a.task);
+        fillInStrips(p, rect, m_palette.faded(accent, m_palette.dark ? 0.45 : 0.62));
         p.setPen(QPen(accent, 1.2));
-        p.setBrush(m_palette.faded(accent, m_palette.dark ? 0.45 : 0.62));
         p.drawRect(rect);
     }
-    p.setBrush(Qt::NoBrush);
 }
 
 void SequenceRenderer::paintFlights(QPainter &p, const Frame &f, SeqNo first, SeqNo last) const
 {
     // While an I/O operation or a timer is pending, its lane carries a thin bar from submission to
-    // completion; on a shared lane concurrent ones overlap into one "busy" bar.
+    // completion; on a shared lane concurrent ones make one "busy" bar. Overlapping stretches are
+    // merged first: a hundred requests in flight are one fill, not a hundred layers of one.
+    struct Stretch
+    {
+        int lane;
+        double top;
+        double bottom;
+    };
     const auto paintSet = [&](const IntervalIndex &seqs, const std::vector<IoOperation> &ops, bool timers) {
+        std::vector<Stretch> stretches;
         for (const qsizetype index : seqs.between(first, last)) {
             const IoOperation &op = ops[static_cast<std::size_t>(index)];
             const int lane = timers ? m_layout.timerLane() : m_layout.laneOfIo(op.id);
@@ -283,13 +293,23 @@ void SequenceRenderer::paintFlights(QPainter &p, const Frame &f, SeqNo first, Se
             const qsizetype from = rowOfSeq(seqs.start(index), false);
             const qsizetype to = seqs.end(index) == IntervalIndex::OpenEnd ? m_layout.rowCount() - 1
                                                                            : rowOfSeq(seqs.end(index), true);
-            const double x = m_layout.laneCenter(lane) - 2;
             const double top = m_layout.arrowY(from);
-            const double bottom = std::max(m_layout.arrowY(to), top + 2);
-            QColor c = timers ? m_palette.stateColor(TaskRunState::AwaitingTimer)
-                              : m_palette.stateColor(TaskRunState::AwaitingIo);
-            c.setAlphaF(0.55f);
-            p.fillRect(QRectF(x, top, 4, bottom - top), c);
+            stretches.push_back({ lane, top, std::max(m_layout.arrowY(to), top + 2) });
+        }
+        std::sort(stretches.begin(), stretches.end(), [](const Stretch &a, const Stretch &b) {
+            return std::tie(a.lane, a.top) < std::tie(b.lane, b.top);
+        });
+        QColor c = timers ? m_palette.stateColor(TaskRunState::AwaitingTimer)
+                          : m_palette.stateColor(TaskRunState::AwaitingIo);
+        c.setAlphaF(0.55f);
+        for (std::size_t i = 0; i < stretches.size();) {
+            Stretch merged = stretches[i];
+            for (++i; i < stretches.size() && stretches[i].lane == merged.lane
+                 && stretches[i].top <= merged.bottom;
+                 ++i)
+                merged.bottom = std::max(merged.bottom, stretches[i].bottom);
+            fillInStrips(p,
+                QRectF(m_layout.laneCenter(merged.lane) - 2, merged.top, 4, merged.bottom - merged.top), c);
         }
     };
     paintSet(m_digest.ioFlights(), m_digest.ioOperations(), false);

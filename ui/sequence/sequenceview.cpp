@@ -3,6 +3,7 @@
 #include "model/tracefeed.h"
 #include "sequence/laneactivity.h"
 #include "sequence/sequencemessage.h"
+#include "style/stripfill.h"
 
 #include <algorithm>
 #include <cmath>
@@ -462,7 +463,7 @@ void SequenceView::paintEvent(QPaintEvent *)
     QPainter painter(viewport());
     if (!m_renderer) {
         const ViewPalette colours = ViewPalette::fromPalette(palette());
-        painter.fillRect(viewport()->rect(), colours.background);
+        fillInStrips(painter, viewport()->rect(), colours.background);
         painter.setPen(colours.mutedText);
         painter.drawText(viewport()->rect(), Qt::AlignCenter, tr("Pick a scenario and press Step or Run."));
         return;

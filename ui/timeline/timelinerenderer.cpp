@@ -3,6 +3,7 @@
 #include "analysis/tracedigest.h"
 #include "network/networkrenderer.h"
 #include "style/nameelision.h"
+#include "style/stripfill.h"
 
 #include <algorithm>
 #include <array>
@@ -187,7 +188,7 @@ void TimelineRenderer::paint(QPainter &painter, const QRectF &area) const
     QPainter &p = painter;
     p.save();
     p.setClipRect(area);
-    p.fillRect(area, m_palette.background);
+    fillInStrips(p, area, m_palette.background);
     const auto [firstLane, lastLane] = m_layout.lanesBetween(area.top(), area.bottom());
     const double left = std::max(area.left(), TimelineLayout::LabelWidth);
     const double right = area.right();
@@ -348,7 +349,7 @@ void TimelineRenderer::paintLane(QPainter &p, int lane, double left, double righ
 void TimelineRenderer::paintLabels(QPainter &p, const QRectF &area, int firstLane, int lastLane) const
 {
     const QRectF column(area.left(), area.top(), TimelineLayout::LabelWidth, area.height());
-    p.fillRect(column, m_palette.alternate);
+    fillInStrips(p, column, m_palette.alternate);
     p.setPen(QPen(m_palette.grid, 1));
     p.drawLine(QPointF(column.right() - 0.5, column.top()), QPointF(column.right() - 0.5, column.bottom()));
     const QFontMetricsF metrics(m_font);
