@@ -77,7 +77,7 @@ private slots:
         }
         QVERIFY(lastSubmitted > 0);
         const double x = layout.laneCenter(layout.laneOfIo(io));
-        const double y = layout.arrowY(lastSubmitted) + 3; // every read is in flight here
+        const double y = layout.arrowY(lastSubmitted) + 3;            // every read is in flight here
         const QRectF area(0, y - 200, std::max(x + 100, 900.0), 400); // below the pinned header
         QImage image(area.size().toSize(), QImage::Format_ARGB32);
         QPainter painter(&image);
