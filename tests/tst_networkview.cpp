@@ -338,6 +338,17 @@ private slots:
         QVERIFY(picture.height() >= int(6 * NetworkScene::RowHeight));
         QTemporaryDir dir;
         QVERIFY(image.write(dir.filePath(QStringLiteral("net.pdf")), ImageFormat::Pdf, all) >= 1);
+        // The timeline's picture has the connections below the tasks, as in the window.
+        ImageExport timeline(s->trace());
+        timeline.setView(ImageView::Timeline);
+        timeline.setScale(1);
+        TraceDigest digest;
+        digest.update(s->trace());
+        NetworkLog log;
+        log.update(s->trace());
+        TimelineLayout expected;
+        expected.setLaneCount(int(digest.taskCount()) + 1 + log.connectionCount());
+        QCOMPARE(timeline.toImage(all).height(), int(std::ceil(expected.contentHeight())));
         // A run without HTTP has no waterfall: said, not drawn empty.
         Scheduler idle;
         idle.spawn([]() -> Task<void> { co_return; }(), QStringLiteral("idle"));

@@ -111,10 +111,14 @@ public:
         const std::int64_t end = std::max(trace.at(range.last).timeNs, start + 1000);
         m_layout.setWidth(TimelineWidth);
         m_layout.setTimeRange(start, end);
-        m_layout.setLaneCount(static_cast<int>(digest.taskCount()));
         m_layout.fit();
+        // The HTTP side, as the window draws it: attempts in flight and a lane per connection.
+        m_network.update(trace);
+        m_layout.setLaneCount(
+            static_cast<int>(digest.taskCount()) + TimelineRenderer::networkLaneCount(&m_network, m_layout));
         m_renderer.setPalette(exportPalette());
         m_renderer.setFont(QGuiApplication::font());
+        m_renderer.setNetwork(&m_network);
     }
 
     QSizeF size() const override { return QSizeF(TimelineWidth, m_layout.contentHeight()); }
@@ -143,6 +147,7 @@ public:
     }
 
 private:
+    NetworkLog m_network;
     TimelineLayout m_layout;
     TimelineRenderer m_renderer;
     double m_pageStep = 1;
