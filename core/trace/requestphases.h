@@ -39,6 +39,12 @@ struct RequestPhaseSpan
  */
 std::vector<RequestPhaseSpan> requestPhases(const IoRecord &io, std::int64_t nowNs);
 
+//! Whether attempt `io` failed: an error, a 4xx or 5xx answer, or no answer at its end.
+inline bool attemptFailed(const IoRecord &io)
+{
+    return !io.error.isEmpty() || io.status >= 400 || (io.endNs >= 0 && io.status == 0);
+}
+
 //! When the attempt began: when it started to wait for its turn, or was submitted.
 inline std::int64_t requestBeganNs(const IoRecord &io)
 {

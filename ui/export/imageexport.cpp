@@ -114,8 +114,7 @@ public:
         m_layout.fit();
         // The HTTP side, as the window draws it: attempts in flight and a lane per connection.
         m_network.update(trace);
-        m_layout.setLaneCount(
-            static_cast<int>(digest.taskCount()) + TimelineRenderer::networkLaneCount(&m_network, m_layout));
+        m_layout.setLaneCount(TimelineRenderer::laneCount(digest, &m_network, m_layout));
         m_renderer.setPalette(exportPalette());
         m_renderer.setFont(QGuiApplication::font());
         m_renderer.setNetwork(&m_network);

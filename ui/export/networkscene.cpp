@@ -5,7 +5,6 @@
 #include <QFontMetricsF>
 #include <QGuiApplication>
 #include <QPainter>
-#include <QUrl>
 
 #include <cmath>
 
@@ -79,11 +78,8 @@ void NetworkScene::paintRows(QPainter &painter, double top, std::size_t first, s
         if (r % 2 == 1)
             painter.fillRect(QRectF(0, y, Width, RowHeight), palette.alternate);
         const double baseline = y + (RowHeight + metrics.ascent() - metrics.descent()) / 2;
-        const QUrl url(request.url);
-        const QString path = url.path() + (url.hasQuery() ? u'?' + url.query() : QString());
-        const QString status = request.endNs < 0 ? QStringLiteral("…")
-            : request.status > 0                 ? QString::number(request.status)
-                                                 : QStringLiteral("failed");
+        const QString path = request.path();
+        const QString status = request.statusText();
         painter.setPen(palette.mutedText);
         painter.drawText(QPointF(8, baseline), QString::number(request.number));
         painter.setPen(palette.text);

@@ -1,11 +1,30 @@
 #include "network/networklog.h"
 
+#include "net/adaptivelimiter.h"
+
 #include <QHash>
 #include <QStringList>
+#include <QUrl>
 
 #include <algorithm>
 
 namespace Loopscope {
+
+QString NetworkRequest::path() const
+{
+    const QUrl parsed(url);
+    QString path = parsed.path(QUrl::FullyDecoded);
+    if (parsed.hasQuery())
+        path += u'?' + parsed.query(QUrl::FullyDecoded);
+    return path.isEmpty() ? url : path;
+}
+
+QString NetworkRequest::statusText() const
+{
+    if (endNs < 0)
+        return QStringLiteral("…");
+    return status > 0 ? QString::number(status) : QStringLiteral("failed");
+}
 
 void NetworkLog::reset()
 {
@@ -34,8 +53,9 @@ void NetworkLog::update(const Trace &trace)
     m_nowNs = trace.isEmpty() ? 0 : trace.last().timeNs;
     m_changed.clear();
     // The limit is an event (a counter); only the events not searched yet are.
-    if (m_limitLabel == NoLabel && !trace.labels().find(QString::fromLatin1(LimitCounter), m_limitLabel))
-        m_limitLabel = NoLabel;
+    if (m_limitLabel == NoLabel)
+        trace.labels().find(
+            QString(AdaptiveLimiter::CounterName), m_limitLabel); // unchanged if not yet there
     if (m_limitLabel != NoLabel) {
         for (qsizetype i = std::max<qsizetype>(0, trace.indexOfSeq(m_countersFrom));
              i >= 0 && i < trace.size(); ++i) {
@@ -101,7 +121,7 @@ bool NetworkLog::take(const std::vector<IoRecord> &records, std::size_t index, b
         request.status = io.status;
         request.bytes = std::max<std::int64_t>(0, io.responseBytes);
         request.endNs = io.endNs;
-        request.failed = !io.error.isEmpty() || io.status >= 400 || (io.endNs >= 0 && io.status == 0);
+        request.failed = attemptFailed(io);
     }
     m_changed.push_back(row);
     if (io.endNs < 0)

@@ -27,6 +27,10 @@ struct NetworkRequest
     std::vector<int> connections; //!< which connections carried its attempts (none for a failed connect)
 
     bool isRetried() const { return attempts.size() > 1; }
+    //! The URL's path and query ("/api/items?from=50"), or the whole URL if it has none.
+    QString path() const;
+    //! "200", "failed" (no answer), or "…" while in flight.
+    QString statusText() const;
     std::int64_t durationNs(std::int64_t nowNs) const { return (endNs >= 0 ? endNs : nowNs) - beganNs; }
 };
 
@@ -49,9 +53,6 @@ struct ConnectionUse
 class NetworkLog
 {
 public:
-    //! The counter an adaptive limiter records (AdaptiveLimiter::CounterName).
-    static constexpr const char *LimitCounter = "adaptive limit";
-
     void reset();
     //! Takes in the records and events `trace` gained since the last call.
     void update(const Trace &trace);

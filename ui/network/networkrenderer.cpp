@@ -65,7 +65,7 @@ void NetworkRenderer::paintAttempt(
                              thin ? barHeight * 0.3 : barHeight),
             phaseColor(span.phase));
     }
-    if (!io.error.isEmpty() || io.status >= 400 || (io.endNs >= 0 && io.status == 0)) {
+    if (attemptFailed(io)) {
         // A failed attempt ends in a red cap.
         const double end = axis.x(io.endNs >= 0 ? io.endNs : m_log.nowNs());
         painter.fillRect(QRectF(end - 2, barTop - 1, 2, barHeight + 2), m_palette.error);
@@ -245,7 +245,7 @@ void NetworkRenderer::paintConnectionLane(
             painter.fillRect(QRectF(left, lane.top(), opened - left, lane.height()),
                 phaseColor(io.tlsEndNs >= 0 ? RequestPhase::Tls : RequestPhase::Connect));
         }
-        const bool failed = !io.error.isEmpty() || io.status >= 400;
+        const bool failed = attemptFailed(io);
         const bool odd = (it - uses.begin()) % 2 == 1;
         painter.fillRect(QRectF(opened, lane.top(), std::max(1.0, right - opened), lane.height()),
             failed ? m_palette.error : phaseColor(odd ? RequestPhase::Send : RequestPhase::Receive));

@@ -1,29 +1,8 @@
 #include "network/networktablemodel.h"
 
 #include <QColor>
-#include <QUrl>
 
 namespace Loopscope {
-
-namespace {
-
-QString pathOf(const QString &url)
-{
-    const QUrl parsed(url);
-    QString path = parsed.path(QUrl::FullyDecoded);
-    if (parsed.hasQuery())
-        path += u'?' + parsed.query(QUrl::FullyDecoded);
-    return path.isEmpty() ? url : path;
-}
-
-QString statusText(const NetworkRequest &request)
-{
-    if (request.endNs < 0)
-        return QStringLiteral("…");
-    return request.status > 0 ? QString::number(request.status) : QStringLiteral("failed");
-}
-
-} // namespace
 
 NetworkTableModel::NetworkTableModel(const NetworkLog &log, QObject *parent)
     : QAbstractTableModel(parent)
@@ -111,9 +90,9 @@ QVariant NetworkTableModel::data(const QModelIndex &index, int role) const
     case MethodColumn:
         return request.method;
     case UrlColumn:
-        return pathOf(request.url);
+        return request.path();
     case StatusColumn:
-        return statusText(request);
+        return request.statusText();
     case AttemptsColumn:
         return int(request.attempts.size());
     case SizeColumn:
@@ -178,7 +157,7 @@ bool NetworkFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &) co
     if (m_text.isEmpty())
         return true;
     return request.url.contains(m_text, Qt::CaseInsensitive)
-        || request.method.contains(m_text, Qt::CaseInsensitive) || statusText(request).startsWith(m_text);
+        || request.method.contains(m_text, Qt::CaseInsensitive) || request.statusText().startsWith(m_text);
 }
 
 } // namespace Loopscope

@@ -85,6 +85,12 @@ int TimelineRenderer::networkLaneCount(const NetworkLog *log, const TimelineLayo
     return 1 + log->connectionCount();
 }
 
+int TimelineRenderer::laneCount(
+    const TraceDigest &digest, const NetworkLog *log, const TimelineLayout &layout)
+{
+    return static_cast<int>(digest.taskCount()) + networkLaneCount(log, layout);
+}
+
 void TimelineRenderer::setNetwork(const NetworkLog *log)
 {
     m_networkLog = log;

@@ -48,6 +48,8 @@ public:
     void setNetwork(const NetworkLog *log);
     //! How many lanes the network adds below the tasks (0 without connections, or without time).
     static int networkLaneCount(const NetworkLog *log, const TimelineLayout &layout);
+    //! Lanes for `digest`'s tasks and, below them, `log`'s network.
+    static int laneCount(const TraceDigest &digest, const NetworkLog *log, const TimelineLayout &layout);
 
     void paint(QPainter &painter, const QRectF &visibleArea) const;
 

@@ -76,8 +76,7 @@ void TimelineView::syncRange()
             m_layout.setTimeRange(digest.startTimeNs(), digest.endTimeNs());
         if (trace)
             m_network.update(*trace);
-        m_layout.setLaneCount(
-            static_cast<int>(digest.taskCount()) + TimelineRenderer::networkLaneCount(&m_network, m_layout));
+        m_layout.setLaneCount(TimelineRenderer::laneCount(digest, &m_network, m_layout));
         if (m_renderer && m_hasSelection)
             m_renderer->setSelection(selectionPosition(), m_selectedTask);
     }
