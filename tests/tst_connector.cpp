@@ -285,6 +285,34 @@ private slots:
             estimate.limit() >= 21 && estimate.limit() <= 30, qPrintable(QString::number(estimate.limit())));
     }
 
+    void theEstimateGrowsOnABurstAndIsNotFooledByItsOwnDelays()
+    {
+        using Answer = ConcurrencyEstimate::Answer;
+        ConcurrencyEstimate estimate(16, 100);
+        // The first 16 requests went out at once: only the last filled the limit, yet every one of
+        // them was held back by it, and each grows the limit.
+        for (int i = 0; i < 16; ++i)
+            estimate.observe({ Answer::Served, i + 1, 16, 0, 100'000'000, true });
+        QCOMPARE(estimate.limit(), 21); // 16 + 16 × 0.35
+        // The same answers, not held back (a program with little to send), would not have grown it.
+        ConcurrencyEstimate idle(16, 100);
+        for (int i = 0; i < 16; ++i)
+            idle.observe({ Answer::Served, i + 1, 16, 0, 100'000'000, false });
+        QCOMPARE(idle.limit(), 16);
+        // At a limit of 90, a burst of answers read 6 % late (this program was busy; the source
+        // did not queue: a queue of 5 < α = 5.9) does not end probing.
+        ConcurrencyEstimate high(90, 200);
+        high.observe({ Answer::Served, 90, 90, 0, 100'000'000, true });
+        for (int i = 0; i < 8; ++i)
+            high.observe({ Answer::Served, 90, 90, 1'000'000, 107'000'000, true });
+        QVERIFY(high.isProbing());
+        // One answer that waited behind half the requests in flight does (a queue of 2α or more):
+        // 40 in flight, 20 of them queued, and the limit comes down to the 20 served and α.
+        high.observe({ Answer::Served, 40, 90, 2'000'000, 202'000'000, true });
+        QVERIFY(!high.isProbing());
+        QCOMPARE(high.limit(), 25);
+    }
+
     void adaptiveFindsAHardLimitAndLosesNoPage()
     {
         Fixture f(limitedSource(3000, 30, { { 0, 8 } }));
@@ -339,9 +367,11 @@ private slots:
         const FetchSummary summary = fetch(options, f.out());
         verifyLandedWhole(summary, f.out(), 3000);
         QCOMPARE(f.server.statistics().peakWorking, 8);
-        // Without the latency signal it would go to the ceiling, 60.
+        // Without the latency signal it would go to the ceiling, 60. It starts at 16, twice the
+        // workers, and the first round's answers, served before the queued ones come back, may
+        // still grow it by a round's growth (× 1.35).
         QVERIFY2(
-            summary.progress.peakInFlight <= 16, qPrintable(QString::number(summary.progress.peakInFlight)));
+            summary.progress.peakInFlight <= 21, qPrintable(QString::number(summary.progress.peakInFlight)));
         QVERIFY(summary.progress.peakInFlight >= 8);
     }
 

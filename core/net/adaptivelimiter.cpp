@@ -53,22 +53,27 @@ void ConcurrencyEstimate::served(const Sample &sample)
     if (sample.sentNs < m_lastCutNs)
         return; // measured under the load before the cut
     if (m_probing) {
-        // Probing ends as soon as a few answers of this round say they queued: waiting for the
-        // round's end would let the limit grow another half beyond the source's workers.
+        // Probing ends as soon as a few answers say they queued: waiting for the round's end would
+        // let the limit grow another half beyond the source's workers.
         const double queued = sample.inFlight * (1.0 - double(m_fastestNs) / double(latency));
-        if (queued > alpha() / 2 && ++m_roundQueued >= std::max(2, limit() / 20)) {
+        // Two answers (or a twentieth of the limit) that queued more than α, or one that queued
+        // more than 2α: the last answers of a burst, which this program reads a few milliseconds
+        // after the first, look like a queue of a few requests when the limit is high.
+        const bool queuedAlone = queued > 2 * alpha();
+        if (queuedAlone || (queued > alpha() && ++m_roundQueued >= std::max(2, limit() / 20))) {
             m_probing = false;
             m_limit = std::clamp(sample.inFlight - queued + alpha(), 1.0, m_limit);
             resetRound();
             return;
         }
         // Growth only while the limit is what holds requests back (not a program with little to send).
-        if (sample.inFlight >= sample.limitAtSend - 1)
+        if (sample.heldBack || sample.inFlight >= sample.limitAtSend - 1)
             m_limit = std::min<double>(m_ceiling, m_limit + ProbeGrowth);
     }
     ++m_roundAnswers;
     m_roundLatencyNs += double(latency);
     m_roundInFlight += sample.inFlight;
+    m_roundHeldBack += sample.heldBack;
     if (m_roundAnswers >= std::max(1, limit()))
         endRound();
 }
@@ -77,6 +82,7 @@ void ConcurrencyEstimate::endRound()
 {
     const double latency = m_roundLatencyNs / m_roundAnswers;
     const double inFlight = m_roundInFlight / m_roundAnswers;
+    const bool heldBack = 2 * m_roundHeldBack >= m_roundAnswers;
     const double queued = inFlight * (1.0 - double(m_fastestNs) / latency);
     const double a = alpha();
     resetRound();
@@ -87,7 +93,7 @@ void ConcurrencyEstimate::endRound()
         }
         return;
     }
-    if (queued < a && inFlight >= std::floor(m_limit) - 1) // room: a tenth more (at least one)
+    if (queued < a && (heldBack || inFlight >= std::floor(m_limit) - 1)) // room: a tenth more (at least one)
         m_limit = std::min<double>(m_ceiling, std::floor(m_limit) + std::max(1.0, std::floor(m_limit / 10)));
     else if (queued > 2 * a)
         m_limit = std::max(1.0, std::floor(m_limit) - 1);
@@ -107,6 +113,7 @@ void ConcurrencyEstimate::resetRound()
     m_roundQueued = 0;
     m_roundLatencyNs = 0;
     m_roundInFlight = 0;
+    m_roundHeldBack = 0;
 }
 
 // ---- AdaptiveLimiter ----
@@ -118,8 +125,9 @@ AdaptiveLimiter::AdaptiveLimiter(int initial, int ceiling, std::int64_t nowNs)
 
 bool AdaptiveLimiter::release(const Slot &slot, ConcurrencyEstimate::Answer answer, std::int64_t nowNs)
 {
+    const bool heldBack = m_fills != slot.fillsAtSend || m_inUse >= limit();
     --m_inUse;
-    m_estimate.observe({ answer, slot.inFlight, slot.limit, slot.sentNs, nowNs });
+    m_estimate.observe({ answer, slot.inFlight, slot.limit, slot.sentNs, nowNs, heldBack });
     const bool changed = limit() != m_history.back().limit;
     if (changed) {
         if (m_history.back().timeNs == nowNs)
@@ -144,13 +152,19 @@ void AdaptiveLimiter::giveBack()
     wakeWaiters();
 }
 
+void AdaptiveLimiter::grant()
+{
+    if (++m_inUse >= limit())
+        ++m_fills;
+}
+
 void AdaptiveLimiter::wakeWaiters()
 {
     while (m_inUse < limit()) {
         detail::WaitNode *node = m_waiters.popFront();
         if (!node)
             break;
-        ++m_inUse;
+        grant();
         detail::SchedulerBackend(*node->promise->scheduler).makeReady(*node);
     }
 }

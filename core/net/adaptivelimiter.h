@@ -14,9 +14,10 @@ namespace Loopscope {
  * concurrency filter use them):
  *
  * - **Probing** (TCP's slow start): from the initial limit, the limit grows by 0.35 of a request
- *   per answer served (× 1.35 per round trip) while the limit holds requests back, until two answers (or a
- * twentieth of the limit) of one round say they queued (a queue above α / 2), so that a source that queues is
- * found before about 1.5 times its workers are in flight.
+ *   per answer served (× 1.35 per round trip) while the limit holds requests back (at some moment
+ *   of the request's flight), until two answers (or a twentieth of the limit) of one round say they
+ *   queued behind more than α requests, or one behind more than 2α. So a source that queues is
+ *   found before about 1.5 times its workers are in flight.
  * - **Overload** (a 429 or 503): the source refused a request that was sent with n in flight, so it
  *   takes fewer than n: the limit drops to n − 1 at once. Refusals come back at once, so a source
  *   whose limit falls is followed down within milliseconds. Refusals of requests sent before the
@@ -38,6 +39,9 @@ public:
         int limitAtSend = 1;     //!< the limit then
         std::int64_t sentNs = 0; //!< the scheduler's clock
         std::int64_t answeredNs = 0;
+        //! Whether the limit held requests back at some moment while this one was in flight (a
+        //! burst sent at once fills the limit only with its last request, yet all of it was limited).
+        bool heldBack = false;
     };
 
     ConcurrencyEstimate(int initial, int ceiling);
@@ -66,6 +70,7 @@ private:
     int m_roundQueued = 0; //!< answers of the round that queued (probing)
     double m_roundLatencyNs = 0;
     double m_roundInFlight = 0;
+    int m_roundHeldBack = 0; //!< answers of the round sent while the limit held requests back
 };
 
 /*!
@@ -84,6 +89,7 @@ public:
         int inFlight = 0;
         int limit = 0;
         std::int64_t sentNs = 0;
+        std::uint64_t fillsAtSend = 0; //!< how many times the limit had been reached by then
     };
     struct Change
     {
@@ -120,7 +126,7 @@ public:
         bool await_ready()
         {
             if (limiter.hasRoom()) {
-                ++limiter.m_inUse;
+                limiter.grant();
                 return true;
             }
             return false;
@@ -148,7 +154,7 @@ public:
                     throw;
                 }
             }
-            return Slot { limiter.m_inUse, limiter.limit(), 0 };
+            return Slot { limiter.m_inUse, limiter.limit(), 0, limiter.m_fills };
         }
     };
 
@@ -158,10 +164,12 @@ public:
     void giveBack();
 
 private:
+    void grant();
     void wakeWaiters();
 
     ConcurrencyEstimate m_estimate;
     int m_inUse = 0;
+    std::uint64_t m_fills = 0; //!< times m_inUse reached the limit
     std::vector<Change> m_history;
     detail::WaitList m_waiters;
 };

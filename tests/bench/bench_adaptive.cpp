@@ -26,6 +26,7 @@ struct Outcome
     qint64 failed = 0;
     int peakInFlight = 0;
     qint64 refusalsWaited = 0;
+    std::vector<std::pair<std::int64_t, int>> limitHistory;
 };
 
 Outcome fetchFrom(
@@ -51,6 +52,7 @@ Outcome fetchFrom(
     outcome.failed = summary.progress.pagesFailed + (pages - summary.progress.pagesLanded);
     outcome.peakInFlight = server.statistics().peakOpenRequests;
     outcome.refusalsWaited = summary.progress.overloadRetries;
+    outcome.limitHistory = summary.limitHistory;
     return outcome;
 }
 
@@ -62,6 +64,11 @@ int benchAdaptive(const QStringList &args)
     const int latencyMs = Bench::intOption(args, QStringLiteral("--latency-ms"), 100);
     const int limit = Bench::intOption(args, QStringLiteral("--limit"), 20);
     const int ceiling = Bench::intOption(args, QStringLiteral("--ceiling"), 100);
+    // --source NAME runs one source only; --history prints adaptive's limit at each change.
+    const qsizetype sourceAt = args.indexOf(QStringLiteral("--source"));
+    const QString onlySource
+        = sourceAt >= 0 && sourceAt + 1 < args.size() ? args.at(sourceAt + 1) : QString();
+    const bool printHistory = args.contains(QStringLiteral("--history"));
     struct Source
     {
         QString name;
@@ -81,6 +88,8 @@ int benchAdaptive(const QStringList &args)
         << " at once\n";
     int status = 0;
     for (const Source &s : sources) {
+        if (!onlySource.isEmpty() && s.name != onlySource)
+            continue;
         DemoServer::Options source;
         source.items = s.pages * 10;
         source.pageSize = 10;
@@ -109,6 +118,14 @@ int benchAdaptive(const QStringList &args)
                        .arg(o.refusalsWaited);
         };
         line("adaptive", adaptive);
+        if (printHistory) {
+            out << "    limit (ms:limit):";
+            const std::int64_t start
+                = adaptive.limitHistory.empty() ? 0 : adaptive.limitHistory.front().first;
+            for (const auto &[timeNs, value] : adaptive.limitHistory)
+                out << ' ' << (timeNs - start) / 1'000'000 << ':' << value;
+            out << '\n';
+        }
         line(qPrintable(QStringLiteral("bounded C=%1 (known)").arg(s.knownLimit)), known);
         line(qPrintable(QStringLiteral("unbounded (%1)").arg(ceiling)), unbounded);
         out << QStringLiteral(
