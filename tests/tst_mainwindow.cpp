@@ -628,6 +628,33 @@ private slots:
         QVERIFY(!window.session().isAnimating());
     }
 
+    void detailsFollowAPlayingRunTenTimesASecond()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(
+            window.openScenario(QStringLiteral("sequential-vs-concurrent"), { QStringLiteral("n=100000") }));
+        window.controls()->setSpeed(0);
+        // After the window has handled each step: the selection is the step's newest event, and
+        // the details pane (rich text, slow to lay out) catches up with it only every 100 ms.
+        int steps = 0, detailsBehind = 0;
+        connect(&window.session(), &RunSession::stepped, &window, [&] {
+            ++steps;
+            detailsBehind += window.details()->shownSeq() != qint64(window.selectedSeq());
+        });
+        window.actions().runPause->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(window.session().isFinished(), 20000);
+        QVERIFY(steps > 2);
+        QVERIFY2(detailsBehind > 0, qPrintable(QStringLiteral("%1 steps").arg(steps)));
+        // Once the run stops, they show the last event.
+        QTRY_COMPARE(window.details()->shownSeq(), qint64(window.selectedSeq()));
+        QCOMPARE(window.selectedSeq(), window.session().trace()->nextSeq() - 1);
+        // A step the user asks for shows at once.
+        window.selectEvent(3);
+        QCOMPARE(window.details()->shownSeq(), qint64(3));
+    }
+
     void selectingAnEventInOneViewSelectsItInAll_data()
     {
         QTest::addColumn<QString>("where");

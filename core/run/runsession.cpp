@@ -298,7 +298,7 @@ void RunSession::animationTick()
             emit finished();
             return;
         }
-    } while (m_animating && result.action != StepAction::Blocked && slice.elapsed() < 8);
+    } while (m_animating && result.action != StepAction::Blocked && slice.elapsed() < 4);
     // A real-clock run waiting for I/O: look again in a few milliseconds instead of spinning.
     m_timer.setInterval(result.action == StepAction::Blocked ? 5 : 0);
     if (m_animating && m_steps > before)

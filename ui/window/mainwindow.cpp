@@ -300,6 +300,9 @@ void MainWindow::connectActions()
 
     connect(m_session, &RunSession::runReplaced, this, &MainWindow::onRunReplaced);
     connect(m_session, &RunSession::stepped, this, &MainWindow::onStepped);
+    m_detailsRefresh.setSingleShot(true);
+    m_detailsRefresh.setInterval(100);
+    connect(&m_detailsRefresh, &QTimer::timeout, this, &MainWindow::showSelectedDetails);
     connect(m_session, &RunSession::animatingChanged, this, [this](bool running) {
         m_actions->setRunning(running);
         refreshStatus();
@@ -432,6 +435,7 @@ void MainWindow::onParametersEdited()
 
 void MainWindow::onRunReplaced()
 {
+    m_detailsRefresh.stop();
     if (!m_retrievalTitle.isEmpty() && m_session->title() != m_retrievalTitle) {
         m_retrievalTitle.clear(); // another run took the window: the retrieval tab is not busy any more
         m_retrieval->showIdle();
@@ -536,11 +540,27 @@ void MainWindow::selectEvent(SeqNo seq, bool reveal)
     if (reveal || m_diagram->isFollowing())
         events->scrollTo(row);
     m_tasks->showTask(event.task);
-    m_details->showTraceEvent(*trace, m_feed->digest(), event);
+    // While a run plays, the selection moves every few milliseconds: the details, rich text and the
+    // slowest pane to lay out, follow it at most ten times a second.
+    if (m_session->isAnimating()) {
+        if (!m_detailsRefresh.isActive())
+            m_detailsRefresh.start();
+    } else {
+        m_detailsRefresh.stop();
+        m_details->showTraceEvent(*trace, m_feed->digest(), event);
+    }
     m_code->highlightLine(sourceLineOf(index));
     m_awaitTree->showAt(seq);
     m_network->showTraceEvent(event);
     m_syncingSelection = false;
+}
+
+void MainWindow::showSelectedDetails()
+{
+    const Trace *trace = m_feed->trace();
+    const qsizetype index = trace && m_hasSelection ? trace->indexOfSeq(m_selected) : -1;
+    if (index >= 0 && index < m_feed->rowCount())
+        m_details->showTraceEvent(*trace, m_feed->digest(), trace->at(index));
 }
 
 int MainWindow::sourceLineOf(qsizetype index) const

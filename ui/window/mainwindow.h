@@ -4,6 +4,7 @@
 #include "trace/traceevent.h"
 
 #include <QMainWindow>
+#include <QTimer>
 
 #include <memory>
 
@@ -114,6 +115,7 @@ private:
     void showRunningTime(const Scenario *scenario);
     void showLesson(const Scenario *source);
     void onStepped();
+    void showSelectedDetails();
     void onScenarioChosen(const QString &id);
     void onParametersEdited();
     void onEventRowChanged(int row);
@@ -149,6 +151,7 @@ private:
     SeqNo m_selected = 0;
     bool m_hasSelection = false;
     bool m_syncingSelection = false;
+    QTimer m_detailsRefresh; //!< while a run plays, the details follow the selection ten times a second
 };
 
 } // namespace Loopscope
