@@ -35,6 +35,37 @@ class TestRunSession : public QObject
 {
     Q_OBJECT
 private slots:
+    void heldStateGoesAfterTheTasksNewestFirst()
+    {
+        std::vector<QString> gone;
+        struct Noting
+        {
+            std::vector<QString> &gone;
+            QString name;
+            ~Noting() { gone.push_back(name); }
+        };
+        {
+            SchedulerRun run;
+            run.hold(std::make_unique<Noting>(gone, QStringLiteral("folder")));
+            run.hold(std::make_unique<Noting>(gone, QStringLiteral("file in it")));
+            auto &last = run.hold(std::make_unique<Noting>(gone, QStringLiteral("writer")));
+            // A task that still waits when the run goes: its frame refers to the state, and goes first.
+            run.loop().spawn(
+                [](Noting &writer) -> Task<void> {
+                    const auto noteOnExit
+                        = qScopeGuard([&writer] { writer.gone.push_back(QStringLiteral("task")); });
+                    co_await sleep(std::chrono::hours(1));
+                }(last),
+                QStringLiteral("waiting"));
+            run.step();
+            run.step();
+            QVERIFY(gone.empty());
+        }
+        QCOMPARE(gone,
+            (std::vector<QString> { QStringLiteral("task"), QStringLiteral("writer"),
+                QStringLiteral("file in it"), QStringLiteral("folder") }));
+    }
+
     void stepTakesOneSchedulingActionAtATime()
     {
         ScenarioRegistry registry;

@@ -6,7 +6,14 @@ SchedulerRun::SchedulerRun(SchedulerOptions options)
     : m_scheduler(std::make_unique<Scheduler>(options))
 { }
 
-SchedulerRun::~SchedulerRun() = default;
+SchedulerRun::~SchedulerRun()
+{
+    m_scheduler.reset(); // the task frames first: they refer to the state
+    // Then the state, newest first: what was held later may refer to what was held before it (a
+    // landing zone writing into a temporary folder must close before the folder goes).
+    while (!m_state.empty())
+        m_state.pop_back();
+}
 
 StepResult SchedulerRun::step()
 {

@@ -13,7 +13,8 @@ namespace Loopscope {
  * to do, whether it got there by step(), runToEnd() or free-running (Scheduler::start()).
  *
  * State the tasks refer to (a queue, a semaphore) is handed to hold(): it lives as long as the
- * run and is destroyed after the scheduler, so no task frame outlives what it points to.
+ * run and is destroyed after the scheduler, so no task frame outlives what it points to, newest
+ * first, so nothing held outlives what it was handed.
  */
 class SchedulerRun final : public Run
 {
