@@ -166,6 +166,9 @@ private slots:
             return all;
         };
         QCOMPARE(lines(*window.session().trace()), lines(run->trace()));
+        // The window says which clock the program ran on (the window follows it in real time).
+        QVERIFY2(window.controls()->clockText().startsWith(QStringLiteral("virtual clock ·")),
+            qPrintable(window.controls()->clockText()));
 
         // A second program takes the window; the first stays at hand in File → Live Programs.
         auto second = std::make_unique<QTcpSocket>();

@@ -599,8 +599,10 @@ void MainWindow::refreshStatus()
     const bool hasEvents = m_feed->trace() && !m_feed->trace()->isEmpty();
     m_actions->saveTrace->setEnabled(hasEvents);
     m_actions->exportDiagram->setEnabled(hasEvents);
-    m_controls->setClock(m_session->clockMode(), m_session->now(), m_session->stepCount(), finished,
-        m_session->isReplayingRecording());
+    // The clock the events were timed by: a program streamed to the window says its own.
+    const TraceMetadata *recorded = m_session->recordedMetadata();
+    m_controls->setClock(recorded ? recorded->clock : m_session->clockMode(), m_session->now(),
+        m_session->stepCount(), finished, m_session->isReplayingRecording());
     const TraceDigest &digest = m_feed->digest();
     m_counts->setText(tr("%1 events · %2 tasks")
                           .arg(QLocale().toString(static_cast<qlonglong>(m_feed->rowCount())))
