@@ -15,9 +15,11 @@
 #include "tracefixtures.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -892,6 +894,35 @@ private slots:
             QVERIFY2(error.message().contains(QStringLiteral("event 5 has unknown kind 200")),
                 qPrintable(error.message()));
         }
+    }
+
+    void aMappedFileThatAnotherProgramEmptiesKeepsItsEvents()
+    {
+        // The trace reads its events in the mapped file; another program then empties the file
+        // (then rewrites it). Reading them afterwards must neither crash (SIGBUS) nor change them.
+        Trace trace;
+        trace.registerTask(1, trace.intern(QStringLiteral("worker")), NoTask);
+        const qsizetype events = 2 * Trace::ChunkSize + 99;
+        for (qsizetype i = 0; i < events; ++i)
+            trace.append(EventKind::TaskResumed, i * 10, 1, 0, 0, std::uint16_t(i % 500));
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("shared.loopscope"));
+        TraceFileWriter::save(trace, metadata(), path);
+        const QByteArray saved = TraceFileWriter::toBytes(trace, metadata());
+        const std::shared_ptr<const Trace> loaded = TraceFileReader::open(path).trace;
+        QVERIFY(reinterpret_cast<quintptr>(loaded->storedRun(0, 1).data()) % (2 << 20) != 0); // in place
+        // (A shell's redirection waits while the kernel asks the lease holder; `truncate` would
+        // not wait: it is told to try again.)
+        for (const char *script : { ": > \"$0\"", "printf 'something else' > \"$0\"" }) {
+            QProcess other;
+            other.start(QStringLiteral("sh"), { QStringLiteral("-c"), QString::fromLatin1(script), path });
+            QVERIFY2(other.waitForFinished(30'000), script);
+            QVERIFY2(other.exitCode() == 0, other.readAllStandardError().constData());
+        }
+        QCOMPARE(QFileInfo(path).size(), qint64(14));
+        QCOMPARE(loaded->size(), events);
+        QCOMPARE(loaded->at(Trace::ChunkSize + 5), trace.at(Trace::ChunkSize + 5));
+        QCOMPARE(TraceFileWriter::toBytes(*loaded, metadata()), saved);
     }
 
     void filesAreWrittenWholeOrNotAtAll()

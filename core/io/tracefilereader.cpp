@@ -1,6 +1,7 @@
 #include "io/tracefilereader.h"
 
 #include "io/binarytrace.h"
+#include "io/mappedfile.h"
 #include "io/recorderstream.h"
 #include "io/tracefieldreader.h"
 #include "io/traceformaterror.h"
@@ -60,33 +61,6 @@ private:
 } // namespace
 
 namespace {
-
-//! A file mapped privately (pages the trace might write are copied, never the file), unmapped
-//! when the last user lets go.
-class MappedFile
-{
-public:
-    static std::shared_ptr<const MappedFile> open(const QString &path)
-    {
-        auto file = std::make_unique<QFile>(path);
-        if (!file->open(QIODevice::ReadOnly) || file->size() == 0)
-            return nullptr;
-        uchar *data = file->map(0, file->size(), QFileDevice::MapPrivateOption);
-        if (!data)
-            return nullptr;
-        return std::shared_ptr<const MappedFile>(new MappedFile(std::move(file), data));
-    }
-    ~MappedFile() { m_file->unmap(m_data); }
-    QByteArrayView bytes() const { return QByteArrayView(m_data, m_file->size()); }
-
-private:
-    MappedFile(std::unique_ptr<QFile> file, uchar *data)
-        : m_file(std::move(file))
-        , m_data(data)
-    { }
-    std::unique_ptr<QFile> m_file;
-    uchar *m_data;
-};
 
 LoadedTrace readBinary(QIODevice &device, const TraceFileLimits &limits)
 {
