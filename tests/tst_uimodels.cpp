@@ -11,6 +11,8 @@
 #include <QSortFilterProxyModel>
 #include <QtTest>
 
+#include <set>
+
 using namespace Loopscope;
 using namespace std::chrono_literals;
 
@@ -241,6 +243,50 @@ private slots:
         proxy.sort(TaskTableModel::WaitingColumn, Qt::AscendingOrder);
         QCOMPARE(proxy.index(0, TaskTableModel::NameColumn).data().toString(), QStringLiteral("worker 12"));
         QCOMPARE(proxy.index(11, TaskTableModel::NameColumn).data().toString(), QStringLiteral("worker 1"));
+    }
+
+    void aMovingClockRefreshesOnlyTheTasksStillRunning()
+    {
+        // 49 tasks done in a millisecond between two that wait for seconds: when the clock moves,
+        // the time columns change for the two only (a sorting proxy would look at every row).
+        Scheduler s;
+        s.spawn(worker(5s, 0), QStringLiteral("slow 1"));
+        for (int i = 0; i < 49; ++i)
+            s.spawn(worker(1ms, 0), QStringLiteral("quick %1").arg(i));
+        s.spawn(worker(10s, 0), QStringLiteral("slow 2"));
+        TraceFeed feed;
+        feed.setTrace(&s.trace());
+        TaskTableModel model(&feed);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const auto quickOnesDone = [&] {
+            for (TaskId id = 2; id <= 50; ++id) {
+                if (feed.digest().taskCount() < 50 || !isFinished(feed.digest().task(id).state))
+                    return false;
+            }
+            return true;
+        };
+        for (int steps = 0; steps < 10'000 && !quickOnesDone(); ++steps) {
+            s.step();
+            feed.flush();
+        }
+        QCOMPARE(model.rowCount(), 51);
+        for (int row = 1; row <= 49; ++row)
+            QCOMPARE(model.index(row, TaskTableModel::StateColumn).data().toString(), QStringLiteral("done"));
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        std::set<int> refreshed;
+        for (int steps = 0; steps < 100 && !isFinished(feed.digest().task(1).state); ++steps) {
+            s.step();
+            feed.flush();
+            for (const QList<QVariant> &signal : changed) {
+                const auto from = signal.at(0).toModelIndex(), to = signal.at(1).toModelIndex();
+                if (from.column() == TaskTableModel::BusyColumn
+                    && to.column() == TaskTableModel::WaitingColumn)
+                    for (int row = from.row(); row <= to.row(); ++row)
+                        refreshed.insert(row);
+            }
+            changed.clear();
+        }
+        QCOMPARE(refreshed, (std::set<int> { 0, 50 }));
     }
 
     void taskTableShowsWhatATaskAwaitsNow()

@@ -5,6 +5,7 @@
 
 namespace Loopscope {
 
+class TraceDigest;
 class TraceFeed;
 
 /*!
@@ -45,6 +46,7 @@ public:
 private:
     void resetRows();
     void update();
+    void announceClockMoved(const TraceDigest &digest);
 
     QPointer<TraceFeed> m_feed;
     int m_rows = 0;
