@@ -245,15 +245,16 @@ private slots:
         QCOMPARE(proxy.index(11, TaskTableModel::NameColumn).data().toString(), QStringLiteral("worker 1"));
     }
 
-    void aMovingClockRefreshesOnlyTheTasksStillRunning()
+    void aStepRefreshesOnlyTheTasksItChangedOrThatStillRun()
     {
-        // 49 tasks done in a millisecond between two that wait for seconds: when the clock moves,
-        // the time columns change for the two only (a sorting proxy would look at every row).
+        // 49 tasks done in a millisecond between two that wait for seconds: when the clock moves
+        // and one of the two resumes, the rows of the two change, not those of the 49 (a sorting
+        // proxy would look at every row it is told of).
         Scheduler s;
         s.spawn(worker(5s, 0), QStringLiteral("slow 1"));
         for (int i = 0; i < 49; ++i)
             s.spawn(worker(1ms, 0), QStringLiteral("quick %1").arg(i));
-        s.spawn(worker(10s, 0), QStringLiteral("slow 2"));
+        s.spawn(worker(5s, 0), QStringLiteral("slow 2"));
         TraceFeed feed;
         feed.setTrace(&s.trace());
         TaskTableModel model(&feed);
@@ -273,18 +274,14 @@ private slots:
         for (int row = 1; row <= 49; ++row)
             QCOMPARE(model.index(row, TaskTableModel::StateColumn).data().toString(), QStringLiteral("done"));
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        // The rest of the run in one frame: both slow tasks wake at 5 s and finish.
+        while (s.step().action != StepAction::Idle) { }
+        feed.flush();
+        QCOMPARE(model.index(50, TaskTableModel::StateColumn).data().toString(), QStringLiteral("done"));
         std::set<int> refreshed;
-        for (int steps = 0; steps < 100 && !isFinished(feed.digest().task(1).state); ++steps) {
-            s.step();
-            feed.flush();
-            for (const QList<QVariant> &signal : changed) {
-                const auto from = signal.at(0).toModelIndex(), to = signal.at(1).toModelIndex();
-                if (from.column() == TaskTableModel::BusyColumn
-                    && to.column() == TaskTableModel::WaitingColumn)
-                    for (int row = from.row(); row <= to.row(); ++row)
-                        refreshed.insert(row);
-            }
-            changed.clear();
+        for (const QList<QVariant> &signal : changed) {
+            for (int row = signal.at(0).toModelIndex().row(); row <= signal.at(1).toModelIndex().row(); ++row)
+                refreshed.insert(row);
         }
         QCOMPARE(refreshed, (std::set<int> { 0, 50 }));
     }

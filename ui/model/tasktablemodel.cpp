@@ -33,8 +33,9 @@ void TaskTableModel::resetRows()
     endResetModel();
 }
 
-void TaskTableModel::update()
+void TaskTableModel::update(qsizetype firstRow)
 {
+    const Trace *trace = m_feed->trace();
     const TraceDigest &digest = m_feed->digest();
     const int before = m_rows;
     const int after = static_cast<int>(digest.taskCount());
@@ -43,32 +44,24 @@ void TaskTableModel::update()
         m_rows = after;
         endInsertRows();
     }
-    const TraceDigest::Change &change = m_feed->lastChange();
-    if (!change.isEmpty()) {
-        const int first = static_cast<int>(change.first) - 1;
-        const int last = std::min(static_cast<int>(change.last) - 1, before - 1);
-        if (first <= last)
-            emit dataChanged(index(first, 0), index(last, ColumnCount - 1));
-    }
-    if (digest.endTimeNs() != m_lastEndNs && m_rows > 0) {
-        m_lastEndNs = digest.endTimeNs();
-        announceClockMoved(digest);
-    }
-}
-
-void TaskTableModel::announceClockMoved(const TraceDigest &digest)
-{
-    // Time spent in the current state grows for every unfinished task, and only for those: a
-    // change of all rows would have a sorting proxy look at every task, every frame, and a
-    // retrieval has thousands that are done. Runs of unfinished rows a few rows apart go as one.
+    if (!trace || before == 0 || firstRow >= trace->size())
+        return;
+    // The rows that changed: tasks with new events, and, when the clock moved, every unfinished
+    // task (the time in its current state grew) — only those. Saying that all rows changed would
+    // have a sorting proxy look at every task, every frame, and a retrieval has thousands that are
+    // done. Rows a few apart go in one announcement.
+    const SeqNo firstNew = trace->at(firstRow).seq;
+    const bool clockMoved = digest.endTimeNs() != m_lastEndNs;
+    m_lastEndNs = digest.endTimeNs();
     constexpr int Gap = 16;
     int first = -1, last = -1;
     const auto announce = [&] {
         if (first >= 0)
-            emit dataChanged(index(first, BusyColumn), index(last, WaitingColumn)); // Ready is between them
+            emit dataChanged(index(first, 0), index(last, ColumnCount - 1));
     };
-    for (int row = 0; row < m_rows; ++row) {
-        if (isFinished(digest.task(static_cast<TaskId>(row + 1)).state))
+    for (int row = 0; row < before; ++row) {
+        const TaskSummary &task = digest.task(static_cast<TaskId>(row + 1));
+        if (task.lastSeq < firstNew && !(clockMoved && !isFinished(task.state)))
             continue;
         if (first >= 0 && row - last > Gap) {
             announce();

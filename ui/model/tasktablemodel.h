@@ -5,7 +5,6 @@
 
 namespace Loopscope {
 
-class TraceDigest;
 class TraceFeed;
 
 /*!
@@ -45,8 +44,7 @@ public:
 
 private:
     void resetRows();
-    void update();
-    void announceClockMoved(const TraceDigest &digest);
+    void update(qsizetype firstRow);
 
     QPointer<TraceFeed> m_feed;
     int m_rows = 0;
