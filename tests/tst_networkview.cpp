@@ -64,10 +64,14 @@ std::unique_ptr<Scheduler> retrieval(DemoServer &server, NetworkLog *follow = nu
         }
         co_return ok;
     };
-    // `follow` is brought up to date every few milliseconds while the requests are under way.
+    // `follow` is brought up to date every few milliseconds while the requests are under way, and
+    // asked what is in flight, as a view drawing it each frame does.
     QTimer ticks;
     if (follow) {
-        QObject::connect(&ticks, &QTimer::timeout, [follow, &s] { follow->update(s->trace()); });
+        QObject::connect(&ticks, &QTimer::timeout, [follow, &s] {
+            follow->update(s->trace());
+            follow->peakInFlight();
+        });
         ticks.start(3);
     }
     if (s->runUntilComplete(all(client, server.itemsUrl())) != 6)
@@ -175,6 +179,8 @@ private slots:
                          .arg(log.startNs())
                          .arg(log.endNs())
                          .arg(log.peakInFlight());
+            for (const auto &[ns, count] : log.inFlight())
+                lines << QStringLiteral("in flight from %1: %2").arg(ns).arg(count);
             return lines;
         };
         QCOMPARE(describe(followed), describe(once));

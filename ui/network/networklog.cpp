@@ -68,17 +68,32 @@ void NetworkLog::update(const Trace &trace)
     // Records change in place until their attempt ends: those seen in flight are looked at again.
     const std::vector<IoRecord> &records = trace.ioRecords();
     std::vector<std::size_t> open;
+    std::vector<std::pair<std::int64_t, int>> ended;
+    const auto sort = [&](std::size_t index) {
+        const IoRecord &io = records[index];
+        if (io.endNs < 0) {
+            open.push_back(index);
+            return;
+        }
+        ended.emplace_back(io.startNs, +1);
+        ended.emplace_back(io.endNs, -1);
+    };
     for (const std::size_t index : m_open) {
         take(records, index, false);
-        if (records[index].endNs < 0)
-            open.push_back(index);
+        sort(index);
     }
     for (std::size_t index = m_recordsSeen; index < records.size(); ++index) {
-        if (take(records, index, true) && records[index].endNs < 0)
-            open.push_back(index);
+        if (take(records, index, true))
+            sort(index);
     }
     m_recordsSeen = records.size();
     m_open = std::move(open);
+    if (!ended.empty()) {
+        std::sort(ended.begin(), ended.end());
+        const auto middle = static_cast<std::ptrdiff_t>(m_endedChanges.size());
+        m_endedChanges.insert(m_endedChanges.end(), ended.begin(), ended.end());
+        std::inplace_merge(m_endedChanges.begin(), m_endedChanges.begin() + middle, m_endedChanges.end());
+    }
     std::sort(m_changed.begin(), m_changed.end());
     m_changed.erase(std::unique(m_changed.begin(), m_changed.end()), m_changed.end());
     m_inFlightStale = m_inFlightStale || !m_changed.empty() || !m_open.empty();
@@ -193,16 +208,15 @@ void NetworkLog::countInFlight() const
     if (!m_inFlightStale || !m_trace)
         return;
     m_inFlightStale = false;
-    // +1 at each start, -1 at each end; an end before a start at the same moment.
-    std::vector<std::pair<std::int64_t, int>> changes;
-    for (const NetworkRequest &request : m_requests) {
-        for (const std::size_t index : request.attempts) {
-            const IoRecord &io = m_trace->ioRecords()[index];
-            changes.emplace_back(io.startNs, +1);
-            changes.emplace_back(io.endNs >= 0 ? io.endNs : m_nowNs, -1);
-        }
+    // The attempts still in flight end now, for the count; merged with those that have ended.
+    std::vector<std::pair<std::int64_t, int>> open;
+    for (const std::size_t index : m_open) {
+        open.emplace_back(m_trace->ioRecords()[index].startNs, +1);
+        open.emplace_back(m_nowNs, -1);
     }
-    std::sort(changes.begin(), changes.end());
+    std::sort(open.begin(), open.end());
+    std::vector<std::pair<std::int64_t, int>> changes(m_endedChanges.size() + open.size());
+    std::merge(m_endedChanges.begin(), m_endedChanges.end(), open.begin(), open.end(), changes.begin());
     m_inFlight.clear();
     m_peakInFlight = 0;
     int count = 0;

@@ -95,6 +95,10 @@ private:
     std::vector<std::vector<ConnectionUse>> m_connections;
     std::size_t m_recordsSeen = 0;
     std::vector<std::size_t> m_open; //!< records still in flight when last seen
+    //! +1 at the start and -1 at the end of each attempt that has ended, in order of time (an end
+    //! before a start at the same moment): kept as attempts end, so that counting what is in
+    //! flight is one pass, not a sort of every attempt each frame.
+    std::vector<std::pair<std::int64_t, int>> m_endedChanges;
     std::vector<qsizetype> m_changed;
     mutable std::vector<std::pair<std::int64_t, int>> m_inFlight;
     mutable int m_peakInFlight = 0;
