@@ -157,9 +157,4 @@ MappedFile::~MappedFile()
     lease.state.store(Free);
 }
 
-bool MappedFile::isCopy() const
-{
-    return g_leases[m_slot].state.load() == Copied;
-}
-
 } // namespace Loopscope

@@ -27,8 +27,6 @@ public:
     MappedFile &operator=(const MappedFile &) = delete;
 
     QByteArrayView bytes() const { return QByteArrayView(static_cast<const char *>(m_data), m_size); }
-    //! Whether another program came to write the file and the bytes are now a copy in memory.
-    bool isCopy() const;
 
 private:
     MappedFile(int fd, void *data, qsizetype size, int slot);
