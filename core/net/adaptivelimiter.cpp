@@ -53,12 +53,12 @@ void ConcurrencyEstimate::served(const Sample &sample)
     if (sample.sentNs < m_lastCutNs)
         return; // measured under the load before the cut
     if (m_probing) {
-        // Probing ends as soon as a few answers say they queued: waiting for the round's end would
-        // let the limit grow another half beyond the source's workers.
+        // Probing ends as soon as a few answers say they queued (waiting for the round's end would
+        // let the limit grow another half beyond the source's workers): two (or a twentieth of the
+        // limit) behind more than α, or one behind more than 2α. Less would not do: the last
+        // answers of a burst, read a few milliseconds after the first, look like a queue of a few
+        // requests when the limit is high.
         const double queued = sample.inFlight * (1.0 - double(m_fastestNs) / double(latency));
-        // Two answers (or a twentieth of the limit) that queued more than α, or one that queued
-        // more than 2α: the last answers of a burst, which this program reads a few milliseconds
-        // after the first, look like a queue of a few requests when the limit is high.
         const bool queuedAlone = queued > 2 * alpha();
         if (queuedAlone || (queued > alpha() && ++m_roundQueued >= std::max(2, limit() / 20))) {
             m_probing = false;

@@ -69,7 +69,7 @@ void NetworkLog::update(const Trace &trace)
     const std::vector<IoRecord> &records = trace.ioRecords();
     std::vector<std::size_t> open;
     std::vector<std::pair<std::int64_t, int>> ended;
-    const auto sort = [&](std::size_t index) {
+    const auto noteOpenOrEnded = [&](std::size_t index) {
         const IoRecord &io = records[index];
         if (io.endNs < 0) {
             open.push_back(index);
@@ -80,11 +80,11 @@ void NetworkLog::update(const Trace &trace)
     };
     for (const std::size_t index : m_open) {
         take(records, index, false);
-        sort(index);
+        noteOpenOrEnded(index);
     }
     for (std::size_t index = m_recordsSeen; index < records.size(); ++index) {
         if (take(records, index, true))
-            sort(index);
+            noteOpenOrEnded(index);
     }
     m_recordsSeen = records.size();
     m_open = std::move(open);

@@ -547,7 +547,7 @@ void MainWindow::selectEvent(SeqNo seq, bool reveal)
             m_detailsRefresh.start();
     } else {
         m_detailsRefresh.stop();
-        m_details->showTraceEvent(*trace, m_feed->digest(), event);
+        showSelectedDetails();
     }
     m_code->highlightLine(sourceLineOf(index));
     m_awaitTree->showAt(seq);
