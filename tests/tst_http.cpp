@@ -4,6 +4,8 @@
 #include "net/httpclient.h"
 #include "net/httpcompression.h"
 #include "net/httpresponseparser.h"
+#include "net/sharedtlscontext.h"
+#include "net/tlsserver.h"
 #include "scheduler/awaitables.h"
 #include "scheduler/combinators.h"
 #include "trace/requestphases.h"
@@ -12,6 +14,7 @@
 #include <QJsonObject>
 #include <QSslKey>
 #include <QSslServer>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -424,18 +427,45 @@ private slots:
         };
         QCOMPARE(s.runUntilComplete(fetchAll(client, demo.server.itemsUrl())), 200);
         QCOMPARE(client.statistics().connectionsOpened, qint64(8));
-        // The CA file is trusted besides the system's CAs, not instead of them.
-        const QList<QSslCertificate> trusted = client.tlsConfiguration().caCertificates();
-        const QList<QSslCertificate> system = QSslConfiguration::systemCaCertificates();
-        for (const QSslCertificate &ca : system)
-            QVERIFY2(trusted.contains(ca), qPrintable(ca.subjectDisplayName()));
-        QVERIFY(trusted.contains(QSslCertificate(DemoTls::caPem())));
-        QCOMPARE(trusted.size(), system.size() + 1);
+        // The first connection verified the certificate; the seven opened meanwhile waited for it,
+        // then resumed its session (the server's connections share one ticket key).
+        QCOMPARE(client.statistics().tlsFullHandshakes, qint64(1));
+        QCOMPARE(client.statistics().tlsResumed, qint64(7));
         QCOMPARE(demo.server.statistics().connectionsAccepted, qint64(8));
+        // The CA file is trusted besides the system's CAs, not instead of them: those are found
+        // when a chain needs one rather than all parsed up front.
+        QCOMPARE(client.tlsConfiguration().caCertificates(), QList { QSslCertificate(DemoTls::caPem()) });
+        QSslSocket socket;
+        socket.setSslConfiguration(client.tlsConfiguration());
+        QVERIFY(!trustsSystemCas(&socket));
+        trustSystemCasToo(&socket);
+        QVERIFY(trustsSystemCas(&socket));
         // localhost is in the certificate too.
         QUrl local = demo.server.itemsUrl();
         local.setHost(QStringLiteral("localhost"));
         QCOMPARE(s.runUntilComplete(client.get(local)).status, 200);
+    }
+
+    void aTlsServerDropsConnectionsThatNeverShakeHands()
+    {
+        TlsServer server(DemoTls::serverConfiguration());
+        server.setHandshakeTimeout(std::chrono::milliseconds(100));
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        QTcpSocket silent;
+        silent.connectToHost(QHostAddress::LocalHost, server.serverPort());
+        QVERIFY(silent.waitForConnected(5000));
+        QSignalSpy closed(&silent, &QTcpSocket::disconnected);
+        QVERIFY(closed.wait(5000));
+        QVERIFY(!server.hasPendingConnections());
+        // A client that does shake hands becomes a pending connection.
+        QSslSocket client;
+        QSslConfiguration trusting = QSslConfiguration::defaultConfiguration();
+        trusting.setCaCertificates({ QSslCertificate(DemoTls::caPem()) });
+        client.setSslConfiguration(trusting);
+        QSignalSpy encrypted(&client, &QSslSocket::encrypted);
+        client.connectToHostEncrypted(QStringLiteral("127.0.0.1"), server.serverPort());
+        QVERIFY(encrypted.wait(5000)); // (a blocking wait would stall the server's side)
+        QTRY_VERIFY(server.hasPendingConnections());
     }
 
     void refusesCertificatesItCannotTrust()
@@ -458,6 +488,10 @@ private slots:
             co_return count;
         };
         QCOMPARE(s.runUntilComplete(refuseMany(strict, demo.server.itemsUrl())), 40);
+        // Also when the first of them, which the others wait for, is refused.
+        HttpClient fresh(quickRetries(4));
+        QCOMPARE(s.runUntilComplete(refuseMany(fresh, demo.server.itemsUrl())), 40);
+        QCOMPARE(fresh.statistics().tlsFullHandshakes + fresh.statistics().tlsResumed, qint64(0));
         // --insecure accepts it.
         HttpClientOptions insecure = quickRetries();
         insecure.insecure = true;

@@ -1,9 +1,9 @@
 #include "net/demoserverparts.h"
 #include "net/demotls.h"
+#include "net/tlsserver.h"
 #include "scheduler/errors.h"
 
 #include <QHostAddress>
-#include <QSslServer>
 #include <QTcpServer>
 #include <QTimer>
 
@@ -29,8 +29,7 @@ void DemoServer::makeServer()
 {
     delete m_server;
     if (m_options.tls) {
-        auto *server = new QSslServer(this);
-        server->setSslConfiguration(DemoTls::serverConfiguration());
+        auto *server = new TlsServer(DemoTls::serverConfiguration(), this);
         // Sockets still in their handshake count as pending connections: at Qt's default limit
         // (30) it stops accepting, and after clients that refused the certificate it never resumes.
         // Handshakes cost the server nothing while they wait; the kernel backlog is the bound.
@@ -113,7 +112,7 @@ bool DemoServer::setOptions(const Options &options, QString *error)
 bool DemoServer::listen(quint16 port, QString *error)
 {
     QString problem;
-    if (!m_server->isListening() && m_options.tls != (qobject_cast<QSslServer *>(m_server) != nullptr))
+    if (!m_server->isListening() && m_options.tls != (qobject_cast<TlsServer *>(m_server) != nullptr))
         makeServer();
     if (m_server->isListening())
         problem

@@ -6,6 +6,7 @@
 #include "net/adaptivelimiter.h"
 #include "net/httpcompression.h"
 
+#include <QCoroSignal>
 #include <QDateTime>
 #include <QFileInfo>
 #include <QScopeGuard>
@@ -102,6 +103,25 @@ QString describeResponse(const HttpResponse &response)
         .arg(QString::fromLatin1(response.reason), formatBytes(response.body.size()));
 }
 
+namespace {
+
+//! The system's CAs plus the ones asked for, verified unless asked not to.
+TlsSetup tlsSetupFor(const HttpClientOptions &options)
+{
+    TlsSetup tls { QSslConfiguration::defaultConfiguration() };
+    tls.configuration.setProtocol(QSsl::TlsV1_2OrLater);
+    if (!options.caFile.isEmpty()) {
+        QString ignored;
+        tls.configuration.setCaCertificates(readCaFile(options.caFile, &ignored));
+        tls.systemCasToo = true;
+    }
+    if (options.insecure)
+        tls.configuration.setPeerVerifyMode(QSslSocket::VerifyNone);
+    return tls;
+}
+
+} // namespace
+
 HttpClient::HttpClient(HttpClientOptions options, QObject *parent)
     : QObject(parent)
     , m_options(options)
@@ -111,21 +131,7 @@ HttpClient::HttpClient(HttpClientOptions options, QObject *parent)
     const QString problem = m_options.validate();
     if (!problem.isEmpty())
         throw HttpError(HttpError::Kind::Usage, problem);
-    // TLS: the system's CAs plus the ones asked for; session tickets kept, so that the pool's
-    // next connections resume the first one's session instead of a full handshake.
-    m_tls = QSslConfiguration::defaultConfiguration();
-    m_tls.setProtocol(QSsl::TlsV1_2OrLater);
-    if (!m_options.caFile.isEmpty()) {
-        // Qt finds the system's CAs on demand only while no CA was added: adding one would stop
-        // trusting them. So they are listed with it (every handshake then loads them all: about
-        // 0.4 ms more of CPU).
-        QString ignored;
-        m_tls.setCaCertificates(
-            QSslConfiguration::systemCaCertificates() + readCaFile(m_options.caFile, &ignored));
-    }
-    if (m_options.insecure)
-        m_tls.setPeerVerifyMode(QSslSocket::VerifyNone);
-    m_tls.setSslOption(QSsl::SslOptionDisableSessionPersistence, false);
+    m_tlsSessions = new TlsSessions(tlsSetupFor(m_options), this);
 }
 
 HttpClient::~HttpClient() = default;
@@ -165,7 +171,12 @@ Task<HttpResponse> HttpClient::post(
         .named(QStringLiteral("POST %1").arg(url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority)));
 }
 
-HttpConnection *HttpClient::acquire(const QUrl &url, const HttpConnection::Clock &clock)
+const QSslConfiguration &HttpClient::tlsConfiguration() const
+{
+    return m_tlsSessions->configuration();
+}
+
+HttpConnection *HttpClient::takeIdle(const QUrl &url)
 {
     auto &idle = m_idle[key(url)];
     while (!idle.isEmpty()) {
@@ -174,7 +185,23 @@ HttpConnection *HttpClient::acquire(const QUrl &url, const HttpConnection::Clock
             return connection;
         connection->deleteLater();
     }
-    return open(url, clock);
+    return nullptr;
+}
+
+QCoro::Task<HttpConnection *> HttpClient::acquire(
+    QUrl url, HttpConnection::Clock clock, std::shared_ptr<Attempt> attempt)
+{
+    if (HttpConnection *connection = takeIdle(url))
+        co_return connection;
+    // A new https connection waits for the host's first handshake, to resume its session.
+    while (isHttps(url) && m_tlsSessions->isPiloting(key(url))) {
+        co_await qCoro(m_tlsSessions, &TlsSessions::settled);
+        if (attempt->abandoned)
+            throw HttpError(HttpError::Kind::Usage, QStringLiteral("%1: cancelled").arg(key(url)));
+        if (HttpConnection *connection = takeIdle(url))
+            co_return connection;
+    }
+    co_return open(url, clock);
 }
 
 HttpConnection *HttpClient::open(const QUrl &url, const HttpConnection::Clock &clock)
@@ -183,9 +210,10 @@ HttpConnection *HttpClient::open(const QUrl &url, const HttpConnection::Clock &c
     const int number = ++m_connectionsNumbered;
     if (!isHttps(url))
         return new HttpConnection(url.host(), portOf(url), clock, number, this);
-    QSslConfiguration tls = m_tls;
-    tls.setSessionTicket(m_sessionTickets.value(key(url)));
-    return new HttpConnection(url.host(), portOf(url), clock, tls, number, this);
+    HttpConnection *connection = m_tlsSessions->open(key(url), url.host(), portOf(url), clock, number, this);
+    connect(connection, &HttpConnection::handshakeEnded, this,
+        [this](bool resumed) { ++(resumed ? m_stats.tlsResumed : m_stats.tlsFullHandshakes); });
+    return connection;
 }
 
 void HttpClient::release(HttpConnection *connection, const QUrl &url)
@@ -194,16 +222,11 @@ void HttpClient::release(HttpConnection *connection, const QUrl &url)
         connection->deleteLater();
         return;
     }
-    if (connection->isTls() && !m_sessionTickets.contains(key(url))) {
-        const QByteArray ticket = connection->sessionTicket();
-        if (!ticket.isEmpty())
-            m_sessionTickets.insert(key(url), ticket);
-    }
     m_idle[key(url)].append(connection);
 }
 
 QCoro::Task<HttpResponse> HttpClient::exchangeOnce(HttpRequest request, HttpConnection::Clock clock,
-    std::shared_ptr<QPointer<HttpConnection>> current, std::shared_ptr<ExchangeTimings> timings)
+    std::shared_ptr<Attempt> attempt, std::shared_ptr<ExchangeTimings> timings)
 {
     ++m_stats.exchangesRunning;
     struct Running
@@ -211,8 +234,8 @@ QCoro::Task<HttpResponse> HttpClient::exchangeOnce(HttpRequest request, HttpConn
         int &count;
         ~Running() { --count; }
     } running { m_stats.exchangesRunning };
-    HttpConnection *connection = acquire(request.url, clock);
-    *current = connection;
+    HttpConnection *connection = co_await acquire(request.url, clock, attempt);
+    attempt->connection = connection;
     const bool reused = connection->exchangeCount() > 0;
     try {
         HttpResponse response = co_await connection->exchange(request, m_options.timeout, timings.get());
@@ -226,7 +249,7 @@ QCoro::Task<HttpResponse> HttpClient::exchangeOnce(HttpRequest request, HttpConn
             throw;
     }
     HttpConnection *fresh = open(request.url, clock);
-    *current = fresh;
+    attempt->connection = fresh;
     try {
         HttpResponse response = co_await fresh->exchange(request, m_options.timeout, timings.get());
         release(fresh, request.url);
@@ -321,18 +344,19 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
             try {
                 // Cancelled meanwhile: the connection is closed at once, not left to finish unseen.
                 // (Hooks and operation are locals: GCC 12 mishandles braced temporaries in co_await.)
-                const auto current = std::make_shared<QPointer<HttpConnection>>();
+                const auto attempt = std::make_shared<Attempt>();
                 ExternalHooks<HttpResponse> hooks;
                 hooks.submitted = [&record, &scheduler](std::uint32_t id) {
                     record.id = id;
                     scheduler.trace().recordIo(record);
                 };
                 hooks.describe = describeResponse;
-                hooks.abandoned = [current] {
-                    if (*current)
-                        (*current)->cancelExchange();
+                hooks.abandoned = [attempt] {
+                    attempt->abandoned = true;
+                    if (attempt->connection)
+                        attempt->connection->cancelExchange();
                 };
-                QCoro::Task<HttpResponse> operation = exchangeOnce(request, clock, current, timings);
+                QCoro::Task<HttpResponse> operation = exchangeOnce(request, clock, attempt, timings);
                 response = co_await awaitQt(label, std::move(operation), std::move(hooks), line);
             } catch (const HttpError &error) {
                 failure = std::current_exception();

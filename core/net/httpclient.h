@@ -2,6 +2,7 @@
 
 #include "net/httpconnection.h"
 #include "net/ratelimiter.h"
+#include "net/tlssessions.h"
 
 #include "scheduler/sourceline.h"
 #include "scheduler/task.h"
@@ -47,6 +48,8 @@ struct HttpClientStatistics
     qint64 redirects = 0;
     qint64 failures = 0; //!< requests that failed after every attempt
     qint64 connectionsOpened = 0;
+    qint64 tlsFullHandshakes = 0; //!< https handshakes that sent, checked and verified a certificate
+    qint64 tlsResumed = 0;        //!< https handshakes that resumed a session (see TlsSessions)
     qint64 rateLimitedStarts = 0; //!< requests that waited for the rate limit (--rate, X-RateLimit-*)
     //! Tries again after a 429 without Retry-After (a saturated source), not counted as failed tries.
     qint64 overloadRetries = 0;
@@ -69,7 +72,8 @@ struct HttpClientStatistics
  *
  * http:// and https:// go through a keep-alive pool of sockets (QSslSocket for https: the
  * certificate and host name verified against the system's CAs and HttpClientOptions::caFile,
- * sessions resumed from the host's first ticket) with no per-host connection cap, so a
+ * later connections resuming the session of a host's first one, see TlsSessions) with no
+ * per-host connection cap, so a
  * concurrency of C really puts C requests on the wire (Qt 6.4's QNetworkAccessManager allows 6
  * per host). Needs a real-clock scheduler. Keep the client alive while requests run.
  */
@@ -82,8 +86,9 @@ public:
 
     const HttpClientOptions &options() const { return m_options; }
     const HttpClientStatistics &statistics() const { return m_stats; }
-    //! What https connections are set up with: the CAs trusted, the verification, the protocols.
-    const QSslConfiguration &tlsConfiguration() const { return m_tls; }
+    //! What https connections are set up with: the CAs trusted besides the system's (those of
+    //! HttpClientOptions::caFile), the verification, the protocols.
+    const QSslConfiguration &tlsConfiguration() const;
     void resetStatistics();
 
     //! `line` is the caller's line, recorded with the I/O events (the code pane highlights it).
@@ -102,11 +107,19 @@ public:
     int idleConnectionCount() const;
 
 private:
-    //! One attempt on a pooled connection; `current` names the connection in use, so that a
-    //! cancelled caller can close it.
+    //! What a cancelled caller needs to stop its attempt at once.
+    struct Attempt
+    {
+        QPointer<HttpConnection> connection; //!< in use
+        bool abandoned = false;
+    };
+    //! One attempt on a pooled connection.
     QCoro::Task<HttpResponse> exchangeOnce(HttpRequest request, HttpConnection::Clock clock,
-        std::shared_ptr<QPointer<HttpConnection>> current, std::shared_ptr<ExchangeTimings> timings);
-    HttpConnection *acquire(const QUrl &url, const HttpConnection::Clock &clock);
+        std::shared_ptr<Attempt> attempt, std::shared_ptr<ExchangeTimings> timings);
+    HttpConnection *takeIdle(const QUrl &url);
+    //! An idle connection to the URL's host, or a new one (which may first wait, see TlsSessions).
+    QCoro::Task<HttpConnection *> acquire(
+        QUrl url, HttpConnection::Clock clock, std::shared_ptr<Attempt> attempt);
     HttpConnection *open(const QUrl &url, const HttpConnection::Clock &clock);
     void release(HttpConnection *connection, const QUrl &url);
     std::chrono::milliseconds backoff(int attempt);
@@ -118,9 +131,8 @@ private:
     HttpClientOptions m_options;
     HttpClientStatistics m_stats;
     QHash<QString, QList<HttpConnection *>> m_idle;
-    QSslConfiguration m_tls;
+    TlsSessions *m_tlsSessions = nullptr;
     RateLimiter m_rate;
-    QHash<QString, QByteArray> m_sessionTickets; //!< per scheme://host:port
     std::mt19937_64 m_random;
     AdaptiveLimiter *m_limiter = nullptr;
     std::uint32_t m_requestsSent = 0; //!< numbers each send(): its attempts share it in the trace

@@ -21,17 +21,37 @@ HttpConnection::HttpConnection(QString host, quint16 port, Clock clock, int numb
 }
 
 HttpConnection::HttpConnection(
-    QString host, quint16 port, Clock clock, const QSslConfiguration &tls, int number, QObject *parent)
+    QString host, quint16 port, Clock clock, TlsSetup tls, int number, QObject *parent)
     : QObject(parent)
     , m_host(std::move(host))
     , m_port(port)
     , m_clock(std::move(clock))
     , m_number(number)
     , m_tls(true)
+    , m_sharedContext(std::move(tls.sharedContext))
 {
     auto *socket = new QSslSocket(this);
-    socket->setSslConfiguration(tls);
+    socket->setSslConfiguration(tls.configuration);
+    if (tls.systemCasToo)
+        trustSystemCasToo(socket);
     m_socket = socket;
+    if (m_sharedContext) {
+        // Connected comes before the handshake starts (that is when Qt takes a context), and the
+        // socket's own context, if it had to build one, exists from then until it closes.
+        connect(
+            socket, &QAbstractSocket::stateChanged, this, [this, socket](QAbstractSocket::SocketState state) {
+                if (state == QAbstractSocket::ConnectedState)
+                    m_sharedContext->lendTo(socket);
+            });
+        connect(socket, &QSslSocket::connected, this, [this, socket] { m_sharedContext->adoptFrom(socket); });
+        connect(socket, &QSslSocket::encrypted, this, [this, socket] { m_sharedContext->adoptFrom(socket); });
+    }
+    connect(socket, &QSslSocket::newSessionTicketReceived, this, &HttpConnection::sessionTicketReady);
+    connect(socket, &QSslSocket::encrypted, this, [this, socket] {
+        emit handshakeEnded(resumedSession(socket));
+        if (socket->sessionProtocol() != QSsl::TlsV1_3)
+            emit sessionTicketReady();
+    });
     watchSocket();
     // Connected means encrypted here: the handshake is part of connecting.
     connect(socket, &QSslSocket::encrypted, this, [this] {
@@ -77,6 +97,13 @@ bool HttpConnection::isOpen() const
 QByteArray HttpConnection::sessionTicket() const
 {
     return m_tls ? static_cast<QSslSocket *>(m_socket)->sslConfiguration().sessionTicket() : QByteArray();
+}
+
+std::chrono::seconds HttpConnection::sessionTicketLifetime() const
+{
+    const int hint
+        = m_tls ? static_cast<QSslSocket *>(m_socket)->sslConfiguration().sessionTicketLifeTimeHint() : 0;
+    return std::chrono::seconds(std::max(hint, 0));
 }
 
 QString HttpConnection::certificateProblem() const

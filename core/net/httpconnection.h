@@ -1,6 +1,7 @@
 #pragma once
 
 #include "net/httpresponseparser.h"
+#include "net/sharedtlscontext.h"
 
 #include <QCoroTask>
 #include <QObject>
@@ -9,10 +10,22 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 
 class QTcpSocket;
 
 namespace Loopscope {
+
+//! How an https connection sets up TLS.
+struct TlsSetup
+{
+    //! Which CAs to trust, whether to verify; may carry a session ticket to resume.
+    QSslConfiguration configuration;
+    //! The system's CAs are trusted too, found when needed (see trustSystemCasToo()).
+    bool systemCasToo = false;
+    //! If set, every handshake uses the context it holds, or gives it its own if it holds none yet.
+    std::shared_ptr<SharedTlsContext> sharedContext;
+};
 
 /*!
  * One keep-alive HTTP/1.1 connection to host:port over a QTcpSocket, or over a QSslSocket when
@@ -29,10 +42,9 @@ public:
 
     //! `number` names it in traces (its client counts its connections from 1).
     HttpConnection(QString host, quint16 port, Clock clock, int number = 0, QObject *parent = nullptr);
-    //! A TLS connection: `tls` says which CAs to trust, whether to verify, and may carry a session
-    //! ticket to resume.
-    HttpConnection(QString host, quint16 port, Clock clock, const QSslConfiguration &tls, int number = 0,
-        QObject *parent = nullptr);
+    //! A TLS connection.
+    HttpConnection(
+        QString host, quint16 port, Clock clock, TlsSetup tls, int number = 0, QObject *parent = nullptr);
     ~HttpConnection() override;
 
     QString endpoint() const;
@@ -40,6 +52,8 @@ public:
     bool isTls() const { return m_tls; }
     //! After a TLS handshake: the session ticket the server gave, to resume with (may be empty).
     QByteArray sessionTicket() const;
+    //! How long the server said sessionTicket() may be used (0: it did not say).
+    std::chrono::seconds sessionTicketLifetime() const;
     bool isBusy() const { return m_busy; }
     //! How many exchanges this connection has completed (0: fresh).
     int exchangeCount() const { return m_exchanges; }
@@ -60,6 +74,11 @@ signals:
     void exchangeEnded();
     //! Connecting ended, successfully or not (QCoro's waitForConnected ignores refusals).
     void connectEnded();
+    //! TLS: sessionTicket() now holds what the server gave to resume this session with (TLS 1.2: at
+    //! the end of the handshake; TLS 1.3: when its first ticket arrives, after the handshake).
+    void sessionTicketReady();
+    //! TLS: a handshake succeeded, resuming an earlier session or not.
+    void handshakeEnded(bool resumed);
 
 private:
     void readAvailable();
@@ -75,6 +94,7 @@ private:
     ExchangeTimings *m_timings = nullptr; //!< of the exchange under way
     QTcpSocket *m_socket;
     bool m_tls = false;
+    std::shared_ptr<SharedTlsContext> m_sharedContext;
     QList<QSslError> m_sslErrors; //!< of the last handshake
     HttpResponseParser m_parser;
     std::int64_t m_firstByteNs = -1;

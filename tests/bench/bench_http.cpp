@@ -326,10 +326,11 @@ int benchHttp(const QStringList &args)
     QTextStream err(stderr);
     const int latency = Bench::intOption(args, QStringLiteral("--latency"), 100);
     const bool peers = !args.contains(QStringLiteral("--no-peers"));
+    const bool tlsOnly = args.contains(QStringLiteral("--tls-only"));
     const QList<std::pair<int, int>> sizes { { 10'000, 1'000 }, { 1'000, 100 } };
     QStringList results;
     QTemporaryDir dir;
-    {
+    if (!tlsOnly) {
         Bench::ServerProcess server(10'000 * 50, latency);
         if (!server.start(err))
             return 1;

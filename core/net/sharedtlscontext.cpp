@@ -1,0 +1,41 @@
+#include "net/sharedtlscontext.h"
+
+#include <QtNetwork/private/qsslsocket_p.h>
+
+namespace Loopscope {
+
+void SharedTlsContext::lendTo(QSslSocket *socket) const
+{
+    if (m_context)
+        QSslSocketPrivate::checkSettingSslContext(socket, m_context);
+}
+
+void SharedTlsContext::adoptFrom(QSslSocket *socket)
+{
+    if (!m_context)
+        m_context = QSslSocketPrivate::sslContext(socket);
+}
+
+namespace {
+QSslSocketPrivate *privateOf(QSslSocket *socket)
+{
+    return static_cast<QSslSocketPrivate *>(QObjectPrivate::get(socket));
+}
+} // namespace
+
+void trustSystemCasToo(QSslSocket *socket)
+{
+    privateOf(socket)->allowRootCertOnDemandLoading = true;
+}
+
+bool trustsSystemCas(QSslSocket *socket)
+{
+    return privateOf(socket)->isRootsOnDemandAllowed();
+}
+
+bool resumedSession(QSslSocket *socket)
+{
+    return privateOf(socket)->configuration.peerSessionShared;
+}
+
+} // namespace Loopscope
