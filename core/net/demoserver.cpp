@@ -29,12 +29,7 @@ void DemoServer::makeServer()
 {
     delete m_server;
     if (m_options.tls) {
-        auto *server = new TlsServer(DemoTls::serverConfiguration(), this);
-        // Sockets still in their handshake count as pending connections: at Qt's default limit
-        // (30) it stops accepting, and after clients that refused the certificate it never resumes.
-        // Handshakes cost the server nothing while they wait; the kernel backlog is the bound.
-        server->setMaxPendingConnections(std::numeric_limits<int>::max());
-        m_server = server;
+        m_server = new TlsServer(DemoTls::serverConfiguration(), this);
     } else {
         m_server = new QTcpServer(this);
     }
