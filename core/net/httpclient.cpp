@@ -46,6 +46,21 @@ QList<QSslCertificate> readCaFile(const QString &path, QString *problem)
     return certificates;
 }
 
+//! The system's CAs plus the ones asked for, verified unless asked not to.
+TlsSetup tlsSetupFor(const HttpClientOptions &options)
+{
+    TlsSetup tls { QSslConfiguration::defaultConfiguration() };
+    tls.configuration.setProtocol(QSsl::TlsV1_2OrLater);
+    if (!options.caFile.isEmpty()) {
+        QString ignored;
+        tls.configuration.setCaCertificates(readCaFile(options.caFile, &ignored));
+        tls.systemCasToo = true;
+    }
+    if (options.insecure)
+        tls.configuration.setPeerVerifyMode(QSslSocket::VerifyNone);
+    return tls;
+}
+
 bool isRedirect(int status)
 {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
@@ -102,25 +117,6 @@ QString describeResponse(const HttpResponse &response)
         .arg(response.status)
         .arg(QString::fromLatin1(response.reason), formatBytes(response.body.size()));
 }
-
-namespace {
-
-//! The system's CAs plus the ones asked for, verified unless asked not to.
-TlsSetup tlsSetupFor(const HttpClientOptions &options)
-{
-    TlsSetup tls { QSslConfiguration::defaultConfiguration() };
-    tls.configuration.setProtocol(QSsl::TlsV1_2OrLater);
-    if (!options.caFile.isEmpty()) {
-        QString ignored;
-        tls.configuration.setCaCertificates(readCaFile(options.caFile, &ignored));
-        tls.systemCasToo = true;
-    }
-    if (options.insecure)
-        tls.configuration.setPeerVerifyMode(QSslSocket::VerifyNone);
-    return tls;
-}
-
-} // namespace
 
 HttpClient::HttpClient(HttpClientOptions options, QObject *parent)
     : QObject(parent)
