@@ -1,5 +1,6 @@
 // loopscope: with a subcommand as first argument, a command-line tool (no QApplication, so no
 // display needed); otherwise the desktop app.
+#include "cli/eventdispatcher.h"
 #include "cli/fetchcommand.h"
 #include "cli/lintcommand.h"
 #include "cli/listcommand.h"
@@ -24,6 +25,7 @@ using ProgramCommand = int (*)(int argc, char *argv[]);
 template<TextCommand command>
 int inCoreApplication(int argc, char *argv[])
 {
+    Loopscope::preferQtEventDispatcher();
     QCoreApplication app(argc, argv);
     QTextStream out(stdout);
     QTextStream err(stderr);
@@ -49,6 +51,7 @@ int traceMain(int argc, char *argv[])
         return 0;
     }
     if (options->noWindow) {
+        Loopscope::preferQtEventDispatcher();
         QCoreApplication app(argc, argv);
         return Loopscope::runTraceCommand(*options, err);
     }

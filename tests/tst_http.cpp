@@ -6,6 +6,7 @@
 #include "net/httpresponseparser.h"
 #include "net/sharedtlscontext.h"
 #include "net/tlsserver.h"
+#include "net/tlssessions.h"
 #include "scheduler/awaitables.h"
 #include "scheduler/combinators.h"
 #include "trace/requestphases.h"
@@ -461,11 +462,31 @@ private slots:
         QSslSocket client;
         QSslConfiguration trusting = QSslConfiguration::defaultConfiguration();
         trusting.setCaCertificates({ QSslCertificate(DemoTls::caPem()) });
+        trusting.setSslOption(QSsl::SslOptionDisableSessionPersistence, false); // keep the session
         client.setSslConfiguration(trusting);
         QSignalSpy encrypted(&client, &QSslSocket::encrypted);
+        QSignalSpy ticket(&client, &QSslSocket::newSessionTicketReceived);
         client.connectToHostEncrypted(QStringLiteral("127.0.0.1"), server.serverPort());
         QVERIFY(encrypted.wait(5000)); // (a blocking wait would stall the server's side)
         QTRY_VERIFY(server.hasPendingConnections());
+
+        // The session it gave, without the server's certificate: all else is kept, byte for byte.
+        QVERIFY(ticket.count() > 0 || ticket.wait(5000));
+        const QByteArray session = client.sslConfiguration().sessionTicket();
+        const QByteArray certificate = client.peerCertificate().toDer();
+        QVERIFY(!certificate.isEmpty() && session.contains(certificate));
+        const std::optional<QByteArray> lighter = TlsSessions::withoutPeerCertificate(session);
+        QVERIFY(lighter.has_value());
+        QVERIFY(!lighter->contains(certificate));
+        const qsizetype cut = session.indexOf(certificate);
+        QVERIFY(lighter->endsWith(session.sliced(cut + certificate.size())));
+        QVERIFY(lighter->size() < session.size() - certificate.size());
+        // Anything else is not such a session.
+        QVERIFY(!TlsSessions::withoutPeerCertificate(*lighter)); // no certificate left to take
+        QVERIFY(!TlsSessions::withoutPeerCertificate(session.chopped(1)));
+        QVERIFY(!TlsSessions::withoutPeerCertificate(QByteArray()));
+        QVERIFY(!TlsSessions::withoutPeerCertificate(QByteArrayLiteral("not a session")));
+        QVERIFY(!TlsSessions::withoutPeerCertificate(QByteArray::fromHex("3003a30501")));
     }
 
     void refusesCertificatesItCannotTrust()

@@ -60,7 +60,16 @@ HttpConnection::HttpConnection(
     });
     connect(socket, &QSslSocket::encrypted, this, &HttpConnection::connectEnded);
     connect(socket, &QSslSocket::sslErrors, this,
-        [this](const QList<QSslError> &errors) { m_sslErrors = errors; });
+        [this, socket, resumesWithoutCertificate = tls.resumesWithoutCertificate](
+            const QList<QSslError> &errors) {
+            // A full handshake always brings a certificate: Qt offers no anonymous suites, and PSK
+            // suites need a key this program never gives.
+            if (resumesWithoutCertificate && errors.size() == 1
+                && errors.first().error() == QSslError::NoPeerCertificate)
+                socket->ignoreSslErrors();
+            else
+                m_sslErrors = errors;
+        });
 }
 
 void HttpConnection::watchSocket()

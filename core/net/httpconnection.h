@@ -25,6 +25,9 @@ struct TlsSetup
     bool systemCasToo = false;
     //! If set, every handshake uses the context it holds, or gives it its own if it holds none yet.
     std::shared_ptr<SharedTlsContext> sharedContext;
+    //! The session in `configuration` was stripped of the server's certificate (see TlsSessions):
+    //! resuming it, the server sends none, which is then no error.
+    bool resumesWithoutCertificate = false;
 };
 
 /*!

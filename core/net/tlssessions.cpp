@@ -3,9 +3,70 @@
 namespace Loopscope {
 
 namespace {
+
 //! For a session whose ticket announced no lifetime.
 constexpr std::chrono::seconds DefaultSessionLifetime { 300 };
+constexpr unsigned char DerSequence = 0x30;
+//! SSL_SESSION's `peer` field: [3] EXPLICIT Certificate OPTIONAL (OpenSSL's ssl/ssl_asn1.c).
+constexpr unsigned char SessionPeerField = 0xA3;
+
+//! The DER length at `at`, which it passes; -1 if there is none.
+qsizetype readDerLength(const QByteArray &der, qsizetype &at)
+{
+    if (at >= der.size())
+        return -1;
+    const auto first = static_cast<unsigned char>(der[at++]);
+    if (first < 0x80)
+        return first;
+    const int bytes = first & 0x7f;
+    if (bytes == 0 || bytes > 4 || at + bytes > der.size())
+        return -1;
+    qsizetype length = 0;
+    for (int i = 0; i < bytes; ++i)
+        length = (length << 8) | static_cast<unsigned char>(der[at++]);
+    return length;
+}
+
+QByteArray derLength(qsizetype length)
+{
+    if (length < 0x80)
+        return QByteArray(1, static_cast<char>(length));
+    QByteArray bytes;
+    for (; length > 0; length >>= 8)
+        bytes.prepend(static_cast<char>(length & 0xff));
+    return static_cast<char>(0x80 | bytes.size()) + bytes;
+}
+
 } // namespace
+
+std::optional<QByteArray> TlsSessions::withoutPeerCertificate(const QByteArray &session)
+{
+    qsizetype at = 0;
+    if (session.isEmpty() || static_cast<unsigned char>(session[at++]) != DerSequence)
+        return std::nullopt;
+    const qsizetype length = readDerLength(session, at);
+    if (length < 0 || at + length != session.size())
+        return std::nullopt;
+    QByteArray fields;
+    bool hadPeer = false;
+    while (at < session.size()) {
+        const qsizetype start = at;
+        const auto tag = static_cast<unsigned char>(session[at++]);
+        if ((tag & 0x1f) == 0x1f)
+            return std::nullopt; // a tag of several bytes: not a session this knows
+        const qsizetype fieldLength = readDerLength(session, at);
+        if (fieldLength < 0 || at + fieldLength > session.size())
+            return std::nullopt;
+        at += fieldLength;
+        if (tag == SessionPeerField)
+            hadPeer = true;
+        else
+            fields += session.sliced(start, at - start);
+    }
+    if (!hadPeer)
+        return std::nullopt;
+    return static_cast<char>(DerSequence) + derLength(fields.size()) + fields;
+}
 
 TlsSessions::TlsSessions(TlsSetup setup, QObject *parent)
     : QObject(parent)
@@ -52,14 +113,19 @@ void TlsSessions::settle(const QString &host, const HttpConnection *pilot)
         return;
     state.stage = Host::Stage::Settled;
     state.setup = m_setup;
-    state.setup.configuration.setSessionTicket(pilot ? pilot->sessionTicket() : QByteArray());
+    const QByteArray session = pilot ? pilot->sessionTicket() : QByteArray();
+    const std::optional<QByteArray> lighter = withoutPeerCertificate(session);
+    state.setup.configuration.setSessionTicket(lighter.value_or(session));
+    state.setup.resumesWithoutCertificate = lighter.has_value();
     // The shared context keeps the pilot's session for everyone: a connection must not replace it
     // with its own (under TLS 1.3 not yet resumable when its handshake ends).
     state.setup.configuration.setSslOption(QSsl::SslOptionDisableSessionSharing, true);
     state.setup.sharedContext = std::make_shared<SharedTlsContext>();
     const std::chrono::seconds lifetime = pilot ? pilot->sessionTicketLifetime() : std::chrono::seconds(0);
     state.sessionExpiry = QDeadlineTimer(lifetime.count() > 0 ? lifetime : DefaultSessionLifetime);
-    emit settled(host);
+    // Not from inside the pilot's handler (OpenSSL's ticket callback): the waiters open sockets.
+    QMetaObject::invokeMethod(
+        this, [this, host] { emit settled(host); }, Qt::QueuedConnection);
 }
 
 } // namespace Loopscope
