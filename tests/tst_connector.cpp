@@ -502,6 +502,10 @@ private slots:
         const FetchSummary summary = fetch(options, f.out(), http);
         verifyLandedWhole(summary, f.out(), 1234);
         QCOMPARE(summary.progress.pagesLanded, 25);
+        if (tls)
+            QVERIFY(summary.tlsFullHandshakes >= 1);
+        else
+            QCOMPARE(summary.tlsFullHandshakes + summary.tlsResumed, 0);
         if (!faults.isEmpty())
             QVERIFY(summary.progress.retries > 0);
         const QString expectedKey = DemoServer::Shape(shape) == DemoServer::Shape::Drf

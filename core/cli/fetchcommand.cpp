@@ -419,6 +419,9 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     if (p.overloadRetries > 0)
         out << "the source was saturated: " << p.overloadRetries
             << " refusals (429 without Retry-After) were waited out and retried\n";
+    if (summary.tlsFullHandshakes + summary.tlsResumed > 0)
+        out << "https connections: " << summary.tlsFullHandshakes << " with a full handshake, "
+            << summary.tlsResumed << " resuming its session\n";
     if (p.limitAdapts)
         out << "adaptive limit: " << summary.peakLimit << " at most, " << p.limit << " at the end\n";
     if (!summary.itemsKey.isEmpty())

@@ -182,6 +182,8 @@ Task<FetchSummary> Connector::run()
     summary.failures = m_failures;
     summary.itemsKey = m_itemsKey;
     summary.peakLimit = m_adaptive ? m_adaptive->peakLimit() : m_progress.limit;
+    summary.tlsFullHandshakes = m_client.statistics().tlsFullHandshakes;
+    summary.tlsResumed = m_client.statistics().tlsResumed;
     if (m_adaptive) {
         for (const AdaptiveLimiter::Change &change : m_adaptive->history())
             summary.limitHistory.emplace_back(change.timeNs, change.limit);

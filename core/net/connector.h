@@ -85,6 +85,8 @@ struct FetchSummary
     QString itemsKey; //!< the usual key the items were found under, when no items path was given
     QList<PageRecord> failures;
     int peakLimit = 0;
+    qint64 tlsFullHandshakes = 0; //!< https connections that checked the certificate
+    qint64 tlsResumed = 0;        //!< https connections that resumed a session instead
     //! Adaptive: the limit from the start, and at each change (the scheduler's ns, the limit).
     std::vector<std::pair<std::int64_t, int>> limitHistory;
 };
