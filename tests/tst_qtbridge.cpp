@@ -10,6 +10,13 @@ using namespace Loopscope;
 using namespace Loopscope::Testing;
 using namespace std::chrono_literals;
 
+class Emitter : public QObject
+{
+    Q_OBJECT
+signals:
+    void fired();
+};
+
 class TestQtBridge : public QObject
 {
     Q_OBJECT
@@ -53,6 +60,76 @@ private slots:
         };
         QCOMPARE(s.runUntilComplete(body()), QStringLiteral("connection refused"));
         QCOMPARE(countKind(s.trace(), EventKind::IoFailed), qsizetype(1));
+    }
+
+    void aSignalEmittedAgainBeforeItsWaitersResumeDoesNoHarm()
+    {
+        // QCoro 0.8's qCoro(object, signal) calls its destroyed awaiter on the second emission
+        // (a use after free that the sanitizer pass reports).
+        Emitter emitter;
+        int resumed = 0;
+        auto wait = [](Emitter *from, int *count) -> QCoro::Task<void> {
+            if (co_await SignalEmitted(from, &Emitter::fired))
+                ++*count;
+        };
+        std::vector<QCoro::Task<void>> waits;
+        for (int i = 0; i < 50; ++i)
+            waits.push_back(wait(&emitter, &resumed));
+        emit emitter.fired();
+        emit emitter.fired();
+        emit emitter.fired();
+        QTRY_COMPARE(resumed, 50);
+        QTest::qWait(20);
+        QCOMPARE(resumed, 50);
+
+        // Through the scheduler as well.
+        Scheduler s(SchedulerOptions { ClockMode::Real });
+        auto body = [](Emitter *from) -> Task<int> {
+            QTimer::singleShot(5, from, [from] {
+                emit from->fired();
+                emit from->fired();
+            });
+            co_await awaitSignal(QStringLiteral("twice"), from, &Emitter::fired);
+            co_return 1;
+        };
+        QCOMPARE(s.runUntilComplete(body(&emitter)), 1);
+        QCOMPARE(countKind(s.trace(), EventKind::IoCompleted), qsizetype(1));
+    }
+
+    void aSignalThatNeverComesEndsTheWaitByTimeOrWithItsObject()
+    {
+        auto wait = [](QObject *from, std::optional<std::chrono::milliseconds> timeout,
+                        std::optional<bool> *result) -> QCoro::Task<void> {
+            *result = co_await SignalEmitted(from, &QObject::objectNameChanged, timeout);
+        };
+        QObject quiet;
+        std::optional<bool> timedOut;
+        auto first = wait(&quiet, 20ms, &timedOut);
+        QTRY_VERIFY(timedOut.has_value());
+        QCOMPARE(*timedOut, false);
+
+        auto doomed = std::make_unique<QObject>();
+        std::optional<bool> gone;
+        auto second = wait(doomed.get(), std::nullopt, &gone);
+        QTest::qWait(5);
+        QVERIFY(!gone.has_value());
+        doomed.reset();
+        QTRY_VERIFY(gone.has_value());
+        QCOMPARE(*gone, false);
+
+        // awaitSignal fails, saying why.
+        Scheduler s(SchedulerOptions { ClockMode::Real });
+        auto body = []() -> Task<QString> {
+            auto *object = new QObject;
+            QTimer::singleShot(5, object, &QObject::deleteLater);
+            try {
+                co_await awaitSignal(QStringLiteral("never"), object, &QObject::objectNameChanged);
+                co_return QStringLiteral("emitted");
+            } catch (const Error &e) {
+                co_return e.message();
+            }
+        };
+        QVERIFY(s.runUntilComplete(body()).contains(QStringLiteral("destroyed")));
     }
 };
 

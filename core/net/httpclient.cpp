@@ -2,11 +2,11 @@
 
 #include "scheduler/awaitables.h"
 #include "scheduler/qtbridge.h"
+#include "scheduler/signalemitted.h"
 
 #include "net/adaptivelimiter.h"
 #include "net/httpcompression.h"
 
-#include <QCoroSignal>
 #include <QDateTime>
 #include <QFileInfo>
 #include <QScopeGuard>
@@ -191,7 +191,7 @@ QCoro::Task<HttpConnection *> HttpClient::acquire(
         co_return connection;
     // A new https connection waits for the host's first handshake, to resume its session.
     while (isHttps(url) && m_tlsSessions->isPiloting(key(url))) {
-        co_await qCoro(m_tlsSessions, &TlsSessions::settled);
+        co_await SignalEmitted(m_tlsSessions, &TlsSessions::settled);
         if (attempt->abandoned)
             throw HttpError(HttpError::Kind::Usage, QStringLiteral("%1: cancelled").arg(key(url)));
         if (HttpConnection *connection = takeIdle(url))

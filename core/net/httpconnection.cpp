@@ -2,7 +2,8 @@
 
 #include "net/httpcompression.h"
 
-#include <QCoroSignal>
+#include "scheduler/signalemitted.h"
+
 #include <QSslSocket>
 #include <QTcpSocket>
 
@@ -202,7 +203,7 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(
         else
             m_socket->connectToHost(m_host, m_port);
         if (!isOpen() && m_socket->state() != QAbstractSocket::UnconnectedState)
-            co_await qCoro(this, &HttpConnection::connectEnded, timeout);
+            co_await SignalEmitted(this, &HttpConnection::connectEnded, timeout);
         if (m_cancelled)
             throw HttpError(HttpError::Kind::Usage, QStringLiteral("%1: cancelled").arg(endpoint()));
         if (!isOpen()) {
@@ -236,10 +237,10 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(
     if (m_socket->bytesAvailable() > 0)
         readAvailable();
     if (!m_ended) {
-        const auto ended = co_await qCoro(this, &HttpConnection::exchangeEnded, timeout);
+        const bool ended = co_await SignalEmitted(this, &HttpConnection::exchangeEnded, timeout);
         if (m_cancelled)
             throw HttpError(HttpError::Kind::Usage, QStringLiteral("%1: cancelled").arg(endpoint()));
-        if (!ended.has_value() && !m_ended) {
+        if (!ended && !m_ended) {
             m_socket->abort();
             throw HttpError(HttpError::Kind::Timeout,
                 QStringLiteral("no complete response from %1 within %2 ms")

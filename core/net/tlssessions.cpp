@@ -123,9 +123,7 @@ void TlsSessions::settle(const QString &host, const HttpConnection *pilot)
     state.setup.sharedContext = std::make_shared<SharedTlsContext>();
     const std::chrono::seconds lifetime = pilot ? pilot->sessionTicketLifetime() : std::chrono::seconds(0);
     state.sessionExpiry = QDeadlineTimer(lifetime.count() > 0 ? lifetime : DefaultSessionLifetime);
-    // Not from inside the pilot's handler (OpenSSL's ticket callback): the waiters open sockets.
-    QMetaObject::invokeMethod(
-        this, [this, host] { emit settled(host); }, Qt::QueuedConnection);
+    emit settled(host); // (its waiters resume from the event loop, not from OpenSSL's ticket callback)
 }
 
 } // namespace Loopscope

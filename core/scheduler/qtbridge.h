@@ -1,6 +1,8 @@
 #pragma once
 
 #include "scheduler/awaitables.h"
+#include "scheduler/errors.h"
+#include "scheduler/signalemitted.h"
 
 #include <QCoroSignal>
 #include <QCoroTask>
@@ -138,11 +140,15 @@ detail::ExternalAwaiter<T> awaitQt(
         std::move(hooks.describe), std::move(hooks.abandoned));
 }
 
-//! Awaits the next emission of a Qt signal through the scheduler.
+//! Awaits the next emission of a Qt signal through the scheduler (of an object of the scheduler's
+//! thread). Fails if the object is destroyed first.
 template<typename Obj, typename Signal>
 auto awaitSignal(const QString &label, Obj *object, Signal signal, SourceLine line = {})
 {
-    auto operation = [](Obj *o, Signal s) -> QCoro::Task<void> { co_await qCoro(o, s); }(object, signal);
+    auto operation = [](Obj *o, Signal s) -> QCoro::Task<void> {
+        if (!co_await SignalEmitted(o, s))
+            throw Error(QStringLiteral("the object was destroyed before it emitted the signal"));
+    }(object, signal);
     return detail::ExternalAwaiter<void>(label, std::move(operation), line.value());
 }
 

@@ -1,0 +1,104 @@
+#pragma once
+
+#include <QMetaObject>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <chrono>
+#include <coroutine>
+#include <memory>
+#include <optional>
+
+namespace Loopscope {
+
+/*!
+ * `co_await SignalEmitted(object, &Object::signal, timeout)` in a QCoro coroutine resumes it from
+ * the event loop after the signal's next emission (true), or once the time-out ran out or `object`
+ * was destroyed (false). QCoro 0.8's qCoro(object, signal) does the same, except that a signal
+ * emitted again before the coroutine resumed calls into its awaiter after the awaiter's
+ * destruction; here a later emission finds nobody waiting. `object` lives in the waiting thread.
+ */
+template<typename Object, typename Signal>
+class SignalEmitted
+{
+public:
+    SignalEmitted(Object *object, Signal signal, std::optional<std::chrono::milliseconds> timeout = {})
+        : m_object(object)
+        , m_signal(signal)
+        , m_timeout(timeout)
+    { }
+    SignalEmitted(SignalEmitted &&) noexcept = default; // (QCoro moves what it awaits, before it waits)
+    SignalEmitted &operator=(SignalEmitted &&) = delete;
+    ~SignalEmitted()
+    {
+        if (m_wait)
+            m_wait->stop();
+    }
+
+    bool await_ready() const noexcept { return m_object.isNull(); }
+    void await_suspend(std::coroutine_handle<> waiting)
+    {
+        m_wait = std::make_shared<Wait>();
+        m_wait->waiting = waiting;
+        m_wait->home = std::make_unique<QObject>();
+        // Direct connections, whose receiver cannot vanish with a resumption still queued for it;
+        // the resumption itself goes through the event loop, as with QCoro.
+        const std::weak_ptr<Wait> wait = m_wait;
+        const auto end = [wait](bool emitted) {
+            if (const std::shared_ptr<Wait> alive = wait.lock())
+                alive->end(wait, emitted);
+        };
+        m_wait->connections[0] = QObject::connect(m_object, m_signal, [end](auto &&...) { end(true); });
+        m_wait->connections[1] = QObject::connect(m_object, &QObject::destroyed, [end] { end(false); });
+        if (m_timeout) {
+            m_wait->timer = std::make_unique<QTimer>();
+            m_wait->timer->setSingleShot(true);
+            m_wait->connections[2]
+                = QObject::connect(m_wait->timer.get(), &QTimer::timeout, [end] { end(false); });
+            m_wait->timer->start(*m_timeout);
+        }
+    }
+    bool await_resume() const noexcept { return m_wait && m_wait->emitted; }
+
+private:
+    struct Wait
+    {
+        std::coroutine_handle<> waiting;
+        std::unique_ptr<QObject> home; //!< in the waiting coroutine's thread
+        QMetaObject::Connection connections[3];
+        std::unique_ptr<QTimer> timer;
+        bool ended = false;
+        bool emitted = false;
+
+        void stop()
+        {
+            ended = true;
+            for (const QMetaObject::Connection &connection : connections)
+                QObject::disconnect(connection);
+            if (timer)
+                timer->stop();
+        }
+        void end(const std::weak_ptr<Wait> &self, bool byEmission)
+        {
+            if (ended)
+                return;
+            stop();
+            emitted = byEmission;
+            QMetaObject::invokeMethod(
+                home.get(),
+                [self] {
+                    if (const std::shared_ptr<Wait> alive = self.lock())
+                        alive->waiting.resume();
+                },
+                Qt::QueuedConnection);
+        }
+    };
+
+    QPointer<Object> m_object;
+    Signal m_signal;
+    std::optional<std::chrono::milliseconds> m_timeout;
+    std::shared_ptr<Wait> m_wait;
+};
+
+} // namespace Loopscope
