@@ -6,6 +6,8 @@ namespace {
 
 //! For a session whose ticket announced no lifetime.
 constexpr std::chrono::seconds DefaultSessionLifetime { 300 };
+//! After a pilot that brought no session (it failed, or the host gives none): a new pilot then.
+constexpr std::chrono::seconds NextPilotWithoutSession { 10 };
 constexpr unsigned char DerSequence = 0x30;
 //! SSL_SESSION's `peer` field: [3] EXPLICIT Certificate OPTIONAL (OpenSSL's ssl/ssl_asn1.c).
 constexpr unsigned char SessionPeerField = 0xA3;
@@ -122,7 +124,9 @@ void TlsSessions::settle(const QString &host, const HttpConnection *pilot)
     state.setup.configuration.setSslOption(QSsl::SslOptionDisableSessionSharing, true);
     state.setup.sharedContext = std::make_shared<SharedTlsContext>();
     const std::chrono::seconds lifetime = pilot ? pilot->sessionTicketLifetime() : std::chrono::seconds(0);
-    state.sessionExpiry = QDeadlineTimer(lifetime.count() > 0 ? lifetime : DefaultSessionLifetime);
+    state.sessionExpiry = QDeadlineTimer(session.isEmpty() ? NextPilotWithoutSession
+            : lifetime.count() > 0                         ? lifetime
+                                                           : DefaultSessionLifetime);
     emit settled(host); // (its waiters resume from the event loop, not from OpenSSL's ticket callback)
 }
 
