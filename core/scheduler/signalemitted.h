@@ -41,7 +41,7 @@ public:
     {
         m_wait = std::make_shared<Wait>();
         m_wait->waiting = waiting;
-        m_wait->home = std::make_unique<QObject>();
+        m_wait->timer = std::make_unique<QTimer>();
         // Direct connections, whose receiver cannot vanish with a resumption still queued for it;
         // the resumption itself goes through the event loop, as with QCoro.
         const std::weak_ptr<Wait> wait = m_wait;
@@ -52,7 +52,6 @@ public:
         m_wait->connections[0] = QObject::connect(m_object, m_signal, [end](auto &&...) { end(true); });
         m_wait->connections[1] = QObject::connect(m_object, &QObject::destroyed, [end] { end(false); });
         if (m_timeout) {
-            m_wait->timer = std::make_unique<QTimer>();
             m_wait->timer->setSingleShot(true);
             m_wait->connections[2]
                 = QObject::connect(m_wait->timer.get(), &QTimer::timeout, [end] { end(false); });
@@ -65,9 +64,9 @@ private:
     struct Wait
     {
         std::coroutine_handle<> waiting;
-        std::unique_ptr<QObject> home; //!< in the waiting coroutine's thread
-        QMetaObject::Connection connections[3];
+        //! Of the time-out, if any; in the waiting coroutine's thread, where it is resumed.
         std::unique_ptr<QTimer> timer;
+        QMetaObject::Connection connections[3];
         bool ended = false;
         bool emitted = false;
 
@@ -76,8 +75,7 @@ private:
             ended = true;
             for (const QMetaObject::Connection &connection : connections)
                 QObject::disconnect(connection);
-            if (timer)
-                timer->stop();
+            timer->stop();
         }
         void end(const std::weak_ptr<Wait> &self, bool byEmission)
         {
@@ -86,7 +84,7 @@ private:
             stop();
             emitted = byEmission;
             QMetaObject::invokeMethod(
-                home.get(),
+                timer.get(),
                 [self] {
                     if (const std::shared_ptr<Wait> alive = self.lock())
                         alive->waiting.resume();
