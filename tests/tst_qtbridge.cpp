@@ -100,7 +100,8 @@ private slots:
     {
         auto wait = [](QObject *from, std::optional<std::chrono::milliseconds> timeout,
                         std::optional<bool> *result) -> QCoro::Task<void> {
-            *result = co_await SignalEmitted(from, &QObject::objectNameChanged, timeout);
+            *result
+                = co_await SignalEmitted(from, &QObject::objectNameChanged, timeout, WhenDestroyed::Resume);
         };
         QObject quiet;
         std::optional<bool> timedOut;
@@ -116,6 +117,23 @@ private slots:
         doomed.reset();
         QTRY_VERIFY(gone.has_value());
         QCOMPARE(*gone, false);
+
+        // By default a coroutine is not resumed into an object that is gone, even when the signal
+        // came just before (a member coroutine would run on freed memory).
+        auto member = [](QObject *from, bool *resumed) -> QCoro::Task<void> {
+            co_await SignalEmitted(from, &QObject::objectNameChanged);
+            *resumed = true;
+        };
+        for (const bool emitFirst : { false, true }) {
+            auto owner = std::make_unique<QObject>();
+            bool resumed = false;
+            auto third = member(owner.get(), &resumed);
+            if (emitFirst)
+                owner->setObjectName(QStringLiteral("emitted, then destroyed at once"));
+            owner.reset();
+            QTest::qWait(20);
+            QVERIFY(!resumed);
+        }
 
         // awaitSignal fails, saying why.
         Scheduler s(SchedulerOptions { ClockMode::Real });

@@ -146,7 +146,7 @@ template<typename Obj, typename Signal>
 auto awaitSignal(const QString &label, Obj *object, Signal signal, SourceLine line = {})
 {
     auto operation = [](Obj *o, Signal s) -> QCoro::Task<void> {
-        if (!co_await SignalEmitted(o, s))
+        if (!co_await SignalEmitted(o, s, std::nullopt, WhenDestroyed::Resume))
             throw Error(QStringLiteral("the object was destroyed before it emitted the signal"));
     }(object, signal);
     return detail::ExternalAwaiter<void>(label, std::move(operation), line.value());
