@@ -10,6 +10,31 @@ using namespace Loopscope;
 using namespace Loopscope::Testing;
 using namespace std::chrono_literals;
 
+//! A coroutine that its owner destroys, wherever it is suspended.
+struct Suspended
+{
+    struct promise_type
+    {
+        Suspended get_return_object() { return { std::coroutine_handle<promise_type>::from_promise(*this) }; }
+        std::suspend_never initial_suspend() noexcept { return {}; }
+        std::suspend_always final_suspend() noexcept { return {}; }
+        void return_void() { }
+        void unhandled_exception() { std::terminate(); }
+    };
+    std::coroutine_handle<promise_type> handle;
+    Suspended(std::coroutine_handle<promise_type> h)
+        : handle(h)
+    { }
+    Suspended(Suspended &&other) noexcept
+        : handle(std::exchange(other.handle, {}))
+    { }
+    ~Suspended()
+    {
+        if (handle)
+            handle.destroy();
+    }
+};
+
 class Emitter : public QObject
 {
     Q_OBJECT
@@ -119,8 +144,9 @@ private slots:
         QCOMPARE(*gone, false);
 
         // By default a coroutine is not resumed into an object that is gone, even when the signal
-        // came just before (a member coroutine would run on freed memory).
-        auto member = [](QObject *from, bool *resumed) -> QCoro::Task<void> {
+        // came just before (a member coroutine would run on freed memory). It stays suspended, as
+        // with QCoro; this one's frame is destroyed by its owner at the end.
+        auto member = [](QObject *from, bool *resumed) -> Suspended {
             co_await SignalEmitted(from, &QObject::objectNameChanged);
             *resumed = true;
         };
