@@ -447,6 +447,43 @@ private slots:
         QCOMPARE(s.runUntilComplete(client.get(local)).status, 200);
     }
 
+    void resumesTls12SessionsToo()
+    {
+        // A TLS 1.2 server answering every request with {}: the pilot's session comes with its
+        // handshake (1.3 sends tickets after it), and the others resume it all the same.
+        QSslConfiguration tls12 = DemoTls::serverConfiguration();
+        tls12.setProtocol(QSsl::TlsV1_2);
+        TlsServer server(tls12);
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        connect(&server, &QTcpServer::pendingConnectionAvailable, &server, [&server] {
+            while (QTcpSocket *socket = server.nextPendingConnection()) {
+                connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+                    if (socket->readAll().contains("\r\n\r\n"))
+                        socket->write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+                });
+            }
+        });
+        Scheduler s(realClock());
+        QTemporaryDir dir;
+        HttpClientOptions options = quickRetries();
+        options.caFile = dir.filePath(QStringLiteral("demo-ca.pem"));
+        QCOMPARE(DemoTls::writeCaFile(options.caFile), QString());
+        HttpClient client(options);
+        const QUrl url(QStringLiteral("https://127.0.0.1:%1/").arg(server.serverPort()));
+        auto getMany = [](HttpClient &c, QUrl at) -> Task<int> {
+            std::vector<Task<HttpResponse>> gets;
+            for (int i = 0; i < 6; ++i)
+                gets.push_back(c.get(at));
+            int ok = 0;
+            for (const HttpResponse &response : co_await whenAll(std::move(gets)))
+                ok += response.status == 200 ? 1 : 0;
+            co_return ok;
+        };
+        QCOMPARE(s.runUntilComplete(getMany(client, url)), 6);
+        QCOMPARE(client.statistics().tlsFullHandshakes, qint64(1));
+        QCOMPARE(client.statistics().tlsResumed, qint64(5));
+    }
+
     void aTlsServerDropsConnectionsThatNeverShakeHands()
     {
         TlsServer server(DemoTls::serverConfiguration());
