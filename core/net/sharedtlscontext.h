@@ -30,8 +30,6 @@ public:
     //! Takes the context `socket` is using as the one to share, if there is none yet. Call once its
     //! handshake has started.
     void adoptFrom(QSslSocket *socket);
-    bool isEmpty() const { return !m_context; }
-    void clear() { m_context.reset(); }
 
 private:
     std::shared_ptr<QSslContext> m_context;

@@ -25,18 +25,18 @@ void TlsServer::incomingConnection(qintptr handle)
         socket->abort();
         socket->deleteLater();
     };
-    // Until its handshake is done the socket is this server's; then it is its taker's.
-    connect(socket, &QSslSocket::encrypted, this, [this, socket] {
-        disconnect(socket, nullptr, this, nullptr);
-        addPendingConnection(socket);
-    });
-    connect(socket, &QAbstractSocket::errorOccurred, this, giveUp);
-    connect(socket, &QSslSocket::sslErrors, this, giveUp);
     auto *deadline = new QTimer(socket);
     deadline->setSingleShot(true);
     connect(deadline, &QTimer::timeout, this, giveUp);
     deadline->start(m_handshakeTimeout);
-    connect(socket, &QSslSocket::encrypted, deadline, &QObject::deleteLater);
+    // Until its handshake is done the socket is this server's; then it is its taker's.
+    connect(socket, &QSslSocket::encrypted, this, [this, socket, deadline] {
+        disconnect(socket, nullptr, this, nullptr);
+        delete deadline;
+        addPendingConnection(socket);
+    });
+    connect(socket, &QAbstractSocket::errorOccurred, this, giveUp);
+    connect(socket, &QSslSocket::sslErrors, this, giveUp);
     m_context.lendTo(socket);
     socket->startServerEncryption();
     m_context.adoptFrom(socket);
