@@ -95,6 +95,11 @@ Measurement runOurs(
                      .arg(double(waits[waits.size() / 2]) / 1e6, 0, 'f', 1)
                      .arg(double(waits[waits.size() * 99 / 100]) / 1e6, 0, 'f', 1)
                      .arg(double(waits.back()) / 1e6, 0, 'f', 1);
+    const HttpClientStatistics &stats = client.statistics();
+    if (stats.tlsFullHandshakes + stats.tlsResumed > 0)
+        m.note += QStringLiteral("; TLS: %1 full, %2 resumed")
+                      .arg(stats.tlsFullHandshakes)
+                      .arg(stats.tlsResumed);
     return m;
 }
 
