@@ -106,6 +106,59 @@ Task<int> fetchPages(HttpClient &client, QUrl base, int first, int count)
 }
 
 //! 1 if getting `url` fails with an HttpError, else 0.
+//! A TLS server answering every request with {}, whose next handshake may be made to wait.
+class SlowPilotServer : public TlsServer
+{
+public:
+    explicit SlowPilotServer(QSslConfiguration configuration)
+        : TlsServer(std::move(configuration))
+    {
+        connect(this, &QTcpServer::pendingConnectionAvailable, this, [this] {
+            while (QTcpSocket *socket = nextPendingConnection()) {
+                connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+                    if (socket->readAll().contains("\r\n\r\n"))
+                        socket->write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+                });
+            }
+        });
+    }
+    QUrl url() const { return QUrl(QStringLiteral("https://127.0.0.1:%1/").arg(serverPort())); }
+    void delayNextHandshake(std::chrono::milliseconds delay) { m_delay = delay; }
+
+protected:
+    void incomingConnection(qintptr handle) override
+    {
+        const std::chrono::milliseconds delay = std::exchange(m_delay, std::chrono::milliseconds(0));
+        if (delay.count() == 0)
+            return TlsServer::incomingConnection(handle);
+        QTimer::singleShot(delay, this, [this, handle] { TlsServer::incomingConnection(handle); });
+    }
+
+private:
+    std::chrono::milliseconds m_delay { 0 };
+};
+
+HttpClientOptions trustingTheDemoCa(const QTemporaryDir &dir)
+{
+    HttpClientOptions options = quickRetries();
+    options.caFile = dir.filePath(QStringLiteral("demo-ca.pem"));
+    if (const QString problem = DemoTls::writeCaFile(options.caFile); !problem.isEmpty())
+        qFatal("%s", qPrintable(problem));
+    return options;
+}
+
+//! `count` GETs of `url` at once; how many were answered 200.
+Task<int> getAtOnce(HttpClient &client, QUrl url, int count)
+{
+    std::vector<Task<HttpResponse>> gets;
+    for (int i = 0; i < count; ++i)
+        gets.push_back(client.get(url));
+    int ok = 0;
+    for (const HttpResponse &response : co_await whenAll(std::move(gets)))
+        ok += response.status == 200 ? 1 : 0;
+    co_return ok;
+}
+
 Task<int> refused(HttpClient &client, QUrl url)
 {
     try {
@@ -453,35 +506,35 @@ private slots:
         // handshake (1.3 sends tickets after it), and the others resume it all the same.
         QSslConfiguration tls12 = DemoTls::serverConfiguration();
         tls12.setProtocol(QSsl::TlsV1_2);
-        TlsServer server(tls12);
+        SlowPilotServer server(tls12);
         QVERIFY(server.listen(QHostAddress::LocalHost));
-        connect(&server, &QTcpServer::pendingConnectionAvailable, &server, [&server] {
-            while (QTcpSocket *socket = server.nextPendingConnection()) {
-                connect(socket, &QTcpSocket::readyRead, socket, [socket] {
-                    if (socket->readAll().contains("\r\n\r\n"))
-                        socket->write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
-                });
-            }
-        });
         Scheduler s(realClock());
         QTemporaryDir dir;
-        HttpClientOptions options = quickRetries();
-        options.caFile = dir.filePath(QStringLiteral("demo-ca.pem"));
-        QCOMPARE(DemoTls::writeCaFile(options.caFile), QString());
-        HttpClient client(options);
-        const QUrl url(QStringLiteral("https://127.0.0.1:%1/").arg(server.serverPort()));
-        auto getMany = [](HttpClient &c, QUrl at) -> Task<int> {
-            std::vector<Task<HttpResponse>> gets;
-            for (int i = 0; i < 6; ++i)
-                gets.push_back(c.get(at));
-            int ok = 0;
-            for (const HttpResponse &response : co_await whenAll(std::move(gets)))
-                ok += response.status == 200 ? 1 : 0;
-            co_return ok;
-        };
-        QCOMPARE(s.runUntilComplete(getMany(client, url)), 6);
+        HttpClient client(trustingTheDemoCa(dir));
+        QCOMPARE(s.runUntilComplete(getAtOnce(client, server.url(), 6)), 6);
         QCOMPARE(client.statistics().tlsFullHandshakes, qint64(1));
         QCOMPARE(client.statistics().tlsResumed, qint64(5));
+    }
+
+    void waitsForTheFirstHandshakeOnlyWhileThatSavesMore()
+    {
+        // A server whose first handshake takes 150 ms, as one far away would.
+        SlowPilotServer server(DemoTls::serverConfiguration());
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        Scheduler s(realClock());
+        QTemporaryDir dir;
+        // Three more connections would save 3 ms by waiting: they do not wait 150 ms.
+        server.delayNextHandshake(150ms);
+        HttpClient few(trustingTheDemoCa(dir));
+        QCOMPARE(s.runUntilComplete(getAtOnce(few, server.url(), 4)), 4);
+        QCOMPARE(few.statistics().tlsFullHandshakes, qint64(4));
+        QCOMPARE(few.statistics().tlsResumed, qint64(0));
+        // 299 more would save about 300 ms: they wait, and resume.
+        server.delayNextHandshake(150ms);
+        HttpClient many(trustingTheDemoCa(dir));
+        QCOMPARE(s.runUntilComplete(getAtOnce(many, server.url(), 300)), 300);
+        QCOMPARE(many.statistics().tlsFullHandshakes, qint64(1));
+        QCOMPARE(many.statistics().tlsResumed, qint64(299));
     }
 
     void aTlsServerDropsConnectionsThatNeverShakeHands()

@@ -189,13 +189,23 @@ QCoro::Task<HttpConnection *> HttpClient::acquire(
 {
     if (HttpConnection *connection = takeIdle(url))
         co_return connection;
-    // A new https connection waits for the host's first handshake, to resume its session.
-    while (isHttps(url) && m_tlsSessions->isPiloting(key(url))) {
-        co_await SignalEmitted(m_tlsSessions, &TlsSessions::settled);
-        if (attempt->abandoned)
-            throw HttpError(HttpError::Kind::Usage, QStringLiteral("%1: cancelled").arg(key(url)));
-        if (HttpConnection *connection = takeIdle(url))
-            co_return connection;
+    // A new https connection waits for the host's first handshake, to resume its session, for as
+    // long as that is worth it.
+    if (isHttps(url)) {
+        const QString host = key(url);
+        ++m_tlsWaiting[host]; // (no reference kept: the hash may grow while this waits)
+        const auto done = qScopeGuard([this, host] {
+            if (--m_tlsWaiting[host] == 0)
+                m_tlsWaiting.remove(host);
+        });
+        for (std::chrono::milliseconds patience;
+             (patience = m_tlsSessions->patience(host, m_tlsWaiting.value(host))).count() > 0;) {
+            co_await SignalEmitted(m_tlsSessions, &TlsSessions::settled, patience);
+            if (attempt->abandoned)
+                throw HttpError(HttpError::Kind::Usage, QStringLiteral("%1: cancelled").arg(host));
+            if (HttpConnection *connection = takeIdle(url))
+                co_return connection;
+        }
     }
     co_return open(url, clock);
 }

@@ -46,6 +46,11 @@ HttpConnection::HttpConnection(
             });
         connect(socket, &QSslSocket::connected, this, [this, socket] { m_sharedContext->adoptFrom(socket); });
         connect(socket, &QSslSocket::encrypted, this, [this, socket] { m_sharedContext->adoptFrom(socket); });
+        // A ticket that comes on a connection that resumed the shared session makes OpenSSL mark
+        // that session used up, for every connection the context starts from then on: the next
+        // one builds a context of its own, which reads the session anew.
+        connect(socket, &QSslSocket::newSessionTicketReceived, this,
+            [this, socket] { m_sharedContext->dropIfUsedBy(socket); });
     }
     connect(socket, &QSslSocket::newSessionTicketReceived, this, &HttpConnection::sessionTicketReady);
     connect(socket, &QSslSocket::encrypted, this, [this, socket] {

@@ -23,6 +23,12 @@ QSslSocketPrivate *privateOf(QSslSocket *socket)
 }
 } // namespace
 
+void SharedTlsContext::dropIfUsedBy(QSslSocket *socket)
+{
+    if (m_context && QSslSocketPrivate::sslContext(socket) == m_context)
+        m_context.reset();
+}
+
 void trustSystemCasToo(QSslSocket *socket)
 {
     privateOf(socket)->allowRootCertOnDemandLoading = true;

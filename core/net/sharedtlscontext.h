@@ -30,6 +30,9 @@ public:
     //! Takes the context `socket` is using as the one to share, if there is none yet. Call once its
     //! handshake has started.
     void adoptFrom(QSslSocket *socket);
+    //! Lets the next socket build a context of its own (to be adopted), if `socket` uses the one
+    //! shared now.
+    void dropIfUsedBy(QSslSocket *socket);
 
 private:
     std::shared_ptr<QSslContext> m_context;

@@ -4,6 +4,7 @@
 #include "net/sharedtlscontext.h"
 
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
@@ -17,7 +18,7 @@ namespace Loopscope {
 /*!
  * How an HTTP client sets up TLS with each host (scheme://host:port), as browsers do: the first
  * connection to a host, its pilot, makes a full handshake; the connections opened while it does
- * wait for it (isPiloting(), then settled()), and from then on every connection to that host
+ * wait for it (patience(), then settled()), and from then on every connection to that host
  * resumes the session the pilot was given, on one TLS context they share. A resumed handshake
  * skips the certificate (sent, parsed, verified) and the context (built, CAs loaded); the session
  * is kept without the server's certificate (withoutPeerCertificate()), so that Qt has none to copy.
@@ -35,8 +36,12 @@ public:
     explicit TlsSessions(TlsSetup setup, QObject *parent = nullptr);
 
     const QSslConfiguration &configuration() const { return m_setup.configuration; }
-    //! A pilot's handshake with `host` is under way: a new connection to it should wait.
-    bool isPiloting(const QString &host) const;
+    //! How long a new connection to `host` should still wait for its pilot, with `waiting`
+    //! connections waiting in all (0: not at all). Waiting saves each of them about a millisecond
+    //! of CPU (and the server as much), so they wait at most that long in all, and at least 10 ms:
+    //! a pilot on a LAN is done sooner, one across the Internet takes a few round trips, for which
+    //! a few connections should not wait.
+    std::chrono::milliseconds patience(const QString &host, int waiting) const;
     //! A new TLS connection to `host` (the pilot, or one resuming its session), made a child of
     //! `parent`.
     HttpConnection *open(const QString &host, const QString &name, quint16 port, HttpConnection::Clock clock,
@@ -60,6 +65,7 @@ private:
         Stage stage = Stage::NoPilot;
         TlsSetup setup; //!< once settled: the pilot's session to resume, the context to share
         QDeadlineTimer sessionExpiry;
+        QElapsedTimer piloting; //!< since the pilot was opened
     };
     void settle(const QString &host, const HttpConnection *pilot);
 
