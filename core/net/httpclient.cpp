@@ -95,6 +95,8 @@ QString HttpClientOptions::validate() const
         return QStringLiteral("the back-off must satisfy 0 <= base <= max");
     if (maxRequestsPerSecond < 0 || !std::isfinite(maxRequestsPerSecond))
         return QStringLiteral("the request rate must be positive, got %1").arg(maxRequestsPerSecond);
+    if (pilotPatience.count() < 0)
+        return QStringLiteral("the wait for a host's first TLS handshake must not be negative");
     if (maxRedirects < 0 || maxRedirects > 50)
         return QStringLiteral("redirects must be between 0 and 50, got %1").arg(maxRedirects);
     if (!caFile.isEmpty()) {
@@ -199,7 +201,9 @@ QCoro::Task<HttpConnection *> HttpClient::acquire(
                 m_tlsWaiting.remove(host);
         });
         for (std::chrono::milliseconds patience;
-             (patience = m_tlsSessions->patience(host, m_tlsWaiting.value(host))).count() > 0;) {
+             (patience = m_tlsSessions->patience(host, m_tlsWaiting.value(host), m_options.pilotPatience))
+                 .count()
+             > 0;) {
             co_await SignalEmitted(m_tlsSessions, &TlsSessions::settled, patience);
             if (attempt->abandoned)
                 throw HttpError(HttpError::Kind::Usage, QStringLiteral("%1: cancelled").arg(host));

@@ -36,6 +36,9 @@ struct HttpClientOptions
     double maxRequestsPerSecond = 0; //!< pace every request (retries too) to this rate; 0: no pace
     QString caFile;                  //!< https: a PEM file of CAs to trust besides the system's
     bool insecure = false;           //!< https: accept any certificate (no verification at all)
+    //! https: the least time new connections to a host wait for its first one's handshake, to
+    //! resume its session (more when many wait; see TlsSessions::patience()).
+    std::chrono::milliseconds pilotPatience { 10 };
 
     //! Why the options are unusable, or an empty string.
     QString validate() const;

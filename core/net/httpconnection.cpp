@@ -45,7 +45,6 @@ HttpConnection::HttpConnection(
                     m_sharedContext->lendTo(socket);
             });
         connect(socket, &QSslSocket::connected, this, [this, socket] { m_sharedContext->adoptFrom(socket); });
-        connect(socket, &QSslSocket::encrypted, this, [this, socket] { m_sharedContext->adoptFrom(socket); });
         // A ticket that comes on a connection that resumed the shared session makes OpenSSL mark
         // that session used up, for every connection the context starts from then on: the next
         // one builds a context of its own, which reads the session anew.

@@ -10,7 +10,6 @@ constexpr std::chrono::seconds DefaultSessionLifetime { 300 };
 constexpr std::chrono::seconds NextPilotWithoutSession { 10 };
 //! The client CPU a resumed handshake saves (measured: about 1.2 ms; the server saves as much).
 constexpr std::chrono::milliseconds SavedByWaiting { 1 };
-constexpr std::chrono::milliseconds MinimumPatience { 10 };
 constexpr unsigned char DerSequence = 0x30;
 //! SSL_SESSION's `peer` field: [3] EXPLICIT Certificate OPTIONAL (OpenSSL's ssl/ssl_asn1.c).
 constexpr unsigned char SessionPeerField = 0xA3;
@@ -82,12 +81,13 @@ TlsSessions::TlsSessions(TlsSetup setup, QObject *parent)
     m_setup.configuration.setSslOption(QSsl::SslOptionDisableSessionPersistence, false);
 }
 
-std::chrono::milliseconds TlsSessions::patience(const QString &host, int waiting) const
+std::chrono::milliseconds TlsSessions::patience(
+    const QString &host, int waiting, std::chrono::milliseconds atLeast) const
 {
     const auto found = m_hosts.constFind(host);
     if (found == m_hosts.constEnd() || found->stage != Host::Stage::Piloting)
         return std::chrono::milliseconds(0);
-    const std::chrono::milliseconds budget = std::max(MinimumPatience, SavedByWaiting * waiting);
+    const std::chrono::milliseconds budget = std::max(atLeast, SavedByWaiting * waiting);
     return std::max(
         std::chrono::milliseconds(0), budget - std::chrono::milliseconds(found->piloting.elapsed()));
 }

@@ -38,10 +38,11 @@ public:
     const QSslConfiguration &configuration() const { return m_setup.configuration; }
     //! How long a new connection to `host` should still wait for its pilot, with `waiting`
     //! connections waiting in all (0: not at all). Waiting saves each of them about a millisecond
-    //! of CPU (and the server as much), so they wait at most that long in all, and at least 10 ms:
-    //! a pilot on a LAN is done sooner, one across the Internet takes a few round trips, for which
-    //! a few connections should not wait.
-    std::chrono::milliseconds patience(const QString &host, int waiting) const;
+    //! of CPU (and the server as much), so they wait that long in all, and `atLeast`: a pilot on a
+    //! LAN is done sooner, one across the Internet takes a few round trips, for which a few
+    //! connections should not wait.
+    std::chrono::milliseconds patience(
+        const QString &host, int waiting, std::chrono::milliseconds atLeast) const;
     //! A new TLS connection to `host` (the pilot, or one resuming its session), made a child of
     //! `parent`.
     HttpConnection *open(const QString &host, const QString &name, quint16 port, HttpConnection::Clock clock,
