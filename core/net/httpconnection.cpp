@@ -37,8 +37,9 @@ HttpConnection::HttpConnection(
         trustSystemCasToo(socket);
     m_socket = socket;
     if (m_sharedContext) {
-        // Connected comes before the handshake starts (that is when Qt takes a context), and the
-        // socket's own context, if it had to build one, exists from then until it closes.
+        // The state turns Connected just before the handshake starts, when Qt takes a context: it is
+        // lent then. Qt 6.4 emits connected() just after, with the context the socket built if it
+        // had none: it is adopted then (not later: by then it may be one that was dropped).
         connect(
             socket, &QAbstractSocket::stateChanged, this, [this, socket](QAbstractSocket::SocketState state) {
                 if (state == QAbstractSocket::ConnectedState)
