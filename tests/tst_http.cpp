@@ -138,9 +138,13 @@ private:
     std::chrono::milliseconds m_delay { 0 };
 };
 
-HttpClientOptions trustingTheDemoCa(const QTemporaryDir &dir)
+//! `pilotPatience`: long, where a test counts resumed handshakes however slow this machine's
+//! handshakes are (the sanitizers).
+HttpClientOptions trustingTheDemoCa(
+    const QTemporaryDir &dir, std::chrono::milliseconds pilotPatience = HttpClientOptions {}.pilotPatience)
 {
     HttpClientOptions options = quickRetries();
+    options.pilotPatience = pilotPatience;
     options.caFile = dir.filePath(QStringLiteral("demo-ca.pem"));
     if (const QString problem = DemoTls::writeCaFile(options.caFile); !problem.isEmpty())
         qFatal("%s", qPrintable(problem));
@@ -511,9 +515,7 @@ private slots:
         QVERIFY(server.listen(QHostAddress::LocalHost));
         Scheduler s(realClock());
         QTemporaryDir dir;
-        HttpClientOptions patient = trustingTheDemoCa(dir);
-        patient.pilotPatience = 10s; // however slow this machine's handshakes (sanitizers)
-        HttpClient client(patient);
+        HttpClient client(trustingTheDemoCa(dir, 10s));
         QCOMPARE(s.runUntilComplete(getAtOnce(client, server.url(), 6)), 6);
         QCOMPARE(client.statistics().tlsFullHandshakes, qint64(1));
         QCOMPARE(client.statistics().tlsResumed, qint64(5));
@@ -545,9 +547,7 @@ private slots:
 
         // Many at once, all made to wait: they resume, also those that start after some others
         // received their new tickets (OpenSSL then marks the shared session used up).
-        HttpClientOptions patient = trustingTheDemoCa(dir);
-        patient.pilotPatience = 10s;
-        HttpClient many(patient);
+        HttpClient many(trustingTheDemoCa(dir, 10s));
         QCOMPARE(s.runUntilComplete(getAtOnce(many, server.url(), 300)), 300);
         QCOMPARE(many.statistics().tlsFullHandshakes, qint64(1));
         QCOMPARE(many.statistics().tlsResumed, qint64(299));
