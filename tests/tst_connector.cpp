@@ -579,7 +579,7 @@ private slots:
         QString error;
         const auto page = parsePage(response, format, &error);
         QVERIFY2(page, qPrintable(error));
-        QCOMPARE(page->items, (QList<QByteArray> { R"({"id":1})", R"({"id":2})", R"({"id":3})" }));
+        QCOMPARE(page->items.toList(), (QList<QByteArray> { R"({"id":1})", R"({"id":2})", R"({"id":3})" }));
         QCOMPARE(page->total, 3);
         QVERIFY(page->itemsKey.isEmpty());
         // Without a path, the usual key: "data".
@@ -716,8 +716,10 @@ private slots:
             return record;
         };
         const auto items = [](qint64 number) {
-            return QList<QByteArray> { QByteArray("{\"id\":") + QByteArray::number(number * 2) + '}',
-                QByteArray("{\"id\":") + QByteArray::number(number * 2 + 1) + '}' };
+            JsonLines lines;
+            lines.append(QByteArray("{\"id\":") + QByteArray::number(number * 2) + '}');
+            lines.append(QByteArray("{\"id\":") + QByteArray::number(number * 2 + 1) + '}');
+            return lines;
         };
         const auto lines = [](const QString &path) {
             QFile file(path);
@@ -749,6 +751,44 @@ private slots:
         QCOMPARE(again.landedPages().size(), 4);
         QCOMPARE(again.itemsLanded(), qint64(8));
         QCOMPARE(again.discardedBytes(), qint64(0));
+    }
+
+    void aManifestLineReadsBackAsTheRecordItWrites()
+    {
+        PageRecord landed;
+        landed.page = 41;
+        landed.url = QStringLiteral("https://api.example/items?q=\"a\\b\"&name=Zoë\t1");
+        landed.status = 200;
+        landed.items = 50;
+        landed.bytes = 123456789012;
+        landed.attempts = 3;
+        landed.fileOffset = 1LL << 40;
+        landed.fileLength = 4096;
+        landed.total = 9'000'000'000;
+        landed.next = QStringLiteral("https://api.example/items?cursor=\u0001\u001f/");
+        PageRecord failed = landed;
+        failed.total.reset();
+        failed.next.clear();
+        failed.error = QStringLiteral("malformed JSON at byte 3: \"x\"\n");
+        for (const PageRecord &record : { landed, failed }) {
+            const QByteArray line = pageRecordLine(record);
+            QVERIFY(!line.contains('\n'));
+            QJsonParseError error;
+            const QJsonDocument document = QJsonDocument::fromJson(line, &error);
+            QVERIFY2(document.isObject(), qPrintable(error.errorString() + u' ' + QString::fromUtf8(line)));
+            QCOMPARE(document.object(), pageRecordJson(record));
+            const PageRecord back = pageRecordFromJson(document.object());
+            QCOMPARE(back.url, record.url);
+            QCOMPARE(back.error, record.error);
+            QCOMPARE(back.next, record.next);
+            QCOMPARE(back.total, record.total);
+            QCOMPARE(back.fileOffset, record.landed() ? record.fileOffset : 0);
+        }
+        // Lines read back from a file count their items; each keeps its bytes.
+        const JsonLines lines = JsonLines::fromBytes("{\"id\":1}\n[2]\n\"three\"\n");
+        QCOMPARE(lines.size(), 3);
+        QCOMPARE(lines.toList(), (QList<QByteArray> { "{\"id\":1}", "[2]", "\"three\"" }));
+        QVERIFY(JsonLines::fromBytes({}).isEmpty());
     }
 
     void refusesAnotherRetrievalsOutput()

@@ -126,7 +126,7 @@ qint64 collectionPages(const QList<Part> &parts, int pageSize)
     return *end;
 }
 
-QList<QByteArray> readItems(QFile &data, const PageRecord &record)
+JsonLines readItems(QFile &data, const PageRecord &record)
 {
     if (!data.seek(record.fileOffset))
         throw MergeError { QStringLiteral("cannot read %1: %2").arg(data.fileName(), data.errorString()), 2 };
@@ -136,10 +136,12 @@ QList<QByteArray> readItems(QFile &data, const PageRecord &record)
                                .arg(data.fileName())
                                .arg(record.page),
             2 };
-    QList<QByteArray> items = bytes.split('\n');
-    if (!items.isEmpty() && items.last().isEmpty())
-        items.removeLast();
-    return items;
+    if (!bytes.isEmpty() && !bytes.endsWith('\n'))
+        throw MergeError { QStringLiteral("%1: the items of page %2 do not end with a line break")
+                               .arg(data.fileName())
+                               .arg(record.page),
+            2 };
+    return JsonLines::fromBytes(bytes);
 }
 
 } // namespace
@@ -204,7 +206,7 @@ int runMergeCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         }
         qint64 items = 0;
         for (const auto &[part, record] : order) {
-            const QList<QByteArray> lines = readItems(*files.value(part->path), record);
+            const JsonLines lines = readItems(*files.value(part->path), record);
             if (lines.size() != record.items)
                 throw MergeError { QStringLiteral("%1: page %2 has %3 items, its manifest says %4")
                                        .arg(part->path)

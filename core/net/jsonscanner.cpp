@@ -399,13 +399,24 @@ bool JsonPageScan::literal(QByteArrayView word)
 
 QByteArray JsonPageScan::compact(Span span) const
 {
+    QByteArray out;
+    appendCompact(span, out);
+    return out;
+}
+
+void JsonPageScan::appendCompact(Span span, QByteArray &out) const
+{
     const QByteArrayView element = m_json.sliced(span.begin, span.end - span.begin);
     // Most APIs send compact JSON already: then the element is copied whole, in one go.
     const bool hasSpace = std::any_of(element.begin(), element.end(), [](char c) { return isSpace(c); });
-    if (!hasSpace)
-        return element.toByteArray();
-    QByteArray out(element.size(), Qt::Uninitialized);
-    char *to = out.data();
+    if (!hasSpace) {
+        out.append(element);
+        return;
+    }
+    const qsizetype start = out.size();
+    out.resize(start + element.size());
+    char *const first = out.data() + start;
+    char *to = first;
     bool inString = false;
     for (qsizetype i = 0; i < element.size(); ++i) {
         const char c = element[i];
@@ -420,8 +431,7 @@ QByteArray JsonPageScan::compact(Span span) const
             inString = c == '"';
         }
     }
-    out.truncate(to - out.data());
-    return out;
+    out.truncate(start + (to - first));
 }
 
 } // namespace Loopscope

@@ -69,6 +69,8 @@ public:
 
     //! The element as compact JSON (no whitespace outside strings).
     QByteArray compact(Span span) const;
+    //! The same, appended to `out`.
+    void appendCompact(Span span, QByteArray &out) const;
 
 private:
     bool value(int depth, bool collect);

@@ -36,6 +36,71 @@ QJsonObject pageRecordJson(const PageRecord &r)
     return o;
 }
 
+namespace {
+
+void appendJsonString(QByteArray &out, const QString &text)
+{
+    static constexpr char Hex[] = "0123456789abcdef";
+    out += '"';
+    for (const char c : text.toUtf8()) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (byte < 0x20) {
+            out += "\\u00";
+            out += Hex[byte >> 4];
+            out += Hex[byte & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+}
+
+void appendMember(QByteArray &out, const char *name, qint64 value)
+{
+    out += ",\"";
+    out += name;
+    out += "\":";
+    out += QByteArray::number(value);
+}
+
+void appendMember(QByteArray &out, const char *name, const QString &value)
+{
+    out += ",\"";
+    out += name;
+    out += "\":";
+    appendJsonString(out, value);
+}
+
+} // namespace
+
+QByteArray pageRecordLine(const PageRecord &r)
+{
+    QByteArray line;
+    line.reserve(160 + r.url.size() + r.next.size() + r.error.size());
+    line += "{\"page\":";
+    line += QByteArray::number(r.page);
+    appendMember(line, "url", r.url);
+    appendMember(line, "status", r.status);
+    appendMember(line, "items", r.items);
+    appendMember(line, "bytes", r.bytes);
+    appendMember(line, "attempts", r.attempts);
+    if (r.landed()) {
+        appendMember(line, "offset", r.fileOffset);
+        appendMember(line, "length", r.fileLength);
+    } else {
+        appendMember(line, "error", r.error);
+    }
+    if (r.total)
+        appendMember(line, "total", *r.total);
+    if (!r.next.isEmpty())
+        appendMember(line, "next", r.next);
+    line += '}';
+    return line;
+}
+
 PageRecord pageRecordFromJson(const QJsonObject &o)
 {
     PageRecord r;
@@ -241,33 +306,24 @@ void LandingZone::appendManifest(const QByteArray &line)
         m_writeSoon->start();
 }
 
-void LandingZone::land(PageRecord record, const QList<QByteArray> &items)
+void LandingZone::land(PageRecord record, const JsonLines &items)
 {
     if (m_landed.contains(record.page))
         return; // already landed (a speculative duplicate): never write a page twice
-    QByteArray lines;
-    qsizetype size = 0;
-    for (const QByteArray &item : items)
-        size += item.size() + 1;
-    lines.reserve(size);
-    for (const QByteArray &item : items) {
-        lines += item;
-        lines += '\n';
-    }
     record.fileOffset = m_dataEnd;
-    record.fileLength = lines.size();
+    record.fileLength = items.bytes().size();
     record.items = items.size();
     record.error.clear();
     throwIfFailed();
-    m_pendingData += lines;
-    m_dataEnd += lines.size();
-    appendManifest(QJsonDocument(pageRecordJson(record)).toJson(QJsonDocument::Compact));
+    m_pendingData += items.bytes();
+    m_dataEnd += items.bytes().size();
+    appendManifest(pageRecordLine(record));
     noteLanded(record);
 }
 
 void LandingZone::recordFailure(const PageRecord &record)
 {
-    appendManifest(QJsonDocument(pageRecordJson(record)).toJson(QJsonDocument::Compact));
+    appendManifest(pageRecordLine(record));
 }
 
 } // namespace Loopscope

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "net/jsonlines.h"
+
 #include <QByteArray>
 #include <QFile>
 #include <QJsonObject>
@@ -46,6 +48,9 @@ struct RetrievalIdentity
 //! A manifest's lines: its identity line, and a page record as JSON and back.
 QJsonObject retrievalIdentityJson(const RetrievalIdentity &identity);
 QJsonObject pageRecordJson(const PageRecord &record);
+//! The same as one line of compact JSON (without its '\n'), written directly: one is written for
+//! every page.
+QByteArray pageRecordLine(const PageRecord &record);
 PageRecord pageRecordFromJson(const QJsonObject &object);
 
 /*!
@@ -80,7 +85,7 @@ public:
     //! Bytes of torn or unrecorded data cut off when the zone was opened.
     qint64 discardedBytes() const { return m_discarded; }
 
-    void land(PageRecord record, const QList<QByteArray> &items);
+    void land(PageRecord record, const JsonLines &items);
     void recordFailure(const PageRecord &record);
 
     /*!

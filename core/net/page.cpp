@@ -72,9 +72,12 @@ std::optional<Page> parsePage(const HttpResponse &response, const PageFormat &fo
     }
     Page page;
     page.itemsKey = QString::fromUtf8(scan.itemsKey());
-    page.items.reserve(scan.items().size());
-    for (const JsonPageScan::Span &span : scan.items())
-        page.items.append(scan.compact(span));
+    if (!scan.items().isEmpty())
+        page.items.reserve(scan.items().last().end - scan.items().first().begin + scan.items().size());
+    for (const JsonPageScan::Span &span : scan.items()) {
+        scan.appendCompact(span, page.items.buffer());
+        page.items.endItem();
+    }
     if (const auto span = scan.value(Total)) {
         if (const auto total = scan.number(*span); total && *total >= 0)
             page.total = static_cast<qint64>(*total);

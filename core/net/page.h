@@ -1,6 +1,7 @@
 #pragma once
 
 #include "net/httpmessage.h"
+#include "net/jsonlines.h"
 #include "net/jsonscanner.h"
 
 #include <QByteArray>
@@ -30,7 +31,7 @@ struct PageFormat
  */
 struct Page
 {
-    QList<QByteArray> items; //!< each item as one line of compact JSON
+    JsonLines items; //!< each item as one line of compact JSON
     std::optional<qint64> total;
     QUrl next;      //!< resolved against the page's URL; empty when there is none
     QString cursor; //!< the next page's cursor; empty when there is none

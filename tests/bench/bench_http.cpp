@@ -27,9 +27,10 @@ namespace {
 struct Measurement
 {
     QString client;
-    double seconds = 0;     //!< wall time of the fetching
-    double cpuSeconds = -1; //!< CPU of the client process
-    qint64 ok = 0;          //!< pages answered 200
+    double seconds = 0;           //!< wall time of the fetching
+    double cpuSeconds = -1;       //!< CPU of the client process
+    double serverCpuSeconds = -1; //!< CPU the server used meanwhile
+    qint64 ok = 0;                //!< pages answered 200
     int peakInFlight = -1;
     QString note;
 };
@@ -232,9 +233,11 @@ Promise.all(Array.from({length: c}, worker)).then(() => console.log((performance
 //! nghttp2's h2load speaking HTTP/1.1 over TLS, C connections, each page once; it times itself.
 Measurement runH2load(const QList<QUrl> &urls, int concurrency, const QString &dir)
 {
-    if (QStandardPaths::findExecutable(QStringLiteral("h2load")).isEmpty())
-        return Measurement { QStringLiteral("h2load"), -1, -1, 0, -1,
-            QStringLiteral("not installed (apt-get install nghttp2-client)") };
+    if (QStandardPaths::findExecutable(QStringLiteral("h2load")).isEmpty()) {
+        Measurement missing { QStringLiteral("h2load"), -1 };
+        missing.note = QStringLiteral("not installed (apt-get install nghttp2-client)");
+        return missing;
+    }
     QFile list(dir + QStringLiteral("/h2load-urls.txt"));
     list.open(QIODevice::WriteOnly);
     for (const QUrl &url : urls)
@@ -272,22 +275,28 @@ QString ratio(double peer, double ours)
     return peer > 0 && ours > 0 ? QString::number(peer / ours, 'f', 2) : QStringLiteral("n/a");
 }
 
-//! The table of one size: each client's wall time, CPU per request, pages answered, peak in flight.
+//! The table of one size: each client's wall time, CPU per request, the server's CPU load meanwhile
+//! (100% is a saturated server), pages answered, peak in flight.
 void printRuns(QTextStream &out, const QString &title, int pages, const QList<Measurement> &runs)
 {
     out << title;
-    out << QStringLiteral("  %1 %2 %3 %4 %5\n")
+    out << QStringLiteral("  %1 %2 %3 %4 %5 %6\n")
                .arg(QStringLiteral("client"), -18)
                .arg(QStringLiteral("wall s"), 8)
                .arg(QStringLiteral("CPU ms/req"), 11)
+               .arg(QStringLiteral("server CPU"), 11)
                .arg(QStringLiteral("ok"), 7)
                .arg(QStringLiteral("peak in flight"), 15);
     for (const Measurement &m : runs) {
-        out << QStringLiteral("  %1 %2 %3 %4 %5  %6\n")
+        out << QStringLiteral("  %1 %2 %3 %4 %5 %6  %7\n")
                    .arg(m.client, -18)
                    .arg(m.seconds > 0 ? QString::number(m.seconds, 'f', 3) : QStringLiteral("-"), 8)
                    .arg(m.cpuSeconds >= 0 ? QString::number(m.cpuSeconds * 1000.0 / pages, 'f', 3)
                                           : QStringLiteral("?"),
+                       11)
+                   .arg(m.serverCpuSeconds >= 0 && m.seconds > 0
+                           ? QStringLiteral("%1%").arg(100.0 * m.serverCpuSeconds / m.seconds, 0, 'f', 0)
+                           : QStringLiteral("?"),
                        11)
                    .arg(m.ok, 7)
                    .arg(m.peakInFlight >= 0 ? QString::number(m.peakInFlight) : QStringLiteral("-"), 15)
@@ -296,7 +305,10 @@ void printRuns(QTextStream &out, const QString &title, int pages, const QList<Me
 }
 
 //! One size against one server: its page cache warmed, then our client, the connector and the
-//! peers `runPeers` adds, as a table. runs[0] is our client, runs[1] the connector.
+//! `peers`, as a table. runs[0] is our client, runs[1] the connector.
+//! One client's run, measured.
+using Peer = std::function<Measurement()>;
+
 struct SizeRuns
 {
     double floor = 0; //!< the latency bound: rounds of `concurrency` pages, one latency each
@@ -305,18 +317,25 @@ struct SizeRuns
 
 //! Each client `repeats` times in turn, the fastest complete run of each kept (the machine is shared:
 //! one slow run says little).
-SizeRuns measureSize(QTextStream &out, const QString &what, const QUrl &collection, quint16 port, int pages,
-    int concurrency, int latency, const QString &caFile, int repeats,
-    const std::function<QList<Measurement>(const QList<QUrl> &)> &runPeers)
+SizeRuns measureSize(QTextStream &out, const QString &what, const QUrl &collection,
+    const Bench::ServerProcess &server, int pages, int concurrency, int latency, const QString &caFile,
+    int repeats, const std::function<QList<Peer>(const QList<QUrl> &)> &peers)
 {
     SizeRuns size;
     const QList<QUrl> urls = pageUrls(collection, pages);
     size.floor = std::ceil(double(pages) / concurrency) * latency / 1000.0;
     runOurs(pageUrls(collection, std::min(pages, 2 * concurrency)), concurrency, caFile); // warm the cache
     for (int round = 0; round < repeats; ++round) {
+        QList<Peer> clients { [&] { return runOurs(urls, concurrency, caFile); },
+            [&] { return runConnector(server.port(), pages, concurrency, caFile); } };
+        clients << peers(urls);
         QList<Measurement> runs;
-        runs << runOurs(urls, concurrency, caFile) << runConnector(port, pages, concurrency, caFile)
-             << runPeers(urls);
+        for (const Peer &client : clients) {
+            const double serverCpu = Bench::processCpuSeconds(server.pid());
+            runs << client();
+            if (serverCpu >= 0)
+                runs.last().serverCpuSeconds = Bench::processCpuSeconds(server.pid()) - serverCpu;
+        }
         for (qsizetype i = 0; i < runs.size(); ++i) {
             if (i >= size.runs.size())
                 size.runs << runs[i];
@@ -359,13 +378,13 @@ int benchHttp(const QStringList &args)
             << " ms per response\n";
         const QUrl collection = collectionUrl(server.port(), {});
         for (const auto &[pages, concurrency] : sizes) {
-            const auto [floor, runs] = measureSize(out, QStringLiteral("pages"), collection, server.port(),
-                pages, concurrency, latency, {}, repeats, [&](const QList<QUrl> &urls) {
+            const auto [floor, runs] = measureSize(out, QStringLiteral("pages"), collection, server, pages,
+                concurrency, latency, {}, repeats, [&](const QList<QUrl> &urls) {
                     if (!peers)
-                        return QList<Measurement> {};
-                    return QList<Measurement> { runCurl(urls, concurrency, dir.path()),
-                        runAiohttp(server.port(), pages, concurrency),
-                        runNode(server.port(), pages, concurrency) };
+                        return QList<Peer> {};
+                    return QList<Peer> { [&, urls] { return runCurl(urls, concurrency, dir.path()); },
+                        [&] { return runAiohttp(server.port(), pages, concurrency); },
+                        [&] { return runNode(server.port(), pages, concurrency); } };
                 });
             const double ours = runs[0].seconds;
             const auto peer = [&runs](int index) { return index < runs.size() ? runs[index].seconds : -1.0; };
@@ -430,12 +449,12 @@ int benchHttp(const QStringList &args)
     out << "\nhttps: the same server with the demo certificate (ECDSA P-256), TLS 1.3\n";
     const QUrl collection = collectionUrl(server.port(), caFile);
     for (const auto &[pages, concurrency] : { std::pair { 1'000, 100 }, std::pair { 10'000, 1'000 } }) {
-        const auto [floor, runs] = measureSize(out, QStringLiteral("pages over TLS"), collection,
-            server.port(), pages, concurrency, latency, caFile, repeats, [&](const QList<QUrl> &urls) {
+        const auto [floor, runs] = measureSize(out, QStringLiteral("pages over TLS"), collection, server,
+            pages, concurrency, latency, caFile, repeats, [&](const QList<QUrl> &urls) {
                 if (!peers)
-                    return QList<Measurement> {};
-                return QList<Measurement> { runCurl(urls, concurrency, dir.path(), caFile),
-                    runH2load(urls, concurrency, dir.path()) };
+                    return QList<Peer> {};
+                return QList<Peer> { [&, urls] { return runCurl(urls, concurrency, dir.path(), caFile); },
+                    [&, urls] { return runH2load(urls, concurrency, dir.path()); } };
             });
         const double ours = runs[0].seconds;
         const auto peer = [&runs](int index) { return index < runs.size() ? runs[index].seconds : -1.0; };
