@@ -25,7 +25,7 @@ using ProgramCommand = int (*)(int argc, char *argv[]);
 template<TextCommand command>
 int inCoreApplication(int argc, char *argv[])
 {
-    Loopscope::preferQtEventDispatcher();
+    Loopscope::installCommandLineEventDispatcher();
     QCoreApplication app(argc, argv);
     QTextStream out(stdout);
     QTextStream err(stderr);
@@ -51,7 +51,7 @@ int traceMain(int argc, char *argv[])
         return 0;
     }
     if (options->noWindow) {
-        Loopscope::preferQtEventDispatcher();
+        Loopscope::installCommandLineEventDispatcher();
         QCoreApplication app(argc, argv);
         return Loopscope::runTraceCommand(*options, err);
     }

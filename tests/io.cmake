@@ -5,3 +5,4 @@ loopscope_add_test(tst_livestream LABEL core LIBS loopscope_core SOURCES tracefi
 if(TARGET loopscope_ui)
     loopscope_add_test(tst_imageexport LABEL ui LIBS loopscope_ui Qt6::Svg SOURCES tracefixtures.cpp formatcheckers.cpp)
 endif()
+loopscope_add_test(tst_eventdispatcher LABEL core LIBS loopscope_core)

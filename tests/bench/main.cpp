@@ -14,12 +14,12 @@
 
 int main(int argc, char *argv[])
 {
-    // The network benchmarks measure what `loopscope fetch` and `serve` do, with Qt's own event
-    // dispatcher; the others keep GLib's, as the desktop app does.
+    // The network benchmarks measure what `loopscope fetch` and `serve` do, with their event
+    // dispatcher (epoll); the others keep GLib's, as the desktop app does.
     static const QStringList network { QStringLiteral("server"), QStringLiteral("http"),
         QStringLiteral("adaptive") };
     if (argc >= 2 && network.contains(QString::fromLocal8Bit(argv[1])))
-        Loopscope::preferQtEventDispatcher();
+        Loopscope::installCommandLineEventDispatcher();
 #ifdef LOOPSCOPE_BENCH_GUI
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
