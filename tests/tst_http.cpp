@@ -595,6 +595,31 @@ private slots:
         QVERIFY(!TlsSessions::withoutPeerCertificate(QByteArray::fromHex("3003a30501")));
     }
 
+    void handshakeFlightsLeaveAsSoonAsTheyAreWritten()
+    {
+        TlsServer server(DemoTls::serverConfiguration());
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        QSslSocket client;
+        QSslConfiguration trusting = QSslConfiguration::defaultConfiguration();
+        trusting.setCaCertificates({ QSslCertificate(DemoTls::caPem()) });
+        client.setSslConfiguration(trusting);
+        client.connectToHostEncrypted(QStringLiteral("127.0.0.1"), server.serverPort());
+        sendHandshakeFlightsAtOnce(&client);
+        // The plain socket beneath: what Qt wrote into it, once it answered the event (its hello on
+        // connecting, its last flight on the server's), is already with the kernel.
+        auto *plain = client.findChild<QTcpSocket *>(QString(), Qt::FindDirectChildrenOnly);
+        QVERIFY(plain);
+        QList<qint64> leftBehind;
+        const auto look = [&] { leftBehind << plain->bytesToWrite(); };
+        connect(plain, &QAbstractSocket::connected, this, look);
+        connect(plain, &QIODevice::readyRead, this, look);
+        QSignalSpy encrypted(&client, &QSslSocket::encrypted);
+        QVERIFY(encrypted.wait(5000));
+        QVERIFY(leftBehind.size() >= 2); // connected, then the server's flight
+        QCOMPARE(leftBehind, QList<qint64>(leftBehind.size(), 0));
+        QTRY_VERIFY(server.hasPendingConnections());
+    }
+
     void refusesCertificatesItCannotTrust()
     {
         TlsDemo demo;

@@ -23,16 +23,18 @@ constexpr std::array<QByteArrayView, 8> Categories { "books", "tools", "games", 
 
 void appendZeroPadded(QByteArray &out, qint64 value, int width)
 {
+    // Written backwards into a buffer and appended at once: a page has hundreds of numbers, and
+    // QByteArray::append(char) is a call each.
     char digits[24];
-    int n = 0;
+    char *const end = digits + sizeof digits;
+    char *first = end;
     do {
-        digits[n++] = static_cast<char>('0' + value % 10);
+        *--first = static_cast<char>('0' + value % 10);
         value /= 10;
     } while (value > 0);
-    for (int i = n; i < width; ++i)
-        out.append('0');
-    while (n > 0)
-        out.append(digits[--n]);
+    while (end - first < width)
+        *--first = '0';
+    out.append(first, end - first);
 }
 
 void appendNumber(QByteArray &out, qint64 value)

@@ -203,9 +203,11 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(
         m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         if (m_timings)
             m_timings->connectNs = m_clock();
-        if (m_tls)
-            static_cast<QSslSocket *>(m_socket)->connectToHostEncrypted(m_host, m_port);
-        else
+        if (m_tls) {
+            auto *socket = static_cast<QSslSocket *>(m_socket);
+            socket->connectToHostEncrypted(m_host, m_port);
+            sendHandshakeFlightsAtOnce(socket);
+        } else
             m_socket->connectToHost(m_host, m_port);
         if (!isOpen() && m_socket->state() != QAbstractSocket::UnconnectedState)
             co_await SignalEmitted(this, &HttpConnection::connectEnded, timeout);

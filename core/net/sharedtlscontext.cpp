@@ -29,6 +29,17 @@ void SharedTlsContext::dropIfUsedBy(QSslSocket *socket)
         m_context.reset();
 }
 
+void sendHandshakeFlightsAtOnce(QSslSocket *socket)
+{
+    QTcpSocket *const plain = privateOf(socket)->plainTcpSocket();
+    if (!plain)
+        return;
+    // Connected after QSslSocket's own slots, so these run once it has written its answer.
+    const auto send = [plain] { plain->flush(); };
+    QObject::connect(plain, &QAbstractSocket::connected, plain, send); // the client's hello
+    QObject::connect(plain, &QIODevice::readyRead, plain, send);       // the answer to a flight
+}
+
 void trustSystemCasToo(QSslSocket *socket)
 {
     privateOf(socket)->allowRootCertOnDemandLoading = true;

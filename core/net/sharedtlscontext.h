@@ -46,6 +46,16 @@ void trustSystemCasToo(QSslSocket *socket);
 //! Whether `socket` trusts the system's CAs besides those its configuration lists.
 bool trustsSystemCas(QSslSocket *socket);
 
+/*!
+ * Makes `socket` send each flight of its handshake as soon as Qt writes it. Qt writes handshake
+ * records into the buffer of the plain socket beneath and sends them when the event loop next finds
+ * that socket writable: after everything else ready in the same pass. With 1,000 connections
+ * shaking hands at once a pass lasts hundreds of milliseconds, and every flight of every handshake
+ * waited for its end on both sides. Call once the socket has its plain socket: after
+ * connectToHostEncrypted() or setSocketDescriptor().
+ */
+void sendHandshakeFlightsAtOnce(QSslSocket *socket);
+
 //! After `socket`'s handshake: it resumed an earlier session (no certificate was sent).
 bool resumedSession(QSslSocket *socket);
 

@@ -37,6 +37,7 @@ void TlsServer::incomingConnection(qintptr handle)
     });
     connect(socket, &QAbstractSocket::errorOccurred, this, giveUp);
     connect(socket, &QSslSocket::sslErrors, this, giveUp);
+    sendHandshakeFlightsAtOnce(socket);
     m_context.lendTo(socket);
     socket->startServerEncryption();
     m_context.adoptFrom(socket);
