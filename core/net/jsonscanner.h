@@ -36,6 +36,7 @@ public:
     {
         qsizetype begin = 0;
         qsizetype end = 0;
+        bool mayHaveSpace = true; //!< false: no whitespace outside strings (known for items)
     };
 
     //! The top-level keys looked for when no items pointer is given, in this order of preference.
@@ -45,7 +46,7 @@ public:
     //! Whether to look for items at all (false: only the watched values are wanted).
     void setCollectItems(bool collect) { m_collectItems = collect; }
     //! Values to find; after scan(), value(i) is where watched[i] is (if it is set and in the document).
-    void setWatched(QList<std::optional<JsonPointer>> watched) { m_watched = std::move(watched); }
+    void setWatched(QList<std::optional<JsonPointer>> watched);
 
     //! Validates `json` and records the spans; false with a message (byte offset included) if invalid.
     bool scan(QByteArrayView json);
@@ -95,7 +96,9 @@ private:
     std::optional<JsonPointer> m_itemsPointer;
     QList<std::optional<JsonPointer>> m_watched;
     bool m_collectItems = true;
-    QList<std::optional<Span>> m_values;
+    std::vector<std::optional<Span>> m_values;
+    std::size_t m_watchedDepth = 0;     //!< the longest watched pointer: deeper members need no look
+    qsizetype m_spaceSkipped = 0;       //!< whitespace bytes skipped so far
     std::vector<QByteArrayView> m_path; //!< member names from the top down to where the scan is
 };
 

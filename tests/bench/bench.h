@@ -7,6 +7,7 @@
 int benchScheduler(const QStringList &args);
 int benchServer(const QStringList &args);
 int benchHttp(const QStringList &args);
+int benchPages(const QStringList &args);
 int benchPytrace(const QStringList &args);
 int benchAnalysis(const QStringList &args);
 int benchExport(const QStringList &args);

@@ -31,6 +31,7 @@ int main(int argc, char *argv[])
         { QStringLiteral("scheduler"), benchScheduler },
         { QStringLiteral("server"), benchServer },
         { QStringLiteral("http"), benchHttp },
+        { QStringLiteral("pages"), benchPages },
         { QStringLiteral("adaptive"), benchAdaptive },
         { QStringLiteral("pytrace"), benchPytrace },
         { QStringLiteral("analysis"), benchAnalysis },
