@@ -540,10 +540,22 @@ private slots:
         const auto clock = [] { return std::int64_t(0); };
         std::unique_ptr<HttpConnection> pilot(
             sessions.open(QStringLiteral("far"), QStringLiteral("127.0.0.1"), 1, clock, 1, nullptr));
-        QVERIFY(sessions.patience(QStringLiteral("far"), 3, 10ms) <= 10ms);
-        QVERIFY(sessions.patience(QStringLiteral("far"), 3, 10ms) > 0ms);
-        QVERIFY(sessions.patience(QStringLiteral("far"), 299, 10ms) > 250ms);
-        QCOMPARE(sessions.patience(QStringLiteral("near"), 299, 10ms), 0ms); // no pilot there
+        std::vector<std::unique_ptr<TlsSessions::Waiter>> waiters;
+        const auto waiting = [&](int count) {
+            waiters.clear();
+            for (int i = 0; i < count; ++i) {
+                waiters.push_back(std::make_unique<TlsSessions::Waiter>(&sessions, QStringLiteral("far")));
+                waiters.push_back(std::make_unique<TlsSessions::Waiter>(&sessions, QStringLiteral("near")));
+            }
+        };
+        waiting(3);
+        QVERIFY(sessions.patience(QStringLiteral("far"), 10ms) <= 10ms);
+        QVERIFY(sessions.patience(QStringLiteral("far"), 10ms) > 0ms);
+        waiting(299);
+        QVERIFY(sessions.patience(QStringLiteral("far"), 10ms) > 250ms);
+        QCOMPARE(sessions.patience(QStringLiteral("near"), 10ms), 0ms); // no pilot there
+        waiting(0);                                                     // the count ends with them
+        QVERIFY(sessions.patience(QStringLiteral("far"), 10ms) <= 10ms);
 
         // Many at once, all made to wait: they resume, also those that start after some others
         // received their new tickets (OpenSSL then marks the shared session used up).

@@ -195,15 +195,9 @@ QCoro::Task<HttpConnection *> HttpClient::acquire(
     // long as that is worth it.
     if (isHttps(url)) {
         const QString host = key(url);
-        ++m_tlsWaiting[host]; // (no reference kept: the hash may grow while this waits)
-        const auto done = qScopeGuard([this, host] {
-            if (--m_tlsWaiting[host] == 0)
-                m_tlsWaiting.remove(host);
-        });
+        const TlsSessions::Waiter waiter(m_tlsSessions, host);
         for (std::chrono::milliseconds patience;
-             (patience = m_tlsSessions->patience(host, m_tlsWaiting.value(host), m_options.pilotPatience))
-                 .count()
-             > 0;) {
+             (patience = m_tlsSessions->patience(host, m_options.pilotPatience)).count() > 0;) {
             co_await SignalEmitted(m_tlsSessions, &TlsSessions::settled, patience);
             if (attempt->abandoned)
                 throw HttpError(HttpError::Kind::Usage, QStringLiteral("%1: cancelled").arg(host));

@@ -135,7 +135,6 @@ private:
     HttpClientStatistics m_stats;
     QHash<QString, QList<HttpConnection *>> m_idle;
     TlsSessions *m_tlsSessions = nullptr;
-    QHash<QString, int> m_tlsWaiting; //!< per scheme://host:port: new connections waiting for its pilot
     RateLimiter m_rate;
     std::mt19937_64 m_random;
     AdaptiveLimiter *m_limiter = nullptr;

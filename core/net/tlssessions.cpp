@@ -81,13 +81,25 @@ TlsSessions::TlsSessions(TlsSetup setup, QObject *parent)
     m_setup.configuration.setSslOption(QSsl::SslOptionDisableSessionPersistence, false);
 }
 
-std::chrono::milliseconds TlsSessions::patience(
-    const QString &host, int waiting, std::chrono::milliseconds atLeast) const
+TlsSessions::Waiter::Waiter(TlsSessions *sessions, QString host)
+    : m_sessions(sessions)
+    , m_host(std::move(host))
+{
+    ++m_sessions->m_waiting[m_host];
+}
+
+TlsSessions::Waiter::~Waiter()
+{
+    if (m_sessions && --m_sessions->m_waiting[m_host] == 0)
+        m_sessions->m_waiting.remove(m_host);
+}
+
+std::chrono::milliseconds TlsSessions::patience(const QString &host, std::chrono::milliseconds atLeast) const
 {
     const auto found = m_hosts.constFind(host);
     if (found == m_hosts.constEnd() || found->stage != Host::Stage::Piloting)
         return std::chrono::milliseconds(0);
-    const std::chrono::milliseconds budget = std::max(atLeast, SavedByWaiting * waiting);
+    const std::chrono::milliseconds budget = std::max(atLeast, SavedByWaiting * m_waiting.value(host));
     return std::max(
         std::chrono::milliseconds(0), budget - std::chrono::milliseconds(found->piloting.elapsed()));
 }

@@ -36,13 +36,28 @@ public:
     explicit TlsSessions(TlsSetup setup, QObject *parent = nullptr);
 
     const QSslConfiguration &configuration() const { return m_setup.configuration; }
-    //! How long a new connection to `host` should still wait for its pilot, with `waiting`
-    //! connections waiting in all (0: not at all). Waiting saves each of them about a millisecond
-    //! of CPU (and the server as much), so they wait that long in all, and `atLeast`: a pilot on a
-    //! LAN is done sooner, one across the Internet takes a few round trips, for which a few
-    //! connections should not wait.
-    std::chrono::milliseconds patience(
-        const QString &host, int waiting, std::chrono::milliseconds atLeast) const;
+    //! A new connection to `host` waiting for its pilot, counted while it lives (see patience()).
+    class Waiter
+    {
+    public:
+        Waiter(TlsSessions *sessions, QString host);
+        ~Waiter();
+        Waiter(const Waiter &) = delete;
+        Waiter &operator=(const Waiter &) = delete;
+        Waiter(Waiter &&) = delete;
+        Waiter &operator=(Waiter &&) = delete;
+
+    private:
+        QPointer<TlsSessions> m_sessions;
+        QString m_host;
+    };
+
+    //! How long a new connection to `host` should still wait for its pilot, with the Waiters of
+    //! `host` waiting in all (0: not at all). Waiting saves each of them about a millisecond of CPU
+    //! (and the server as much), so they wait that long in all, and `atLeast`: a pilot on a LAN is
+    //! done sooner, one across the Internet takes a few round trips, for which a few connections
+    //! should not wait.
+    std::chrono::milliseconds patience(const QString &host, std::chrono::milliseconds atLeast) const;
     //! A new TLS connection to `host` (the pilot, or one resuming its session), made a child of
     //! `parent`.
     HttpConnection *open(const QString &host, const QString &name, quint16 port, HttpConnection::Clock clock,
@@ -72,6 +87,7 @@ private:
 
     TlsSetup m_setup;
     QHash<QString, Host> m_hosts;
+    QHash<QString, int> m_waiting; //!< Waiters per host
 };
 
 } // namespace Loopscope
