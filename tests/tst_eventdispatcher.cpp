@@ -247,6 +247,28 @@ private slots:
         QVERIFY(runUntil([&] { return activations == 2; }));
     }
 
+    void aSocketNumberGivenAgainIsWatchedAgain()
+    {
+        // The kernel forgets a closed socket silently; the number then comes back for a new one.
+        int reused = -1;
+        {
+            SocketPair first;
+            QSocketNotifier notifier(first.fds[0], QSocketNotifier::Read);
+            QCoreApplication::processEvents(); // watched now
+            reused = first.fds[0];
+        }
+        SocketPair second;
+        QCOMPARE(second.fds[0], reused);
+        QSocketNotifier notifier(second.fds[0], QSocketNotifier::Read);
+        bool activated = false;
+        connect(&notifier, &QSocketNotifier::activated, this, [&] {
+            activated = true;
+            notifier.setEnabled(false);
+        });
+        QCOMPARE(write(second.fds[1], "x", 1), ssize_t(1));
+        QVERIFY(runUntil([&] { return activated; }));
+    }
+
     void aRegularFileIsAlwaysReady()
     {
         QTemporaryFile file;

@@ -92,6 +92,8 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         emit aboutToBlock();
     if (m_interrupted.load(std::memory_order_relaxed))
         return false;
+    if (includeNotifiers)
+        applyChanges();
     int handled = waitForEvents(canWait ? waitMilliseconds(includeTimers) : 0, includeNotifiers);
     if (includeNotifiers)
         handled += activateSocketNotifiers();
@@ -180,7 +182,7 @@ void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
                  "first",
             fd);
     watch.notifiers[type] = notifier;
-    updateInterest(fd, watch);
+    noteChanged(fd, watch);
 }
 
 void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
@@ -194,14 +196,36 @@ void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
     watch.notifiers[type] = nullptr;
     watch.pending &= std::uint8_t(~bit(type));
     if (std::any_of(std::begin(watch.notifiers), std::end(watch.notifiers), [](auto *n) { return n; })) {
-        updateInterest(fd, watch);
+        noteChanged(fd, watch);
         return;
     }
+    // At once: the socket may be closed next, and its number given to a new one, which must not
+    // find this one's registration (the kernel drops it on close, silently).
     if (watch.inEpoll)
         epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr); // fails harmlessly if the fd is closed already
     if (watch.alwaysReady)
         --m_alwaysReady;
     m_watches.erase(found);
+}
+
+void EpollEventDispatcher::noteChanged(int fd, Watch &watch)
+{
+    if (!watch.changed) {
+        watch.changed = true;
+        m_changed.push_back(fd);
+    }
+}
+
+void EpollEventDispatcher::applyChanges()
+{
+    for (const int fd : m_changed) {
+        const auto found = m_watches.find(fd);
+        if (found == m_watches.end())
+            continue;
+        found->second.changed = false;
+        updateInterest(fd, found->second);
+    }
+    m_changed.clear();
 }
 
 void EpollEventDispatcher::updateInterest(int fd, Watch &watch)
@@ -216,12 +240,17 @@ void EpollEventDispatcher::updateInterest(int fd, Watch &watch)
         event.events |= EPOLLOUT;
     if (watch.notifiers[QSocketNotifier::Exception])
         event.events |= EPOLLPRI;
-    if (watch.inEpoll && epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &event) == 0)
+    if (watch.inEpoll && event.events == watch.inKernel)
         return;
+    if (watch.inEpoll && epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &event) == 0) {
+        watch.inKernel = event.events;
+        return;
+    }
     // Not in the set yet, or no longer: closed and its number given to a new socket.
     if (epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &event) == 0
         || (errno == EEXIST && epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &event) == 0)) {
         watch.inEpoll = true;
+        watch.inKernel = event.events;
     } else if (errno == EPERM) {
         watch.alwaysReady = true; // a regular file: poll() calls it always ready, and so do we
         ++m_alwaysReady;

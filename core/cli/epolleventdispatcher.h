@@ -66,8 +66,10 @@ private:
     struct Watch
     {
         QSocketNotifier *notifiers[3] = {};
-        std::uint8_t pending = 0; //!< bit per type: found ready, not yet activated
+        std::uint8_t pending = 0;   //!< bit per type: found ready, not yet activated
+        std::uint32_t inKernel = 0; //!< the events epoll watches for it
         bool inEpoll = false;
+        bool changed = false;     //!< its notifiers changed since the kernel was last told
         bool alwaysReady = false; //!< a regular file, which epoll refuses and poll() calls ready
     };
     struct Timer
@@ -81,6 +83,11 @@ private:
     };
     using DueKey = std::pair<Clock::time_point, std::uint64_t>;
 
+    void noteChanged(int fd, Watch &watch);
+    //! Tells the kernel what changed since the last wait: a notifier disabled and enabled again
+    //! within a pass (Qt does so for every write it buffers) costs no system call. (A socket's
+    //! last notifier leaves at once.)
+    void applyChanges();
     void updateInterest(int fd, Watch &watch);
     //! How long epoll_wait may block: -1 for ever, 0 not at all.
     int waitMilliseconds(bool includeTimers) const;
@@ -98,7 +105,8 @@ private:
     std::atomic<bool> m_wakeUpPending { false };
     std::atomic<bool> m_interrupted { false };
     std::unordered_map<int, Watch> m_watches;
-    int m_alwaysReady = 0; //!< watches of regular files
+    int m_alwaysReady = 0;      //!< watches of regular files
+    std::vector<int> m_changed; //!< fds whose notifiers changed since the last wait
     //! (fd, type) of notifiers found ready, in order; an entry whose pending bit is gone is skipped.
     //! Shared with event loops nested in a notifier's handler, which go on with it, as Qt's do.
     std::deque<std::pair<int, int>> m_pending;
