@@ -18,6 +18,7 @@ HttpConnection::HttpConnection(QString host, quint16 port, Clock clock, int numb
     , m_socket(new QTcpSocket(this))
 {
     watchSocket();
+    connect(m_socket, &QTcpSocket::connected, this, &HttpConnection::sendRequest);
     connect(m_socket, &QTcpSocket::connected, this, &HttpConnection::connectEnded);
 }
 
@@ -64,6 +65,7 @@ HttpConnection::HttpConnection(
         if (m_timings)
             m_timings->tlsEndNs = m_clock();
     });
+    connect(socket, &QSslSocket::encrypted, this, &HttpConnection::sendRequest);
     connect(socket, &QSslSocket::encrypted, this, &HttpConnection::connectEnded);
     connect(socket, &QSslSocket::sslErrors, this,
         [this, socket, resumesWithoutCertificate = tls.resumesWithoutCertificate](
@@ -189,11 +191,19 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(
         {
             connection->m_busy = false;
             connection->m_timings = nullptr;
+            connection->m_unsentRequest.clear();
         }
     } busyReset { this };
     m_timings = timings;
     if (m_timings)
         *m_timings = ExchangeTimings { m_number };
+    m_parser.reset(request.method == "HEAD");
+    m_firstByteNs = -1;
+    m_ended = false;
+    // On a connection that is opening, the request leaves from the signal that says it is open, not
+    // when this coroutine next runs: with many connections opening at once, that is after the whole
+    // pass of the event loop that opened them.
+    m_unsentRequest = serialize(request);
 
     if (!isOpen()) {
         m_socket->abort();
@@ -213,7 +223,7 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(
             co_await SignalEmitted(this, &HttpConnection::connectEnded, timeout);
         if (m_cancelled)
             throw HttpError(HttpError::Kind::Usage, QStringLiteral("%1: cancelled").arg(endpoint()));
-        if (!isOpen()) {
+        if (!isOpen() && !m_unsentRequest.isEmpty()) { // (sent: what follows is the response's)
             const bool timedOut = m_socket->error() == QAbstractSocket::UnknownSocketError;
             const bool connected = m_socket->state() == QAbstractSocket::ConnectedState;
             const QString certificate = certificateProblem();
@@ -234,13 +244,7 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(
                 QStringLiteral("cannot connect to %1: %2").arg(endpoint(), m_socket->errorString()));
         }
     }
-    m_parser.reset(request.method == "HEAD");
-    m_firstByteNs = -1;
-    m_ended = false;
-    m_socket->write(serialize(request));
-    m_socket->flush();
-    if (m_timings)
-        m_timings->sentNs = m_clock();
+    sendRequest();
     if (m_socket->bytesAvailable() > 0)
         readAvailable();
     if (!m_ended) {
@@ -279,6 +283,16 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(
     if (!keepAlive)
         m_socket->disconnectFromHost();
     co_return response;
+}
+
+void HttpConnection::sendRequest()
+{
+    if (m_unsentRequest.isEmpty() || !isOpen())
+        return;
+    m_socket->write(std::exchange(m_unsentRequest, QByteArray()));
+    m_socket->flush();
+    if (m_timings)
+        m_timings->sentNs = m_clock();
 }
 
 void HttpConnection::readAvailable()

@@ -84,6 +84,8 @@ signals:
     void handshakeEnded(bool resumed);
 
 private:
+    //! Writes the exchange's request if it is not sent yet and the connection is open.
+    void sendRequest();
     void readAvailable();
     void peerClosed();
     void endExchange();
@@ -99,6 +101,7 @@ private:
     bool m_tls = false;
     std::shared_ptr<SharedTlsContext> m_sharedContext;
     QList<QSslError> m_sslErrors; //!< of the last handshake
+    QByteArray m_unsentRequest;   //!< the exchange's request, until it is written
     HttpResponseParser m_parser;
     std::int64_t m_firstByteNs = -1;
     int m_exchanges = 0;
