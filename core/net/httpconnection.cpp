@@ -47,9 +47,14 @@ HttpConnection::HttpConnection(
                     m_sharedContext->lendTo(socket);
             });
         connect(socket, &QSslSocket::connected, this, [this, socket] { m_sharedContext->adoptFrom(socket); });
-        // A ticket that comes on a connection that resumed the shared session makes OpenSSL mark
-        // that session used up, for every connection the context starts from then on: the next
-        // one builds a context of its own, which reads the session anew.
+        // A TLS 1.3 handshake that resumed the shared session makes OpenSSL mark it used up as it
+        // ends ("only use TLSv1.3 tickets once"), and so does a ticket that comes on it (1.2), for
+        // every connection the context starts from then on: the next one builds a context of its
+        // own, which reads the session anew.
+        connect(socket, &QSslSocket::encrypted, this, [this, socket] {
+            if (resumedSession(socket))
+                m_sharedContext->dropIfUsedBy(socket);
+        });
         connect(socket, &QSslSocket::newSessionTicketReceived, this,
             [this, socket] { m_sharedContext->dropIfUsedBy(socket); });
     }
