@@ -11,6 +11,8 @@
 #include "scheduler/combinators.h"
 #include "trace/requestphases.h"
 
+#include <QCoroTask>
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSslKey>
@@ -605,6 +607,32 @@ private slots:
         QVERIFY(!TlsSessions::withoutPeerCertificate(QByteArray()));
         QVERIFY(!TlsSessions::withoutPeerCertificate(QByteArrayLiteral("not a session")));
         QVERIFY(!TlsSessions::withoutPeerCertificate(QByteArray::fromHex("3003a30501")));
+    }
+
+    void aRequestLeavesAsSoonAsItsConnectionIsOpen()
+    {
+        // Written from the signal that says the connection is open (connected; over TLS,
+        // encrypted), not when the exchange's coroutine next runs, a pass of the event loop later:
+        // what listens to connectEnded() after it finds the request sent.
+        TlsDemo tls;
+        DemoServer plain;
+        QVERIFY(plain.listen());
+        QSslConfiguration trusting = QSslConfiguration::defaultConfiguration();
+        trusting.setCaCertificates({ QSslCertificate(DemoTls::caPem()) });
+        const auto clock = [] { return QDateTime::currentMSecsSinceEpoch() * 1'000'000; };
+        HttpConnection overTls(QStringLiteral("127.0.0.1"), tls.server.port(), clock, TlsSetup { trusting });
+        HttpConnection overTcp(QStringLiteral("127.0.0.1"), plain.port(), clock);
+        for (HttpConnection *connection : { &overTls, &overTcp }) {
+            ExchangeTimings timings;
+            std::int64_t sentWhenOpen = -2;
+            connect(connection, &HttpConnection::connectEnded, this, [&] { sentWhenOpen = timings.sentNs; });
+            HttpRequest request;
+            request.url = (connection == &overTls ? tls.server.itemsUrl() : plain.itemsUrl());
+            const HttpResponse response = QCoro::waitFor(connection->exchange(request, 5s, &timings));
+            QCOMPARE(response.status, 200);
+            QVERIFY2(sentWhenOpen >= 0, connection == &overTls ? "over TLS" : "over TCP");
+            disconnect(connection, nullptr, this, nullptr);
+        }
     }
 
     void handshakeFlightsLeaveAsSoonAsTheyAreWritten()
