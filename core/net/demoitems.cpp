@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <utility>
 
 namespace Loopscope {
@@ -42,6 +43,37 @@ void appendNumber(QByteArray &out, qint64 value)
     appendZeroPadded(out, value, 1);
 }
 
+//! An item written into a buffer on the stack, then appended at once: a page has fifty, and every
+//! QByteArray::append is a call that checks for room.
+class ItemWriter
+{
+public:
+    void text(QByteArrayView text)
+    {
+        std::memcpy(m_end, text.data(), std::size_t(text.size()));
+        m_end += text.size();
+    }
+    void number(qint64 value, int width = 1)
+    {
+        char *const end = m_end + 20; // room for the widest qint64, written backwards
+        char *first = end;
+        do {
+            *--first = static_cast<char>('0' + value % 10);
+            value /= 10;
+        } while (value > 0);
+        while (end - first < width)
+            *--first = '0';
+        const auto length = std::size_t(end - first);
+        std::memmove(m_end, first, length);
+        m_end += length;
+    }
+    QByteArrayView written() const { return QByteArrayView(m_buffer, m_end - m_buffer); }
+
+private:
+    char m_buffer[256]; // an item takes at most 150 bytes
+    char *m_end = m_buffer;
+};
+
 } // namespace
 
 DemoItems::DemoItems(qint64 total, int defaultPageSize, QByteArray basePath)
@@ -65,19 +97,21 @@ void DemoItems::appendItem(QByteArray &out, qint64 index)
     Q_ASSERT(index >= 0);
     const std::uint64_t h = mix(static_cast<std::uint64_t>(index));
     const qint64 cents = 99 + static_cast<qint64>(h % 99'900); // 0.99 .. 999.98
-    out.append(R"({"id":)");
-    appendNumber(out, index);
-    out.append(R"(,"name":"item-)");
-    appendZeroPadded(out, index, 6);
-    out.append(R"(","price":)");
-    appendNumber(out, cents / 100);
-    out.append('.');
-    appendZeroPadded(out, cents % 100, 2);
-    out.append(R"(,"category":")");
-    out.append(Categories[(h >> 32) % Categories.size()]);
-    out.append(R"(","stock":)");
-    appendNumber(out, static_cast<qint64>((h >> 48) % 100));
-    out.append('}');
+    ItemWriter item;
+    item.text(R"({"id":)");
+    item.number(index);
+    item.text(R"(,"name":"item-)");
+    item.number(index, 6);
+    item.text(R"(","price":)");
+    item.number(cents / 100);
+    item.text(".");
+    item.number(cents % 100, 2);
+    item.text(R"(,"category":")");
+    item.text(Categories[(h >> 32) % Categories.size()]);
+    item.text(R"(","stock":)");
+    item.number(static_cast<qint64>((h >> 48) % 100));
+    item.text("}");
+    out.append(item.written());
 }
 
 qint64 DemoItems::pageCount(qint64 from, int limit) const

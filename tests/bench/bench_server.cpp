@@ -115,8 +115,10 @@ LoadResult driveLoad(quint16 port, const BenchOptions &options)
             batch += requests.at(static_cast<qsizetype>(sent++ % requests.size()));
             ++client.inFlight;
         }
-        if (!batch.isEmpty())
+        if (!batch.isEmpty()) {
             client.socket->write(batch);
+            client.socket->flush(); // now, as an HTTP client sends a request, not on the next pass
+        }
     };
     const auto receive = [&](Client &client) {
         client.input += client.socket->readAll();
