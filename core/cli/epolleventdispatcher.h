@@ -28,7 +28,7 @@ namespace Loopscope {
  * triggered, as poll() is), then due timers, each at most once a pass; a timer is not fired again
  * from an event loop nested in its own handler; wakeUp() and interrupt() may come from any thread.
  * Timers of every type are kept to the millisecond (coarse ones too, which is allowed). Not for a
- * QGuiApplication: it does not deliver window-system events.
+ * process that shows windows: it does not deliver window-system events.
  */
 class EpollEventDispatcher final : public QAbstractEventDispatcher
 {

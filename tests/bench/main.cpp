@@ -15,7 +15,7 @@
 int main(int argc, char *argv[])
 {
     // The network benchmarks measure what `loopscope fetch` and `serve` do, with their event
-    // dispatcher (epoll); the others keep GLib's, as the desktop app does.
+    // dispatcher (epoll; they show no window); the others keep GLib's, as the desktop app does.
     static const QStringList network { QStringLiteral("server"), QStringLiteral("http"),
         QStringLiteral("adaptive") };
     if (argc >= 2 && network.contains(QString::fromLocal8Bit(argv[1])))
