@@ -116,6 +116,8 @@ public:
         : TlsServer(std::move(configuration))
     {
         connect(this, &QTcpServer::pendingConnectionAvailable, this, [this] {
+            if (m_acceptedAtFirstHandshake < 0)
+                m_acceptedAtFirstHandshake = m_accepted;
             while (QTcpSocket *socket = nextPendingConnection()) {
                 connect(socket, &QTcpSocket::readyRead, socket, [socket] {
                     if (socket->readAll().contains("\r\n\r\n"))
@@ -126,10 +128,13 @@ public:
     }
     QUrl url() const { return QUrl(QStringLiteral("https://127.0.0.1:%1/").arg(serverPort())); }
     void delayNextHandshake(std::chrono::milliseconds delay) { m_delay = delay; }
+    //! TCP connections accepted when the first handshake ended (-1: none has).
+    int acceptedAtFirstHandshake() const { return m_acceptedAtFirstHandshake; }
 
 protected:
     void incomingConnection(qintptr handle) override
     {
+        ++m_accepted;
         const std::chrono::milliseconds delay = std::exchange(m_delay, std::chrono::milliseconds(0));
         if (delay.count() == 0)
             return TlsServer::incomingConnection(handle);
@@ -138,6 +143,8 @@ protected:
 
 private:
     std::chrono::milliseconds m_delay { 0 };
+    int m_accepted = 0;
+    int m_acceptedAtFirstHandshake = -1;
 };
 
 //! `pilotPatience`: long, where a test counts resumed handshakes however slow this machine's
@@ -565,6 +572,34 @@ private slots:
         QCOMPARE(s.runUntilComplete(getAtOnce(many, server.url(), 300)), 300);
         QCOMPARE(many.statistics().tlsFullHandshakes, qint64(1));
         QCOMPARE(many.statistics().tlsResumed, qint64(299));
+    }
+
+    void connectionsWaitingForAFarPilotConnectMeanwhile()
+    {
+        // A first handshake that takes 150 ms. Where the first connection took long to connect (a
+        // far server: here any time counts as long), the 19 others open their TCP connections
+        // meanwhile, which saves them that round trip, and still resume its session.
+        const auto run = [](std::chrono::milliseconds connectAheadFrom) {
+            SlowPilotServer server(DemoTls::serverConfiguration());
+            server.listen(QHostAddress::LocalHost);
+            server.delayNextHandshake(150ms);
+            Scheduler s(realClock());
+            QTemporaryDir dir;
+            HttpClientOptions options = trustingTheDemoCa(dir, 10s);
+            options.connectAheadFrom = connectAheadFrom;
+            HttpClient client(options);
+            const int ok = s.runUntilComplete(getAtOnce(client, server.url(), 20));
+            const HttpClientStatistics stats = client.statistics();
+            return std::tuple { ok, server.acceptedAtFirstHandshake(), stats.tlsFullHandshakes,
+                stats.tlsResumed, stats.connectionsOpened };
+        };
+        QCOMPARE(run(0ms), std::tuple(20, 20, qint64(1), qint64(19), qint64(20)));
+        // On loopback (a connect takes far less than 2 ms) they connect once the pilot is done.
+        QCOMPARE(
+            run(HttpClientOptions {}.connectAheadFrom), std::tuple(20, 1, qint64(1), qint64(19), qint64(20)));
+        HttpClientOptions negative;
+        negative.connectAheadFrom = -1ms;
+        QVERIFY(negative.validate().contains(QStringLiteral("connect ahead")));
     }
 
     void aTlsServerDropsConnectionsThatNeverShakeHands()

@@ -97,6 +97,9 @@ QString HttpClientOptions::validate() const
         return QStringLiteral("the request rate must be positive, got %1").arg(maxRequestsPerSecond);
     if (pilotPatience.count() < 0)
         return QStringLiteral("the wait for a host's first TLS handshake must not be negative");
+    if (connectAheadFrom.count() < 0)
+        return QStringLiteral(
+            "the round trip from which waiting connections connect ahead must not be negative");
     if (maxRedirects < 0 || maxRedirects > 50)
         return QStringLiteral("redirects must be between 0 and 50, got %1").arg(maxRedirects);
     if (!caFile.isEmpty()) {
@@ -196,14 +199,27 @@ QCoro::Task<HttpConnection *> HttpClient::acquire(
     if (isHttps(url)) {
         const QString host = key(url);
         const TlsSessions::Waiter waiter(m_tlsSessions, host);
+        HttpConnection *ahead = nullptr; // its TCP connection made while it waits, on a far host
+        const auto dropAhead = qScopeGuard([&ahead] {
+            if (ahead)
+                ahead->deleteLater();
+        });
         for (std::chrono::milliseconds patience;
              (patience = m_tlsSessions->patience(host, m_options.pilotPatience)).count() > 0;) {
-            co_await SignalEmitted(m_tlsSessions, &TlsSessions::settled, patience);
+            if (!ahead && m_tlsSessions->isFar(host, m_options.connectAheadFrom)) {
+                ahead = open(url, clock);
+                ahead->connectAhead();
+            }
+            co_await SignalEmitted(m_tlsSessions, &TlsSessions::pilotProgressed, patience);
             if (attempt->abandoned)
                 throw HttpError(HttpError::Kind::Usage, QStringLiteral("%1: cancelled").arg(host));
-            if (HttpConnection *connection = takeIdle(url))
-                co_return connection;
+            if (!ahead) {
+                if (HttpConnection *connection = takeIdle(url))
+                    co_return connection;
+            }
         }
+        if (ahead)
+            co_return std::exchange(ahead, nullptr);
     }
     co_return open(url, clock);
 }

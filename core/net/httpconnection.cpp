@@ -4,6 +4,7 @@
 
 #include "scheduler/signalemitted.h"
 
+#include <QDeadlineTimer>
 #include <QSslSocket>
 #include <QTcpSocket>
 
@@ -24,40 +25,47 @@ HttpConnection::HttpConnection(QString host, quint16 port, Clock clock, int numb
 
 HttpConnection::HttpConnection(
     QString host, quint16 port, Clock clock, TlsSetup tls, int number, QObject *parent)
+    : HttpConnection(
+        std::move(host), port, std::move(clock), [tls = std::move(tls)] { return tls; }, number, parent)
+{ }
+
+HttpConnection::HttpConnection(QString host, quint16 port, Clock clock,
+    std::function<TlsSetup()> setupAtHandshake, int number, QObject *parent)
     : QObject(parent)
     , m_host(std::move(host))
     , m_port(port)
     , m_clock(std::move(clock))
     , m_number(number)
+    , m_socket(new QSslSocket(this))
     , m_tls(true)
-    , m_sharedContext(std::move(tls.sharedContext))
+    , m_tlsSetup(std::move(setupAtHandshake))
 {
-    auto *socket = new QSslSocket(this);
-    socket->setSslConfiguration(tls.configuration);
-    if (tls.systemCasToo)
-        trustSystemCasToo(socket);
-    m_socket = socket;
-    if (m_sharedContext) {
-        // The state turns Connected just before the handshake starts, when Qt takes a context: it is
-        // lent then. Qt 6.4 emits connected() just after, with the context the socket built if it
-        // had none: it is adopted then (not later: by then it may be one that was dropped).
-        connect(
-            socket, &QAbstractSocket::stateChanged, this, [this, socket](QAbstractSocket::SocketState state) {
-                if (state == QAbstractSocket::ConnectedState)
-                    m_sharedContext->lendTo(socket);
-            });
-        connect(socket, &QSslSocket::connected, this, [this, socket] { m_sharedContext->adoptFrom(socket); });
-        // A TLS 1.3 handshake that resumed the shared session makes OpenSSL mark it used up as it
-        // ends ("only use TLSv1.3 tickets once"), and so does a ticket that comes on it (1.2), for
-        // every connection the context starts from then on: the next one builds a context of its
-        // own, which reads the session anew.
-        connect(socket, &QSslSocket::encrypted, this, [this, socket] {
-            if (resumedSession(socket))
-                m_sharedContext->dropIfUsedBy(socket);
-        });
-        connect(socket, &QSslSocket::newSessionTicketReceived, this,
-            [this, socket] { m_sharedContext->dropIfUsedBy(socket); });
-    }
+    auto *socket = static_cast<QSslSocket *>(m_socket);
+    // The state turns Connected just before the handshake starts, when Qt takes a context: it is
+    // lent then. Qt 6.4 emits connected() just after, with the context the socket built if it had
+    // none: it is adopted then (not later: by then it may be one that was dropped). A socket
+    // connected ahead has no setup yet then: startTlsNow() lends and adopts.
+    connect(socket, &QAbstractSocket::stateChanged, this, [this, socket](QAbstractSocket::SocketState state) {
+        if (state == QAbstractSocket::ConnectedState && m_sharedContext)
+            m_sharedContext->lendTo(socket);
+    });
+    connect(socket, &QSslSocket::connected, this, [this, socket] {
+        if (m_sharedContext)
+            m_sharedContext->adoptFrom(socket);
+    });
+    connect(socket, &QSslSocket::connected, this, &HttpConnection::tcpConnected);
+    // A TLS 1.3 handshake that resumed the shared session makes OpenSSL mark it used up as it ends
+    // ("only use TLSv1.3 tickets once"), and so does a ticket that comes on it (1.2), for every
+    // connection the context starts from then on: the next one builds a context of its own, which
+    // reads the session anew.
+    connect(socket, &QSslSocket::encrypted, this, [this, socket] {
+        if (m_sharedContext && resumedSession(socket))
+            m_sharedContext->dropIfUsedBy(socket);
+    });
+    connect(socket, &QSslSocket::newSessionTicketReceived, this, [this, socket] {
+        if (m_sharedContext)
+            m_sharedContext->dropIfUsedBy(socket);
+    });
     connect(socket, &QSslSocket::newSessionTicketReceived, this, &HttpConnection::sessionTicketReady);
     connect(socket, &QSslSocket::encrypted, this, [this, socket] {
         emit handshakeEnded(resumedSession(socket));
@@ -72,17 +80,47 @@ HttpConnection::HttpConnection(
     });
     connect(socket, &QSslSocket::encrypted, this, &HttpConnection::sendRequest);
     connect(socket, &QSslSocket::encrypted, this, &HttpConnection::connectEnded);
-    connect(socket, &QSslSocket::sslErrors, this,
-        [this, socket, resumesWithoutCertificate = tls.resumesWithoutCertificate](
-            const QList<QSslError> &errors) {
-            // A full handshake always brings a certificate: Qt offers no anonymous suites, and PSK
-            // suites need a key this program never gives.
-            if (resumesWithoutCertificate && errors.size() == 1
-                && errors.first().error() == QSslError::NoPeerCertificate)
-                socket->ignoreSslErrors();
-            else
-                m_sslErrors = errors;
-        });
+    connect(socket, &QSslSocket::sslErrors, this, [this, socket](const QList<QSslError> &errors) {
+        // A full handshake always brings a certificate: Qt offers no anonymous suites, and PSK
+        // suites need a key this program never gives.
+        if (m_resumesWithoutCertificate && errors.size() == 1
+            && errors.first().error() == QSslError::NoPeerCertificate)
+            socket->ignoreSslErrors();
+        else
+            m_sslErrors = errors;
+    });
+}
+
+void HttpConnection::applyTlsSetup()
+{
+    TlsSetup tls = m_tlsSetup();
+    auto *socket = static_cast<QSslSocket *>(m_socket);
+    socket->setSslConfiguration(tls.configuration);
+    if (tls.systemCasToo)
+        trustSystemCasToo(socket);
+    m_sharedContext = std::move(tls.sharedContext);
+    m_resumesWithoutCertificate = tls.resumesWithoutCertificate;
+}
+
+void HttpConnection::startTlsNow()
+{
+    auto *socket = static_cast<QSslSocket *>(m_socket);
+    applyTlsSetup();
+    if (m_sharedContext)
+        m_sharedContext->lendTo(socket);
+    socket->startClientEncryption();
+    sendHandshakeFlightsAtOnce(socket); // (sends the hello just written)
+    if (m_sharedContext)
+        m_sharedContext->adoptFrom(socket);
+}
+
+void HttpConnection::connectAhead()
+{
+    if (m_socket->state() != QAbstractSocket::UnconnectedState)
+        return;
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_socket->connectToHost(m_host, m_port);
+    m_connectingAhead = true;
 }
 
 void HttpConnection::watchSocket()
@@ -211,21 +249,39 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(
     m_unsentRequest = serialize(request);
 
     if (!isOpen()) {
-        m_socket->abort();
         m_sslErrors.clear();
-        // No Nagle from the first byte: a TLS handshake's last flight and the request right after it
-        // would otherwise wait for a delayed ACK.
-        m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         if (m_timings)
             m_timings->connectNs = m_clock();
-        if (m_tls) {
-            auto *socket = static_cast<QSslSocket *>(m_socket);
-            socket->connectToHostEncrypted(m_host, m_port);
-            sendHandshakeFlightsAtOnce(socket);
-        } else
-            m_socket->connectToHost(m_host, m_port);
-        if (!isOpen() && m_socket->state() != QAbstractSocket::UnconnectedState)
-            co_await SignalEmitted(this, &HttpConnection::connectEnded, timeout);
+        const QDeadlineTimer deadline(timeout);
+        if (std::exchange(m_connectingAhead, false) && m_tls
+            && m_socket->state() != QAbstractSocket::UnconnectedState) {
+            // Connected, or connecting, since before this exchange: the rest of that, then the
+            // handshake on the setup as it is now (which resumes a session that came meanwhile).
+            while (!m_cancelled && m_socket->state() != QAbstractSocket::ConnectedState
+                && m_socket->state() != QAbstractSocket::UnconnectedState && !deadline.hasExpired())
+                co_await SignalEmitted(m_socket, &QAbstractSocket::stateChanged,
+                    std::chrono::milliseconds(deadline.remainingTime()));
+            if (m_timings && m_timings->connectEndNs < 0)
+                m_timings->dnsEndNs = m_timings->connectEndNs = m_clock();
+            if (!m_cancelled && m_socket->state() == QAbstractSocket::ConnectedState)
+                startTlsNow();
+        } else {
+            m_socket->abort();
+            // No Nagle from the first byte: a TLS handshake's last flight and the request right after
+            // it would otherwise wait for a delayed ACK.
+            m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+            if (m_tls) {
+                applyTlsSetup();
+                auto *socket = static_cast<QSslSocket *>(m_socket);
+                socket->connectToHostEncrypted(m_host, m_port);
+                sendHandshakeFlightsAtOnce(socket);
+            } else {
+                m_socket->connectToHost(m_host, m_port);
+            }
+        }
+        if (!m_cancelled && !isOpen() && m_socket->state() != QAbstractSocket::UnconnectedState)
+            co_await SignalEmitted(
+                this, &HttpConnection::connectEnded, std::chrono::milliseconds(deadline.remainingTime()));
         if (m_cancelled)
             throw HttpError(HttpError::Kind::Usage, QStringLiteral("%1: cancelled").arg(endpoint()));
         if (!isOpen() && !m_unsentRequest.isEmpty()) { // (sent: what follows is the response's)

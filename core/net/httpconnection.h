@@ -48,6 +48,10 @@ public:
     //! A TLS connection.
     HttpConnection(
         QString host, quint16 port, Clock clock, TlsSetup tls, int number = 0, QObject *parent = nullptr);
+    //! A TLS connection whose setup is asked for when its handshake starts, not before: one opened
+    //! while the host's first handshake runs can then resume the session that handshake brings.
+    HttpConnection(QString host, quint16 port, Clock clock, std::function<TlsSetup()> setupAtHandshake,
+        int number = 0, QObject *parent = nullptr);
     ~HttpConnection() override;
 
     QString endpoint() const;
@@ -62,6 +66,9 @@ public:
     int exchangeCount() const { return m_exchanges; }
 
     int number() const { return m_number; }
+    //! Opens the TCP connection now, ahead of the first exchange, which then has only the TLS
+    //! handshake left (and the rest of the connecting, if that is not done yet).
+    void connectAhead();
     //! Sends `request` and completes with the response; `timings`, if given, is filled in as the
     //! steps happen (it must outlive the exchange).
     QCoro::Task<HttpResponse> exchange(
@@ -82,6 +89,8 @@ signals:
     void sessionTicketReady();
     //! TLS: a handshake succeeded, resuming an earlier session or not.
     void handshakeEnded(bool resumed);
+    //! TLS: the TCP connection beneath is up (the handshake starts now, or when an exchange needs it).
+    void tcpConnected();
 
 private:
     //! Writes the exchange's request if it is not sent yet and the connection is open.
@@ -90,6 +99,10 @@ private:
     void peerClosed();
     void endExchange();
     void watchSocket();
+    //! Sets the socket up as the TLS setup says now.
+    void applyTlsSetup();
+    //! On a socket connected ahead: the handshake, on the setup as it is now.
+    void startTlsNow();
     QString certificateProblem() const;
 
     QString m_host;
@@ -99,7 +112,10 @@ private:
     ExchangeTimings *m_timings = nullptr; //!< of the exchange under way
     QTcpSocket *m_socket;
     bool m_tls = false;
-    std::shared_ptr<SharedTlsContext> m_sharedContext;
+    std::function<TlsSetup()> m_tlsSetup;
+    std::shared_ptr<SharedTlsContext> m_sharedContext; //!< of the setup the handshake uses
+    bool m_resumesWithoutCertificate = false;          //!< ditto
+    bool m_connectingAhead = false;
     QList<QSslError> m_sslErrors; //!< of the last handshake
     QByteArray m_unsentRequest;   //!< the exchange's request, until it is written
     HttpResponseParser m_parser;

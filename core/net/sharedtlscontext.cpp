@@ -38,6 +38,7 @@ void sendHandshakeFlightsAtOnce(QSslSocket *socket)
     const auto send = [plain] { plain->flush(); };
     QObject::connect(plain, &QAbstractSocket::connected, plain, send); // the client's hello
     QObject::connect(plain, &QIODevice::readyRead, plain, send);       // the answer to a flight
+    send();                                                            // what was written already
 }
 
 void trustSystemCasToo(QSslSocket *socket)

@@ -52,7 +52,8 @@ bool trustsSystemCas(QSslSocket *socket);
  * that socket writable: after everything else ready in the same pass. With 1,000 connections
  * shaking hands at once a pass lasts hundreds of milliseconds, and every flight of every handshake
  * waited for its end on both sides. Call once the socket has its plain socket: after
- * connectToHostEncrypted() or setSocketDescriptor().
+ * connectToHostEncrypted(), connectToHost() or setSocketDescriptor(); what is written already is
+ * sent at once.
  */
 void sendHandshakeFlightsAtOnce(QSslSocket *socket);
 

@@ -110,13 +110,25 @@ HttpConnection *TlsSessions::open(const QString &host, const QString &name, quin
     Host &state = m_hosts[host];
     if (state.stage == Host::Stage::Settled && state.sessionExpiry.hasExpired())
         state = Host {};
-    if (state.stage == Host::Stage::Settled)
-        return new HttpConnection(name, port, std::move(clock), state.setup, number, parent);
-
-    auto *connection = new HttpConnection(name, port, std::move(clock), m_setup, number, parent);
-    if (state.stage == Host::Stage::NoPilot) {
+    const bool pilot = state.stage == Host::Stage::NoPilot;
+    // Asked when the handshake starts: a connection opened while the pilot's handshake runs (and
+    // connected ahead) resumes its session if that has ended by then.
+    const auto setupAtHandshake
+        = [sessions = QPointer<const TlsSessions>(this), host, pilot, fallback = m_setup] {
+              return sessions ? sessions->setupFor(host, pilot) : fallback;
+          };
+    auto *connection = new HttpConnection(name, port, std::move(clock), setupAtHandshake, number, parent);
+    if (pilot) {
         state.stage = Host::Stage::Piloting;
         state.piloting.start();
+        state.connectTime.reset();
+        connect(connection, &HttpConnection::tcpConnected, this, [this, host] {
+            Host &piloted = m_hosts[host];
+            if (piloted.stage != Host::Stage::Piloting || piloted.connectTime)
+                return;
+            piloted.connectTime = std::chrono::milliseconds(piloted.piloting.elapsed());
+            emit pilotProgressed(host);
+        });
         const auto settleOnce = [this, host, connection] {
             disconnect(connection, nullptr, this, nullptr);
             settle(host, connection);
@@ -126,6 +138,22 @@ HttpConnection *TlsSessions::open(const QString &host, const QString &name, quin
         connect(connection, &QObject::destroyed, this, [this, host] { settle(host, nullptr); });
     }
     return connection;
+}
+
+TlsSetup TlsSessions::setupFor(const QString &host, bool pilot) const
+{
+    const auto found = m_hosts.constFind(host);
+    if (pilot || found == m_hosts.constEnd() || found->stage != Host::Stage::Settled
+        || found->sessionExpiry.hasExpired())
+        return m_setup;
+    return found->setup;
+}
+
+bool TlsSessions::isFar(const QString &host, std::chrono::milliseconds roundTrip) const
+{
+    const auto found = m_hosts.constFind(host);
+    return found != m_hosts.constEnd() && found->stage == Host::Stage::Piloting && found->connectTime
+        && *found->connectTime >= roundTrip;
 }
 
 void TlsSessions::settle(const QString &host, const HttpConnection *pilot)
@@ -148,6 +176,7 @@ void TlsSessions::settle(const QString &host, const HttpConnection *pilot)
             : lifetime.count() > 0                         ? lifetime
                                                            : DefaultSessionLifetime);
     emit settled(host); // (its waiters resume from the event loop, not from OpenSSL's ticket callback)
+    emit pilotProgressed(host);
 }
 
 } // namespace Loopscope

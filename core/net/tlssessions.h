@@ -59,7 +59,7 @@ public:
     //! should not wait.
     std::chrono::milliseconds patience(const QString &host, std::chrono::milliseconds atLeast) const;
     //! A new TLS connection to `host` (the pilot, or one resuming its session), made a child of
-    //! `parent`.
+    //! `parent`. Whether it resumes is settled when its handshake starts.
     HttpConnection *open(const QString &host, const QString &name, quint16 port, HttpConnection::Clock clock,
         int number, QObject *parent);
 
@@ -70,9 +70,15 @@ public:
     //! proves the server all the same.
     static std::optional<QByteArray> withoutPeerCertificate(const QByteArray &session);
 
+    //! Whether the pilot to `host`, still shaking hands, took at least `roundTrip` to connect (TCP):
+    //! then a connection waiting for it gains that time by connecting meanwhile.
+    bool isFar(const QString &host, std::chrono::milliseconds roundTrip) const;
+
 signals:
     //! The pilot to `host` ended its part: connections to it need no longer wait.
     void settled(const QString &host);
+    //! The pilot to `host` connected (TCP; see isFar()) or settled.
+    void pilotProgressed(const QString &host);
 
 private:
     struct Host
@@ -81,9 +87,12 @@ private:
         Stage stage = Stage::NoPilot;
         TlsSetup setup; //!< once settled: the pilot's session to resume, the context to share
         QDeadlineTimer sessionExpiry;
-        QElapsedTimer piloting; //!< since the pilot was opened
+        QElapsedTimer piloting;                               //!< since the pilot was opened
+        std::optional<std::chrono::milliseconds> connectTime; //!< the pilot's TCP connect, once done
     };
     void settle(const QString &host, const HttpConnection *pilot);
+    //! The setup of a handshake with `host` starting now: its pilot's session once it settled.
+    TlsSetup setupFor(const QString &host, bool pilot) const;
 
     TlsSetup m_setup;
     QHash<QString, Host> m_hosts;
