@@ -576,9 +576,9 @@ private slots:
 
     void connectionsWaitingForAFarPilotConnectMeanwhile()
     {
-        // A first handshake that takes 150 ms. Where the first connection took long to connect (a
-        // far server: here any time counts as long), the 19 others open their TCP connections
-        // meanwhile, which saves them that round trip, and still resume its session.
+        // A first handshake that takes 150 ms. Where the round trip is long (a far server: here any
+        // counts as long), the 19 others open their TCP connections meanwhile, which saves them a
+        // round trip, and still resume its session.
         const auto run = [](std::chrono::milliseconds connectAheadFrom) {
             SlowPilotServer server(DemoTls::serverConfiguration());
             server.listen(QHostAddress::LocalHost);
@@ -594,7 +594,8 @@ private slots:
                 stats.tlsResumed, stats.connectionsOpened };
         };
         QCOMPARE(run(0ms), std::tuple(20, 20, qint64(1), qint64(19), qint64(20)));
-        // On loopback (a connect takes far less than 2 ms) they connect once the pilot is done.
+        // Loopback is near (the kernel's round trip is microseconds, however busy this process):
+        // they connect once the pilot is done.
         QCOMPARE(
             run(HttpClientOptions {}.connectAheadFrom), std::tuple(20, 1, qint64(1), qint64(19), qint64(20)));
         HttpClientOptions negative;

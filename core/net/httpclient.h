@@ -39,10 +39,10 @@ struct HttpClientOptions
     //! https: the least time new connections to a host wait for its first one's handshake, to
     //! resume its session (more when many wait; see TlsSessions::patience()).
     std::chrono::milliseconds pilotPatience { 10 };
-    //! https: when the first connection to a host took at least this long to connect (TCP), the
-    //! connections waiting for its handshake open theirs meanwhile, and save that round trip. On a
-    //! LAN or loopback they do not: there a thousand connections opened at once cost more than
-    //! they save.
+    //! https: when the round trip to a host (the kernel's measure, as its first connection connects)
+    //! is at least this long, the connections waiting for that one's handshake open theirs
+    //! meanwhile, and save a round trip. On a LAN or loopback they do not: there a thousand
+    //! connections opened at once cost more than they save.
     std::chrono::milliseconds connectAheadFrom { 2 };
 
     //! Why the options are unusable, or an empty string.

@@ -4,6 +4,7 @@
 #include "net/sharedtlscontext.h"
 
 #include <QCoroTask>
+#include <QElapsedTimer>
 #include <QObject>
 #include <QSslConfiguration>
 #include <QSslError>
@@ -89,8 +90,9 @@ signals:
     void sessionTicketReady();
     //! TLS: a handshake succeeded, resuming an earlier session or not.
     void handshakeEnded(bool resumed);
-    //! TLS: the TCP connection beneath is up (the handshake starts now, or when an exchange needs it).
-    void tcpConnected();
+    //! TLS: the TCP connection beneath is up, with the round trip to the server the kernel measured
+    //! (the handshake starts now, or when an exchange needs it).
+    void tcpConnected(std::chrono::microseconds roundTrip);
 
 private:
     //! Writes the exchange's request if it is not sent yet and the connection is open.
@@ -99,6 +101,8 @@ private:
     void peerClosed();
     void endExchange();
     void watchSocket();
+    //! The connected socket's round trip to the server, as the kernel measured it.
+    std::chrono::microseconds roundTrip() const;
     //! Sets the socket up as the TLS setup says now.
     void applyTlsSetup();
     //! On a socket connected ahead: the handshake, on the setup as it is now.
@@ -116,6 +120,7 @@ private:
     std::shared_ptr<SharedTlsContext> m_sharedContext; //!< of the setup the handshake uses
     bool m_resumesWithoutCertificate = false;          //!< ditto
     bool m_connectingAhead = false;
+    QElapsedTimer m_connecting;   //!< since the TCP connection was asked for (if the kernel cannot say)
     QList<QSslError> m_sslErrors; //!< of the last handshake
     QByteArray m_unsentRequest;   //!< the exchange's request, until it is written
     HttpResponseParser m_parser;

@@ -121,14 +121,15 @@ HttpConnection *TlsSessions::open(const QString &host, const QString &name, quin
     if (pilot) {
         state.stage = Host::Stage::Piloting;
         state.piloting.start();
-        state.connectTime.reset();
-        connect(connection, &HttpConnection::tcpConnected, this, [this, host] {
-            Host &piloted = m_hosts[host];
-            if (piloted.stage != Host::Stage::Piloting || piloted.connectTime)
-                return;
-            piloted.connectTime = std::chrono::milliseconds(piloted.piloting.elapsed());
-            emit pilotProgressed(host);
-        });
+        state.roundTrip.reset();
+        connect(connection, &HttpConnection::tcpConnected, this,
+            [this, host](std::chrono::microseconds roundTrip) {
+                Host &piloted = m_hosts[host];
+                if (piloted.stage != Host::Stage::Piloting || piloted.roundTrip)
+                    return;
+                piloted.roundTrip = roundTrip;
+                emit pilotProgressed(host);
+            });
         const auto settleOnce = [this, host, connection] {
             disconnect(connection, nullptr, this, nullptr);
             settle(host, connection);
@@ -152,8 +153,8 @@ TlsSetup TlsSessions::setupFor(const QString &host, bool pilot) const
 bool TlsSessions::isFar(const QString &host, std::chrono::milliseconds roundTrip) const
 {
     const auto found = m_hosts.constFind(host);
-    return found != m_hosts.constEnd() && found->stage == Host::Stage::Piloting && found->connectTime
-        && *found->connectTime >= roundTrip;
+    return found != m_hosts.constEnd() && found->stage == Host::Stage::Piloting && found->roundTrip
+        && *found->roundTrip >= roundTrip;
 }
 
 void TlsSessions::settle(const QString &host, const HttpConnection *pilot)

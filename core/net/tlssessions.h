@@ -70,8 +70,8 @@ public:
     //! proves the server all the same.
     static std::optional<QByteArray> withoutPeerCertificate(const QByteArray &session);
 
-    //! Whether the pilot to `host`, still shaking hands, took at least `roundTrip` to connect (TCP):
-    //! then a connection waiting for it gains that time by connecting meanwhile.
+    //! Whether the pilot to `host`, still shaking hands, found a round trip of at least `roundTrip`
+    //! when it connected (TCP): then a connection waiting for it gains that by connecting meanwhile.
     bool isFar(const QString &host, std::chrono::milliseconds roundTrip) const;
 
 signals:
@@ -87,8 +87,8 @@ private:
         Stage stage = Stage::NoPilot;
         TlsSetup setup; //!< once settled: the pilot's session to resume, the context to share
         QDeadlineTimer sessionExpiry;
-        QElapsedTimer piloting;                               //!< since the pilot was opened
-        std::optional<std::chrono::milliseconds> connectTime; //!< the pilot's TCP connect, once done
+        QElapsedTimer piloting;                             //!< since the pilot was opened
+        std::optional<std::chrono::microseconds> roundTrip; //!< the pilot's, once it connected
     };
     void settle(const QString &host, const HttpConnection *pilot);
     //! The setup of a handshake with `host` starting now: its pilot's session once it settled.
