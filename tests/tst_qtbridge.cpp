@@ -2,6 +2,7 @@
 #include "scheduler/qtbridge.h"
 #include "testlib/tracetext.h"
 
+#include <QCoroSignal>
 #include <QElapsedTimer>
 #include <QTimer>
 #include <QtTest>

@@ -22,12 +22,10 @@ std::uint64_t mix(std::uint64_t x)
 constexpr std::array<QByteArrayView, 8> Categories { "books", "tools", "games", "garden", "music", "kitchen",
     "toys", "sports" };
 
-void appendZeroPadded(QByteArray &out, qint64 value, int width)
+//! Writes `value`'s digits, zero-padded to `width`, backwards so that they end before `end`;
+//! returns where they begin. At most 20 characters: room for the widest qint64.
+char *writeDigitsBefore(char *end, qint64 value, int width)
 {
-    // Written backwards into a buffer and appended at once: a page has hundreds of numbers, and
-    // QByteArray::append(char) is a call each.
-    char digits[24];
-    char *const end = digits + sizeof digits;
     char *first = end;
     do {
         *--first = static_cast<char>('0' + value % 10);
@@ -35,6 +33,14 @@ void appendZeroPadded(QByteArray &out, qint64 value, int width)
     } while (value > 0);
     while (end - first < width)
         *--first = '0';
+    return first;
+}
+
+void appendZeroPadded(QByteArray &out, qint64 value, int width)
+{
+    char digits[24];
+    char *const end = digits + sizeof digits;
+    const char *const first = writeDigitsBefore(end, value, width);
     out.append(first, end - first);
 }
 
@@ -55,14 +61,8 @@ public:
     }
     void number(qint64 value, int width = 1)
     {
-        char *const end = m_end + 20; // room for the widest qint64, written backwards
-        char *first = end;
-        do {
-            *--first = static_cast<char>('0' + value % 10);
-            value /= 10;
-        } while (value > 0);
-        while (end - first < width)
-            *--first = '0';
+        char *const end = m_end + 20;
+        const char *const first = writeDigitsBefore(end, value, width);
         const auto length = std::size_t(end - first);
         std::memmove(m_end, first, length);
         m_end += length;

@@ -213,10 +213,8 @@ QCoro::Task<HttpConnection *> HttpClient::acquire(
             co_await SignalEmitted(m_tlsSessions, &TlsSessions::pilotProgressed, patience);
             if (attempt->abandoned)
                 throw HttpError(HttpError::Kind::Usage, QStringLiteral("%1: cancelled").arg(host));
-            if (!ahead) {
-                if (HttpConnection *connection = takeIdle(url))
-                    co_return connection;
-            }
+            if (HttpConnection *idle = ahead ? nullptr : takeIdle(url))
+                co_return idle;
         }
         if (ahead)
             co_return std::exchange(ahead, nullptr);

@@ -81,9 +81,9 @@ struct HttpClientStatistics
  * http:// and https:// go through a keep-alive pool of sockets (QSslSocket for https: the
  * certificate and host name verified against the system's CAs and HttpClientOptions::caFile,
  * later connections resuming the session of a host's first one, see TlsSessions) with no
- * per-host connection cap, so a
- * concurrency of C really puts C requests on the wire (Qt 6.4's QNetworkAccessManager allows 6
- * per host). Needs a real-clock scheduler. Keep the client alive while requests run.
+ * per-host connection cap, so a concurrency of C really puts C requests on the wire (Qt 6.4's
+ * QNetworkAccessManager allows 6 per host). Needs a real-clock scheduler. Keep the client alive while
+ * requests run.
  */
 class HttpClient : public QObject
 {

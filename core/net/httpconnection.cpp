@@ -62,28 +62,25 @@ HttpConnection::HttpConnection(QString host, quint16 port, Clock clock,
     // ("only use TLSv1.3 tickets once"), and so does a ticket that comes on it (1.2), for every
     // connection the context starts from then on: the next one builds a context of its own, which
     // reads the session anew.
-    connect(socket, &QSslSocket::encrypted, this, [this, socket] {
-        if (m_sharedContext && resumedSession(socket))
-            m_sharedContext->dropIfUsedBy(socket);
-    });
     connect(socket, &QSslSocket::newSessionTicketReceived, this, [this, socket] {
         if (m_sharedContext)
             m_sharedContext->dropIfUsedBy(socket);
-    });
-    connect(socket, &QSslSocket::newSessionTicketReceived, this, &HttpConnection::sessionTicketReady);
-    connect(socket, &QSslSocket::encrypted, this, [this, socket] {
-        emit handshakeEnded(resumedSession(socket));
-        if (socket->sessionProtocol() != QSsl::TlsV1_3)
-            emit sessionTicketReady();
+        emit sessionTicketReady();
     });
     watchSocket();
     // Connected means encrypted here: the handshake is part of connecting.
-    connect(socket, &QSslSocket::encrypted, this, [this] {
+    connect(socket, &QSslSocket::encrypted, this, [this, socket] {
+        const bool resumed = resumedSession(socket);
+        if (m_sharedContext && resumed)
+            m_sharedContext->dropIfUsedBy(socket);
         if (m_timings)
             m_timings->tlsEndNs = m_clock();
+        emit handshakeEnded(resumed);
+        if (socket->sessionProtocol() != QSsl::TlsV1_3)
+            emit sessionTicketReady();
+        sendRequest();
+        emit connectEnded();
     });
-    connect(socket, &QSslSocket::encrypted, this, &HttpConnection::sendRequest);
-    connect(socket, &QSslSocket::encrypted, this, &HttpConnection::connectEnded);
     connect(socket, &QSslSocket::sslErrors, this, [this, socket](const QList<QSslError> &errors) {
         // A full handshake always brings a certificate: Qt offers no anonymous suites, and PSK
         // suites need a key this program never gives.
@@ -130,12 +127,20 @@ std::chrono::microseconds HttpConnection::roundTrip() const
     return std::chrono::milliseconds(m_connecting.elapsed());
 }
 
+void HttpConnection::beginConnecting()
+{
+    m_socket->abort();
+    // No Nagle from the first byte: a TLS handshake's last flight and the request right after it
+    // would otherwise wait for a delayed ACK.
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_connecting.start();
+}
+
 void HttpConnection::connectAhead()
 {
     if (m_socket->state() != QAbstractSocket::UnconnectedState)
         return;
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    m_connecting.start();
+    beginConnecting();
     m_socket->connectToHost(m_host, m_port);
     m_connectingAhead = true;
 }
@@ -283,14 +288,10 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(
             if (!m_cancelled && m_socket->state() == QAbstractSocket::ConnectedState)
                 startTlsNow();
         } else {
-            m_socket->abort();
-            // No Nagle from the first byte: a TLS handshake's last flight and the request right after
-            // it would otherwise wait for a delayed ACK.
-            m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+            beginConnecting();
             if (m_tls) {
                 applyTlsSetup();
                 auto *socket = static_cast<QSslSocket *>(m_socket);
-                m_connecting.start();
                 socket->connectToHostEncrypted(m_host, m_port);
                 sendHandshakeFlightsAtOnce(socket);
             } else {

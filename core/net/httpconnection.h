@@ -103,6 +103,8 @@ private:
     void watchSocket();
     //! The connected socket's round trip to the server, as the kernel measured it.
     std::chrono::microseconds roundTrip() const;
+    //! A closed socket, about to connect: no Nagle, the connect timed from now.
+    void beginConnecting();
     //! Sets the socket up as the TLS setup says now.
     void applyTlsSetup();
     //! On a socket connected ahead: the handshake, on the setup as it is now.

@@ -18,24 +18,6 @@ QJsonObject retrievalIdentityJson(const RetrievalIdentity &identity)
     return json;
 }
 
-QJsonObject pageRecordJson(const PageRecord &r)
-{
-    QJsonObject o { { QStringLiteral("page"), r.page }, { QStringLiteral("url"), r.url },
-        { QStringLiteral("status"), r.status }, { QStringLiteral("items"), r.items },
-        { QStringLiteral("bytes"), r.bytes }, { QStringLiteral("attempts"), r.attempts } };
-    if (r.landed()) {
-        o.insert(QStringLiteral("offset"), r.fileOffset);
-        o.insert(QStringLiteral("length"), r.fileLength);
-    } else {
-        o.insert(QStringLiteral("error"), r.error);
-    }
-    if (r.total)
-        o.insert(QStringLiteral("total"), *r.total);
-    if (!r.next.isEmpty())
-        o.insert(QStringLiteral("next"), r.next);
-    return o;
-}
-
 namespace {
 
 void appendJsonString(QByteArray &out, const QString &text)

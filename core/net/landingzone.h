@@ -45,11 +45,9 @@ struct RetrievalIdentity
     QString shard; //!< "K/N" when this retrieval is one of N slices of the pages; empty otherwise
 };
 
-//! A manifest's lines: its identity line, and a page record as JSON and back.
+//! A manifest's lines: its identity line, and a page record as one line of compact JSON (without
+//! its '\n', written directly: one is written for every page) and back.
 QJsonObject retrievalIdentityJson(const RetrievalIdentity &identity);
-QJsonObject pageRecordJson(const PageRecord &record);
-//! The same as one line of compact JSON (without its '\n'), written directly: one is written for
-//! every page.
 QByteArray pageRecordLine(const PageRecord &record);
 PageRecord pageRecordFromJson(const QJsonObject &object);
 

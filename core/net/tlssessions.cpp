@@ -121,7 +121,6 @@ HttpConnection *TlsSessions::open(const QString &host, const QString &name, quin
     if (pilot) {
         state.stage = Host::Stage::Piloting;
         state.piloting.start();
-        state.roundTrip.reset();
         connect(connection, &HttpConnection::tcpConnected, this,
             [this, host](std::chrono::microseconds roundTrip) {
                 Host &piloted = m_hosts[host];
@@ -176,8 +175,7 @@ void TlsSessions::settle(const QString &host, const HttpConnection *pilot)
     state.sessionExpiry = QDeadlineTimer(session.isEmpty() ? NextPilotWithoutSession
             : lifetime.count() > 0                         ? lifetime
                                                            : DefaultSessionLifetime);
-    emit settled(host); // (its waiters resume from the event loop, not from OpenSSL's ticket callback)
-    emit pilotProgressed(host);
+    emit pilotProgressed(host); // (waiters resume from the event loop, not from OpenSSL's callback)
 }
 
 } // namespace Loopscope

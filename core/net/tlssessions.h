@@ -18,7 +18,7 @@ namespace Loopscope {
 /*!
  * How an HTTP client sets up TLS with each host (scheme://host:port), as browsers do: the first
  * connection to a host, its pilot, makes a full handshake; the connections opened while it does
- * wait for it (patience(), then settled()), and from then on every connection to that host
+ * wait for it (patience(), pilotProgressed()), and from then on every connection to that host
  * resumes the session the pilot was given, on one TLS context they share. A resumed handshake
  * skips the certificate (sent, parsed, verified) and the context (built, CAs loaded); the session
  * is kept without the server's certificate (withoutPeerCertificate()), so that Qt has none to copy.
@@ -75,9 +75,8 @@ public:
     bool isFar(const QString &host, std::chrono::milliseconds roundTrip) const;
 
 signals:
-    //! The pilot to `host` ended its part: connections to it need no longer wait.
-    void settled(const QString &host);
-    //! The pilot to `host` connected (TCP; see isFar()) or settled.
+    //! The pilot to `host` connected (TCP; see isFar()), or ended its part: then connections to it
+    //! need no longer wait.
     void pilotProgressed(const QString &host);
 
 private:

@@ -4,7 +4,6 @@
 #include "scheduler/errors.h"
 #include "scheduler/signalemitted.h"
 
-#include <QCoroSignal>
 #include <QCoroTask>
 
 #include <functional>
