@@ -15,6 +15,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLockFile>
 #include <QProcess>
 #include <QSysInfo>
 #include <QTcpServer>
@@ -636,6 +637,70 @@ private slots:
         QVERIFY(exactlyOnce(readLanded(f.out()).ids, 333));
     }
 
+    void cancellingAFetchStopsItInEveryStyle_data()
+    {
+        QTest::addColumn<int>("style");
+        QTest::addColumn<int>("strategy");
+        for (const auto &[name, style] : { std::pair { "offset", PaginationStyle::Offset },
+                 std::pair { "page", PaginationStyle::Page }, std::pair { "next", PaginationStyle::NextLink },
+                 std::pair { "cursor", PaginationStyle::Cursor } }) {
+            QTest::addRow("%s bounded", name) << int(style) << int(FetchStrategy::Bounded);
+            QTest::addRow("%s sequential", name) << int(style) << int(FetchStrategy::Sequential);
+        }
+        QTest::addRow("offset adaptive") << int(PaginationStyle::Offset) << int(FetchStrategy::Adaptive);
+    }
+
+    void cancellingAFetchStopsItInEveryStyle()
+    {
+        QFETCH(int, style);
+        QFETCH(int, strategy);
+        DemoServer::Options source;
+        source.items = 100'000;
+        source.latencyMs = 100;
+        source.shape = PaginationStyle(style) == PaginationStyle::Cursor ? DemoServer::Shape::Stripe
+            : PaginationStyle(style) == PaginationStyle::Page            ? DemoServer::Shape::Page
+                                                                         : DemoServer::Shape::Items;
+        Fixture f(source);
+        FetchOptions options;
+        options.url = f.server.itemsUrl();
+        options.style = PaginationStyle(style);
+        options.strategy = FetchStrategy(strategy);
+        if (options.style == PaginationStyle::Page)
+            options.format.items = parseJsonPointer(QStringLiteral("/data"), nullptr);
+        if (options.style == PaginationStyle::Cursor) {
+            options.cursorParam = QStringLiteral("starting_after");
+            options.format.cursorFromItem = parseJsonPointer(QStringLiteral("/id"), nullptr);
+            options.format.hasMore = parseJsonPointer(QStringLiteral("/has_more"), nullptr);
+        }
+        if (options.strategy == FetchStrategy::Adaptive)
+            options.makeAdaptive(FetchOptions::AdaptiveCeiling);
+        Scheduler scheduler(SchedulerOptions { ClockMode::Real });
+        HttpClient client;
+        QStringList problems;
+        {
+            LandingZone zone(f.out(), options.identity());
+            Connector connector(client, options, zone);
+            TaskHandle<FetchSummary> handle = scheduler.spawn(connector.run());
+            // Cancelled while pages are on the wire, after some have landed.
+            QTimer::singleShot(350, &scheduler, [&] { scheduler.cancel(handle); });
+            QElapsedTimer waited;
+            waited.start();
+            QTimer::singleShot(10'000, &scheduler, [&] {
+                problems << QStringLiteral("still running 10 s after the start");
+                scheduler.cancel(handle);
+            });
+            scheduler.runUntilIdle();
+            QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
+            QVERIFY2(waited.elapsed() < 2'000, qPrintable(QString::number(waited.elapsed())));
+            QCOMPARE(handle.state(), TaskState::Cancelled);
+        }
+        // What landed is whole, and a rerun resumes after it.
+        const Landed landed = readLanded(f.out());
+        QVERIFY(!landed.tornLine);
+        QVERIFY(landed.lines > 0);
+        QTRY_COMPARE(client.statistics().exchangesRunning, 0);
+    }
+
     void transientFaultsAreRetried()
     {
         Fixture f(500);
@@ -936,6 +1001,8 @@ private slots:
                         QStringLiteral("--quiet"), QStringLiteral("--trace"), tracePath,
                         QStringLiteral("--header-env"), QStringLiteral("Authorization=LOOPSCOPE_TEST_TOKEN"),
                         QStringLiteral("--header"), QStringLiteral("X-Api-Key: another-secret"),
+                        QStringLiteral("--header"), QStringLiteral("X-Session: session-secret"),
+                        QStringLiteral("--header"), QStringLiteral("X-Signature: signature-secret"),
                         QStringLiteral("--header"), QStringLiteral("Accept: application/json") },
                     out, err),
                 0);
@@ -943,7 +1010,8 @@ private slots:
             QFile saved(tracePath);
             QVERIFY(saved.open(QIODevice::ReadOnly));
             const QByteArray bytes = saved.readAll();
-            QVERIFY2(!bytes.contains("s3cr3t") && !bytes.contains("another-secret"), qPrintable(file));
+            for (const char *secret : { "s3cr3t", "another-secret", "session-secret", "signature-secret" })
+                QVERIFY2(!bytes.contains(secret), qPrintable(file + u' ' + QLatin1String(secret)));
             QVERIFY2(bytes.contains("[redacted]") && bytes.contains("application/json"), qPrintable(file));
             for (const QString &text : { outText, errText })
                 QVERIFY(!text.contains(QStringLiteral("s3cr3t")));
@@ -960,7 +1028,11 @@ private slots:
                                      QStringLiteral("--quiet") },
                      out, err),
             1);
-        QVERIFY2(outText.contains(QStringLiteral("HTTP 401")), qPrintable(outText));
+        err.flush();
+        // What the server said comes with the status, on the error stream.
+        QVERIFY2(
+            errText.contains(QStringLiteral("HTTP 401 Unauthorized: {\"error\":\"this API needs a token")),
+            qPrintable(errText));
         // An unset variable, or a header that is not one, is refused before anything is fetched.
         qunsetenv("LOOPSCOPE_TEST_TOKEN");
         QCOMPARE(runFetchCommand({ f.server.itemsUrl().toString(), QStringLiteral("--out"), f.out(),
@@ -1037,6 +1109,33 @@ private slots:
             qPrintable(message));
         QVERIFY(!QFile::exists(refused));
         QCOMPARE(merge({ refused }, &message), 2);
+        // An output that exists is never overwritten, whoever wrote it.
+        QCOMPARE(merge(QStringList { whole } + parts, &message), 2);
+        QVERIFY2(
+            message.contains(QStringLiteral("already exists: merge into a new file")), qPrintable(message));
+        QVERIFY(exactlyOnce(readLanded(whole).ids, 1234));
+        // A part whose data does not match its manifest fails the merge, and leaves no output at all.
+        const QString damaged = f.dir.filePath(QStringLiteral("damaged3.jsonl"));
+        QVERIFY(QFile::copy(parts[2], damaged));
+        QVERIFY(QFile::copy(LandingZone::manifestPathFor(parts[2]), LandingZone::manifestPathFor(damaged)));
+        {
+            QFile data(damaged);
+            QVERIFY(data.open(QIODevice::ReadWrite));
+            QVERIFY(data.resize(data.size() / 2));
+        }
+        QCOMPARE(merge({ refused, parts[0], parts[1], damaged }, &message), 2);
+        QVERIFY(!QFile::exists(refused));
+        QVERIFY(!QFile::exists(LandingZone::manifestPathFor(refused)));
+        QCOMPARE(QDir(f.dir.path()).entryList({ QStringLiteral("*merging*") }), QStringList());
+        // A part still being fetched is named as such.
+        {
+            QLockFile writing(parts[1] + QStringLiteral(".lock")); // as a fetch into it holds
+            QVERIFY(writing.tryLock(0));
+            QCOMPARE(merge({ refused, parts[0], parts[1], parts[2] }, &message), 2);
+            QVERIFY2(message.contains(QStringLiteral("is still being fetched (process %1)")
+                                          .arg(QCoreApplication::applicationPid())),
+                qPrintable(message));
+        }
         QCOMPARE(fetchShard(QStringLiteral("4/3"), f.dir.filePath(QStringLiteral("x.jsonl"))), 2);
     }
 
@@ -1086,6 +1185,130 @@ private slots:
         QVERIFY(resumed.landedPages().isEmpty());
     }
 
+    void anOutputIsOneFileWhateverItsName()
+    {
+        // A link to an output being written is the same output: refused, not written twice.
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("items.jsonl"));
+        const QString link = dir.filePath(QStringLiteral("link.jsonl"));
+        FetchOptions options;
+        options.url = QUrl(QStringLiteral("http://127.0.0.1:1/api/items"));
+        LandingZone first(out, options.identity());
+        QVERIFY(QFile::link(out, link));
+        QVERIFY_THROWS_EXCEPTION(Error, LandingZone(link, options.identity()));
+        QCOMPARE(LandingZone::filesFor(link), LandingZone::filesFor(out));
+    }
+
+    void fetchNeverOverwritesWhatItDidNotWrite()
+    {
+        Fixture f(100);
+        QString outText, errText;
+        QTextStream out(&outText), err(&errText);
+        // A file of the user's, without a manifest: refused, untouched.
+        {
+            QFile precious(f.out());
+            QVERIFY(precious.open(QIODevice::WriteOnly));
+            precious.write("precious\n");
+        }
+        QCOMPARE(
+            runFetchCommand({ f.server.itemsUrl().toString(), QStringLiteral("--out"), f.out() }, out, err),
+            2);
+        err.flush();
+        QVERIFY2(errText.contains(QStringLiteral("was not written by loopscope fetch")), qPrintable(errText));
+        QFile precious(f.out());
+        QVERIFY(precious.open(QIODevice::ReadOnly));
+        QCOMPARE(precious.readAll(), QByteArray("precious\n"));
+        QVERIFY(!QFile::exists(LandingZone::manifestPathFor(f.out())));
+        // A trace may not take the place of the items, their manifest or their lock.
+        const QString items = f.dir.filePath(QStringLiteral("fresh.jsonl"));
+        const auto fetchTracingTo = [&](const QString &trace) {
+            errText.clear();
+            const int status
+                = runFetchCommand({ f.server.itemsUrl().toString(), QStringLiteral("--out"), items,
+                                      QStringLiteral("--quiet"), QStringLiteral("--trace"), trace },
+                    out, err);
+            err.flush();
+            return status;
+        };
+        for (const QString &trace : { items, LandingZone::manifestPathFor(items),
+                 f.dir.filePath(QStringLiteral("no-such-folder/run.har")) }) {
+            QCOMPARE(fetchTracingTo(trace), 2);
+            QVERIFY2(errText.contains(QStringLiteral("--trace ") + trace), qPrintable(errText));
+            QVERIFY(!QFile::exists(items));
+        }
+        QCOMPARE(fetchTracingTo(f.dir.filePath(QStringLiteral("run.har"))), 0); // another name is fine
+        QVERIFY(exactlyOnce(readLanded(items).ids, 100));
+    }
+
+    void aServerThatDoesNotMoveOnIsCaught_data()
+    {
+        QTest::addColumn<int>("shape");
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("why");
+        // The page shape ignores ?from=; the items shape, asked by ?page=, ignores that.
+        QTest::newRow("offset ignored")
+            << int(DemoServer::Shape::Page) << QStringList { "--items-path", "/data" }
+            << "the server seems to ignore ?from=";
+        QTest::newRow("page ignored")
+            << int(DemoServer::Shape::Items) << QStringList { "--style", "page", "--limit-param", "" }
+            << "the server seems to ignore ?page=";
+    }
+
+    void aServerThatDoesNotMoveOnIsCaught()
+    {
+        QFETCH(int, shape);
+        QFETCH(QStringList, args);
+        QFETCH(QString, why);
+        DemoServer::Options source;
+        source.items = 100'000;
+        source.shape = DemoServer::Shape(shape);
+        Fixture f(source);
+        QString outText, errText;
+        QTextStream out(&outText), err(&errText);
+        QCOMPARE(runFetchCommand(QStringList { f.server.itemsUrl().toString(), QStringLiteral("--out"),
+                                     f.out(), QStringLiteral("--quiet") }
+                         + args,
+                     out, err),
+            2);
+        err.flush();
+        QVERIFY2(errText.contains(why), qPrintable(errText));
+        // The first page landed once; none of its copies did.
+        const Landed landed = readLanded(f.out());
+        QVERIFY(!landed.tornLine);
+        QCOMPARE(landed.ids.size(), QSet<qint64>(landed.ids.begin(), landed.ids.end()).size());
+    }
+
+    void errorsThatWouldRepeatAreNotRetried()
+    {
+        Fixture f(100);
+        QString outText, errText;
+        QTextStream out(&outText), err(&errText);
+        // Items where there are none: the page is whole JSON, asking again brings the same.
+        QCOMPARE(runFetchCommand(
+                     { f.server.itemsUrl().toString(), QStringLiteral("--out"), f.out(),
+                         QStringLiteral("--quiet"), QStringLiteral("--concurrency"), QStringLiteral("1"),
+                         QStringLiteral("--items-path"), QStringLiteral("/total") },
+                     out, err),
+            1);
+        QCOMPARE(f.server.statistics().requestsReceived, qint64(1));
+        err.flush();
+        QVERIFY2(errText.contains(
+                     QStringLiteral("page 0 failed after 1 attempt: the page has no array at /total")),
+            qPrintable(errText));
+        // A host name that does not exist.
+        HttpClientOptions http;
+        http.backoffBase = 5ms;
+        Scheduler s(SchedulerOptions { ClockMode::Real });
+        HttpClient client(http);
+        try {
+            s.runUntilComplete(client.get(QUrl(QStringLiteral("http://no-such-host.invalid/api/items"))));
+            QFAIL("an unknown host must fail");
+        } catch (const HttpError &e) {
+            QCOMPARE(e.kind(), HttpError::Kind::NoSuchHost);
+            QCOMPARE(e.attempts(), 1);
+        }
+    }
+
     void fetchCommandExitsNonZeroOnFailures()
     {
         Fixture f(100);
@@ -1097,10 +1320,11 @@ private slots:
             { url.toString(), QStringLiteral("--out"), f.out(), QStringLiteral("--attempts"),
                 QStringLiteral("2"), QStringLiteral("--quiet") },
             out, err);
-        out.flush();
+        err.flush();
         QCOMPARE(code, 1);
-        QVERIFY2(outText.contains(QStringLiteral("page 0 failed after 2 attempts: HTTP 500")),
-            qPrintable(outText));
+        QVERIFY2(errText.contains(QStringLiteral("page 0 failed after 2 attempts: HTTP 500")),
+            qPrintable(errText));
+        QVERIFY2(errText.contains(QStringLiteral("1 page failed;")), qPrintable(errText));
     }
 
     void fetchCommandRejectsBadArguments_data()

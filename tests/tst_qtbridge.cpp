@@ -1,4 +1,5 @@
 // The bridge to Qt, on the real clock: awaiting Qt signals and QCoro tasks from a scheduler task.
+#include "scheduler/event.h"
 #include "scheduler/qtbridge.h"
 #include "testlib/tracetext.h"
 
@@ -65,6 +66,33 @@ private slots:
         QVERIFY(s.now() >= 30'000'000);
         QCOMPARE(countKind(s.trace(), EventKind::IoCompleted), qsizetype(1));
         QCOMPARE(countKind(s.trace(), EventKind::TimerFired), qsizetype(1));
+    }
+
+    void aTaskMadeReadyFromAQtSlotRunsWhileTheLoopWaits()
+    {
+        // The loop waits for a Qt signal 5 s away; meanwhile Qt slots cancel one task and set an
+        // event another awaits. Both must run at once, not when the signal finally comes.
+        Scheduler s(SchedulerOptions { ClockMode::Real });
+        Emitter far;
+        QTimer::singleShot(5'000, &far, &Emitter::fired);
+        Event go(QStringLiteral("go"));
+        auto waitsForFar = [](Emitter *emitter) -> Task<void> {
+            co_await awaitSignal(QStringLiteral("far"), emitter, &Emitter::fired);
+        };
+        auto waitsForGo = [](Event *event) -> Task<int> {
+            co_await event->wait();
+            co_return 7;
+        };
+        auto cancelled = s.spawn(waitsForFar(&far));
+        auto woken = s.spawn(waitsForGo(&go));
+        QElapsedTimer wall;
+        wall.start();
+        QTimer::singleShot(30, &far, [&] { go.set(); });
+        QTimer::singleShot(60, &far, [&] { s.cancel(cancelled); });
+        s.runUntilIdle();
+        QCOMPARE(woken.result(), 7);
+        QCOMPARE(cancelled.state(), TaskState::Cancelled);
+        QVERIFY2(wall.elapsed() < 2'000, qPrintable(QStringLiteral("%1 ms").arg(wall.elapsed())));
     }
 
     void qcoroFailuresReachTheTask()

@@ -3,11 +3,13 @@
 #include "cli/terminationsignals.h"
 
 #include "io/textexport.h"
+#include "net/landingzone.h"
 #include "net/retrieval.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QSocketNotifier>
 
 #include <unistd.h>
@@ -170,6 +172,23 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
                     .arg(line.trace);
         return std::nullopt;
     }
+    if (!line.trace.isEmpty()) {
+        const QStringList outputs = LandingZone::filesFor(line.retrieval.outputPath);
+        if (outputs.contains(LandingZone::filesFor(line.trace).first())) {
+            error = QStringLiteral("--trace %1 would overwrite the items, their manifest or their lock: "
+                                   "choose another file")
+                        .arg(line.trace);
+            return std::nullopt;
+        }
+        const QFileInfo folder(QFileInfo(line.trace).absolutePath());
+        if (!folder.isDir() || !folder.isWritable()) {
+            error = QStringLiteral("--trace %1: the folder %2 %3")
+                        .arg(line.trace, folder.filePath(),
+                            folder.isDir() ? QStringLiteral("is not writable")
+                                           : QStringLiteral("does not exist"));
+            return std::nullopt;
+        }
+    }
     qint64 pageSize = line.retrieval.fetch.pageSize, concurrency = line.retrieval.fetch.concurrency,
            maxPages = 0;
     qint64 timeout = line.retrieval.http.timeout.count(), attempts = line.retrieval.http.maxAttempts,
@@ -302,6 +321,12 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
     return line;
 }
 
+//! "1 page", "2 pages".
+QString counted(qint64 count, const char *noun)
+{
+    return QStringLiteral("%1 %2%3").arg(count).arg(QLatin1String(noun)).arg(count == 1 ? "" : "s");
+}
+
 //! Redraws one status line: in place on a terminal, a line every two seconds otherwise.
 class ProgressLine
 {
@@ -367,48 +392,39 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     LandingZone &zone = wired->zone;
     Connector &connector = wired->connector;
     if (zone.resumedPages() > 0)
-        err << "resuming: " << zone.resumedPages() << " pages already landed in " << wired->outputPath
-            << '\n';
+        err << "resuming: " << counted(zone.resumedPages(), "page") << " already landed in "
+            << wired->outputPath << '\n';
     ProgressLine progress(err, !line->quiet);
     connector.progressChanged = [&progress](const FetchProgress &p) { progress.update(p); };
 
     Scheduler &scheduler = run.loop();
     TerminationSignals termination;
-    QObject::connect(termination.notifier(), &QSocketNotifier::activated, &scheduler, [&] {
-        termination.takeSignal();
-        scheduler.cancel(wired->task);
-    });
+    int stopSignal = SIGINT;
+    if (termination.notifier()) {
+        QObject::connect(termination.notifier(), &QSocketNotifier::activated, &scheduler, [&] {
+            stopSignal = termination.takeSignal();
+            scheduler.cancel(wired->task);
+        });
+    }
     try {
         scheduler.runUntilIdle();
         wired->task.result();
     } catch (const CancelledError &) {
         progress.update(connector.progress(), true);
-        err << "interrupted: " << connector.progress().pagesLanded << " pages landed in " << wired->outputPath
-            << "; run the same command again to fetch the rest\n";
-        return 130;
+        err << "interrupted: " << counted(connector.progress().pagesLanded, "page") << " landed in "
+            << wired->outputPath << "; run the same command again to fetch the rest\n";
+        return 128 + stopSignal; // as a shell reports a process that a signal ended
     } catch (const Error &e) {
         progress.update(connector.progress(), true);
         err << "loopscope fetch: " << e.message() << '\n';
         return 2;
     }
     const FetchSummary summary = wired->task.result();
-    if (!line->trace.isEmpty()) {
-        try {
-            saveText(traceFormatOf(line->trace)->format,
-                TextExportSource { scheduler.trace(),
-                    TraceMetadata::recordedNow(QStringLiteral("fetch"), {}, ClockMode::Real),
-                    QStringLiteral("loopscope fetch"), started, std::nullopt },
-                line->trace);
-        } catch (const Error &e) {
-            err << "loopscope fetch: " << e.message() << '\n';
-            return 2;
-        }
-    }
     const FetchProgress &p = summary.progress;
     progress.update(p, true);
     out << QStringLiteral(
-        "landed %1 pages (%2 items, %3 new) in %4 s into %5; peak in flight %6; retries %7; failed %8\n")
-               .arg(p.pagesLanded)
+        "landed %1 (%2 items, %3 new) in %4 s into %5; peak in flight %6; retries %7; failed %8\n")
+               .arg(counted(p.pagesLanded, "page"))
                .arg(zone.itemsLanded())
                .arg(p.pagesLanded - p.pagesResumed)
                .arg(p.elapsedSeconds, 0, 'f', 2)
@@ -427,14 +443,30 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     if (!summary.itemsKey.isEmpty())
         out << "items found under \"" << summary.itemsKey
             << "\" (--items-path says where, if that is not them)\n";
+    out.flush();
+    int status = 0;
+    if (!line->trace.isEmpty()) {
+        try {
+            saveText(traceFormatOf(line->trace)->format,
+                TextExportSource { scheduler.trace(),
+                    TraceMetadata::recordedNow(QStringLiteral("fetch"), {}, ClockMode::Real),
+                    QStringLiteral("loopscope fetch"), started, std::nullopt },
+                line->trace);
+        } catch (const Error &e) {
+            err << "loopscope fetch: the trace was not saved: " << e.message() << '\n';
+            status = 2;
+        }
+    }
     for (const PageRecord &failure : summary.failures)
-        out << "  page " << failure.page << " failed after " << failure.attempts
-            << " attempts: " << failure.error << '\n';
+        err << "  page " << failure.page << " failed after " << counted(failure.attempts, "attempt") << ": "
+            << failure.error << '\n';
     if (!summary.failures.isEmpty()) {
-        out << summary.failures.size() << " pages failed; run the same command again to retry them\n";
+        err << counted(summary.failures.size(), "page")
+            << " failed; what landed stays: the same command fetches the rest, once what failed them is "
+               "mended (a server that was down comes back by itself)\n";
         return 1;
     }
-    return 0;
+    return status;
 }
 
 } // namespace Loopscope

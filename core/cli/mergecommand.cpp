@@ -3,9 +3,13 @@
 #include "net/landingzone.h"
 #include "scheduler/errors.h"
 
+#include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
+#include <QLockFile>
 #include <QMap>
+#include <QScopeGuard>
 #include <QTextStream>
 
 #include <optional>
@@ -33,6 +37,17 @@ struct MergeError
 
 Part readPart(const QString &path)
 {
+    QLockFile writing(LandingZone::filesFor(path).last());
+    writing.setStaleLockTime(0);
+    if (!writing.tryLock(0) && writing.error() == QLockFile::LockFailedError) {
+        qint64 pid = 0;
+        QString host, application;
+        writing.getLockInfo(&pid, &host, &application);
+        throw MergeError { QStringLiteral("%1 is still being fetched (process %2): merge once it has ended")
+                               .arg(path)
+                               .arg(pid),
+            2 };
+    }
     QFile manifest(LandingZone::manifestPathFor(path));
     if (!manifest.open(QIODevice::ReadOnly))
         throw MergeError {
@@ -144,6 +159,35 @@ JsonLines readItems(QFile &data, const PageRecord &record)
     return JsonLines::fromBytes(bytes);
 }
 
+//! Lands the pages of `order` (from `parts`) in a new zone at `path`; returns how many items.
+qint64 mergeInto(const QString &path, const RetrievalIdentity &identity, const QList<Part> &parts,
+    const QList<std::pair<const Part *, PageRecord>> &order)
+{
+    LandingZone zone(path, identity);
+    QMap<QString, std::shared_ptr<QFile>> files;
+    for (const Part &part : parts) {
+        auto file = std::make_shared<QFile>(part.path);
+        if (!file->open(QIODevice::ReadOnly))
+            throw MergeError { QStringLiteral("cannot read %1: %2").arg(part.path, file->errorString()), 2 };
+        files.insert(part.path, file);
+    }
+    qint64 items = 0;
+    for (const auto &[part, record] : order) {
+        const JsonLines lines = readItems(*files.value(part->path), record);
+        if (lines.size() != record.items)
+            throw MergeError { QStringLiteral("%1: page %2 has %3 items, its manifest says %4")
+                                   .arg(part->path)
+                                   .arg(record.page)
+                                   .arg(lines.size())
+                                   .arg(record.items),
+                2 };
+        zone.land(record, lines);
+        items += lines.size();
+    }
+    zone.commit();
+    return items;
+}
+
 } // namespace
 
 int runMergeCommand(const QStringList &args, QTextStream &out, QTextStream &err)
@@ -192,30 +236,28 @@ int runMergeCommand(const QStringList &args, QTextStream &out, QTextStream &err)
             identity.value(QStringLiteral("style")).toString(),
             identity.value(QStringLiteral("offset_param")).toString(),
             identity.value(QStringLiteral("limit_param")).toString(), {} };
-        LandingZone zone(output, whole);
-        if (!zone.landedPages().isEmpty())
-            throw MergeError { QStringLiteral("%1 already holds pages: merge into a new file").arg(output),
-                2 };
-        QMap<QString, std::shared_ptr<QFile>> files;
-        for (const Part &part : parts) {
-            auto file = std::make_shared<QFile>(part.path);
-            if (!file->open(QIODevice::ReadOnly))
-                throw MergeError { QStringLiteral("cannot read %1: %2").arg(part.path, file->errorString()),
-                    2 };
-            files.insert(part.path, file);
+        // Written beside the output under another name and moved into place once whole: a merge
+        // that fails leaves nothing, and one that succeeds never overwrites anything.
+        const QStringList outputs = LandingZone::filesFor(output);
+        for (const QString &file : outputs.mid(0, 2)) {
+            if (QFileInfo::exists(file))
+                throw MergeError { QStringLiteral("%1 already exists: merge into a new file").arg(file), 2 };
         }
-        qint64 items = 0;
-        for (const auto &[part, record] : order) {
-            const JsonLines lines = readItems(*files.value(part->path), record);
-            if (lines.size() != record.items)
-                throw MergeError { QStringLiteral("%1: page %2 has %3 items, its manifest says %4")
-                                       .arg(part->path)
-                                       .arg(record.page)
-                                       .arg(lines.size())
-                                       .arg(record.items),
-                    2 };
-            zone.land(record, lines);
-            items += lines.size();
+        const QString staging
+            = outputs.first() + QStringLiteral(".merging-%1").arg(QCoreApplication::applicationPid());
+        const auto removeStaging = qScopeGuard([&staging] {
+            QFile::remove(staging);
+            QFile::remove(LandingZone::manifestPathFor(staging));
+        });
+        const qint64 items = mergeInto(staging, whole, parts, order);
+        if (!QFile::rename(staging, outputs[0]))
+            throw MergeError { QStringLiteral("cannot create %1 (it appeared meanwhile, or its folder is not "
+                                              "writable)")
+                                   .arg(outputs[0]),
+                2 };
+        if (!QFile::rename(LandingZone::manifestPathFor(staging), outputs[1])) {
+            QFile::rename(outputs[0], staging); // (removed with the rest)
+            throw MergeError { QStringLiteral("cannot create %1").arg(outputs[1]), 2 };
         }
         out << "merged " << order.size() << " pages (" << items << " items) from " << parts.size()
             << " parts into " << output << '\n';

@@ -365,6 +365,23 @@ QUrl Connector::numberedPageUrl(qint64 page) const
         m_options.limitParam);
 }
 
+namespace {
+
+//! A page the server refused, for the manifest and the summary.
+QString describeRefusal(const HttpResponse &response)
+{
+    // What the server said, as far as it fits on a line: an API explains a 400 or 401 in its body.
+    constexpr qsizetype Shown = 200;
+    QString said = QString::fromUtf8(response.body.left(Shown * 4)).simplified();
+    if (said.size() > Shown)
+        said = said.left(Shown) + QStringLiteral("…");
+    const QString status
+        = QStringLiteral("HTTP %1 %2").arg(response.status).arg(QString::fromLatin1(response.reason));
+    return said.isEmpty() ? status : QStringLiteral("%1: %2").arg(status, said);
+}
+
+} // namespace
+
 QUrl Connector::linkAfter(const Page &parsed) const
 {
     if (parsed.items.isEmpty() || parsed.hasMore == false)
@@ -414,8 +431,10 @@ Task<bool> Connector::fetchPage(qint64 page, QUrl url, QUrl *next)
     QString error;
     std::optional<Page> parsed;
     // A page that arrives damaged (half a JSON document) is asked for again, within the client's
-    // attempts: it is the transfer that failed, not the page.
-    for (int tries = 0; !parsed && tries < m_client.options().maxAttempts; ++tries) {
+    // attempts: it is the transfer that failed, not the page. One that is whole JSON without items
+    // where they should be would come back the same: it fails at once.
+    bool damaged = true;
+    for (int tries = 0; !parsed && damaged && tries < m_client.options().maxAttempts; ++tries) {
         if (tries > 0)
             ++m_parseRetries;
         error.clear();
@@ -437,11 +456,10 @@ Task<bool> Connector::fetchPage(qint64 page, QUrl url, QUrl *next)
         record.bytes = response.body.size();
         m_progress.bytes += response.body.size();
         if (!response.isSuccess()) {
-            error
-                = QStringLiteral("HTTP %1 %2").arg(response.status).arg(QString::fromLatin1(response.reason));
+            error = describeRefusal(response);
             break;
         }
-        parsed = parsePage(response, m_options.format, &error);
+        parsed = parsePage(response, m_options.format, &error, &damaged);
     }
     if (parsed && m_itemsKey.isEmpty())
         m_itemsKey = parsed->itemsKey;
@@ -465,6 +483,7 @@ Task<bool> Connector::fetchPage(qint64 page, QUrl url, QUrl *next)
     const QUrl after = linkAfter(*parsed);
     record.next = after.toString();
     m_consecutiveFailures = 0;
+    refuseRepeatedPage(page, parsed->items);
     const bool fresh = !m_zone.hasLanded(page);
     m_zone.land(record, parsed->items);
     if (fresh && !parsed->items.isEmpty()) { // an empty page only marks the end
@@ -477,6 +496,38 @@ Task<bool> Connector::fetchPage(qint64 page, QUrl url, QUrl *next)
         *next = after;
     notePageDone();
     co_return true;
+}
+
+void Connector::refuseRepeatedPage(qint64 page, const JsonLines &items)
+{
+    if (items.isEmpty())
+        return;
+    const auto [seen, isNew] = m_pageByDigest.try_emplace(qHash(items.bytes()), page);
+    if (isNew || seen->second == page)
+        return;
+    QString why;
+    switch (m_options.style) {
+    case PaginationStyle::Offset:
+        why = QStringLiteral("the server seems to ignore ?%1= (try --offset-param, or --style page, next or "
+                             "cursor)")
+                  .arg(m_options.offsetParam);
+        break;
+    case PaginationStyle::Page:
+        why = QStringLiteral("the server seems to ignore ?%1= (try --page-param, or --style offset, next or "
+                             "cursor)")
+                  .arg(m_options.pageParam);
+        break;
+    case PaginationStyle::NextLink:
+    case PaginationStyle::Cursor:
+        why = QStringLiteral("its link or cursor led back to a page already fetched");
+        break;
+    }
+    throw Error(QStringLiteral("page %1 holds the same %2 items as page %3: %4; stopped, so as not to land "
+                               "them again")
+                    .arg(page)
+                    .arg(items.size())
+                    .arg(seen->second)
+                    .arg(why));
 }
 
 void Connector::notePageDone()

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <unordered_map>
 
 namespace Loopscope {
 
@@ -140,6 +141,9 @@ private:
     qint64 ownPageCount(qint64 pages) const;
     qint64 pageLimit() const;
     void notePageDone();
+    //! Throws if `items` are those of another page fetched in this run: the server did not move
+    //! on (it ignores the page parameter, or a link leads back).
+    void refuseRepeatedPage(qint64 page, const JsonLines &items);
 
     HttpClient &m_client;
     FetchOptions m_options;
@@ -155,6 +159,7 @@ private:
     qint64 m_failureStop = 3;
     bool m_firstPageFailed = false;
     qint64 m_parseRetries = 0; //!< pages asked for again because they arrived damaged
+    std::unordered_map<std::size_t, qint64> m_pageByDigest; //!< the pages of this run, by their items
     std::int64_t m_startNs = 0;
     Scheduler *m_scheduler = nullptr;
 };

@@ -320,7 +320,9 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(
                             connected && m_tls ? QStringLiteral("the TLS handshake")
                                                : QStringLiteral("connecting"))
                         .arg(timeout.count()));
-            throw HttpError(HttpError::Kind::Connection,
+            throw HttpError(m_socket->error() == QAbstractSocket::HostNotFoundError
+                    ? HttpError::Kind::NoSuchHost
+                    : HttpError::Kind::Connection,
                 QStringLiteral("cannot connect to %1: %2").arg(endpoint(), m_socket->errorString()));
         }
     }

@@ -82,10 +82,14 @@ class HttpError : public Error
 public:
     //! Tls: the server's certificate was refused (not trusted, wrong host name): asking again
     //! would meet the same certificate, so it is not retried.
-    enum class Kind { Connection, Timeout, Protocol, Usage, Tls };
+    //! NoSuchHost: the name has no address (a typo, not a hiccup: not tried again).
+    enum class Kind { Connection, Timeout, Protocol, Usage, Tls, NoSuchHost };
     HttpError(Kind kind, const QString &message);
     Kind kind() const { return m_kind; }
-    bool isRetryable() const { return m_kind != Kind::Usage && m_kind != Kind::Tls; }
+    bool isRetryable() const
+    {
+        return m_kind != Kind::Usage && m_kind != Kind::Tls && m_kind != Kind::NoSuchHost;
+    }
     //! How many attempts were made before giving up (HttpClient::send() sets it).
     int attempts() const { return m_attempts; }
     void setAttempts(int attempts) { m_attempts = attempts; }

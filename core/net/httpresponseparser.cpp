@@ -17,9 +17,11 @@ QByteArray headerValue(const HttpHeaders &headers, QByteArrayView name)
 bool isSecretHeaderName(QByteArrayView name)
 {
     const QByteArray lower = name.toByteArray().toLower();
-    if (lower == "authorization" || lower == "proxy-authorization" || lower == "cookie")
+    if (lower == "authorization" || lower == "proxy-authorization" || lower == "cookie"
+        || lower == "set-cookie")
         return true;
-    for (const char *word : { "token", "secret", "key", "password", "auth" }) {
+    for (const char *word : { "token", "secret", "key", "password", "passwd", "auth", "session", "signature",
+             "credential", "jwt" }) {
         if (lower.contains(word))
             return true;
     }
@@ -73,6 +75,10 @@ std::optional<QPair<QByteArray, QByteArray>> headerFromEnvironment(
     if (!qEnvironmentVariableIsSet(variable.constData())) {
         *error
             = QStringLiteral("the environment variable %1 is not set").arg(QString::fromLocal8Bit(variable));
+        return std::nullopt;
+    }
+    if (qEnvironmentVariable(variable.constData()).trimmed().isEmpty()) {
+        *error = QStringLiteral("the environment variable %1 is empty").arg(QString::fromLocal8Bit(variable));
         return std::nullopt;
     }
     QString ignored; // it would quote the value

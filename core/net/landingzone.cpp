@@ -2,6 +2,8 @@
 
 #include "scheduler/errors.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -101,14 +103,46 @@ PageRecord pageRecordFromJson(const QJsonObject &o)
     return r;
 }
 
+namespace {
+
+//! `path` with its links followed, so that two names of one file share one manifest and one lock.
+QString resolvedPath(const QString &path)
+{
+    const QFileInfo info(path);
+    if (info.exists())
+        return info.canonicalFilePath();
+    const QString folder = QFileInfo(info.absolutePath()).canonicalFilePath();
+    return folder.isEmpty() ? path : QDir(folder).filePath(info.fileName());
+}
+
+} // namespace
+
+QStringList LandingZone::filesFor(const QString &dataPath)
+{
+    const QString data = resolvedPath(dataPath);
+    return { data, manifestPathFor(data), data + QStringLiteral(".lock") };
+}
+
 LandingZone::LandingZone(const QString &dataPath, const RetrievalIdentity &identity)
-    : m_dataPath(dataPath)
-    , m_data(dataPath)
-    , m_manifest(manifestPathFor(dataPath))
+    : m_dataPath(resolvedPath(dataPath))
+    , m_data(m_dataPath)
+    , m_manifest(manifestPathFor(m_dataPath))
 {
     lock();
+    refuseForeignData();
     openManifest(identity);
     openData();
+}
+
+void LandingZone::refuseForeignData() const
+{
+    // Items are landed only next to a manifest; a file without one is someone else's.
+    const QFileInfo data(m_dataPath);
+    const QFileInfo manifest(m_manifest.fileName());
+    if (data.exists() && data.size() > 0 && (!manifest.exists() || manifest.size() == 0))
+        throw Error(QStringLiteral("%1 already exists and was not written by loopscope fetch (it has no "
+                                   "manifest %2): choose another --out, or delete it")
+                        .arg(m_dataPath, manifest.fileName()));
 }
 
 void LandingZone::lock()
@@ -267,14 +301,14 @@ void LandingZone::write()
         m_writeError = QStringLiteral("cannot write %1: %2").arg(m_dataPath, m_data.errorString());
         return;
     }
-    m_pendingData.clear();
+    m_pendingData.resize(0); // (keeps its memory for the next batch: no page faults every turn)
     if (!m_pendingManifest.isEmpty()
         && (m_manifest.write(m_pendingManifest) != m_pendingManifest.size() || !m_manifest.flush())) {
         m_writeError = QStringLiteral("cannot write the manifest %1: %2")
                            .arg(m_manifest.fileName(), m_manifest.errorString());
         return;
     }
-    m_pendingManifest.clear();
+    m_pendingManifest.resize(0);
 }
 
 void LandingZone::appendManifest(const QByteArray &line)

@@ -9,6 +9,7 @@
 #include <QLockFile>
 #include <QMap>
 #include <QString>
+#include <QStringList>
 #include <QTimer>
 
 #include <memory>
@@ -58,7 +59,9 @@ PageRecord pageRecordFromJson(const QJsonObject &object);
  * A page's lines are written with one write and recorded in the manifest only afterwards, so on
  * reopening everything past the last recorded page is a torn or unrecorded tail and is cut off:
  * rerunning with the same output resumes where it stopped, lands the rest, and nothing twice.
- * Errors (unwritable file, a manifest of another retrieval) throw Error with a clear message.
+ * Errors (unwritable file, a manifest of another retrieval, a file written by something else: one
+ * without a manifest) throw Error with a clear message. The data file's links are followed, so that
+ * two names of one file share its lock and its manifest.
  */
 class LandingZone
 {
@@ -69,6 +72,8 @@ public:
     {
         return dataPath + QStringLiteral(".manifest.jsonl");
     }
+    //! The files a zone on `dataPath` writes: the data, its manifest and its lock (links followed).
+    static QStringList filesFor(const QString &dataPath);
 
     //! Pages that landed in earlier runs (and this one), by page number.
     const QMap<qint64, PageRecord> &landedPages() const { return m_landed; }
@@ -106,6 +111,7 @@ private:
     void write();
     void throwIfFailed() const;
     void lock();
+    void refuseForeignData() const;
     void openManifest(const RetrievalIdentity &identity);
     void openData();
     void appendManifest(const QByteArray &line);

@@ -56,13 +56,17 @@ QString noItemsMessage(const JsonPageScan &scan, const PageFormat &format)
         .arg(usual.join(QStringLiteral(", ")), has);
 }
 
-std::optional<Page> parsePage(const HttpResponse &response, const PageFormat &format, QString *error)
+std::optional<Page> parsePage(
+    const HttpResponse &response, const PageFormat &format, QString *error, bool *damaged)
 {
     enum Watched { Total, Next, Cursor, HasMore };
     JsonPageScan scan;
     scan.setItemsPointer(format.items);
     scan.setWatched({ format.total, format.next, format.cursor, format.hasMore });
-    if (!scan.scan(response.body)) {
+    const bool whole = scan.scan(response.body);
+    if (damaged)
+        *damaged = !whole;
+    if (!whole) {
         *error = scan.error();
         return std::nullopt;
     }

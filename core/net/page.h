@@ -40,8 +40,10 @@ struct Page
 };
 
 //! Parses a page body; returns an error message for anything that is not such a page (naming the
-//! keys it has when no items are found).
-std::optional<Page> parsePage(const HttpResponse &response, const PageFormat &format, QString *error);
+//! keys it has when no items are found). `damaged` (if given) tells which: the body is not whole
+//! JSON (a transfer that failed, worth asking again), or it is, without items where they should be.
+std::optional<Page> parsePage(
+    const HttpResponse &response, const PageFormat &format, QString *error, bool *damaged = nullptr);
 inline std::optional<Page> parsePage(const HttpResponse &response, QString *error)
 {
     return parsePage(response, PageFormat {}, error);

@@ -204,7 +204,7 @@ void Scheduler::completeExternal(detail::WaitNode &node, bool failed, LabelId ou
     node.resultLabel = outcome;
     m_completions.pushBack(node);
     if (m_waitLoop)
-        m_waitLoop->quit();
+        wakeFromWait();
 }
 
 void Scheduler::block(std::chrono::nanoseconds duration)

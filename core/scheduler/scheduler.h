@@ -7,7 +7,6 @@
 
 #include <QElapsedTimer>
 #include <QObject>
-#include <QPointer>
 #include <QTimer>
 
 #include <chrono>
@@ -188,6 +187,8 @@ private:
             node.sibling->detach();
         node.outcome = outcome;
         m_ready.push(node, node.handle);
+        if (m_waitLoop) [[unlikely]]
+            wakeFromWait(); // made ready from outside a turn (a Qt slot, a signal): run it now
     }
     //! A yield: traces the suspension and queues the task for the next turn. Nothing to unlink
     //! later, so the task needs no WaitNode. A yield always parks, even when a cancellation is
@@ -247,6 +248,8 @@ private:
     void ensureStarted();
     void stopLoop(const char *why);
     void waitForExternalEvents();
+    //! Ends the wait of waitForExternalEvents(): a task became ready meanwhile.
+    void wakeFromWait();
     [[noreturn]] static void throwCancelled(detail::PromiseBase &root);
     //! The resumptions left in the current turn, run back to back.
     void drainTurn();
@@ -278,7 +281,7 @@ private:
     LabelId m_yieldLabel = NoLabel;
     bool m_loopStarted = false;
     bool m_driving = false;
-    QPointer<QEventLoop> m_waitLoop;
+    QEventLoop *m_waitLoop = nullptr; //!< while waitForExternalEvents() waits in it
 };
 
 } // namespace Loopscope

@@ -2,6 +2,7 @@
 #include "scheduler/scheduler.h"
 
 #include <QEventLoop>
+#include <QScopeGuard>
 
 #include <cmath>
 
@@ -107,6 +108,7 @@ void Scheduler::waitForExternalEvents()
     m_trace.publish();
     QEventLoop loop;
     m_waitLoop = &loop;
+    const auto stopWaiting = qScopeGuard([this] { m_waitLoop = nullptr; });
     QTimer timer;
     if (!m_timers.isEmpty()) {
         timer.setSingleShot(true);
@@ -115,7 +117,11 @@ void Scheduler::waitForExternalEvents()
         timer.start(static_cast<int>(std::ceil(static_cast<double>(wait) / 1e6)));
     }
     loop.exec();
-    m_waitLoop = nullptr;
+}
+
+void Scheduler::wakeFromWait()
+{
+    m_waitLoop->quit();
 }
 
 } // namespace Loopscope
