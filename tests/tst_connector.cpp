@@ -878,7 +878,8 @@ private slots:
             LandingZone zone(f.out(), options.identity());
             QFAIL("a different page size must not resume this output");
         } catch (const Error &e) {
-            QVERIFY2(e.message().contains(QStringLiteral("belongs to another retrieval")),
+            QVERIFY2(e.message().contains(
+                         QStringLiteral("belongs to another retrieval (its page_size is 50, this one's 20)")),
                 qPrintable(e.message()));
         }
     }

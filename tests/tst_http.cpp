@@ -1020,6 +1020,26 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(HttpError, HttpClient { bad });
     }
 
+    void httpsToAPlainServerFailsAtOnceAndSaysSo()
+    {
+        DemoServer server;
+        QVERIFY(server.listen());
+        Scheduler s(realClock());
+        HttpClient client(quickRetries());
+        QUrl url = server.itemsUrl();
+        url.setScheme(QStringLiteral("https"));
+        try {
+            s.runUntilComplete(client.get(url));
+            QFAIL("a TLS handshake with a plain http server must fail");
+        } catch (const HttpError &e) {
+            QCOMPARE(e.kind(), HttpError::Kind::Tls);
+            QCOMPARE(e.attempts(), 1); // the same server would fail it the same way
+            QVERIFY2(e.message().contains(QStringLiteral("ask for http://")), qPrintable(e.message()));
+        }
+        // The server answered the handshake's bytes at once (a 400), rather than waiting for a request line.
+        QCOMPARE(server.statistics().requestsReceived, qint64(1));
+    }
+
     void cancellingAFetchLeavesNothingBehind()
     {
         DemoServer server;

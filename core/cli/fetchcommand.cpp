@@ -103,12 +103,14 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
             QStringLiteral("name") },
         { QStringLiteral("limit-param"), QStringLiteral("page size parameter (default limit; empty: none)"),
             QStringLiteral("name") },
-        { QStringLiteral("max-pages"), QStringLiteral("stop after this many pages"), QStringLiteral("n") },
+        { QStringLiteral("max-pages"),
+            QStringLiteral("stop after this many pages (0: no limit, the default)"), QStringLiteral("n") },
         { QStringLiteral("timeout-ms"), QStringLiteral("per-request timeout (default 30000)"),
             QStringLiteral("ms") },
         { QStringLiteral("attempts"), QStringLiteral("tries per request (default 4)"), QStringLiteral("n") },
         { QStringLiteral("seed"), QStringLiteral("seed of the retry jitter"), QStringLiteral("n") },
-        { QStringLiteral("trace"), QStringLiteral("save the trace: .loopscope, .json (Perfetto) or .har"),
+        { QStringLiteral("trace"),
+            QStringLiteral("save the trace: .loopscope, .jsonl (as text), .json (Perfetto) or .har"),
             QStringLiteral("file") },
         { QStringLiteral("quiet"), QStringLiteral("no progress line") },
         { QStringLiteral("header"),
@@ -122,7 +124,9 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
                 "token is not on the command line; its value is never written down"),
             QStringLiteral("NAME=VAR") },
         { QStringLiteral("rate"),
-            QStringLiteral("at most this many requests a second, all together (10/s, 600/min); the server's "
+            QStringLiteral("at most this many requests a second, all together (10/s, 600/min, 3600/h; a bare "
+                           "number is a "
+                           "second's); the server's "
                            "X-RateLimit-Remaining and -Reset are honoured anyway"),
             QStringLiteral("rate") },
         { QStringLiteral("shard"),

@@ -89,7 +89,7 @@ int runServeCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         QStringLiteral("Compress pages with gzip for clients that accept it (Accept-Encoding)."));
     const QCommandLineOption maxInFlight(QStringLiteral("max-in-flight"),
         QStringLiteral("Serve at most N /api/items requests at once, or a limit that changes: 40,10@3s,40@6s "
-                       "(times from the start)."),
+                       "(times from the start; 0: no limit)."),
         QStringLiteral("N"));
     const QCommandLineOption overload(QStringLiteral("overload"),
         QStringLiteral("What becomes of a request beyond --max-in-flight: 429 (refused at once, without "
@@ -198,7 +198,9 @@ int runServeCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         out << "demo CA certificate (trust it with: loopscope fetch --ca-file " << parser.value(caOut)
             << ")\n";
     out << "serving " << options.items << " items on " << server.itemsUrl().toString();
-    if (!options.capacity.isEmpty())
+    const bool limited = std::any_of(options.capacity.begin(), options.capacity.end(),
+        [](const DemoServer::CapacityStep &step) { return step.limit > 0; });
+    if (limited)
         out << ", at most " << parser.value(maxInFlight) << " at once ("
             << (options.overload == DemoServer::Overload::Queue ? "more are queued" : "more get 429") << ')';
     out << Qt::endl;

@@ -235,6 +235,12 @@ void DemoServer::processInput(Connection &c)
             rest = rest.sliced(2);
             c.consumed += 2;
         }
+        // A TLS handshake record (an https client at an http server): no request line will ever come.
+        if (!rest.isEmpty() && static_cast<unsigned char>(rest.front()) == TlsHandshakeRecord
+            && !m_options.tls) {
+            respondFatal(c, 400, "this server speaks plain http: ask for http://, not https://");
+            break;
+        }
         const qsizetype end = rest.indexOf("\r\n\r\n", c.scanFrom);
         if (end < 0 || end > MaxHeadBytes) {
             if (rest.size() > MaxHeadBytes)

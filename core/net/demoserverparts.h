@@ -17,6 +17,8 @@ constexpr int SlowPieces = 20;
 // After answering and half-closing, how long a client may keep sending before we reset.
 constexpr int LingerMs = 2000;
 constexpr qsizetype CompactThreshold = 64 * 1024;
+//! The first byte of a TLS handshake record (RFC 8446 §5.1: ContentType handshake).
+constexpr unsigned char TlsHandshakeRecord = 0x16;
 constexpr qsizetype PageCacheLimit = 4096;
 } // namespace DemoServerLimits
 

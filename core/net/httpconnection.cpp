@@ -320,6 +320,12 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(
                             connected && m_tls ? QStringLiteral("the TLS handshake")
                                                : QStringLiteral("connecting"))
                         .arg(timeout.count()));
+            if (m_socket->error() == QAbstractSocket::SslHandshakeFailedError)
+                throw HttpError(HttpError::Kind::Tls, // (the same server would fail it the same way)
+                    QStringLiteral(
+                        "cannot connect to %1: the TLS handshake failed: %2 (if it serves plain http, "
+                        "ask for http://)")
+                        .arg(endpoint(), m_socket->errorString()));
             throw HttpError(m_socket->error() == QAbstractSocket::HostNotFoundError
                     ? HttpError::Kind::NoSuchHost
                     : HttpError::Kind::Connection,

@@ -2,10 +2,14 @@
 
 #include "scheduler/errors.h"
 
+#include <algorithm>
+
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QJsonValue>
 
 namespace Loopscope {
 
@@ -56,6 +60,25 @@ void appendMember(QByteArray &out, const char *name, const QString &value)
     out += name;
     out += "\":";
     appendJsonString(out, value);
+}
+
+//! How the retrieval a manifest names differs from `expected`: "its page_size is 50, this one's 10".
+QString identityDifference(const QJsonObject &found, const QJsonObject &expected)
+{
+    QStringList keys = found.keys() + expected.keys();
+    keys.removeDuplicates();
+    QStringList differences;
+    const auto text = [](const QJsonValue &value) {
+        return value.isUndefined()
+            ? QStringLiteral("none")
+            : QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact).chopped(1).sliced(1);
+    };
+    for (const QString &key : std::as_const(keys)) {
+        if (found.value(key) != expected.value(key))
+            differences << QStringLiteral("its %1 is %2, this one's %3")
+                               .arg(key, text(found.value(key)), text(expected.value(key)));
+    }
+    return differences.join(QStringLiteral("; "));
 }
 
 } // namespace
@@ -189,7 +212,7 @@ void LandingZone::openManifest(const RetrievalIdentity &identity)
             if (object != expected)
                 throw Error(
                     QStringLiteral("%1 belongs to another retrieval (%2); choose another --out or delete it")
-                        .arg(m_dataPath, object.value(QStringLiteral("url")).toString()));
+                        .arg(m_dataPath, identityDifference(object, expected)));
             first = false;
         } else {
             const PageRecord record = pageRecordFromJson(object);
@@ -198,7 +221,8 @@ void LandingZone::openManifest(const RetrievalIdentity &identity)
         }
         goodEnd = m_manifest.pos();
     }
-    m_resumed = m_landed.size();
+    m_resumed
+        = std::count_if(m_landed.cbegin(), m_landed.cend(), [](const PageRecord &r) { return r.items > 0; });
     if (goodEnd < m_manifest.size() && !m_manifest.resize(goodEnd))
         throw Error(QStringLiteral("cannot repair the manifest %1: %2")
                         .arg(m_manifest.fileName(), m_manifest.errorString()));
