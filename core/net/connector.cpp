@@ -505,23 +505,13 @@ void Connector::refuseRepeatedPage(qint64 page, const JsonLines &items)
     const auto [seen, isNew] = m_pageByDigest.try_emplace(qHash(items.bytes()), page);
     if (isNew || seen->second == page)
         return;
-    QString why;
-    switch (m_options.style) {
-    case PaginationStyle::Offset:
-        why = QStringLiteral("the server seems to ignore ?%1= (try --offset-param, or --style page, next or "
-                             "cursor)")
-                  .arg(m_options.offsetParam);
-        break;
-    case PaginationStyle::Page:
-        why = QStringLiteral("the server seems to ignore ?%1= (try --page-param, or --style offset, next or "
-                             "cursor)")
-                  .arg(m_options.pageParam);
-        break;
-    case PaginationStyle::NextLink:
-    case PaginationStyle::Cursor:
-        why = QStringLiteral("its link or cursor led back to a page already fetched");
-        break;
-    }
+    const bool byOffset = m_options.style == PaginationStyle::Offset;
+    const QString why = byOffset || m_options.style == PaginationStyle::Page
+        ? QStringLiteral("the server seems to ignore ?%1= (try --%2-param, or --style %3, next or cursor)")
+              .arg(byOffset ? m_options.offsetParam : m_options.pageParam,
+                  byOffset ? QStringLiteral("offset") : QStringLiteral("page"),
+                  byOffset ? QStringLiteral("page") : QStringLiteral("offset"))
+        : QStringLiteral("its link or cursor led back to a page already fetched");
     throw Error(QStringLiteral("page %1 holds the same %2 items as page %3: %4; stopped, so as not to land "
                                "them again")
                     .arg(page)

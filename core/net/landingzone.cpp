@@ -81,6 +81,16 @@ QString identityDifference(const QJsonObject &found, const QJsonObject &expected
     return differences.join(QStringLiteral("; "));
 }
 
+//! `path` with its links followed, so that two names of one file share one manifest and one lock.
+QString resolvedPath(const QString &path)
+{
+    const QFileInfo info(path);
+    if (info.exists())
+        return info.canonicalFilePath();
+    const QString folder = QFileInfo(info.absolutePath()).canonicalFilePath();
+    return folder.isEmpty() ? path : QDir(folder).filePath(info.fileName());
+}
+
 } // namespace
 
 QByteArray pageRecordLine(const PageRecord &r)
@@ -125,20 +135,6 @@ PageRecord pageRecordFromJson(const QJsonObject &o)
     r.next = o.value(QStringLiteral("next")).toString();
     return r;
 }
-
-namespace {
-
-//! `path` with its links followed, so that two names of one file share one manifest and one lock.
-QString resolvedPath(const QString &path)
-{
-    const QFileInfo info(path);
-    if (info.exists())
-        return info.canonicalFilePath();
-    const QString folder = QFileInfo(info.absolutePath()).canonicalFilePath();
-    return folder.isEmpty() ? path : QDir(folder).filePath(info.fileName());
-}
-
-} // namespace
 
 QStringList LandingZone::filesFor(const QString &dataPath)
 {
