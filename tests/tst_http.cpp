@@ -833,6 +833,13 @@ private slots:
         QCOMPARE(limiter.reserveNs(0, 0), 100'000'000);
         QCOMPARE(limiter.reserveNs(50'000'000, 0), 150'000'000);
         QCOMPARE(limiter.reserveNs(1'000'000'000, 0), 0); // idle meanwhile: no debt
+        // Starts planned at 0, 100 and 200 ms; the second woken late, at 130 ms: the third waits
+        // until 230 ms, so that no second ever holds more than 10 starts.
+        RateLimiter paced(10);
+        QCOMPARE(paced.holdBackNs(0), 0);
+        QCOMPARE(paced.holdBackNs(130'000'000), 0);
+        QCOMPARE(paced.holdBackNs(200'000'000), 30'000'000);
+        QCOMPARE(paced.holdBackNs(230'000'000), 0);
         // The server's own budget: spent until its reset, in seconds or as a Unix time.
         RateLimiter open;
         open.noteResponse(
@@ -871,13 +878,13 @@ private slots:
         for (const IoRecord &record : s.trace().ioRecords())
             starts.push_back(record.startNs);
         std::sort(starts.begin(), starts.end());
-        // The bucket holds one token: request i starts no sooner than i intervals after the first
-        // (one that the loop started late does not push back the ones after it, so gaps vary).
+        // The bucket holds one token, and a start that the loop woke late holds back the next one:
+        // every two starts are a whole interval apart.
         for (std::size_t i = 1; i < starts.size(); ++i)
-            QVERIFY2(starts[i] - starts[0] >= std::int64_t(i) * 24'000'000,
-                qPrintable(QStringLiteral("request %1 started %2 ns after the first")
+            QVERIFY2(starts[i] - starts[i - 1] >= 25'000'000,
+                qPrintable(QStringLiteral("request %1 started %2 ns after the one before")
                                .arg(i)
-                               .arg(starts[i] - starts[0])));
+                               .arg(starts[i] - starts[i - 1])));
         QCOMPARE(client.statistics().rateLimitedStarts, qint64(7));
         QVERIFY(!HttpClientOptions { .maxRequestsPerSecond = -1 }.validate().isEmpty());
     }

@@ -328,6 +328,8 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
             ++m_stats.rateLimitedStarts;
             co_await sleep(std::chrono::nanoseconds(pace), line);
         }
+        for (std::int64_t late; (late = m_rate.holdBackNs(scheduler.now())) > 0;)
+            co_await sleep(std::chrono::nanoseconds(late), line);
         // Room under the adaptive limit, if any; a cancelled attempt gives its room back unjudged.
         AdaptiveLimiter *const limiter = m_limiter;
         AdaptiveLimiter::Slot slot;

@@ -28,6 +28,15 @@ std::int64_t RateLimiter::reserveNs(std::int64_t nowNs, std::int64_t)
     return wait;
 }
 
+std::int64_t RateLimiter::holdBackNs(std::int64_t nowNs)
+{
+    const std::int64_t earliest = m_lastStartNs + m_intervalNs;
+    if (nowNs < earliest)
+        return earliest - nowNs;
+    m_lastStartNs = nowNs;
+    return 0;
+}
+
 void RateLimiter::noteResponse(const HttpHeaders &headers, std::int64_t nowNs, std::int64_t wallClockSeconds)
 {
     bool ok = false;

@@ -3,6 +3,7 @@
 #include "net/httpmessage.h"
 
 #include <cstdint>
+#include <limits>
 
 namespace Loopscope {
 
@@ -19,6 +20,10 @@ public:
 
     //! Reserves the next start; returns how long to wait before starting (0: now).
     std::int64_t reserveNs(std::int64_t nowNs, std::int64_t wallClockSeconds);
+    //! After the wait reserveNs() asked for: how much longer to wait so that this start comes a
+    //! whole interval after the one before (a start woken late must not bring the next one
+    //! closer); 0: it starts now, and counts as the last start.
+    std::int64_t holdBackNs(std::int64_t nowNs);
     //! Reads a response's rate-limit headers.
     void noteResponse(const HttpHeaders &headers, std::int64_t nowNs, std::int64_t wallClockSeconds);
 
@@ -31,6 +36,7 @@ private:
     double m_perSecond;
     std::int64_t m_intervalNs;
     std::int64_t m_nextStartNs = 0;
+    std::int64_t m_lastStartNs = std::numeric_limits<std::int64_t>::min() / 2;
     std::int64_t m_pausedUntilNs = 0;
     std::int64_t m_delayed = 0;
     std::int64_t m_delayNs = 0;
