@@ -124,10 +124,9 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
                 "token is not on the command line; its value is never written down"),
             QStringLiteral("NAME=VAR") },
         { QStringLiteral("rate"),
-            QStringLiteral("at most this many requests a second, all together (10/s, 600/min, 3600/h; a bare "
-                           "number is a "
-                           "second's); the server's "
-                           "X-RateLimit-Remaining and -Reset are honoured anyway"),
+            QStringLiteral("at most this many requests a second, all together (10/s, 600/min, 3600/h; a "
+                           "bare number is per second); the server's X-RateLimit-Remaining and -Reset are "
+                           "honoured anyway"),
             QStringLiteral("rate") },
         { QStringLiteral("shard"),
             QStringLiteral(
@@ -170,13 +169,13 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
     }
     line.quiet = parser.isSet(QStringLiteral("quiet"));
     line.trace = parser.value(QStringLiteral("trace"));
-    if (!line.trace.isEmpty() && !traceFormatOf(line.trace)) {
-        error = QStringLiteral("--trace must name a .loopscope, .jsonl (the trace as text), .json (Perfetto) "
-                               "or .har file, got \"%1\"")
-                    .arg(line.trace);
-        return std::nullopt;
-    }
     if (!line.trace.isEmpty()) {
+        if (!traceFormatOf(line.trace)) {
+            error = QStringLiteral("--trace must name a .loopscope, .jsonl (the trace as text), .json "
+                                   "(Perfetto) or .har file, got \"%1\"")
+                        .arg(line.trace);
+            return std::nullopt;
+        }
         const QStringList outputs = LandingZone::filesFor(line.retrieval.outputPath);
         if (outputs.contains(LandingZone::filesFor(line.trace).first())) {
             error = QStringLiteral("--trace %1 would overwrite the items, their manifest or their lock: "

@@ -7,7 +7,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
-#include <QLockFile>
 #include <QMap>
 #include <QScopeGuard>
 #include <QTextStream>
@@ -37,17 +36,10 @@ struct MergeError
 
 Part readPart(const QString &path)
 {
-    QLockFile writing(LandingZone::filesFor(path).last());
-    writing.setStaleLockTime(0);
-    if (!writing.tryLock(0) && writing.error() == QLockFile::LockFailedError) {
-        qint64 pid = 0;
-        QString host, application;
-        writing.getLockInfo(&pid, &host, &application);
-        throw MergeError { QStringLiteral("%1 is still being fetched (process %2): merge once it has ended")
-                               .arg(path)
-                               .arg(pid),
-            2 };
-    }
+    if (const QString writer = LandingZone::writerOf(path); !writer.isEmpty())
+        throw MergeError {
+            QStringLiteral("%1 is still being fetched (%2): merge once it has ended").arg(path, writer), 2
+        };
     QFile manifest(LandingZone::manifestPathFor(path));
     if (!manifest.open(QIODevice::ReadOnly))
         throw MergeError {

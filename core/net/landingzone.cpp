@@ -3,6 +3,7 @@
 #include "scheduler/errors.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include <QDir>
 #include <QFileInfo>
@@ -91,6 +92,24 @@ QString resolvedPath(const QString &path)
     return folder.isEmpty() ? path : QDir(folder).filePath(info.fileName());
 }
 
+//! A lock on `dataPath`'s output, taken if no live process holds it (a lock left by a process that
+//! died is stale: its pid is gone). Empty if taken, else who holds it: "process 12 on host, app".
+std::pair<std::unique_ptr<QLockFile>, QString> tryToLock(const QString &dataPath)
+{
+    auto lock = std::make_unique<QLockFile>(LandingZone::lockPathFor(dataPath));
+    lock->setStaleLockTime(0);
+    if (lock->tryLock(0) || lock->error() != QLockFile::LockFailedError)
+        return { std::move(lock), QString() };
+    qint64 pid = 0;
+    QString host, application;
+    lock->getLockInfo(&pid, &host, &application);
+    return { std::move(lock),
+        QStringLiteral("process %1%2%3")
+            .arg(pid)
+            .arg(host.isEmpty() ? QString() : QStringLiteral(" on ") + host,
+                application.isEmpty() ? QString() : QStringLiteral(", ") + application) };
+}
+
 } // namespace
 
 QByteArray pageRecordLine(const PageRecord &r)
@@ -139,7 +158,7 @@ PageRecord pageRecordFromJson(const QJsonObject &o)
 QStringList LandingZone::filesFor(const QString &dataPath)
 {
     const QString data = resolvedPath(dataPath);
-    return { data, manifestPathFor(data), data + QStringLiteral(".lock") };
+    return { data, manifestPathFor(data), lockPathFor(data) };
 }
 
 LandingZone::LandingZone(const QString &dataPath, const RetrievalIdentity &identity)
@@ -164,26 +183,22 @@ void LandingZone::refuseForeignData() const
                         .arg(m_dataPath, manifest.fileName()));
 }
 
+QString LandingZone::writerOf(const QString &dataPath)
+{
+    return tryToLock(resolvedPath(dataPath)).second;
+}
+
 void LandingZone::lock()
 {
-    // One writer per output: a second retrieval into the same file would interleave pages. A lock
-    // left by a process that died is stale (its pid is gone) and taken over.
-    m_lock = std::make_unique<QLockFile>(m_dataPath + QStringLiteral(".lock"));
-    m_lock->setStaleLockTime(0);
-    if (m_lock->tryLock(0))
+    // One writer per output: a second retrieval into the same file would interleave pages.
+    QString holder;
+    std::tie(m_lock, holder) = tryToLock(m_dataPath);
+    if (m_lock->isLocked())
         return;
-    if (m_lock->error() == QLockFile::LockFailedError) {
-        qint64 pid = 0;
-        QString host, application;
-        m_lock->getLockInfo(&pid, &host, &application);
-        throw Error(
-            QStringLiteral("%1 is being written by another retrieval (process %2%3%4); wait for it to end, "
-                           "or choose another --out")
-                .arg(m_dataPath)
-                .arg(pid)
-                .arg(host.isEmpty() ? QString() : QStringLiteral(" on ") + host,
-                    application.isEmpty() ? QString() : QStringLiteral(", ") + application));
-    }
+    if (!holder.isEmpty())
+        throw Error(QStringLiteral("%1 is being written by another retrieval (%2); wait for it to end, "
+                                   "or choose another --out")
+                        .arg(m_dataPath, holder));
     throw Error(QStringLiteral("cannot lock %1 for writing (%2.lock): check that its folder is writable")
                     .arg(m_dataPath, m_dataPath));
 }

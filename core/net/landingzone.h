@@ -72,8 +72,11 @@ public:
     {
         return dataPath + QStringLiteral(".manifest.jsonl");
     }
+    static QString lockPathFor(const QString &dataPath) { return dataPath + QStringLiteral(".lock"); }
     //! The files a zone on `dataPath` writes: the data, its manifest and its lock (links followed).
     static QStringList filesFor(const QString &dataPath);
+    //! Who writes `dataPath` now ("process 12 on host, loopscope"), or empty if no one does.
+    static QString writerOf(const QString &dataPath);
 
     //! Pages that landed in earlier runs (and this one), by page number.
     const QMap<qint64, PageRecord> &landedPages() const { return m_landed; }
