@@ -1133,7 +1133,7 @@ private slots:
             QLockFile writing(parts[1] + QStringLiteral(".lock")); // as a fetch into it holds
             QVERIFY(writing.tryLock(0));
             QCOMPARE(merge({ refused, parts[0], parts[1], parts[2] }, &message), 2);
-            QVERIFY2(message.contains(QStringLiteral("is still being fetched (process %1)")
+            QVERIFY2(message.contains(QStringLiteral("is still being fetched (process %1 ")
                                           .arg(QCoreApplication::applicationPid())),
                 qPrintable(message));
         }
