@@ -1279,6 +1279,58 @@ private slots:
         QCOMPARE(landed.ids.size(), QSet<qint64>(landed.ids.begin(), landed.ids.end()).size());
     }
 
+    void pagesThatRepeatLandWhenAllowed()
+    {
+        DemoServer::Options source;
+        source.items = 100'000;
+        source.shape = DemoServer::Shape::Page; // ignores ?from=: every page holds the first 50 items
+        Fixture f(source);
+        QString outText, errText;
+        QTextStream out(&outText), err(&errText);
+        QCOMPARE(runFetchCommand({ f.server.itemsUrl().toString(), QStringLiteral("--out"), f.out(),
+                                     QStringLiteral("--quiet"), QStringLiteral("--items-path"),
+                                     QStringLiteral("/data"), QStringLiteral("--max-pages"),
+                                     QStringLiteral("5"), QStringLiteral("--allow-repeated-pages") },
+                     out, err),
+            0);
+        const Landed landed = readLanded(f.out());
+        QCOMPARE(landed.lines, 5 * 50);
+        QCOMPARE(landed.ids.count(0), 5);
+        QCOMPARE(landed.ids.count(49), 5);
+    }
+
+    void aLinkThatLeadsBackStopsEvenWhenRepeatsAreAllowed_data()
+    {
+        QTest::addColumn<bool>("allowRepeats");
+        QTest::addColumn<QString>("why");
+        QTest::newRow("by the items") << false << "page 1 holds the same 50 items as page 0";
+        QTest::newRow("by the link") << true << "page 1's cursor leads back to page 1";
+    }
+
+    void aLinkThatLeadsBackStopsEvenWhenRepeatsAreAllowed()
+    {
+        QFETCH(bool, allowRepeats);
+        QFETCH(QString, why);
+        DemoServer::Options source;
+        source.items = 100'000;
+        Fixture f(source);
+        // The total as the cursor: the same on every page, and ignored by the server.
+        QStringList args { f.server.itemsUrl().toString(), QStringLiteral("--out"), f.out(),
+            QStringLiteral("--quiet"), QStringLiteral("--style"), QStringLiteral("cursor"),
+            QStringLiteral("--cursor-path"), QStringLiteral("/total"), QStringLiteral("--cursor-param"),
+            QStringLiteral("cursor") };
+        if (allowRepeats)
+            args << QStringLiteral("--allow-repeated-pages");
+        QString outText, errText;
+        QTextStream out(&outText), err(&errText);
+        QCOMPARE(runFetchCommand(args, out, err), 2);
+        err.flush();
+        QVERIFY2(errText.contains(why), qPrintable(errText));
+        QVERIFY(f.server.statistics().requestsReceived <= 3);
+        const Landed landed = readLanded(f.out());
+        QCOMPARE(landed.lines, allowRepeats ? 100 : 50); // the page that led back landed once
+    }
+
     void errorsThatWouldRepeatAreNotRetried()
     {
         Fixture f(100);

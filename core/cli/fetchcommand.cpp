@@ -136,6 +136,10 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
         { QStringLiteral("ca-file"), QStringLiteral("https: also trust the CAs of this PEM file"),
             QStringLiteral("pem") },
         { QStringLiteral("insecure"), QStringLiteral("https: accept any certificate (no verification)") },
+        { QStringLiteral("allow-repeated-pages"),
+            QStringLiteral("land pages whose items equal another page's (by default such a page stops the "
+                           "retrieval: the server seems to ignore the page asked for); a link or cursor that "
+                           "leads back still stops it") },
     };
     parser.addOptions(options);
     const QCommandLineOption help(
@@ -254,6 +258,7 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
     }
     line.retrieval.http.caFile = parser.value(QStringLiteral("ca-file"));
     line.retrieval.http.insecure = parser.isSet(QStringLiteral("insecure"));
+    line.retrieval.fetch.allowRepeatedPages = parser.isSet(QStringLiteral("allow-repeated-pages"));
     if (parser.isSet(QStringLiteral("strategy"))) {
         const auto strategy = fetchStrategyFromName(parser.value(QStringLiteral("strategy")));
         if (!strategy) {

@@ -412,11 +412,23 @@ Task<void> Connector::fetchNextLinkPages()
         url = QUrl(last.next);
     }
     m_progress.limit = 1;
+    QHash<QString, qint64> pageByLink; // a link that leads back would be followed round forever
+    for (const PageRecord &landed : m_zone.landedPages())
+        pageByLink.insert(landed.url, landed.page);
     while (!url.isEmpty() && (m_options.maxPages == 0 || page < m_options.maxPages)) {
+        pageByLink.insert(url.toString(), page);
         QUrl next;
         const qint64 before = m_progress.items;
         if (!co_await fetchPage(page, url, &next) || m_progress.items == before)
             break;
+        if (const auto back = pageByLink.constFind(next.toString()); back != pageByLink.cend())
+            throw Error(QStringLiteral("page %1's %2 leads back to page %3 (%4); stopped, so as not to land "
+                                       "it again")
+                            .arg(page)
+                            .arg(m_options.style == PaginationStyle::Cursor ? QStringLiteral("cursor")
+                                                                            : QStringLiteral("next link"))
+                            .arg(*back)
+                            .arg(next.toString()));
         url = next;
         ++page;
     }
@@ -500,18 +512,20 @@ Task<bool> Connector::fetchPage(qint64 page, QUrl url, QUrl *next)
 
 void Connector::refuseRepeatedPage(qint64 page, const JsonLines &items)
 {
-    if (items.isEmpty())
+    if (items.isEmpty() || m_options.allowRepeatedPages)
         return;
     const auto [seen, isNew] = m_pageByDigest.try_emplace(qHash(items.bytes()), page);
     if (isNew || seen->second == page)
         return;
     const bool byOffset = m_options.style == PaginationStyle::Offset;
     const QString why = byOffset || m_options.style == PaginationStyle::Page
-        ? QStringLiteral("the server seems to ignore ?%1= (try --%2-param, or --style %3, next or cursor)")
+        ? QStringLiteral("the server seems to ignore ?%1= (try --%2-param, or --style %3, next or cursor; "
+                         "--allow-repeated-pages if its pages may hold the same items)")
               .arg(byOffset ? m_options.offsetParam : m_options.pageParam,
                   byOffset ? QStringLiteral("offset") : QStringLiteral("page"),
                   byOffset ? QStringLiteral("page") : QStringLiteral("offset"))
-        : QStringLiteral("its link or cursor led back to a page already fetched");
+        : QStringLiteral("its link or cursor led back to a page already fetched (--allow-repeated-pages if "
+                         "its pages may hold the same items)");
     throw Error(QStringLiteral("page %1 holds the same %2 items as page %3: %4; stopped, so as not to land "
                                "them again")
                     .arg(page)

@@ -45,6 +45,9 @@ struct FetchOptions
     int concurrency = 8;       //!< bounded: the limit; adaptive: the starting limit
     int maxConcurrency = 1000; //!< adaptive and unbounded-without-total: the ceiling
     qint64 maxPages = 0;       //!< 0: the whole collection
+    //! Land pages whose items equal another page's (rows without ids can): by default such a page
+    //! stops the retrieval, as the sign of a server that ignores the page asked for.
+    bool allowRepeatedPages = false;
 
     //! Adaptive, trying at most `ceiling` requests at once: it starts at AdaptiveStart (or the
     //! ceiling, if lower) and finds the source's limit by itself.
