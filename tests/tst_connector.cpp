@@ -8,6 +8,7 @@
 #include "net/demoserver.h"
 #include "net/demotls.h"
 #include "net/retrieval.h"
+#include "net/tlsserver.h"
 #include "scheduler/scheduler.h"
 #include "trace/tracestats.h"
 
@@ -194,6 +195,71 @@ public:
     //! Requests answered so far.
     int answered() const { return m_answered; }
 };
+
+//! A server (plain, or TLS when Base is TlsServer) that answers each request with what `reply`
+//! makes of its head (request line and headers), and keeps the heads.
+template<class Base>
+class ScriptedServer : public Base
+{
+public:
+    using Reply = std::function<QByteArray(const QByteArray &head)>;
+    template<class... BaseArgs>
+    explicit ScriptedServer(Reply reply, BaseArgs &&...baseArgs)
+        : Base(std::forward<BaseArgs>(baseArgs)...)
+        , m_reply(std::move(reply))
+    {
+        QObject::connect(this, &QTcpServer::pendingConnectionAvailable, this, [this] {
+            while (QTcpSocket *socket = this->nextPendingConnection())
+                QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket] { answer(socket); });
+        });
+        this->listen(QHostAddress::LocalHost);
+    }
+    QUrl url(const QString &userInfo = {}) const
+    {
+        QUrl url(QStringLiteral("%1://127.0.0.1:%2/api/items")
+                     .arg(std::is_same_v<Base, TlsServer> ? "https" : "http")
+                     .arg(this->serverPort()));
+        url.setUserInfo(userInfo);
+        return url;
+    }
+    QList<QByteArray> heads;
+
+private:
+    void answer(QTcpSocket *socket)
+    {
+        QByteArray &input = m_input[socket];
+        input += socket->readAll();
+        for (qsizetype end; (end = input.indexOf("\r\n\r\n")) >= 0;) {
+            heads.append(input.left(end));
+            input.remove(0, end + 4);
+            socket->write(m_reply(heads.last()));
+        }
+    }
+
+    Reply m_reply;
+    QHash<QTcpSocket *, QByteArray> m_input;
+};
+
+QByteArray httpResponse(int status, const QByteArray &body, const QByteArray &headers = {})
+{
+    return "HTTP/1.1 " + QByteArray::number(status) + " X\r\nContent-Type: application/json\r\n" + headers
+        + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
+QByteArray headerOf(const QByteArray &head, const QByteArray &name)
+{
+    for (const QByteArray &line : head.split('\n')) {
+        if (line.toLower().startsWith(name.toLower() + ':'))
+            return line.mid(name.size() + 1).trimmed();
+    }
+    return {};
+}
+
+QByteArray readAllOf(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
 
 } // namespace
 
@@ -1049,7 +1115,7 @@ private slots:
                      out, err),
             2);
         err.flush();
-        QVERIFY2(errText.contains(QStringLiteral("is not a header: write it as \"Name: value\"")),
+        QVERIFY2(errText.contains(QStringLiteral("a header has no colon: write it as \"Name: value\"")),
             qPrintable(errText));
     }
 
@@ -1329,6 +1395,136 @@ private slots:
         QVERIFY(f.server.statistics().requestsReceived <= 3);
         const Landed landed = readLanded(f.out());
         QCOMPARE(landed.lines, allowRepeats ? 100 : 50); // the page that led back landed once
+    }
+
+    void secretsInTheAddressAreSentButNeverWrittenDown()
+    {
+        const QUrl given(QStringLiteral("http://alice:pa55word@h:1/api?api_key=K1SECRET&from=5&pageToken=T"));
+        const QUrl shown = redactedUrl(given);
+        QVERIFY2(!shown.toString().contains(QStringLiteral("pa55word")), qPrintable(shown.toString()));
+        QVERIFY2(!shown.toString().contains(QStringLiteral("K1SECRET")), qPrintable(shown.toString()));
+        QVERIFY(shown.toString().contains(QStringLiteral("from=5&pageToken=T"))); // a cursor is no secret
+        QStringList missing;
+        QCOMPARE(unredactedUrl(shown, given, &missing), given);
+        QVERIFY(missing.isEmpty());
+        unredactedUrl(shown, QUrl(QStringLiteral("http://h:1/api")), &missing);
+        QCOMPARE(missing, QStringList { QStringLiteral("api_key") });
+
+        ScriptedServer<QTcpServer> server(
+            [](const QByteArray &) { return httpResponse(200, R"({"items":[]})"); });
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("items.jsonl"));
+        const QString har = dir.filePath(QStringLiteral("run.har"));
+        QUrl url = server.url(QStringLiteral("alice:pa55word"));
+        url.setQuery(QStringLiteral("api_key=K1SECRET"));
+        QString outText, errText;
+        QTextStream stdOut(&outText), stdErr(&errText);
+        QCOMPARE(runFetchCommand({ url.toString(), QStringLiteral("--out"), out, QStringLiteral("--quiet"),
+                                     QStringLiteral("--trace"), har },
+                     stdOut, stdErr),
+            0);
+        // Sent: the password as Basic credentials (not in the request line), the key in the query.
+        QVERIFY(!server.heads.isEmpty());
+        const QByteArray &head = server.heads.first();
+        QCOMPARE(headerOf(head, "Authorization"), "Basic " + QByteArray("alice:pa55word").toBase64());
+        QVERIFY2(head.startsWith("GET /api/items?api_key=K1SECRET"), head.constData());
+        // Written down: neither.
+        for (const QString &path : { out, LandingZone::manifestPathFor(out), har }) {
+            const QByteArray bytes = readAllOf(path);
+            QVERIFY2(!bytes.contains("pa55word") && !bytes.contains("K1SECRET"), qPrintable(path));
+        }
+        QVERIFY(readAllOf(har).contains("[redacted]"));
+    }
+
+    void aServerQuotingACredentialIsMasked()
+    {
+        // An API that quotes what it refused, as many do.
+        ScriptedServer<QTcpServer> server([](const QByteArray &head) {
+            return httpResponse(401,
+                R"({"error":"invalid credentials: )" + headerOf(head, "Authorization") + " for "
+                    + head.left(head.indexOf('\r')) + R"("})");
+        });
+        qputenv("LOOPSCOPE_TEST_TOKEN", "Bearer s3cr3t-t0ken");
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("items.jsonl"));
+        QUrl url = server.url();
+        url.setQuery(QStringLiteral("api_key=K1SECRET"));
+        QString outText, errText;
+        QTextStream stdOut(&outText), stdErr(&errText);
+        QCOMPARE(runFetchCommand({ url.toString(), QStringLiteral("--out"), out, QStringLiteral("--quiet"),
+                                     QStringLiteral("--header-env"),
+                                     QStringLiteral("Authorization=LOOPSCOPE_TEST_TOKEN") },
+                     stdOut, stdErr),
+            1);
+        qunsetenv("LOOPSCOPE_TEST_TOKEN");
+        stdErr.flush();
+        QVERIFY2(errText.contains(QStringLiteral(
+                     "invalid credentials: [redacted] for GET /api/items?api_key=[redacted]&")),
+            qPrintable(errText));
+        for (const QByteArray &text : { errText.toUtf8(), readAllOf(LandingZone::manifestPathFor(out)) }) {
+            QVERIFY2(!text.contains("s3cr3t") && !text.contains("K1SECRET"), text.constData());
+            QVERIFY(text.contains("[redacted]"));
+        }
+        // A value pasted where a variable's name goes is not repeated.
+        QCOMPARE(
+            runFetchCommand({ url.toString(), QStringLiteral("--out"), out, QStringLiteral("--header-env"),
+                                QStringLiteral("Authorization=Bearer s3cr3t-t0ken") },
+                stdOut, stdErr),
+            2);
+        QCOMPARE(runFetchCommand({ url.toString(), QStringLiteral("--out"), out, QStringLiteral("--header"),
+                                     QStringLiteral("Authorization Bearer s3cr3t-t0ken") },
+                     stdOut, stdErr),
+            2);
+        stdErr.flush();
+        QVERIFY2(!errText.contains(QStringLiteral("s3cr3t")), qPrintable(errText));
+        QVERIFY2(errText.contains(QStringLiteral("must name an environment variable")), qPrintable(errText));
+    }
+
+    void redirectsKeepCredentialsToTheirOrigin()
+    {
+        ScriptedServer<QTcpServer> elsewhere(
+            [](const QByteArray &) { return httpResponse(200, R"({"items":[]})"); });
+        const QByteArray target = elsewhere.url().toEncoded();
+        ScriptedServer<QTcpServer> plain(
+            [target](const QByteArray &) { return httpResponse(302, {}, "Location: " + target + "\r\n"); });
+        ScriptedServer<TlsServer> secure(
+            [target](const QByteArray &) { return httpResponse(302, {}, "Location: " + target + "\r\n"); },
+            DemoTls::serverConfiguration());
+        QTemporaryDir dir;
+        const QString caFile = dir.filePath(QStringLiteral("ca.pem"));
+        DemoTls::writeCaFile(caFile);
+        qputenv("LOOPSCOPE_TEST_TOKEN", "Bearer s3cr3t-t0ken");
+        QString outText, errText;
+        QTextStream stdOut(&outText), stdErr(&errText);
+        // To another origin: followed, without the credentials; other headers go on.
+        QCOMPARE(runFetchCommand(
+                     { plain.url().toString(), QStringLiteral("--out"),
+                         dir.filePath(QStringLiteral("a.jsonl")), QStringLiteral("--quiet"),
+                         QStringLiteral("--header-env"), QStringLiteral("Authorization=LOOPSCOPE_TEST_TOKEN"),
+                         QStringLiteral("--header"), QStringLiteral("X-Custom-Token: t0k3n"),
+                         QStringLiteral("--header"), QStringLiteral("Accept: application/json") },
+                     stdOut, stdErr),
+            0);
+        QCOMPARE(headerOf(plain.heads.first(), "Authorization"), "Bearer s3cr3t-t0ken");
+        QVERIFY(!elsewhere.heads.isEmpty());
+        for (const QByteArray &head : std::as_const(elsewhere.heads)) {
+            QVERIFY2(!head.contains("s3cr3t") && !head.contains("t0k3n"), head.constData());
+            QCOMPARE(headerOf(head, "Accept"), "application/json");
+        }
+        // From https to http: not followed, not retried, and said.
+        const qsizetype before = elsewhere.heads.size();
+        QCOMPARE(runFetchCommand({ secure.url().toString(), QStringLiteral("--out"),
+                                     dir.filePath(QStringLiteral("b.jsonl")), QStringLiteral("--quiet"),
+                                     QStringLiteral("--concurrency"), QStringLiteral("1"),
+                                     QStringLiteral("--ca-file"), caFile, QStringLiteral("--header-env"),
+                                     QStringLiteral("Authorization=LOOPSCOPE_TEST_TOKEN") },
+                     stdOut, stdErr),
+            1);
+        qunsetenv("LOOPSCOPE_TEST_TOKEN");
+        stdErr.flush();
+        QCOMPARE(elsewhere.heads.size(), before);
+        QCOMPARE(secure.heads.size(), 1);
+        QVERIFY2(errText.contains(QStringLiteral("which is not https: not followed")), qPrintable(errText));
     }
 
     void errorsThatWouldRepeatAreNotRetried()

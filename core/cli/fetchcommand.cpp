@@ -226,7 +226,7 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
         QString problem;
         const auto header = headerFromEnvironment(text, &problem);
         if (!header) {
-            error = QStringLiteral("--header-env %1: %2").arg(text, problem);
+            error = QStringLiteral("--header-env: ") + problem; // (the argument may be a pasted token)
             return std::nullopt;
         }
         line.retrieval.fetch.headers.append(*header);

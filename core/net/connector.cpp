@@ -6,6 +6,7 @@
 #include "scheduler/combinators.h"
 
 #include <QScopeGuard>
+#include <QUrlQuery>
 
 #include <cmath>
 
@@ -146,8 +147,8 @@ RetrievalIdentity FetchOptions::identity() const
     const QString param = style == PaginationStyle::Page ? pageParam
         : style == PaginationStyle::Cursor               ? cursorParam
                                                          : offsetParam;
-    return RetrievalIdentity { url.toString(), pageSize, paginationStyleName(style), param, limitParam,
-        shardCount > 1 ? QStringLiteral("%1/%2").arg(shardIndex).arg(shardCount) : QString() };
+    return RetrievalIdentity { redactedUrl(url).toString(), pageSize, paginationStyleName(style), param,
+        limitParam, shardCount > 1 ? QStringLiteral("%1/%2").arg(shardIndex).arg(shardCount) : QString() };
 }
 
 Connector::Connector(HttpClient &client, FetchOptions options, LandingZone &zone)
@@ -367,12 +368,21 @@ QUrl Connector::numberedPageUrl(qint64 page) const
 
 namespace {
 
+//! `text` from a server with every secret the request carried masked: an API may quote the token
+//! it refused ("invalid credentials: Bearer abc...").
+QString withSecretsMasked(QString text, const QStringList &secrets)
+{
+    for (const QString &secret : secrets)
+        text.replace(secret, QLatin1String(RedactedValue));
+    return text;
+}
+
 //! A page the server refused, for the manifest and the summary.
-QString describeRefusal(const HttpResponse &response)
+QString describeRefusal(const HttpResponse &response, const QStringList &secrets)
 {
     // What the server said, as far as it fits on a line: an API explains a 400 or 401 in its body.
     constexpr qsizetype Shown = 200;
-    QString said = QString::fromUtf8(response.body.left(Shown * 4)).simplified();
+    QString said = withSecretsMasked(QString::fromUtf8(response.body.left(Shown * 4)), secrets).simplified();
     if (said.size() > Shown)
         said = said.left(Shown) + QStringLiteral("…");
     const QString status
@@ -409,26 +419,36 @@ Task<void> Connector::fetchNextLinkPages()
         if (last.items == 0 || last.next.isEmpty())
             co_return; // an earlier run reached the end
         page = last.page + 1;
-        url = QUrl(last.next);
+        // The manifest keeps the link without its secrets; the address given has them.
+        QStringList missing;
+        url = unredactedUrl(QUrl(last.next), m_options.url, &missing);
+        if (!missing.isEmpty())
+            throw Error(
+                QStringLiteral("the link to page %1 was kept without the value of %2, and the address "
+                               "given has none to put back: give it in the address to resume")
+                    .arg(page)
+                    .arg(missing.join(QStringLiteral(", "))));
     }
     m_progress.limit = 1;
-    QHash<QString, qint64> pageByLink; // a link that leads back would be followed round forever
+    // A link that leads back would be followed round forever. (Links as the manifest keeps them.)
+    QHash<QString, qint64> pageByLink;
     for (const PageRecord &landed : m_zone.landedPages())
         pageByLink.insert(landed.url, landed.page);
     while (!url.isEmpty() && (m_options.maxPages == 0 || page < m_options.maxPages)) {
-        pageByLink.insert(url.toString(), page);
+        pageByLink.insert(redactedUrl(url).toString(), page);
         QUrl next;
         const qint64 before = m_progress.items;
         if (!co_await fetchPage(page, url, &next) || m_progress.items == before)
             break;
-        if (const auto back = pageByLink.constFind(next.toString()); back != pageByLink.cend())
+        const QString nextShown = redactedUrl(next).toString();
+        if (const auto back = pageByLink.constFind(nextShown); back != pageByLink.cend())
             throw Error(QStringLiteral("page %1's %2 leads back to page %3 (%4); stopped, so as not to land "
                                        "it again")
                             .arg(page)
                             .arg(m_options.style == PaginationStyle::Cursor ? QStringLiteral("cursor")
                                                                             : QStringLiteral("next link"))
                             .arg(*back)
-                            .arg(next.toString()));
+                            .arg(nextShown));
         url = next;
         ++page;
     }
@@ -438,7 +458,7 @@ Task<bool> Connector::fetchPage(qint64 page, QUrl url, QUrl *next)
 {
     PageRecord record;
     record.page = page;
-    record.url = url.toString();
+    record.url = redactedUrl(url).toString();
     HttpResponse response;
     QString error;
     std::optional<Page> parsed;
@@ -468,7 +488,7 @@ Task<bool> Connector::fetchPage(qint64 page, QUrl url, QUrl *next)
         record.bytes = response.body.size();
         m_progress.bytes += response.body.size();
         if (!response.isSuccess()) {
-            error = describeRefusal(response);
+            error = describeRefusal(response, secretsSent());
             break;
         }
         parsed = parsePage(response, m_options.format, &error, &damaged);
@@ -493,7 +513,7 @@ Task<bool> Connector::fetchPage(qint64 page, QUrl url, QUrl *next)
     }
     record.total = parsed->total;
     const QUrl after = linkAfter(*parsed);
-    record.next = after.toString();
+    record.next = redactedUrl(after).toString();
     m_consecutiveFailures = 0;
     refuseRepeatedPage(page, parsed->items);
     const bool fresh = !m_zone.hasLanded(page);
@@ -532,6 +552,39 @@ void Connector::refuseRepeatedPage(qint64 page, const JsonLines &items)
                     .arg(items.size())
                     .arg(seen->second)
                     .arg(why));
+}
+
+QStringList Connector::secretsSent() const
+{
+    QStringList secrets;
+    const auto add = [&secrets](const QString &secret) {
+        if (secret.size() >= 4 && secret != QLatin1String(RedactedValue))
+            secrets.append(secret);
+    };
+    for (const auto &[name, value] : m_options.headers) {
+        if (!isSecretHeader(name, m_client.options().secretHeaders))
+            continue;
+        add(QString::fromUtf8(value));
+        // The credentials alone, as a server may quote them: "Bearer abc" -> "abc".
+        const QList<QByteArray> words = value.split(' ');
+        for (const QByteArray &word : words.mid(1))
+            add(QString::fromUtf8(word));
+    }
+    add(m_options.url.password());
+    add(QString::fromLatin1(basicAuthorization(m_options.url).mid(6))); // after "Basic"
+    const QUrl shown = redactedUrl(m_options.url);
+    if (shown != m_options.url) {
+        const QUrlQuery given(m_options.url);
+        const QUrlQuery redacted(shown);
+        for (const auto &[name, value] : given.queryItems(QUrl::FullyDecoded)) {
+            if (redacted.queryItemValue(name) == QLatin1String(RedactedValue))
+                add(value);
+        }
+    }
+    // The longest first, so that a token inside a longer secret is not masked first.
+    std::sort(secrets.begin(), secrets.end(),
+        [](const QString &a, const QString &b) { return a.size() > b.size(); });
+    return secrets;
 }
 
 void Connector::notePageDone()

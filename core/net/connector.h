@@ -131,6 +131,9 @@ private:
     QUrl numberedPageUrl(qint64 page) const;
     //! The link to the page after `parsed` in the next-link and cursor styles (empty: the last).
     QUrl linkAfter(const Page &parsed) const;
+    //! The secret values this retrieval sends (tokens, passwords, secret query values), to be
+    //! masked in what servers answer before it is written down.
+    QStringList secretsSent() const;
     //! The first page in the next-link and cursor styles: the collection's URL (with the page
     //! size when a cursor style sends one).
     QUrl firstLinkedPage() const;

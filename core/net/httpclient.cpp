@@ -36,14 +36,48 @@ QString key(const QUrl &url)
 //! The certificates of a PEM file, or why there are none.
 QList<QSslCertificate> readCaFile(const QString &path, QString *problem)
 {
-    if (!QFileInfo(path).isFile()) {
+    const QFileInfo file(path);
+    if (!file.exists()) {
         *problem = QStringLiteral("no CA file %1").arg(path);
         return {};
     }
+    if (file.isDir()) {
+        *problem = QStringLiteral("the CA file %1 is a folder: give a PEM file").arg(path);
+        return {};
+    }
     QList<QSslCertificate> certificates = QSslCertificate::fromPath(path, QSsl::Pem);
-    if (certificates.isEmpty())
-        *problem = QStringLiteral("the CA file %1 holds no PEM certificate").arg(path);
-    return certificates;
+    if (!certificates.isEmpty())
+        return certificates;
+    *problem = QSslCertificate::fromPath(path, QSsl::Der).isEmpty()
+        ? QStringLiteral("the CA file %1 holds no PEM certificate").arg(path)
+        : QStringLiteral("the CA file %1 is in DER form: give it as PEM (openssl x509 -inform der -in %1 "
+                         "-out ca.pem)")
+              .arg(path);
+    return {};
+}
+
+//! A request's path and query as shown in traces: "/api/items?from=50", secrets redacted.
+QString pathShown(const QUrl &url)
+{
+    return redactedUrl(url).toString(QUrl::RemoveScheme | QUrl::RemoveAuthority);
+}
+
+//! Whether `to` is the same origin as `from` (scheme, host and port), to which credentials may go.
+bool sameOrigin(const QUrl &from, const QUrl &to)
+{
+    return from.scheme() == to.scheme() && from.host().compare(to.host(), Qt::CaseInsensitive) == 0
+        && portOf(from) == portOf(to);
+}
+
+//! The user name and password of the request's URL as a Basic Authorization header, which then
+//! leave the URL (what gets written down).
+void moveCredentialsToHeader(HttpRequest &request)
+{
+    if (request.url.userInfo().isEmpty())
+        return;
+    if (headerValue(request.headers, "Authorization").isEmpty())
+        request.headers.append({ "Authorization", basicAuthorization(request.url) });
+    request.url.setUserInfo({});
 }
 
 //! The system's CAs plus the ones asked for, verified unless asked not to.
@@ -161,15 +195,14 @@ Task<HttpResponse> HttpClient::get(const QUrl &url, const HttpHeaders &headers, 
 {
     // Not a coroutine: the request is built here, outside any co_await expression (GCC 12 destroys
     // a braced temporary there twice).
-    return send(HttpRequest { "GET", url, headers, {} }, line)
-        .named(QStringLiteral("GET %1").arg(url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority)));
+    return send(HttpRequest { "GET", url, headers, {} }, line).named(QStringLiteral("GET ") + pathShown(url));
 }
 
 Task<HttpResponse> HttpClient::post(
     const QUrl &url, const QByteArray &body, const QByteArray &contentType, SourceLine line)
 {
     return send(HttpRequest { "POST", url, { { "Content-Type", contentType } }, body }, line)
-        .named(QStringLiteral("POST %1").arg(url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority)));
+        .named(QStringLiteral("POST ") + pathShown(url));
 }
 
 const QSslConfiguration &HttpClient::tlsConfiguration() const
@@ -313,6 +346,7 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
         || (request.url.scheme() != QLatin1String("http") && request.url.scheme() != QLatin1String("https")))
         throw HttpError(
             HttpError::Kind::Usage, QStringLiteral("not an http(s) URL: \"%1\"").arg(request.url.toString()));
+    moveCredentialsToHeader(request);
     const HttpConnection::Clock clock = [&scheduler] { return scheduler.now(); };
     if (m_options.acceptCompressed && headerValue(request.headers, "Accept-Encoding").isEmpty())
         request.headers.append({ "Accept-Encoding", AcceptedEncodings.toByteArray() });
@@ -345,7 +379,7 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
         IoRecord record;
         record.task = scheduler.currentTask();
         record.method = QString::fromLatin1(request.method);
-        record.url = request.url.toString();
+        record.url = redactedUrl(request.url).toString();
         record.attempt = attempt;
         record.requestBytes = request.body.size();
         record.requestHeaders = redactedHeaders(request.headers, m_options.secretHeaders);
@@ -359,8 +393,7 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
         {
             InFlight inFlight(m_stats);
             ++m_stats.requests;
-            const QString label = QStringLiteral("%1 %2").arg(
-                record.method, request.url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority));
+            const QString label = record.method + u' ' + pathShown(request.url);
             try {
                 // Cancelled meanwhile: the connection is closed at once, not left to finish unseen.
                 // (Hooks and operation are locals: GCC 12 mishandles braced temporaries in co_await.)
@@ -432,7 +465,20 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
         if (isRedirect(response.status) && !location.isEmpty() && redirects < m_options.maxRedirects) {
             ++redirects;
             ++m_stats.redirects;
-            request.url = request.url.resolved(QUrl::fromEncoded(location));
+            const QUrl target = request.url.resolved(QUrl::fromEncoded(location));
+            if (isHttps(request.url) && !isHttps(target))
+                throw HttpError(HttpError::Kind::UnsafeRedirect,
+                    QStringLiteral("%1 redirects to %2, which is not https: not followed, as the request "
+                                   "would travel unencrypted")
+                        .arg(redactedUrl(request.url).toString(), redactedUrl(target).toString()));
+            if (!sameOrigin(request.url, target)) {
+                // As curl and browsers do: credentials are for the origin they were given for.
+                request.headers.removeIf([this](const auto &header) {
+                    return isSecretHeader(header.first, m_options.secretHeaders);
+                });
+            }
+            request.url = target;
+            moveCredentialsToHeader(request);
             if (response.status == 303) {
                 request.method = "GET";
                 request.body.clear();

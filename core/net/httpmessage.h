@@ -24,9 +24,31 @@ inline constexpr QByteArrayView RedactedValue = "[redacted]";
 //! Cookie, and names with "token", "secret", "key", "password" or "auth" in them (X-Api-Key...).
 bool isSecretHeaderName(QByteArrayView name);
 
+//! Whether a header carries a credential: by its name, or named in `secretNames` (any case).
+bool isSecretHeader(QByteArrayView name, const QList<QByteArray> &secretNames);
+
 //! `headers` with the values of secret ones (by name, or named in `secretNames`) replaced by
 //! RedactedValue: what may be written down.
 HttpHeaders redactedHeaders(const HttpHeaders &headers, const QList<QByteArray> &secretNames = {});
+
+//! Whether a query parameter carries a credential by its name alone: api_key, access_token,
+//! client_secret, signature, X-Amz-Credential... (exact names, case-insensitive: a pageToken or a
+//! next_key is a cursor, not a secret).
+bool isSecretQueryName(QStringView name);
+
+//! `url` as it may be written down (traces, HAR files, manifests, titles, settings): without its
+//! password, and with the values of secret query parameters (isSecretQueryName()) replaced by
+//! RedactedValue.
+QUrl redactedUrl(const QUrl &url);
+
+//! `link` (as written down by redactedUrl()) with the values it lost taken back from `original`,
+//! the address the user gave, parameter by parameter: what to ask for when resuming from a link.
+//! Names of the parameters that `original` cannot give back go in `missing`.
+QUrl unredactedUrl(const QUrl &link, const QUrl &original, QStringList *missing);
+
+//! The user name and password of `url` as the value of a Basic Authorization header (empty if it
+//! has none), as curl and browsers send them.
+QByteArray basicAuthorization(const QUrl &url);
 
 //! Parses "Name: value" (as curl's -H); an error message for anything else.
 std::optional<QPair<QByteArray, QByteArray>> parseHeaderLine(const QString &line, QString *error);
@@ -83,12 +105,16 @@ public:
     //! Tls: the server's certificate was refused (not trusted, wrong host name): asking again
     //! would meet the same certificate, so it is not retried.
     //! NoSuchHost: the name has no address (a typo, not a hiccup: not tried again).
-    enum class Kind { Connection, Timeout, Protocol, Usage, Tls, NoSuchHost };
+    //! Undecodable: a body in an encoding not supported, or inflating past the limit: it would
+    //! arrive the same again.
+    //! UnsafeRedirect: a redirect not followed, as following it would expose the request (https
+    //! to http).
+    enum class Kind { Connection, Timeout, Protocol, Usage, Tls, NoSuchHost, Undecodable, UnsafeRedirect };
     HttpError(Kind kind, const QString &message);
     Kind kind() const { return m_kind; }
     bool isRetryable() const
     {
-        return m_kind != Kind::Usage && m_kind != Kind::Tls && m_kind != Kind::NoSuchHost;
+        return m_kind == Kind::Connection || m_kind == Kind::Timeout || m_kind == Kind::Protocol;
     }
     //! How many attempts were made before giving up (HttpClient::send() sets it).
     int attempts() const { return m_attempts; }

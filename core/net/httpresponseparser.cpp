@@ -28,16 +28,112 @@ bool isSecretHeaderName(QByteArrayView name)
     return false;
 }
 
+bool isSecretHeader(QByteArrayView name, const QList<QByteArray> &secretNames)
+{
+    return isSecretHeaderName(name)
+        || std::any_of(secretNames.begin(), secretNames.end(),
+            [name](const QByteArray &secret) { return secret.compare(name, Qt::CaseInsensitive) == 0; });
+}
+
 HttpHeaders redactedHeaders(const HttpHeaders &headers, const QList<QByteArray> &secretNames)
 {
     HttpHeaders shown = headers;
     for (auto &[name, value] : shown) {
-        const bool named = std::any_of(secretNames.begin(), secretNames.end(),
-            [&name](const QByteArray &secret) { return secret.compare(name, Qt::CaseInsensitive) == 0; });
-        if (named || isSecretHeaderName(name))
+        if (isSecretHeader(name, secretNames))
             value = RedactedValue.toByteArray();
     }
     return shown;
+}
+
+bool isSecretQueryName(QStringView name)
+{
+    static const QStringList secret { "api_key", "apikey", "api-key", "key", "access_token", "token", "auth",
+        "auth_token", "authorization", "client_secret", "secret", "password", "passwd", "pwd", "signature",
+        "sig", "x-amz-signature", "x-amz-credential", "x-amz-security-token", "session", "sessionid",
+        "session_id", "jwt", "private_token", "api_token", "apitoken", "access_key", "accesskey",
+        "secret_key", "code" };
+    return secret.contains(name, Qt::CaseInsensitive);
+}
+
+namespace {
+
+//! The query's "name=value" segments, in order (FullyEncoded).
+QStringList querySegments(const QUrl &url)
+{
+    return url.query(QUrl::FullyEncoded).split(u'&');
+}
+
+QStringView segmentName(QStringView segment)
+{
+    const qsizetype equals = segment.indexOf(u'=');
+    return equals < 0 ? segment : segment.left(equals);
+}
+
+bool isRedactedSegment(QStringView segment)
+{
+    const QStringView value = segment.mid(segmentName(segment).size() + 1);
+    return value == QLatin1String(RedactedValue)
+        || value.compare(QLatin1String("%5Bredacted%5D"), Qt::CaseInsensitive) == 0;
+}
+
+} // namespace
+
+QUrl redactedUrl(const QUrl &url)
+{
+    QUrl shown = url;
+    if (!shown.password().isEmpty())
+        shown.setPassword(QString::fromLatin1(RedactedValue));
+    if (!shown.hasQuery())
+        return shown;
+    QStringList segments = querySegments(url);
+    bool changed = false;
+    for (QString &segment : segments) {
+        const QStringView name = segmentName(segment);
+        if (name.size() < segment.size() && isSecretQueryName(QUrl::fromPercentEncoding(name.toLatin1()))) {
+            segment = name.toString() + u'=' + QLatin1String(RedactedValue);
+            changed = true;
+        }
+    }
+    if (changed)
+        shown.setQuery(segments.join(u'&'));
+    return shown;
+}
+
+QUrl unredactedUrl(const QUrl &link, const QUrl &original, QStringList *missing)
+{
+    QUrl restored = link;
+    if (link.password() == QLatin1String(RedactedValue))
+        restored.setPassword(original.password());
+    if (!link.hasQuery())
+        return restored;
+    const QStringList given = querySegments(original);
+    QStringList segments = querySegments(link);
+    bool changed = false;
+    for (QString &segment : segments) {
+        if (!isRedactedSegment(segment))
+            continue;
+        const QStringView name = segmentName(segment);
+        const auto from = std::find_if(given.begin(), given.end(),
+            [name](const QString &candidate) { return segmentName(candidate) == name; });
+        if (from == given.end() || isRedactedSegment(*from)) {
+            missing->append(QUrl::fromPercentEncoding(name.toLatin1()));
+            continue;
+        }
+        segment = *from;
+        changed = true;
+    }
+    if (changed)
+        restored.setQuery(segments.join(u'&'));
+    return restored;
+}
+
+QByteArray basicAuthorization(const QUrl &url)
+{
+    if (url.userInfo().isEmpty())
+        return {};
+    const QByteArray pair
+        = url.userName(QUrl::FullyDecoded).toUtf8() + ':' + url.password(QUrl::FullyDecoded).toUtf8();
+    return "Basic " + pair.toBase64();
 }
 
 std::optional<QPair<QByteArray, QByteArray>> parseHeaderLine(const QString &line, QString *error)
@@ -48,7 +144,10 @@ std::optional<QPair<QByteArray, QByteArray>> parseHeaderLine(const QString &line
         return std::isalnum(static_cast<unsigned char>(c)) || QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
     });
     if (colon < 0 || !token) {
-        *error = QStringLiteral("\"%1\" is not a header: write it as \"Name: value\"").arg(line);
+        // Never the whole line: it may hold a token ("Authorization Bearer ...").
+        *error = colon < 0 ? QStringLiteral("a header has no colon: write it as \"Name: value\"")
+                           : QStringLiteral("\"%1\" is not a header name: write it as \"Name: value\"")
+                                 .arg(line.left(colon).trimmed());
         return std::nullopt;
     }
     const QString value = line.mid(colon + 1).trimmed();
@@ -66,10 +165,19 @@ std::optional<QPair<QByteArray, QByteArray>> headerFromEnvironment(
     const QString name = nameAndVariable.left(equals).trimmed();
     const QByteArray variable = nameAndVariable.mid(equals + 1).trimmed().toLocal8Bit();
     if (equals < 0 || name.isEmpty() || variable.isEmpty()) {
+        // Not what was given: a token pasted here by mistake would be shown.
         *error = QStringLiteral(
-            "write NAME=VAR (the header, and the environment variable holding its value), got "
-            "\"%1\"")
-                     .arg(nameAndVariable);
+            "write NAME=VAR: the header, and the name of the environment variable holding its value");
+        return std::nullopt;
+    }
+    const bool aName = !std::isdigit(static_cast<unsigned char>(variable.front()))
+        && std::all_of(variable.begin(), variable.end(),
+            [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+    if (!aName) {
+        // Not shown: it looks like a value, perhaps the token itself.
+        *error = QStringLiteral("%1=... must name an environment variable (letters, digits and _), not give "
+                                "its value")
+                     .arg(name);
         return std::nullopt;
     }
     if (!qEnvironmentVariableIsSet(variable.constData())) {

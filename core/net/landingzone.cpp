@@ -1,5 +1,6 @@
 #include "net/landingzone.h"
 
+#include "net/httpmessage.h"
 #include "scheduler/errors.h"
 
 #include <algorithm>
@@ -211,6 +212,7 @@ void LandingZone::openManifest(const RetrievalIdentity &identity)
                         .arg(m_manifest.fileName(), m_manifest.errorString()));
     qint64 goodEnd = 0;
     bool first = true;
+    QString mismatch;
     while (!m_manifest.atEnd()) {
         const QByteArray line = m_manifest.readLine();
         if (!line.endsWith('\n'))
@@ -218,12 +220,13 @@ void LandingZone::openManifest(const RetrievalIdentity &identity)
         const QJsonDocument document = QJsonDocument::fromJson(line);
         if (!document.isObject())
             break;
-        const QJsonObject object = document.object();
+        QJsonObject object = document.object();
         if (first) {
+            // Manifests written before URLs were redacted hold the secrets themselves.
+            object.insert(QStringLiteral("url"),
+                redactedUrl(QUrl(object.value(QStringLiteral("url")).toString())).toString());
             if (object != expected)
-                throw Error(
-                    QStringLiteral("%1 belongs to another retrieval (%2); choose another --out or delete it")
-                        .arg(m_dataPath, identityDifference(object, expected)));
+                mismatch = identityDifference(object, expected);
             first = false;
         } else {
             const PageRecord record = pageRecordFromJson(object);
@@ -231,6 +234,16 @@ void LandingZone::openManifest(const RetrievalIdentity &identity)
                 noteLanded(record);
         }
         goodEnd = m_manifest.pos();
+    }
+    if (!mismatch.isEmpty()) {
+        // A record of a retrieval that landed nothing (it failed) holds nothing to lose: it gives
+        // way to the corrected command.
+        if (!m_landed.isEmpty() || QFileInfo(m_dataPath).size() > 0)
+            throw Error(
+                QStringLiteral("%1 belongs to another retrieval (%2); choose another --out or delete it")
+                    .arg(m_dataPath, mismatch));
+        goodEnd = 0;
+        first = true;
     }
     m_resumed
         = std::count_if(m_landed.cbegin(), m_landed.cend(), [](const PageRecord &r) { return r.items > 0; });
