@@ -25,6 +25,8 @@
 #include <QTimer>
 #include <QtTest>
 
+#include <csignal>
+
 using namespace Loopscope;
 using namespace std::chrono_literals;
 
@@ -1086,6 +1088,21 @@ private slots:
             QVERIFY(manifest.open(QIODevice::ReadOnly));
             QVERIFY(!manifest.readAll().contains("s3cr3t"));
         }
+        // The token alone in a variable, sent as a Bearer token.
+        qputenv("LOOPSCOPE_TEST_RAW_TOKEN", "s3cr3t-token-value");
+        QFile::remove(f.out());
+        QFile::remove(LandingZone::manifestPathFor(f.out()));
+        {
+            QString outText, errText;
+            QTextStream out(&outText), err(&errText);
+            QCOMPARE(runFetchCommand({ f.server.itemsUrl().toString(), QStringLiteral("--out"), f.out(),
+                                         QStringLiteral("--quiet"), QStringLiteral("--bearer-env"),
+                                         QStringLiteral("LOOPSCOPE_TEST_RAW_TOKEN") },
+                         out, err),
+                0);
+            QVERIFY(exactlyOnce(readLanded(f.out()).ids, 120));
+        }
+        qunsetenv("LOOPSCOPE_TEST_RAW_TOKEN");
         // Without the token: 401, said plainly, and not retried.
         QFile::remove(f.out());
         QFile::remove(LandingZone::manifestPathFor(f.out()));
@@ -1343,6 +1360,64 @@ private slots:
         const Landed landed = readLanded(f.out());
         QVERIFY(!landed.tornLine);
         QCOMPARE(landed.ids.size(), QSet<qint64>(landed.ids.begin(), landed.ids.end()).size());
+    }
+
+    void aTraceIsSavedHoweverTheRunEnds()
+    {
+        DemoServer::Options source;
+        source.items = 100'000;
+        source.latencyMs = 50;
+        source.shape = DemoServer::Shape::Page; // ignores ?from=: the run stops on a repeated page
+        Fixture f(source);
+        QString outText, errText;
+        QTextStream out(&outText), err(&errText);
+        const QString stopped = f.dir.filePath(QStringLiteral("stopped.har"));
+        QCOMPARE(runFetchCommand({ f.server.itemsUrl().toString(), QStringLiteral("--out"), f.out(),
+                                     QStringLiteral("--quiet"), QStringLiteral("--items-path"),
+                                     QStringLiteral("/data"), QStringLiteral("--trace"), stopped },
+                     out, err),
+            2);
+        QVERIFY2(readAllOf(stopped).contains("/api/items?from=0"), qPrintable(errText));
+        // Interrupted (Ctrl+C) while pages are on the wire.
+        const QString interrupted = f.dir.filePath(QStringLiteral("interrupted.jsonl"));
+        QTimer::singleShot(300, [] { std::raise(SIGINT); });
+        QCOMPARE(runFetchCommand(
+                     { f.server.itemsUrl().toString(), QStringLiteral("--out"),
+                         f.dir.filePath(QStringLiteral("other.jsonl")), QStringLiteral("--quiet"),
+                         QStringLiteral("--items-path"), QStringLiteral("/data"),
+                         QStringLiteral("--allow-repeated-pages"), QStringLiteral("--trace"), interrupted },
+                     out, err),
+            128 + SIGINT);
+        QVERIFY(readAllOf(interrupted).contains("\"io_submitted\""));
+    }
+
+    void aRunThatLandedNothingGivesWayToTheCorrectedCommand()
+    {
+        Fixture f(120);
+        QString outText, errText;
+        QTextStream out(&outText), err(&errText);
+        QCOMPARE(runFetchCommand(
+                     { f.server.itemsUrl().toString(), QStringLiteral("--out"), f.out(),
+                         QStringLiteral("--quiet"), QStringLiteral("--items-path"), QStringLiteral("/nope") },
+                     out, err),
+            1);
+        QVERIFY(QFile::exists(LandingZone::manifestPathFor(f.out())));
+        // Another page size is another retrieval, but nothing landed that it could mix with.
+        QCOMPARE(runFetchCommand(
+                     { f.server.itemsUrl().toString(), QStringLiteral("--out"), f.out(),
+                         QStringLiteral("--quiet"), QStringLiteral("--page-size"), QStringLiteral("20") },
+                     out, err),
+            0);
+        QVERIFY(exactlyOnce(readLanded(f.out()).ids, 120));
+        // Once something landed, it is kept apart.
+        QCOMPARE(runFetchCommand(
+                     { f.server.itemsUrl().toString(), QStringLiteral("--out"), f.out(),
+                         QStringLiteral("--quiet"), QStringLiteral("--page-size"), QStringLiteral("30") },
+                     out, err),
+            2);
+        err.flush();
+        QVERIFY2(errText.contains(QStringLiteral("its page_size is 20, this one's 30")), qPrintable(errText));
+        QVERIFY(exactlyOnce(readLanded(f.out()).ids, 120));
     }
 
     void pagesThatRepeatLandWhenAllowed()

@@ -12,6 +12,8 @@
 #include <QFileInfo>
 #include <QSocketNotifier>
 
+#include <tuple>
+
 #include <unistd.h>
 
 namespace Loopscope {
@@ -123,6 +125,10 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
                 "send header NAME with the value of environment variable VAR (repeatable), so that a "
                 "token is not on the command line; its value is never written down"),
             QStringLiteral("NAME=VAR") },
+        { QStringLiteral("bearer-env"),
+            QStringLiteral("send Authorization: Bearer <the value of environment variable VAR> (as OAuth "
+                           "tokens go; serve --token-env VAR expects it)"),
+            QStringLiteral("VAR") },
         { QStringLiteral("rate"),
             QStringLiteral("at most this many requests a second, all together (10/s, 600/min, 3600/h; a "
                            "bare number is per second); the server's X-RateLimit-Remaining and -Reset are "
@@ -222,13 +228,21 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
         }
         line.retrieval.fetch.headers.append(*header);
     }
-    for (const QString &text : parser.values(QStringLiteral("header-env"))) {
+    // Headers whose values come from the environment: (option, NAME=VAR, what goes before the value).
+    QList<std::tuple<QString, QString, QByteArray>> fromEnvironment;
+    for (const QString &text : parser.values(QStringLiteral("header-env")))
+        fromEnvironment.append({ QStringLiteral("--header-env"), text, {} });
+    for (const QString &variable : parser.values(QStringLiteral("bearer-env")))
+        fromEnvironment.append(
+            { QStringLiteral("--bearer-env"), QStringLiteral("Authorization=") + variable, "Bearer " });
+    for (const auto &[option, text, scheme] : std::as_const(fromEnvironment)) {
         QString problem;
-        const auto header = headerFromEnvironment(text, &problem);
+        auto header = headerFromEnvironment(text, &problem);
         if (!header) {
-            error = QStringLiteral("--header-env: ") + problem; // (the argument may be a pasted token)
+            error = option + QStringLiteral(": ") + problem; // (the argument may be a pasted token)
             return std::nullopt;
         }
+        header->second.prepend(scheme);
         line.retrieval.fetch.headers.append(*header);
         line.retrieval.http.secretHeaders.append(header->first);
     }
@@ -385,7 +399,7 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         out << line->help;
         return 0;
     }
-    if (line->retrieval.http.insecure)
+    if (line->retrieval.http.insecure && line->retrieval.url.scheme() == QLatin1String("https"))
         err << "loopscope fetch: warning: --insecure accepts any certificate: anyone between you and "
             << line->retrieval.url.host() << " can read and change what is fetched\n";
     SchedulerRun run(SchedulerOptions { ClockMode::Real });
@@ -406,6 +420,22 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     connector.progressChanged = [&progress](const FetchProgress &p) { progress.update(p); };
 
     Scheduler &scheduler = run.loop();
+    // Saved however the run ends: an interrupted or failed run is the one most worth looking at.
+    const auto saveTrace = [&]() -> bool {
+        if (line->trace.isEmpty())
+            return true;
+        try {
+            saveText(traceFormatOf(line->trace)->format,
+                TextExportSource { scheduler.trace(),
+                    TraceMetadata::recordedNow(QStringLiteral("fetch"), {}, ClockMode::Real),
+                    QStringLiteral("loopscope fetch"), started, std::nullopt },
+                line->trace);
+            return true;
+        } catch (const Error &e) {
+            err << "loopscope fetch: the trace was not saved: " << e.message() << '\n';
+            return false;
+        }
+    };
     TerminationSignals termination;
     int stopSignal = SIGINT;
     if (termination.notifier()) {
@@ -421,10 +451,12 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         progress.update(connector.progress(), true);
         err << "interrupted: " << counted(connector.progress().pagesLanded, "page") << " landed in "
             << wired->outputPath << "; run the same command again to fetch the rest\n";
+        saveTrace();
         return 128 + stopSignal; // as a shell reports a process that a signal ended
     } catch (const Error &e) {
         progress.update(connector.progress(), true);
         err << "loopscope fetch: " << e.message() << '\n';
+        saveTrace();
         return 2;
     }
     const FetchSummary summary = wired->task.result();
@@ -452,26 +484,15 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         out << "items found under \"" << summary.itemsKey
             << "\" (--items-path says where, if that is not them)\n";
     out.flush();
-    int status = 0;
-    if (!line->trace.isEmpty()) {
-        try {
-            saveText(traceFormatOf(line->trace)->format,
-                TextExportSource { scheduler.trace(),
-                    TraceMetadata::recordedNow(QStringLiteral("fetch"), {}, ClockMode::Real),
-                    QStringLiteral("loopscope fetch"), started, std::nullopt },
-                line->trace);
-        } catch (const Error &e) {
-            err << "loopscope fetch: the trace was not saved: " << e.message() << '\n';
-            status = 2;
-        }
-    }
+    const int status = saveTrace() ? 0 : 2;
     for (const PageRecord &failure : summary.failures)
         err << "  page " << failure.page << " failed after " << counted(failure.attempts, "attempt") << ": "
             << failure.error << '\n';
     if (!summary.failures.isEmpty()) {
         err << counted(summary.failures.size(), "page")
-            << " failed; what landed stays: the same command fetches the rest, once what failed them is "
-               "mended (a server that was down comes back by itself)\n";
+            << " failed; what landed stays: the same command fetches the rest once the cause is mended (a "
+               "server that was down comes back by itself; a refused certificate or token needs new "
+               "options)\n";
         return 1;
     }
     return status;

@@ -83,7 +83,8 @@ int runServeCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         QStringLiteral("SHAPE"), QStringLiteral("items"));
     const QCommandLineOption tokenEnv(QStringLiteral("token-env"),
         QStringLiteral(
-            "Answer /api/items only with Authorization: Bearer <the value of environment variable VAR>."),
+            "Answer /api/items only with Authorization: Bearer <the value of environment variable VAR> "
+            "(loopscope fetch --bearer-env VAR sends it)."),
         QStringLiteral("VAR"));
     const QCommandLineOption gzip(QStringLiteral("gzip"),
         QStringLiteral("Compress pages with gzip for clients that accept it (Accept-Encoding)."));
