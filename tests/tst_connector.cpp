@@ -1362,6 +1362,37 @@ private slots:
         QCOMPARE(landed.ids.size(), QSet<qint64>(landed.ids.begin(), landed.ids.end()).size());
     }
 
+    void aSourceThatAnswersNothingIsGivenUpSoon()
+    {
+        // Reads requests and never answers: every attempt ends in its time-out.
+        QTcpServer mute;
+        QSet<QByteArray> pagesAsked;
+        QList<QTcpSocket *> held;
+        connect(&mute, &QTcpServer::newConnection, &mute, [&] {
+            while (QTcpSocket *socket = mute.nextPendingConnection()) {
+                held << socket;
+                connect(socket, &QTcpSocket::readyRead, socket, [&pagesAsked, socket] {
+                    const QByteArray head = socket->readAll();
+                    pagesAsked.insert(head.left(head.indexOf(" HTTP/")));
+                });
+            }
+        });
+        QVERIFY(mute.listen(QHostAddress::LocalHost));
+        QTemporaryDir dir;
+        QString outText, errText;
+        QTextStream out(&outText), err(&errText);
+        QCOMPARE(runFetchCommand({ QStringLiteral("http://127.0.0.1:%1/api/items").arg(mute.serverPort()),
+                                     QStringLiteral("--out"), dir.filePath(QStringLiteral("items.jsonl")),
+                                     QStringLiteral("--quiet"), QStringLiteral("--timeout-ms"),
+                                     QStringLiteral("200"), QStringLiteral("--attempts"), QStringLiteral("3"),
+                                     QStringLiteral("--concurrency"), QStringLiteral("8") },
+                     out, err),
+            1);
+        // The first window's pages, and no more: the retries' jitter ends them in any order, and
+        // none of the workers whose page failed takes another.
+        QVERIFY2(pagesAsked.size() <= 8, qPrintable(QString::number(pagesAsked.size())));
+    }
+
     void aTraceIsSavedHoweverTheRunEnds()
     {
         DemoServer::Options source;

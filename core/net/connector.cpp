@@ -231,6 +231,10 @@ std::optional<qint64> Connector::takeNextPage()
 {
     if (!extentKnown() && (m_consecutiveFailures >= m_failureStop || m_firstPageFailed))
         return std::nullopt;
+    // A source that failed a page after all its tries and has answered none in this run is down, or
+    // refuses this retrieval: every further page would fail the same way, each after its time-outs.
+    if (m_progress.pagesFailed > 0 && m_progress.pagesLanded == m_progress.pagesResumed)
+        return std::nullopt;
     while (m_nextPage < pageLimit()) {
         const qint64 page = m_nextPage++;
         if (isOwnPage(page) && !m_zone.hasLanded(page))

@@ -106,7 +106,8 @@ QString formatForTrace(const FetchSummary &summary);
  * "next" (JSON field or Link header) one page at a time. A page that still fails after the client's retries
  * is listed in the summary (and manifest); the others go on. While the size of the collection is unknown,
  * failures hide where it ends: if the first page fails, or as many pages in a row as there are workers (at
- * least 3), no further pages are asked for.
+ * least 3), no further pages are asked for. Nor are they once a page failed while none has landed
+ * in this run: the source is down, or refuses this retrieval.
  */
 class Connector
 {
