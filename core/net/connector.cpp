@@ -111,7 +111,7 @@ QString FetchOptions::validate() const
 {
     if (!url.isValid() || url.host().isEmpty()
         || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
-        return QStringLiteral("not an http(s) URL: \"%1\"").arg(url.toString());
+        return QStringLiteral("not an http(s) URL: \"%1\"").arg(redactedUrl(url).toString());
     if (pageSize < 1 || pageSize > 100'000)
         return QStringLiteral("the page size must be between 1 and 100000, got %1").arg(pageSize);
     if (concurrency < 1 || concurrency > 10'000)

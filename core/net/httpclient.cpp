@@ -345,7 +345,7 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
     if (!request.url.isValid() || request.url.host().isEmpty()
         || (request.url.scheme() != QLatin1String("http") && request.url.scheme() != QLatin1String("https")))
         throw HttpError(
-            HttpError::Kind::Usage, QStringLiteral("not an http(s) URL: \"%1\"").arg(request.url.toString()));
+            HttpError::Kind::Usage, QStringLiteral("not an http(s) URL: \"%1\"").arg(redactedUrl(request.url).toString()));
     moveCredentialsToHeader(request);
     const HttpConnection::Clock clock = [&scheduler] { return scheduler.now(); };
     if (m_options.acceptCompressed && headerValue(request.headers, "Accept-Encoding").isEmpty())

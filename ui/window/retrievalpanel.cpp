@@ -2,17 +2,23 @@
 
 #include "net/adaptivelimiter.h"
 #include "panes/counterchart.h"
+#include "window/retrievalmoreoptions.h"
+#include "window/retrievaltext.h"
+#include "window/savedfields.h"
 
 #include <QComboBox>
 #include <QDir>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
+#include <QToolButton>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -20,9 +26,10 @@ namespace Loopscope {
 
 namespace {
 
-QSpinBox *spinBox(int minimum, int maximum, int value, const QString &suffix = {})
+QSpinBox *spinBox(const char *name, int minimum, int maximum, int value, const QString &suffix = {})
 {
     auto *box = new QSpinBox;
+    box->setObjectName(QLatin1StringView(name));
     box->setRange(minimum, maximum);
     box->setValue(value);
     box->setSuffix(suffix);
@@ -30,104 +37,165 @@ QSpinBox *spinBox(int minimum, int maximum, int value, const QString &suffix = {
     return box;
 }
 
+QLineEdit *lineEdit(const char *name, const QString &placeholder, const QString &tip = {})
+{
+    auto *edit = new QLineEdit;
+    edit->setObjectName(QLatin1StringView(name));
+    edit->setPlaceholderText(placeholder);
+    edit->setToolTip(tip);
+    return edit;
+}
+
+QLabel *textLabel(const char *name, Qt::TextInteractionFlags flags = Qt::TextSelectableByMouse)
+{
+    auto *label = new QLabel;
+    label->setObjectName(QLatin1StringView(name));
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(flags);
+    return label;
+}
+
+//! Why the items cannot land at `path` as far as its folder tells, or an empty string.
+QString outputProblem(const QString &path)
+{
+    if (path.isEmpty())
+        return {};
+    const QFileInfo file(path);
+    if (file.isDir())
+        return QObject::tr("Output: %1 is a folder; name a file in it, as %2")
+            .arg(QDir::toNativeSeparators(path),
+                QDir::toNativeSeparators(QDir(path).filePath(QStringLiteral("items.jsonl"))));
+    const QFileInfo folder(file.absolutePath());
+    if (!folder.isDir())
+        return QObject::tr("Output: the folder %1 does not exist")
+            .arg(QDir::toNativeSeparators(folder.filePath()));
+    if (!folder.isWritable())
+        return QObject::tr("Output: the folder %1 is not writable")
+            .arg(QDir::toNativeSeparators(folder.filePath()));
+    return {};
+}
+
+int defaultConcurrency()
+{
+    return FetchOptions {}.concurrency;
+}
+
 } // namespace
 
 RetrievalPanel::RetrievalPanel(QWidget *parent)
     : QWidget(parent)
-    , m_url(new QLineEdit)
-    , m_demoItems(spinBox(0, 10'000'000, 5'000))
-    , m_demoLatency(spinBox(0, 60'000, 100, QStringLiteral(" ms")))
-    , m_pageSize(spinBox(1, 100'000, 50))
-    , m_concurrency(spinBox(1, 10'000, 8))
+    , m_url(lineEdit("url", tr("built-in demo API (started here)"),
+          tr("The collection's address, e.g. http://127.0.0.1:8080/api/items. Leave empty to fetch "
+             "from the built-in demo API.")))
+    , m_urlNote(textLabel("urlNote"))
+    , m_demoItems(spinBox("demoItems", 0, 10'000'000, 5'000))
+    , m_demoLatency(spinBox("demoLatency", 0, 60'000, 100, QStringLiteral(" ms")))
+    , m_output(lineEdit("output", tr("a temporary file"),
+          tr("JSON Lines file to land the items in; fetching into the same file again resumes")))
+    , m_pageSize(spinBox("pageSize", 1, 100'000, FetchOptions {}.pageSize))
+    , m_concurrency(spinBox("concurrency", 1, 10'000, defaultConcurrency()))
     , m_strategy(new QComboBox)
     , m_style(new QComboBox)
-    , m_itemsPath(new QLineEdit)
-    , m_cursorPath(new QLineEdit)
-    , m_cursorParam(new QLineEdit)
-    , m_headerEnv(new QLineEdit)
-    , m_rate(new QLineEdit)
-    , m_caFile(new QLineEdit)
-    , m_output(new QLineEdit)
+    , m_itemsPath(lineEdit("itemsPath", tr("found: items, data, results…"),
+          tr("JSON Pointer to the items array, as /data or /hits/hits")))
+    , m_rate(lineEdit("rate", tr("no limit (e.g. 10/s)"),
+          tr("At most this many requests a second, all together (10/s, 600/min, 3600/h)")))
+    , m_moreToggle(new QToolButton)
+    , m_more(new RetrievalMoreOptions)
     , m_fetch(new QPushButton(tr("Fetch")))
     , m_bar(new QProgressBar)
-    , m_status(new QLabel)
-    , m_outcome(new QLabel)
-    , m_where(new QLabel)
+    , m_status(textLabel("status"))
+    , m_outcome(textLabel("outcome"))
+    , m_where(textLabel("where", Qt::TextBrowserInteraction))
     , m_limitChart(new CounterChart(AdaptiveLimiter::CounterName))
+    , m_scroll(new QScrollArea)
 {
     m_limitChart->setObjectName(QStringLiteral("limitChart"));
     m_limitChart->setVisible(false); // until a trace with an adaptive limit is shown
+    // Its own height, whatever it charts: the panel scrolls instead of the window growing.
+    m_limitChart->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
     connect(m_limitChart, &CounterChart::pointsChanged, this,
         [this] { m_limitChart->setVisible(!m_limitChart->points().empty()); });
-    m_url->setObjectName(QStringLiteral("url"));
-    m_demoItems->setObjectName(QStringLiteral("demoItems"));
-    m_demoLatency->setObjectName(QStringLiteral("demoLatency"));
-    m_pageSize->setObjectName(QStringLiteral("pageSize"));
-    m_concurrency->setObjectName(QStringLiteral("concurrency"));
+    m_urlNote->setVisible(false);
+    m_concurrency->setToolTip(
+        tr("Requests in flight (default %1); adaptive: the most it may try (default %2)")
+            .arg(defaultConcurrency())
+            .arg(FetchOptions::AdaptiveCeiling));
     m_strategy->setObjectName(QStringLiteral("strategy"));
-    m_output->setObjectName(QStringLiteral("output"));
-    m_style->setObjectName(QStringLiteral("style"));
-    m_itemsPath->setObjectName(QStringLiteral("itemsPath"));
-    m_cursorPath->setObjectName(QStringLiteral("cursorPath"));
-    m_cursorParam->setObjectName(QStringLiteral("cursorParam"));
-    m_headerEnv->setObjectName(QStringLiteral("headerEnv"));
-    m_rate->setObjectName(QStringLiteral("rate"));
-    m_caFile->setObjectName(QStringLiteral("caFile"));
-    for (PaginationStyle style : { PaginationStyle::Offset, PaginationStyle::Page, PaginationStyle::NextLink,
-             PaginationStyle::Cursor })
-        m_style->addItem(paginationStyleName(style), int(style));
-    m_style->setToolTip(
-        tr("offset: ?from=N; page: ?page=N; next: a link in the page or the Link header; cursor: "
-           "a cursor from the page"));
-    m_itemsPath->setPlaceholderText(tr("found: items, data, results…"));
-    m_itemsPath->setToolTip(tr("JSON Pointer to the items array, as /data or /hits/hits"));
-    m_cursorPath->setPlaceholderText(tr("/meta/next_cursor"));
-    m_cursorParam->setPlaceholderText(tr("cursor"));
-    m_headerEnv->setPlaceholderText(tr("Authorization=API_TOKEN"));
-    m_headerEnv->setToolTip(
-        tr("A header whose value is read from an environment variable (NAME=VAR), so that a "
-           "token is never typed here, shown, saved or traced"));
-    m_rate->setPlaceholderText(tr("no limit (e.g. 10/s)"));
-    m_caFile->setPlaceholderText(tr("the system's CAs"));
-    m_caFile->setToolTip(tr("https: a PEM file of CAs to trust besides the system's"));
-    m_fetch->setObjectName(QStringLiteral("fetch"));
-    m_url->setPlaceholderText(tr("built-in demo API (started here)"));
-    m_url->setToolTip(tr("The collection's address, e.g. http://127.0.0.1:8080/api/items. "
-                         "Leave empty to fetch from the built-in demo API."));
     for (FetchStrategy strategy : { FetchStrategy::Bounded, FetchStrategy::Sequential,
              FetchStrategy::Unbounded, FetchStrategy::Adaptive })
-        m_strategy->addItem(fetchStrategyName(strategy), int(strategy));
-    m_output->setPlaceholderText(tr("a temporary file"));
-    m_output->setToolTip(
-        tr("JSON Lines file to land the items in; fetching into the same file again resumes"));
-    m_status->setWordWrap(true);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        m_strategy->addItem(fetchStrategyName(strategy), fetchStrategyName(strategy));
+    m_style->setObjectName(QStringLiteral("style"));
+    for (PaginationStyle style : { PaginationStyle::Offset, PaginationStyle::Page, PaginationStyle::NextLink,
+             PaginationStyle::Cursor })
+        m_style->addItem(paginationStyleName(style), paginationStyleName(style));
+    m_style->setToolTip(
+        tr("offset: ?from=N; page: ?page=N; next: a link in the page or the Link header; cursor: "
+           "a cursor from the page. Their parameters are under More options."));
+    m_moreToggle->setObjectName(QStringLiteral("moreOptions"));
+    m_moreToggle->setCheckable(true);
+    m_moreToggle->setAutoRaise(true);
+    m_moreToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_more->setObjectName(QStringLiteral("moreOptionsFields"));
+    m_fetch->setObjectName(QStringLiteral("fetch"));
     m_bar->setTextVisible(true);
-    m_outcome->setWordWrap(true);
-    m_outcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_outcome->setObjectName(QStringLiteral("outcome"));
-    m_where->setWordWrap(true);
-    m_where->setTextInteractionFlags(Qt::TextBrowserInteraction);
     m_where->setOpenExternalLinks(true);
-    m_where->setObjectName(QStringLiteral("where"));
 
+    m_scroll->setWidget(makeForm());
+    alignLabelColumns();
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_scroll);
+
+    connect(m_fetch, &QPushButton::clicked, this, &RetrievalPanel::requestFetch);
+    connect(m_url, &QLineEdit::textChanged, this, &RetrievalPanel::updateDemoFields);
+    connect(m_url, &QLineEdit::textChanged, this, &RetrievalPanel::updateUrlNote);
+    connect(m_style, &QComboBox::currentIndexChanged, this, &RetrievalPanel::updateStyleFields);
+    connect(m_style, &QComboBox::activated, this, [this] {
+        if (style() == PaginationStyle::Cursor)
+            m_moreToggle->setChecked(true); // it needs its cursor's parameter and pointer
+    });
+    connect(m_strategy, &QComboBox::currentIndexChanged, this, &RetrievalPanel::updateConcurrencyDefault);
+    connect(m_concurrency, &QSpinBox::valueChanged, this,
+        [this] { m_concurrencySet = m_concurrencySet || !m_settingDefaultConcurrency; });
+    connect(m_moreToggle, &QToolButton::toggled, this, &RetrievalPanel::updateMoreToggle);
+    connect(m_more, &RetrievalMoreOptions::edited, this, &RetrievalPanel::updateMoreToggle);
+    recall();
+    updateDemoFields();
+    updateStyleFields();
+    updateUrlNote();
+    updateMoreToggle();
+}
+
+RetrievalPanel::~RetrievalPanel()
+{
+    remember(); // edits made since the last fetch are not lost on quitting
+}
+
+QWidget *RetrievalPanel::makeForm()
+{
     auto *form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->addRow(tr("URL"), m_url);
+    form->addRow(QString(), m_urlNote);
     form->addRow(tr("Demo items"), m_demoItems);
     form->addRow(tr("Demo latency"), m_demoLatency);
+    form->addRow(tr("Output"), m_output);
     form->addRow(tr("Page size"), m_pageSize);
-    form->addRow(tr("Concurrency"), m_concurrency);
     form->addRow(tr("Strategy"), m_strategy);
+    form->addRow(tr("Concurrency"), m_concurrency);
+    m_concurrencyLabel = qobject_cast<QLabel *>(form->labelForField(m_concurrency));
     form->addRow(tr("Pagination"), m_style);
     form->addRow(tr("Items path"), m_itemsPath);
-    form->addRow(tr("Cursor path"), m_cursorPath);
-    form->addRow(tr("Cursor parameter"), m_cursorParam);
-    form->addRow(tr("Header from env"), m_headerEnv);
     form->addRow(tr("Rate"), m_rate);
-    form->addRow(tr("CA file"), m_caFile);
-    form->addRow(tr("Output"), m_output);
-    auto *layout = new QVBoxLayout(this);
+
+    auto *content = new QWidget;
+    auto *layout = new QVBoxLayout(content);
     layout->addLayout(form);
+    layout->addWidget(m_moreToggle);
+    layout->addWidget(m_more);
     layout->addWidget(m_fetch);
     layout->addWidget(m_bar);
     layout->addWidget(m_status);
@@ -135,50 +203,40 @@ RetrievalPanel::RetrievalPanel(QWidget *parent)
     layout->addWidget(m_outcome);
     layout->addWidget(m_where);
     layout->addStretch();
+    return content;
+}
 
-    connect(m_fetch, &QPushButton::clicked, this, &RetrievalPanel::requestFetch);
-    connect(m_url, &QLineEdit::textChanged, this, &RetrievalPanel::updateDemoFields);
-    connect(m_style, &QComboBox::currentIndexChanged, this, &RetrievalPanel::updateStyleFields);
-    recall();
-    updateDemoFields();
-    updateStyleFields();
+void RetrievalPanel::alignLabelColumns()
+{
+    // The basic form and More options are two forms: one label width makes them read as one.
+    const QList<QFormLayout *> forms = m_scroll->widget()->findChildren<QFormLayout *>();
+    QList<QWidget *> labels;
+    int width = 0;
+    for (const QFormLayout *form : forms) {
+        for (int row = 0; row < form->rowCount(); ++row) {
+            if (QLayoutItem *item = form->itemAt(row, QFormLayout::LabelRole); item && item->widget()) {
+                labels.append(item->widget());
+                width = std::max(width, item->widget()->sizeHint().width());
+            }
+        }
+    }
+    for (QWidget *label : labels)
+        label->setMinimumWidth(width);
+}
+
+FetchStrategy RetrievalPanel::strategy() const
+{
+    return fetchStrategyFromName(m_strategy->currentData().toString()).value_or(FetchStrategy::Bounded);
+}
+
+PaginationStyle RetrievalPanel::style() const
+{
+    return paginationStyleFromName(m_style->currentData().toString()).value_or(PaginationStyle::Offset);
 }
 
 void RetrievalPanel::updateStyleFields()
 {
-    const bool cursor = PaginationStyle(m_style->currentData().toInt()) == PaginationStyle::Cursor;
-    m_cursorPath->setEnabled(cursor);
-    m_cursorParam->setEnabled(cursor);
-}
-
-void RetrievalPanel::remember() const
-{
-    // Names of environment variables, never their values: nothing secret is saved.
-    QSettings settings;
-    settings.beginGroup(QStringLiteral("retrieval"));
-    for (const QLineEdit *edit :
-        { m_url, m_itemsPath, m_cursorPath, m_cursorParam, m_headerEnv, m_rate, m_caFile, m_output })
-        settings.setValue(edit->objectName(), edit->text());
-    for (const QSpinBox *box : { m_demoItems, m_demoLatency, m_pageSize, m_concurrency })
-        settings.setValue(box->objectName(), box->value());
-    for (const QComboBox *combo : { m_strategy, m_style })
-        settings.setValue(combo->objectName(), combo->currentData());
-}
-
-void RetrievalPanel::recall()
-{
-    QSettings settings;
-    settings.beginGroup(QStringLiteral("retrieval"));
-    for (QLineEdit *edit :
-        { m_url, m_itemsPath, m_cursorPath, m_cursorParam, m_headerEnv, m_rate, m_caFile, m_output })
-        edit->setText(settings.value(edit->objectName(), edit->text()).toString());
-    for (QSpinBox *box : { m_demoItems, m_demoLatency, m_pageSize, m_concurrency })
-        box->setValue(settings.value(box->objectName(), box->value()).toInt());
-    for (QComboBox *combo : { m_strategy, m_style }) {
-        const int index = combo->findData(settings.value(combo->objectName(), combo->currentData()));
-        if (index >= 0)
-            combo->setCurrentIndex(index);
-    }
+    m_more->showStyle(style());
 }
 
 void RetrievalPanel::updateDemoFields()
@@ -186,6 +244,83 @@ void RetrievalPanel::updateDemoFields()
     const bool demo = m_url->text().trimmed().isEmpty();
     m_demoItems->setEnabled(demo);
     m_demoLatency->setEnabled(demo);
+}
+
+void RetrievalPanel::updateUrlNote()
+{
+    const bool secret = RetrievalText::savableUrl(m_url->text()) != m_url->text().trimmed();
+    m_urlNote->setText(secret ? tr("This address holds a password or key: it is used, but remembered and "
+                                   "shown as %1.")
+                                    .arg(QLatin1StringView(RedactedValue))
+                              : QString());
+    m_urlNote->setVisible(secret);
+}
+
+void RetrievalPanel::updateConcurrencyDefault()
+{
+    const bool adaptive = strategy() == FetchStrategy::Adaptive;
+    if (m_concurrencyLabel)
+        m_concurrencyLabel->setText(adaptive ? tr("Most in flight") : tr("Concurrency"));
+    if (m_concurrencySet)
+        return;
+    // As `loopscope fetch`: adaptive tries up to its own ceiling unless a concurrency was given.
+    m_settingDefaultConcurrency = true;
+    m_concurrency->setValue(adaptive ? FetchOptions::AdaptiveCeiling : defaultConcurrency());
+    m_settingDefaultConcurrency = false;
+}
+
+void RetrievalPanel::updateMoreToggle()
+{
+    const bool shown = m_moreToggle->isChecked();
+    m_more->setVisible(shown);
+    m_moreToggle->setArrowType(shown ? Qt::DownArrow : Qt::RightArrow);
+    const int changed = m_more->changedCount();
+    m_moreToggle->setText(
+        shown || changed == 0 ? tr("More options") : tr("More options (%n set)", nullptr, changed));
+}
+
+void RetrievalPanel::remember() const
+{
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("retrieval"));
+    SavedFields::save(settings, m_url, RetrievalText::savableUrl(m_url->text()));
+    for (const QLineEdit *edit : { m_output, m_itemsPath, m_rate })
+        SavedFields::save(settings, edit, edit->text());
+    for (const QSpinBox *box : { m_demoItems, m_demoLatency, m_pageSize })
+        SavedFields::save(settings, box);
+    // Saved only once chosen: otherwise it follows the strategy, as the CLI's default does.
+    if (m_concurrencySet)
+        SavedFields::save(settings, m_concurrency);
+    else
+        settings.remove(m_concurrency->objectName());
+    SavedFields::saveChoice(settings, m_strategy);
+    SavedFields::saveChoice(settings, m_style);
+    settings.setValue(QStringLiteral("moreOptionsShown"), m_moreToggle->isChecked());
+    m_more->save(settings);
+}
+
+void RetrievalPanel::recall()
+{
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("retrieval"));
+    for (QLineEdit *edit : { m_url, m_output, m_itemsPath, m_rate })
+        SavedFields::restore(settings, edit);
+    for (QSpinBox *box : { m_demoItems, m_demoLatency, m_pageSize })
+        SavedFields::restore(settings, box);
+    // Earlier versions saved the enums' numbers.
+    SavedFields::restoreChoice(settings, m_strategy, [](int number) -> std::optional<QString> {
+        if (number < int(FetchStrategy::Sequential) || number > int(FetchStrategy::Adaptive))
+            return std::nullopt;
+        return fetchStrategyName(FetchStrategy(number));
+    });
+    SavedFields::restoreChoice(settings, m_style, [](int number) -> std::optional<QString> {
+        if (number < int(PaginationStyle::Offset) || number > int(PaginationStyle::Cursor))
+            return std::nullopt;
+        return paginationStyleName(PaginationStyle(number));
+    });
+    SavedFields::restore(settings, m_concurrency); // after the strategy, whose default it overrides
+    m_moreToggle->setChecked(settings.value(QStringLiteral("moreOptionsShown")).toString() == u"true");
+    m_more->restore(settings);
 }
 
 RetrievalSettings RetrievalPanel::settings(QString *problem) const
@@ -197,46 +332,25 @@ RetrievalSettings RetrievalPanel::settings(QString *problem) const
         settings.url = QUrl::fromUserInput(url);
     settings.demoItems = m_demoItems->value();
     settings.demoLatencyMs = m_demoLatency->value();
-    settings.fetch.pageSize = m_pageSize->value();
-    settings.fetch.concurrency = m_concurrency->value();
-    settings.fetch.maxConcurrency = std::max(settings.fetch.maxConcurrency, settings.fetch.concurrency);
-    settings.fetch.strategy = FetchStrategy(m_strategy->currentData().toInt());
-    if (settings.fetch.strategy == FetchStrategy::Adaptive)
-        settings.fetch.makeAdaptive(m_concurrency->value()); // the concurrency is its ceiling
     settings.outputPath = m_output->text().trimmed();
     FetchOptions &fetch = settings.fetch;
-    fetch.style = PaginationStyle(m_style->currentData().toInt());
-    const auto pointer = [&why](const QLineEdit *edit, const QString &field) -> std::optional<JsonPointer> {
-        const QString text = edit->text().trimmed();
-        if (text.isEmpty())
-            return std::nullopt;
-        QString error;
-        auto parsed = parseJsonPointer(text, &error);
-        if (!parsed && why.isEmpty())
-            why = QStringLiteral("%1: %2").arg(field, error);
-        return parsed;
-    };
-    fetch.format.items = pointer(m_itemsPath, tr("Items path"));
-    if (fetch.style == PaginationStyle::Cursor) {
-        fetch.format.cursor = pointer(m_cursorPath, tr("Cursor path"));
-        fetch.cursorParam = m_cursorParam->text().trimmed();
-    }
-    if (const QString text = m_headerEnv->text().trimmed(); !text.isEmpty()) {
-        QString error;
-        if (const auto header = headerFromEnvironment(text, &error)) {
-            fetch.headers.append(*header);
-            settings.http.secretHeaders.append(header->first);
-        } else if (why.isEmpty()) {
-            why = tr("Header from env: %1").arg(error);
-        }
-    }
+    fetch.pageSize = m_pageSize->value();
+    fetch.strategy = strategy();
+    fetch.style = style();
+    fetch.format.items = RetrievalMoreOptions::readPointer(m_itemsPath, tr("Items path"), why);
     if (const QString text = m_rate->text().trimmed(); !text.isEmpty()) {
         const double rate = parseRate(text);
         settings.http.maxRequestsPerSecond = std::max(0.0, rate);
         if (rate <= 0 && why.isEmpty())
-            why = tr("Rate: write requests per second or minute, as 10/s or 600/min");
+            why = tr("Rate: write requests per second or minute, as 10/s or 600/min, got \"%1\"").arg(text);
     }
-    settings.http.caFile = m_caFile->text().trimmed();
+    m_more->apply(settings, why);
+    if (fetch.strategy == FetchStrategy::Adaptive) {
+        fetch.makeAdaptive(m_concurrency->value()); // the most it may try; it starts lower
+    } else {
+        fetch.concurrency = m_concurrency->value();
+        fetch.maxConcurrency = std::max(fetch.maxConcurrency, fetch.concurrency);
+    }
     if (problem)
         *problem = why;
     return settings;
@@ -246,18 +360,24 @@ QString RetrievalPanel::problem() const
 {
     QString why;
     const RetrievalSettings settings = this->settings(&why);
+    if (why.isEmpty() && RetrievalText::hasRedactedParts(settings.url))
+        why = tr("URL: type the password or key again in place of %1 (secrets are not remembered)")
+                  .arg(QLatin1StringView(RedactedValue));
     if (why.isEmpty())
         why = settings.validate();
     if (why.isEmpty())
         why = settings.http.validate();
-    return why;
+    if (why.isEmpty())
+        why = outputProblem(settings.outputPath);
+    return RetrievalText::withoutSecrets(why, settings);
 }
 
 QString RetrievalPanel::title() const
 {
     const RetrievalSettings s = settings();
     return tr("HTTP retrieval from %1 (%2, concurrency %3)")
-        .arg(s.url.isEmpty() ? tr("the demo API") : s.url.toString(), fetchStrategyName(s.fetch.strategy))
+        .arg(s.url.isEmpty() ? tr("the demo API") : redactedUrl(s.url).toString(),
+            fetchStrategyName(s.fetch.strategy))
         .arg(s.fetch.concurrency);
 }
 
@@ -266,24 +386,22 @@ RunSession::RunFactory RetrievalPanel::runFactory()
     const RetrievalSettings settings = this->settings();
     QPointer<RetrievalPanel> panel(this);
     return [settings, panel]() -> std::unique_ptr<Run> {
-        if (panel) {
-            panel->m_bar->setRange(0, 0);
-            panel->m_status->setText(tr("starting…"));
-            panel->m_outcome->clear();
-        }
-        QString output;
-        auto run = startRetrieval(
-            settings,
-            [panel](const FetchProgress &progress) {
+        if (panel)
+            panel->showStarting(settings);
+        auto run = std::make_unique<SchedulerRun>(SchedulerOptions { ClockMode::Real });
+        try {
+            Retrieval wired = wireRetrieval(*run, settings);
+            wired.connector.progressChanged = [panel](const FetchProgress &progress) {
                 if (panel)
                     panel->showProgress(progress);
-            },
-            &output);
-        if (panel) {
-            panel->m_landing = output;
-            panel->m_where->setText(tr("Items land in <a href=\"%1\">%2</a>")
-                                        .arg(QUrl::fromLocalFile(output).toString(),
-                                            QDir::toNativeSeparators(output).toHtmlEscaped()));
+            };
+            if (panel)
+                panel->showStarted(wired.task, wired.outputPath);
+        } catch (const std::exception &error) {
+            // The session reports it too, in the status bar; this panel must not stay busy.
+            if (panel)
+                panel->showStartFailure(QString::fromUtf8(error.what()));
+            throw;
         }
         return run;
     };
@@ -291,18 +409,19 @@ RunSession::RunFactory RetrievalPanel::runFactory()
 
 void RetrievalPanel::requestFetch()
 {
+    remember();
     const QString why = problem();
     if (!why.isEmpty()) {
-        m_status->setText(why);
+        showStatus(why);
+        m_scroll->ensureWidgetVisible(m_status);
         return;
     }
-    remember();
     emit fetchRequested();
 }
 
 QString RetrievalPanel::progressText() const
 {
-    return m_status->text();
+    return m_statusText;
 }
 
 QString RetrievalPanel::outcomeText() const
@@ -310,28 +429,69 @@ QString RetrievalPanel::outcomeText() const
     return m_outcome->text();
 }
 
+void RetrievalPanel::showStatus(const QString &text)
+{
+    m_statusText = text;
+    m_status->setText(text);
+}
+
+void RetrievalPanel::showProgressLine(const FetchProgress &progress)
+{
+    m_statusText = progress.describe();
+    m_status->setText(RetrievalText::breakableBetweenParts(m_statusText));
+}
+
+void RetrievalPanel::showStarting(const RetrievalSettings &settings)
+{
+    m_runSettings = settings;
+    m_task = {};
+    m_lastProgress.reset();
+    m_sinceRedraw.invalidate();
+    m_bar->setRange(0, 0);
+    showStatus(tr("starting…"));
+    m_outcome->clear();
+    m_where->clear();
+}
+
+void RetrievalPanel::showStarted(const TaskHandle<FetchSummary> &task, const QString &outputPath)
+{
+    m_task = task;
+    m_landing = outputPath;
+    m_where->setText(tr("Items land in <a href=\"%1\">%2</a>")
+                         .arg(QUrl::fromLocalFile(outputPath).toString(),
+                             QDir::toNativeSeparators(outputPath).toHtmlEscaped()));
+}
+
+void RetrievalPanel::showStartFailure(const QString &message)
+{
+    m_bar->setRange(0, 1);
+    m_bar->setValue(0);
+    showStatus(QString());
+    m_outcome->setText(tr("Could not start: %1").arg(RetrievalText::withoutSecrets(message, m_runSettings)));
+    m_scroll->ensureWidgetVisible(m_outcome);
+}
+
 void RetrievalPanel::showFinished(const Trace &trace)
 {
-    // The connector's task ends with what it did ("13 pages, 640 items, 0 failed, 0 retries") or
-    // why it could not; a failed request says why in its own event.
     QString result;
-    QString lastError;
-    for (qsizetype i = 0; i < trace.size(); ++i) {
-        const TraceEvent e = trace.at(i);
-        if (e.kind == EventKind::IoFailed)
-            lastError = trace.detailText(e);
-        else if ((e.kind == EventKind::TaskReturned || e.kind == EventKind::TaskFailed) && e.other == NoTask
-            && trace.taskName(e.task) == u"fetch")
-            result = e.kind == EventKind::TaskReturned ? tr("Done: %1.").arg(trace.detailText(e))
-                                                       : tr("Failed: %1.").arg(trace.detailText(e));
+    std::optional<FetchProgress> final = m_lastProgress;
+    if (m_task.isDone()) {
+        try {
+            const FetchSummary summary = m_task.result();
+            result = RetrievalText::outcome(summary);
+            final = summary.progress;
+        } catch (const std::exception &error) {
+            result = tr("Failed: %1.").arg(QString::fromUtf8(error.what()));
+        }
+    } else {
+        result = RetrievalText::outcome(trace);
     }
-    if (result.isEmpty())
-        result = tr("Stopped before the end.");
-    if (!lastError.isEmpty())
-        result += u' ' + tr("Last error: %1.").arg(lastError);
+    // The last progress drawn may be one skipped by the redraw limit, or one before the end.
+    if (final)
+        showProgressLine(*final);
     m_bar->setRange(0, 1);
     m_bar->setValue(1);
-    m_outcome->setText(result);
+    m_outcome->setText(RetrievalText::withoutSecrets(result, m_runSettings));
 }
 
 void RetrievalPanel::followTrace(const Trace *trace)
@@ -341,14 +501,17 @@ void RetrievalPanel::followTrace(const Trace *trace)
 
 void RetrievalPanel::showIdle()
 {
+    m_task = {};
+    m_lastProgress.reset();
     m_bar->setRange(0, 1);
     m_bar->setValue(0);
-    m_status->clear();
+    showStatus(QString());
     m_outcome->clear();
 }
 
 void RetrievalPanel::showProgress(const FetchProgress &p)
 {
+    m_lastProgress = p;
     const bool done = p.pagesTotal >= 0 && p.pagesLanded + p.pagesFailed >= p.pagesTotal && p.inFlight == 0;
     // A page can land every few microseconds: redraw at most 20 times a second, and at the end.
     if (!done && m_sinceRedraw.isValid() && m_sinceRedraw.elapsed() < 50)
@@ -358,7 +521,7 @@ void RetrievalPanel::showProgress(const FetchProgress &p)
         m_bar->setRange(0, int(std::min<qint64>(p.pagesTotal, INT_MAX)));
         m_bar->setValue(int(std::min<qint64>(p.pagesLanded + p.pagesFailed, INT_MAX)));
     }
-    m_status->setText(p.describe());
+    showProgressLine(p);
 }
 
 } // namespace Loopscope
