@@ -5,7 +5,7 @@ set -euo pipefail
 preset=${1:-dev}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 packages=(cmake make g++ pkg-config qt6-base-dev qt6-base-private-dev qt6-svg-dev qcoro-qt6-dev libmimalloc-dev libgl-dev zlib1g-dev
-          xvfb xauth fonts-dejavu-core clang-format python3)
+          xvfb xauth fonts-dejavu-core clang-format python3 openssl)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

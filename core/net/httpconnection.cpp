@@ -4,7 +4,9 @@
 
 #include "scheduler/signalemitted.h"
 
+#include <QDateTime>
 #include <QDeadlineTimer>
+#include <QSslCertificate>
 #include <QSslSocket>
 #include <QTcpSocket>
 
@@ -81,6 +83,10 @@ HttpConnection::HttpConnection(QString host, quint16 port, Clock clock,
         sendRequest();
         emit connectEnded();
     });
+    connect(socket, &QSslSocket::alertReceived, this,
+        [this](QSsl::AlertLevel, QSsl::AlertType type, const QString &) { m_alertsReceived.append(type); });
+    connect(socket, &QSslSocket::alertSent, this,
+        [this](QSsl::AlertLevel, QSsl::AlertType type, const QString &) { m_alertsSent.append(type); });
     connect(socket, &QSslSocket::sslErrors, this, [this, socket](const QList<QSslError> &errors) {
         // A full handshake always brings a certificate: Qt offers no anonymous suites, and PSK
         // suites need a key this program never gives.
@@ -167,7 +173,8 @@ HttpConnection::~HttpConnection() = default;
 
 QString HttpConnection::endpoint() const
 {
-    return QStringLiteral("%1:%2").arg(m_host).arg(m_port);
+    const QString host = m_host.contains(u':') ? u'[' + m_host + u']' : m_host;
+    return QStringLiteral("%1:%2").arg(host).arg(m_port);
 }
 
 bool HttpConnection::isOpen() const
@@ -188,13 +195,165 @@ std::chrono::seconds HttpConnection::sessionTicketLifetime() const
     return std::chrono::seconds(std::max(hint, 0));
 }
 
-QString HttpConnection::certificateProblem() const
+namespace {
+
+QString joined(QStringList items)
 {
+    items.removeDuplicates();
+    if (items.size() < 2)
+        return items.value(0);
+    const QString last = items.takeLast();
+    return items.join(QStringLiteral(", ")) + QStringLiteral(" and ") + last;
+}
+
+//! The names a certificate is for: its subject alternative names, else its common name.
+QString namesOf(const QSslCertificate &certificate)
+{
+    const auto alternatives = certificate.subjectAlternativeNames();
+    QStringList names = alternatives.values(QSsl::DnsEntry) + alternatives.values(QSsl::IpAddressEntry);
+    if (names.isEmpty())
+        names = certificate.subjectInfo(QSslCertificate::CommonName);
+    return names.isEmpty() ? QStringLiteral("no host name at all") : joined(names);
+}
+
+QString utcTimeOf(const QDateTime &time)
+{
+    return time.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
+}
+
+QString validityOf(const QSslCertificate &certificate)
+{
+    return QStringLiteral("valid from %1 to %2")
+        .arg(utcTimeOf(certificate.effectiveDate()), utcTimeOf(certificate.expiryDate()));
+}
+
+bool isUntrustedIssuer(QSslError::SslError error)
+{
+    switch (error) {
+    case QSslError::UnableToGetIssuerCertificate:
+    case QSslError::UnableToGetLocalIssuerCertificate:
+    case QSslError::UnableToVerifyFirstCertificate:
+    case QSslError::SelfSignedCertificate:
+    case QSslError::SelfSignedCertificateInChain:
+    case QSslError::CertificateUntrusted:
+        return true;
+    default:
+        return false;
+    }
+}
+
+//! One sentence for what `error` says about `certificate`, with the way out if there is one.
+QString refusalReason(const QSslError &error, const QSslCertificate &certificate, const QString &host)
+{
+    switch (error.error()) {
+    case QSslError::HostNameMismatch:
+        return QStringLiteral("it is for %1, not for the host name asked for, %2 (ask for the server by a "
+                              "name it is for)")
+            .arg(namesOf(certificate), host);
+    case QSslError::CertificateExpired:
+        return QStringLiteral("it expired on %1 (%2): the server needs a renewed certificate, or this "
+                              "machine's clock is ahead")
+            .arg(utcTimeOf(certificate.expiryDate()), validityOf(certificate));
+    case QSslError::CertificateNotYetValid:
+        return QStringLiteral("it is not valid before %1 (%2): this machine's clock is behind, or the "
+                              "server uses a certificate too early")
+            .arg(utcTimeOf(certificate.effectiveDate()), validityOf(certificate));
+    case QSslError::InvalidPurpose:
+        return QStringLiteral("it is not meant for a server (its key usage does not allow TLS server "
+                              "authentication): the server needs a server certificate");
+    case QSslError::SelfSignedCertificate:
+        return QStringLiteral("it is self-signed (by \"%1\"), and not trusted here: give it, or the CA "
+                              "that signed it, with --ca-file (or a CA file in the window's panel)")
+            .arg(certificate.issuerDisplayName());
+    default:
+        if (isUntrustedIssuer(error.error()))
+            return QStringLiteral("it was signed by a CA not trusted here (\"%1\"): give the CA that signed "
+                                  "it with --ca-file (or a CA file in the window's panel)")
+                .arg(certificate.issuerDisplayName());
+        return error.errorString();
+    }
+}
+
+//! An untrusted issuer is said once, however many links of the chain OpenSSL complains about.
+QList<QSslError> withOneUntrustedIssuer(const QList<QSslError> &errors)
+{
+    QList<QSslError> kept;
+    bool untrustedSaid = false;
+    for (const QSslError &error : errors) {
+        if (isUntrustedIssuer(error.error()) && std::exchange(untrustedSaid, true))
+            continue;
+        kept.append(error);
+    }
+    return kept;
+}
+
+} // namespace
+
+QString HttpConnection::certificateRefusal() const
+{
+    const auto *socket = static_cast<const QSslSocket *>(m_socket);
+    const QString host = socket->peerVerifyName().isEmpty() ? m_host : socket->peerVerifyName();
     QStringList reasons;
+    QStringList details;
+    for (const QSslError &error : withOneUntrustedIssuer(m_sslErrors)) {
+        const QSslCertificate certificate
+            = error.certificate().isNull() ? socket->peerCertificate() : error.certificate();
+        reasons << refusalReason(error, certificate, host);
+    }
     for (const QSslError &error : m_sslErrors)
-        reasons << error.errorString();
+        details << error.errorString();
     reasons.removeDuplicates();
-    return reasons.join(QStringLiteral("; "));
+    details.removeDuplicates();
+    return QStringLiteral("the certificate of %1 was refused: %2 (as reported: %3). As a last resort, "
+                          "--insecure skips verification.")
+        .arg(endpoint(), reasons.join(QStringLiteral("; ")), details.join(QStringLiteral("; ")));
+}
+
+bool HttpConnection::serverWantsClientCertificate() const
+{
+    return m_alertsReceived.contains(QSsl::AlertType::CertificateRequired);
+}
+
+QString HttpConnection::handshakeFailure() const
+{
+    const QString detail = m_socket->errorString();
+    if (serverWantsClientCertificate())
+        return QStringLiteral("the server at %1 asks for a client certificate, which loopscope does not "
+                              "send (as reported: %2)")
+            .arg(endpoint(), detail);
+    if (m_alertsReceived.contains(QSsl::AlertType::ProtocolVersion)
+        || m_alertsSent.contains(QSsl::AlertType::ProtocolVersion))
+        return QStringLiteral("cannot connect to %1: the server and loopscope have no TLS version in "
+                              "common (loopscope speaks TLS 1.2 and 1.3; the server, it seems, only "
+                              "older ones, which are no longer safe) (as reported: %2)")
+            .arg(endpoint(), detail);
+    if (m_alertsReceived.contains(QSsl::AlertType::HandshakeFailure))
+        return QStringLiteral("cannot connect to %1: the server refused the TLS handshake: it may have no "
+                              "cipher in common with loopscope, or want a client certificate, which "
+                              "loopscope does not send (as reported: %2)")
+            .arg(endpoint(), detail);
+    if (m_alertsReceived.isEmpty() && m_alertsSent.isEmpty())
+        // OpenSSL sends no alert to an answer that is not TLS at all: the likeliest is plain http.
+        return QStringLiteral("cannot connect to %1: the server's answer to the TLS hello is not TLS (if "
+                              "it serves plain http, ask for http://) (as reported: %2)")
+            .arg(endpoint(), detail);
+    return QStringLiteral("cannot connect to %1: the TLS handshake failed: %2").arg(endpoint(), detail);
+}
+
+QString HttpConnection::connectingTimeout(std::chrono::milliseconds timeout) const
+{
+    switch (m_socket->state()) {
+    case QAbstractSocket::HostLookupState:
+        return QStringLiteral("no address for %1 within %2 ms").arg(m_host).arg(timeout.count());
+    case QAbstractSocket::ConnectedState:
+        if (m_tls)
+            return QStringLiteral("no TLS handshake from %1 within %2 ms")
+                .arg(endpoint())
+                .arg(timeout.count());
+        [[fallthrough]];
+    default:
+        return QStringLiteral("no connection to %1 within %2 ms").arg(endpoint()).arg(timeout.count());
+    }
 }
 
 void HttpConnection::close()
@@ -270,19 +429,23 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(
     // pass of the event loop that opened them.
     m_unsentRequest = serialize(request);
 
+    // One deadline for the whole attempt, as --timeout-ms promises: connecting and the handshake
+    // leave the response only what they did not use.
+    const QDeadlineTimer deadline(timeout);
+    const auto remaining = [&deadline] { return std::chrono::milliseconds(deadline.remainingTime()); };
     if (!isOpen()) {
         m_sslErrors.clear();
+        m_alertsReceived.clear();
+        m_alertsSent.clear();
         if (m_timings)
             m_timings->connectNs = m_clock();
-        const QDeadlineTimer deadline(timeout);
         if (std::exchange(m_connectingAhead, false) && m_tls
             && m_socket->state() != QAbstractSocket::UnconnectedState) {
             // Connected, or connecting, since before this exchange: the rest of that, then the
             // handshake on the setup as it is now (which resumes a session that came meanwhile).
             while (!m_cancelled && m_socket->state() != QAbstractSocket::ConnectedState
                 && m_socket->state() != QAbstractSocket::UnconnectedState && !deadline.hasExpired())
-                co_await SignalEmitted(m_socket, &QAbstractSocket::stateChanged,
-                    std::chrono::milliseconds(deadline.remainingTime()));
+                co_await SignalEmitted(m_socket, &QAbstractSocket::stateChanged, remaining());
             if (m_timings && m_timings->connectEndNs < 0)
                 m_timings->dnsEndNs = m_timings->connectEndNs = m_clock();
             if (!m_cancelled && m_socket->state() == QAbstractSocket::ConnectedState)
@@ -299,53 +462,48 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(
             }
         }
         if (!m_cancelled && !isOpen() && m_socket->state() != QAbstractSocket::UnconnectedState)
-            co_await SignalEmitted(
-                this, &HttpConnection::connectEnded, std::chrono::milliseconds(deadline.remainingTime()));
+            co_await SignalEmitted(this, &HttpConnection::connectEnded, remaining());
         if (m_cancelled)
             throw HttpError(HttpError::Kind::Usage, QStringLiteral("%1: cancelled").arg(endpoint()));
         if (!isOpen() && !m_unsentRequest.isEmpty()) { // (sent: what follows is the response's)
-            const bool timedOut = m_socket->error() == QAbstractSocket::UnknownSocketError;
-            const bool connected = m_socket->state() == QAbstractSocket::ConnectedState;
-            const QString certificate = certificateProblem();
+            const QAbstractSocket::SocketError error = m_socket->error();
+            const QString refusal = m_sslErrors.isEmpty() ? QString() : certificateRefusal();
+            const QString timedOut
+                = error == QAbstractSocket::UnknownSocketError ? connectingTimeout(timeout) : QString();
+            const QString failedHandshake
+                = error == QAbstractSocket::SslHandshakeFailedError ? handshakeFailure() : QString();
+            const QString why = m_socket->errorString();
             m_socket->abort();
-            if (!certificate.isEmpty())
-                throw HttpError(HttpError::Kind::Tls,
-                    QStringLiteral("the certificate of %1 was refused: %2 (give the CA that signed it with "
-                                   "--ca-file, or skip verification with --insecure)")
-                        .arg(endpoint(), certificate));
-            if (timedOut)
-                throw HttpError(HttpError::Kind::Timeout,
-                    QStringLiteral("cannot connect to %1: %2 timed out after %3 ms")
-                        .arg(endpoint(),
-                            connected && m_tls ? QStringLiteral("the TLS handshake")
-                                               : QStringLiteral("connecting"))
-                        .arg(timeout.count()));
-            if (m_socket->error() == QAbstractSocket::SslHandshakeFailedError)
-                throw HttpError(HttpError::Kind::Tls, // (the same server would fail it the same way)
-                    QStringLiteral(
-                        "cannot connect to %1: the TLS handshake failed: %2 (if it serves plain http, "
-                        "ask for http://)")
-                        .arg(endpoint(), m_socket->errorString()));
-            throw HttpError(m_socket->error() == QAbstractSocket::HostNotFoundError
-                    ? HttpError::Kind::NoSuchHost
-                    : HttpError::Kind::Connection,
-                QStringLiteral("cannot connect to %1: %2").arg(endpoint(), m_socket->errorString()));
+            if (!refusal.isEmpty())
+                throw HttpError(HttpError::Kind::Tls, refusal);
+            if (!timedOut.isEmpty())
+                throw HttpError(HttpError::Kind::Timeout, timedOut);
+            if (!failedHandshake.isEmpty()) // (the same server would fail it the same way)
+                throw HttpError(HttpError::Kind::Tls, failedHandshake);
+            throw HttpError(error == QAbstractSocket::HostNotFoundError ? HttpError::Kind::NoSuchHost
+                                                                        : HttpError::Kind::Connection,
+                QStringLiteral("cannot connect to %1: %2").arg(endpoint(), why));
         }
     }
     sendRequest();
     if (m_socket->bytesAvailable() > 0)
         readAvailable();
     if (!m_ended) {
-        const bool ended = co_await SignalEmitted(this, &HttpConnection::exchangeEnded, timeout);
+        const bool ended = co_await SignalEmitted(this, &HttpConnection::exchangeEnded, remaining());
         if (m_cancelled)
             throw HttpError(HttpError::Kind::Usage, QStringLiteral("%1: cancelled").arg(endpoint()));
         if (!ended && !m_ended) {
             m_socket->abort();
             throw HttpError(HttpError::Kind::Timeout,
-                QStringLiteral("no complete response from %1 within %2 ms")
+                (m_firstByteNs < 0 ? QStringLiteral("no response from %1 within %2 ms")
+                                   : QStringLiteral("the response from %1 did not complete within %2 ms"))
                     .arg(endpoint())
                     .arg(timeout.count()));
         }
+    }
+    if (m_tls && serverWantsClientCertificate()) {
+        m_socket->abort();
+        throw HttpError(HttpError::Kind::Tls, handshakeFailure());
     }
     if (m_parser.hasError()) {
         m_socket->abort();
@@ -357,12 +515,16 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(
     HttpResponse response = m_parser.takeResponse();
     if (const QByteArray encoding = response.header("Content-Encoding"); !encoding.isEmpty()) {
         // A corrupt or cut stream is the transfer's failure, like a cut body: retried, never used.
+        // A body too large or in an unknown encoding would come the same again: not retried.
         QString why;
-        std::optional<QByteArray> decoded = decodeBody(encoding, response.body, &why);
+        BodyDecodeFailure failure = BodyDecodeFailure::None;
+        std::optional<QByteArray> decoded = decodeBody(encoding, response.body, &why, &failure);
         if (!decoded) {
             if (!keepAlive)
                 m_socket->disconnectFromHost();
-            throw HttpError(HttpError::Kind::Protocol, QStringLiteral("%1: %2").arg(endpoint(), why));
+            throw HttpError(failure == BodyDecodeFailure::Damaged ? HttpError::Kind::Protocol
+                                                                  : HttpError::Kind::Undecodable,
+                QStringLiteral("%1: %2").arg(endpoint(), why));
         }
         response.body = std::move(*decoded);
     }

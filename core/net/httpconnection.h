@@ -55,6 +55,7 @@ public:
         int number = 0, QObject *parent = nullptr);
     ~HttpConnection() override;
 
+    //! host:port, as a user writes it ([::1]:443 for an IPv6 address).
     QString endpoint() const;
     bool isOpen() const;
     bool isTls() const { return m_tls; }
@@ -71,7 +72,8 @@ public:
     //! handshake left (and the rest of the connecting, if that is not done yet).
     void connectAhead();
     //! Sends `request` and completes with the response; `timings`, if given, is filled in as the
-    //! steps happen (it must outlive the exchange).
+    //! steps happen (it must outlive the exchange). `timeout` bounds the whole attempt: connecting,
+    //! the TLS handshake, sending and the response.
     QCoro::Task<HttpResponse> exchange(
         HttpRequest request, std::chrono::milliseconds timeout, ExchangeTimings *timings = nullptr);
     void close();
@@ -109,7 +111,15 @@ private:
     void applyTlsSetup();
     //! On a socket connected ahead: the handshake, on the setup as it is now.
     void startTlsNow();
-    QString certificateProblem() const;
+    //! Why the server's certificate was refused and what would help, in the user's words.
+    QString certificateRefusal() const;
+    //! Why a TLS handshake that raised no certificate error failed, and what would help.
+    QString handshakeFailure() const;
+    //! What had not happened yet when the attempt's time ran out while connecting.
+    QString connectingTimeout(std::chrono::milliseconds timeout) const;
+    //! The server refused to go on without a client certificate (TLS 1.3 tells so after the
+    //! handshake, when the request is already sent).
+    bool serverWantsClientCertificate() const;
 
     QString m_host;
     quint16 m_port;
@@ -124,7 +134,9 @@ private:
     bool m_connectingAhead = false;
     QElapsedTimer m_connecting;   //!< since the TCP connection was asked for (if the kernel cannot say)
     QList<QSslError> m_sslErrors; //!< of the last handshake
-    QByteArray m_unsentRequest;   //!< the exchange's request, until it is written
+    QList<QSsl::AlertType> m_alertsReceived; //!< TLS alerts of the current connection
+    QList<QSsl::AlertType> m_alertsSent;     //!< ditto
+    QByteArray m_unsentRequest;              //!< the exchange's request, until it is written
     HttpResponseParser m_parser;
     std::int64_t m_firstByteNs = -1;
     int m_exchanges = 0;
