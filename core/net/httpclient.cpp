@@ -285,6 +285,7 @@ QCoro::Task<HttpResponse> HttpClient::exchangeOnce(HttpRequest request, HttpConn
         int &count;
         ~Running() { --count; }
     } running { m_stats.exchangesRunning };
+    const std::int64_t startNs = clock();
     HttpConnection *connection = co_await acquire(request.url, clock, attempt);
     attempt->connection = connection;
     const bool reused = connection->exchangeCount() > 0;
@@ -301,8 +302,12 @@ QCoro::Task<HttpResponse> HttpClient::exchangeOnce(HttpRequest request, HttpConn
     }
     HttpConnection *fresh = open(request.url, clock);
     attempt->connection = fresh;
+    // Still one attempt, under the one time-out.
+    const auto spent
+        = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::nanoseconds(clock() - startNs));
     try {
-        HttpResponse response = co_await fresh->exchange(request, m_options.timeout, timings.get());
+        HttpResponse response = co_await fresh->exchange(
+            request, std::max(m_options.timeout - spent, std::chrono::milliseconds(1)), timings.get());
         release(fresh, request.url);
         co_return response;
     } catch (...) {
@@ -344,8 +349,8 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
             QStringLiteral("real HTTP needs the real clock: the virtual clock cannot wait for a network"));
     if (!request.url.isValid() || request.url.host().isEmpty()
         || (request.url.scheme() != QLatin1String("http") && request.url.scheme() != QLatin1String("https")))
-        throw HttpError(
-            HttpError::Kind::Usage, QStringLiteral("not an http(s) URL: \"%1\"").arg(redactedUrl(request.url).toString()));
+        throw HttpError(HttpError::Kind::Usage,
+            QStringLiteral("not an http(s) URL: \"%1\"").arg(redactedUrl(request.url).toString()));
     moveCredentialsToHeader(request);
     const HttpConnection::Clock clock = [&scheduler] { return scheduler.now(); };
     if (m_options.acceptCompressed && headerValue(request.headers, "Accept-Encoding").isEmpty())
