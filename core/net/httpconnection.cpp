@@ -1,10 +1,10 @@
 #include "net/httpconnection.h"
 
 #include "net/httpcompression.h"
+#include "net/tlsrefusal.h"
 
 #include "scheduler/signalemitted.h"
 
-#include <QDateTime>
 #include <QDeadlineTimer>
 #include <QSslCertificate>
 #include <QSslSocket>
@@ -195,118 +195,11 @@ std::chrono::seconds HttpConnection::sessionTicketLifetime() const
     return std::chrono::seconds(std::max(hint, 0));
 }
 
-namespace {
-
-QString joined(QStringList items)
-{
-    items.removeDuplicates();
-    if (items.size() < 2)
-        return items.value(0);
-    const QString last = items.takeLast();
-    return items.join(QStringLiteral(", ")) + QStringLiteral(" and ") + last;
-}
-
-//! The names a certificate is for: its subject alternative names, else its common name.
-QString namesOf(const QSslCertificate &certificate)
-{
-    const auto alternatives = certificate.subjectAlternativeNames();
-    QStringList names = alternatives.values(QSsl::DnsEntry) + alternatives.values(QSsl::IpAddressEntry);
-    if (names.isEmpty())
-        names = certificate.subjectInfo(QSslCertificate::CommonName);
-    return names.isEmpty() ? QStringLiteral("no host name at all") : joined(names);
-}
-
-QString utcTimeOf(const QDateTime &time)
-{
-    return time.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
-}
-
-QString validityOf(const QSslCertificate &certificate)
-{
-    return QStringLiteral("valid from %1 to %2")
-        .arg(utcTimeOf(certificate.effectiveDate()), utcTimeOf(certificate.expiryDate()));
-}
-
-bool isUntrustedIssuer(QSslError::SslError error)
-{
-    switch (error) {
-    case QSslError::UnableToGetIssuerCertificate:
-    case QSslError::UnableToGetLocalIssuerCertificate:
-    case QSslError::UnableToVerifyFirstCertificate:
-    case QSslError::SelfSignedCertificate:
-    case QSslError::SelfSignedCertificateInChain:
-    case QSslError::CertificateUntrusted:
-        return true;
-    default:
-        return false;
-    }
-}
-
-//! One sentence for what `error` says about `certificate`, with the way out if there is one.
-QString refusalReason(const QSslError &error, const QSslCertificate &certificate, const QString &host)
-{
-    switch (error.error()) {
-    case QSslError::HostNameMismatch:
-        return QStringLiteral("it is for %1, not for the host name asked for, %2 (ask for the server by a "
-                              "name it is for)")
-            .arg(namesOf(certificate), host);
-    case QSslError::CertificateExpired:
-        return QStringLiteral("it expired on %1 (%2): the server needs a renewed certificate, or this "
-                              "machine's clock is ahead")
-            .arg(utcTimeOf(certificate.expiryDate()), validityOf(certificate));
-    case QSslError::CertificateNotYetValid:
-        return QStringLiteral("it is not valid before %1 (%2): this machine's clock is behind, or the "
-                              "server uses a certificate too early")
-            .arg(utcTimeOf(certificate.effectiveDate()), validityOf(certificate));
-    case QSslError::InvalidPurpose:
-        return QStringLiteral("it is not meant for a server (its key usage does not allow TLS server "
-                              "authentication): the server needs a server certificate");
-    case QSslError::SelfSignedCertificate:
-        return QStringLiteral("it is self-signed (by \"%1\"), and not trusted here: give it, or the CA "
-                              "that signed it, with --ca-file (or a CA file in the window's panel)")
-            .arg(certificate.issuerDisplayName());
-    default:
-        if (isUntrustedIssuer(error.error()))
-            return QStringLiteral("it was signed by a CA not trusted here (\"%1\"): give the CA that signed "
-                                  "it with --ca-file (or a CA file in the window's panel)")
-                .arg(certificate.issuerDisplayName());
-        return error.errorString();
-    }
-}
-
-//! An untrusted issuer is said once, however many links of the chain OpenSSL complains about.
-QList<QSslError> withOneUntrustedIssuer(const QList<QSslError> &errors)
-{
-    QList<QSslError> kept;
-    bool untrustedSaid = false;
-    for (const QSslError &error : errors) {
-        if (isUntrustedIssuer(error.error()) && std::exchange(untrustedSaid, true))
-            continue;
-        kept.append(error);
-    }
-    return kept;
-}
-
-} // namespace
-
 QString HttpConnection::certificateRefusal() const
 {
     const auto *socket = static_cast<const QSslSocket *>(m_socket);
     const QString host = socket->peerVerifyName().isEmpty() ? m_host : socket->peerVerifyName();
-    QStringList reasons;
-    QStringList details;
-    for (const QSslError &error : withOneUntrustedIssuer(m_sslErrors)) {
-        const QSslCertificate certificate
-            = error.certificate().isNull() ? socket->peerCertificate() : error.certificate();
-        reasons << refusalReason(error, certificate, host);
-    }
-    for (const QSslError &error : m_sslErrors)
-        details << error.errorString();
-    reasons.removeDuplicates();
-    details.removeDuplicates();
-    return QStringLiteral("the certificate of %1 was refused: %2 (as reported: %3). As a last resort, "
-                          "--insecure skips verification.")
-        .arg(endpoint(), reasons.join(QStringLiteral("; ")), details.join(QStringLiteral("; ")));
+    return Loopscope::certificateRefusal(endpoint(), host, m_sslErrors, socket->peerCertificate());
 }
 
 bool HttpConnection::serverWantsClientCertificate() const
@@ -316,28 +209,7 @@ bool HttpConnection::serverWantsClientCertificate() const
 
 QString HttpConnection::handshakeFailure() const
 {
-    const QString detail = m_socket->errorString();
-    if (serverWantsClientCertificate())
-        return QStringLiteral("the server at %1 asks for a client certificate, which loopscope does not "
-                              "send (as reported: %2)")
-            .arg(endpoint(), detail);
-    if (m_alertsReceived.contains(QSsl::AlertType::ProtocolVersion)
-        || m_alertsSent.contains(QSsl::AlertType::ProtocolVersion))
-        return QStringLiteral("cannot connect to %1: the server and loopscope have no TLS version in "
-                              "common (loopscope speaks TLS 1.2 and 1.3; the server, it seems, only "
-                              "older ones, which are no longer safe) (as reported: %2)")
-            .arg(endpoint(), detail);
-    if (m_alertsReceived.contains(QSsl::AlertType::HandshakeFailure))
-        return QStringLiteral("cannot connect to %1: the server refused the TLS handshake: it may have no "
-                              "cipher in common with loopscope, or want a client certificate, which "
-                              "loopscope does not send (as reported: %2)")
-            .arg(endpoint(), detail);
-    if (m_alertsReceived.isEmpty() && m_alertsSent.isEmpty())
-        // OpenSSL sends no alert to an answer that is not TLS at all: the likeliest is plain http.
-        return QStringLiteral("cannot connect to %1: the server's answer to the TLS hello is not TLS (if "
-                              "it serves plain http, ask for http://) (as reported: %2)")
-            .arg(endpoint(), detail);
-    return QStringLiteral("cannot connect to %1: the TLS handshake failed: %2").arg(endpoint(), detail);
+    return Loopscope::handshakeFailure(endpoint(), m_socket->errorString(), m_alertsReceived, m_alertsSent);
 }
 
 QString HttpConnection::connectingTimeout(std::chrono::milliseconds timeout) const
