@@ -1393,6 +1393,39 @@ private slots:
         QVERIFY2(pagesAsked.size() <= 8, qPrintable(QString::number(pagesAsked.size())));
     }
 
+    void pagesFetchedWithoutVerificationAreMarked()
+    {
+        DemoServer::Options source;
+        source.items = 120;
+        source.tls = true;
+        Fixture f(source);
+        QString outText, errText;
+        QTextStream out(&outText), err(&errText);
+        QCOMPARE(runFetchCommand({ f.server.itemsUrl().toString(), QStringLiteral("--out"), f.out(),
+                                     QStringLiteral("--quiet"), QStringLiteral("--insecure") },
+                     out, err),
+            0);
+        err.flush();
+        QVERIFY2(errText.contains(QStringLiteral("warning: --insecure")), qPrintable(errText));
+        const auto landedLines = [&f] {
+            QList<QByteArray> lines = readAllOf(LandingZone::manifestPathFor(f.out())).split('\n');
+            lines.removeIf([](const QByteArray &line) { return !line.contains("\"offset\":"); });
+            return lines;
+        };
+        QVERIFY(landedLines().size() >= 3); // 120 items, 50 a page
+        for (const QByteArray &line : landedLines())
+            QVERIFY2(line.contains("\"unverified\":true"), line.constData());
+        // With the certificate checked, no page is marked.
+        QFile::remove(f.out());
+        QFile::remove(LandingZone::manifestPathFor(f.out()));
+        QCOMPARE(runFetchCommand({ f.server.itemsUrl().toString(), QStringLiteral("--out"), f.out(),
+                                     QStringLiteral("--quiet"), QStringLiteral("--ca-file"), f.caFile() },
+                     out, err),
+            0);
+        for (const QByteArray &line : landedLines())
+            QVERIFY2(!line.contains("unverified"), line.constData());
+    }
+
     void aTraceIsSavedHoweverTheRunEnds()
     {
         DemoServer::Options source;

@@ -463,6 +463,7 @@ Task<bool> Connector::fetchPage(qint64 page, QUrl url, QUrl *next)
     PageRecord record;
     record.page = page;
     record.url = redactedUrl(url).toString();
+    record.unverified = m_client.options().insecure && url.scheme() == QLatin1String("https");
     HttpResponse response;
     QString error;
     std::optional<Page> parsed;

@@ -6,7 +6,6 @@
 #include "scheduler/signalemitted.h"
 
 #include <QDeadlineTimer>
-#include <QSslCertificate>
 #include <QSslSocket>
 #include <QTcpSocket>
 

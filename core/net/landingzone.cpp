@@ -134,6 +134,8 @@ QByteArray pageRecordLine(const PageRecord &r)
         appendMember(line, "total", *r.total);
     if (!r.next.isEmpty())
         appendMember(line, "next", r.next);
+    if (r.unverified)
+        line += ",\"unverified\":true";
     line += '}';
     return line;
 }
@@ -153,6 +155,7 @@ PageRecord pageRecordFromJson(const QJsonObject &o)
     if (o.contains(QStringLiteral("total")))
         r.total = o.value(QStringLiteral("total")).toInteger();
     r.next = o.value(QStringLiteral("next")).toString();
+    r.unverified = o.value(QStringLiteral("unverified")).toBool();
     return r;
 }
 

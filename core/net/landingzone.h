@@ -31,6 +31,7 @@ struct PageRecord
     qint64 fileLength = 0;
     std::optional<qint64> total; //!< the collection size the page announced, if any
     QString next;                //!< the page's next link, if any
+    bool unverified = false;     //!< came over https without the certificate checked (--insecure)
 
     bool landed() const { return error.isEmpty(); }
 };
