@@ -830,7 +830,8 @@ private slots:
         QVERIFY(window.openScenario(QStringLiteral("two-coroutines"), {}));
         auto *lesson = window.findChild<QTextBrowser *>(QStringLiteral("lessonText"));
         QVERIFY(lesson);
-        const ScenarioInfo &info = ScenarioRegistry().get(QStringLiteral("two-coroutines")).info();
+        const ScenarioRegistry registry; // (outlives `info`, which refers into it)
+        const ScenarioInfo &info = registry.get(QStringLiteral("two-coroutines")).info();
         QVERIFY(lesson->toPlainText().contains(info.title));
         window.session().advance(3);
         QVERIFY(lesson->toPlainText().contains(info.title)); // Details shows the event; the lesson stays
