@@ -7,6 +7,7 @@
 #include "net/adaptivelimiter.h"
 #include "net/httpcompression.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QFileInfo>
 #include <QScopeGuard>
@@ -169,7 +170,16 @@ HttpClient::HttpClient(HttpClientOptions options, QObject *parent)
     m_tlsSessions = new TlsSessions(tlsSetupFor(m_options), this);
 }
 
-HttpClient::~HttpClient() = default;
+HttpClient::~HttpClient()
+{
+    // Exchanges still running belong to requests nobody waits for any more (the run ended while
+    // they were on the wire). Each ends now, while its connection lives: its coroutine resumes
+    // from the event loop (SignalEmitted), and never would once the connection is deleted.
+    for (HttpConnection *connection : findChildren<HttpConnection *>(Qt::FindDirectChildrenOnly)) {
+        connection->cancelExchange();
+        QCoreApplication::sendPostedEvents(connection, QEvent::MetaCall);
+    }
+}
 
 void HttpClient::resetStatistics()
 {
