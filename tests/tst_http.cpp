@@ -17,6 +17,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSslKey>
 #include <QSslServer>
 #include <QSslSocket>
@@ -1468,22 +1470,23 @@ private slots:
         const QString certificate = certificates.issue(QStringLiteral("server"),
             QStringLiteral("subjectAltName=IP:127.0.0.1"), TestCertificates::Signer::TestCa);
         QVERIFY2(certificates.usable(), qPrintable(certificates.problem()));
-        QTcpServer portFinder;
-        QVERIFY(portFinder.listen(QHostAddress::LocalHost));
-        const quint16 port = portFinder.serverPort();
-        portFinder.close();
         QProcess server;
         server.setProcessChannelMode(QProcess::MergedChannels);
+        // On a port of its choosing, which it names ("ACCEPT 127.0.0.1:PORT") once it listens.
         server.start(QStringLiteral("openssl"),
-            { "s_server", "-accept", QStringLiteral("127.0.0.1:%1").arg(port), "-cert", certificate, "-key",
+            { "s_server", "-accept", "127.0.0.1:0", "-cert", certificate, "-key",
                 certificates.keyFile(QStringLiteral("server")), "-Verify", "1", "-www", "-tls1_3" });
+        const auto stop = qScopeGuard([&server] {
+            server.kill();
+            server.waitForFinished();
+        });
         QVERIFY(server.waitForStarted(30'000));
-        const auto listening = [port] {
-            QTcpSocket probe;
-            probe.connectToHost(QHostAddress::LocalHost, port);
-            return probe.waitForConnected(1000);
-        };
-        QTRY_VERIFY_WITH_TIMEOUT(listening(), 30'000);
+        QByteArray said;
+        const QRegularExpression accepting(QStringLiteral("ACCEPT 127\\.0\\.0\\.1:(\\d+)"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            accepting.match(QString::fromLatin1(said += server.readAll())).hasMatch(), 30'000);
+        const auto port
+            = static_cast<quint16>(accepting.match(QString::fromLatin1(said)).captured(1).toUInt());
         Scheduler s(realClock());
         HttpClientOptions options = quickRetries(4);
         options.caFile = certificates.caFile();
@@ -1498,8 +1501,6 @@ private slots:
         QCOMPARE(error.attempts(), 1);
         QCOMPARE(client.statistics().retries, qint64(0));
         QCOMPARE(client.statistics().tlsFullHandshakes, qint64(1));
-        server.kill();
-        server.waitForFinished();
     }
 
     void ipv6EndpointsAreWrittenWithBrackets()
