@@ -1381,15 +1381,16 @@ private slots:
         QTemporaryDir dir;
         QString outText, errText;
         QTextStream out(&outText), err(&errText);
-        QCOMPARE(runFetchCommand({ QStringLiteral("http://127.0.0.1:%1/api/items").arg(mute.serverPort()),
-                                     QStringLiteral("--out"), dir.filePath(QStringLiteral("items.jsonl")),
-                                     QStringLiteral("--quiet"), QStringLiteral("--timeout-ms"),
-                                     QStringLiteral("200"), QStringLiteral("--attempts"), QStringLiteral("3"),
-                                     QStringLiteral("--concurrency"), QStringLiteral("8") },
+        QCOMPARE(runFetchCommand(
+                     { QStringLiteral("http://127.0.0.1:%1/api/items").arg(mute.serverPort()),
+                         QStringLiteral("--out"), dir.filePath(QStringLiteral("items.jsonl")),
+                         QStringLiteral("--quiet"), QStringLiteral("--timeout-ms"), QStringLiteral("200"),
+                         QStringLiteral("--attempts"), QStringLiteral("3"), QStringLiteral("--concurrency"),
+                         QStringLiteral("8"), QStringLiteral("--max-pages"), QStringLiteral("30") },
                      out, err),
             1);
-        // The first window's pages, and no more: the retries' jitter ends them in any order, and
-        // none of the workers whose page failed takes another.
+        // The first window's pages, and no more of the 30: the retries' jitter ends them in any
+        // order, and none of the workers whose page failed takes another.
         QVERIFY2(pagesAsked.size() <= 8, qPrintable(QString::number(pagesAsked.size())));
     }
 
@@ -1615,8 +1616,126 @@ private slots:
                      stdOut, stdErr),
             2);
         stdErr.flush();
+        QCOMPARE(runFetchCommand({ url.toString(), QStringLiteral("--out"), out,
+                                     QStringLiteral("--bearer-env"), QStringLiteral("s3cr3t-t0ken") },
+                     stdOut, stdErr),
+            2);
+        stdErr.flush();
         QVERIFY2(!errText.contains(QStringLiteral("s3cr3t")), qPrintable(errText));
         QVERIFY2(errText.contains(QStringLiteral("must name an environment variable")), qPrintable(errText));
+        QVERIFY2(errText.contains(QStringLiteral("--bearer-env: give the name of an environment variable")),
+            qPrintable(errText));
+        // One header given twice would go twice.
+        qputenv("LOOPSCOPE_TEST_TOKEN", "s3cr3t-t0ken");
+        QCOMPARE(
+            runFetchCommand({ url.toString(), QStringLiteral("--out"), out, QStringLiteral("--bearer-env"),
+                                QStringLiteral("LOOPSCOPE_TEST_TOKEN"), QStringLiteral("--header"),
+                                QStringLiteral("authorization: Basic abcd") },
+                stdOut, stdErr),
+            2);
+        qunsetenv("LOOPSCOPE_TEST_TOKEN");
+        stdErr.flush();
+        QVERIFY2(errText.contains(QStringLiteral("is given twice")), qPrintable(errText));
+    }
+
+    void linksKeepCredentialsToTheirOrigin()
+    {
+        // Page 0 here links to page 1 on another origin, which has no link.
+        ScriptedServer<QTcpServer> elsewhere([](const QByteArray &) {
+            return httpResponse(200, R"({"items":[{"id":2},{"id":3}]})", "Set-Cookie: sid=c00kie-s3cr3t\r\n");
+        });
+        const QByteArray away = elsewhere.url().toEncoded() + "?page=1";
+        ScriptedServer<QTcpServer> here([away](const QByteArray &head) {
+            if (head.startsWith("GET /api/items?page=1 "))
+                return httpResponse(200, R"({"items":[{"id":4}]})");
+            const QByteArray next = head.contains("/elsewhere") ? away : "/api/items?page=1";
+            return httpResponse(200, R"({"items":[{"id":0},{"id":1}],"next":")" + next + R"("})");
+        });
+        qputenv("LOOPSCOPE_TEST_TOKEN", "s3cr3t-t0ken");
+        QTemporaryDir dir;
+        QString outText, errText;
+        QTextStream stdOut(&outText), stdErr(&errText);
+        // Along a link to another origin: followed, without the credentials.
+        const QString har = dir.filePath(QStringLiteral("run.har"));
+        QCOMPARE(runFetchCommand(
+                     { here.url().toString() + QStringLiteral("?from=/elsewhere"), QStringLiteral("--out"),
+                         dir.filePath(QStringLiteral("a.jsonl")), QStringLiteral("--quiet"),
+                         QStringLiteral("--style"), QStringLiteral("next"), QStringLiteral("--bearer-env"),
+                         QStringLiteral("LOOPSCOPE_TEST_TOKEN"), QStringLiteral("--trace"), har },
+                     stdOut, stdErr),
+            0);
+        QCOMPARE(headerOf(here.heads.first(), "Authorization"), "Bearer s3cr3t-t0ken");
+        QCOMPARE(elsewhere.heads.size(), 1);
+        QVERIFY2(headerOf(elsewhere.heads.first(), "Authorization").isEmpty(),
+            elsewhere.heads.first().constData());
+        QCOMPARE(readLanded(dir.filePath(QStringLiteral("a.jsonl"))).ids, (QList<qint64> { 0, 1, 2, 3 }));
+        // What the server set (a session cookie) is not written down either.
+        QVERIFY(!readAllOf(har).contains("c00kie-s3cr3t"));
+        // A password in the address reaches every page of the same origin, links too.
+        QCOMPARE(
+            runFetchCommand({ here.url(QStringLiteral("alice:pa55word")).toString(), QStringLiteral("--out"),
+                                dir.filePath(QStringLiteral("b.jsonl")), QStringLiteral("--quiet"),
+                                QStringLiteral("--style"), QStringLiteral("next") },
+                stdOut, stdErr),
+            0);
+        const QByteArray basic = "Basic " + QByteArray("alice:pa55word").toBase64();
+        QCOMPARE(headerOf(here.heads.at(here.heads.size() - 2), "Authorization"), basic);
+        QCOMPARE(headerOf(here.heads.last(), "Authorization"), basic);
+        QVERIFY(here.heads.last().startsWith("GET /api/items?page=1 "));
+        qunsetenv("LOOPSCOPE_TEST_TOKEN");
+    }
+
+    void anHttpsRetrievalDoesNotFollowALinkToHttp()
+    {
+        ScriptedServer<QTcpServer> plain(
+            [](const QByteArray &) { return httpResponse(200, R"({"items":[]})"); });
+        const QByteArray away = plain.url().toEncoded() + "?page=1";
+        ScriptedServer<TlsServer> secure(
+            [away](const QByteArray &) {
+                return httpResponse(200, R"({"items":[{"id":0}],"next":")" + away + R"("})");
+            },
+            DemoTls::serverConfiguration());
+        QTemporaryDir dir;
+        const QString caFile = dir.filePath(QStringLiteral("ca.pem"));
+        DemoTls::writeCaFile(caFile);
+        QString outText, errText;
+        QTextStream stdOut(&outText), stdErr(&errText);
+        QCOMPARE(runFetchCommand({ secure.url().toString(), QStringLiteral("--out"),
+                                     dir.filePath(QStringLiteral("items.jsonl")), QStringLiteral("--quiet"),
+                                     QStringLiteral("--style"), QStringLiteral("next"),
+                                     QStringLiteral("--ca-file"), caFile },
+                     stdOut, stdErr),
+            2);
+        stdErr.flush();
+        QVERIFY2(errText.contains(QStringLiteral("the link to page 1 leaves https")), qPrintable(errText));
+        QVERIFY(plain.heads.isEmpty());
+        QCOMPARE(readLanded(dir.filePath(QStringLiteral("items.jsonl"))).ids, QList<qint64> { 0 });
+    }
+
+    void aCursorNamedLikeASecretIsStillACursor()
+    {
+        // ?token= is this API's cursor: pages t1, t2, then the end.
+        ScriptedServer<QTcpServer> server([](const QByteArray &head) {
+            const QByteArray line = head.left(head.indexOf('\r'));
+            if (line.contains("token=t2"))
+                return httpResponse(200, R"({"items":[{"id":4}]})");
+            if (line.contains("token=t1"))
+                return httpResponse(200, R"({"items":[{"id":2},{"id":3}],"next_cursor":"t2"})");
+            return httpResponse(200, R"({"items":[{"id":0},{"id":1}],"next_cursor":"t1"})");
+        });
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("items.jsonl"));
+        QString outText, errText;
+        QTextStream stdOut(&outText), stdErr(&errText);
+        QCOMPARE(runFetchCommand(
+                     { server.url().toString(), QStringLiteral("--out"), out, QStringLiteral("--quiet"),
+                         QStringLiteral("--style"), QStringLiteral("cursor"), QStringLiteral("--cursor-path"),
+                         QStringLiteral("/next_cursor"), QStringLiteral("--cursor-param"),
+                         QStringLiteral("token") },
+                     stdOut, stdErr),
+            0);
+        QCOMPARE(readLanded(out).ids, (QList<qint64> { 0, 1, 2, 3, 4 }));
+        QVERIFY(readAllOf(LandingZone::manifestPathFor(out)).contains("token=t1"));
     }
 
     void redirectsKeepCredentialsToTheirOrigin()

@@ -458,6 +458,9 @@ private slots:
             field<QPlainTextEdit>(&panel, "headers")
                 ->setPlainText(QStringLiteral(
                     "Accept: application/json\nX-Api-Key: hush-123\nAuthorization Bearer hush-456"));
+            // A token pasted where a variable's name goes is not kept; a variable's name is.
+            field<QPlainTextEdit>(&panel, "headerEnv")
+                ->setPlainText(QStringLiteral("Authorization=Bearer hush-789\nX-Api-Key=API_KEY"));
         } // no Fetch pressed
         QSettings saved;
         QCOMPARE(saved.value(QStringLiteral("retrieval/style")).toString(), QStringLiteral("page"));
@@ -471,9 +474,11 @@ private slots:
         QCOMPARE(again.settings().fetch.maxPages, 3);
         QCOMPARE(field<QPlainTextEdit>(&again, "headers")->toPlainText(),
             QStringLiteral("Accept: application/json"));
+        QCOMPARE(
+            field<QPlainTextEdit>(&again, "headerEnv")->toPlainText(), QStringLiteral("X-Api-Key=API_KEY"));
         // Folded away, the options that differ from their defaults are counted.
         QVERIFY(!field<QWidget>(&again, "moreOptionsFields")->isVisibleTo(&again));
-        QCOMPARE(field<QToolButton>(&again, "moreOptions")->text(), QStringLiteral("More options (3 set)"));
+        QCOMPARE(field<QToolButton>(&again, "moreOptions")->text(), QStringLiteral("More options (4 set)"));
     }
 
     void badSavedValuesFallBackToTheDefaults_data()

@@ -10,6 +10,7 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QSet>
 #include <QSocketNotifier>
 
 #include <tuple>
@@ -232,9 +233,15 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
     QList<std::tuple<QString, QString, QByteArray>> fromEnvironment;
     for (const QString &text : parser.values(QStringLiteral("header-env")))
         fromEnvironment.append({ QStringLiteral("--header-env"), text, {} });
-    for (const QString &variable : parser.values(QStringLiteral("bearer-env")))
+    for (const QString &variable : parser.values(QStringLiteral("bearer-env"))) {
+        if (!isEnvironmentVariableName(variable)) { // (not shown: it may be the token itself)
+            error = QStringLiteral("--bearer-env: give the name of an environment variable (letters, digits "
+                                   "and _), not its value");
+            return std::nullopt;
+        }
         fromEnvironment.append(
             { QStringLiteral("--bearer-env"), QStringLiteral("Authorization=") + variable, "Bearer " });
+    }
     for (const auto &[option, text, scheme] : std::as_const(fromEnvironment)) {
         QString problem;
         auto header = headerFromEnvironment(text, &problem);
@@ -245,6 +252,17 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
         header->second.prepend(scheme);
         line.retrieval.fetch.headers.append(*header);
         line.retrieval.http.secretHeaders.append(header->first);
+    }
+    QSet<QByteArray> named;
+    for (const auto &[name, value] : std::as_const(line.retrieval.fetch.headers)) {
+        if (named.contains(name.toLower())) {
+            error
+                = QStringLiteral("header %1 is given twice (by --header, --header-env or --bearer-env): give "
+                                 "it once")
+                      .arg(QString::fromLatin1(name));
+            return std::nullopt;
+        }
+        named.insert(name.toLower());
     }
     if (parser.isSet(QStringLiteral("shard"))) {
         const QStringList parts = parser.value(QStringLiteral("shard")).split(u'/');

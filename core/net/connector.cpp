@@ -159,6 +159,14 @@ Connector::Connector(HttpClient &client, FetchOptions options, LandingZone &zone
     const QString problem = m_options.validate();
     if (!problem.isEmpty())
         throw Error(problem);
+    // A password in the address goes as Basic credentials with every page's request, links too
+    // (they are resolved against addresses that no longer hold it).
+    if (!m_options.url.userInfo().isEmpty()) {
+        if (headerValue(m_options.headers, "Authorization").isEmpty())
+            m_options.headers.append({ "Authorization", basicAuthorization(m_options.url) });
+        m_options.url.setUserInfo({});
+    }
+    m_secrets = secretValues(m_options.url, m_options.headers, m_client.options().secretHeaders);
 }
 
 Connector::~Connector() = default;
@@ -231,9 +239,7 @@ std::optional<qint64> Connector::takeNextPage()
 {
     if (!extentKnown() && (m_consecutiveFailures >= m_failureStop || m_firstPageFailed))
         return std::nullopt;
-    // A source that failed a page after all its tries and has answered none in this run is down, or
-    // refuses this retrieval: every further page would fail the same way, each after its time-outs.
-    if (m_progress.pagesFailed > 0 && m_progress.pagesLanded == m_progress.pagesResumed)
+    if (m_sourceUnreachable)
         return std::nullopt;
     while (m_nextPage < pageLimit()) {
         const qint64 page = m_nextPage++;
@@ -372,21 +378,14 @@ QUrl Connector::numberedPageUrl(qint64 page) const
 
 namespace {
 
-//! `text` from a server with every secret the request carried masked: an API may quote the token
-//! it refused ("invalid credentials: Bearer abc...").
-QString withSecretsMasked(QString text, const QStringList &secrets)
-{
-    for (const QString &secret : secrets)
-        text.replace(secret, QLatin1String(RedactedValue));
-    return text;
-}
-
 //! A page the server refused, for the manifest and the summary.
 QString describeRefusal(const HttpResponse &response, const QStringList &secrets)
 {
-    // What the server said, as far as it fits on a line: an API explains a 400 or 401 in its body.
+    // What the server said, as far as it fits on a line: an API explains a 400 or 401 in its body,
+    // and may quote the credentials it refused ("invalid credentials: Bearer abc...").
     constexpr qsizetype Shown = 200;
-    QString said = withSecretsMasked(QString::fromUtf8(response.body.left(Shown * 4)), secrets).simplified();
+    constexpr qsizetype Masked = 64 * 1024; // (masked before it is cut: no half secret is shown)
+    QString said = withSecretsMasked(QString::fromUtf8(response.body.left(Masked)), secrets).simplified();
     if (said.size() > Shown)
         said = said.left(Shown) + QStringLiteral("…");
     const QString status
@@ -439,12 +438,12 @@ Task<void> Connector::fetchNextLinkPages()
     for (const PageRecord &landed : m_zone.landedPages())
         pageByLink.insert(landed.url, landed.page);
     while (!url.isEmpty() && (m_options.maxPages == 0 || page < m_options.maxPages)) {
-        pageByLink.insert(redactedUrl(url).toString(), page);
+        pageByLink.insert(written(url), page);
         QUrl next;
         const qint64 before = m_progress.items;
         if (!co_await fetchPage(page, url, &next) || m_progress.items == before)
             break;
-        const QString nextShown = redactedUrl(next).toString();
+        const QString nextShown = written(next);
         if (const auto back = pageByLink.constFind(nextShown); back != pageByLink.cend())
             throw Error(QStringLiteral("page %1's %2 leads back to page %3 (%4); stopped, so as not to land "
                                        "it again")
@@ -462,7 +461,7 @@ Task<bool> Connector::fetchPage(qint64 page, QUrl url, QUrl *next)
 {
     PageRecord record;
     record.page = page;
-    record.url = redactedUrl(url).toString();
+    record.url = written(url);
     record.unverified = m_client.options().insecure && url.scheme() == QLatin1String("https");
     HttpResponse response;
     QString error;
@@ -477,7 +476,7 @@ Task<bool> Connector::fetchPage(qint64 page, QUrl url, QUrl *next)
         error.clear();
         m_progress.peakInFlight = std::max(m_progress.peakInFlight, ++m_progress.inFlight);
         try {
-            response = co_await m_client.get(url, m_options.headers);
+            response = co_await m_client.get(url, headersFor(page, url));
         } catch (const HttpError &e) {
             error = e.message();
             record.attempts += e.attempts();
@@ -493,7 +492,7 @@ Task<bool> Connector::fetchPage(qint64 page, QUrl url, QUrl *next)
         record.bytes = response.body.size();
         m_progress.bytes += response.body.size();
         if (!response.isSuccess()) {
-            error = describeRefusal(response, secretsSent());
+            error = describeRefusal(response, m_secrets);
             break;
         }
         parsed = parsePage(response, m_options.format, &error, &damaged);
@@ -508,6 +507,11 @@ Task<bool> Connector::fetchPage(qint64 page, QUrl url, QUrl *next)
     }
     if (!parsed) {
         record.error = error;
+        // No answer at all (no connection, time-outs) before any page of this run landed: the source
+        // is down or out of reach, and every further page would fail the same way, each after its
+        // time-outs. (A page the server refused says nothing of the others.)
+        m_sourceUnreachable = m_sourceUnreachable
+            || (record.status == 0 && m_progress.pagesLanded == m_progress.pagesResumed);
         m_zone.recordFailure(record);
         m_failures.append(record);
         ++m_progress.pagesFailed;
@@ -518,7 +522,7 @@ Task<bool> Connector::fetchPage(qint64 page, QUrl url, QUrl *next)
     }
     record.total = parsed->total;
     const QUrl after = linkAfter(*parsed);
-    record.next = redactedUrl(after).toString();
+    record.next = written(after);
     m_consecutiveFailures = 0;
     refuseRepeatedPage(page, parsed->items);
     const bool fresh = !m_zone.hasLanded(page);
@@ -559,37 +563,31 @@ void Connector::refuseRepeatedPage(qint64 page, const JsonLines &items)
                     .arg(why));
 }
 
-QStringList Connector::secretsSent() const
+QString Connector::written(const QUrl &url) const
 {
-    QStringList secrets;
-    const auto add = [&secrets](const QString &secret) {
-        if (secret.size() >= 4 && secret != QLatin1String(RedactedValue))
-            secrets.append(secret);
-    };
-    for (const auto &[name, value] : m_options.headers) {
-        if (!isSecretHeader(name, m_client.options().secretHeaders))
-            continue;
-        add(QString::fromUtf8(value));
-        // The credentials alone, as a server may quote them: "Bearer abc" -> "abc".
-        const QList<QByteArray> words = value.split(' ');
-        for (const QByteArray &word : words.mid(1))
-            add(QString::fromUtf8(word));
-    }
-    add(m_options.url.password());
-    add(QString::fromLatin1(basicAuthorization(m_options.url).mid(6))); // after "Basic"
-    const QUrl shown = redactedUrl(m_options.url);
-    if (shown != m_options.url) {
-        const QUrlQuery given(m_options.url);
-        const QUrlQuery redacted(shown);
-        for (const auto &[name, value] : given.queryItems(QUrl::FullyDecoded)) {
-            if (redacted.queryItemValue(name) == QLatin1String(RedactedValue))
-                add(value);
-        }
-    }
-    // The longest first, so that a token inside a longer secret is not masked first.
-    std::sort(secrets.begin(), secrets.end(),
-        [](const QString &a, const QString &b) { return a.size() > b.size(); });
-    return secrets;
+    // The address given is redacted by its parameters' names; links and cursors from the server
+    // by value, since a parameter named like a secret there (?token=) is as likely a cursor.
+    const bool numbered
+        = m_options.style == PaginationStyle::Offset || m_options.style == PaginationStyle::Page;
+    return numbered ? redactedUrl(url).toString() : withSecretsMasked(url.toString(), m_secrets);
+}
+
+HttpHeaders Connector::headersFor(qint64 page, const QUrl &url) const
+{
+    if (sameOrigin(m_options.url, url))
+        return m_options.headers;
+    if (m_options.url.scheme() == QLatin1String("https") && url.scheme() != QLatin1String("https"))
+        throw Error(
+            QStringLiteral("the link to page %1 leaves https for %2: not followed, as the request "
+                           "would travel unencrypted (the server's links may be wrong behind its proxy)")
+                .arg(page)
+                .arg(written(url)));
+    // As for a redirect: credentials are for the origin they were given for.
+    HttpHeaders headers = m_options.headers;
+    headers.removeIf([this](const auto &header) {
+        return isSecretHeader(header.first, m_client.options().secretHeaders);
+    });
+    return headers;
 }
 
 void Connector::notePageDone()

@@ -106,8 +106,8 @@ QString formatForTrace(const FetchSummary &summary);
  * "next" (JSON field or Link header) one page at a time. A page that still fails after the client's retries
  * is listed in the summary (and manifest); the others go on. While the size of the collection is unknown,
  * failures hide where it ends: if the first page fails, or as many pages in a row as there are workers (at
- * least 3), no further pages are asked for. Nor are they once a page failed while none has landed
- * in this run: the source is down, or refuses this retrieval.
+ * least 3), no further pages are asked for. Nor are they once a page got no answer at all (no
+ * connection, time-outs) while none of this run has landed: the source is down.
  */
 class Connector
 {
@@ -132,9 +132,11 @@ private:
     QUrl numberedPageUrl(qint64 page) const;
     //! The link to the page after `parsed` in the next-link and cursor styles (empty: the last).
     QUrl linkAfter(const Page &parsed) const;
-    //! The secret values this retrieval sends (tokens, passwords, secret query values), to be
-    //! masked in what servers answer before it is written down.
-    QStringList secretsSent() const;
+    //! `url` as the manifest keeps it: without the secrets this retrieval sends.
+    QString written(const QUrl &url) const;
+    //! The headers to send for page `page` at `url`: without credentials for another origin; an
+    //! https retrieval does not follow a link to plain http.
+    HttpHeaders headersFor(qint64 page, const QUrl &url) const;
     //! The first page in the next-link and cursor styles: the collection's URL (with the page
     //! size when a cursor style sends one).
     QUrl firstLinkedPage() const;
@@ -167,6 +169,8 @@ private:
     bool m_firstPageFailed = false;
     qint64 m_parseRetries = 0; //!< pages asked for again because they arrived damaged
     std::unordered_map<std::size_t, qint64> m_pageByDigest; //!< the pages of this run, by their items
+    QStringList m_secrets;            //!< the secret values this retrieval sends (secretValues())
+    bool m_sourceUnreachable = false; //!< no answer at all before any page of this run landed
     std::int64_t m_startNs = 0;
     Scheduler *m_scheduler = nullptr;
 };

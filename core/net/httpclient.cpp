@@ -63,13 +63,6 @@ QString pathShown(const QUrl &url)
     return redactedUrl(url).toString(QUrl::RemoveScheme | QUrl::RemoveAuthority);
 }
 
-//! Whether `to` is the same origin as `from` (scheme, host and port), to which credentials may go.
-bool sameOrigin(const QUrl &from, const QUrl &to)
-{
-    return from.scheme() == to.scheme() && from.host().compare(to.host(), Qt::CaseInsensitive) == 0
-        && portOf(from) == portOf(to);
-}
-
 //! The user name and password of the request's URL as a Basic Authorization header, which then
 //! leave the URL (what gets written down).
 void moveCredentialsToHeader(HttpRequest &request)
@@ -447,7 +440,11 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
         record.status = response.status;
         record.statusText = QString::fromLatin1(response.reason);
         record.responseBytes = response.body.size();
-        record.responseHeaders = response.headers;
+        record.responseHeaders = redactedHeaders(response.headers, m_options.secretHeaders);
+        for (auto &[name, value] : record.responseHeaders) {
+            if (name.compare("Location", Qt::CaseInsensitive) == 0) // (a presigned address, say)
+                value = redactedUrl(QUrl::fromEncoded(value)).toEncoded();
+        }
         if (record.id)
             scheduler.trace().recordIo(record);
         const bool overloaded = !failure && (response.status == 429 || response.status == 503);
@@ -481,6 +478,11 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
             ++redirects;
             ++m_stats.redirects;
             const QUrl target = request.url.resolved(QUrl::fromEncoded(location));
+            if (target.host().isEmpty()
+                || (target.scheme() != QLatin1String("http") && target.scheme() != QLatin1String("https")))
+                throw HttpError(HttpError::Kind::UnsafeRedirect,
+                    QStringLiteral("%1 redirects to %2, which is not an http(s) address: not followed")
+                        .arg(redactedUrl(request.url).toString(), redactedUrl(target).toString()));
             if (isHttps(request.url) && !isHttps(target))
                 throw HttpError(HttpError::Kind::UnsafeRedirect,
                     QStringLiteral("%1 redirects to %2, which is not https: not followed, as the request "

@@ -46,6 +46,24 @@ QUrl redactedUrl(const QUrl &url);
 //! Names of the parameters that `original` cannot give back go in `missing`.
 QUrl unredactedUrl(const QUrl &link, const QUrl &original, QStringList *missing);
 
+//! Whether `to` has the origin of `from` (scheme, host and port): where credentials may go.
+bool sameOrigin(const QUrl &from, const QUrl &to);
+
+//! The secret values a request to `url` with `headers` carries, as text may quote them (a server's
+//! error, a message): values of secret headers (isSecretHeader()) and their credentials without
+//! the scheme ("Bearer abc" -> "abc"), the URL's password and its Basic credentials, values of
+//! secret query parameters (decoded and percent-encoded). The longest first; none under 4
+//! characters (masking "a" would mask every a).
+QStringList secretValues(
+    const QUrl &url, const HttpHeaders &headers, const QList<QByteArray> &secretNames = {});
+
+//! `text` with each of `secrets` replaced by RedactedValue.
+QString withSecretsMasked(QString text, const QStringList &secrets);
+
+//! Whether `name` can name an environment variable (letters, digits and _, not starting with a
+//! digit): what a NAME=VAR may hold, as opposed to a value pasted by mistake.
+bool isEnvironmentVariableName(QStringView name);
+
 //! The user name and password of `url` as the value of a Basic Authorization header (empty if it
 //! has none), as curl and browsers send them.
 QByteArray basicAuthorization(const QUrl &url);
@@ -102,8 +120,9 @@ QString formatForTrace(const HttpResponse &response);
 class HttpError : public Error
 {
 public:
-    //! Tls: the server's certificate was refused (not trusted, wrong host name): asking again
-    //! would meet the same certificate, so it is not retried.
+    //! Tls: the server's certificate was refused (not trusted, wrong host name, expired), or the
+    //! handshake cannot succeed with this server (no TLS version in common, a client certificate
+    //! demanded): asking again would meet the same, so it is not retried.
     //! NoSuchHost: the name has no address (a typo, not a hiccup: not tried again).
     //! Undecodable: a body in an encoding not supported, or inflating past the limit: it would
     //! arrive the same again.

@@ -127,6 +127,60 @@ QUrl unredactedUrl(const QUrl &link, const QUrl &original, QStringList *missing)
     return restored;
 }
 
+bool sameOrigin(const QUrl &from, const QUrl &to)
+{
+    const auto portOf
+        = [](const QUrl &url) { return url.port(url.scheme() == QLatin1String("https") ? 443 : 80); };
+    return from.scheme() == to.scheme() && from.host().compare(to.host(), Qt::CaseInsensitive) == 0
+        && portOf(from) == portOf(to);
+}
+
+QStringList secretValues(const QUrl &url, const HttpHeaders &headers, const QList<QByteArray> &secretNames)
+{
+    QStringList secrets;
+    const auto add = [&secrets](const QString &secret) {
+        if (secret.size() >= 4 && secret != QLatin1String(RedactedValue))
+            secrets.append(secret);
+    };
+    for (const auto &[name, value] : headers) {
+        if (!isSecretHeader(name, secretNames))
+            continue;
+        add(QString::fromUtf8(value).trimmed());
+        const QList<QByteArray> words = value.trimmed().split(' ');
+        for (const QByteArray &word : words.mid(1))
+            add(QString::fromUtf8(word));
+    }
+    add(url.password(QUrl::FullyDecoded));
+    add(url.password(QUrl::FullyEncoded));
+    add(QString::fromLatin1(basicAuthorization(url).mid(6))); // after "Basic "
+    for (const QString &segment : querySegments(url)) {
+        const QStringView name = segmentName(segment);
+        if (name.size() == segment.size() || !isSecretQueryName(QUrl::fromPercentEncoding(name.toLatin1())))
+            continue;
+        const QString encoded = segment.mid(name.size() + 1);
+        add(encoded);
+        add(QUrl::fromPercentEncoding(encoded.toLatin1()));
+    }
+    secrets.removeDuplicates();
+    std::sort(secrets.begin(), secrets.end(),
+        [](const QString &a, const QString &b) { return a.size() > b.size(); });
+    return secrets;
+}
+
+QString withSecretsMasked(QString text, const QStringList &secrets)
+{
+    for (const QString &secret : secrets)
+        text.replace(secret, QLatin1String(RedactedValue));
+    return text;
+}
+
+bool isEnvironmentVariableName(QStringView name)
+{
+    return !name.isEmpty() && !name.front().isDigit() && std::all_of(name.begin(), name.end(), [](QChar c) {
+        return (c.unicode() < 128 && c.isLetterOrNumber()) || c == u'_';
+    });
+}
+
 QByteArray basicAuthorization(const QUrl &url)
 {
     if (url.userInfo().isEmpty())
@@ -170,10 +224,7 @@ std::optional<QPair<QByteArray, QByteArray>> headerFromEnvironment(
             "write NAME=VAR: the header, and the name of the environment variable holding its value");
         return std::nullopt;
     }
-    const bool aName = !std::isdigit(static_cast<unsigned char>(variable.front()))
-        && std::all_of(variable.begin(), variable.end(),
-            [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
-    if (!aName) {
+    if (!isEnvironmentVariableName(QString::fromLocal8Bit(variable))) {
         // Not shown: it looks like a value, perhaps the token itself.
         *error = QStringLiteral("%1=... must name an environment variable (letters, digits and _), not give "
                                 "its value")

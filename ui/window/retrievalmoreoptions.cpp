@@ -256,6 +256,18 @@ QString RetrievalMoreOptions::savableHeaders() const
     return kept.join(u'\n');
 }
 
+QString RetrievalMoreOptions::savableHeadersFromEnvironment() const
+{
+    QStringList kept;
+    for (const QString &line : nonEmptyLines(m_headerEnv)) {
+        // NAME=VAR names a variable; anything else may be the token itself, pasted by mistake.
+        const qsizetype equals = line.indexOf(u'=');
+        if (equals > 0 && isEnvironmentVariableName(QStringView(line).mid(equals + 1).trimmed()))
+            kept.append(line);
+    }
+    return kept.join(u'\n');
+}
+
 void RetrievalMoreOptions::save(QSettings &settings) const
 {
     // Names of environment variables, never their values; no credential header.
@@ -264,7 +276,7 @@ void RetrievalMoreOptions::save(QSettings &settings) const
     for (const QSpinBox *box : { m_firstPage, m_maxPages, m_timeout, m_attempts })
         SavedFields::save(settings, box);
     SavedFields::save(settings, m_headers, savableHeaders());
-    SavedFields::save(settings, m_headerEnv, m_headerEnv->toPlainText());
+    SavedFields::save(settings, m_headerEnv, savableHeadersFromEnvironment());
     for (const QCheckBox *box : { m_insecure, m_allowRepeatedPages })
         SavedFields::save(settings, box);
 }

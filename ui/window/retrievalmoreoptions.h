@@ -48,6 +48,8 @@ private:
     QStringList fieldValues() const;
     //! The header lines that may be saved: well formed, and not credentials.
     QString savableHeaders() const;
+    //! The NAME=VAR lines that name a variable (never a value pasted by mistake).
+    QString savableHeadersFromEnvironment() const;
 
     QLineEdit *m_offsetParam;
     QLineEdit *m_limitParam;

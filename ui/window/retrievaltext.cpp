@@ -69,34 +69,8 @@ QString withoutSecrets(QString text, const RetrievalSettings &settings)
         const QUrl shown = redactedUrl(url);
         for (const auto format : { QUrl::PrettyDecoded, QUrl::FullyEncoded })
             text.replace(url.toString(format), shown.toString(format));
-        const auto redactValue = [&text](const QString &value) {
-            if (!value.isEmpty())
-                text.replace(value, redacted());
-        };
-        if (!url.password().isEmpty()) {
-            redactValue(url.password(QUrl::FullyDecoded));
-            redactValue(url.password(QUrl::FullyEncoded));
-        }
-        const QUrlQuery query(url);
-        for (const auto &[name, value] : query.queryItems(QUrl::FullyDecoded)) {
-            if (isSecretQueryName(name)) {
-                redactValue(value);
-                redactValue(QString::fromLatin1(QUrl::toPercentEncoding(value)));
-            }
-        }
     }
-    for (const auto &[name, value] : settings.fetch.headers) {
-        if (!isSecretHeaderName(name) && !settings.http.secretHeaders.contains(name))
-            continue;
-        const QString secret = QString::fromUtf8(value).trimmed();
-        if (secret.isEmpty())
-            continue;
-        text.replace(secret, redacted());
-        // "Bearer TOKEN": the token may be quoted without its scheme.
-        if (const QString credentials = secret.section(u' ', 1).trimmed(); !credentials.isEmpty())
-            text.replace(credentials, redacted());
-    }
-    return text;
+    return withSecretsMasked(text, secretValues(url, settings.fetch.headers, settings.http.secretHeaders));
 }
 
 QString savableUrl(const QString &typed)
