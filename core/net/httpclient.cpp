@@ -288,12 +288,15 @@ QCoro::Task<HttpResponse> HttpClient::exchangeOnce(HttpRequest request, HttpConn
         int &count;
         ~Running() { --count; }
     } running { m_stats.exchangesRunning };
-    const std::int64_t startNs = clock();
+    // One time-out for the attempt, from here: waiting for a connection (a host's first TLS
+    // handshake) is part of it, as is a retry on a fresh connection.
+    const QDeadlineTimer deadline(m_options.timeout);
     HttpConnection *connection = co_await acquire(request.url, clock, attempt);
     attempt->connection = connection;
     const bool reused = connection->exchangeCount() > 0;
     try {
-        HttpResponse response = co_await connection->exchange(request, m_options.timeout, timings.get());
+        HttpResponse response
+            = co_await connection->exchange(request, deadline, m_options.timeout, timings.get());
         release(connection, request.url);
         co_return response;
     } catch (const HttpError &error) {
@@ -305,12 +308,8 @@ QCoro::Task<HttpResponse> HttpClient::exchangeOnce(HttpRequest request, HttpConn
     }
     HttpConnection *fresh = open(request.url, clock);
     attempt->connection = fresh;
-    // Still one attempt, under the one time-out.
-    const auto spent
-        = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::nanoseconds(clock() - startNs));
     try {
-        HttpResponse response = co_await fresh->exchange(
-            request, std::max(m_options.timeout - spent, std::chrono::milliseconds(1)), timings.get());
+        HttpResponse response = co_await fresh->exchange(request, deadline, m_options.timeout, timings.get());
         release(fresh, request.url);
         co_return response;
     } catch (...) {

@@ -272,7 +272,7 @@ QByteArray HttpConnection::serialize(const HttpRequest &request)
 }
 
 QCoro::Task<HttpResponse> HttpConnection::exchange(
-    HttpRequest request, std::chrono::milliseconds timeout, ExchangeTimings *timings)
+    HttpRequest request, QDeadlineTimer deadline, std::chrono::milliseconds timeout, ExchangeTimings *timings)
 {
     if (m_busy)
         throw HttpError(
@@ -302,7 +302,6 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(
 
     // One deadline for the whole attempt, as --timeout-ms promises: connecting and the handshake
     // leave the response only what they did not use.
-    const QDeadlineTimer deadline(timeout);
     const auto remaining = [&deadline] { return std::chrono::milliseconds(deadline.remainingTime()); };
     if (!isOpen()) {
         m_sslErrors.clear();

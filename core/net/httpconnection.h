@@ -4,6 +4,7 @@
 #include "net/sharedtlscontext.h"
 
 #include <QCoroTask>
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QObject>
 #include <QSslConfiguration>
@@ -72,10 +73,16 @@ public:
     //! handshake left (and the rest of the connecting, if that is not done yet).
     void connectAhead();
     //! Sends `request` and completes with the response; `timings`, if given, is filled in as the
-    //! steps happen (it must outlive the exchange). `timeout` bounds the whole attempt: connecting,
-    //! the TLS handshake, sending and the response.
+    //! steps happen (it must outlive the exchange). `deadline` ends the whole attempt: connecting,
+    //! the TLS handshake, sending and the response; `timeout` is the time it was given, for messages.
+    QCoro::Task<HttpResponse> exchange(HttpRequest request, QDeadlineTimer deadline,
+        std::chrono::milliseconds timeout, ExchangeTimings *timings = nullptr);
+    //! The same, with the whole attempt given `timeout` from now.
     QCoro::Task<HttpResponse> exchange(
-        HttpRequest request, std::chrono::milliseconds timeout, ExchangeTimings *timings = nullptr);
+        HttpRequest request, std::chrono::milliseconds timeout, ExchangeTimings *timings = nullptr)
+    {
+        return exchange(std::move(request), QDeadlineTimer(timeout), timeout, timings);
+    }
     void close();
     //! Ends the exchange under way (its caller was cancelled): the connection is closed and the
     //! exchange throws as soon as it resumes.
