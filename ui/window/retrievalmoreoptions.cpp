@@ -1,5 +1,6 @@
 #include "window/retrievalmoreoptions.h"
 
+#include "window/formfields.h"
 #include "window/savedfields.h"
 
 #include <QCheckBox>
@@ -11,27 +12,10 @@
 
 namespace Loopscope {
 
+using FormFields::lineEdit;
+using FormFields::spinBox;
+
 namespace {
-
-QLineEdit *lineEdit(const char *name, const QString &text, const QString &placeholder, const QString &tip)
-{
-    auto *edit = new QLineEdit(text);
-    edit->setObjectName(QLatin1StringView(name));
-    edit->setPlaceholderText(placeholder);
-    edit->setToolTip(tip);
-    return edit;
-}
-
-QSpinBox *spinBox(const char *name, int minimum, int maximum, int value, const QString &tip)
-{
-    auto *box = new QSpinBox;
-    box->setObjectName(QLatin1StringView(name));
-    box->setRange(minimum, maximum);
-    box->setValue(value);
-    box->setGroupSeparatorShown(true);
-    box->setToolTip(tip);
-    return box;
-}
 
 QPlainTextEdit *linesEdit(const char *name, const QString &placeholder, const QString &tip)
 {

@@ -2,6 +2,7 @@
 
 #include "net/adaptivelimiter.h"
 #include "panes/counterchart.h"
+#include "window/formfields.h"
 #include "window/retrievalmoreoptions.h"
 #include "window/retrievaltext.h"
 #include "window/savedfields.h"
@@ -24,27 +25,10 @@
 
 namespace Loopscope {
 
+using FormFields::lineEdit;
+using FormFields::spinBox;
+
 namespace {
-
-QSpinBox *spinBox(const char *name, int minimum, int maximum, int value, const QString &suffix = {})
-{
-    auto *box = new QSpinBox;
-    box->setObjectName(QLatin1StringView(name));
-    box->setRange(minimum, maximum);
-    box->setValue(value);
-    box->setSuffix(suffix);
-    box->setGroupSeparatorShown(true);
-    return box;
-}
-
-QLineEdit *lineEdit(const char *name, const QString &placeholder, const QString &tip = {})
-{
-    auto *edit = new QLineEdit;
-    edit->setObjectName(QLatin1StringView(name));
-    edit->setPlaceholderText(placeholder);
-    edit->setToolTip(tip);
-    return edit;
-}
 
 QLabel *textLabel(const char *name, Qt::TextInteractionFlags flags = Qt::TextSelectableByMouse)
 {
@@ -84,21 +68,21 @@ int defaultConcurrency()
 
 RetrievalPanel::RetrievalPanel(QWidget *parent)
     : QWidget(parent)
-    , m_url(lineEdit("url", tr("built-in demo API (started here)"),
+    , m_url(lineEdit("url", {}, tr("built-in demo API (started here)"),
           tr("The collection's address, e.g. http://127.0.0.1:8080/api/items. Leave empty to fetch "
              "from the built-in demo API.")))
     , m_urlNote(textLabel("urlNote"))
     , m_demoItems(spinBox("demoItems", 0, 10'000'000, 5'000))
-    , m_demoLatency(spinBox("demoLatency", 0, 60'000, 100, QStringLiteral(" ms")))
-    , m_output(lineEdit("output", tr("a temporary file"),
+    , m_demoLatency(spinBox("demoLatency", 0, 60'000, 100, {}, QStringLiteral(" ms")))
+    , m_output(lineEdit("output", {}, tr("a temporary file"),
           tr("JSON Lines file to land the items in; fetching into the same file again resumes")))
     , m_pageSize(spinBox("pageSize", 1, 100'000, FetchOptions {}.pageSize))
     , m_concurrency(spinBox("concurrency", 1, 10'000, defaultConcurrency()))
     , m_strategy(new QComboBox)
     , m_style(new QComboBox)
-    , m_itemsPath(lineEdit("itemsPath", tr("found: items, data, results…"),
+    , m_itemsPath(lineEdit("itemsPath", {}, tr("found: items, data, results…"),
           tr("JSON Pointer to the items array, as /data or /hits/hits")))
-    , m_rate(lineEdit("rate", tr("no limit (e.g. 10/s)"),
+    , m_rate(lineEdit("rate", {}, tr("no limit (e.g. 10/s)"),
           tr("At most this many requests a second, all together (10/s, 600/min, 3600/h)")))
     , m_moreToggle(new QToolButton)
     , m_more(new RetrievalMoreOptions)
