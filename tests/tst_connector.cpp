@@ -10,6 +10,7 @@
 #include "net/retrieval.h"
 #include "net/tlsserver.h"
 #include "scheduler/scheduler.h"
+#include "testlib/scriptedserver.h"
 #include "trace/tracestats.h"
 
 #include <QElapsedTimer>
@@ -197,65 +198,6 @@ public:
     //! Requests answered so far.
     int answered() const { return m_answered; }
 };
-
-//! A server (plain, or TLS when Base is TlsServer) that answers each request with what `reply`
-//! makes of its head (request line and headers), and keeps the heads.
-template<class Base>
-class ScriptedServer : public Base
-{
-public:
-    using Reply = std::function<QByteArray(const QByteArray &head)>;
-    template<class... BaseArgs>
-    explicit ScriptedServer(Reply reply, BaseArgs &&...baseArgs)
-        : Base(std::forward<BaseArgs>(baseArgs)...)
-        , m_reply(std::move(reply))
-    {
-        QObject::connect(this, &QTcpServer::pendingConnectionAvailable, this, [this] {
-            while (QTcpSocket *socket = this->nextPendingConnection())
-                QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket] { answer(socket); });
-        });
-        this->listen(QHostAddress::LocalHost);
-    }
-    QUrl url(const QString &userInfo = {}) const
-    {
-        QUrl url(QStringLiteral("%1://127.0.0.1:%2/api/items")
-                     .arg(std::is_same_v<Base, TlsServer> ? "https" : "http")
-                     .arg(this->serverPort()));
-        url.setUserInfo(userInfo);
-        return url;
-    }
-    QList<QByteArray> heads;
-
-private:
-    void answer(QTcpSocket *socket)
-    {
-        QByteArray &input = m_input[socket];
-        input += socket->readAll();
-        for (qsizetype end; (end = input.indexOf("\r\n\r\n")) >= 0;) {
-            heads.append(input.left(end));
-            input.remove(0, end + 4);
-            socket->write(m_reply(heads.last()));
-        }
-    }
-
-    Reply m_reply;
-    QHash<QTcpSocket *, QByteArray> m_input;
-};
-
-QByteArray httpResponse(int status, const QByteArray &body, const QByteArray &headers = {})
-{
-    return "HTTP/1.1 " + QByteArray::number(status) + " X\r\nContent-Type: application/json\r\n" + headers
-        + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
-}
-
-QByteArray headerOf(const QByteArray &head, const QByteArray &name)
-{
-    for (const QByteArray &line : head.split('\n')) {
-        if (line.toLower().startsWith(name.toLower() + ':'))
-            return line.mid(name.size() + 1).trimmed();
-    }
-    return {};
-}
 
 QByteArray readAllOf(const QString &path)
 {

@@ -10,6 +10,7 @@
 #include "net/tlssessions.h"
 #include "scheduler/awaitables.h"
 #include "scheduler/combinators.h"
+#include "testlib/scriptedserver.h"
 #include "trace/requestphases.h"
 
 #include <QCoroTask>
@@ -59,29 +60,6 @@ HttpClientOptions quickRetries(int attempts = 4)
     options.timeout = 5s;
     return options;
 }
-
-//! Answers every request with a redirect to `target`.
-class Redirector : public QTcpServer
-{
-public:
-    explicit Redirector(QByteArray target)
-        : m_target(std::move(target))
-    {
-        connect(this, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *socket = nextPendingConnection()) {
-                connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
-                    socket->readAll();
-                    socket->write(
-                        "HTTP/1.1 302 Found\r\nLocation: " + m_target + "\r\nContent-Length: 0\r\n\r\n");
-                });
-            }
-        });
-        listen(QHostAddress::LocalHost);
-    }
-
-private:
-    QByteArray m_target;
-};
 
 //! The demo API over https, and the demo CA written where a client can be told to trust it.
 struct TlsDemo
@@ -202,32 +180,6 @@ void expectHttpError(Run request, HttpError::Kind kind, const QString &words, in
         QCOMPARE(error.attempts(), attempts);
     }
 }
-
-//! Answers every plain http request with `response`, and counts the requests.
-class Responder : public QTcpServer
-{
-public:
-    explicit Responder(QByteArray response)
-        : m_response(std::move(response))
-    {
-        connect(this, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *socket = nextPendingConnection()) {
-                connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
-                    if (!socket->readAll().contains("\r\n\r\n"))
-                        return;
-                    ++m_requests;
-                    socket->write(m_response);
-                });
-            }
-        });
-        listen(QHostAddress::LocalHost);
-    }
-    int requests() const { return m_requests; }
-
-private:
-    QByteArray m_response;
-    int m_requests = 0;
-};
 
 //! A gzip stream of `size` zero bytes (a bomb: a few hundred KB for 256 MiB).
 QByteArray gzipOfZeros(qsizetype size)
@@ -1199,7 +1151,10 @@ private slots:
         QVERIFY(server.listen());
         QUrl target = server.itemsUrl();
         target.setQuery(QStringLiteral("from=100"));
-        Redirector redirector(target.toEncoded());
+        const QByteArray location = target.toEncoded();
+        ScriptedServer<QTcpServer> redirector([location](const QByteArray &) {
+            return httpResponse(302, {}, "Location: " + location + "\r\n");
+        });
         Scheduler s(realClock());
         HttpClient client(quickRetries());
         const HttpResponse response = s.runUntilComplete(
@@ -1275,28 +1230,29 @@ private slots:
         QCOMPARE(decodeBody("gzip", gzipOfZeros(1000), &error, &failure), QByteArray(1000, '\0'));
         QCOMPARE(failure, BodyDecodeFailure::None);
         // Through the client: it would come the same again, so it is not retried.
-        Responder server("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: "
-            + QByteArray::number(bomb.size()) + "\r\n\r\n" + bomb);
+        ScriptedServer<QTcpServer> server(
+            [&bomb](const QByteArray &) { return httpResponse(200, bomb, "Content-Encoding: gzip\r\n"); });
         QVERIFY(server.isListening());
         Scheduler s(realClock());
         HttpClient client(quickRetries(4));
         const QUrl url(QStringLiteral("http://127.0.0.1:%1/").arg(server.serverPort()));
         expectHttpError([&] { s.runUntilComplete(client.get(url)); }, HttpError::Kind::Undecodable, limit);
-        QCOMPARE(server.requests(), 1);
+        QCOMPARE(server.heads.size(), 1);
         QCOMPARE(client.statistics().retries, qint64(0));
     }
 
     void refusesEncodingsNotAskedForWithoutRetrying()
     {
-        Responder server(
-            "HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nContent-Length: 4\r\n\r\n\x0b\x01\x80\x03");
+        ScriptedServer<QTcpServer> server([](const QByteArray &) {
+            return httpResponse(200, QByteArray("\x0b\x01\x80\x03", 4), "Content-Encoding: br\r\n");
+        });
         QVERIFY(server.isListening());
         Scheduler s(realClock());
         HttpClient client(quickRetries(4));
         const QUrl url(QStringLiteral("http://127.0.0.1:%1/").arg(server.serverPort()));
         expectHttpError([&] { s.runUntilComplete(client.get(url)); }, HttpError::Kind::Undecodable,
             QStringLiteral("\"br\""));
-        QCOMPARE(server.requests(), 1);
+        QCOMPARE(server.heads.size(), 1);
         // A damaged stream, though, may come whole on another try.
         QString error;
         BodyDecodeFailure failure = BodyDecodeFailure::None;
