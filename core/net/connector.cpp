@@ -6,7 +6,6 @@
 #include "scheduler/combinators.h"
 
 #include <QScopeGuard>
-#include <QUrlQuery>
 
 #include <cmath>
 
