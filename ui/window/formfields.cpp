@@ -1,5 +1,6 @@
 #include "window/formfields.h"
 
+#include <QLabel>
 #include <QLineEdit>
 #include <QSpinBox>
 
@@ -25,6 +26,15 @@ QSpinBox *spinBox(
     box->setGroupSeparatorShown(true);
     box->setToolTip(tip);
     return box;
+}
+
+QLabel *textLabel(const char *name, Qt::TextInteractionFlags flags)
+{
+    auto *label = new QLabel;
+    label->setObjectName(QLatin1StringView(name));
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(flags);
+    return label;
 }
 
 } // namespace Loopscope::FormFields

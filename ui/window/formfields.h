@@ -1,8 +1,10 @@
 #pragma once
 
 #include <QString>
+#include <Qt>
 
 QT_BEGIN_NAMESPACE
+class QLabel;
 class QLineEdit;
 class QSpinBox;
 QT_END_NAMESPACE
@@ -16,5 +18,9 @@ QLineEdit *lineEdit(
 //! A spin box named `name`, from `minimum` to `maximum`, at `value`, with thousands separated.
 QSpinBox *spinBox(const char *name, int minimum, int maximum, int value, const QString &tip = {},
     const QString &suffix = {});
+
+//! A word-wrapped label named `name`, its text selectable (to copy a message) unless `flags` say
+//! otherwise.
+QLabel *textLabel(const char *name, Qt::TextInteractionFlags flags = Qt::TextSelectableByMouse);
 
 } // namespace Loopscope::FormFields

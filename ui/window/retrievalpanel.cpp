@@ -1,9 +1,8 @@
 #include "window/retrievalpanel.h"
 
-#include "net/adaptivelimiter.h"
-#include "panes/counterchart.h"
 #include "window/formfields.h"
 #include "window/retrievalmoreoptions.h"
+#include "window/retrievalrunview.h"
 #include "window/retrievaltext.h"
 #include "window/savedfields.h"
 
@@ -14,7 +13,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPointer>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
@@ -27,17 +25,9 @@ namespace Loopscope {
 
 using FormFields::lineEdit;
 using FormFields::spinBox;
+using FormFields::textLabel;
 
 namespace {
-
-QLabel *textLabel(const char *name, Qt::TextInteractionFlags flags = Qt::TextSelectableByMouse)
-{
-    auto *label = new QLabel;
-    label->setObjectName(QLatin1StringView(name));
-    label->setWordWrap(true);
-    label->setTextInteractionFlags(flags);
-    return label;
-}
 
 //! Why the items cannot land at `path` as far as its folder tells, or an empty string.
 QString outputProblem(const QString &path)
@@ -87,19 +77,9 @@ RetrievalPanel::RetrievalPanel(QWidget *parent)
     , m_moreToggle(new QToolButton)
     , m_more(new RetrievalMoreOptions)
     , m_fetch(new QPushButton(tr("Fetch")))
-    , m_bar(new QProgressBar)
-    , m_status(textLabel("status"))
-    , m_outcome(textLabel("outcome"))
-    , m_where(textLabel("where", Qt::TextBrowserInteraction))
-    , m_limitChart(new CounterChart(AdaptiveLimiter::CounterName))
+    , m_run(new RetrievalRunView)
     , m_scroll(new QScrollArea)
 {
-    m_limitChart->setObjectName(QStringLiteral("limitChart"));
-    m_limitChart->setVisible(false); // until a trace with an adaptive limit is shown
-    // Its own height, whatever it charts: the panel scrolls instead of the window growing.
-    m_limitChart->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
-    connect(m_limitChart, &CounterChart::pointsChanged, this,
-        [this] { m_limitChart->setVisible(!m_limitChart->points().empty()); });
     m_urlNote->setVisible(false);
     m_concurrency->setToolTip(
         tr("Requests in flight (default %1); adaptive: the most it may try (default %2)")
@@ -122,8 +102,6 @@ RetrievalPanel::RetrievalPanel(QWidget *parent)
     m_moreToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_more->setObjectName(QStringLiteral("moreOptionsFields"));
     m_fetch->setObjectName(QStringLiteral("fetch"));
-    m_bar->setTextVisible(true);
-    m_where->setOpenExternalLinks(true);
 
     m_scroll->setWidget(makeForm());
     alignLabelColumns();
@@ -181,11 +159,7 @@ QWidget *RetrievalPanel::makeForm()
     layout->addWidget(m_moreToggle);
     layout->addWidget(m_more);
     layout->addWidget(m_fetch);
-    layout->addWidget(m_bar);
-    layout->addWidget(m_status);
-    layout->addWidget(m_limitChart);
-    layout->addWidget(m_outcome);
-    layout->addWidget(m_where);
+    layout->addWidget(m_run);
     layout->addStretch();
     return content;
 }
@@ -371,7 +345,7 @@ RunSession::RunFactory RetrievalPanel::runFactory()
     QPointer<RetrievalPanel> panel(this);
     return [settings, panel]() -> std::unique_ptr<Run> {
         if (panel)
-            panel->showStarting(settings);
+            panel->m_run->showStarting(settings);
         auto run = std::make_unique<SchedulerRun>(SchedulerOptions { ClockMode::Real });
         try {
             Retrieval wired = wireRetrieval(*run, settings);
@@ -380,7 +354,7 @@ RunSession::RunFactory RetrievalPanel::runFactory()
                     panel->showProgress(progress);
             };
             if (panel)
-                panel->showStarted(wired.task, wired.outputPath);
+                panel->m_run->showStarted(wired.task, wired.outputPath);
         } catch (const std::exception &error) {
             // The session reports it too, in the status bar; this panel must not stay busy.
             if (panel)
@@ -391,13 +365,19 @@ RunSession::RunFactory RetrievalPanel::runFactory()
     };
 }
 
+void RetrievalPanel::showStartFailure(const QString &message)
+{
+    m_run->showStartFailure(message);
+    m_scroll->ensureWidgetVisible(m_run->outcomeLabel());
+}
+
 void RetrievalPanel::requestFetch()
 {
     remember();
     const QString why = problem();
     if (!why.isEmpty()) {
-        showStatus(why);
-        m_scroll->ensureWidgetVisible(m_status);
+        m_run->showStatus(why);
+        m_scroll->ensureWidgetVisible(m_run->statusLabel());
         return;
     }
     emit fetchRequested();
@@ -405,107 +385,42 @@ void RetrievalPanel::requestFetch()
 
 QString RetrievalPanel::progressText() const
 {
-    return m_statusText;
+    return m_run->progressText();
 }
 
 QString RetrievalPanel::outcomeText() const
 {
-    return m_outcome->text();
+    return m_run->outcomeText();
 }
 
-void RetrievalPanel::showStatus(const QString &text)
+const CounterChart &RetrievalPanel::limitChart() const
 {
-    m_statusText = text;
-    m_status->setText(text);
+    return m_run->limitChart();
 }
 
-void RetrievalPanel::showProgressLine(const FetchProgress &progress)
+QString RetrievalPanel::outputPath() const
 {
-    m_statusText = progress.describe();
-    m_status->setText(RetrievalText::breakableBetweenParts(m_statusText));
+    return m_run->outputPath();
 }
 
-void RetrievalPanel::showStarting(const RetrievalSettings &settings)
+void RetrievalPanel::showProgress(const FetchProgress &progress)
 {
-    m_runSettings = settings;
-    m_task = {};
-    m_lastProgress.reset();
-    m_sinceRedraw.invalidate();
-    m_bar->setRange(0, 0);
-    showStatus(tr("starting…"));
-    m_outcome->clear();
-    m_where->clear();
-}
-
-void RetrievalPanel::showStarted(const TaskHandle<FetchSummary> &task, const QString &outputPath)
-{
-    m_task = task;
-    m_landing = outputPath;
-    m_where->setText(tr("Items land in <a href=\"%1\">%2</a>")
-                         .arg(QUrl::fromLocalFile(outputPath).toString(),
-                             QDir::toNativeSeparators(outputPath).toHtmlEscaped()));
-}
-
-void RetrievalPanel::showStartFailure(const QString &message)
-{
-    m_bar->setRange(0, 1);
-    m_bar->setValue(0);
-    showStatus(QString());
-    m_outcome->setText(tr("Could not start: %1").arg(RetrievalText::withoutSecrets(message, m_runSettings)));
-    m_scroll->ensureWidgetVisible(m_outcome);
+    m_run->showProgress(progress);
 }
 
 void RetrievalPanel::showFinished(const Trace &trace)
 {
-    QString result;
-    std::optional<FetchProgress> final = m_lastProgress;
-    if (m_task.isDone()) {
-        try {
-            const FetchSummary summary = m_task.result();
-            result = RetrievalText::outcome(summary);
-            final = summary.progress;
-        } catch (const std::exception &error) {
-            result = tr("Failed: %1.").arg(QString::fromUtf8(error.what()));
-        }
-    } else {
-        result = RetrievalText::outcome(trace);
-    }
-    // The last progress drawn may be one skipped by the redraw limit, or one before the end.
-    if (final)
-        showProgressLine(*final);
-    m_bar->setRange(0, 1);
-    m_bar->setValue(1);
-    m_outcome->setText(RetrievalText::withoutSecrets(result, m_runSettings));
-}
-
-void RetrievalPanel::followTrace(const Trace *trace)
-{
-    m_limitChart->follow(trace);
+    m_run->showFinished(trace);
 }
 
 void RetrievalPanel::showIdle()
 {
-    m_task = {};
-    m_lastProgress.reset();
-    m_bar->setRange(0, 1);
-    m_bar->setValue(0);
-    showStatus(QString());
-    m_outcome->clear();
+    m_run->showIdle();
 }
 
-void RetrievalPanel::showProgress(const FetchProgress &p)
+void RetrievalPanel::followTrace(const Trace *trace)
 {
-    m_lastProgress = p;
-    const bool done = p.pagesTotal >= 0 && p.pagesLanded + p.pagesFailed >= p.pagesTotal && p.inFlight == 0;
-    // A page can land every few microseconds: redraw at most 20 times a second, and at the end.
-    if (!done && m_sinceRedraw.isValid() && m_sinceRedraw.elapsed() < 50)
-        return;
-    m_sinceRedraw.start();
-    if (p.pagesTotal >= 0) {
-        m_bar->setRange(0, int(std::min<qint64>(p.pagesTotal, INT_MAX)));
-        m_bar->setValue(int(std::min<qint64>(p.pagesLanded + p.pagesFailed, INT_MAX)));
-    }
-    showProgressLine(p);
+    m_run->followTrace(trace);
 }
 
 } // namespace Loopscope

@@ -4,13 +4,11 @@
 
 #include "net/retrieval.h"
 
-#include <QElapsedTimer>
 #include <QWidget>
 
 class QComboBox;
 class QLabel;
 class QLineEdit;
-class QProgressBar;
 class QPushButton;
 class QScrollArea;
 class QSpinBox;
@@ -20,6 +18,7 @@ namespace Loopscope {
 
 class CounterChart;
 class RetrievalMoreOptions;
+class RetrievalRunView;
 class Trace;
 
 /*!
@@ -56,9 +55,9 @@ public:
     //! How the last retrieval ended, in words (empty while one runs or after another run took over).
     QString outcomeText() const;
     //! The adaptive limit over the current or last retrieval.
-    const CounterChart &limitChart() const { return *m_limitChart; }
+    const CounterChart &limitChart() const;
     //! Where the items of the current or last retrieval land.
-    QString outputPath() const { return m_landing; }
+    QString outputPath() const;
     //! Saves the fields (without secrets); also done when fetching and when the panel goes.
     void remember() const;
 
@@ -88,10 +87,6 @@ private:
     void updateConcurrencyDefault();
     void updateMoreToggle();
     void requestFetch();
-    void showStatus(const QString &text);
-    void showProgressLine(const FetchProgress &progress);
-    void showStarting(const RetrievalSettings &settings);
-    void showStarted(const TaskHandle<FetchSummary> &task, const QString &outputPath);
     void showStartFailure(const QString &message);
 
     QLineEdit *m_url;
@@ -108,20 +103,9 @@ private:
     QToolButton *m_moreToggle;
     RetrievalMoreOptions *m_more;
     QPushButton *m_fetch;
-    QProgressBar *m_bar;
-    QLabel *m_status;
-    QLabel *m_outcome;
-    QLabel *m_where;
-    CounterChart *m_limitChart;
+    RetrievalRunView *m_run;
     QScrollArea *m_scroll;
     QLabel *m_concurrencyLabel = nullptr;
-    QString m_statusText;
-    QString m_landing;
-    QElapsedTimer m_sinceRedraw;
-    //! The retrieval on show: its task (read once it is done), settings and latest progress.
-    TaskHandle<FetchSummary> m_task;
-    RetrievalSettings m_runSettings;
-    std::optional<FetchProgress> m_lastProgress;
     //! Whether the user chose the concurrency; if not, it follows the strategy's default.
     bool m_concurrencySet = false;
     bool m_settingDefaultConcurrency = false;
