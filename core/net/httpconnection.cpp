@@ -194,7 +194,7 @@ std::chrono::seconds HttpConnection::sessionTicketLifetime() const
     return std::chrono::seconds(std::max(hint, 0));
 }
 
-QString HttpConnection::certificateRefusal() const
+QString HttpConnection::whyCertificateRefused() const
 {
     const auto *socket = static_cast<const QSslSocket *>(m_socket);
     const QString host = socket->peerVerifyName().isEmpty() ? m_host : socket->peerVerifyName();
@@ -206,7 +206,7 @@ bool HttpConnection::serverWantsClientCertificate() const
     return m_alertsReceived.contains(QSsl::AlertType::CertificateRequired);
 }
 
-QString HttpConnection::handshakeFailure() const
+QString HttpConnection::whyHandshakeFailed() const
 {
     return Loopscope::handshakeFailure(endpoint(), m_socket->errorString(), m_alertsReceived, m_alertsSent);
 }
@@ -337,11 +337,11 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(
             throw HttpError(HttpError::Kind::Usage, QStringLiteral("%1: cancelled").arg(endpoint()));
         if (!isOpen() && !m_unsentRequest.isEmpty()) { // (sent: what follows is the response's)
             const QAbstractSocket::SocketError error = m_socket->error();
-            const QString refusal = m_sslErrors.isEmpty() ? QString() : certificateRefusal();
+            const QString refusal = m_sslErrors.isEmpty() ? QString() : whyCertificateRefused();
             const QString timedOut
                 = error == QAbstractSocket::UnknownSocketError ? connectingTimeout(timeout) : QString();
             const QString failedHandshake
-                = error == QAbstractSocket::SslHandshakeFailedError ? handshakeFailure() : QString();
+                = error == QAbstractSocket::SslHandshakeFailedError ? whyHandshakeFailed() : QString();
             const QString why = m_socket->errorString();
             m_socket->abort();
             if (!refusal.isEmpty())
@@ -373,7 +373,7 @@ QCoro::Task<HttpResponse> HttpConnection::exchange(
     }
     if (m_tls && serverWantsClientCertificate()) {
         m_socket->abort();
-        throw HttpError(HttpError::Kind::Tls, handshakeFailure());
+        throw HttpError(HttpError::Kind::Tls, whyHandshakeFailed());
     }
     if (m_parser.hasError()) {
         m_socket->abort();

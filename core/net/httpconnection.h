@@ -119,9 +119,9 @@ private:
     //! On a socket connected ahead: the handshake, on the setup as it is now.
     void startTlsNow();
     //! Why the server's certificate was refused and what would help, in the user's words.
-    QString certificateRefusal() const;
+    QString whyCertificateRefused() const;
     //! Why a TLS handshake that raised no certificate error failed, and what would help.
-    QString handshakeFailure() const;
+    QString whyHandshakeFailed() const;
     //! What had not happened yet when the attempt's time ran out while connecting.
     QString connectingTimeout(std::chrono::milliseconds timeout) const;
     //! The server refused to go on without a client certificate (TLS 1.3 tells so after the
