@@ -361,12 +361,6 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
     return line;
 }
 
-//! "1 page", "2 pages".
-QString counted(qint64 count, const char *noun)
-{
-    return QStringLiteral("%1 %2%3").arg(count).arg(QLatin1String(noun)).arg(count == 1 ? "" : "s");
-}
-
 //! Redraws one status line: in place on a terminal, a line every two seconds otherwise.
 class ProgressLine
 {
@@ -432,7 +426,7 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     LandingZone &zone = wired->zone;
     Connector &connector = wired->connector;
     if (zone.resumedPages() > 0)
-        err << "resuming: " << counted(zone.resumedPages(), "page") << " already landed in "
+        err << "resuming: " << formatCount(zone.resumedPages(), u"page") << " already landed in "
             << wired->outputPath << '\n';
     ProgressLine progress(err, !line->quiet);
     connector.progressChanged = [&progress](const FetchProgress &p) { progress.update(p); };
@@ -467,7 +461,7 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         wired->task.result();
     } catch (const CancelledError &) {
         progress.update(connector.progress(), true);
-        err << "interrupted: " << counted(connector.progress().pagesLanded, "page") << " landed in "
+        err << "interrupted: " << formatCount(connector.progress().pagesLanded, u"page") << " landed in "
             << wired->outputPath << "; run the same command again to fetch the rest\n";
         saveTrace();
         return 128 + stopSignal; // as a shell reports a process that a signal ended
@@ -482,7 +476,7 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     progress.update(p, true);
     out << QStringLiteral(
         "landed %1 (%2 items, %3 new) in %4 s into %5; peak in flight %6; retries %7; failed %8\n")
-               .arg(counted(p.pagesLanded, "page"))
+               .arg(formatCount(p.pagesLanded, u"page"))
                .arg(zone.itemsLanded())
                .arg(p.pagesLanded - p.pagesResumed)
                .arg(p.elapsedSeconds, 0, 'f', 2)
@@ -504,10 +498,10 @@ int runFetchCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     out.flush();
     const int status = saveTrace() ? 0 : 2;
     for (const PageRecord &failure : summary.failures)
-        err << "  page " << failure.page << " failed after " << counted(failure.attempts, "attempt") << ": "
-            << failure.error << '\n';
+        err << "  page " << failure.page << " failed after " << formatCount(failure.attempts, u"attempt")
+            << ": " << failure.error << '\n';
     if (!summary.failures.isEmpty()) {
-        err << counted(summary.failures.size(), "page")
+        err << formatCount(summary.failures.size(), u"page")
             << " failed; what landed stays: the same command fetches the rest once the cause is mended (a "
                "server that was down comes back by itself; a refused certificate or token needs new "
                "options)\n";

@@ -41,6 +41,10 @@ bool isSecretQueryName(QStringView name);
 //! RedactedValue.
 QUrl redactedUrl(const QUrl &url);
 
+//! Whether `url` holds RedactedValue where a secret was (a password, a query value): as written
+//! down by redactedUrl(), it cannot be asked for as it is.
+bool holdsRedactedValues(const QUrl &url);
+
 //! `link` (as written down by redactedUrl()) with the values it lost taken back from `original`,
 //! the address the user gave, parameter by parameter: what to ask for when resuming from a link.
 //! Names of the parameters that `original` cannot give back go in `missing`.

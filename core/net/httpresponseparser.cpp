@@ -99,6 +99,17 @@ QUrl redactedUrl(const QUrl &url)
     return shown;
 }
 
+bool holdsRedactedValues(const QUrl &url)
+{
+    if (url.password() == QLatin1String(RedactedValue))
+        return true;
+    if (!url.hasQuery())
+        return false;
+    const QStringList segments = querySegments(url);
+    return std::any_of(
+        segments.begin(), segments.end(), [](const QString &segment) { return isRedactedSegment(segment); });
+}
+
 QUrl unredactedUrl(const QUrl &link, const QUrl &original, QStringList *missing)
 {
     QUrl restored = link;

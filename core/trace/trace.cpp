@@ -323,6 +323,11 @@ QString formatBytes(qint64 bytes)
     return QStringLiteral("%1 MB").arg(double(bytes) / (1024.0 * 1024.0), 0, 'f', 1);
 }
 
+QString formatCount(qint64 count, QStringView noun)
+{
+    return QStringLiteral("%1 %2%3").arg(count).arg(noun).arg(count == 1 ? "" : "s");
+}
+
 QString formatDuration(std::int64_t ns)
 {
     const double v = static_cast<double>(ns);

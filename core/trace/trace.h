@@ -240,5 +240,7 @@ private:
 QString formatDuration(std::int64_t ns);
 //! Formats a size for people: "512 B", "3.8 KB", "1.2 MB".
 QString formatBytes(qint64 bytes);
+//! Formats a count with its noun for people: "1 page", "2 pages", "0 failed pages".
+QString formatCount(qint64 count, QStringView noun);
 
 } // namespace Loopscope

@@ -318,7 +318,7 @@ QString RetrievalPanel::problem() const
 {
     QString why;
     const RetrievalSettings settings = this->settings(&why);
-    if (why.isEmpty() && RetrievalText::hasRedactedParts(settings.url))
+    if (why.isEmpty() && holdsRedactedValues(settings.url))
         why = tr("URL: type the password or key again in place of %1 (secrets are not remembered)")
                   .arg(QLatin1StringView(RedactedValue));
     if (why.isEmpty())

@@ -2,24 +2,7 @@
 
 #include "trace/trace.h"
 
-#include <QUrlQuery>
-
 namespace Loopscope::RetrievalText {
-
-namespace {
-
-//! "1 page", "2 pages".
-QString counted(qint64 count, const QString &noun)
-{
-    return QStringLiteral("%1 %2%3").arg(count).arg(noun, count == 1 ? QString() : QStringLiteral("s"));
-}
-
-QString redacted()
-{
-    return QString::fromLatin1(RedactedValue);
-}
-
-} // namespace
 
 QString outcome(const FetchSummary &summary)
 {
@@ -28,15 +11,15 @@ QString outcome(const FetchSummary &summary)
     const PageRecord &first = summary.failures.first();
     const qsizetype more = summary.failures.size() - 1;
     QString text = QStringLiteral("Finished with %1: page %2 failed after %3: %4")
-                       .arg(counted(summary.failures.size(), QStringLiteral("failed page")))
+                       .arg(formatCount(summary.failures.size(), u"failed page"))
                        .arg(first.page)
-                       .arg(counted(first.attempts, QStringLiteral("attempt")), first.error);
+                       .arg(formatCount(first.attempts, u"attempt"), first.error);
     if (more > 0)
-        text += QStringLiteral(" (and %1 more)").arg(counted(more, QStringLiteral("page")));
+        text += QStringLiteral(" (and %1 more)").arg(formatCount(more, u"page"));
     const FetchProgress &p = summary.progress;
     return text
         + QStringLiteral(". %1 with %2 landed; fetching into the same file again fetches the rest.")
-              .arg(counted(p.pagesLanded, QStringLiteral("page")), counted(p.items, QStringLiteral("item")));
+              .arg(formatCount(p.pagesLanded, u"page"), formatCount(p.items, u"item"));
 }
 
 QString outcome(const Trace &trace)
@@ -81,16 +64,6 @@ QString savableUrl(const QString &typed)
     const QUrl url = QUrl::fromUserInput(trimmed);
     const QUrl shown = redactedUrl(url);
     return shown == url ? trimmed : shown.toString();
-}
-
-bool hasRedactedParts(const QUrl &url)
-{
-    if (url.password() == redacted())
-        return true;
-    const QUrlQuery query(url);
-    const auto items = query.queryItems(QUrl::FullyDecoded);
-    return std::any_of(
-        items.begin(), items.end(), [](const auto &item) { return item.second == redacted(); });
 }
 
 QString breakableBetweenParts(const QString &progress)

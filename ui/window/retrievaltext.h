@@ -29,9 +29,6 @@ QString withoutSecrets(QString text, const RetrievalSettings &settings);
 //! The URL field's text as it may be saved: as typed, or redactedUrl() of it when it holds a secret.
 QString savableUrl(const QString &typed);
 
-//! Whether `url` holds RedactedValue where a secret was (a URL saved by savableUrl()).
-bool hasRedactedParts(const QUrl &url);
-
 //! A progress line ("pages 3/10 · items 150 · ... · 95 pages/s") that wraps only between its
 //! parts, never inside one ("pages/" and "s" on two lines).
 QString breakableBetweenParts(const QString &progress);
