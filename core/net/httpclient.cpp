@@ -386,7 +386,8 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
         IoRecord record;
         record.task = scheduler.currentTask();
         record.method = QString::fromLatin1(request.method);
-        record.url = redactedUrl(request.url).toString();
+        const QUrl shownUrl = redactedUrl(request.url); // (what the trace and the task's name show)
+        record.url = shownUrl.toString();
         record.attempt = attempt;
         record.requestBytes = request.body.size();
         record.requestHeaders = redactedHeaders(request.headers, m_options.secretHeaders);
@@ -400,7 +401,8 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
         {
             InFlight inFlight(m_stats);
             ++m_stats.requests;
-            const QString label = record.method + u' ' + pathShown(request.url);
+            const QString label
+                = record.method + u' ' + shownUrl.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority);
             try {
                 // Cancelled meanwhile: the connection is closed at once, not left to finish unseen.
                 // (Hooks and operation are locals: GCC 12 mishandles braced temporaries in co_await.)
