@@ -17,6 +17,14 @@ using FormFields::spinBox;
 
 namespace {
 
+//! The fields of one kind on `form`, in the order it holds them: what is compared with the
+//! defaults, saved and restored.
+template<typename Field>
+QList<Field *> fieldsOf(const QWidget *form)
+{
+    return form->findChildren<Field *>(Qt::FindDirectChildrenOnly);
+}
+
 QPlainTextEdit *linesEdit(const char *name, const QString &placeholder, const QString &tip)
 {
     auto *edit = new QPlainTextEdit;
@@ -130,13 +138,13 @@ RetrievalMoreOptions::RetrievalMoreOptions(QWidget *parent)
 
     m_defaults = fieldValues();
     connect(m_insecure, &QCheckBox::toggled, m_insecureWarning, &QLabel::setVisible);
-    for (QLineEdit *edit : findChildren<QLineEdit *>(Qt::FindDirectChildrenOnly))
+    for (QLineEdit *edit : fieldsOf<QLineEdit>(this))
         connect(edit, &QLineEdit::textChanged, this, &RetrievalMoreOptions::edited);
-    for (QSpinBox *box : { m_firstPage, m_maxPages, m_timeout, m_attempts })
+    for (QSpinBox *box : fieldsOf<QSpinBox>(this))
         connect(box, &QSpinBox::valueChanged, this, &RetrievalMoreOptions::edited);
-    for (QPlainTextEdit *edit : { m_headers, m_headerEnv })
+    for (QPlainTextEdit *edit : fieldsOf<QPlainTextEdit>(this))
         connect(edit, &QPlainTextEdit::textChanged, this, &RetrievalMoreOptions::edited);
-    for (QCheckBox *box : { m_insecure, m_allowRepeatedPages })
+    for (QCheckBox *box : fieldsOf<QCheckBox>(this))
         connect(box, &QCheckBox::toggled, this, &RetrievalMoreOptions::edited);
 }
 
@@ -207,13 +215,13 @@ void RetrievalMoreOptions::showStyle(PaginationStyle style)
 QStringList RetrievalMoreOptions::fieldValues() const
 {
     QStringList values;
-    for (const QLineEdit *edit : findChildren<QLineEdit *>(Qt::FindDirectChildrenOnly))
+    for (const QLineEdit *edit : fieldsOf<QLineEdit>(this))
         values.append(edit->text().trimmed());
-    for (const QSpinBox *box : { m_firstPage, m_maxPages, m_timeout, m_attempts })
+    for (const QSpinBox *box : fieldsOf<QSpinBox>(this))
         values.append(QString::number(box->value()));
-    for (const QPlainTextEdit *edit : { m_headers, m_headerEnv })
+    for (const QPlainTextEdit *edit : fieldsOf<QPlainTextEdit>(this))
         values.append(nonEmptyLines(edit).join(u'\n'));
-    for (const QCheckBox *box : { m_insecure, m_allowRepeatedPages })
+    for (const QCheckBox *box : fieldsOf<QCheckBox>(this))
         values.append(box->isChecked() ? QStringLiteral("1") : QString());
     return values;
 }
@@ -255,25 +263,25 @@ QString RetrievalMoreOptions::savableHeadersFromEnvironment() const
 void RetrievalMoreOptions::save(QSettings &settings) const
 {
     // Names of environment variables, never their values; no credential header.
-    for (const QLineEdit *edit : findChildren<QLineEdit *>(Qt::FindDirectChildrenOnly))
+    for (const QLineEdit *edit : fieldsOf<QLineEdit>(this))
         SavedFields::save(settings, edit, edit->text());
-    for (const QSpinBox *box : { m_firstPage, m_maxPages, m_timeout, m_attempts })
+    for (const QSpinBox *box : fieldsOf<QSpinBox>(this))
         SavedFields::save(settings, box);
     SavedFields::save(settings, m_headers, savableHeaders());
     SavedFields::save(settings, m_headerEnv, savableHeadersFromEnvironment());
-    for (const QCheckBox *box : { m_insecure, m_allowRepeatedPages })
+    for (const QCheckBox *box : fieldsOf<QCheckBox>(this))
         SavedFields::save(settings, box);
 }
 
 void RetrievalMoreOptions::restore(const QSettings &settings)
 {
-    for (QLineEdit *edit : findChildren<QLineEdit *>(Qt::FindDirectChildrenOnly))
+    for (QLineEdit *edit : fieldsOf<QLineEdit>(this))
         SavedFields::restore(settings, edit);
-    for (QSpinBox *box : { m_firstPage, m_maxPages, m_timeout, m_attempts })
+    for (QSpinBox *box : fieldsOf<QSpinBox>(this))
         SavedFields::restore(settings, box);
-    for (QPlainTextEdit *edit : { m_headers, m_headerEnv })
+    for (QPlainTextEdit *edit : fieldsOf<QPlainTextEdit>(this))
         SavedFields::restore(settings, edit);
-    for (QCheckBox *box : { m_insecure, m_allowRepeatedPages })
+    for (QCheckBox *box : fieldsOf<QCheckBox>(this))
         SavedFields::restore(settings, box);
 }
 
