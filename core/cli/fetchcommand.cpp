@@ -10,7 +10,6 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFileInfo>
-#include <QSet>
 #include <QSocketNotifier>
 
 #include <tuple>
@@ -252,17 +251,6 @@ std::optional<FetchCommandLine> parseArguments(const QStringList &args, QString 
         header->second.prepend(scheme);
         line.retrieval.fetch.headers.append(*header);
         line.retrieval.http.secretHeaders.append(header->first);
-    }
-    QSet<QByteArray> named;
-    for (const auto &[name, value] : std::as_const(line.retrieval.fetch.headers)) {
-        if (named.contains(name.toLower())) {
-            error
-                = QStringLiteral("header %1 is given twice (by --header, --header-env or --bearer-env): give "
-                                 "it once")
-                      .arg(QString::fromLatin1(name));
-            return std::nullopt;
-        }
-        named.insert(name.toLower());
     }
     if (parser.isSet(QStringLiteral("shard"))) {
         const QStringList parts = parser.value(QStringLiteral("shard")).split(u'/');

@@ -6,6 +6,7 @@
 #include "scheduler/combinators.h"
 
 #include <QScopeGuard>
+#include <QSet>
 
 #include <cmath>
 
@@ -138,6 +139,15 @@ QString FetchOptions::validate() const
                               "--cursor-from-item (a value of the last item)");
     if (maxPages < 0)
         return QStringLiteral("the page limit cannot be negative");
+    QSet<QByteArray> named; // (a header given twice would go twice, with two values)
+    for (const auto &[name, value] : headers) {
+        if (named.contains(name.toLower()))
+            return QStringLiteral(
+                "header %1 is given twice (as a header, from the environment or as a bearer "
+                "token): give it once")
+                .arg(QString::fromLatin1(name));
+        named.insert(name.toLower());
+    }
     return {};
 }
 
