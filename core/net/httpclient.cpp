@@ -24,11 +24,6 @@ bool isHttps(const QUrl &url)
     return url.scheme() == QLatin1String("https");
 }
 
-quint16 portOf(const QUrl &url)
-{
-    return static_cast<quint16>(url.port(isHttps(url) ? 443 : 80));
-}
-
 QString key(const QUrl &url)
 {
     return QStringLiteral("%1://%2:%3").arg(url.scheme(), url.host()).arg(portOf(url));

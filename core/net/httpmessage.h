@@ -50,6 +50,9 @@ bool holdsRedactedValues(const QUrl &url);
 //! Names of the parameters that `original` cannot give back go in `missing`.
 QUrl unredactedUrl(const QUrl &link, const QUrl &original, QStringList *missing);
 
+//! The port `url` is reached on: its own, else its scheme's (443 for https, 80 for http).
+quint16 portOf(const QUrl &url);
+
 //! Whether `to` has the origin of `from` (scheme, host and port): where credentials may go.
 bool sameOrigin(const QUrl &from, const QUrl &to);
 

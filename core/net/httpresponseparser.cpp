@@ -69,6 +69,13 @@ QStringView segmentName(QStringView segment)
     return equals < 0 ? segment : segment.left(equals);
 }
 
+//! A segment with a value, under a name that says it is a secret (isSecretQueryName()).
+bool isSecretSegment(QStringView segment)
+{
+    const QStringView name = segmentName(segment);
+    return name.size() < segment.size() && isSecretQueryName(QUrl::fromPercentEncoding(name.toLatin1()));
+}
+
 bool isRedactedSegment(QStringView segment)
 {
     const QStringView value = segment.mid(segmentName(segment).size() + 1);
@@ -88,9 +95,8 @@ QUrl redactedUrl(const QUrl &url)
     QStringList segments = querySegments(url);
     bool changed = false;
     for (QString &segment : segments) {
-        const QStringView name = segmentName(segment);
-        if (name.size() < segment.size() && isSecretQueryName(QUrl::fromPercentEncoding(name.toLatin1()))) {
-            segment = name.toString() + u'=' + QLatin1String(RedactedValue);
+        if (isSecretSegment(segment)) {
+            segment = segmentName(segment).toString() + u'=' + QLatin1String(RedactedValue);
             changed = true;
         }
     }
@@ -138,10 +144,13 @@ QUrl unredactedUrl(const QUrl &link, const QUrl &original, QStringList *missing)
     return restored;
 }
 
+quint16 portOf(const QUrl &url)
+{
+    return static_cast<quint16>(url.port(url.scheme() == QLatin1String("https") ? 443 : 80));
+}
+
 bool sameOrigin(const QUrl &from, const QUrl &to)
 {
-    const auto portOf
-        = [](const QUrl &url) { return url.port(url.scheme() == QLatin1String("https") ? 443 : 80); };
     return from.scheme() == to.scheme() && from.host().compare(to.host(), Qt::CaseInsensitive) == 0
         && portOf(from) == portOf(to);
 }
@@ -165,10 +174,9 @@ QStringList secretValues(const QUrl &url, const HttpHeaders &headers, const QLis
     add(url.password(QUrl::FullyEncoded));
     add(QString::fromLatin1(basicAuthorization(url).mid(6))); // after "Basic "
     for (const QString &segment : querySegments(url)) {
-        const QStringView name = segmentName(segment);
-        if (name.size() == segment.size() || !isSecretQueryName(QUrl::fromPercentEncoding(name.toLatin1())))
+        if (!isSecretSegment(segment))
             continue;
-        const QString encoded = segment.mid(name.size() + 1);
+        const QString encoded = segment.mid(segmentName(segment).size() + 1);
         add(encoded);
         add(QUrl::fromPercentEncoding(encoded.toLatin1()));
     }
