@@ -583,20 +583,13 @@ QString Connector::written(const QUrl &url) const
 
 HttpHeaders Connector::headersFor(qint64 page, const QUrl &url) const
 {
-    if (sameOrigin(m_options.url, url))
-        return m_options.headers;
     if (m_options.url.scheme() == QLatin1String("https") && url.scheme() != QLatin1String("https"))
         throw Error(
             QStringLiteral("the link to page %1 leaves https for %2: not followed, as the request "
                            "would travel unencrypted (the server's links may be wrong behind its proxy)")
                 .arg(page)
                 .arg(written(url)));
-    // As for a redirect: credentials are for the origin they were given for.
-    HttpHeaders headers = m_options.headers;
-    headers.removeIf([this](const auto &header) {
-        return isSecretHeader(header.first, m_client.options().secretHeaders);
-    });
-    return headers;
+    return headersBound(m_options.url, url, m_options.headers, m_client.options().secretHeaders);
 }
 
 void Connector::notePageDone()

@@ -484,12 +484,8 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
                     QStringLiteral("%1 redirects to %2, which is not https: not followed, as the request "
                                    "would travel unencrypted")
                         .arg(redactedUrl(request.url).toString(), redactedUrl(target).toString()));
-            if (!sameOrigin(request.url, target)) {
-                // As curl and browsers do: credentials are for the origin they were given for.
-                request.headers.removeIf([this](const auto &header) {
-                    return isSecretHeader(header.first, m_options.secretHeaders);
-                });
-            }
+            request.headers
+                = headersBound(request.url, target, std::move(request.headers), m_options.secretHeaders);
             request.url = target;
             moveCredentialsToHeader(request);
             if (response.status == 303) {

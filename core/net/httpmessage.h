@@ -56,6 +56,11 @@ quint16 portOf(const QUrl &url);
 //! Whether `to` has the origin of `from` (scheme, host and port): where credentials may go.
 bool sameOrigin(const QUrl &from, const QUrl &to);
 
+//! `headers`, given for a request to `from`, as they may go to `to`: all of them to the same
+//! origin, none that carries credentials (isSecretHeader()) to another, as curl and browsers do.
+HttpHeaders headersBound(
+    const QUrl &from, const QUrl &to, HttpHeaders headers, const QList<QByteArray> &secretNames);
+
 //! The secret values a request to `url` with `headers` carries, as text may quote them (a server's
 //! error, a message): values of secret headers (isSecretHeader()) and their credentials without
 //! the scheme ("Bearer abc" -> "abc"), the URL's password and its Basic credentials, values of

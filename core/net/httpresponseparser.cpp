@@ -155,6 +155,15 @@ bool sameOrigin(const QUrl &from, const QUrl &to)
         && portOf(from) == portOf(to);
 }
 
+HttpHeaders headersBound(
+    const QUrl &from, const QUrl &to, HttpHeaders headers, const QList<QByteArray> &secretNames)
+{
+    if (!sameOrigin(from, to))
+        headers.removeIf(
+            [&secretNames](const auto &header) { return isSecretHeader(header.first, secretNames); });
+    return headers;
+}
+
 QStringList secretValues(const QUrl &url, const HttpHeaders &headers, const QList<QByteArray> &secretNames)
 {
     QStringList secrets;
