@@ -170,11 +170,7 @@ Connector::Connector(HttpClient &client, FetchOptions options, LandingZone &zone
         throw Error(problem);
     // A password in the address goes as Basic credentials with every page's request, links too
     // (they are resolved against addresses that no longer hold it).
-    if (!m_options.url.userInfo().isEmpty()) {
-        if (headerValue(m_options.headers, "Authorization").isEmpty())
-            m_options.headers.append({ "Authorization", basicAuthorization(m_options.url) });
-        m_options.url.setUserInfo({});
-    }
+    moveCredentialsToHeader(m_options.url, m_options.headers);
     m_secrets = secretValues(m_options.url, m_options.headers, m_client.options().secretHeaders);
 }
 

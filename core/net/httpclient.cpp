@@ -58,17 +58,6 @@ QString pathShown(const QUrl &url)
     return redactedUrl(url).toString(QUrl::RemoveScheme | QUrl::RemoveAuthority);
 }
 
-//! The user name and password of the request's URL as a Basic Authorization header, which then
-//! leave the URL (what gets written down).
-void moveCredentialsToHeader(HttpRequest &request)
-{
-    if (request.url.userInfo().isEmpty())
-        return;
-    if (headerValue(request.headers, "Authorization").isEmpty())
-        request.headers.append({ "Authorization", basicAuthorization(request.url) });
-    request.url.setUserInfo({});
-}
-
 //! The system's CAs plus the ones asked for, verified unless asked not to.
 TlsSetup tlsSetupFor(const HttpClientOptions &options)
 {
@@ -348,7 +337,7 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
         || (request.url.scheme() != QLatin1String("http") && request.url.scheme() != QLatin1String("https")))
         throw HttpError(HttpError::Kind::Usage,
             QStringLiteral("not an http(s) URL: \"%1\"").arg(redactedUrl(request.url).toString()));
-    moveCredentialsToHeader(request);
+    moveCredentialsToHeader(request.url, request.headers);
     const HttpConnection::Clock clock = [&scheduler] { return scheduler.now(); };
     if (m_options.acceptCompressed && headerValue(request.headers, "Accept-Encoding").isEmpty())
         request.headers.append({ "Accept-Encoding", AcceptedEncodings.toByteArray() });
@@ -487,7 +476,7 @@ Task<HttpResponse> HttpClient::send(HttpRequest request, SourceLine line)
             request.headers
                 = headersBound(request.url, target, std::move(request.headers), m_options.secretHeaders);
             request.url = target;
-            moveCredentialsToHeader(request);
+            moveCredentialsToHeader(request.url, request.headers);
             if (response.status == 303) {
                 request.method = "GET";
                 request.body.clear();

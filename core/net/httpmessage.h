@@ -80,6 +80,11 @@ bool isEnvironmentVariableName(QStringView name);
 //! has none), as curl and browsers send them.
 QByteArray basicAuthorization(const QUrl &url);
 
+//! The user name and password of `url` leave it for an Authorization header (Basic) in
+//! `headers`, unless one is there: what is sent is the same, what is written down (the URL) holds
+//! no password.
+void moveCredentialsToHeader(QUrl &url, HttpHeaders &headers);
+
 //! Parses "Name: value" (as curl's -H); an error message for anything else.
 std::optional<QPair<QByteArray, QByteArray>> parseHeaderLine(const QString &line, QString *error);
 

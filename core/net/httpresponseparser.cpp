@@ -218,6 +218,15 @@ QByteArray basicAuthorization(const QUrl &url)
     return "Basic " + pair.toBase64();
 }
 
+void moveCredentialsToHeader(QUrl &url, HttpHeaders &headers)
+{
+    if (url.userInfo().isEmpty())
+        return;
+    if (headerValue(headers, "Authorization").isEmpty())
+        headers.append({ "Authorization", basicAuthorization(url) });
+    url.setUserInfo({});
+}
+
 std::optional<QPair<QByteArray, QByteArray>> parseHeaderLine(const QString &line, QString *error)
 {
     const qsizetype colon = line.indexOf(u':');
